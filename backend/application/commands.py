@@ -1,0 +1,88 @@
+"""Running a command: decide on fresh aggregates, append all their events at once, retry on a write conflict."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from backend.application.eventstore import EventStore
+from backend.domain.base import Cause, Conflict
+from backend.telemetry import command_conflicts_total, command_seconds, commands_total, events_appended_total, tracer
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+Decision = Callable[[], Sequence[Aggregate]]
+AppendListener = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a command's last event landed in the log; 0 when it appended nothing."""
+
+    position: int
+    events: int
+
+
+class CommandRunner:
+    """Runs each command as load, check, decide, append; the append is one transaction of all its events."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self._listeners: list[AppendListener] = []
+
+    def on_append(self, listener: AppendListener) -> None:
+        """Call `listener(position)` in this process after every successful append."""
+        self._listeners.append(listener)
+
+    def run(self, name: str, cause: Cause, decide: Decision) -> Outcome:
+        """Run `decide` (which loads aggregates and calls their command methods) and append what it produced.
+
+        On a concurrent write to the same aggregate, `decide` runs again on the newer state, up to
+        MAX_ATTEMPTS times; after that the command fails with Conflict. Domain errors pass through and
+        nothing is appended.
+        """
+        with tracer.start_as_current_span(f"command {name}") as span:
+            span.set_attribute("modelcloud.correlation_id", cause.correlation_id)
+            span.set_attribute("modelcloud.actor", cause.actor)
+            started = time.perf_counter()
+            try:
+                outcome = self._run_with_retries(name, decide)
+            except Exception as error:
+                commands_total.labels(name, type(error).__name__).inc()
+                raise
+            commands_total.labels(name, "ok").inc()
+            command_seconds.labels(name).observe(time.perf_counter() - started)
+            span.set_attribute("modelcloud.position", outcome.position)
+            return outcome
+
+    def _run_with_retries(self, name: str, decide: Decision) -> Outcome:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            aggregates = decide()
+            try:
+                recordings = self.store.save(*aggregates)
+            except IntegrityError:
+                command_conflicts_total.labels(name).inc()
+                log.info("command conflicted with a concurrent write; retrying", extra={"command": name, "attempt": attempt})
+                continue
+            return self._announce(recordings)
+        raise Conflict(
+            f"Command {name} conflicted with concurrent changes {MAX_ATTEMPTS} times; try again.",
+            field=None,
+            value=None,
+        )
+
+    def _announce(self, recordings: Sequence[object]) -> Outcome:
+        if not recordings:
+            return Outcome(position=0, events=0)
+        position = max(recording.notification.id for recording in recordings)  # type: ignore[attr-defined]
+        events_appended_total.inc(len(recordings))
+        for listener in self._listeners:
+            listener(position)
+        return Outcome(position=position, events=len(recordings))

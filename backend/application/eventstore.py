@@ -1,0 +1,56 @@
+"""The one ordered event log of every bounded context, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from backend.database import postgres_parameters, sqlite_path
+
+AGGREGATE_CACHE_SIZE = 10_000
+SQLITE_LOCK_TIMEOUT_SECONDS = 30
+
+
+class EventStore(Application):
+    """The eventsourcing application holding every aggregate; its notification log is the event log."""
+
+    name = "ModelCloud"
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        super().__init__(env=store_environment(database_url))
+
+    def read_log(self, after: int, limit: int) -> list[Notification]:
+        """Return up to `limit` stored events whose position is greater than `after`, in log order."""
+        return list(self.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False))
+
+    def head(self) -> int:
+        """Return the position of the newest event, or 0 for an empty log."""
+        return self.recorder.max_notification_id() or 0
+
+    def decode(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)
+
+
+def store_environment(database_url: str) -> dict[str, str]:
+    """Translate a MODELCLOUD_DATABASE_URL into the eventsourcing library's settings."""
+    environment = {
+        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+    }
+    if database_url.startswith("sqlite:///"):
+        path = sqlite_path(database_url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        environment.update(
+            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            SQLITE_DBNAME=path,
+            SQLITE_LOCK_TIMEOUT=str(SQLITE_LOCK_TIMEOUT_SECONDS),
+        )
+    else:
+        environment.update(PERSISTENCE_MODULE="eventsourcing.postgres", **postgres_parameters(database_url))
+    return environment

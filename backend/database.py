@@ -1,0 +1,206 @@
+"""A small SQL layer over SQLite and PostgreSQL for read models and the stores kept outside the event log.
+
+SQL is written once with `?` placeholders and portable types; the PostgreSQL side
+rewrites the placeholders for psycopg. Rows come back as dicts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+Row = dict[str, Any]
+Params = Sequence[Any]
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
+class Transaction(Protocol):
+    def execute(self, sql: str, params: Params = ()) -> int: ...
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+
+class Database:
+    """Connections to one database, with transactions that commit on success and roll back on error."""
+
+    dialect: str
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        raise NotImplementedError
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        with self.transaction() as tx:
+            return tx.fetchall(sql, params)
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        with self.transaction() as tx:
+            return tx.fetchone(sql, params)
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        with self.transaction() as tx:
+            return tx.execute(sql, params)
+
+    def close(self) -> None:
+        """Release the connections."""
+
+
+class _SQLiteTransaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        return self._connection.execute(sql, tuple(params)).rowcount
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return [dict(row) for row in self._connection.execute(sql, tuple(params)).fetchall()]
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        row = self._connection.execute(sql, tuple(params)).fetchone()
+        return dict(row) if row is not None else None
+
+
+class SQLiteDatabase(Database):
+    """One connection per thread to a SQLite file in WAL mode; writers wait on the lock instead of failing."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path,
+                timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:  # type: ignore[override]
+        connection = self._connection()
+        # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the
+        # busy timeout instead of deadlocking when a reader upgrades to a writer.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTransaction(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A read-only snapshot that does not take the write lock."""
+        connection = self._connection()
+        connection.execute("BEGIN")
+        try:
+            yield _SQLiteTransaction(connection)
+        finally:
+            connection.execute("ROLLBACK")
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        with self.read() as tx:
+            return tx.fetchall(sql, params)
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        with self.read() as tx:
+            return tx.fetchone(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+class _PostgresTransaction:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        return self._cursor.rowcount
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        return list(self._cursor.fetchall())
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        return self._cursor.fetchone()
+
+
+def _to_psycopg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase(Database):
+    """A psycopg connection pool; each transaction runs on one pooled connection."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str, *, max_size: int = 8) -> None:
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        self.url = url
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row, "autocommit": False},
+            open=True,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:  # type: ignore[override]
+        with self._pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
+            yield _PostgresTransaction(cursor)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def sqlite_path(url: str) -> str:
+    """Return the file path of a sqlite:///PATH URL."""
+    return unquote(url[len("sqlite:///") :]) or ":memory:"
+
+
+def postgres_parameters(url: str) -> dict[str, str]:
+    """Split a postgresql:// URL into the eventsourcing library's POSTGRES_* settings."""
+    parts = urlsplit(url)
+    return {
+        "POSTGRES_DBNAME": parts.path.lstrip("/"),
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+    }
+
+
+def open_database(url: str) -> Database:
+    """Open the database a MODELCLOUD_DATABASE_URL names."""
+    if url.startswith("sqlite:///"):
+        return SQLiteDatabase(sqlite_path(url))
+    return PostgresDatabase(url.replace("postgres://", "postgresql://", 1))

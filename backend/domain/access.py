@@ -1,0 +1,73 @@
+"""Who may do what: the caller of a command, and the rights that its team role and token scopes give."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from backend.domain.base import Forbidden, NotFound
+from backend.domain.identity import ADMIN, ADMIN_SCOPE, EDITOR, READ, ROLE_RANK, SCOPES, VIEWER, WRITE
+
+SESSION, TOKEN, SYSTEM = "session", "token", "system"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a signed-in user (all scopes) or an API token (bound to one team, some scopes)."""
+
+    user_id: uuid.UUID
+    username: str
+    is_admin: bool
+    via: str
+    scopes: frozenset[str] = field(default_factory=lambda: frozenset(SCOPES))
+    token_team: uuid.UUID | None = None
+    token_id: uuid.UUID | None = None
+    session_id: str | None = None
+
+    @property
+    def actor(self) -> str:
+        return str(self.user_id)
+
+    def require_scope(self, scope: str, action: str) -> None:
+        if scope not in self.scopes:
+            raise Forbidden(
+                f"{action} needs a token with scope {scope!r}; this token has {', '.join(sorted(self.scopes)) or 'none'}.",
+                field="scopes",
+                value=sorted(self.scopes),
+            )
+
+    def require_platform_admin(self, action: str) -> None:
+        self.require_scope(ADMIN_SCOPE, action)
+        if not self.is_admin:
+            raise Forbidden(f"{action} needs a platform administrator.", field="viewer", value=self.username)
+
+    def check_team_reach(self, team_id: uuid.UUID, team_name: str | None = None) -> None:
+        """A token reaches only its own team; anything else looks as if it did not exist."""
+        if self.token_team is not None and self.token_team != team_id:
+            raise NotFound(
+                f"Team {team_name or team_id} was not found among the teams this token can reach.",
+                field="teamId",
+                value=str(team_id),
+            )
+
+    def require_role(self, team_id: uuid.UUID, role: str | None, needed: str, action: str, *, team_name: str = "") -> None:
+        """Raise unless the caller's role in the team is at least `needed` (and the token has the matching scope)."""
+        self.check_team_reach(team_id, team_name)
+        if role is None and not self.is_admin:
+            raise NotFound(f"Team {team_name or team_id} was not found among your teams.", field="teamId", value=str(team_id))
+        self.require_scope(SCOPE_FOR_ROLE[needed], action)
+        if role is None or ROLE_RANK[role] < ROLE_RANK[needed]:
+            raise Forbidden(
+                f"{action} needs role {needed} in team {team_name or team_id}; you are {role or 'not a member'}.",
+                field="role",
+                value=role,
+            )
+
+
+# The token scope an action of each role level needs: reading needs `read`, editing `write`, managing `admin`.
+SCOPE_FOR_ROLE = {VIEWER: READ, EDITOR: WRITE, ADMIN: ADMIN_SCOPE}
+
+
+def system_principal() -> Principal:
+    """The platform itself, for start-up work such as creating the first administrator."""
+    return Principal(user_id=uuid.UUID(int=0), username="system", is_admin=True, via=SYSTEM)

@@ -1,0 +1,52 @@
+"""Checks on user-supplied values that raise InvalidInput naming the field, the value and what is accepted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+from backend.domain.base import InvalidInput
+
+MAX_SHOWN_CHARACTERS = 40
+
+
+def shown(value: Any) -> str:
+    """Render a value for an error message, shortening long strings so a 10 MB input yields a short message."""
+    if isinstance(value, str) and len(value) > MAX_SHOWN_CHARACTERS:
+        return repr(value[:MAX_SHOWN_CHARACTERS]) + f"… ({len(value)} characters)"
+    return repr(value)
+
+
+def check_pattern(field: str, value: str, pattern: re.Pattern[str], accepted: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidInput(f"{field} {shown(value)} is invalid: {accepted}.", field=field, value=_trimmed(value))
+    return value
+
+
+def check_length(field: str, value: str, *, minimum: int = 0, maximum: int) -> str:
+    if len(value) < minimum or len(value) > maximum:
+        if minimum and not value:
+            raise InvalidInput(f"{field} must not be empty.", field=field, value=value)
+        raise InvalidInput(
+            f"{field} {shown(value)} is invalid: it must be {minimum} to {maximum} characters long.",
+            field=field,
+            value=_trimmed(value),
+        )
+    return value
+
+
+def check_choice(field: str, value: str, choices: Collection[str]) -> str:
+    if value not in choices:
+        raise InvalidInput(
+            f"{field} {shown(value)} is invalid: expected one of {', '.join(sorted(choices))}.",
+            field=field,
+            value=_trimmed(value),
+        )
+    return value
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_SHOWN_CHARACTERS:
+        return value[:MAX_SHOWN_CHARACTERS] + "…"
+    return value

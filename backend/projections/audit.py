@@ -1,0 +1,159 @@
+"""The audit log: one row for every event in the log, whatever its context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from backend.database import Database, Row, Transaction
+from backend.projections.base import Change, Projection, iso
+
+AUDIT_TOPIC = "audit"
+
+Summary = Callable[[Any], str]
+
+SUMMARIES: dict[str, Summary] = {
+    "NameIndex.Reserved": lambda e: f"Reserved the {e.kind} name {e.key!r}",
+    "User.Registered": lambda e: f"Created {'admin ' if e.is_admin else ''}user {e.username!r}",
+    "User.PasswordChanged": lambda e: "Changed the password",
+    "User.Erased": lambda e: "Erased the user's personal data",
+    "Team.Created": lambda e: f"Created team {e.name!r}",
+    "Team.MemberAdded": lambda e: f"Added user {e.user_id} as {e.role}",
+    "Team.MemberRoleChanged": lambda e: f"Changed the role of user {e.user_id} from {e.previous_role} to {e.role}",
+    "Team.MemberRemoved": lambda e: f"Removed user {e.user_id} ({e.previous_role})",
+    "ApiToken.Issued": lambda e: f"Issued token {e.name!r} ({e.prefix}…) with scopes {', '.join(e.scopes)}",
+    "ApiToken.Revoked": lambda e: "Revoked the token",
+    "Upload.Received": lambda e: f"Uploaded {e.filename!r} ({e.size} bytes, sha256 {e.sha256[:12]}…)",
+    "Upload.Consumed": lambda e: f"Used the upload for {e.consumer}",
+}
+
+
+def action_of(event: Any) -> str:
+    """The audit action of an event: its aggregate and event class, such as `Team.MemberAdded`."""
+    return type(event).__qualname__
+
+
+def summarize(event: Any) -> str:
+    summary = SUMMARIES.get(action_of(event))
+    if summary is None:
+        return f"{type(event).__name__} on {action_of(event).split('.')[0]} {event.originator_id}"
+    return summary(event)
+
+
+class AuditProjection(Projection):
+    name = "audit"
+    tables = {
+        "audit_log": (
+            "CREATE TABLE IF NOT EXISTS audit_log ("
+            "position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
+            "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, "
+            "subject_version INTEGER NOT NULL, summary TEXT NOT NULL, "
+            "correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
+        ),
+    }
+    indexes = [
+        "CREATE INDEX IF NOT EXISTS audit_by_team ON audit_log (team, position)",
+        "CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_log (actor, position)",
+        "CREATE INDEX IF NOT EXISTS audit_by_subject ON audit_log (subject_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)",
+    ]
+
+    def apply(self, tx: Transaction, event: Any, position: int) -> list[Change]:
+        action = action_of(event)
+        team = getattr(event, "team", None)
+        tx.execute(
+            "INSERT INTO audit_log (position, occurred_at, actor, team, action, subject_type, subject_id, "
+            "subject_version, summary, correlation_id, causation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                iso(event.timestamp),
+                getattr(event, "actor", "unknown"),
+                team,
+                action,
+                action.split(".")[0],
+                str(event.originator_id),
+                event.originator_version,
+                summarize(event),
+                getattr(event, "correlation_id", ""),
+                getattr(event, "causation_id", ""),
+            ),
+        )
+        return [Change(AUDIT_TOPIC, {"position": position, "team": team})]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Conditions an audit entry must meet; None means any. `teams` None means every team and none."""
+
+    actor: str | None = None
+    team: str | None = None
+    subject_id: str | None = None
+    subject_type: str | None = None
+    action: str | None = None
+    since: str | None = None
+    until: str | None = None
+    teams: tuple[str, ...] | None = None
+
+    def matches(self, row: Row) -> bool:
+        checks = [
+            self.actor is None or row["actor"] == self.actor,
+            self.team is None or row["team"] == self.team,
+            self.subject_id is None or row["subject_id"] == self.subject_id,
+            self.subject_type is None or row["subject_type"] == self.subject_type,
+            self.action is None or row["action"] == self.action,
+            self.since is None or row["occurred_at"] >= self.since,
+            self.until is None or row["occurred_at"] < self.until,
+            self.teams is None or row["team"] in self.teams,
+        ]
+        return all(checks)
+
+
+class AuditReader:
+    """Queries on the audit log, newest first, paged by position."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def entry(self, position: int) -> Row | None:
+        return self.database.fetchone("SELECT * FROM audit_log WHERE position = ?", (position,))
+
+    def entries(self, where: AuditFilter, before_position: int | None, limit: int, *, oldest_first: bool = False) -> list[Row]:
+        clauses, params = self._clauses(where)
+        if before_position is not None:
+            clauses.append("position > ?" if oldest_first else "position < ?")
+            params.append(before_position)
+        sql = "SELECT * FROM audit_log"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += f" ORDER BY position {'ASC' if oldest_first else 'DESC'} LIMIT ?"
+        params.append(limit)
+        return self.database.fetchall(sql, params)
+
+    @staticmethod
+    def _clauses(where: AuditFilter) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("actor", where.actor),
+            ("team", where.team),
+            ("subject_id", where.subject_id),
+            ("subject_type", where.subject_type),
+            ("action", where.action),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.since is not None:
+            clauses.append("occurred_at >= ?")
+            params.append(where.since)
+        if where.until is not None:
+            clauses.append("occurred_at < ?")
+            params.append(where.until)
+        if where.teams is not None:
+            if not where.teams:
+                clauses.append("1 = 0")
+            else:
+                clauses.append(f"team IN ({','.join('?' * len(where.teams))})")
+                params.extend(where.teams)
+        return clauses, params

@@ -1,0 +1,145 @@
+"""The change broker: turns committed read-model changes into messages for live subscriptions.
+
+In one process a change goes straight to the subscribers' queues. On PostgreSQL the runner
+sends it with NOTIFY inside its transaction instead, so every API process that LISTENs
+receives it once the transaction commits, including the one that wrote it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from backend.projections.base import Change
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "modelcloud_changes"
+QUEUE_SIZE = 10_000
+
+TopicFilter = Callable[[str], bool]
+
+
+class _Subscriber:
+    def __init__(self, loop: asyncio.AbstractEventLoop, wants: TopicFilter) -> None:
+        self.loop = loop
+        self.wants = wants
+        self.queue: asyncio.Queue[Change | None] = asyncio.Queue(QUEUE_SIZE)
+        self.overflowed = False
+
+
+class ChangeBroker:
+    """Fan-out of changes to asyncio subscribers; `publish` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[_Subscriber] = set()
+        self._lock = threading.Lock()
+
+    def publish(self, changes: list[Change]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            for change in changes:
+                if subscriber.wants(change.topic):
+                    subscriber.loop.call_soon_threadsafe(self._deliver, subscriber, change)
+
+    @staticmethod
+    def _deliver(subscriber: _Subscriber, change: Change) -> None:
+        try:
+            subscriber.queue.put_nowait(change)
+        except asyncio.QueueFull:
+            # A subscriber this far behind is ended rather than slowing every other one down;
+            # its client re-subscribes and re-queries, as after any reconnect.
+            subscriber.overflowed = True
+            log.warning("subscriber dropped after its queue filled", extra={"queue_size": QUEUE_SIZE})
+
+    @asynccontextmanager
+    async def subscribe(self, wants: TopicFilter) -> AsyncIterator[AsyncIterator[Change]]:
+        subscriber = _Subscriber(asyncio.get_running_loop(), wants)
+        with self._lock:
+            self._subscribers.add(subscriber)
+        try:
+            yield self._iterate(subscriber)
+        finally:
+            with self._lock:
+                self._subscribers.discard(subscriber)
+
+    @staticmethod
+    async def _iterate(subscriber: _Subscriber) -> AsyncIterator[Change]:
+        while not subscriber.overflowed:
+            change = await subscriber.queue.get()
+            if change is None:
+                return
+            yield change
+
+    @property
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len(self._subscribers)
+
+
+def encode(change: Change) -> str:
+    return json.dumps({"topic": change.topic, "keys": change.keys}, separators=(",", ":"), default=str)
+
+
+def decode(payload: str) -> Change:
+    data: dict[str, Any] = json.loads(payload)
+    return Change(topic=data["topic"], keys=data.get("keys", {}))
+
+
+class PostgresChangeListener:
+    """A thread that LISTENs for changes and for new events on PostgreSQL and hands both on.
+
+    `on_change` gets each change another (or this) process committed; `on_events` is called when
+    any process appends events, so projections here wake without polling.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        broker: ChangeBroker,
+        on_events: Callable[[], None],
+        events_channel: str = "stored_events",
+    ) -> None:
+        self.url = url
+        self.broker = broker
+        self.on_events = on_events
+        self.events_channel = events_channel
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="postgres-listener", daemon=True)
+        self.ready = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    connection.execute(f'LISTEN "{self.events_channel}"')
+                    self.ready.set()
+                    self.on_events()
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=0.5):
+                            self._dispatch(notice.channel, notice.payload)
+            except psycopg.Error as error:
+                log.warning("PostgreSQL listener lost its connection; reconnecting", extra={"error": str(error)})
+                self._stop.wait(1.0)
+
+    def _dispatch(self, channel: str, payload: str) -> None:
+        if channel == CHANNEL:
+            self.broker.publish([decode(payload)])
+        else:
+            self.on_events()

@@ -1,0 +1,207 @@
+"""Keeps every projection caught up with the event log, each at its own tracking position.
+
+A batch of events and the tracking position it reaches commit in one transaction, and the
+position only moves by compare-and-set, so each event changes a read model exactly once even
+when several processes run the same projections.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from backend.application.eventstore import EventStore
+from backend.database import Database, Transaction
+from backend.projections.base import Change, Projection
+from backend.projections.broker import CHANNEL, ChangeBroker, encode
+from backend.telemetry import projection_batch_seconds, projection_lag_events, projection_position, tracer
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+TRACKING_TABLE = "projection_tracking"
+
+
+class TrackingConflict(Exception):
+    """Another process advanced the projection first; this batch is dropped and re-read."""
+
+
+class ProjectionRunner:
+    """Applies new events to each projection; catch-up first, then whenever woken or polled."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        database: Database,
+        projections: Sequence[Projection],
+        broker: ChangeBroker,
+        *,
+        poll_interval: float = 0.5,
+        decode: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.database = database
+        self.projections = {projection.name: projection for projection in projections}
+        self.broker = broker
+        self.poll_interval = poll_interval
+        self.decode = decode or store.decode
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._progress = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._process_lock = threading.Lock()
+
+    # set-up
+
+    def create_tables(self) -> None:
+        with self.database.transaction() as tx:
+            tx.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            for projection in self.projections.values():
+                self._create_projection_tables(tx, projection)
+
+    @staticmethod
+    def _create_projection_tables(tx: Transaction, projection: Projection) -> None:
+        for statement in projection.tables.values():
+            tx.execute(statement)
+        for statement in projection.indexes:
+            tx.execute(statement)
+        tx.execute(
+            f"INSERT INTO {TRACKING_TABLE} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+            (projection.name,),
+        )
+
+    # reading state
+
+    def positions(self) -> dict[str, int]:
+        rows = self.database.fetchall(f"SELECT name, position FROM {TRACKING_TABLE}")
+        known = {row["name"]: int(row["position"]) for row in rows}
+        return {name: known.get(name, 0) for name in self.projections}
+
+    def lag(self) -> dict[str, int]:
+        head = self.store.head()
+        lags = {name: max(0, head - position) for name, position in self.positions().items()}
+        for name, lag in lags.items():
+            projection_lag_events.labels(name).set(lag)
+        return lags
+
+    def wait_for(self, position: int, timeout: float = 10.0) -> bool:
+        """Block until every projection has applied the event at `position`; False on timeout."""
+        deadline = time.monotonic() + timeout
+        self.wake()
+        while True:
+            if min(self.positions().values(), default=position) >= position:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._progress:
+                self._progress.wait(min(remaining, 0.05))
+
+    # processing
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def catch_up(self) -> int:
+        """Apply every event in the log to every projection; return how many batches were committed."""
+        with self._process_lock:
+            batches = 0
+            while True:
+                committed = self._process_once()
+                batches += committed
+                if not committed:
+                    return batches
+
+    def _process_once(self) -> int:
+        positions = self.positions()
+        start = min(positions.values(), default=0)
+        notifications = self.store.read_log(after=start, limit=BATCH_SIZE)
+        if not notifications:
+            return 0
+        decoded = [(notification.id, self.decode(notification)) for notification in notifications]
+        committed = 0
+        for name, projection in self.projections.items():
+            pending = [(position, event) for position, event in decoded if position > positions[name]]
+            if not pending:
+                continue
+            try:
+                self._apply_batch(projection, positions[name], pending)
+            except TrackingConflict:
+                log.info("projection was advanced by another process", extra={"projection": name})
+            committed += 1
+        with self._progress:
+            self._progress.notify_all()
+        return committed
+
+    def _apply_batch(self, projection: Projection, expected: int, batch: list[tuple[int, Any]]) -> None:
+        last = batch[-1][0]
+        started = time.perf_counter()
+        with tracer.start_as_current_span(f"projection {projection.name}") as span:
+            span.set_attribute("modelcloud.projection", projection.name)
+            span.set_attribute("modelcloud.events", len(batch))
+            correlation_ids = sorted({getattr(event, "correlation_id", "") for _, event in batch} - {""})
+            span.set_attribute("modelcloud.correlation_ids", correlation_ids[:20])
+            changes: list[Change] = []
+            with self.database.transaction() as tx:
+                for position, event in batch:
+                    changes.extend(projection.apply(tx, event, position))
+                moved = tx.execute(
+                    f"UPDATE {TRACKING_TABLE} SET position = ? WHERE name = ? AND position = ?",
+                    (last, projection.name, expected),
+                )
+                if moved != 1:
+                    raise TrackingConflict(projection.name)
+                if self.database.dialect == "postgres":
+                    for change in changes:
+                        tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, encode(change)))
+            if self.database.dialect != "postgres" and changes:
+                self.broker.publish(changes)
+        projection_position.labels(projection.name).set(last)
+        projection_batch_seconds.labels(projection.name).observe(time.perf_counter() - started)
+
+    # lifecycle
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run_forever, name="projection-runner", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.catch_up()
+                self.lag()
+            except Exception:
+                log.exception("projection runner failed a batch; retrying")
+                self._stop.wait(1.0)
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+
+    def rebuild(self, names: Sequence[str] | None = None) -> None:
+        """Drop the named projections' tables (all when None), rewind them to position 0 and replay the log."""
+        chosen = list(names) if names else list(self.projections)
+        unknown = [name for name in chosen if name not in self.projections]
+        if unknown:
+            raise KeyError(f"Unknown projection {', '.join(unknown)}; known: {', '.join(self.projections)}.")
+        with self._process_lock:
+            with self.database.transaction() as tx:
+                for name in chosen:
+                    projection = self.projections[name]
+                    for table in projection.tables:
+                        tx.execute(f"DROP TABLE IF EXISTS {table}")
+                    tx.execute(f"DELETE FROM {TRACKING_TABLE} WHERE name = ?", (name,))
+                    self._create_projection_tables(tx, projection)
+        log.info("projections rewound to position 0", extra={"projections": chosen})
+        self.catch_up()

@@ -1,0 +1,127 @@
+"""The composition root: builds the event store, services, projections and stores from settings.
+
+`modelcloud serve` and every CLI command get their parts from `Runtime.build`, so the
+embedded default (SQLite, a local folder) and a team set-up (PostgreSQL) differ only in settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from backend.application.commands import CommandRunner
+from backend.application.eventstore import EventStore
+from backend.application.identity import BootstrapCredentials, IdentityService
+from backend.application.keys import KeyStore
+from backend.application.sessions import SessionStore
+from backend.application.uploads import UploadService
+from backend.database import Database, open_database
+from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
+from backend.projections.audit import AuditProjection, AuditReader
+from backend.projections.base import Projection
+from backend.projections.broker import ChangeBroker, PostgresChangeListener
+from backend.projections.identity import IdentityProjection, IdentityReader
+from backend.projections.runner import ProjectionRunner
+from backend.projections.uploads import UploadsProjection, UploadsReader
+from backend.settings import Settings
+from backend.storage import ArtifactStore, open_artifact_store
+
+log = logging.getLogger(__name__)
+
+SQLITE_POLL_SECONDS = 0.5
+POSTGRES_POLL_SECONDS = 5.0
+
+
+def all_projections() -> list[Projection]:
+    return [IdentityProjection(), AuditProjection(), UploadsProjection()]
+
+
+@dataclass
+class Readers:
+    identity: IdentityReader
+    audit: AuditReader
+    uploads: UploadsReader
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Callable[[], datetime]
+    store: EventStore
+    database: Database
+    commands: CommandRunner
+    keys: KeyStore
+    sessions: SessionStore
+    identity: IdentityService
+    uploads: UploadService
+    artifacts: ArtifactStore
+    broker: ChangeBroker
+    projections: ProjectionRunner
+    readers: Readers
+    listener: PostgresChangeListener | None = None
+    running: bool = field(default=False)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
+        store = EventStore(settings.database_url)
+        database = open_database(settings.database_url)
+        commands = CommandRunner(store)
+        keys = KeyStore(database)
+        artifacts = open_artifact_store(settings.artifacts)
+        broker = ChangeBroker()
+        poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
+        projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
+        readers = Readers(IdentityReader(database), AuditReader(database), UploadsReader(database))
+        return cls(
+            settings=settings,
+            clock=clock,
+            store=store,
+            database=database,
+            commands=commands,
+            keys=keys,
+            sessions=SessionStore(database, clock, timedelta(hours=settings.session_ttl_hours)),
+            identity=IdentityService(commands, keys, clock),
+            uploads=UploadService(commands, artifacts, clock),
+            artifacts=artifacts,
+            broker=broker,
+            projections=projections,
+            readers=readers,
+        )
+
+    def prepare(self) -> None:
+        """Create the tables this process needs; safe to call from several processes at once."""
+        self.keys.create_table()
+        self.sessions.create_table()
+        self.projections.create_tables()
+
+    def start(self, *, run_projections: bool | None = None) -> None:
+        """Prepare, catch the projections up, then keep them live in a background thread."""
+        self.prepare()
+        in_process = self.settings.projections_in_process if run_projections is None else run_projections
+        if in_process:
+            self.commands.on_append(lambda _position: self.projections.wake())
+            self.projections.catch_up()
+            self.projections.start()
+        if self.settings.is_postgres:
+            wake = self.projections.wake if in_process else (lambda: None)
+            self.listener = PostgresChangeListener(self.settings.database_url, self.broker, wake)
+            self.listener.start()
+            self.listener.ready.wait(timeout=10)
+        self.running = True
+
+    def bootstrap(self) -> BootstrapCredentials | None:
+        """Create the first administrator if this installation has none."""
+        return self.identity.bootstrap(self.cause_from_system())
+
+    def cause_from_system(self) -> Cause:
+        return Cause.new(SYSTEM_ACTOR, None, at=self.clock())
+
+    def stop(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+        self.projections.stop()
+        self.database.close()
+        self.store.close()
+        self.running = False

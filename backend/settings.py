@@ -1,0 +1,107 @@
+"""Settings read from the environment, validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path(".modelcloud")
+
+
+class SettingsError(Exception):
+    """Raised when an environment variable has a value that cannot be used."""
+
+
+class Settings(BaseSettings):
+    """Every setting of a ModelCloud process; each maps to one environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="MODELCLOUD_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_HOME / 'modelcloud.db'}",
+        description="sqlite:///PATH for the embedded default, postgresql://USER@HOST:PORT/DB for a team.",
+    )
+    artifacts: str = Field(
+        default=str(DEFAULT_HOME / "artifacts"),
+        description="Folder (or file:// URL) of the content-addressed artifact store.",
+    )
+    ray_address: str = Field(
+        default="",
+        validation_alias="RAY_ADDRESS",
+        description="Address of a Ray cluster; empty starts a local Ray head on first need.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the API listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port the API listens on.")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to use session cookies, besides the server's own.",
+    )
+    max_upload_bytes: int = Field(
+        default=2 * 1024**3, ge=1, description="Largest file /v1/uploads accepts, in bytes."
+    )
+    max_request_bytes: int = Field(
+        default=1024**2, ge=1024, description="Largest GraphQL request body, in bytes."
+    )
+    graphql_max_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection.")
+    graphql_max_tokens: int = Field(default=2000, ge=50, description="Most tokens in one GraphQL document.")
+    graphql_max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document.")
+    session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
+    projections_in_process: bool = Field(
+        default=True, description="Run the projections inside the API process."
+    )
+    readiness_max_lag: int = Field(
+        default=1000, ge=0, description="Most events the projections may trail for /readyz to pass."
+    )
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(
+                f"scheme {scheme!r} is not supported; use sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+            )
+        if scheme == "sqlite" and not value.startswith("sqlite:///"):
+            raise ValueError("a SQLite URL needs three slashes: sqlite:///PATH")
+        return value
+
+    @field_validator("artifacts")
+    @classmethod
+    def _check_artifacts(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name a folder, a file:// URL or an s3:// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value.upper() not in levels:
+            raise ValueError(f"must be one of {', '.join(levels)}")
+        return value.upper()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def own_origins(self) -> list[str]:
+        """Origins of this server, which are always allowed to use cookies."""
+        hosts = {self.host, "127.0.0.1", "localhost"} if self.host in ("127.0.0.1", "localhost") else {self.host}
+        return sorted(f"http://{host}:{self.port}" for host in hosts)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise SettingsError with one line naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        variable = "RAY_ADDRESS" if field in ("ray_address", "RAY_ADDRESS") else f"MODELCLOUD_{field.upper()}"
+        value = first.get("input")
+        raise SettingsError(f"{variable}={value!r} is invalid: {first['msg']}") from None
