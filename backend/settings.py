@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=50, description="Most tokens in one GraphQL document.")
     graphql_max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document.")
     session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
+    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure; turn on behind HTTPS.")
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,3 +160,35 @@ class AuditReader:
                 clauses.append(f"team IN ({','.join('?' * len(where.teams))})")
                 params.extend(where.teams)
         return clauses, params
+
+
+EXPORT_COLUMNS = [
+    "position", "occurred_at", "actor", "team", "action", "subject_type", "subject_id",
+    "subject_version", "summary", "correlation_id", "causation_id",
+]
+EXPORT_FORMATS = ("csv", "jsonl")
+EXPORT_BATCH = 1000
+
+
+def export_lines(reader: AuditReader, where: AuditFilter, export_format: str) -> Iterator[str]:
+    """Yield the matching audit entries, oldest first, as CSV (with a header) or JSON Lines, in bounded batches."""
+    if export_format == "csv":
+        yield _csv_line(EXPORT_COLUMNS)
+    after: int | None = None
+    while True:
+        rows = reader.entries(where, after, EXPORT_BATCH, oldest_first=True)
+        for row in rows:
+            values = [row[column] for column in EXPORT_COLUMNS]
+            if export_format == "csv":
+                yield _csv_line(values)
+            else:
+                yield json.dumps(dict(zip(EXPORT_COLUMNS, values)), ensure_ascii=False) + "\n"
+        if len(rows) < EXPORT_BATCH:
+            return
+        after = int(rows[-1]["position"])
+
+
+def _csv_line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["" if value is None else value for value in values])
+    return buffer.getvalue()

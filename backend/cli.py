@@ -1,0 +1,211 @@
+"""The `modelcloud` command line: serve the API, print the schema, run projections, manage users and tokens."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import signal
+import sys
+import threading
+import uuid
+from collections.abc import Sequence
+
+from backend.domain.access import SYSTEM, Principal
+from backend.domain.base import DomainError
+from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
+from backend.runtime import Runtime
+from backend.settings import Settings, SettingsError, load_settings
+from backend.telemetry import configure_logging
+
+log = logging.getLogger("modelcloud")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "handler"):
+        parser.print_help()
+        return 2
+    if arguments.handler is print_schema:
+        return print_schema(arguments, None)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"modelcloud: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        return int(arguments.handler(arguments, settings) or 0)
+    except DomainError as error:
+        print(f"modelcloud: {error.message}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modelcloud", description="ModelCloud, a self-hosted model management platform.")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    serve_parser = commands.add_parser("serve", help="Run the API server (settings from MODELCLOUD_* variables).")
+    serve_parser.set_defaults(handler=serve)
+
+    schema_parser = commands.add_parser("schema", help="Print the GraphQL schema (SDL).")
+    schema_parser.set_defaults(handler=print_schema)
+
+    projections_parser = commands.add_parser("projections", help="Run or rebuild the read models.")
+    projection_commands = projections_parser.add_subparsers(metavar="ACTION", required=True)
+    run_parser = projection_commands.add_parser("run", help="Keep every projection live in this process until interrupted.")
+    run_parser.set_defaults(handler=run_projections)
+    rebuild_parser = projection_commands.add_parser("rebuild", help="Drop read models and replay the log from position 0.")
+    rebuild_parser.add_argument("names", nargs="*", metavar="NAME", help="Projections to rebuild (default: all).")
+    rebuild_parser.set_defaults(handler=rebuild_projections)
+
+    audit_parser = commands.add_parser("audit", help="Work with the audit log.")
+    audit_commands = audit_parser.add_subparsers(metavar="ACTION", required=True)
+    export_parser = audit_commands.add_parser("export", help="Write the audit log, oldest first, as CSV or JSON Lines.")
+    export_parser.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl", help="Output format (default jsonl).")
+    export_parser.add_argument("--output", "-o", default="-", help="File to write (default: standard output).")
+    export_parser.add_argument("--team", help="Only entries of this team id.")
+    export_parser.add_argument("--actor", help="Only entries caused by this user id.")
+    export_parser.add_argument("--action", help="Only entries of this action, such as Team.MemberAdded.")
+    export_parser.add_argument("--since", help="Only entries at or after this ISO 8601 UTC time.")
+    export_parser.add_argument("--until", help="Only entries before this ISO 8601 UTC time.")
+    export_parser.set_defaults(handler=export_audit)
+
+    user_parser = commands.add_parser("user", help="Manage users.")
+    user_commands = user_parser.add_subparsers(metavar="ACTION", required=True)
+    create_user_parser = user_commands.add_parser("create", help="Create a user (password from MODELCLOUD_NEW_PASSWORD or a prompt).")
+    create_user_parser.add_argument("username")
+    create_user_parser.add_argument("--admin", action="store_true", help="Make the user a platform administrator.")
+    create_user_parser.add_argument("--display-name", default="")
+    create_user_parser.add_argument("--email", default="")
+    create_user_parser.set_defaults(handler=create_user)
+
+    token_parser = commands.add_parser("token", help="Manage API tokens.")
+    token_commands = token_parser.add_subparsers(metavar="ACTION", required=True)
+    create_token_parser = token_commands.add_parser("create", help="Issue an API token for a user in one of their teams.")
+    create_token_parser.add_argument("username")
+    create_token_parser.add_argument("--team", required=True, help="Team name.")
+    create_token_parser.add_argument("--name", default="cli", help="Token name (default cli).")
+    create_token_parser.add_argument("--scopes", default="read", help="Comma-separated scopes: read, write, predict, admin.")
+    create_token_parser.set_defaults(handler=create_token)
+    return parser
+
+
+def serve(_: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from backend.http.app import create_app
+
+    runtime = Runtime.build(settings)
+    app = create_app(runtime)
+    log.info("serving", extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url)})
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+    return 0
+
+
+def print_schema(_: argparse.Namespace, __: Settings | None) -> int:
+    from backend.graphql.schema import schema_sdl
+
+    sys.stdout.write(schema_sdl())
+    return 0
+
+
+def run_projections(_: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.build(settings)
+    runtime.start(run_projections=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log.info("projections running", extra={"projections": list(runtime.projections.projections)})
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    runtime.stop()
+    return 0
+
+
+def rebuild_projections(arguments: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.build(settings)
+    runtime.prepare()
+    try:
+        runtime.projections.rebuild(arguments.names or None)
+    except KeyError as error:
+        print(f"modelcloud: {error.args[0]}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.stop()
+    print(f"Rebuilt {', '.join(arguments.names or ['all projections'])}.")
+    return 0
+
+
+def export_audit(arguments: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.build(settings)
+    runtime.start(run_projections=True)
+    where = AuditFilter(
+        actor=arguments.actor, team=arguments.team, action=arguments.action, since=arguments.since, until=arguments.until
+    )
+    output = sys.stdout if arguments.output == "-" else open(arguments.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        for line in export_lines(runtime.readers.audit, where, arguments.format):
+            output.write(line)
+    finally:
+        if output is not sys.stdout:
+            output.close()
+        runtime.stop()
+    return 0
+
+
+def create_user(arguments: argparse.Namespace, settings: Settings) -> int:
+    password = os.environ.get("MODELCLOUD_NEW_PASSWORD") or getpass.getpass(f"Password for {arguments.username}: ")
+    runtime = Runtime.build(settings)
+    runtime.start(run_projections=True)
+    try:
+        operator = Principal(user_id=uuid.UUID(int=0), username="cli", is_admin=True, via=SYSTEM)
+        user_id, outcome = runtime.identity.create_user(
+            operator, runtime.cause_from_system(), username=arguments.username, password=password,
+            display_name=arguments.display_name, email=arguments.email, is_admin=arguments.admin,
+        )
+        runtime.projections.wait_for(outcome.position)
+    finally:
+        runtime.stop()
+    print(f"Created user {arguments.username} with id {user_id}.")
+    return 0
+
+
+def create_token(arguments: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime.build(settings)
+    runtime.start(run_projections=True)
+    try:
+        user = runtime.readers.identity.user_by_username(arguments.username)
+        team = runtime.readers.identity.team_by_name(arguments.team)
+        if user is None:
+            print(f"modelcloud: user {arguments.username!r} was not found.", file=sys.stderr)
+            return 1
+        if team is None:
+            print(f"modelcloud: team {arguments.team!r} was not found.", file=sys.stderr)
+            return 1
+        owner = Principal(user_id=uuid.UUID(user["user_id"]), username=user["username"], is_admin=bool(user["is_admin"]), via=SYSTEM)
+        scopes = [scope.strip() for scope in arguments.scopes.split(",") if scope.strip()]
+        issued = runtime.identity.issue_token(
+            owner, runtime.cause_from_system(), team_id=uuid.UUID(team["team_id"]), name=arguments.name, scopes=scopes
+        )
+        runtime.projections.wait_for(issued.outcome.position)
+    finally:
+        runtime.stop()
+    print(issued.secret)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for logs."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':')[0]}@{host}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""GraphQL of the audit log: paged queries and the live `events` feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from backend.domain.base import InvalidInput, iso, parse_iso
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
+from backend.graphql.context import Context, in_thread
+from backend.graphql.identity import parse_id, visible_team_ids
+from backend.projections.audit import AUDIT_TOPIC, AuditFilter
+from backend.telemetry import subscriptions_active
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="One event of the log, as the audit log shows it.")
+class AuditEntry:
+    position: int = strawberry.field(description="The event's place in the one ordered log of all events.")
+    occurred_at: datetime
+    actor: str = strawberry.field(description="Opaque id of the user (or 'system') that caused the event.")
+    team_id: strawberry.ID | None
+    action: str = strawberry.field(description="Aggregate and event, such as Team.MemberAdded.")
+    subject_type: str
+    subject_id: strawberry.ID
+    subject_version: int
+    summary: str
+    correlation_id: str
+    causation_id: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> AuditEntry:
+        return cls(
+            position=int(row["position"]),
+            occurred_at=parse_iso(row["occurred_at"]),  # type: ignore[arg-type]
+            actor=row["actor"],
+            team_id=strawberry.ID(row["team"]) if row["team"] else None,
+            action=row["action"],
+            subject_type=row["subject_type"],
+            subject_id=strawberry.ID(row["subject_id"]),
+            subject_version=int(row["subject_version"]),
+            summary=row["summary"],
+            correlation_id=row["correlation_id"],
+            causation_id=row["causation_id"],
+        )
+
+
+@strawberry.input(description="Conditions on audit entries; every condition given must hold.")
+class AuditLogFilter:
+    actor: str | None = None
+    team_id: strawberry.ID | None = None
+    subject_id: strawberry.ID | None = None
+    subject_type: str | None = None
+    action: str | None = None
+    since: datetime | None = strawberry.field(default=None, description="Entries at or after this time.")
+    until: datetime | None = strawberry.field(default=None, description="Entries before this time.")
+
+
+async def scoped_filter(info: Info[Context, None], given: AuditLogFilter | None) -> AuditFilter:
+    """Translate the GraphQL filter and restrict it to the teams the caller may read."""
+    given = given or AuditLogFilter()
+    since = _utc("filter.since", given.since)
+    until = _utc("filter.until", given.until)
+    if since and until and since >= until:
+        raise InvalidInput(
+            f"filter.since {iso(since)} must be before filter.until {iso(until)}.", field="filter.since", value=iso(since)
+        )
+    team = str(parse_id("filter.teamId", given.team_id)) if given.team_id else None
+    visible = await visible_team_ids(info)
+    return AuditFilter(
+        actor=given.actor,
+        team=team,
+        subject_id=given.subject_id,
+        subject_type=given.subject_type,
+        action=given.action,
+        since=iso(since),
+        until=iso(until),
+        teams=tuple(visible) if visible is not None else None,
+    )
+
+
+def _utc(field: str, moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise InvalidInput(
+            f"{field} {moment.isoformat()} has no time zone; send it in UTC such as 2026-12-01T00:00:00Z.",
+            field=field,
+            value=moment.isoformat(),
+        )
+    return moment.astimezone(timezone.utc)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="Audit entries of the caller's teams, newest first.")
+    async def audit_log(
+        self,
+        info: Info[Context, None],
+        filter: AuditLogFilter | None = None,  # noqa: A002
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[AuditEntry]:
+        check_first(first)
+        before = decode_position_cursor("audit", after)
+        where = await scoped_filter(info, filter)
+        rows = await in_thread(info.context.runtime.readers.audit.entries, where, before, first + 1)
+        return page(rows, first, "audit", lambda row: row["position"], AuditEntry.from_row, has_previous=after is not None)
+
+
+@strawberry.type
+class AuditSubscription:
+    @strawberry.subscription(description="Each new audit entry of the caller's teams that matches the filter, as it is recorded.")
+    async def events(
+        self, info: Info[Context, None], filter: AuditLogFilter | None = None  # noqa: A002
+    ) -> AsyncGenerator[AuditEntry, None]:
+        where = await scoped_filter(info, filter)
+        reader = info.context.runtime.readers.audit
+        broker = info.context.runtime.broker
+        subscriptions_active.inc()
+        try:
+            async with broker.subscribe(lambda topic: topic == AUDIT_TOPIC) as changes:
+                async for change in changes:
+                    row = await in_thread(reader.entry, int(change.keys["position"]))
+                    if row is not None and where.matches(row):
+                        yield AuditEntry.from_row(row)
+        finally:
+            subscriptions_active.dec()
+
+
+__all__ = ["AuditEntry", "AuditLogFilter", "AuditQuery", "AuditSubscription", "replace"]

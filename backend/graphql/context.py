@@ -1,0 +1,97 @@
+"""The per-request context of every resolver: the runtime, the caller, and the request's correlation id."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+
+from backend.application.commands import Outcome
+from backend.application.sessions import Session
+from backend.domain.access import Principal
+from backend.domain.base import Cause
+from backend.graphql.auth import Authenticator, Credentials, check_csrf
+from backend.runtime import Runtime
+
+T = TypeVar("T")
+
+REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+READ_YOUR_WRITES_TIMEOUT = 10.0
+
+
+def correlation_id_from(headers: Any) -> str:
+    """Use the client's X-Request-ID when it is a plain id; otherwise start a new correlation id."""
+    given = headers.get(REQUEST_ID_HEADER, "") if headers is not None else ""
+    return given if REQUEST_ID_PATTERN.fullmatch(given or "") else str(uuid.uuid4())
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking database or event-store work off the event loop."""
+    return await anyio.to_thread.run_sync(lambda: function(*args))
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    authenticator: Authenticator
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    correlation_id: str
+    connection_params: dict[str, Any] | None = None
+    _auth: tuple[Principal, Session | None] | None = None
+    loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def is_websocket(self) -> bool:
+        return self.request.scope["type"] == "websocket"
+
+    def credentials(self) -> Credentials:
+        cookies = self.request.cookies
+        if self.is_websocket:
+            return Credentials.from_connection_params(self.connection_params, cookies)
+        return Credentials.from_headers(self.request.headers, cookies)
+
+    async def authenticate(self) -> tuple[Principal, Session | None]:
+        if self._auth is None:
+            self._auth = await in_thread(self.authenticator.authenticate, self.credentials())
+        return self._auth
+
+    async def principal(self) -> Principal:
+        """The authenticated caller; raises Unauthenticated when the request carries no valid credentials."""
+        principal, _ = await self.authenticate()
+        return principal
+
+    async def writer(self) -> Principal:
+        """The caller of a mutation; a cookie-authenticated caller must also present the CSRF token."""
+        principal, session = await self.authenticate()
+        if not self.is_websocket:
+            check_csrf(session, self.request.headers.get("x-csrf-token"))
+        return principal
+
+    def cause(self, principal: Principal, team: uuid.UUID | None = None) -> Cause:
+        return Cause.new(principal.actor, str(team) if team else None, at=self.runtime.clock(), correlation_id=self.correlation_id)
+
+    async def settle(self, outcome: Outcome) -> None:
+        """Wait until the projections include this command's events, so the response reads its own write."""
+        if outcome.position:
+            await in_thread(self.runtime.projections.wait_for, outcome.position, READ_YOUR_WRITES_TIMEOUT)
+
+    def loader(self, name: str, batch: Callable[[list[Any]], dict[Any, Any]]) -> DataLoader[Any, Any]:
+        """A per-request DataLoader that fetches many keys with one call of `batch` (keys -> {key: value})."""
+        if name not in self.loaders:
+
+            async def load(keys: list[Any]) -> list[Any]:
+                found = await in_thread(batch, list(keys))
+                return [found.get(key) for key in keys]
+
+            self.loaders[name] = DataLoader(load_fn=load)
+        return self.loaders[name]

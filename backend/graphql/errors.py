@@ -1,0 +1,79 @@
+"""Every GraphQL error leaves with a stable `extensions.code`, and the field and value it concerns.
+
+Domain errors keep their message; errors the server did not expect are logged with their
+traceback and reach the client only as INTERNAL_SERVER_ERROR with the correlation id.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from backend.domain.base import DomainError
+from backend.telemetry import graphql_operations_total
+
+log = logging.getLogger(__name__)
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def describe_domain_error(error: DomainError) -> dict[str, Any]:
+    return {"code": error.code, "field": error.field, "value": error.value}
+
+
+def normalize(error: GraphQLError, correlation_id: str | None) -> None:
+    """Give `error` a code (and field, value); hide the message of an unexpected exception."""
+    extensions = dict(error.extensions or {})
+    original = error.original_error
+    if "code" in extensions:
+        pass
+    elif isinstance(original, DomainError):
+        extensions.update(describe_domain_error(original))
+    elif original is None or isinstance(original, GraphQLError):
+        extensions.update(code=BAD_USER_INPUT, field=_field_of(error) or "query", value=None)
+    else:
+        log.error(
+            "unexpected error in a GraphQL resolver",
+            exc_info=original,
+            extra={"path": error.path, "correlation_id": correlation_id},
+        )
+        error.message = f"Internal error; the server log has the details under correlation id {correlation_id}."
+        extensions.update(code=INTERNAL_SERVER_ERROR, field=None, value=None)
+    if correlation_id:
+        extensions["correlationId"] = correlation_id
+    error.extensions = extensions
+
+
+def _field_of(error: GraphQLError) -> str | None:
+    if error.path:
+        return ".".join(str(part) for part in error.path)
+    return None
+
+
+class ModelCloudSchema(strawberry.Schema):
+    """A strawberry schema whose errors are normalized before any transport formats them."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        context = execution_context.context if execution_context else None
+        correlation_id = getattr(context, "correlation_id", None)
+        for error in errors:
+            normalize(error, correlation_id)
+            if error.extensions and error.extensions.get("code") != INTERNAL_SERVER_ERROR:
+                log.info(
+                    "GraphQL request rejected",
+                    extra={"code": error.extensions.get("code"), "field": error.extensions.get("field"), "correlation_id": correlation_id},
+                )
+        graphql_operations_total.labels(operation_type_of(execution_context), "error").inc()
+
+
+def operation_type_of(execution_context: ExecutionContext | None) -> str:
+    """`query`, `mutation` or `subscription`; `unknown` when the document did not parse."""
+    try:
+        return execution_context.operation_type.value if execution_context else "unknown"
+    except RuntimeError:
+        return "unknown"

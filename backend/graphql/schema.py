@@ -1,0 +1,36 @@
+"""The GraphQL schema: every context's queries, mutations and subscriptions, with the request limits."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from backend.graphql.audit import AuditQuery, AuditSubscription
+from backend.graphql.errors import ModelCloudSchema
+from backend.graphql.identity import IdentityMutation, IdentityQuery
+from backend.graphql.telemetry import OperationTracing
+from backend.settings import Settings
+
+Query = merge_types("Query", (IdentityQuery, AuditQuery))
+Mutation = merge_types("Mutation", (IdentityMutation,))
+Subscription = merge_types("Subscription", (AuditSubscription,))
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return ModelCloudSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            OperationTracing,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,274 @@
+"""The Starlette application: /graphql, uploads, audit export, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.domain.base import DomainError, InvalidInput, NotFound
+from backend.graphql.auth import Authenticator, Credentials, check_csrf
+from backend.graphql.context import correlation_id_from, in_thread
+from backend.graphql.errors import describe_domain_error
+from backend.graphql.schema import build_schema
+from backend.http.graphql_view import ModelCloudGraphQL
+from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
+from backend.runtime import Runtime
+from backend.telemetry import registry, uploads_bytes_total
+
+log = logging.getLogger(__name__)
+
+UPLOAD_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def error_response(error: DomainError, status: int, correlation_id: str | None = None) -> JSONResponse:
+    body = {"error": {"message": error.message, **describe_domain_error(error), "correlationId": correlation_id}}
+    return JSONResponse(body, status_code=status)
+
+
+STATUS_BY_CODE = {
+    "BAD_USER_INPUT": 400,
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "CONFLICT": 409,
+    "PAYLOAD_TOO_LARGE": 413,
+}
+
+
+class BodyLimit:
+    """Reject /graphql requests whose body exceeds the limit with 413 and a GraphQL-shaped error."""
+
+    def __init__(self, app: ASGIApp, limit: int, path: str = "/graphql") -> None:
+        self.app = app
+        self.limit = limit
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._reject(scope, receive, send, int(declared))
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge(received)
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge as error:
+            await self._reject(scope, receive, send, error.size)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, size: int) -> None:
+        message = f"The request body is larger than the limit of {self.limit} bytes (MODELCLOUD_MAX_REQUEST_BYTES)."
+        body = {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE", "field": "body", "value": size}}]}
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
+    """Build the ASGI app; with `manage_runtime` the app's lifespan starts and stops the runtime."""
+    authenticator = Authenticator(runtime)
+    graphql = ModelCloudGraphQL(runtime, build_schema(runtime.settings))
+
+    async def authenticate(request: Request, *, mutation: bool) -> Any:
+        credentials = Credentials.from_headers(request.headers, request.cookies)
+        principal, session = await in_thread(authenticator.authenticate, credentials)
+        if mutation:
+            check_csrf(session, credentials.csrf)
+        return principal
+
+    async def upload(request: Request) -> Response:
+        correlation_id = correlation_id_from(request.headers)
+        try:
+            principal = await authenticate(request, mutation=True)
+            team_id = _team_of(request, principal)
+            spooled = await _spool(request, runtime.settings.max_upload_bytes)
+        except DomainError as error:
+            return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        try:
+            cause = _cause(runtime, principal, correlation_id)
+            received = await in_thread(
+                lambda: runtime.uploads.receive(
+                    principal, cause, team_id=team_id, body=spooled, max_size=runtime.settings.max_upload_bytes,
+                    filename=request.headers.get("x-filename", ""),
+                    content_type=request.headers.get("content-type", "application/octet-stream"),
+                )
+            )
+        except DomainError as error:
+            return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        finally:
+            spooled.close()
+        await in_thread(runtime.projections.wait_for, received.outcome.position, 10.0)
+        uploads_bytes_total.inc(received.size)
+        return JSONResponse({"uploadId": str(received.upload_id), "sha256": received.sha256, "size": received.size}, status_code=201)
+
+    async def audit_export(request: Request) -> Response:
+        correlation_id = correlation_id_from(request.headers)
+        try:
+            principal = await authenticate(request, mutation=False)
+            export_format = request.query_params.get("format", "jsonl")
+            if export_format not in EXPORT_FORMATS:
+                raise InvalidInput(
+                    f"format {export_format!r} is invalid: expected one of {', '.join(EXPORT_FORMATS)}.",
+                    field="format",
+                    value=export_format[:40],
+                )
+            where = await _export_filter(runtime, principal, request)
+        except DomainError as error:
+            return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        media = "text/csv; charset=utf-8" if export_format == "csv" else "application/x-ndjson"
+        lines = await in_thread(lambda: list(export_lines(runtime.readers.audit, where, export_format)))
+        filename = f"audit.{export_format}"
+        return StreamingResponse(
+            iter(lines), media_type=media, headers={"content-disposition": f'attachment; filename="{filename}"'}
+        )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            lag = await in_thread(runtime.projections.lag)
+        except Exception as error:  # noqa: BLE001  (any failure to reach the store means not ready)
+            log.warning("readiness check could not reach the store", extra={"error": str(error)})
+            return JSONResponse({"status": "unavailable", "error": "the event store is unreachable"}, status_code=503)
+        worst = max(lag.values(), default=0)
+        ready = worst <= runtime.settings.readiness_max_lag
+        body = {"status": "ready" if ready else "lagging", "projectionLag": lag, "maxLag": runtime.settings.readiness_max_lag}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def metrics(_: Request) -> Response:
+        await in_thread(runtime.projections.lag)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_runtime:
+            await in_thread(runtime.start)
+            credentials = await in_thread(runtime.bootstrap)
+            if credentials is not None:
+                print_bootstrap(credentials)
+        try:
+            yield
+        finally:
+            if manage_runtime:
+                await in_thread(runtime.stop)
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/v1/uploads", upload, methods=["POST"]),
+        Route("/v1/audit/export", audit_export, methods=["GET"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+        Route("/", lambda _: PlainTextResponse("ModelCloud API: POST /graphql (GraphiQL at GET /graphql).\n")),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    return BodyLimit(app, runtime.settings.max_request_bytes)
+
+
+def _team_of(request: Request, principal: Any) -> uuid.UUID:
+    given = request.query_params.get("team")
+    if given is None:
+        if principal.token_team is None:
+            raise InvalidInput("team is missing: add ?team=<team id> to the upload URL.", field="team", value=None)
+        return principal.token_team
+    try:
+        return uuid.UUID(given)
+    except ValueError:
+        raise InvalidInput(f"team {given[:40]!r} is not a valid team id.", field="team", value=given[:40]) from None
+
+
+async def _spool(request: Request, limit: int) -> Any:
+    """Stream the request body into a temporary file, stopping at `limit` bytes; memory stays bounded."""
+    from backend.domain.base import PayloadTooLarge
+
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"The upload is larger than the limit of {limit} bytes (MODELCLOUD_MAX_UPLOAD_BYTES).", field="body", value=int(declared)
+        )
+    spooled = tempfile.SpooledTemporaryFile(max_size=UPLOAD_SPOOL_BYTES)
+    received = 0
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise PayloadTooLarge(
+                    f"The upload is larger than the limit of {limit} bytes (MODELCLOUD_MAX_UPLOAD_BYTES).", field="body", value=received
+                )
+            await anyio.to_thread.run_sync(spooled.write, chunk)
+    except BaseException:
+        spooled.close()
+        raise
+    if received == 0:
+        spooled.close()
+        raise InvalidInput("The upload is empty; send the file as the request body.", field="body", value=0)
+    spooled.seek(0)
+    return spooled
+
+
+async def _export_filter(runtime: Runtime, principal: Any, request: Request) -> AuditFilter:
+    params = request.query_params
+    if principal.token_team is not None:
+        teams: tuple[str, ...] | None = (str(principal.token_team),)
+    elif principal.is_admin:
+        teams = None
+    else:
+        teams = tuple(sorted(await in_thread(runtime.readers.identity.memberships, str(principal.user_id))))
+    team = params.get("team")
+    if team is not None and teams is not None and team not in teams:
+        raise NotFound(f"Team {team[:40]} was not found among your teams.", field="team", value=team[:40])
+    return AuditFilter(
+        actor=params.get("actor"), team=team, subject_id=params.get("subject"), action=params.get("action"),
+        since=params.get("since"), until=params.get("until"), teams=teams,
+    )
+
+
+def _cause(runtime: Runtime, principal: Any, correlation_id: str) -> Any:
+    from backend.domain.base import Cause
+
+    return Cause.new(principal.actor, None, at=runtime.clock(), correlation_id=correlation_id)
+
+
+def print_bootstrap(credentials: Any) -> None:
+    """Show the first administrator's password and token once, on the console of the first start."""
+    lines = [
+        "",
+        "ModelCloud created its first administrator. These secrets are shown only now:",
+        f"  username: {credentials.username}",
+        f"  password: {credentials.password}",
+        f"  token:    {credentials.token}   (team 'default', scopes read, write, predict, admin)",
+        "",
+    ]
+    print("\n".join(lines), flush=True)  # noqa: T201  (the one place secrets go to the operator, never the log)
+
+
+__all__ = ["create_app", "json", "os"]
