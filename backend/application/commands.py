@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from backend.telemetry import command_conflicts_total, command_seconds, commands
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
+BACKOFF_SECONDS = 0.005
 
 Decision = Callable[[], Sequence[Aggregate]]
 AppendListener = Callable[[int], None]
@@ -70,6 +72,8 @@ class CommandRunner:
             except IntegrityError:
                 command_conflicts_total.labels(name).inc()
                 log.info("command conflicted with a concurrent write; retrying", extra={"command": name, "attempt": attempt})
+                # Random backoff spreads out writers that keep colliding on one aggregate.
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))
                 continue
             return self._announce(recordings)
         raise Conflict(

@@ -148,14 +148,16 @@ class ProjectionRunner:
             span.set_attribute("modelcloud.correlation_ids", correlation_ids[:20])
             changes: list[Change] = []
             with self.database.transaction() as tx:
-                for position, event in batch:
-                    changes.extend(projection.apply(tx, event, position))
+                # Claim the batch first: the row lock (PostgreSQL) or write lock (SQLite) makes a
+                # concurrent runner see the new position and skip, instead of applying twice.
                 moved = tx.execute(
                     f"UPDATE {TRACKING_TABLE} SET position = ? WHERE name = ? AND position = ?",
                     (last, projection.name, expected),
                 )
                 if moved != 1:
                     raise TrackingConflict(projection.name)
+                for position, event in batch:
+                    changes.extend(projection.apply(tx, event, position))
                 if self.database.dialect == "postgres":
                     for change in changes:
                         tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, encode(change)))

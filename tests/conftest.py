@@ -1,0 +1,81 @@
+"""Shared fixtures: a fresh SQLite file or PostgreSQL database per test, runtimes built on them, and one real server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from backend.runtime import Runtime
+from backend.settings import load_settings
+
+POSTGRES_ADMIN_URL = os.environ.get("MODELCLOUD_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+class FrozenClock:
+    """A clock tests move by hand, so time-dependent rules are checked without sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> bool:
+    """Whether the PostgreSQL server answers; in CI its absence fails the run instead of skipping tests."""
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5):
+            return True
+    except psycopg.Error as error:
+        if os.environ.get("CI") or os.environ.get("MODELCLOUD_TEST_POSTGRES_URL"):
+            pytest.fail(f"PostgreSQL is required but unreachable at {POSTGRES_ADMIN_URL}: {error}")
+        return False
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_available: bool) -> Iterator[str]:
+    if not postgres_available:
+        pytest.skip("PostgreSQL is not running; `make test` starts it")
+    name = f"modelcloud_t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'modelcloud.db'}"
+    return request.getfixturevalue("fresh_postgres_url")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+def build_runtime(database_url: str, artifacts: Path, clock: FrozenClock) -> Runtime:
+    settings = load_settings(database_url=database_url, artifacts=str(artifacts))
+    return Runtime.build(settings, clock=clock)
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Runtime]:
+    built = build_runtime(database_url, tmp_path / "artifacts", clock)
+    built.start()
+    yield built
+    built.stop()

@@ -1,0 +1,167 @@
+"""Contract of the projections on SQLite and PostgreSQL: exactly once, rebuild equals live, read-your-writes, live changes."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from backend.domain.base import Cause
+from backend.domain.identity import EDITOR, VIEWER
+from backend.projections.audit import AUDIT_TOPIC
+from backend.projections.base import Change
+from backend.runtime import Runtime
+from tests.conftest import build_runtime
+from tests.integration.test_event_store import admin_of
+
+pytestmark = pytest.mark.integration
+
+
+def dump_read_models(runtime: Runtime) -> dict[str, list[dict[str, object]]]:
+    tables: dict[str, list[dict[str, object]]] = {}
+    for projection in runtime.projections.projections.values():
+        for table in projection.tables:
+            rows = runtime.database.fetchall(f"SELECT * FROM {table}")
+            tables[table] = sorted((dict(row) for row in rows), key=repr)
+    return tables
+
+
+def populate(runtime: Runtime, clock) -> None:
+    """A small history touching every projection: users, teams, roles, tokens, a revocation, an upload."""
+    admin = admin_of(runtime)
+    cause = lambda: Cause.new(admin.actor, None, at=clock())  # noqa: E731
+    team_id, _ = runtime.identity.create_team(admin, cause(), name="Vision", description="image models")
+    alice, _ = runtime.identity.create_user(admin, cause(), username="alice", password="alice-password", email="a@example.org")
+    bob, _ = runtime.identity.create_user(admin, cause(), username="bob", password="bob-password")
+    runtime.identity.add_member(admin, cause(), team_id=team_id, user_id=alice, role=EDITOR)
+    runtime.identity.add_member(admin, cause(), team_id=team_id, user_id=bob, role=VIEWER)
+    runtime.identity.change_member_role(admin, cause(), team_id=team_id, user_id=bob, role=EDITOR)
+    runtime.identity.remove_member(admin, cause(), team_id=team_id, user_id=bob)
+    issued = runtime.identity.issue_token(admin, cause(), team_id=team_id, name="ci", scopes=["read", "write"])
+    runtime.identity.revoke_token(admin, cause(), token_id=issued.token_id)
+    runtime.uploads.receive(
+        admin, cause(), team_id=team_id, body=[b"sepal_length,species\n5.1,setosa\n"], max_size=1024,
+        filename="iris.csv", content_type="text/csv",
+    )
+    clock.advance(minutes=5)
+    runtime.identity.erase_user(admin, cause(), alice)
+
+
+def test_rebuild_equals_live(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    live = dump_read_models(runtime)
+
+    runtime.projections.rebuild()
+
+    assert dump_read_models(runtime) == live
+    assert set(runtime.projections.positions().values()) == {runtime.store.head()}
+
+
+def test_rebuild_of_one_projection(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    live = dump_read_models(runtime)
+
+    runtime.projections.rebuild(["audit"])
+
+    assert dump_read_models(runtime) == live
+
+
+def test_rebuild_rejects_unknown_name(runtime: Runtime) -> None:
+    with pytest.raises(KeyError, match="Unknown projection registry; known: identity, audit, uploads"):
+        runtime.projections.rebuild(["registry"])
+
+
+def test_audit_has_one_row_per_event(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+
+    positions = [row["position"] for row in runtime.database.fetchall("SELECT position FROM audit_log ORDER BY position")]
+
+    assert positions == list(range(1, runtime.store.head() + 1))
+
+
+def test_two_runners_apply_each_event_once(database_url: str, tmp_path: Path, clock) -> None:
+    writer = build_runtime(database_url, tmp_path / "artifacts", clock)
+    writer.prepare()
+    admin = admin_of_without_projections(writer, clock)
+    for index in range(30):
+        writer.identity.create_team(admin, Cause.new(admin.actor, None, at=clock()), name=f"team-{index}")
+    first = build_runtime(database_url, tmp_path / "artifacts", clock)
+    second = build_runtime(database_url, tmp_path / "artifacts", clock)
+
+    threads = [threading.Thread(target=runtime.projections.catch_up) for runtime in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    rows = writer.database.fetchall("SELECT position FROM audit_log ORDER BY position")
+    assert [row["position"] for row in rows] == list(range(1, writer.store.head() + 1))
+    teams = writer.database.fetchall("SELECT name FROM teams")
+    assert len(teams) == 31
+    for runtime in (first, second, writer):
+        runtime.stop()
+
+
+def admin_of_without_projections(runtime: Runtime, clock):
+    from backend.domain.access import SESSION, Principal
+
+    credentials = runtime.bootstrap()
+    assert credentials is not None
+    user_id = [e for e in (runtime.store.decode(n) for n in runtime.store.read_log(0, 100)) if type(e).__qualname__ == "User.Registered"][0].originator_id
+    return Principal(user_id=user_id, username="admin", is_admin=True, via=SESSION)
+
+
+def test_events_from_another_process_are_picked_up(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    admin = admin_of(runtime)
+    worker = build_runtime(database_url, tmp_path / "artifacts", clock)
+    worker.start(run_projections=False)
+
+    team_id, outcome = worker.identity.create_team(admin, Cause.new(admin.actor, None, at=clock()), name="FromWorker")
+
+    assert runtime.projections.wait_for(outcome.position, timeout=30)
+    assert runtime.readers.identity.team(str(team_id))["name"] == "FromWorker"
+    worker.stop()
+
+
+def test_command_result_is_readable_at_once(runtime: Runtime, clock) -> None:
+    admin = admin_of(runtime)
+
+    team_id, outcome = runtime.identity.create_team(admin, Cause.new(admin.actor, None, at=clock()), name="Instant")
+
+    assert runtime.projections.wait_for(outcome.position)
+    assert runtime.readers.identity.team(str(team_id))["name"] == "Instant"
+    assert runtime.readers.identity.memberships(str(admin.user_id))[str(team_id)] == "admin"
+
+
+def test_lag_is_zero_when_caught_up(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+
+    assert runtime.projections.lag() == {"identity": 0, "audit": 0, "uploads": 0}
+
+
+def test_subscriber_receives_committed_audit_change(runtime: Runtime, clock) -> None:
+    admin = admin_of(runtime)
+
+    async def scenario() -> Change:
+        async with runtime.broker.subscribe(lambda topic: topic == AUDIT_TOPIC) as changes:
+            await asyncio.to_thread(
+                runtime.identity.create_team, admin, Cause.new(admin.actor, None, at=clock()), name="Live"
+            )
+            async for change in changes:
+                row = runtime.readers.audit.entry(change.keys["position"])
+                if row and row["action"] == "Team.Created":
+                    return change
+        raise AssertionError("the subscription ended without a Team.Created change")
+
+    change = asyncio.run(asyncio.wait_for(scenario(), timeout=30))
+
+    row = runtime.readers.audit.entry(change.keys["position"])
+    assert row["summary"] == "Created team 'Live'"
+    assert uuid.UUID(row["subject_id"])
