@@ -28,6 +28,16 @@ class Principal:
     def actor(self) -> str:
         return str(self.user_id)
 
+    @property
+    def is_operator(self) -> bool:
+        """A platform administrator acting with the admin scope reaches every team, even through a token."""
+        return self.is_admin and ADMIN_SCOPE in self.scopes
+
+    @property
+    def reachable_team(self) -> uuid.UUID | None:
+        """The one team this caller is confined to, or None when team membership alone decides."""
+        return None if self.is_operator else self.token_team
+
     def require_scope(self, scope: str, action: str) -> None:
         if scope not in self.scopes:
             raise Forbidden(
@@ -43,7 +53,7 @@ class Principal:
 
     def check_team_reach(self, team_id: uuid.UUID, team_name: str | None = None) -> None:
         """A token reaches only its own team; anything else looks as if it did not exist."""
-        if self.token_team is not None and self.token_team != team_id:
+        if self.reachable_team is not None and self.reachable_team != team_id:
             raise NotFound(
                 f"Team {team_name or team_id} was not found among the teams this token can reach.",
                 field="teamId",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,7 +13,9 @@ from backend.domain.base import InvalidInput, iso, parse_iso
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
-from backend.projections.audit import AUDIT_TOPIC, AuditFilter
+from backend.projections.audit import AUDIT_TOPIC, AuditFilter, AuditReader
+
+REPLAY_BATCH = 500
 from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
@@ -116,9 +117,18 @@ class AuditQuery:
 
 @strawberry.type
 class AuditSubscription:
-    @strawberry.subscription(description="Each new audit entry of the caller's teams that matches the filter, as it is recorded.")
+    @strawberry.subscription(
+        description=(
+            "Each new audit entry of the caller's teams that matches the filter, as it is recorded. "
+            "With afterPosition, entries after that position are sent first, so a client that "
+            "reconnects misses nothing."
+        )
+    )
     async def events(
-        self, info: Info[Context, None], filter: AuditLogFilter | None = None  # noqa: A002
+        self,
+        info: Info[Context, None],
+        filter: AuditLogFilter | None = None,  # noqa: A002
+        after_position: int | None = None,
     ) -> AsyncGenerator[AuditEntry, None]:
         where = await scoped_filter(info, filter)
         reader = info.context.runtime.readers.audit
@@ -126,12 +136,29 @@ class AuditSubscription:
         subscriptions_active.inc()
         try:
             async with broker.subscribe(lambda topic: topic == AUDIT_TOPIC) as changes:
+                last = after_position if after_position is not None else await in_thread(_newest_position, reader)
+                while True:
+                    backlog = await in_thread(reader.entries, where, last, REPLAY_BATCH, oldest_first=True)
+                    for row in backlog:
+                        yield AuditEntry.from_row(row)
+                    if len(backlog) < REPLAY_BATCH:
+                        break
+                    last = int(backlog[-1]["position"])
+                last = int(backlog[-1]["position"]) if backlog else last
                 async for change in changes:
-                    row = await in_thread(reader.entry, int(change.keys["position"]))
+                    position = int(change.keys["position"])
+                    if position <= last:
+                        continue
+                    row = await in_thread(reader.entry, position)
                     if row is not None and where.matches(row):
+                        last = position
                         yield AuditEntry.from_row(row)
         finally:
             subscriptions_active.dec()
 
 
-__all__ = ["AuditEntry", "AuditLogFilter", "AuditQuery", "AuditSubscription", "replace"]
+def _newest_position(reader: AuditReader) -> int:
+    rows = reader.entries(AuditFilter(), None, 1)
+    return int(rows[0]["position"]) if rows else 0
+
+

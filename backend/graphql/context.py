@@ -34,9 +34,9 @@ def correlation_id_from(headers: Any) -> str:
     return given if REQUEST_ID_PATTERN.fullmatch(given or "") else str(uuid.uuid4())
 
 
-async def in_thread(function: Callable[..., T], *args: Any) -> T:
+async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run blocking database or event-store work off the event loop."""
-    return await anyio.to_thread.run_sync(lambda: function(*args))
+    return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs))
 
 
 @dataclass

@@ -199,8 +199,8 @@ async def _role_in(info: Info[Context, None], team_id: str) -> str | None:
 async def visible_team_ids(info: Info[Context, None]) -> list[str] | None:
     """Ids of the teams the caller may read: a token's own team, a user's teams, or None (all) for an administrator."""
     principal = await info.context.principal()
-    if principal.token_team is not None:
-        return [str(principal.token_team)]
+    if principal.reachable_team is not None:
+        return [str(principal.reachable_team)]
     if principal.is_admin:
         return None
     memberships = await in_thread(info.context.runtime.readers.identity.memberships, str(principal.user_id))

@@ -237,8 +237,8 @@ async def _spool(request: Request, limit: int) -> Any:
 
 async def _export_filter(runtime: Runtime, principal: Any, request: Request) -> AuditFilter:
     params = request.query_params
-    if principal.token_team is not None:
-        teams: tuple[str, ...] | None = (str(principal.token_team),)
+    if principal.reachable_team is not None:
+        teams: tuple[str, ...] | None = (str(principal.reachable_team),)
     elif principal.is_admin:
         teams = None
     else:
