@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-import websockets
+import websockets.exceptions
 
 from tests.e2e.conftest import ADD_MEMBER, CREATE_TEAM, CREATE_TOKEN, CREATE_USER, head_position, unique
 from tests.support.graphql_ws import LEGACY_WS, TRANSPORT_WS, GraphQLWebSocket, SubscriptionError

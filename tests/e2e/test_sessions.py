@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import websockets
+import websockets.exceptions
 
 from tests.e2e.conftest import CREATE_TEAM, TeamSetup, head_position, unique
 from tests.support.graphql_ws import LEGACY_WS, TRANSPORT_WS, GraphQLWebSocket
