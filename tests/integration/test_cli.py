@@ -1,0 +1,121 @@
+"""The modelcloud command line on a real database: rebuild, export, users, tokens and settings errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.runtime import Runtime
+from tests.conftest import build_runtime
+from tests.integration.test_projections import dump_read_models, populate
+
+pytestmark = pytest.mark.integration
+
+
+def modelcloud(*arguments: str, database_url: str, home: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "MODELCLOUD_DATABASE_URL": database_url,
+        "MODELCLOUD_ARTIFACTS": str(home / "artifacts"),
+        **environment,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *arguments], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_rebuild_equals_live(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    live = dump_read_models(runtime)
+    runtime.projections.stop()
+
+    result = modelcloud("projections", "rebuild", database_url=database_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Rebuilt all projections." in result.stdout
+    assert dump_read_models(runtime) == live
+
+
+def test_cli_rebuild_unknown_projection(database_url: str, tmp_path: Path) -> None:
+    result = modelcloud("projections", "rebuild", "nonsense", database_url=database_url, home=tmp_path)
+
+    assert result.returncode == 2
+    assert "Unknown projection nonsense" in result.stderr
+
+
+def test_cli_creates_user_and_token(database_url: str, tmp_path: Path, clock) -> None:
+    setup = build_runtime(database_url, tmp_path / "artifacts", clock)
+    setup.start()
+    setup.bootstrap()
+    setup.stop()
+
+    created = modelcloud(
+        "user", "create", "carol", "--email", "carol@example.org",
+        database_url=database_url, home=tmp_path, MODELCLOUD_NEW_PASSWORD="carol-password",
+    )
+    token = modelcloud("token", "create", "admin", "--team", "default", "--scopes", "read,write", database_url=database_url, home=tmp_path)
+
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("Created user carol with id ")
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.strip().startswith("mc_")
+
+
+def test_cli_token_for_non_member_fails(database_url: str, tmp_path: Path, clock) -> None:
+    setup = build_runtime(database_url, tmp_path / "artifacts", clock)
+    setup.start()
+    setup.bootstrap()
+    setup.stop()
+    modelcloud("user", "create", "dave", database_url=database_url, home=tmp_path, MODELCLOUD_NEW_PASSWORD="dave-password")
+
+    result = modelcloud("token", "create", "dave", "--team", "default", database_url=database_url, home=tmp_path)
+
+    assert result.returncode == 1
+    assert "dave" not in result.stdout
+    assert "Team default was not found" in result.stderr
+
+
+def test_cli_audit_export_jsonl(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    output = tmp_path / "audit.jsonl"
+
+    result = modelcloud("audit", "export", "--format", "jsonl", "-o", str(output), database_url=database_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [record["position"] for record in records] == list(range(1, runtime.store.head() + 1))
+    assert records[0]["action"] == "NameIndex.Reserved"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MODELCLOUD_PORT", "eighty"),
+        ("MODELCLOUD_PORT", "70000"),
+        ("MODELCLOUD_DATABASE_URL", "mysql://localhost/db"),
+        ("MODELCLOUD_MAX_UPLOAD_BYTES", "-1"),
+        ("MODELCLOUD_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_invalid_setting_stops_with_one_line(variable: str, value: str, tmp_path: Path) -> None:
+    result = modelcloud("serve", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path, **{variable: value})
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"modelcloud: {variable}={value!r} is invalid")
+
+
+def test_schema_command_prints_sdl(tmp_path: Path) -> None:
+    result = modelcloud("schema", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path)
+
+    assert result.returncode == 0
+    assert "type Query {" in result.stdout
+    assert "subscription" in result.stdout.lower()
