@@ -69,6 +69,9 @@ class LatencyResult:
     delivery_max_ms: float
     mutation_p50_ms: float
     mutation_p99_ms: float
+    server_cpu_seconds: float
+    client_cpu_seconds: float
+    wall_seconds: float
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Server:
     base_url: str
     token: str
     password: str
+    pid: int
 
     @property
     def websocket_url(self) -> str:
@@ -110,7 +114,7 @@ def running_server(folder: Path) -> Iterator[Server]:
         )
     try:
         token, password = wait_for_bootstrap(process, stdout_path, log_path)
-        server = Server(f"http://127.0.0.1:{port}", token, password)
+        server = Server(f"http://127.0.0.1:{port}", token, password, process.pid)
         wait_for_health(process, server, log_path)
         yield server
     finally:
@@ -148,6 +152,16 @@ def check_running(process: subprocess.Popen[bytes], log_path: Path) -> None:
     if process.poll() is not None:
         tail = log_path.read_text()[-2000:]
         raise RuntimeError(f"the server exited with status {process.returncode}; last log lines:\n{tail}")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process from /proc (Linux); NaN where /proc is missing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return math.nan
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -290,7 +304,11 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
         try:
             await wait_for_active_subscriptions(client, subscriptions)
             per_mutation = await warm_up(client, server, cookie, deliveries, subscriptions)
+            started = (process_cpu_seconds(server.pid), time.process_time(), time.monotonic())
             correlation_ids, round_trips = await send_mutations(client, server, deliveries, subscriptions * per_mutation, mutations)
+            server_cpu = process_cpu_seconds(server.pid) - started[0]
+            client_cpu = time.process_time() - started[1]
+            wall = time.monotonic() - started[2]
         finally:
             await asyncio.gather(*(connection.close() for connection in opened), return_exceptions=True)
             await asyncio.gather(*readers, return_exceptions=True)
@@ -311,6 +329,9 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
         delivery_max_ms=max(latencies, default=math.nan) * 1000,
         mutation_p50_ms=percentile(round_trips, 50) * 1000,
         mutation_p99_ms=percentile(round_trips, 99) * 1000,
+        server_cpu_seconds=server_cpu,
+        client_cpu_seconds=client_cpu,
+        wall_seconds=wall,
     )
 
 
