@@ -22,9 +22,7 @@ up: install
 	$(BIN)/modelcloud serve
 
 test: install
-	scripts/start-postgres.sh $(PG_HOST) $(PG_PORT) $(PG_USER)
-	MODELCLOUD_TEST_POSTGRES_URL="$$(scripts/create-test-database.sh $(PG_HOST) $(PG_PORT) $(PG_USER))" \
-		$(BIN)/python -m pytest -q
+	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q
 
 schema: install
 	$(BIN)/modelcloud schema > backend/graphql/schema.graphql

@@ -3,9 +3,9 @@
 Each workload runs its commands one after another in one process, once with the projections
 off (the command path alone) and once with them running in a background thread, as
 `modelcloud serve` runs them. The baseline copies the topic and state of every row that the
-first run stored into a scratch table of the same shape as the event table (`stored_events` on
-SQLite, `modelcloud_events` on PostgreSQL), one row a transaction, through the same driver
-(sqlite3 or psycopg).
+first run stored into a scratch table of the same shape as the event table. That table is
+`stored_events` on SQLite and `modelcloud_events` on PostgreSQL. The copies go in one row a
+transaction, through the same driver (sqlite3 or psycopg).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class ThroughputReport:
 
 
 def create_team_workload(runtime: Runtime, admin: Principal, tag: str, _commands: int) -> Command:
-    """Each command creates a team with a new name: a name reservation, Team.Created and the founder's MemberAdded."""
+    """Return a command that creates a team with a new name, which appends a name reservation, Team.Created and MemberAdded."""
 
     def run(index: int) -> Outcome:
         cause = Cause.new(admin.actor, None, at=runtime.clock())
@@ -120,7 +120,10 @@ def create_team_workload(runtime: Runtime, admin: Principal, tag: str, _commands
 
 
 def member_roles_workload(runtime: Runtime, admin: Principal, tag: str, commands: int) -> Command:
-    """Commands alternate addMember and changeMemberRole on one team, so its event stream grows by one event each."""
+    """Create a team and users, then return a command that alternates addMember and changeMemberRole on that team.
+
+    Each call appends one event to the team's stream, so the aggregate that every call loads keeps growing.
+    """
     setup_cause = Cause.new(admin.actor, None, at=runtime.clock())
     team_id, _ = runtime.identity.create_team(admin, setup_cause, name=f"{tag}-members")
     user_ids = register_users(runtime, tag, (commands + 1) // 2)
@@ -173,7 +176,10 @@ def admin_principal(runtime: Runtime) -> Principal:
 def run_workload(
     database_url: str, database: str, workload: str, *, projections: bool, commands: int, artifacts: Path
 ) -> CommandRun:
-    """Run `commands` commands of one workload on a fresh Runtime; with projections, wait until they caught up."""
+    """Run `commands` commands of one workload on a fresh Runtime.
+
+    With projections on, the timing ends once they have applied the last event.
+    """
     runtime = Runtime.build(load_settings(database_url=database_url, artifacts=str(artifacts)))
     runtime.start(run_projections=projections)
     try:
@@ -201,7 +207,9 @@ def run_workload(
 
 def wait_for_projections(runtime: Runtime, position: int) -> None:
     if not runtime.projections.wait_for(position, PROJECTION_TIMEOUT_SECONDS):
-        raise TimeoutError(f"projections did not reach log position {position} within {PROJECTION_TIMEOUT_SECONDS:.0f} s")
+        raise TimeoutError(
+            f"Timed out after {PROJECTION_TIMEOUT_SECONDS:.0f} s waiting for the projections to reach log position {position}."
+        )
 
 
 # raw INSERT baselines
@@ -293,9 +301,9 @@ def measure_database(database_url: str, database: str, commands: int) -> tuple[l
 
 def bench_postgres_url() -> str:
     """Return MODELCLOUD_BENCH_POSTGRES_URL, or create a fresh database on the local server and return its URL."""
-    given = os.environ.get(POSTGRES_URL_VARIABLE)
-    if given:
-        return given
+    configured = os.environ.get(POSTGRES_URL_VARIABLE)
+    if configured:
+        return configured
     name = f"modelcloud_bench_{datetime.now(timezone.utc):%Y%m%d%H%M%S}"
     try:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:

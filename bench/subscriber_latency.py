@@ -39,6 +39,7 @@ from backend.graphql.auth import SESSION_COOKIE
 CONNECTIONS = 50
 SUBSCRIPTIONS_PER_CONNECTION = 10
 MUTATIONS = 50
+MUTATIONS_WITHOUT_SUBSCRIBERS = 20
 MUTATION_GAP_SECONDS = 0.1
 DELIVERY_TIMEOUT_SECONDS = 20.0
 RUN_TIMEOUT_SECONDS = 150.0
@@ -69,6 +70,7 @@ class LatencyResult:
     delivery_max_ms: float
     mutation_p50_ms: float
     mutation_p99_ms: float
+    idle_mutation_p50_ms: float
     server_cpu_seconds: float
     client_cpu_seconds: float
     wall_seconds: float
@@ -97,7 +99,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(folder: Path) -> Iterator[Server]:
-    """Run `modelcloud serve` on SQLite in `folder` until the block ends; yield its URL and bootstrap secrets."""
+    """Run `modelcloud serve` on SQLite in `folder` for the duration of the block, and yield its URL and bootstrap secrets."""
     port = free_port()
     environment = {
         **os.environ,
@@ -131,7 +133,10 @@ def wait_for_bootstrap(process: subprocess.Popen[bytes], stdout_path: Path, log_
             return token[1], password[1]
         check_running(process, log_path)
         time.sleep(0.1)
-    raise TimeoutError(f"the server printed no bootstrap token within {SERVER_START_TIMEOUT_SECONDS:.0f} s; see {log_path}")
+    raise TimeoutError(
+        f"Timed out after {SERVER_START_TIMEOUT_SECONDS:.0f} s waiting for the server's bootstrap token. "
+        f"Last log lines:\n{log_tail(log_path)}"
+    )
 
 
 def wait_for_health(process: subprocess.Popen[bytes], server: Server, log_path: Path) -> None:
@@ -145,17 +150,23 @@ def wait_for_health(process: subprocess.Popen[bytes], server: Server, log_path: 
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
-    raise TimeoutError(f"{server.base_url}/healthz did not answer 200 within {SERVER_START_TIMEOUT_SECONDS:.0f} s")
+    raise TimeoutError(
+        f"Timed out after {SERVER_START_TIMEOUT_SECONDS:.0f} s waiting for {server.base_url}/healthz to return 200. "
+        f"Last log lines:\n{log_tail(log_path)}"
+    )
 
 
 def check_running(process: subprocess.Popen[bytes], log_path: Path) -> None:
     if process.poll() is not None:
-        tail = log_path.read_text()[-2000:]
-        raise RuntimeError(f"the server exited with status {process.returncode}; last log lines:\n{tail}")
+        raise RuntimeError(f"The server exited with status {process.returncode}. Last log lines:\n{log_tail(log_path)}")
+
+
+def log_tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-2000:]
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process from /proc (Linux); NaN where /proc is missing."""
+    """Return the user plus system CPU seconds of a process, read from /proc on Linux, or NaN without /proc."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -189,9 +200,9 @@ class DeliveryLog:
         self._complete: dict[str, asyncio.Event] = {}
 
     def expect(self, correlation_id: str, deliveries: int | None) -> asyncio.Event:
-        """Start tracking a mutation about to be sent; the event is set once `deliveries` entries arrived.
+        """Start tracking a mutation that is about to be sent, and return an event set once `deliveries` entries arrived.
 
-        With `deliveries` None the event is never set, for a mutation whose entry count is not known yet.
+        With `deliveries` None the event is never set, which suits a mutation whose entry count is not known yet.
         """
         self.received[correlation_id] = []
         self._expected[correlation_id] = deliveries
@@ -224,14 +235,14 @@ async def open_subscriptions(server: Server, cookie: str, subscriptions: int, de
     await connection.send(json.dumps({"type": "connection_init", "payload": {}}))
     acknowledgement = json.loads(await asyncio.wait_for(connection.recv(), HANDSHAKE_TIMEOUT_SECONDS))
     if acknowledgement.get("type") != "connection_ack":
-        raise RuntimeError(f"expected connection_ack, got {acknowledgement}")
+        raise RuntimeError(f"Expected connection_ack after connection_init, got {json.dumps(acknowledgement)[:300]}")
     for number in range(subscriptions):
         await connection.send(json.dumps({"id": str(number), "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
     return connection
 
 
 async def read_entries(connection: ClientConnection, deliveries: DeliveryLog) -> None:
-    """Record each entry's receipt time; answer pings; note errors. Ends when the connection closes."""
+    """Record each entry's receipt time, reply to pings and collect error frames until the connection closes."""
     try:
         async for message in connection:
             received_at = time.monotonic()
@@ -251,7 +262,7 @@ async def read_entries(connection: ClientConnection, deliveries: DeliveryLog) ->
 
 
 async def sign_in(client: httpx.AsyncClient, server: Server) -> str:
-    """Sign in as the first administrator, who may read every team's entries; return the session cookie."""
+    """Sign in as the first administrator, who may read every team's entries, and return the session cookie."""
     response = await client.post("/graphql", json={"query": LOGIN, "variables": {"username": "admin", "password": server.password}})
     check_graphql(response, "login")
     return response.cookies[SESSION_COOKIE]
@@ -286,7 +297,10 @@ async def wait_for_active_subscriptions(client: httpx.AsyncClient, expected: int
         if active >= expected:
             return
         await asyncio.sleep(0.2)
-    raise TimeoutError(f"the server reports {active:.0f} open subscriptions, expected {expected}")
+    raise TimeoutError(
+        f"Timed out after {HANDSHAKE_TIMEOUT_SECONDS:.0f} s waiting for {expected} open subscriptions, "
+        f"and the server reports {active:.0f}."
+    )
 
 
 # the measurement
@@ -297,6 +311,7 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
     deliveries = DeliveryLog()
     async with httpx.AsyncClient(base_url=server.base_url, trust_env=False, timeout=DELIVERY_TIMEOUT_SECONDS) as client:
         cookie = await sign_in(client, server)
+        idle_round_trips = await round_trips_without_subscribers(client, server, MUTATIONS_WITHOUT_SUBSCRIBERS)
         opened = await asyncio.gather(
             *(open_subscriptions(server, cookie, per_connection, deliveries) for _ in range(connections))
         )
@@ -314,7 +329,7 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
             await asyncio.gather(*readers, return_exceptions=True)
 
     if deliveries.errors:
-        raise RuntimeError(f"{len(deliveries.errors)} subscriptions reported errors; first: {deliveries.errors[0]}")
+        raise RuntimeError(f"Subscriptions sent {len(deliveries.errors)} error frames. The first: {deliveries.errors[0]}")
     latencies = deliveries.latencies(correlation_ids)
     expected = len(correlation_ids) * subscriptions * per_mutation
     return LatencyResult(
@@ -329,10 +344,24 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
         delivery_max_ms=max(latencies, default=math.nan) * 1000,
         mutation_p50_ms=percentile(round_trips, 50) * 1000,
         mutation_p99_ms=percentile(round_trips, 99) * 1000,
+        idle_mutation_p50_ms=percentile(idle_round_trips, 50) * 1000,
         server_cpu_seconds=server_cpu,
         client_cpu_seconds=client_cpu,
         wall_seconds=wall,
     )
+
+
+async def round_trips_without_subscribers(client: httpx.AsyncClient, server: Server, mutations: int) -> list[float]:
+    """Time createTeam mutations while nothing subscribes, after one unmeasured call that warms the server up."""
+    tag = uuid.uuid4().hex[:8]
+    await create_team(client, server, f"idle-{tag}-warm-up", f"bench-idle-{tag}-warm-up")
+    round_trips: list[float] = []
+    for index in range(mutations):
+        started = time.monotonic()
+        await create_team(client, server, f"idle-{tag}-{index}", f"bench-idle-{tag}-{index}")
+        round_trips.append(time.monotonic() - started)
+        await asyncio.sleep(MUTATION_GAP_SECONDS)
+    return round_trips
 
 
 async def warm_up(client: httpx.AsyncClient, server: Server, cookie: str, deliveries: DeliveryLog, subscriptions: int) -> int:
@@ -342,14 +371,16 @@ async def warm_up(client: httpx.AsyncClient, server: Server, cookie: str, delive
     await create_team(client, server, f"warm-up-{uuid.uuid4().hex[:8]}", correlation_id)
     per_mutation = await entries_caused_by(client, cookie, correlation_id)
     if per_mutation == 0:
-        raise RuntimeError(f"the audit log has no entry with correlation id {correlation_id}")
+        raise RuntimeError(f"The audit log has no entry with correlation id {correlation_id} after the warm-up mutation.")
 
     deadline = time.monotonic() + DELIVERY_TIMEOUT_SECONDS
     while len(deliveries.received[correlation_id]) < subscriptions * per_mutation and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     arrived = len(deliveries.received[correlation_id])
     if arrived < subscriptions * per_mutation:
-        raise TimeoutError(f"only {arrived} of {subscriptions * per_mutation} warm-up entries arrived")
+        raise TimeoutError(
+            f"Timed out after {DELIVERY_TIMEOUT_SECONDS:.0f} s with {arrived} of {subscriptions * per_mutation} warm-up entries delivered."
+        )
     return per_mutation
 
 
@@ -379,7 +410,7 @@ async def send_mutations(
 
 
 def percentile(values: list[float], rank: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
+    """Return the nearest-rank percentile of `values`, or NaN when there are none."""
     if not values:
         return math.nan
     ordered = sorted(values)

@@ -14,7 +14,9 @@ import pytest
 from backend.runtime import Runtime
 from backend.settings import load_settings
 
-POSTGRES_ADMIN_URL = os.environ.get("MODELCLOUD_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# `make test` creates a database for the run and names it here; each test then creates its own
+# database through that connection, so no test sees another's events.
+POSTGRES_ADMIN_URL = os.environ.get("MODELCLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 class FrozenClock:
@@ -37,7 +39,7 @@ def postgres_available() -> bool:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5):
             return True
     except psycopg.Error as error:
-        if os.environ.get("CI") or os.environ.get("MODELCLOUD_TEST_POSTGRES_URL"):
+        if os.environ.get("CI") or "MODELCLOUD_TEST_POSTGRES_URL" in os.environ:
             pytest.fail(f"PostgreSQL is required but unreachable at {POSTGRES_ADMIN_URL}: {error}")
         return False
 
