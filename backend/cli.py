@@ -199,7 +199,7 @@ def create_token(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _safe_url(url: str) -> str:
-    """The database URL without its password, for logs."""
+    """Return the database URL without its password, for logs."""
     if "@" not in url:
         return url
     scheme, _, rest = url.partition("://")

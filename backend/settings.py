@@ -46,8 +46,8 @@ class Settings(BaseSettings):
         default=1024**2, ge=1024, description="Largest GraphQL request body, in bytes."
     )
     graphql_max_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection.")
-    graphql_max_tokens: int = Field(default=2000, ge=50, description="Most tokens in one GraphQL document.")
-    graphql_max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document.")
+    graphql_max_tokens: int = Field(default=2000, ge=50, description="Maximum number of tokens in one GraphQL document.")
+    graphql_max_aliases: int = Field(default=30, ge=1, description="Maximum number of aliases in one GraphQL document.")
     session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure; turn on behind HTTPS.")
     projections_in_process: bool = Field(

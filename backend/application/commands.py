@@ -26,7 +26,7 @@ AppendListener = Callable[[int], None]
 
 @dataclass(frozen=True)
 class Outcome:
-    """Where a command's last event landed in the log; 0 when it appended nothing."""
+    """Log position of a command's last event (0 when it appended nothing) and its event count."""
 
     position: int
     events: int
@@ -44,11 +44,11 @@ class CommandRunner:
         self._listeners.append(listener)
 
     def run(self, name: str, cause: Cause, decide: Decision) -> Outcome:
-        """Run `decide` (which loads aggregates and calls their command methods) and append what it produced.
+        """Run `decide`, which loads aggregates and calls their command methods, and append what it produced.
 
-        On a concurrent write to the same aggregate, `decide` runs again on the newer state, up to
-        MAX_ATTEMPTS times; after that the command fails with Conflict. Domain errors pass through and
-        nothing is appended.
+        When another writer changed one of the aggregates first, `decide` runs again on the newer
+        state, up to MAX_ATTEMPTS times, and then the command fails with Conflict. Domain errors
+        pass through and nothing is appended.
         """
         with tracer.start_as_current_span(f"command {name}") as span:
             span.set_attribute("modelcloud.correlation_id", cause.correlation_id)

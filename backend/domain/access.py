@@ -1,4 +1,4 @@
-"""Who may do what: the caller of a command, and the rights that its team role and token scopes give."""
+"""Access rules: the caller of a command, and the rights its team role and token scopes give."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class Principal:
             raise Forbidden(f"{action} needs a platform administrator.", field="viewer", value=self.username)
 
     def check_team_reach(self, team_id: uuid.UUID, team_name: str | None = None) -> None:
-        """A token reaches only its own team; anything else looks as if it did not exist."""
+        """Raise NotFound for a team outside this token's reach, so the team looks as if it did not exist."""
         if self.reachable_team is not None and self.reachable_team != team_id:
             raise NotFound(
                 f"Team {team_name or team_id} was not found among the teams this token can reach.",
@@ -79,5 +79,5 @@ SCOPE_FOR_ROLE = {VIEWER: READ, EDITOR: WRITE, ADMIN: ADMIN_SCOPE}
 
 
 def system_principal() -> Principal:
-    """The platform itself, for start-up work such as creating the first administrator."""
+    """Return the principal of the platform itself, for start-up work such as creating the first administrator."""
     return Principal(user_id=uuid.UUID(int=0), username="system", is_admin=True, via=SYSTEM)

@@ -21,7 +21,7 @@ CSRF_HEADER = "x-csrf-token"
 
 @dataclass(frozen=True)
 class Credentials:
-    """What a request presented: a bearer token, a session cookie, and a CSRF token header."""
+    """Credentials sent with a request: a bearer token, a session cookie, and a CSRF token header."""
 
     bearer: str | None
     cookie: str | None

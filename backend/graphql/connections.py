@@ -88,7 +88,7 @@ def page(
     *,
     has_previous: bool,
 ) -> Connection[T]:
-    """Build a connection from `rows`, fetched with LIMIT first + 1 so the extra row tells whether more follow."""
+    """Build a connection from `rows`, fetched with LIMIT first + 1 so that an extra row shows more follow."""
     visible = list(rows[:first])
     edges = [Edge(node=node(row), cursor=encode_cursor(kind, key(row))) for row in visible]
     info = PageInfo(

@@ -66,7 +66,7 @@ class Context:
         return self._auth
 
     async def principal(self) -> Principal:
-        """The authenticated caller; raises Unauthenticated when the request carries no valid credentials."""
+        """Return the authenticated caller, or raise Unauthenticated when the request has no valid credentials."""
         principal, _ = await self.authenticate()
         return principal
 
@@ -86,7 +86,7 @@ class Context:
             await in_thread(self.runtime.projections.wait_for, outcome.position, READ_YOUR_WRITES_TIMEOUT)
 
     def loader(self, name: str, batch: Callable[[list[Any]], dict[Any, Any]]) -> DataLoader[Any, Any]:
-        """A per-request DataLoader that fetches many keys with one call of `batch` (keys -> {key: value})."""
+        """Return this request's DataLoader `name`, which fetches many keys with one call of `batch` (keys -> {key: value})."""
         if name not in self.loaders:
 
             async def load(keys: list[Any]) -> list[Any]:

@@ -1,7 +1,7 @@
 """Every GraphQL error leaves with a stable `extensions.code`, and the field and value it concerns.
 
-Domain errors keep their message; errors the server did not expect are logged with their
-traceback and reach the client only as INTERNAL_SERVER_ERROR with the correlation id.
+Domain errors keep their message. An error the server did not expect is logged with its
+traceback, and the client sees only INTERNAL_SERVER_ERROR with the correlation id.
 """
 
 from __future__ import annotations

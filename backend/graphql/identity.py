@@ -208,7 +208,7 @@ async def visible_team_ids(info: Info[Context, None]) -> list[str] | None:
 
 
 async def readable_team(info: Info[Context, None], team_id: str) -> Team:
-    """The team, if the caller may read it; NOT_FOUND otherwise, so other teams' ids reveal nothing."""
+    """Return the team if the caller may read it, else raise NotFound, so other teams' ids reveal nothing."""
     parsed = parse_id("teamId", team_id)
     visible = await visible_team_ids(info)
     row = await in_thread(info.context.runtime.readers.identity.team, str(parsed))

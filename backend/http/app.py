@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -19,7 +17,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.domain.base import DomainError, InvalidInput, NotFound
+from backend.domain.access import Principal
+from backend.domain.base import Cause, DomainError, InvalidInput, NotFound, PayloadTooLarge
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
 from backend.graphql.errors import describe_domain_error
@@ -207,9 +206,7 @@ def _team_of(request: Request, principal: Any) -> uuid.UUID:
 
 
 async def _spool(request: Request, limit: int) -> Any:
-    """Stream the request body into a temporary file, stopping at `limit` bytes; memory stays bounded."""
-    from backend.domain.base import PayloadTooLarge
-
+    """Stream the request body into a temporary file, stopping at `limit` bytes, so memory stays bounded."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(
@@ -252,9 +249,7 @@ async def _export_filter(runtime: Runtime, principal: Any, request: Request) -> 
     )
 
 
-def _cause(runtime: Runtime, principal: Any, correlation_id: str) -> Any:
-    from backend.domain.base import Cause
-
+def _cause(runtime: Runtime, principal: Principal, correlation_id: str) -> Cause:
     return Cause.new(principal.actor, None, at=runtime.clock(), correlation_id=correlation_id)
 
 
@@ -270,5 +265,3 @@ def print_bootstrap(credentials: Any) -> None:
     ]
     print("\n".join(lines), flush=True)  # noqa: T201  (the one place secrets go to the operator, never the log)
 
-
-__all__ = ["create_app", "json", "os"]

@@ -33,7 +33,7 @@ SUMMARIES: dict[str, Summary] = {
 
 
 def action_of(event: Any) -> str:
-    """The audit action of an event: its aggregate and event class, such as `Team.MemberAdded`."""
+    """Return the audit action of an event: its aggregate and event class, such as `Team.MemberAdded`."""
     return type(event).__qualname__
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from backend.domain.access import SESSION, Principal
 from backend.domain.base import Cause
-from backend.domain.identity import EDITOR, VIEWER
+from backend.domain.identity import EDITOR, VIEWER, User
 from backend.projections.audit import AUDIT_TOPIC
 from backend.projections.base import Change
 from backend.runtime import Runtime
-from tests.conftest import build_runtime
+from tests.conftest import FrozenClock, build_runtime
 from tests.integration.test_event_store import admin_of
 
 pytestmark = pytest.mark.integration
@@ -108,12 +109,11 @@ def test_two_runners_apply_each_event_once(database_url: str, tmp_path: Path, cl
         runtime.stop()
 
 
-def admin_of_without_projections(runtime: Runtime, clock):
-    from backend.domain.access import SESSION, Principal
-
-    credentials = runtime.bootstrap()
-    assert credentials is not None
-    user_id = [e for e in (runtime.store.decode(n) for n in runtime.store.read_log(0, 100)) if type(e).__qualname__ == "User.Registered"][0].originator_id
+def admin_of_without_projections(runtime: Runtime, clock: FrozenClock) -> Principal:
+    """The first administrator, read from the event log because no projection runs in `runtime`."""
+    assert runtime.bootstrap() is not None
+    events = [runtime.store.decode(notification) for notification in runtime.store.read_log(0, 100)]
+    user_id = next(event.originator_id for event in events if isinstance(event, User.Registered))
     return Principal(user_id=user_id, username="admin", is_admin=True, via=SESSION)
 
 
