@@ -264,8 +264,10 @@ class IdentityService:
         """Revoke a token: its owner may, and so may an admin of its team."""
 
         def decide() -> list[object]:
-            token = self._load(token_id, ApiToken, "tokenId", "Token")
-            principal.check_team_reach(token.team_id)
+            token = self._load(token_id, ApiToken, "id", "Token")
+            if not self._may_see_token(principal, token):
+                # The same answer as for an unknown id, so token ids of other teams reveal nothing.
+                raise NotFound(f"Token {token_id} was not found.", field="id", value=str(token_id))
             if token.user_id != principal.user_id:
                 self._team_for(principal, token.team_id, ADMIN, "revokeApiToken")
             elif principal.token_team is not None:
@@ -274,6 +276,14 @@ class IdentityService:
             return [token]
 
         return self.runner.run("revokeApiToken", cause, decide)
+
+    def _may_see_token(self, principal: Principal, token: ApiToken) -> bool:
+        if principal.reachable_team is not None and principal.reachable_team != token.team_id:
+            return False
+        if token.user_id == principal.user_id or principal.is_operator:
+            return True
+        team = self._load(token.team_id, Team, "teamId", "Team")
+        return team.role_of(principal.user_id) is not None
 
 
 def check_password(password: str, field: str = "password") -> None:

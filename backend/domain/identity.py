@@ -269,7 +269,7 @@ class ApiToken(ModelCloudAggregate):
 
     def revoke(self, cause: Cause) -> None:
         if self.revoked:
-            raise Conflict(f"Token {self.id} is already revoked.", field="tokenId", value=str(self.id))
+            raise Conflict(f"Token {self.id} is already revoked.", field="id", value=str(self.id))
         self._record(self.Revoked, cause)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from backend.domain.base import InvalidInput, iso, parse_iso
+from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
@@ -74,6 +74,8 @@ async def scoped_filter(info: Info[Context, None], given: AuditLogFilter | None)
         )
     team = str(parse_id("filter.teamId", given.team_id)) if given.team_id else None
     visible = await visible_team_ids(info)
+    if team is not None and visible is not None and team not in visible:
+        raise NotFound(f"Team {team} was not found among your teams.", field="filter.teamId", value=team)
     return AuditFilter(
         actor=given.actor,
         team=team,

@@ -27,7 +27,7 @@ LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) 
 
 @pytest.fixture(scope="module", autouse=True)
 def settled_log(server: Server) -> None:
-    """Make one write, which the server applies to the audit log before it answers, so head_position is current."""
+    """Make one write, which the server applies to the audit log before it responds, so head_position is current."""
     client = Client(server)
     client.login("admin", server.admin_password)
     client.data(CREATE_TEAM, {"i": {"name": unique("settle")}})
@@ -41,8 +41,8 @@ def anonymous(server: Server) -> Iterator[Client]:
     client.close()
 
 
-def rejection(client: Client, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The single error of a request that must fail, with its extensions lifted beside the message."""
+def single_error(client: Client, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the single error of a request that must fail, its extensions merged beside the message."""
     error = client.error(query, variables)
     return {"message": error["message"], **error["extensions"]}
 
@@ -53,7 +53,7 @@ def rejection(client: Client, query: str, variables: dict[str, Any] | None = Non
 def test_syntax_error_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, "{ teams { ")
+    error = single_error(admin, "{ teams { ")
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "query"
@@ -64,7 +64,7 @@ def test_syntax_error_is_bad_input(admin: Client) -> None:
 def test_unknown_field_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, "{ viewer { shoeSize } }")
+    error = single_error(admin, "{ viewer { shoeSize } }")
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "query"
@@ -73,8 +73,8 @@ def test_unknown_field_is_bad_input(admin: Client) -> None:
 
 
 def test_query_deeper_than_limit_is_rejected(admin: Client) -> None:
-    # NOTE: no path of the schema reaches depth 13 (Team.members.edges.node.user ends at 8), so the
-    # query nests unknown fields under User and the response also names the first of them.
+    # NOTE: no query of real fields nests deeper than teams.edges.node.members.edges.node.user.id, so this
+    # one nests unknown fields under User, and the response also names the first of them.
     nested = "a { b { c { d { e { f { g { h } } } } } } }"
     query = "{ teams { edges { node { members { edges { node { user { " + nested + " } } } } } } } }"
     before = head_position(admin)
@@ -92,7 +92,7 @@ def test_too_many_aliases_are_rejected(admin: Client) -> None:
     query = "{ " + " ".join(f"alias{index}: viewer {{ scopes }}" for index in range(31)) + " }"
     before = head_position(admin)
 
-    error = rejection(admin, query)
+    error = single_error(admin, query)
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "query"
@@ -104,7 +104,7 @@ def test_too_many_tokens_are_rejected(admin: Client) -> None:
     query = "{ viewer { " + "scopes " * 2001 + "} }"
     before = head_position(admin)
 
-    error = rejection(admin, query)
+    error = single_error(admin, query)
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "query"
@@ -133,7 +133,7 @@ def test_ten_megabyte_body_is_too_large(admin: Client) -> None:
 def test_missing_credentials_are_unauthenticated(admin: Client, anonymous: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(anonymous, VIEWER)
+    error = single_error(anonymous, VIEWER)
 
     assert error["code"] == "UNAUTHENTICATED"
     assert error["field"] == "Authorization"
@@ -147,7 +147,7 @@ def test_unknown_token_is_unauthenticated(admin: Client, server: Server) -> None
     client = Client(server, token=secret)
     before = head_position(admin)
 
-    error = rejection(client, VIEWER)
+    error = single_error(client, VIEWER)
     client.close()
 
     assert error["code"] == "UNAUTHENTICATED"
@@ -164,7 +164,7 @@ def test_revoked_token_is_unauthenticated(admin: Client, server: Server, team: T
     client = Client(server, token=created["secret"])
     before = head_position(admin)
 
-    error = rejection(client, VIEWER)
+    error = single_error(client, VIEWER)
     client.close()
 
     assert error["code"] == "UNAUTHENTICATED"
@@ -189,11 +189,11 @@ def test_basic_authorization_is_unauthenticated(admin: Client, anonymous: Client
     assert head_position(admin) == before
 
 
-def test_wrong_password_does_not_say_which_part_is_wrong(admin: Client, anonymous: Client) -> None:
+def test_wrong_password_matches_unknown_user(admin: Client, anonymous: Client) -> None:
     before = head_position(admin)
 
-    wrong_password = rejection(anonymous, LOGIN, {"u": "admin", "p": "not-the-password"})
-    unknown_user = rejection(anonymous, LOGIN, {"u": unique("nobody"), "p": "not-the-password"})
+    wrong_password = single_error(anonymous, LOGIN, {"u": "admin", "p": "not-the-password"})
+    unknown_user = single_error(anonymous, LOGIN, {"u": unique("nobody"), "p": "not-the-password"})
 
     assert wrong_password["code"] == "UNAUTHENTICATED"
     assert wrong_password["message"] == "The username or password is incorrect."
@@ -223,7 +223,7 @@ def test_viewer_cannot_add_member(admin: Client, team: TeamSetup) -> None:
     viewer = team.members["viewer"]
     before = head_position(admin)
 
-    error = rejection(viewer.client, ADD_MEMBER, {"i": {"teamId": team.team_id, "userId": viewer.user_id, "role": "ADMIN"}})
+    error = single_error(viewer.client, ADD_MEMBER, {"i": {"teamId": team.team_id, "userId": viewer.user_id, "role": "ADMIN"}})
 
     assert error["code"] == "FORBIDDEN"
     assert error["field"] == "role"
@@ -236,7 +236,7 @@ def test_other_teams_id_is_not_found(admin: Client, team: TeamSetup) -> None:
     other_team_id = admin.data(CREATE_TEAM, {"i": {"name": unique("other")}})["createTeam"]["id"]
     before = head_position(admin)
 
-    error = rejection(team.members["admin"].client, TEAM, {"id": other_team_id})
+    error = single_error(team.members["admin"].client, TEAM, {"id": other_team_id})
 
     assert error["code"] == "NOT_FOUND"
     assert error["field"] == "teamId"
@@ -248,7 +248,7 @@ def test_other_teams_id_is_not_found(admin: Client, team: TeamSetup) -> None:
 def test_malformed_team_id_is_bad_input(admin: Client, team: TeamSetup) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, ADD_MEMBER, {"i": {"teamId": "not-a-uuid", "userId": team.members["viewer"].user_id, "role": "EDITOR"}})
+    error = single_error(admin, ADD_MEMBER, {"i": {"teamId": "not-a-uuid", "userId": team.members["viewer"].user_id, "role": "EDITOR"}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "teamId"
@@ -260,7 +260,7 @@ def test_malformed_team_id_is_bad_input(admin: Client, team: TeamSetup) -> None:
 def test_malformed_team_id_in_query_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, TEAM, {"id": "not-a-uuid"})
+    error = single_error(admin, TEAM, {"id": "not-a-uuid"})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "teamId"
@@ -273,7 +273,7 @@ def test_existing_member_cannot_be_added_again(admin: Client, team: TeamSetup) -
     viewer = team.members["viewer"]
     before = head_position(admin)
 
-    error = rejection(admin, ADD_MEMBER, {"i": {"teamId": team.team_id, "userId": viewer.user_id, "role": "EDITOR"}})
+    error = single_error(admin, ADD_MEMBER, {"i": {"teamId": team.team_id, "userId": viewer.user_id, "role": "EDITOR"}})
 
     assert error["code"] == "CONFLICT"
     assert error["field"] == "userId"
@@ -290,7 +290,7 @@ def test_duplicate_team_name_conflicts(admin: Client, team: TeamSetup, spelling:
     name = team.name if spelling == "same" else team.name.upper()
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_TEAM, {"i": {"name": name}})
+    error = single_error(admin, CREATE_TEAM, {"i": {"name": name}})
 
     assert error["code"] == "CONFLICT"
     assert error["field"] == "name"
@@ -302,7 +302,7 @@ def test_duplicate_team_name_conflicts(admin: Client, team: TeamSetup, spelling:
 def test_empty_team_name_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_TEAM, {"i": {"name": ""}})
+    error = single_error(admin, CREATE_TEAM, {"i": {"name": ""}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "name"
@@ -315,7 +315,7 @@ def test_long_team_name_gets_short_message(admin: Client) -> None:
     name = "a" * 100_000
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_TEAM, {"i": {"name": name}})
+    error = single_error(admin, CREATE_TEAM, {"i": {"name": name}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "name"
@@ -332,7 +332,7 @@ def test_long_team_name_gets_short_message(admin: Client) -> None:
 def test_invalid_username_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_USER, {"i": {"username": "Ada Lovelace", "password": "long-enough-password"}})
+    error = single_error(admin, CREATE_USER, {"i": {"username": "Ada Lovelace", "password": "long-enough-password"}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "username"
@@ -344,7 +344,7 @@ def test_invalid_username_is_bad_input(admin: Client) -> None:
 def test_short_password_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_USER, {"i": {"username": unique("shortpw"), "password": "hunter2"}})
+    error = single_error(admin, CREATE_USER, {"i": {"username": unique("shortpw"), "password": "hunter2"}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "password"
@@ -361,7 +361,7 @@ def test_short_password_is_bad_input(admin: Client) -> None:
 def test_page_size_out_of_range_is_bad_input(admin: Client, first: int) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, AUDIT_LOG, {"first": first})
+    error = single_error(admin, AUDIT_LOG, {"first": first})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "first"
@@ -373,7 +373,7 @@ def test_page_size_out_of_range_is_bad_input(admin: Client, first: int) -> None:
 def test_garbage_cursor_is_bad_input(admin: Client) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, AUDIT_LOG, {"first": 10, "after": "garbage"})
+    error = single_error(admin, AUDIT_LOG, {"first": 10, "after": "garbage"})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "after"
@@ -386,7 +386,7 @@ def test_cursor_of_other_list_is_bad_input(admin: Client) -> None:
     teams_cursor = admin.data("{ teams(first: 1) { pageInfo { endCursor } } }")["teams"]["pageInfo"]["endCursor"]
     before = head_position(admin)
 
-    error = rejection(admin, AUDIT_LOG, {"first": 10, "after": teams_cursor})
+    error = single_error(admin, AUDIT_LOG, {"first": 10, "after": teams_cursor})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "after"
@@ -398,7 +398,7 @@ def test_since_after_until_is_bad_input(admin: Client) -> None:
     window = {"since": "2026-03-02T00:00:00Z", "until": "2026-03-01T00:00:00Z"}
     before = head_position(admin)
 
-    error = rejection(admin, AUDIT_LOG, {"first": 10, "f": window})
+    error = single_error(admin, AUDIT_LOG, {"first": 10, "f": window})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "filter.since"
@@ -413,7 +413,7 @@ def test_since_after_until_is_bad_input(admin: Client) -> None:
 def test_expiry_in_past_is_bad_input(admin: Client, team: TeamSetup) -> None:
     before = head_position(admin)
 
-    error = rejection(
+    error = single_error(
         admin, CREATE_TOKEN, {"i": {"teamId": team.team_id, "name": "ci", "scopes": ["READ"], "expiresAt": "2020-01-01T00:00:00Z"}}
     )
 
@@ -427,7 +427,7 @@ def test_expiry_in_past_is_bad_input(admin: Client, team: TeamSetup) -> None:
 def test_expiry_without_time_zone_is_bad_input(admin: Client, team: TeamSetup) -> None:
     before = head_position(admin)
 
-    error = rejection(
+    error = single_error(
         admin, CREATE_TOKEN, {"i": {"teamId": team.team_id, "name": "ci", "scopes": ["READ"], "expiresAt": "2099-01-01T00:00:00"}}
     )
 
@@ -441,7 +441,7 @@ def test_expiry_without_time_zone_is_bad_input(admin: Client, team: TeamSetup) -
 def test_empty_scopes_are_bad_input(admin: Client, team: TeamSetup) -> None:
     before = head_position(admin)
 
-    error = rejection(admin, CREATE_TOKEN, {"i": {"teamId": team.team_id, "name": "ci", "scopes": []}})
+    error = single_error(admin, CREATE_TOKEN, {"i": {"teamId": team.team_id, "name": "ci", "scopes": []}})
 
     assert error["code"] == "BAD_USER_INPUT"
     assert error["field"] == "scopes"

@@ -95,7 +95,7 @@ def _wait_until_up(server: Server) -> None:
         if server.process.poll() is not None:
             raise RuntimeError("the server exited during start-up:\n" + "".join(server.output))
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200 and _bootstrapped(server):
+            if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200 and _caught_up(server):
                 return
         except httpx.TransportError:
             pass
@@ -104,9 +104,12 @@ def _wait_until_up(server: Server) -> None:
     raise RuntimeError("the server did not answer /healthz in time:\n" + "".join(server.output))
 
 
-def _bootstrapped(server: Server) -> bool:
-    printed = any("first administrator" in line for line in server.output)
-    return printed or any("Application startup complete" in line for line in server.output)
+def _caught_up(server: Server) -> bool:
+    """Start-up is over and every projection has applied every event, the bootstrap included."""
+    if not any("Application startup complete" in line for line in server.output):
+        return False
+    lag = httpx.get(f"{server.url}/readyz", timeout=1).json().get("projectionLag", {})
+    return bool(lag) and not any(lag.values())
 
 
 class Client:
