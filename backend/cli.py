@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Sequence
 
 from backend.domain.access import SYSTEM, Principal
-from backend.domain.base import DomainError
+from backend.domain.base import DomainError, iso
+from backend.domain.validation import parse_utc_time
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.settings import Settings, SettingsError, load_settings
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--output", "-o", default="-", help="File to write (default: standard output).")
     export_parser.add_argument("--team", help="Only entries of this team id.")
     export_parser.add_argument("--actor", help="Only entries caused by this user id.")
+    export_parser.add_argument("--subject", help="Only entries about this subject id.")
     export_parser.add_argument("--action", help="Only entries of this action, such as Team.MemberAdded.")
     export_parser.add_argument("--since", help="Only entries at or after this ISO 8601 UTC time.")
     export_parser.add_argument("--until", help="Only entries before this ISO 8601 UTC time.")
@@ -141,15 +143,24 @@ def rebuild_projections(arguments: argparse.Namespace, settings: Settings) -> in
 
 
 def export_audit(arguments: argparse.Namespace, settings: Settings) -> int:
+    where = AuditFilter(
+        actor=arguments.actor,
+        team=arguments.team,
+        subject_id=arguments.subject,
+        action=arguments.action,
+        since=iso(parse_utc_time("--since", arguments.since)),
+        until=iso(parse_utc_time("--until", arguments.until)),
+    )
     runtime = Runtime.build(settings)
     runtime.start(run_projections=True)
-    where = AuditFilter(
-        actor=arguments.actor, team=arguments.team, action=arguments.action, since=arguments.since, until=arguments.until
-    )
     output = sys.stdout if arguments.output == "-" else open(arguments.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         for line in export_lines(runtime.readers.audit, where, arguments.format):
             output.write(line)
+        output.flush()
+    except BrokenPipeError:
+        # The reader (such as `head`) closed the pipe; stop quietly as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         if output is not sys.stdout:
             output.close()

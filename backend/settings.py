@@ -105,4 +105,5 @@ def load_settings(**overrides: object) -> Settings:
         field = str(first["loc"][0]) if first["loc"] else "?"
         variable = "RAY_ADDRESS" if field in ("ray_address", "RAY_ADDRESS") else f"MODELCLOUD_{field.upper()}"
         value = first.get("input")
-        raise SettingsError(f"{variable}={value!r} is invalid: {first['msg']}") from None
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{variable}={value!r} is invalid: {reason}") from None

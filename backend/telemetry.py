@@ -43,7 +43,7 @@ uploads_bytes_total = Counter("modelcloud_uploads_bytes_total", "Bytes received 
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message and any ids passed through `extra`."""
 
-    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "color_message"}
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

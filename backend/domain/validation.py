@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from datetime import datetime, timezone
 from typing import Any
 
 from backend.domain.base import InvalidInput
@@ -50,3 +51,20 @@ def _trimmed(value: Any) -> Any:
     if isinstance(value, str) and len(value) > MAX_SHOWN_CHARACTERS:
         return value[:MAX_SHOWN_CHARACTERS] + "…"
     return value
+
+
+def parse_utc_time(field: str, text: str | None) -> datetime | None:
+    """Parse an ISO 8601 time with a zone (`Z` or an offset) into UTC; InvalidInput for anything else."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(
+            f"{field} {shown(text)} is invalid: expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z.",
+            field=field,
+            value=_trimmed(text),
+        )
+    return moment.astimezone(timezone.utc)

@@ -117,14 +117,21 @@ class Authenticator:
 
 
 def check_csrf(session: Session | None, presented: str | None) -> None:
-    """A mutation made with a session cookie must repeat the session's CSRF token in the X-CSRF-Token header."""
+    """Raise Forbidden unless a change made with a session cookie repeats the session's CSRF token."""
     if session is None:
         return
-    if not presented or not hmac.compare_digest(presented, session.csrf_token):
+    if not presented:
         raise Forbidden(
-            "Mutations made with a session cookie need the X-CSRF-Token header from the login response.",
+            "Changes made with a session cookie need the X-CSRF-Token header; its value is viewer.csrfToken "
+            "from the login response.",
             field="X-CSRF-Token",
             value=None,
+        )
+    if not hmac.compare_digest(presented, session.csrf_token):
+        raise Forbidden(
+            "The X-CSRF-Token header does not match this session; send viewer.csrfToken from this session's login.",
+            field="X-CSRF-Token",
+            value=presented[:8] + "…",
         )
 
 

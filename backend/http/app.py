@@ -18,7 +18,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.domain.access import Principal
-from backend.domain.base import Cause, DomainError, InvalidInput, NotFound, PayloadTooLarge
+from backend.domain.base import Cause, DomainError, InvalidInput, NotFound, PayloadTooLarge, iso
+from backend.domain.validation import parse_utc_time
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
 from backend.graphql.errors import describe_domain_error
@@ -245,7 +246,8 @@ async def _export_filter(runtime: Runtime, principal: Any, request: Request) -> 
         raise NotFound(f"Team {team[:40]} was not found among your teams.", field="team", value=team[:40])
     return AuditFilter(
         actor=params.get("actor"), team=team, subject_id=params.get("subject"), action=params.get("action"),
-        since=params.get("since"), until=params.get("until"), teams=teams,
+        since=iso(parse_utc_time("since", params.get("since"))), until=iso(parse_utc_time("until", params.get("until"))),
+        teams=teams,
     )
 
 

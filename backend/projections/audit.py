@@ -14,21 +14,35 @@ from backend.projections.base import Change, Projection, iso
 
 AUDIT_TOPIC = "audit"
 
-Summary = Callable[[Any], str]
+Names = Callable[[Any], str]
+Summary = Callable[[Any, Names], str]
 
 SUMMARIES: dict[str, Summary] = {
-    "NameIndex.Reserved": lambda e: f"Reserved the {e.kind} name {e.key!r}",
-    "User.Registered": lambda e: f"Created {'admin ' if e.is_admin else ''}user {e.username!r}",
-    "User.PasswordChanged": lambda e: "Changed the password",
-    "User.Erased": lambda e: "Erased the user's personal data",
-    "Team.Created": lambda e: f"Created team {e.name!r}",
-    "Team.MemberAdded": lambda e: f"Added user {e.user_id} as {e.role}",
-    "Team.MemberRoleChanged": lambda e: f"Changed the role of user {e.user_id} from {e.previous_role} to {e.role}",
-    "Team.MemberRemoved": lambda e: f"Removed user {e.user_id} ({e.previous_role})",
-    "ApiToken.Issued": lambda e: f"Issued token {e.name!r} ({e.prefix}…) with scopes {', '.join(e.scopes)}",
-    "ApiToken.Revoked": lambda e: "Revoked the token",
-    "Upload.Received": lambda e: f"Uploaded {e.filename!r} ({e.size} bytes, sha256 {e.sha256[:12]}…)",
-    "Upload.Consumed": lambda e: f"Used the upload for {e.consumer}",
+    "NameIndex.Reserved": lambda e, n: f"Reserved {e.kind} name {e.key!r}",
+    "User.Registered": lambda e, n: f"Created {'administrator' if e.is_admin else 'user'} {e.username!r}",
+    "User.PasswordChanged": lambda e, n: f"Set the password of {n(e.originator_id)}",
+    "User.Erased": lambda e, n: f"Erased the personal data of {n(e.originator_id)}",
+    "Team.Created": lambda e, n: f"Created team {e.name!r}",
+    "Team.MemberAdded": lambda e, n: f"Added {n(e.user_id)} to {n(e.originator_id)} as {e.role}",
+    "Team.MemberRoleChanged": lambda e, n: (
+        f"Changed the role of {n(e.user_id)} in {n(e.originator_id)} from {e.previous_role} to {e.role}"
+    ),
+    "Team.MemberRemoved": lambda e, n: f"Removed {n(e.user_id)} ({e.previous_role}) from {n(e.originator_id)}",
+    "ApiToken.Issued": lambda e, n: (
+        f"Issued token {e.name!r} ({e.prefix}…) to {n(e.user_id)} with scopes {', '.join(e.scopes)}"
+    ),
+    "ApiToken.Revoked": lambda e, n: f"Revoked {n(e.originator_id)}",
+    "Upload.Received": lambda e, n: (
+        f"Uploaded {repr(e.filename) if e.filename else 'a file'} ({e.size} bytes, sha256 {e.sha256[:12]}…)"
+    ),
+    "Upload.Consumed": lambda e, n: f"Used the upload for {e.consumer}",
+}
+
+# Events that name a subject, and the label the audit log uses for that subject afterwards.
+LABELS: dict[str, Callable[[Any], str]] = {
+    "User.Registered": lambda e: f"user {e.username!r}",
+    "Team.Created": lambda e: f"team {e.name!r}",
+    "ApiToken.Issued": lambda e: f"token {e.name!r} ({e.prefix}…)",
 }
 
 
@@ -37,11 +51,11 @@ def action_of(event: Any) -> str:
     return type(event).__qualname__
 
 
-def summarize(event: Any) -> str:
+def summarize(event: Any, names: Names) -> str:
     summary = SUMMARIES.get(action_of(event))
     if summary is None:
         return f"{type(event).__name__} on {action_of(event).split('.')[0]} {event.originator_id}"
-    return summary(event)
+    return summary(event, names)
 
 
 class AuditProjection(Projection):
@@ -54,6 +68,7 @@ class AuditProjection(Projection):
             "subject_version INTEGER NOT NULL, summary TEXT NOT NULL, "
             "correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
         ),
+        "audit_labels": "CREATE TABLE IF NOT EXISTS audit_labels (subject_id TEXT PRIMARY KEY, label TEXT NOT NULL)",
     }
     indexes = [
         "CREATE INDEX IF NOT EXISTS audit_by_team ON audit_log (team, position)",
@@ -65,6 +80,17 @@ class AuditProjection(Projection):
     def apply(self, tx: Transaction, event: Any, position: int) -> list[Change]:
         action = action_of(event)
         team = getattr(event, "team", None)
+        label = LABELS.get(action)
+        if label is not None:
+            tx.execute(
+                "INSERT INTO audit_labels (subject_id, label) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING",
+                (str(event.originator_id), label(event)),
+            )
+
+        def names(subject_id: Any) -> str:
+            row = tx.fetchone("SELECT label FROM audit_labels WHERE subject_id = ?", (str(subject_id),))
+            return row["label"] if row else str(subject_id)
+
         tx.execute(
             "INSERT INTO audit_log (position, occurred_at, actor, team, action, subject_type, subject_id, "
             "subject_version, summary, correlation_id, causation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -77,7 +103,7 @@ class AuditProjection(Projection):
                 action.split(".")[0],
                 str(event.originator_id),
                 event.originator_version,
-                summarize(event),
+                summarize(event, names),
                 getattr(event, "correlation_id", ""),
                 getattr(event, "causation_id", ""),
             ),

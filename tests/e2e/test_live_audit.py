@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -142,3 +143,35 @@ def test_http_export_rejects_unknown_format(server: Server) -> None:
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "format"
     assert "csv, jsonl" in response.json()["error"]["message"]
+
+
+def test_http_export_filters_by_time(server: Server, admin: Client) -> None:
+    team_id = admin.data(CREATE_TEAM, {"i": {"name": unique("timed")}})["createTeam"]["id"]
+    headers = {"Authorization": f"Bearer {server.admin_token}"}
+    entries = [
+        json.loads(line)
+        for line in httpx.get(f"{server.url}/v1/audit/export", params={"team": team_id}, headers=headers).text.splitlines()
+    ]
+    created = entries[1]["occurred_at"]
+    since_z = created.replace("+00:00", "Z")
+    as_paris = datetime.fromisoformat(created).astimezone(timezone(timedelta(hours=1))).isoformat()
+
+    def export(**params: str) -> list[str]:
+        response = httpx.get(f"{server.url}/v1/audit/export", params={"team": team_id, **params}, headers=headers)
+        return [json.loads(line)["action"] for line in response.text.splitlines()]
+
+    assert export(since=since_z) == ["NameIndex.Reserved", "Team.Created", "Team.MemberAdded"]
+    assert export(since=as_paris) == export(since=since_z)
+    assert export(until=since_z) == []
+
+
+def test_http_export_rejects_time_without_zone(server: Server) -> None:
+    response = httpx.get(
+        f"{server.url}/v1/audit/export",
+        params={"since": "yesterday"},
+        headers={"Authorization": f"Bearer {server.admin_token}"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "since"
+    assert "2026-12-01T09:00:00Z" in response.json()["error"]["message"]

@@ -132,7 +132,7 @@ async def watch_team(
     newcomer = await asyncio.to_thread(make_viewer, admin, server, team)
     entry = (await socket.next_data(operation))["events"]
     await socket.close()
-    assert newcomer in entry["summary"]
+    assert entry["summary"] == f"Added user {newcomer!r} to team {team.name!r} as viewer"
     return entry
 
 
@@ -142,4 +142,4 @@ def make_viewer(admin: Client, server: Server, team: TeamSetup) -> str:
     user = make_user(admin, server)
     admin.data(ADD_MEMBER, {"i": {"teamId": team.team_id, "userId": user.user_id, "role": "VIEWER"}})
     user.client.close()
-    return user.user_id
+    return user.username

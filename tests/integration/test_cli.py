@@ -119,3 +119,22 @@ def test_schema_command_prints_sdl(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "type Query {" in result.stdout
     assert "subscription" in result.stdout.lower()
+
+
+def test_cli_audit_export_rejects_bad_time(tmp_path: Path) -> None:
+    result = modelcloud("audit", "export", "--since", "yesterday", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path)
+
+    assert result.returncode == 1
+    assert "--since 'yesterday' is invalid" in result.stderr
+
+
+def test_cli_audit_export_by_subject(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    team = runtime.readers.identity.team_by_name("Vision")
+
+    result = modelcloud("audit", "export", "--subject", team["team_id"], database_url=database_url, home=tmp_path)
+
+    actions = [json.loads(line)["action"] for line in result.stdout.splitlines()]
+    assert actions[:2] == ["Team.Created", "Team.MemberAdded"]
+    assert set(actions) <= {"Team.Created", "Team.MemberAdded", "Team.MemberRoleChanged", "Team.MemberRemoved"}
