@@ -1,1 +1,1 @@
-"""Benchmarks of ModelCloud: command throughput and subscriber latency; `python -m bench.run` runs them all."""
+"""Benchmarks of ModelCloud's command throughput and subscriber latency. `python -m bench.run` runs them all."""

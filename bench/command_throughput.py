@@ -3,7 +3,7 @@
 Each workload runs its commands one after another in one process, once with the projections
 off (the command path alone) and once with them running in a background thread, as
 `modelcloud serve` runs them. The baseline copies the topic and state of every row that the
-first run stored into a scratch table of the same shape as the event table. That table is
+projections-off run stored into a scratch table of the same shape as the event table. That table is
 `stored_events` on SQLite and `modelcloud_events` on PostgreSQL. The copies go in one row a
 transaction, through the same driver (sqlite3 or psycopg).
 """
@@ -16,10 +16,12 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 
@@ -33,6 +35,7 @@ from backend.runtime import Runtime
 from backend.settings import load_settings
 
 COMMANDS = 500
+REPEATS = 3
 USERS_PER_SETUP_COMMAND = 50
 PROJECTION_TIMEOUT_SECONDS = 60.0
 
@@ -54,6 +57,7 @@ POSTGRES_RAW_TABLE = (
 )
 POSTGRES_RAW_INDEX = f"CREATE UNIQUE INDEX {RAW_TABLE}_notification_id_idx ON {RAW_TABLE} (notification_id)"
 
+T = TypeVar("T")
 Command = Callable[[int], Outcome]
 Workload = Callable[[Runtime, Principal, str, int], Command]
 
@@ -71,6 +75,7 @@ class CommandRun:
     seconds: float
     after: int
     last: int
+    rate_range: tuple[float, float] | None = None  # lowest and highest commands/s over the repetitions
 
     @property
     def commands_per_second(self) -> float:
@@ -90,6 +95,7 @@ class RawInsertRun:
     rows: int
     seconds: float
     mean_payload_bytes: float
+    rate_range: tuple[float, float] | None = None  # lowest and highest INSERTs/s over the repetitions
 
     @property
     def inserts_per_second(self) -> float:
@@ -98,8 +104,11 @@ class RawInsertRun:
 
 @dataclass(frozen=True)
 class ThroughputReport:
+    """The median run of each measurement, out of `repeats` runs."""
+
     runs: list[CommandRun]
     baselines: list[RawInsertRun]
+    repeats: int
 
     def baseline_for(self, run: CommandRun) -> RawInsertRun:
         return next(raw for raw in self.baselines if (raw.database, raw.workload) == (run.database, run.workload))
@@ -275,35 +284,67 @@ def mean_payload(rows: list[tuple[str, bytes]]) -> float:
 # databases
 
 
-def measure_database(database_url: str, database: str, commands: int) -> tuple[list[CommandRun], list[RawInsertRun]]:
-    """Run every workload with projections off and on, then its raw INSERT baseline, all on one database."""
+def measure_database(
+    database_url: str, database: str, commands: int, repeats: int
+) -> tuple[list[CommandRun], list[RawInsertRun]]:
+    """Measure every workload `repeats` times on one database and keep the median of each measurement.
+
+    Each repetition runs the workload with projections off, then the raw INSERT baseline of the rows
+    that run stored, then the workload with projections on. Interleaving them this way lets a change in
+    the machine's load reach the command runs and their baseline alike.
+    """
     runs: list[CommandRun] = []
     baselines: list[RawInsertRun] = []
     with tempfile.TemporaryDirectory(prefix="modelcloud-bench-") as scratch:
         artifacts = Path(scratch) / "artifacts"
         for workload in WORKLOADS:
-            for projections in (False, True):
-                run = run_workload(
-                    database_url, database, workload, projections=projections, commands=commands, artifacts=artifacts
-                )
-                runs.append(run)
-                state = "on" if projections else "off"
-                print(f"  {database}, {workload}, projections {state}: {run.commands_per_second:.0f} commands/s", flush=True)
-            first = runs[-2]
-            if database == SQLITE:
-                baselines.append(raw_inserts_sqlite(sqlite_path(database_url), first))
-            else:
-                baselines.append(raw_inserts_postgres(database_url, first))
-            rate = baselines[-1].inserts_per_second
-            print(f"  {database}, raw INSERTs for {workload}: {rate:.0f} rows/s", flush=True)
+            without_projections: list[CommandRun] = []
+            with_projections: list[CommandRun] = []
+            raw_inserts: list[RawInsertRun] = []
+            for _ in range(repeats):
+                run = run_workload(database_url, database, workload, projections=False, commands=commands, artifacts=artifacts)
+                without_projections.append(run)
+                raw_inserts.append(raw_inserts_for(database_url, database, run))
+                run = run_workload(database_url, database, workload, projections=True, commands=commands, artifacts=artifacts)
+                with_projections.append(run)
+
+            runs.append(median(without_projections, lambda run: run.commands_per_second))
+            runs.append(median(with_projections, lambda run: run.commands_per_second))
+            baselines.append(median(raw_inserts, lambda raw: raw.inserts_per_second))
+            print(
+                f"  {database}, {workload}: {runs[-2].commands_per_second:.0f} commands/s with projections off, "
+                f"{runs[-1].commands_per_second:.0f} with them on, {baselines[-1].inserts_per_second:.0f} raw INSERTs/s",
+                flush=True,
+            )
     return runs, baselines
 
 
-def bench_postgres_url() -> str:
-    """Return MODELCLOUD_BENCH_POSTGRES_URL, or create a fresh database on the local server and return its URL."""
+def raw_inserts_for(database_url: str, database: str, run: CommandRun) -> RawInsertRun:
+    if database == SQLITE:
+        return raw_inserts_sqlite(sqlite_path(database_url), run)
+    return raw_inserts_postgres(database_url, run)
+
+
+def median(measurements: list[T], rate: Callable[[T], float]) -> T:
+    """Return the measurement with the median rate (the lower middle one of an even count), with the rates' range."""
+    ordered = sorted(measurements, key=rate)
+    middle = ordered[(len(ordered) - 1) // 2]
+    if len(ordered) == 1:
+        return middle
+    return replace(middle, rate_range=(rate(ordered[0]), rate(ordered[-1])))  # type: ignore[type-var]
+
+
+@contextmanager
+def bench_postgres_database(skip: bool = False) -> Iterator[str | None]:
+    """Yield MODELCLOUD_BENCH_POSTGRES_URL, or else the URL of a fresh database that is dropped afterwards.
+
+    With `skip` it yields None.
+    """
     configured = os.environ.get(POSTGRES_URL_VARIABLE)
-    if configured:
-        return configured
+    if skip or configured:
+        yield None if skip else configured
+        return
+
     name = f"modelcloud_bench_{datetime.now(timezone.utc):%Y%m%d%H%M%S}"
     try:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
@@ -313,32 +354,39 @@ def bench_postgres_url() -> str:
             f"Could not create a benchmark database on {POSTGRES_ADMIN_URL}: {error}. "
             f"Start PostgreSQL (`make bench` does), set {POSTGRES_URL_VARIABLE}, or pass --skip-postgres."
         ) from None
-    return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    try:
+        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def measure(commands: int = COMMANDS, postgres_url: str | None = None) -> ThroughputReport:
+def measure(commands: int = COMMANDS, postgres_url: str | None = None, repeats: int = REPEATS) -> ThroughputReport:
     """Measure on a SQLite file in a temporary folder and, when `postgres_url` is given, on that database."""
     runs: list[CommandRun] = []
     baselines: list[RawInsertRun] = []
     with tempfile.TemporaryDirectory(prefix="modelcloud-bench-sqlite-") as folder:
-        sqlite_runs, sqlite_baselines = measure_database(f"sqlite:///{folder}/modelcloud.db", SQLITE, commands)
+        sqlite_runs, sqlite_baselines = measure_database(f"sqlite:///{folder}/modelcloud.db", SQLITE, commands, repeats)
         runs += sqlite_runs
         baselines += sqlite_baselines
     if postgres_url is not None:
-        postgres_runs, postgres_baselines = measure_database(postgres_url, POSTGRES, commands)
+        postgres_runs, postgres_baselines = measure_database(postgres_url, POSTGRES, commands, repeats)
         runs += postgres_runs
         baselines += postgres_baselines
-    return ThroughputReport(runs, baselines)
+    return ThroughputReport(runs, baselines, repeats)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Measure command throughput next to raw INSERTs on SQLite and PostgreSQL.")
     parser.add_argument("--commands", type=int, default=COMMANDS, help=f"Commands per workload and run (default {COMMANDS}).")
+    parser.add_argument(
+        "--repeats", type=int, default=REPEATS, help=f"Runs of each measurement, of which the median is reported (default {REPEATS})."
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     arguments = parser.parse_args()
 
-    postgres_url = None if arguments.skip_postgres else bench_postgres_url()
-    report = measure(arguments.commands, postgres_url)
+    with bench_postgres_database(arguments.skip_postgres) as postgres_url:
+        report = measure(arguments.commands, postgres_url, arguments.repeats)
     for run in report.runs:
         raw = report.baseline_for(run)
         print(

@@ -9,6 +9,7 @@ import argparse
 import os
 import platform
 import sqlite3
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from bench.command_throughput import CommandRun, ThroughputReport
 from bench.subscriber_latency import LatencyResult
 
 README = Path(__file__).with_name("README.md")
+PROSE_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,18 @@ def throughput_rows(report: ThroughputReport) -> list[str]:
         projections = "projections on" if run.projections else "projections off"
         events = f" ({run.events_per_second:,.0f} events/s)" if run.events != run.commands else ""
         rows.append(
-            f"| {run.database}: {run.workload}, {projections} | {run.commands_per_second:,.0f} commands/s{events} "
-            f"| {raw.inserts_per_second:,.0f} raw INSERTs/s | {run.commands_per_second / raw.inserts_per_second:.2f} |"
+            f"| {run.database}: {run.workload}, {projections} "
+            f"| {run.commands_per_second:,.0f} commands/s{events}{spread(run.rate_range)} "
+            f"| {raw.inserts_per_second:,.0f} raw INSERTs/s{spread(raw.rate_range)} "
+            f"| {run.commands_per_second / raw.inserts_per_second:.2f} |"
         )
     return rows
+
+
+def spread(rate_range: tuple[float, float] | None) -> str:
+    if rate_range is None:
+        return ""
+    return f", runs {rate_range[0]:,.0f}–{rate_range[1]:,.0f}"
 
 
 def latency_rows(result: LatencyResult) -> list[str]:
@@ -106,67 +116,93 @@ def payload_sizes(report: ThroughputReport) -> str:
 
 
 def render_readme(report: ThroughputReport, latency: LatencyResult, machine: Machine, measured_at: datetime, seconds: float) -> str:
+    sections = [
+        "# Benchmarks",
+        paragraph(
+            f"Measured on {measured_at:%Y-%m-%d %H:%M} UTC by `python -m bench.run`, which `make bench` runs "
+            f"({seconds:.0f} s). Every ratio divides two figures measured in the same run on the same machine."
+        ),
+        "\n".join(
+            [
+                "| Measurement | Result | Baseline | Ratio |",
+                "|---|---|---|---|",
+                *throughput_rows(report),
+                *latency_rows(latency),
+            ]
+        ),
+        "## Machine",
+        "\n".join(
+            [
+                f"- CPU: {machine.cpu}, {machine.cores} cores",
+                f"- Memory: {machine.memory_gib:.1f} GiB",
+                f"- Python {machine.python}, SQLite {machine.sqlite}, PostgreSQL {machine.postgres}",
+                f"- 1-minute load average when the run started: {machine.load_average:.2f}. Other processes were not stopped.",
+            ]
+        ),
+        "## Command throughput (`bench/command_throughput.py`)",
+        throughput_method(report),
+        "## Subscriber latency (`bench/subscriber_latency.py`)",
+        latency_method(latency),
+        "## Reproduce",
+        "```\nmake bench\n```",
+        paragraph(
+            "`make bench` starts the local PostgreSQL server, creates a fresh database and runs `python -m bench.run`, "
+            "which rewrites this file. Without `make`, set `MODELCLOUD_BENCH_POSTGRES_URL`, or let the script create "
+            "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432` and drop it afterwards. "
+            "`python -m bench.run --help` lists the sizes, which are constants in each module."
+        ),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def throughput_method(report: ThroughputReport) -> str:
     commands = report.runs[0].commands
+    return paragraph(
+        f"{commands} commands a run, one after another in one process, through `IdentityService` on a fresh "
+        "`Runtime`. createTeam appends 3 events in one transaction. addMember and changeMemberRole alternate on "
+        "one team, so each loads that team's growing aggregate from the cache and appends 1 event, and the team "
+        f"ends with {commands // 2 + 1} members. With projections off only the command path runs. With projections "
+        "on they run in a background thread, as in `modelcloud serve`, and the clock stops once they have applied "
+        "the last event. The baseline inserts copies of the rows the projections-off run stored (same topic and "
+        "state) into a table of the same shape, one row a transaction, with the same driver. The ratio is "
+        f"commands/s divided by raw INSERTs/s. {repetitions(report.repeats)} Each repetition runs the baseline "
+        "between its projections-off and projections-on runs. Mean stored payload (topic + state): "
+        f"{payload_sizes(report)}."
+    )
+
+
+def repetitions(repeats: int) -> str:
+    if repeats == 1:
+        return "Each figure comes from one run."
+    return f"Each figure is the median of {repeats} runs, followed by the lowest and highest run."
+
+
+def latency_method(latency: LatencyResult) -> str:
     per_connection = latency.subscriptions // latency.connections
     server_cpu_per_delivery = latency.server_cpu_seconds / max(latency.deliveries, 1) * 1e6
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Measured on {measured_at:%Y-%m-%d %H:%M} UTC by `python -m bench.run`, which `make bench` runs ({seconds:.0f} s). "
-        "Every ratio divides two figures measured in the same run on the same machine.",
-        "",
-        "| Measurement | Result | Baseline | Ratio |",
-        "|---|---|---|---|",
-        *throughput_rows(report),
-        *latency_rows(latency),
-        "",
-        "## Machine",
-        "",
-        f"- CPU: {machine.cpu}, {machine.cores} cores",
-        f"- Memory: {machine.memory_gib:.1f} GiB",
-        f"- Python {machine.python}, SQLite {machine.sqlite}, PostgreSQL {machine.postgres}",
-        f"- 1-minute load average when the run started: {machine.load_average:.2f}. Other processes were not stopped.",
-        "",
-        "## Command throughput (`bench/command_throughput.py`)",
-        "",
-        f"{commands} commands a run, one after another in one process, through `IdentityService` on a fresh",
-        "`Runtime`. createTeam appends 3 events in one transaction; addMember and changeMemberRole alternate on",
-        "one team, so each loads that team's growing aggregate from the cache and appends 1 event. With",
-        "projections off only the command path runs; with projections on they run in a background thread, as",
-        "in `modelcloud serve`, and the clock stops once they have applied the last event. The baseline inserts",
-        "copies of the rows the projections-off run stored (same topic and state) into a table of the same",
-        "shape, one row a transaction, with the same driver. The ratio is commands/s divided by raw INSERTs/s.",
-        f"Mean stored payload (topic + state): {payload_sizes(report)}.",
-        "",
-        "## Subscriber latency (`bench/subscriber_latency.py`)",
-        "",
-        f"`modelcloud serve` on SQLite on a loopback port; {latency.connections} WebSocket connections",
-        f"(graphql-transport-ws, no compression) with {per_connection} `events` subscriptions each, signed in as the",
-        f"first administrator. {latency.mutations} createTeam mutations, each sent after the previous one's",
-        f"entries arrived, {latency.entries_per_mutation} audit entries each: {latency.deliveries:,} deliveries,",
-        f"{latency.missed} missed. Latency runs from just before the mutation is sent to the receipt of an entry,",
-        f"on one monotonic clock. Maximum {latency.delivery_max_ms:,.0f} ms. The client shares the machine with the",
-        f"server: during the measured mutations the server used {latency.server_cpu_seconds:.1f} s of CPU",
-        f"({server_cpu_per_delivery:,.0f} µs for each delivery, mutations and projections included) and the client",
-        f"{latency.client_cpu_seconds:.1f} s, in {latency.wall_seconds:.1f} s of wall time.",
-        "",
-        "## Reproduce",
-        "",
-        "```",
-        "make bench",
-        "```",
-        "",
-        "`make bench` starts the local PostgreSQL server, creates a fresh database and runs `python -m bench.run`,",
-        "which rewrites this file. Without `make`, set `MODELCLOUD_BENCH_POSTGRES_URL` or let the script create",
-        "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432`; `--help` lists the sizes.",
-        "",
-    ]
-    return "\n".join(lines)
+    return paragraph(
+        f"`modelcloud serve` on SQLite on a loopback port, with {latency.connections} WebSocket connections "
+        f"(graphql-transport-ws, no compression) of {per_connection} `events` subscriptions each, signed in as the "
+        f"first administrator. {latency.mutations} createTeam mutations, each sent after the previous one's entries "
+        f"arrived, cause {latency.entries_per_mutation} audit entries each: {latency.deliveries:,} deliveries, "
+        f"{latency.missed} missed. Latency runs from just before the mutation is sent to the receipt of an entry, on "
+        f"one monotonic clock. Maximum {latency.delivery_max_ms:,.0f} ms. The client shares the machine with the "
+        f"server. During the measured mutations the server used {latency.server_cpu_seconds:.1f} s of CPU "
+        f"({server_cpu_per_delivery:,.0f} µs for each delivery, mutations and projections included) and the client "
+        f"{latency.client_cpu_seconds:.1f} s, in {latency.wall_seconds:.1f} s of wall time."
+    )
+
+
+def paragraph(text: str) -> str:
+    return textwrap.fill(text, width=PROSE_WIDTH, break_on_hyphens=False)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run every benchmark and rewrite bench/README.md.")
     parser.add_argument("--commands", type=int, default=command_throughput.COMMANDS, help="Commands per throughput run.")
+    parser.add_argument(
+        "--repeats", type=int, default=command_throughput.REPEATS, help="Runs of each throughput measurement, of which the median is reported."
+    )
     parser.add_argument("--connections", type=int, default=subscriber_latency.CONNECTIONS, help="WebSocket connections.")
     parser.add_argument(
         "--per-connection", type=int, default=subscriber_latency.SUBSCRIPTIONS_PER_CONNECTION,
@@ -179,11 +215,11 @@ def main() -> None:
 
     started = time.monotonic()
     measured_at = datetime.now(timezone.utc)
-    postgres_url = None if arguments.skip_postgres else command_throughput.bench_postgres_url()
-    machine = describe_machine(postgres_url)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as postgres_url:
+        machine = describe_machine(postgres_url)
+        print("command throughput", flush=True)
+        report = command_throughput.measure(arguments.commands, postgres_url, arguments.repeats)
 
-    print("command throughput", flush=True)
-    report = command_throughput.measure(arguments.commands, postgres_url)
     print("subscriber latency", flush=True)
     latency = subscriber_latency.measure(arguments.connections, arguments.per_connection, arguments.mutations)
 
