@@ -7,10 +7,15 @@ import getpass
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import uuid
 from collections.abc import Sequence
+
+import psycopg
+import psycopg_pool
+from eventsourcing.persistence import PersistenceError
 
 from backend.domain.access import SYSTEM, Principal
 from backend.domain.base import DomainError, iso
@@ -21,6 +26,8 @@ from backend.settings import Settings, SettingsError, load_settings
 from backend.telemetry import configure_logging
 
 log = logging.getLogger("modelcloud")
+
+DATABASE_ERRORS = (PersistenceError, psycopg.Error, sqlite3.Error, psycopg_pool.PoolTimeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(arguments.handler(arguments, settings) or 0)
     except DomainError as error:
         print(f"modelcloud: {error.message}", file=sys.stderr)
+        return 1
+    except DATABASE_ERRORS as error:
+        print(f"modelcloud: cannot use the database at {_safe_url(settings.database_url)}: {_first_line(error)}", file=sys.stderr)
         return 1
 
 
@@ -98,12 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
 def serve(_: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from backend.http.app import create_app
+    from backend.http.app import create_app, print_bootstrap
 
     runtime = Runtime.build(settings)
-    app = create_app(runtime)
-    log.info("serving", extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url)})
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+    runtime.start()
+    try:
+        credentials = runtime.bootstrap()
+        if credentials is not None:
+            print_bootstrap(credentials)
+        app = create_app(runtime, manage_runtime=False)
+        log.info("serving", extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url)})
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, ws_max_size=settings.max_request_bytes)
+    finally:
+        runtime.stop()
     return 0
 
 
@@ -207,6 +224,11 @@ def create_token(arguments: argparse.Namespace, settings: Settings) -> int:
         runtime.stop()
     print(issued.secret)
     return 0
+
+
+def _first_line(error: BaseException) -> str:
+    cause = error.__cause__ or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def _safe_url(url: str) -> str:

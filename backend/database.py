@@ -6,6 +6,7 @@ rewrites the placeholders for psycopg. Rows come back as dicts.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ Row = dict[str, Any]
 Params = Sequence[Any]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+UNSTORABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 
 class Transaction(Protocol):
@@ -50,18 +52,31 @@ class Database:
         """Release the connections."""
 
 
+def storable(params: Params) -> tuple[Any, ...]:
+    """Return the parameters with NUL and unpaired surrogates in strings replaced by U+FFFD.
+
+    Inputs are validated before they become events, so this only keeps a stray character in a
+    filter or an old event from failing a query or stopping a projection.
+    """
+    return tuple(_storable_text(value) if isinstance(value, str) else value for value in params)
+
+
+def _storable_text(value: str) -> str:
+    return UNSTORABLE_CHARACTERS.sub("\ufffd", value)
+
+
 class _SQLiteTransaction:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
     def execute(self, sql: str, params: Params = ()) -> int:
-        return self._connection.execute(sql, tuple(params)).rowcount
+        return self._connection.execute(sql, storable(params)).rowcount
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return [dict(row) for row in self._connection.execute(sql, tuple(params)).fetchall()]
+        return [dict(row) for row in self._connection.execute(sql, storable(params)).fetchall()]
 
     def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        row = self._connection.execute(sql, tuple(params)).fetchone()
+        row = self._connection.execute(sql, storable(params)).fetchone()
         return dict(row) if row is not None else None
 
 
@@ -139,15 +154,15 @@ class _PostgresTransaction:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Params = ()) -> int:
-        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        self._cursor.execute(_to_psycopg(sql), storable(params))
         return self._cursor.rowcount
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        self._cursor.execute(_to_psycopg(sql), storable(params))
         return list(self._cursor.fetchall())
 
     def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        self._cursor.execute(_to_psycopg(sql), tuple(params))
+        self._cursor.execute(_to_psycopg(sql), storable(params))
         return self._cursor.fetchone()
 
 
@@ -169,7 +184,8 @@ class PostgresDatabase(Database):
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"row_factory": dict_row, "autocommit": False},
+            kwargs={"row_factory": dict_row, "autocommit": False, "connect_timeout": 10},
+            timeout=30,
             open=True,
         )
 
@@ -180,6 +196,26 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self._pool.close()
+
+
+# Any constant works; every ModelCloud process takes this lock while it creates tables.
+SETUP_LOCK_KEY = 7_243_519_806
+
+
+@contextmanager
+def setup_lock(url: str) -> Iterator[None]:
+    """Serialize table creation across processes on PostgreSQL, whose CREATE TABLE IF NOT EXISTS can race."""
+    if url.startswith("sqlite:///"):
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True, connect_timeout=10) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK_KEY,))
 
 
 def sqlite_path(url: str) -> str:

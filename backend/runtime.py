@@ -17,7 +17,7 @@ from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
 from backend.application.sessions import SessionStore
 from backend.application.uploads import UploadService
-from backend.database import Database, open_database
+from backend.database import Database, open_database, setup_lock
 from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
 from backend.projections.audit import AuditProjection, AuditReader
 from backend.projections.base import Projection
@@ -65,7 +65,8 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-        store = EventStore(settings.database_url)
+        with setup_lock(settings.database_url):
+            store = EventStore(settings.database_url)
         database = open_database(settings.database_url)
         commands = CommandRunner(store)
         keys = KeyStore(database)
@@ -92,9 +93,10 @@ class Runtime:
 
     def prepare(self) -> None:
         """Create the tables this process needs; safe to call from several processes at once."""
-        self.keys.create_table()
-        self.sessions.create_table()
-        self.projections.create_tables()
+        with setup_lock(self.settings.database_url):
+            self.keys.create_table()
+            self.sessions.create_table()
+            self.projections.create_tables()
 
     def start(self, *, run_projections: bool | None = None) -> None:
         """Prepare, catch the projections up, then keep them live in a background thread."""
@@ -102,7 +104,11 @@ class Runtime:
         in_process = self.settings.projections_in_process if run_projections is None else run_projections
         if in_process:
             self.commands.on_append(lambda _position: self.projections.wake())
-            self.projections.catch_up()
+            try:
+                self.projections.catch_up()
+            except Exception:
+                # The background thread retries; /readyz reports the failure meanwhile.
+                log.exception("projections could not catch up at start")
             self.projections.start()
         if self.settings.is_postgres:
             wake = self.projections.wake if in_process else (lambda: None)

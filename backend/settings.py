@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 DEFAULT_HOME = Path(".modelcloud")
 
@@ -100,6 +101,9 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings; raise SettingsError with one line naming the first bad variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except PydanticSettingsError as error:
+        # Raised before validation, for a list or object setting whose value is not JSON.
+        raise SettingsError(f"{error}; list settings take JSON, such as '[\"http://example.org\"]'.") from None
     except ValidationError as error:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"

@@ -52,5 +52,9 @@ def store_environment(database_url: str) -> dict[str, str]:
             SQLITE_LOCK_TIMEOUT=str(SQLITE_LOCK_TIMEOUT_SECONDS),
         )
     else:
-        environment.update(PERSISTENCE_MODULE="eventsourcing.postgres", **postgres_parameters(database_url))
+        environment.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_CONNECT_TIMEOUT="10",
+            **postgres_parameters(database_url),
+        )
     return environment

@@ -20,7 +20,7 @@ from backend.application.keys import KeyErased, KeyStore
 from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, InvalidInput, NameIndex, NotFound, index_id
 from backend.domain.identity import ADMIN, EDITOR, SCOPES, VIEWER, ApiToken, Team, User, check_team_name, check_username
-from backend.domain.validation import check_length
+from backend.domain.validation import FORBIDDEN_CHARACTERS, check_length
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +287,8 @@ class IdentityService:
 
 
 def check_password(password: str, field: str = "password") -> None:
+    if FORBIDDEN_CHARACTERS.search(password):
+        raise InvalidInput(f"{field} contains a NUL character or an unpaired surrogate; choose another.", field=field, value=None)
     if len(password) < MIN_PASSWORD or len(password) > MAX_PASSWORD:
         raise InvalidInput(
             f"{field} is invalid: it must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long (got {len(password)}).",

@@ -50,7 +50,7 @@ class UploadService:
         content_type: str,
     ) -> ReceivedUpload:
         """Stream `body` into the artifact store and record the upload; nothing is kept past `max_size`."""
-        self._check_editor(principal, team_id)
+        self.check_editor(principal, team_id)
         try:
             blob = self.artifacts.write(body, max_size=max_size)
         except BlobTooLarge as error:
@@ -76,7 +76,8 @@ class UploadService:
             raise
         return ReceivedUpload(upload_id, blob.sha256, blob.size, outcome)
 
-    def _check_editor(self, principal: Principal, team_id: uuid.UUID) -> None:
+    def check_editor(self, principal: Principal, team_id: uuid.UUID) -> None:
+        """Raise unless the caller may upload to the team; run it before reading the body."""
         principal.check_team_reach(team_id)
         try:
             team = self.runner.store.repository.get(team_id)

@@ -24,7 +24,11 @@ def iso(moment: datetime | None) -> str | None:
     """Render a time as sortable ISO 8601 text in UTC with microseconds, the form every table stores."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    try:
+        return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    except OverflowError:
+        # Only a time within hours of year 1 or 9999 overflows in UTC; keep its own offset.
+        return moment.isoformat(timespec="microseconds")
 
 
 def parse_iso(text: str | None) -> datetime | None:

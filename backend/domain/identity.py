@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from backend.domain.base import Cause, Conflict, Forbidden, InvalidInput, ModelCloudAggregate, NotFound
@@ -28,6 +29,7 @@ TEAM_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}[A-Za-z0-9]|[A-
 USERNAME_RULE = "2 to 32 characters of lowercase letters, digits, '_', '.' or '-', starting with a letter or digit"
 TEAM_NAME_RULE = "1 to 64 characters of letters, digits, spaces, '_', '.' or '-', starting and ending with a letter or digit"
 MAX_TOKEN_NAME = 100
+MAX_TOKEN_LIFETIME = timedelta(days=3650)
 MAX_DESCRIPTION = 2000
 
 
@@ -137,6 +139,15 @@ class Team(ModelCloudAggregate):
 
     def __init__(self, **_: Any) -> None:
         pass
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Team:
+        # The repository copies every aggregate it hands out of its cache. A generic deep copy of a
+        # large team copies each member's UUID, although UUIDs, strings and times never change, so
+        # copying the two mutable containers is enough.
+        copied = copy.copy(self)
+        copied.members = dict(self.members)
+        copied._pending_events = list(self._pending_events)
+        return copied
 
     @classmethod
     def create(cls, team_id: uuid.UUID, name: str, description: str, founder: uuid.UUID, cause: Cause) -> Team:
@@ -252,7 +263,7 @@ class ApiToken(ModelCloudAggregate):
                 field="scopes",
                 value=beyond_role,
             )
-        if expires_at is not None and expires_at <= cause.at:
+        if expires_at is not None and not cause.at < expires_at <= cause.at + MAX_TOKEN_LIFETIME:
             raise_invalid_expiry(expires_at)
         return cls._start(
             cls.Issued,
@@ -279,7 +290,8 @@ def raise_invalid_scopes(scopes: list[str], reason: str) -> None:
 
 def raise_invalid_expiry(expires_at: datetime) -> None:
     raise InvalidInput(
-        f"expiresAt {expires_at.isoformat()} is invalid: it must be in the future.",
+        f"expiresAt {expires_at.isoformat()} is invalid: it must be in the future and at most "
+        f"{MAX_TOKEN_LIFETIME.days} days away.",
         field="expiresAt",
         value=expires_at.isoformat(),
     )

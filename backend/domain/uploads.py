@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from backend.domain.base import Cause, Conflict, ModelCloudAggregate
+from backend.domain.validation import clean_text
 
 MAX_FILENAME = 255
 
@@ -47,8 +48,8 @@ class Upload(ModelCloudAggregate):
             id=upload_id,
             sha256=sha256,
             size=size,
-            filename=filename[:MAX_FILENAME],
-            content_type=content_type[:MAX_FILENAME],
+            filename=clean_text(filename[:MAX_FILENAME]),
+            content_type=clean_text(content_type[:MAX_FILENAME]),
         )
 
     def consume(self, consumer: str, cause: Cause) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 from backend.domain.base import InvalidInput
 
 MAX_SHOWN_CHARACTERS = 40
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded as UTF-8.
+FORBIDDEN_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 
 def shown(value: Any) -> str:
@@ -25,7 +27,25 @@ def check_pattern(field: str, value: str, pattern: re.Pattern[str], accepted: st
     return value
 
 
+def check_characters(field: str, value: str) -> str:
+    found = FORBIDDEN_CHARACTERS.search(value)
+    if found:
+        raise InvalidInput(
+            f"{field} contains the character U+{ord(found.group()):04X} at index {found.start()}, which is not "
+            "accepted; remove NUL characters and unpaired surrogates.",
+            field=field,
+            value=_trimmed(value),
+        )
+    return value
+
+
+def clean_text(value: str) -> str:
+    """Replace characters that cannot be stored (NUL, unpaired surrogates) with U+FFFD, for values taken as given."""
+    return FORBIDDEN_CHARACTERS.sub("\ufffd", value)
+
+
 def check_length(field: str, value: str, *, minimum: int = 0, maximum: int) -> str:
+    check_characters(field, value)
     if len(value) < minimum or len(value) > maximum:
         if minimum and not value:
             raise InvalidInput(f"{field} must not be empty.", field=field, value=value)

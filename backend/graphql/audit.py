@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
+from backend.graphql.coalescing import CoalescingReader
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
@@ -97,7 +98,12 @@ def _utc(field: str, moment: datetime | None) -> datetime | None:
             field=field,
             value=moment.isoformat(),
         )
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidInput(
+            f"{field} {moment.isoformat()} is outside the years 1 to 9999 in UTC.", field=field, value=moment.isoformat()
+        ) from None
 
 
 @strawberry.type
@@ -123,7 +129,8 @@ class AuditSubscription:
         description=(
             "Each new audit entry of the caller's teams that matches the filter, as it is recorded. "
             "With afterPosition, entries after that position are sent first, so a client that "
-            "reconnects misses nothing."
+            "reconnects misses nothing; a position beyond the newest entry counts as the newest, "
+            "and a negative one as 0."
         )
     )
     async def events(
@@ -135,10 +142,12 @@ class AuditSubscription:
         where = await scoped_filter(info, filter)
         reader = info.context.runtime.readers.audit
         broker = info.context.runtime.broker
+        rows = info.context.audit_rows or CoalescingReader(reader.entry)
         subscriptions_active.inc()
         try:
             async with broker.subscribe(lambda topic: topic == AUDIT_TOPIC) as changes:
-                last = after_position if after_position is not None else await in_thread(_newest_position, reader)
+                newest = await in_thread(_newest_position, reader)
+                last = newest if after_position is None else max(0, min(after_position, newest))
                 while True:
                     backlog = await in_thread(reader.entries, where, last, REPLAY_BATCH, oldest_first=True)
                     for row in backlog:
@@ -147,11 +156,19 @@ class AuditSubscription:
                         break
                     last = int(backlog[-1]["position"])
                 last = int(backlog[-1]["position"]) if backlog else last
+                scoped_at = info.context._auth_checked_at
                 async for change in changes:
                     position = int(change.keys["position"])
                     if position <= last:
                         continue
-                    row = await in_thread(reader.entry, position)
+                    # Raises Unauthenticated, ending the subscription, once the credentials stop working.
+                    await info.context.authenticate()
+                    if info.context._auth_checked_at != scoped_at:
+                        where = await scoped_filter(info, filter)
+                        scoped_at = info.context._auth_checked_at
+                    if where.teams is not None and change.keys.get("team") not in where.teams:
+                        continue
+                    row = await rows.read(position)
                     if row is not None and where.matches(row):
                         last = position
                         yield AuditEntry.from_row(row)

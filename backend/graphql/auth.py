@@ -81,13 +81,15 @@ class Authenticator:
         if expires_at is not None and expires_at <= self.runtime.clock():
             raise Unauthenticated(f"The API token {shown} expired at {row['expires_at']}.", field="Authorization", value=shown)
         user = self._active_user(row["user_id"])
-        role = self.reader.memberships(row["user_id"]).get(row["team_id"])
-        if role is None:
+        member = self.reader.member(row["team_id"], row["user_id"])
+        # A token issued before its owner's current membership began (they left and were added
+        # back) belongs to the old membership and stays dead.
+        if member is None or int(member["joined_position"]) > int(row["position"]):
             raise Unauthenticated(
                 f"The API token {shown} belongs to a user who is no longer a member of its team.", field="Authorization", value=shown
             )
         # A token never grants more than its owner's current role allows.
-        scopes = frozenset(json.loads(row["scopes"])) & SCOPES_BY_ROLE[role]
+        scopes = frozenset(json.loads(row["scopes"])) & SCOPES_BY_ROLE[member["role"]]
         return Principal(
             user_id=uuid.UUID(row["user_id"]),
             username=user["username"],

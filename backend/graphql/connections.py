@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -14,6 +15,7 @@ from backend.domain.base import InvalidInput
 T = TypeVar("T")
 R = TypeVar("R")
 
+POSITION_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only, and within a signed 64-bit integer
 DEFAULT_PAGE = 50
 MAX_PAGE = 500
 
@@ -74,8 +76,13 @@ def decode_position_cursor(kind: str, cursor: str | None) -> int | None:
     value = decode_cursor(kind, cursor)
     if value is None:
         return None
-    if not value.isdigit():
-        raise InvalidInput(f"after {cursor!r} is not a cursor of this list.", field="after", value=cursor)
+    if not POSITION_PATTERN.fullmatch(value):
+        assert cursor is not None
+        raise InvalidInput(
+            f"after {cursor[:40]!r} is not a cursor of this list; pass an endCursor this list returned.",
+            field="after",
+            value=cursor[:40],
+        )
     return int(value)
 
 

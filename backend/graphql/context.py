@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from backend.application.sessions import Session
 from backend.domain.access import Principal
 from backend.domain.base import Cause
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
+from backend.graphql.coalescing import CoalescingReader
 from backend.runtime import Runtime
 
 T = TypeVar("T")
@@ -26,6 +28,9 @@ T = TypeVar("T")
 REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 READ_YOUR_WRITES_TIMEOUT = 10.0
+# A WebSocket connection lives for hours, so its credentials are checked again at most this many
+# seconds apart: a revoked token, an ended session or a removed member loses access that quickly.
+WEBSOCKET_REVALIDATE_SECONDS = 1.0
 
 
 def correlation_id_from(headers: Any) -> str:
@@ -48,6 +53,8 @@ class Context:
     correlation_id: str
     connection_params: dict[str, Any] | None = None
     _auth: tuple[Principal, Session | None] | None = None
+    _auth_checked_at: float = 0.0
+    audit_rows: CoalescingReader | None = None
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
@@ -60,9 +67,18 @@ class Context:
             return Credentials.from_connection_params(self.connection_params, cookies)
         return Credentials.from_headers(self.request.headers, cookies)
 
-    async def authenticate(self) -> tuple[Principal, Session | None]:
-        if self._auth is None:
+    async def authenticate(self, *, max_age: float | None = None) -> tuple[Principal, Session | None]:
+        """Return the caller and session, checking the credentials again when the last check is older than `max_age`.
+
+        An HTTP request checks once. A WebSocket connection shares one context across its
+        operations, so it checks again after WEBSOCKET_REVALIDATE_SECONDS unless told otherwise.
+        """
+        if max_age is None:
+            max_age = WEBSOCKET_REVALIDATE_SECONDS if self.is_websocket else float("inf")
+        stale = time.monotonic() - self._auth_checked_at > max_age
+        if self._auth is None or stale:
             self._auth = await in_thread(self.authenticator.authenticate, self.credentials())
+            self._auth_checked_at = time.monotonic()
         return self._auth
 
     async def principal(self) -> Principal:
@@ -71,8 +87,8 @@ class Context:
         return principal
 
     async def writer(self) -> Principal:
-        """The caller of a mutation; a cookie-authenticated caller must also present the CSRF token."""
-        principal, session = await self.authenticate()
+        """Return the caller of a mutation, checked afresh; a cookie-authenticated caller must also send the CSRF token."""
+        principal, session = await self.authenticate(max_age=0.0)
         if not self.is_websocket:
             check_csrf(session, self.request.headers.get("x-csrf-token"))
         return principal
@@ -93,5 +109,6 @@ class Context:
                 found = await in_thread(batch, list(keys))
                 return [found.get(key) for key in keys]
 
-            self.loaders[name] = DataLoader(load_fn=load)
+            # A WebSocket context outlives any one operation, so its loaders batch but do not cache.
+            self.loaders[name] = DataLoader(load_fn=load, cache=not self.is_websocket)
         return self.loaders[name]

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from backend.domain.base import DomainError
 from backend.telemetry import graphql_operations_total
@@ -57,6 +58,13 @@ def _field_of(error: GraphQLError) -> str | None:
 
 class ModelCloudSchema(strawberry.Schema):
     """A strawberry schema whose errors are normalized before any transport formats them."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        """Execute a query or mutation; subscriptions run only over WebSocket, through `subscribe`."""
+        allowed = kwargs.get("allowed_operation_types")
+        if allowed is not None:
+            kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         context = execution_context.context if execution_context else None

@@ -199,6 +199,7 @@ async def _role_in(info: Info[Context, None], team_id: str) -> str | None:
 async def visible_team_ids(info: Info[Context, None]) -> list[str] | None:
     """Ids of the teams the caller may read: a token's own team, a user's teams, or None (all) for an administrator."""
     principal = await info.context.principal()
+    principal.require_scope("read", "Reading teams and their records")
     if principal.reachable_team is not None:
         return [str(principal.reachable_team)]
     if principal.is_admin:

@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,7 +50,11 @@ STATUS_BY_CODE = {
 
 
 class BodyLimit:
-    """Reject /graphql requests whose body exceeds the limit with 413 and a GraphQL-shaped error."""
+    """Reject /graphql requests whose body exceeds the limit with 413 and a GraphQL-shaped error.
+
+    The body is read up to the limit before the app sees it, so a chunked body without a
+    Content-Length is refused before any response starts.
+    """
 
     def __init__(self, app: ASGIApp, limit: int, path: str = "/graphql") -> None:
         self.app = app
@@ -65,20 +69,20 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._reject(scope, receive, send, int(declared))
             return
+        chunks: list[bytes] = []
         received = 0
-
-        async def limited() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            received += len(chunks[-1])
             if received > self.limit:
-                raise _TooLarge(received)
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge as error:
-            await self._reject(scope, receive, send, error.size)
+                await self._reject(scope, receive, send, received)
+                return
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send, size: int) -> None:
         message = f"The request body is larger than the limit of {self.limit} bytes (MODELCLOUD_MAX_REQUEST_BYTES)."
@@ -86,9 +90,18 @@ class BodyLimit:
         await JSONResponse(body, status_code=413)(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        self.size = size
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive callable that hands over the buffered body once, then waits for the disconnect."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
@@ -108,15 +121,19 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         try:
             principal = await authenticate(request, mutation=True)
             team_id = _team_of(request, principal)
+            await in_thread(runtime.uploads.check_editor, principal, team_id)
             spooled = await _spool(request, runtime.settings.max_upload_bytes)
         except DomainError as error:
             return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        except ClientDisconnect:
+            log.info("client disconnected during an upload; nothing was kept", extra={"correlation_id": correlation_id})
+            return Response(status_code=400)
         try:
             cause = _cause(runtime, principal, correlation_id)
             received = await in_thread(
                 lambda: runtime.uploads.receive(
                     principal, cause, team_id=team_id, body=spooled, max_size=runtime.settings.max_upload_bytes,
-                    filename=request.headers.get("x-filename", ""),
+                    filename=_header_text(request, "x-filename"),
                     content_type=request.headers.get("content-type", "application/octet-stream"),
                 )
             )
@@ -159,8 +176,15 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             log.warning("readiness check could not reach the store", extra={"error": str(error)})
             return JSONResponse({"status": "unavailable", "error": "the event store is unreachable"}, status_code=503)
         worst = max(lag.values(), default=0)
-        ready = worst <= runtime.settings.readiness_max_lag
-        body = {"status": "ready" if ready else "lagging", "projectionLag": lag, "maxLag": runtime.settings.readiness_max_lag}
+        failing = dict(runtime.projections.failures)
+        ready = worst <= runtime.settings.readiness_max_lag and not failing
+        status = "failing" if failing else "ready" if ready else "lagging"
+        body = {
+            "status": status,
+            "projectionLag": lag,
+            "maxLag": runtime.settings.readiness_max_lag,
+            "failingProjections": failing,
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics(_: Request) -> Response:
@@ -192,6 +216,15 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     return BodyLimit(app, runtime.settings.max_request_bytes)
+
+
+def _header_text(request: Request, name: str) -> str:
+    """A header value as UTF-8 text; HTTP carries header bytes that Starlette decodes as Latin-1."""
+    raw = request.headers.get(name, "")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
 
 
 def _team_of(request: Request, principal: Any) -> uuid.UUID:
@@ -233,7 +266,8 @@ async def _spool(request: Request, limit: int) -> Any:
     return spooled
 
 
-async def _export_filter(runtime: Runtime, principal: Any, request: Request) -> AuditFilter:
+async def _export_filter(runtime: Runtime, principal: Principal, request: Request) -> AuditFilter:
+    principal.require_scope("read", "Exporting the audit log")
     params = request.query_params
     if principal.reachable_team is not None:
         teams: tuple[str, ...] | None = (str(principal.reachable_team),)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
 
 from backend.domain.base import DomainError
 from backend.graphql.auth import Authenticator
+from backend.graphql.coalescing import CoalescingReader
 from backend.graphql.context import Context, correlation_id_from, in_thread
 from backend.runtime import Runtime
+
+
+log = logging.getLogger(__name__)
 
 
 class ModelCloudGraphQL(GraphQL[Context, None]):
@@ -36,6 +45,22 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
         )
         self.runtime = runtime
         self.authenticator = Authenticator(runtime)
+        self.audit_rows = CoalescingReader(runtime.readers.audit.entry)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = transport_error(error.status_code, error.reason)
+        except (AttributeError, TypeError, ValueError) as error:
+            # strawberry raises these for bodies that are valid JSON but not a GraphQL request object.
+            log.warning("GraphQL request body rejected", exc_info=error)
+            response = transport_error(400, "The request body must be a JSON object with a 'query' string.")
+        await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(
@@ -44,6 +69,7 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
             correlation_id=correlation_id_from(request.headers),
+            audit_rows=self.audit_rows,
         )
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
@@ -53,4 +79,11 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
         except DomainError as error:
             raise ConnectionRejectionError({"code": error.code, "message": error.message}) from None
         context._auth = (principal, None)
+        context._auth_checked_at = time.monotonic()
         return {"userId": str(principal.user_id), "authenticatedBy": principal.via}
+
+
+def transport_error(status: int, reason: str) -> Response:
+    """A GraphQL-shaped error for requests rejected before execution (bad JSON, wrong method or content type)."""
+    body = {"errors": [{"message": reason, "extensions": {"code": "BAD_USER_INPUT", "field": "body", "value": None}}]}
+    return JSONResponse(body, status_code=status)

@@ -27,7 +27,7 @@ class IdentityProjection(Projection):
         "team_members": (
             "CREATE TABLE IF NOT EXISTS team_members ("
             "team_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, added_at TEXT NOT NULL, "
-            "position BIGINT NOT NULL, PRIMARY KEY (team_id, user_id))"
+            "joined_position BIGINT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (team_id, user_id))"
         ),
         "api_tokens": (
             "CREATE TABLE IF NOT EXISTS api_tokens ("
@@ -79,8 +79,9 @@ class IdentityProjection(Projection):
 
     def on_Team_MemberAdded(self, tx: Transaction, event: Team.MemberAdded, position: int) -> list[Change]:
         tx.execute(
-            "INSERT INTO team_members (team_id, user_id, role, added_at, position) VALUES (?, ?, ?, ?, ?)",
-            (str(event.originator_id), str(event.user_id), event.role, iso(event.timestamp), position),
+            "INSERT INTO team_members (team_id, user_id, role, added_at, joined_position, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (str(event.originator_id), str(event.user_id), event.role, iso(event.timestamp), position, position),
         )
         return [self._team_changed(event)]
 

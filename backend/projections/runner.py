@@ -53,6 +53,7 @@ class ProjectionRunner:
         self._progress = threading.Condition()
         self._thread: threading.Thread | None = None
         self._process_lock = threading.Lock()
+        self.failures: dict[str, str] = {}
 
     # set-up
 
@@ -133,6 +134,10 @@ class ProjectionRunner:
                 self._apply_batch(projection, positions[name], pending)
             except TrackingConflict:
                 log.info("projection was advanced by another process", extra={"projection": name})
+            except Exception as error:  # noqa: BLE001  (one failing projection must not stop the others)
+                self._record_failure(name, pending[0][0], error)
+                continue
+            self.failures.pop(name, None)
             committed += 1
         with self._progress:
             self._progress.notify_all()
@@ -166,6 +171,15 @@ class ProjectionRunner:
         projection_position.labels(projection.name).set(last)
         projection_batch_seconds.labels(projection.name).observe(time.perf_counter() - started)
 
+    def _record_failure(self, name: str, position: int, error: Exception) -> None:
+        if name not in self.failures:
+            log.error(
+                "projection failed to apply a batch; it retries and the others go on",
+                exc_info=error,
+                extra={"projection": name, "position": position},
+            )
+        self.failures[name] = f"{type(error).__name__} at or after position {position}: {error}"
+
     # lifecycle
 
     def start(self) -> None:
@@ -186,8 +200,9 @@ class ProjectionRunner:
                 self.catch_up()
                 self.lag()
             except Exception:
-                log.exception("projection runner failed a batch; retrying")
+                log.exception("projection runner could not read the event log; retrying")
                 self._stop.wait(1.0)
+            # A failing projection is retried on the next poll, not in a tight loop.
             self._wake.wait(self.poll_interval)
             self._wake.clear()
 
