@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,7 +104,11 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except PydanticSettingsError as error:
         # Raised before validation, for a list or object setting whose value is not JSON.
-        raise SettingsError(f"{error}; list settings take JSON, such as '[\"http://example.org\"]'.") from None
+        named = re.search(r'field "(\w+)"', str(error))
+        variable = f"MODELCLOUD_{named.group(1).upper()}" if named else "a MODELCLOUD_ variable"
+        raise SettingsError(
+            f"{variable} is invalid: a list setting takes JSON, such as '[\"http://example.org\"]'."
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"

@@ -17,6 +17,7 @@ from backend.graphql.identity import parse_id, visible_team_ids
 from backend.projections.audit import AUDIT_TOPIC, AuditFilter, AuditReader
 
 REPLAY_BATCH = 500
+IDENTITY_ACTIONS = ("Team.", "ApiToken.", "User.")
 from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
@@ -162,7 +163,9 @@ class AuditSubscription:
                     if position <= last:
                         continue
                     # Raises Unauthenticated, ending the subscription, once the credentials stop working.
-                    await info.context.authenticate()
+                    # An identity change may be the one that ends them, so it is checked at once.
+                    identity_changed = str(change.keys.get("action", "")).startswith(IDENTITY_ACTIONS)
+                    await info.context.authenticate(max_age=0.0 if identity_changed else None)
                     if info.context._auth_checked_at != scoped_at:
                         where = await scoped_filter(info, filter)
                         scoped_at = info.context._auth_checked_at

@@ -108,7 +108,7 @@ class AuditProjection(Projection):
                 getattr(event, "causation_id", ""),
             ),
         )
-        return [Change(AUDIT_TOPIC, {"position": position, "team": team})]
+        return [Change(AUDIT_TOPIC, {"position": position, "team": team, "action": action})]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import CREATE_TEAM, unique
 from tests.support.graphql_ws import GraphQLWebSocket
-from tests.support.server import Client, Server, start_server
+from tests.support.server import Client, Server, launch_server, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -19,8 +19,11 @@ EVENTS = "subscription($after: Int) { events(afterPosition: $after) { position a
 
 @pytest.fixture
 def two_servers(fresh_postgres_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
-    first = start_server(tmp_path / "first", fresh_postgres_url)
-    second = start_server(tmp_path / "second", fresh_postgres_url)
+    """Two API processes started at the same moment on one new database, as after a deployment."""
+    first = launch_server(tmp_path / "first", fresh_postgres_url)
+    second = launch_server(tmp_path / "second", fresh_postgres_url)
+    wait_until_up(first)
+    wait_until_up(second)
     yield first, second
     second.stop()
     first.stop()

@@ -138,3 +138,24 @@ def test_cli_audit_export_by_subject(runtime: Runtime, database_url: str, tmp_pa
     actions = [json.loads(line)["action"] for line in result.stdout.splitlines()]
     assert actions[:2] == ["Team.Created", "Team.MemberAdded"]
     assert set(actions) <= {"Team.Created", "Team.MemberAdded", "Team.MemberRoleChanged", "Team.MemberRemoved"}
+
+
+def test_list_setting_that_is_not_json_stops_with_one_line(tmp_path: Path) -> None:
+    result = modelcloud(
+        "serve", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path, MODELCLOUD_ALLOWED_ORIGINS="http://x"
+    )
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("modelcloud: MODELCLOUD_ALLOWED_ORIGINS is invalid")
+    assert "takes JSON" in lines[0]
+
+
+def test_unreachable_database_stops_with_one_line(tmp_path: Path) -> None:
+    result = modelcloud("serve", database_url="postgresql://postgres@127.0.0.1:1/nothing", home=tmp_path)
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("modelcloud: cannot use the database at postgresql://postgres@127.0.0.1:1/nothing")

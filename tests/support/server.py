@@ -52,7 +52,14 @@ class Server:
 
 
 def start_server(home: Path, database_url: str | None = None, **environment: str) -> Server:
-    """Run `modelcloud serve` as its own process and wait until /healthz answers and the first admin is printed."""
+    """Run `modelcloud serve` as its own process and wait until it answers with its projections caught up."""
+    server = launch_server(home, database_url, **environment)
+    wait_until_up(server)
+    return server
+
+
+def launch_server(home: Path, database_url: str | None = None, **environment: str) -> Server:
+    """Start `modelcloud serve` as its own process without waiting for it."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     database_url = database_url or f"sqlite:///{home / 'modelcloud.db'}"
@@ -73,7 +80,6 @@ def start_server(home: Path, database_url: str | None = None, **environment: str
     )
     server = Server(process=process, port=port, home=home, database_url=database_url)
     threading.Thread(target=_collect, args=(server,), daemon=True).start()
-    _wait_until_up(server)
     return server
 
 
@@ -89,7 +95,7 @@ def _collect(server: Server) -> None:
             server.admin_token = token.group(1)
 
 
-def _wait_until_up(server: Server) -> None:
+def wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
