@@ -29,8 +29,7 @@ schema: install
 
 bench: install
 	scripts/start-postgres.sh $(PG_HOST) $(PG_PORT) $(PG_USER)
-	MODELCLOUD_BENCH_POSTGRES_URL="$$(scripts/create-test-database.sh $(PG_HOST) $(PG_PORT) $(PG_USER))" \
-		$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .modelcloud .pytest_cache

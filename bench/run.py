@@ -1,6 +1,6 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
-`make bench` runs this module with MODELCLOUD_BENCH_POSTGRES_URL set to a fresh database.
+`make bench` runs this module, which creates a fresh PostgreSQL database and drops it afterwards.
 """
 
 from __future__ import annotations
@@ -146,9 +146,9 @@ def render_readme(report: ThroughputReport, latency: LatencyResult, machine: Mac
         "## Reproduce",
         "```\nmake bench\n```",
         paragraph(
-            "`make bench` starts the local PostgreSQL server, creates a fresh database and runs `python -m bench.run`, "
-            "which rewrites this file. Without `make`, set `MODELCLOUD_BENCH_POSTGRES_URL`, or let the script create "
-            "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432` and drop it afterwards. "
+            "`make bench` starts the local PostgreSQL server and runs `python -m bench.run`, which creates "
+            "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432`, drops it afterwards and "
+            "rewrites this file. Set `MODELCLOUD_BENCH_POSTGRES_URL` to use an existing database instead. "
             "`python -m bench.run --help` lists the sizes, which are constants in each module."
         ),
     ]

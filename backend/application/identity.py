@@ -70,6 +70,7 @@ class IdentityService:
         self.keys = keys
         self.clock = clock
         self.hasher = PasswordHasher()
+        self._throwaway_hash: str | None = None
 
     def _load(self, aggregate_id: uuid.UUID, kind: type[T], field: str, label: str) -> T:
         try:
@@ -159,6 +160,15 @@ class IdentityService:
             return [user]
 
         return self.runner.run("changePassword", cause, decide)
+
+    def spend_password_check(self, password: str) -> None:
+        """Verify against a throwaway hash, so an unknown username takes as long as a wrong password."""
+        if self._throwaway_hash is None:
+            self._throwaway_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        try:
+            self.hasher.verify(self._throwaway_hash, password)
+        except (VerificationError, InvalidHashError):
+            pass
 
     def password_matches(self, user_id: uuid.UUID, sealed_hash: str | None, password: str) -> bool:
         if not sealed_hash:

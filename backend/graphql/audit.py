@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from backend.domain.access import Principal
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.coalescing import CoalescingReader
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
@@ -17,7 +18,7 @@ from backend.graphql.identity import parse_id, visible_team_ids
 from backend.projections.audit import AUDIT_TOPIC, AuditFilter, AuditReader
 
 REPLAY_BATCH = 500
-IDENTITY_ACTIONS = ("Team.", "ApiToken.", "User.")
+RIGHTS_ACTIONS = {"Team.MemberRemoved", "Team.MemberRoleChanged", "ApiToken.Revoked", "User.Erased"}
 from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
@@ -163,9 +164,10 @@ class AuditSubscription:
                     if position <= last:
                         continue
                     # Raises Unauthenticated, ending the subscription, once the credentials stop working.
-                    # An identity change may be the one that ends them, so it is checked at once.
-                    identity_changed = str(change.keys.get("action", "")).startswith(IDENTITY_ACTIONS)
-                    await info.context.authenticate(max_age=0.0 if identity_changed else None)
+                    # A change to this caller's own rights is checked at once, any other within a second.
+                    principal = await info.context.principal()
+                    affected = affects_rights_of(principal, change.keys)
+                    await info.context.authenticate(max_age=0.0 if affected else None)
                     if info.context._auth_checked_at != scoped_at:
                         where = await scoped_filter(info, filter)
                         scoped_at = info.context._auth_checked_at
@@ -177,6 +179,14 @@ class AuditSubscription:
                         yield AuditEntry.from_row(row)
         finally:
             subscriptions_active.dec()
+
+
+def affects_rights_of(principal: Principal, keys: dict[str, Any]) -> bool:
+    """Whether an audit change may have narrowed this caller's rights: their role, token or user."""
+    if keys.get("action") not in RIGHTS_ACTIONS:
+        return False
+    mine = {str(principal.user_id), str(principal.token_id)}
+    return keys.get("user") in mine or keys.get("subject") in mine
 
 
 def _newest_position(reader: AuditReader) -> int:

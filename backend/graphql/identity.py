@@ -324,9 +324,14 @@ class IdentityMutation:
         context = info.context
         runtime = context.runtime
         row = await in_thread(runtime.readers.identity.user_by_username, username[:64])
-        matches = bool(row) and not row["erased"] and await in_thread(
-            runtime.identity.password_matches, uuid.UUID(row["user_id"]), row["sealed_password_hash"], password
-        )
+        if row is None or row["erased"]:
+            await in_thread(runtime.identity.spend_password_check, password)
+            matches = False
+        else:
+            matches = await in_thread(
+                runtime.identity.password_matches, uuid.UUID(row["user_id"]), row["sealed_password_hash"], password
+            )
+        # NOTE: failed sign-ins are not rate-limited yet; a proxy in front should limit /graphql logins.
         if not matches:
             raise Unauthenticated("The username or password is incorrect.", field="username", value=username[:64])
         opened = await in_thread(runtime.sessions.open, uuid.UUID(row["user_id"]))

@@ -18,6 +18,11 @@ Subscription = merge_types("Subscription", (AuditSubscription,))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """Build the schema with the request limits of `settings`.
+
+    NOTE: there is no cost limit yet: within the depth and alias limits, nested lists of up to
+    500 items each can still make one request read many rows.
+    """
     settings = settings or Settings()
     return ModelCloudSchema(
         query=Query,

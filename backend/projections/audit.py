@@ -108,7 +108,10 @@ class AuditProjection(Projection):
                 getattr(event, "causation_id", ""),
             ),
         )
-        return [Change(AUDIT_TOPIC, {"position": position, "team": team, "action": action})]
+        keys = {"position": position, "team": team, "action": action, "subject": str(event.originator_id)}
+        if hasattr(event, "user_id"):
+            keys["user"] = str(event.user_id)
+        return [Change(AUDIT_TOPIC, keys)]
 
 
 @dataclass(frozen=True)
