@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import ADD_MEMBER, CREATE_TEAM, CREATE_TOKEN, TeamSetup, head_position, make_user, unique
+from tests.e2e.conftest import ADD_MEMBER, CREATE_TEAM, CREATE_TOKEN, TeamSetup, head_position, unique
 from tests.support.graphql_ws import GraphQLWebSocket, SubscriptionError
 from tests.support.server import Client, Server
 
@@ -224,8 +224,3 @@ def test_nul_in_token_name_is_bad_input(admin: Client, team: TeamSetup) -> None:
     assert error["extensions"]["field"] == "name"
     assert head_position(admin) == before
 
-
-def test_user_made_for_hardening_can_sign_in(admin: Client, server: Server) -> None:
-    member = make_user(admin, server)
-
-    assert member.client.csrf

@@ -140,7 +140,7 @@ def test_cli_audit_export_by_subject(runtime: Runtime, database_url: str, tmp_pa
     assert set(actions) <= {"Team.Created", "Team.MemberAdded", "Team.MemberRoleChanged", "Team.MemberRemoved"}
 
 
-def test_list_setting_that_is_not_json_stops_with_one_line(tmp_path: Path) -> None:
+def test_non_json_list_setting_fails(tmp_path: Path) -> None:
     result = modelcloud(
         "serve", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path, MODELCLOUD_ALLOWED_ORIGINS="http://x"
     )

@@ -52,7 +52,7 @@ class Server:
 
 
 def start_server(home: Path, database_url: str | None = None, **environment: str) -> Server:
-    """Run `modelcloud serve` as its own process and wait until it answers with its projections caught up."""
+    """Run `modelcloud serve` as its own process and wait until it responds with its projections caught up."""
     server = launch_server(home, database_url, **environment)
     wait_until_up(server)
     return server
