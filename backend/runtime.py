@@ -15,6 +15,7 @@ from backend.application.commands import CommandRunner
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
+from backend.application.registry import RegistryService
 from backend.application.sessions import SessionStore
 from backend.application.uploads import UploadService
 from backend.database import Database, open_database, setup_lock
@@ -24,6 +25,7 @@ from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
+from backend.projections.registry import RegistryProjection, RegistryReader
 from backend.projections.uploads import UploadsProjection, UploadsReader
 from backend.settings import Settings
 from backend.storage import ArtifactStore, open_artifact_store
@@ -35,7 +37,7 @@ POSTGRES_POLL_SECONDS = 5.0
 
 
 def all_projections() -> list[Projection]:
-    return [IdentityProjection(), AuditProjection(), UploadsProjection()]
+    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection()]
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Readers:
     identity: IdentityReader
     audit: AuditReader
     uploads: UploadsReader
+    registry: RegistryReader
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Runtime:
     sessions: SessionStore
     identity: IdentityService
     uploads: UploadService
+    registry: RegistryService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -74,7 +78,7 @@ class Runtime:
         broker = ChangeBroker()
         poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
-        readers = Readers(IdentityReader(database), AuditReader(database), UploadsReader(database))
+        readers = Readers(IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database))
         return cls(
             settings=settings,
             clock=clock,
@@ -85,6 +89,7 @@ class Runtime:
             sessions=SessionStore(database, clock, timedelta(hours=settings.session_ttl_hours)),
             identity=IdentityService(commands, keys, clock),
             uploads=UploadService(commands, artifacts, clock),
+            registry=RegistryService(commands, artifacts, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

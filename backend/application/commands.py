@@ -43,11 +43,11 @@ class CommandRunner:
         """Call `listener(position)` in this process after every successful append."""
         self._listeners.append(listener)
 
-    def run(self, name: str, cause: Cause, decide: Decision) -> Outcome:
+    def run(self, name: str, cause: Cause, decide: Decision, *, attempts: int = MAX_ATTEMPTS) -> Outcome:
         """Run `decide`, which loads aggregates and calls their command methods, and append what it produced.
 
         When another writer changed one of the aggregates first, `decide` runs again on the newer
-        state, up to MAX_ATTEMPTS times, and then the command fails with Conflict. Domain errors
+        state, up to `attempts` times, and then the command fails with Conflict. Domain errors
         pass through and nothing is appended.
         """
         with tracer.start_as_current_span(f"command {name}") as span:
@@ -55,7 +55,7 @@ class CommandRunner:
             span.set_attribute("modelcloud.actor", cause.actor)
             started = time.perf_counter()
             try:
-                outcome = self._run_with_retries(name, decide)
+                outcome = self._run_with_retries(name, decide, attempts)
             except Exception as error:
                 commands_total.labels(name, type(error).__name__).inc()
                 raise
@@ -64,8 +64,8 @@ class CommandRunner:
             span.set_attribute("modelcloud.position", outcome.position)
             return outcome
 
-    def _run_with_retries(self, name: str, decide: Decision) -> Outcome:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+    def _run_with_retries(self, name: str, decide: Decision, attempts: int) -> Outcome:
+        for attempt in range(1, attempts + 1):
             aggregates = decide()
             try:
                 recordings = self.store.save(*aggregates)
@@ -77,7 +77,7 @@ class CommandRunner:
                 continue
             return self._announce(recordings)
         raise Conflict(
-            f"Command {name} conflicted with concurrent changes {MAX_ATTEMPTS} times; try again.",
+            f"Command {name} conflicted with concurrent changes {attempts} times; try again.",
             field=None,
             value=None,
         )

@@ -21,6 +21,7 @@ class Upload(ModelCloudAggregate):
         content_type: str
 
         def apply(self, aggregate: Upload) -> None:
+            aggregate.team_id = uuid.UUID(self.team) if self.team else None
             aggregate.sha256 = self.sha256
             aggregate.size = self.size
             aggregate.filename = self.filename
@@ -32,6 +33,7 @@ class Upload(ModelCloudAggregate):
         def apply(self, aggregate: Upload) -> None:
             aggregate.consumed_by = self.consumer
 
+    team_id: uuid.UUID | None
     sha256: str
     size: int
     filename: str

@@ -9,12 +9,13 @@ from strawberry.tools import merge_types
 from backend.graphql.audit import AuditQuery, AuditSubscription
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
+from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySubscription
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery))
-Mutation = merge_types("Mutation", (IdentityMutation,))
-Subscription = merge_types("Subscription", (AuditSubscription,))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -6,7 +6,7 @@ import contextlib
 import logging
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
@@ -166,6 +166,20 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         filename = f"audit.{export_format}"
         return StreamingResponse(lines, media_type=media, headers={"content-disposition": f'attachment; filename="{filename}"'})
 
+    async def download_version(request: Request) -> Response:
+        correlation_id = correlation_id_from(request.headers)
+        try:
+            principal = await authenticate(request, mutation=False)
+            row = await _readable_version(runtime, principal, request.path_params["version_id"])
+        except DomainError as error:
+            return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        filename = _ascii_filename(row["filename"]) or f"model-version-{row['number']}"
+        return StreamingResponse(
+            _blob_chunks(runtime, row["sha256"]),
+            media_type="application/octet-stream",
+            headers={"content-disposition": f'attachment; filename="{filename}"', "content-length": str(row["size"])},
+        )
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -209,6 +223,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         WebSocketRoute("/graphql", graphql),
         Route("/v1/uploads", upload, methods=["POST"]),
         Route("/v1/audit/export", audit_export, methods=["GET"]),
+        Route("/v1/model-versions/{version_id}/artifact", download_version, methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
@@ -216,6 +231,37 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     return BodyLimit(app, runtime.settings.max_request_bytes)
+
+
+DOWNLOAD_CHUNK = 1024 * 1024
+
+
+def _blob_chunks(runtime: Runtime, sha256: str) -> Iterator[bytes]:
+    """Yield a blob in chunks; Starlette reads this generator in its thread pool, so memory stays bounded."""
+    with runtime.artifacts.open(sha256) as stream:
+        while chunk := stream.read(DOWNLOAD_CHUNK):
+            yield chunk
+
+
+def _ascii_filename(name: str) -> str:
+    return "".join(character for character in name if character.isascii() and (character.isalnum() or character in "._-"))
+
+
+async def _readable_version(runtime: Runtime, principal: Principal, version_id: str) -> dict[str, Any]:
+    principal.require_scope("read", "Downloading a model version")
+    try:
+        parsed = str(uuid.UUID(version_id))
+    except ValueError:
+        raise InvalidInput(f"version id {version_id[:40]!r} is not a valid id.", field="versionId", value=version_id[:40]) from None
+    row = await in_thread(runtime.readers.registry.version, parsed)
+    if row is not None and principal.reachable_team is None and not principal.is_admin:
+        memberships = await in_thread(runtime.readers.identity.memberships, str(principal.user_id))
+        row = row if row["team_id"] in memberships else None
+    elif row is not None and principal.reachable_team is not None and row["team_id"] != str(principal.reachable_team):
+        row = None
+    if row is None:
+        raise NotFound(f"Model version {version_id} was not found among your teams' models.", field="versionId", value=version_id)
+    return row
 
 
 def _header_text(request: Request, name: str) -> str:

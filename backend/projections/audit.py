@@ -36,6 +36,20 @@ SUMMARIES: dict[str, Summary] = {
         f"Uploaded {repr(e.filename) if e.filename else 'a file'} ({e.size} bytes, sha256 {e.sha256[:12]}…)"
     ),
     "Upload.Consumed": lambda e, n: f"Used the upload for {e.consumer}",
+    "RegisteredModel.Registered": lambda e, n: f"Registered model {e.name!r} ({e.task})",
+    "RegisteredModel.Updated": lambda e, n: f"Changed {', '.join(sorted(e.changes))} of {n(e.originator_id)}",
+    "RegisteredModel.VersionAdded": lambda e, n: f"Added version {e.number} to {n(e.originator_id)}",
+    "RegisteredModel.AliasMoved": lambda e, n: (
+        f"Moved alias {e.alias!r} of {n(e.originator_id)} to version {e.number}"
+        + (f" from version {e.previous_number}" if e.previous_number else "")
+    ),
+    "RegisteredModel.AliasRemoved": lambda e, n: f"Removed alias {e.alias!r} (version {e.number}) from {n(e.originator_id)}",
+    "RegisteredModel.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
+    "RegisteredModel.Restored": lambda e, n: f"Restored {n(e.originator_id)}",
+    "ModelVersion.Created": lambda e, n: (
+        f"Uploaded version {e.number} of {n(e.model_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
+        + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
+    ),
 }
 
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
@@ -43,6 +57,8 @@ LABELS: dict[str, Callable[[Any], str]] = {
     "User.Registered": lambda e: f"user {e.username!r}",
     "Team.Created": lambda e: f"team {e.name!r}",
     "ApiToken.Issued": lambda e: f"token {e.name!r} ({e.prefix}…)",
+    "RegisteredModel.Registered": lambda e: f"model {e.name!r}",
+    "ModelVersion.Created": lambda e: f"version {e.number} (sha256 {e.sha256[:12]}…)",
 }
 
 

@@ -1,0 +1,202 @@
+"""Registry commands: register and change models, upload versions, move aliases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from backend.application.commands import CommandRunner, Outcome
+from backend.application.model_files import check_model_file
+from backend.application.teams import team_with_role
+from backend.application.uploads import upload_holder
+from backend.domain.access import Principal
+from backend.domain.base import Cause, Conflict, NameIndex, NotFound, index_id
+from backend.domain.identity import ADMIN, EDITOR
+from backend.domain.registry import ModelVersion, RegisteredModel, check_model_name
+from backend.domain.uploads import Upload
+from backend.storage import ArtifactStore
+
+# Twenty clients uploading to one model at once each lose the race to number a version up to
+# nineteen times, so uploads retry more often than other commands.
+UPLOAD_ATTEMPTS = 60
+
+
+def version_holder(version_id: uuid.UUID) -> str:
+    return f"model-version:{version_id}"
+
+
+@dataclass(frozen=True)
+class AddedVersion:
+    version_id: uuid.UUID
+    number: int
+    outcome: Outcome
+
+
+class RegistryService:
+    def __init__(self, runner: CommandRunner, artifacts: ArtifactStore, clock: Callable[[], datetime]) -> None:
+        self.runner = runner
+        self.store = runner.store
+        self.artifacts = artifacts
+        self.clock = clock
+
+    def _get(self, aggregate_id: uuid.UUID, kind: type[Any], field: str, label: str) -> Any:
+        try:
+            aggregate = self.store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{label} {aggregate_id} was not found.", field=field, value=str(aggregate_id))
+        return aggregate
+
+    def _model_for(self, principal: Principal, model_id: uuid.UUID, needed: str, action: str) -> RegisteredModel:
+        model = self._get(model_id, RegisteredModel, "modelId", "Model")
+        try:
+            team_with_role(self.store, principal, model.team_id, needed, action)
+        except NotFound:
+            # Another team's model looks exactly like a missing one.
+            raise NotFound(f"Model {model_id} was not found.", field="modelId", value=str(model_id)) from None
+        return model
+
+    def register_model(
+        self, principal: Principal, cause: Cause, *, team_id: uuid.UUID, name: str, description: str = "",
+        task: str = "other", tags: dict[str, str] | None = None,
+    ) -> tuple[uuid.UUID, Outcome]:
+        check_model_name(name)
+        model_id = uuid.uuid4()
+        team_cause = cause.for_team(str(team_id))
+
+        def decide() -> list[object]:
+            team_with_role(self.store, principal, team_id, EDITOR, "registerModel")
+            if self._exists(index_id("model", str(team_id), name)):
+                raise Conflict(f"The team already has a model named {name!r}.", field="name", value=name)
+            model = RegisteredModel.register(
+                model_id, team_id=team_id, name=name, description=description, task=task, tags=tags or {},
+                owner=principal.user_id, cause=team_cause,
+            )
+            reservation = NameIndex.reserve("model", f"{team_id}/{name}", model_id, team_cause)
+            return [reservation, model]
+
+        return model_id, self.runner.run("registerModel", cause, decide)
+
+    def update_model(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, **changes: Any) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, EDITOR, "updateModel")
+            if changes.get("protected_aliases") is not None:
+                team_with_role(self.store, principal, model.team_id, ADMIN, "changing protected aliases")
+            model.update(cause.for_team(str(model.team_id)), **changes)
+            return [model]
+
+        return self.runner.run("updateModel", cause, decide)
+
+    def upload_version(
+        self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, upload_id: uuid.UUID,
+        allow_duplicate: bool = False, file_format: str | None = None, lineage: dict[str, str] | None = None,
+    ) -> AddedVersion:
+        """Turn an upload into the model's next version; the model's aggregate assigns the number."""
+        model = self._model_for(principal, model_id, EDITOR, "uploadModelVersion")
+        upload = self._upload_of(model, upload_id)
+        with self.artifacts.open(upload.sha256) as stream:
+            checked = check_model_file(stream, upload.filename, file_format)
+        version_id = uuid.uuid4()
+        digest_key = f"{model.team_id}/{upload.sha256}"
+        numbered: dict[str, int] = {}
+
+        def decide() -> list[object]:
+            current = self._model_for(principal, model_id, EDITOR, "uploadModelVersion")
+            fresh_upload = self._upload_of(current, upload_id)
+            team_cause = cause.for_team(str(current.team_id))
+            original = self._version_with_digest(digest_key)
+            if original is not None and not allow_duplicate:
+                raise Conflict(
+                    f"These bytes are already version {original.number} of model {self._model_name(original.model_id)!r}; "
+                    "pass allowDuplicate: true to add them as a new version anyway.",
+                    field="uploadId",
+                    value=str(upload_id),
+                )
+            number = current.add_version(version_id, fresh_upload.sha256, team_cause)
+            numbered["number"] = number
+            version = ModelVersion.create(
+                version_id, model=current, number=number, sha256=fresh_upload.sha256, size=fresh_upload.size,
+                file_format=checked.format, filename=fresh_upload.filename, source="upload", upload_id=upload_id,
+                duplicate_of=original.id if original is not None else None, lineage=lineage or {}, cause=team_cause,
+            )
+            fresh_upload.consume(f"model version {version_id}", team_cause)
+            changed: list[object] = [current, version, fresh_upload]
+            if original is None:
+                changed.append(NameIndex.reserve("digest", digest_key, version_id, team_cause))
+            return changed
+
+        outcome = self.runner.run("uploadModelVersion", cause, decide, attempts=UPLOAD_ATTEMPTS)
+        self.artifacts.add_reference(upload.sha256, version_holder(version_id))
+        self.artifacts.release_reference(upload.sha256, upload_holder(upload_id))
+        return AddedVersion(version_id, numbered["number"], outcome)
+
+    def move_alias(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, alias: str, number: int) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, EDITOR, "moveAlias")
+            model.move_alias(alias, number, may_move_protected=self._is_admin(principal, model), cause=cause.for_team(str(model.team_id)))
+            return [model]
+
+        return self.runner.run("moveAlias", cause, decide)
+
+    def remove_alias(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, alias: str) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, EDITOR, "removeAlias")
+            model.remove_alias(alias, may_move_protected=self._is_admin(principal, model), cause=cause.for_team(str(model.team_id)))
+            return [model]
+
+        return self.runner.run("removeAlias", cause, decide)
+
+    def archive_model(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, EDITOR, "archiveModel")
+            model.archive(cause.for_team(str(model.team_id)))
+            return [model]
+
+        return self.runner.run("archiveModel", cause, decide)
+
+    def restore_model(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, EDITOR, "restoreModel")
+            model.restore(cause.for_team(str(model.team_id)))
+            return [model]
+
+        return self.runner.run("restoreModel", cause, decide)
+
+    def _is_admin(self, principal: Principal, model: RegisteredModel) -> bool:
+        team = team_with_role(self.store, principal, model.team_id, EDITOR, "moveAlias")
+        return team.role_of(principal.user_id) == ADMIN and "admin" in principal.scopes
+
+    def _upload_of(self, model: RegisteredModel, upload_id: uuid.UUID) -> Upload:
+        upload = self._get(upload_id, Upload, "uploadId", "Upload")
+        if upload.team_id != model.team_id:
+            raise NotFound(f"Upload {upload_id} was not found.", field="uploadId", value=str(upload_id))
+        if upload.consumed_by is not None:
+            raise Conflict(
+                f"Upload {upload_id} was already used by {upload.consumed_by}; upload the file again.",
+                field="uploadId",
+                value=str(upload_id),
+            )
+        return upload
+
+    def _version_with_digest(self, digest_key: str) -> ModelVersion | None:
+        try:
+            index = self.store.repository.get(index_id("digest", digest_key))
+        except AggregateNotFoundError:
+            return None
+        return self._get(index.owner_id, ModelVersion, "versionId", "Model version")
+
+    def _model_name(self, model_id: uuid.UUID) -> str:
+        return self._get(model_id, RegisteredModel, "modelId", "Model").name
+
+    def _exists(self, aggregate_id: uuid.UUID) -> bool:
+        try:
+            self.store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True

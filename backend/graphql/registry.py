@@ -1,0 +1,567 @@
+"""GraphQL of the model registry: search, models, versions, aliases, history and time travel."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
+from backend.graphql.audit import AuditEntry
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
+from backend.graphql.context import Context, in_thread
+from backend.graphql.identity import parse_id, visible_team_ids
+from backend.projections.registry import MODEL_TOPIC, ModelFilter
+from backend.telemetry import subscriptions_active
+
+Row = dict[str, Any]
+
+
+@strawberry.enum(description="What a model predicts.")
+class ModelTask(Enum):
+    CLASSIFICATION = "classification"
+    REGRESSION = "regression"
+    TEXT = "text"
+    OTHER = "other"
+
+
+@strawberry.enum(description="Sort order of a model search; ties are broken by id so pages never overlap.")
+class ModelOrder(Enum):
+    NAME = "name"
+    CREATED = "created"
+    UPDATED = "updated"
+
+
+@strawberry.enum(description="How an uploaded model is packed, when its file name does not say.")
+class ModelFileFormat(Enum):
+    KERAS = "keras"
+    SAVEDMODEL_ZIP = "savedmodel_zip"
+    SAVEDMODEL_TAR = "savedmodel_tar"
+
+
+@strawberry.type
+class Tag:
+    key: str
+    value: str
+
+
+@strawberry.input
+class TagInput:
+    key: str
+    value: str
+
+
+def tags_of(mapping: dict[str, str]) -> list[Tag]:
+    return [Tag(key=key, value=value) for key, value in sorted(mapping.items())]
+
+
+def tag_dict(tags: list[TagInput] | None) -> dict[str, str] | None:
+    if tags is None:
+        return None
+    found: dict[str, str] = {}
+    for tag in tags:
+        if tag.key in found:
+            raise InvalidInput(f"tags names key {tag.key!r} twice; give each key once.", field="tags.key", value=tag.key[:40])
+        found[tag.key] = tag.value
+    return found
+
+
+@strawberry.type(description="One uploaded artifact of a model.")
+class ModelVersion:
+    id: strawberry.ID
+    model_id: strawberry.ID
+    number: int
+    sha256: str
+    size: int = strawberry.field(description="Bytes of the uploaded file.")
+    format: str = strawberry.field(description="keras or savedmodel.")
+    filename: str
+    source: str = strawberry.field(description="upload, or training for versions a run registered.")
+    status: str = strawberry.field(description="pending until a worker has inspected the file.")
+    duplicate_of_id: strawberry.ID | None = strawberry.field(description="The version that first had these bytes, if any.")
+    lineage: list[Tag]
+    created_by: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> ModelVersion:
+        return cls(
+            id=strawberry.ID(row["version_id"]),
+            model_id=strawberry.ID(row["model_id"]),
+            number=int(row["number"]),
+            sha256=row["sha256"],
+            size=int(row["size"]),
+            format=row["format"],
+            filename=row["filename"],
+            source=row["source"],
+            status=row["status"],
+            duplicate_of_id=strawberry.ID(row["duplicate_of"]) if row["duplicate_of"] else None,
+            lineage=tags_of(json.loads(row["lineage"])),
+            created_by=row["created_by"],
+            created_at=parse_iso(row["created_at"]),  # type: ignore[arg-type]
+        )
+
+    @strawberry.field(description="Where to download the artifact with the same credentials.")
+    def download_path(self) -> str:
+        return f"/v1/model-versions/{self.id}/artifact"
+
+
+@strawberry.type(description="A name such as production that points at one version of a model.")
+class ModelAlias:
+    alias: str
+    version_number: int
+    moved_at: datetime | None = strawberry.field(description="Null when read from a past state (asOf).")
+    model_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def version(self, info: Info[Context, None]) -> ModelVersion | None:
+        reader = info.context.runtime.readers.registry
+        row = await in_thread(reader.version_by_number, self.model_id, self.version_number)
+        return ModelVersion.from_row(row) if row else None
+
+
+@strawberry.type(description="A registered model of a team; with asOf, as it was at that moment.")
+class Model:
+    id: strawberry.ID
+    team_id: strawberry.ID
+    name: str
+    description: str
+    task: ModelTask
+    tags: list[Tag]
+    owner_id: str
+    archived: bool
+    protected_aliases: list[str]
+    version_count: int
+    created_at: datetime
+    updated_at: datetime
+    as_of: datetime | None = strawberry.field(description="The moment this state was read at; null for the current state.")
+    alias_rows: strawberry.Private[list[ModelAlias] | None] = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Model:
+        return cls(
+            id=strawberry.ID(row["model_id"]),
+            team_id=strawberry.ID(row["team_id"]),
+            name=row["name"],
+            description=row["description"],
+            task=ModelTask(row["task"]),
+            tags=tags_of(json.loads(row["tags"])),
+            owner_id=row["owner"],
+            archived=bool(row["archived"]),
+            protected_aliases=json.loads(row["protected_aliases"]),
+            version_count=int(row["version_count"]),
+            created_at=parse_iso(row["created_at"]),  # type: ignore[arg-type]
+            updated_at=parse_iso(row["updated_at"]),  # type: ignore[arg-type]
+            as_of=None,
+        )
+
+    @classmethod
+    def from_state(cls, history: Row, as_of: datetime) -> Model:
+        state = json.loads(history["state"])
+        model_id = history["model_id"]
+        aliases = [
+            ModelAlias(alias=alias, version_number=number, moved_at=None, model_id=model_id)
+            for alias, number in sorted(state["aliases"].items())
+        ]
+        return cls(
+            id=strawberry.ID(model_id),
+            team_id=strawberry.ID(history["team_id"]),
+            name=state["name"],
+            description=state["description"],
+            task=ModelTask(state["task"]),
+            tags=tags_of(state["tags"]),
+            owner_id=state["owner"],
+            archived=state["archived"],
+            protected_aliases=state["protectedAliases"],
+            version_count=state["versionCount"],
+            created_at=parse_iso(state["createdAt"]),  # type: ignore[arg-type]
+            updated_at=parse_iso(state["updatedAt"]),  # type: ignore[arg-type]
+            as_of=as_of,
+            alias_rows=aliases,
+        )
+
+    @strawberry.field
+    async def aliases(self, info: Info[Context, None]) -> list[ModelAlias]:
+        if self.alias_rows is not None:
+            return self.alias_rows
+        reader = info.context.runtime.readers.registry
+        rows = await info.context.loader("model_aliases", reader.aliases).load(str(self.id))
+        return [
+            ModelAlias(alias=row["alias"], version_number=int(row["number"]), moved_at=parse_iso(row["moved_at"]), model_id=str(self.id))
+            for row in rows or []
+        ]
+
+    @strawberry.field(description="Versions by number; with asOf, only those that existed then.")
+    async def versions(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[ModelVersion]:
+        check_first(first)
+        number = decode_cursor("version", after)
+        after_number = int(number) if number is not None and number.isdecimal() and len(number) < 10 else None
+        if number is not None and after_number is None:
+            raise InvalidInput(f"after {after!r} is not a cursor of this list.", field="after", value=(after or "")[:40])
+        reader = info.context.runtime.readers.registry
+        rows = await in_thread(reader.versions, str(self.id), after_number, first + 1, as_of=iso(self.as_of))
+        return page(rows, first, "version", lambda row: row["number"], ModelVersion.from_row, has_previous=after is not None)
+
+
+@strawberry.type(description="One change of a model, with the model's whole state right after it.")
+class ModelHistoryEntry:
+    position: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    model: Model
+
+
+@strawberry.type(description="What differs between two versions.")
+class FieldChange:
+    field: str
+    a: str | None
+    b: str | None
+
+
+@strawberry.type(description="Two versions side by side. Signature and layer differences come with inspection.")
+class ModelVersionComparison:
+    a: ModelVersion
+    b: ModelVersion
+    same_bytes: bool
+    size_delta: int = strawberry.field(description="Bytes of b minus bytes of a.")
+    changes: list[FieldChange]
+
+
+@strawberry.type(description="A model after a change, and the change.")
+class ModelUpdate:
+    model: Model
+    change: AuditEntry | None
+
+
+@strawberry.input
+class ModelSearch:
+    name_contains: str | None = strawberry.field(default=None, description="Case-insensitive part of the name.")
+    tag_key: str | None = None
+    tag_value: str | None = strawberry.field(default=None, description="Needs tagKey.")
+    task: ModelTask | None = None
+    alias: str | None = strawberry.field(default=None, description="Models that have this alias.")
+    archived: bool | None = strawberry.field(default=False, description="False by default; null for both.")
+    owner_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@strawberry.input
+class RegisterModelInput:
+    team_id: strawberry.ID
+    name: str
+    description: str = ""
+    task: ModelTask = ModelTask.OTHER
+    tags: list[TagInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class UpdateModelInput:
+    id: strawberry.ID
+    description: str | None = None
+    task: ModelTask | None = None
+    tags: list[TagInput] | None = strawberry.field(default=None, description="Replaces every tag.")
+    protected_aliases: list[str] | None = strawberry.field(default=None, description="Team admins only.")
+
+
+@strawberry.input
+class UploadModelVersionInput:
+    model_id: strawberry.ID
+    upload_id: strawberry.ID
+    allow_duplicate: bool = strawberry.field(default=False, description="Add bytes the team already has as a new version.")
+    format: ModelFileFormat | None = strawberry.field(default=None, description="Needed when the upload's file name has no known extension.")
+    lineage: list[TagInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MoveAliasInput:
+    model_id: strawberry.ID
+    alias: str
+    version: int = strawberry.field(description="The version number the alias will point at.")
+
+
+@strawberry.input
+class RemoveAliasInput:
+    model_id: strawberry.ID
+    alias: str
+
+
+def utc(field: str, moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise InvalidInput(f"{field} {moment.isoformat()} has no time zone; send it such as 2026-12-01T09:00:00Z.", field=field, value=moment.isoformat())
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidInput(f"{field} {moment.isoformat()} is outside the years 1 to 9999 in UTC.", field=field, value=moment.isoformat()) from None
+
+
+async def readable_model(info: Info[Context, None], model_id: str) -> Row:
+    parsed = parse_id("id", model_id)
+    row = await in_thread(info.context.runtime.readers.registry.model, str(parsed))
+    visible = await visible_team_ids(info)
+    if row is None or (visible is not None and row["team_id"] not in visible):
+        raise NotFound(f"Model {model_id} was not found among your teams' models.", field="id", value=model_id)
+    return row
+
+
+async def readable_version(info: Info[Context, None], version_id: str, field: str = "id") -> Row:
+    parsed = parse_id(field, version_id)
+    row = await in_thread(info.context.runtime.readers.registry.version, str(parsed))
+    visible = await visible_team_ids(info)
+    if row is None or (visible is not None and row["team_id"] not in visible):
+        raise NotFound(f"Model version {version_id} was not found among your teams' models.", field=field, value=version_id)
+    return row
+
+
+def _search_cursor(after: str | None) -> tuple[str, str] | None:
+    raw = decode_cursor("models", after)
+    if raw is None:
+        return None
+    try:
+        value, model_id = json.loads(raw)
+        return str(value), str(uuid.UUID(model_id))
+    except (ValueError, TypeError):
+        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40]) from None  # type: ignore[index]
+
+
+@strawberry.type
+class RegistryQuery:
+    @strawberry.field(description="Search the models of your teams; with asOf, the registry as it was then (sorted by name).")
+    async def models(
+        self,
+        info: Info[Context, None],
+        team_id: strawberry.ID | None = None,
+        filter: ModelSearch | None = None,  # noqa: A002
+        order_by: ModelOrder = ModelOrder.NAME,
+        descending: bool = False,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        as_of: datetime | None = None,
+    ) -> Connection[Model]:
+        check_first(first)
+        teams = await visible_team_ids(info)
+        if team_id is not None:
+            wanted = str(parse_id("teamId", team_id))
+            if teams is not None and wanted not in teams:
+                raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
+            teams = [wanted]
+        reader = info.context.runtime.readers.registry
+        cursor = _search_cursor(after)
+        moment = utc("asOf", as_of)
+        if moment is not None:
+            rows = await in_thread(reader.states_as_of, teams, iso(moment), cursor, first + 1)
+            return page(
+                rows, first, "models", lambda row: json.dumps([row["name_key"], row["model_id"]]),
+                lambda row: Model.from_state(row, moment), has_previous=after is not None,
+            )
+        where = _model_filter(filter or ModelSearch())
+        column = {"name": "name_key", "created": "created_at", "updated": "updated_at"}[order_by.value]
+        rows = await in_thread(reader.search, teams, where, order_by.value, descending, cursor, first + 1)
+        return page(
+            rows, first, "models", lambda row: json.dumps([row[column], row["model_id"]]), Model.from_row, has_previous=after is not None
+        )
+
+    @strawberry.field(description="One model; with asOf, as it was at that moment.")
+    async def model(self, info: Info[Context, None], id: strawberry.ID, as_of: datetime | None = None) -> Model:  # noqa: A002
+        row = await readable_model(info, id)
+        moment = utc("asOf", as_of)
+        if moment is None:
+            return Model.from_row(row)
+        history = await in_thread(info.context.runtime.readers.registry.state_as_of, row["model_id"], iso(moment))
+        if history is None:
+            raise NotFound(f"Model {row['name']!r} did not exist yet at {iso(moment)}.", field="asOf", value=iso(moment))
+        return Model.from_state(history, moment)
+
+    @strawberry.field
+    async def model_version(self, info: Info[Context, None], id: strawberry.ID) -> ModelVersion:  # noqa: A002
+        return ModelVersion.from_row(await readable_version(info, id))
+
+    @strawberry.field(description="Differences between two versions of any models of your teams.")
+    async def compare_model_versions(self, info: Info[Context, None], a: strawberry.ID, b: strawberry.ID) -> ModelVersionComparison:
+        first_row = await readable_version(info, a, "a")
+        second_row = await readable_version(info, b, "b")
+        first, second = ModelVersion.from_row(first_row), ModelVersion.from_row(second_row)
+        changes = [
+            FieldChange(field=name, a=str(left) if left is not None else None, b=str(right) if right is not None else None)
+            for name, left, right in _compared_fields(first_row, second_row)
+            if left != right
+        ]
+        return ModelVersionComparison(
+            a=first, b=second, same_bytes=first.sha256 == second.sha256, size_delta=second.size - first.size, changes=changes
+        )
+
+    @strawberry.field(description="Every change of a model, newest first, each with who made it and the state after it.")
+    async def model_history(
+        self, info: Info[Context, None], id: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None  # noqa: A002
+    ) -> Connection[ModelHistoryEntry]:
+        check_first(first)
+        row = await readable_model(info, id)
+        raw = decode_cursor("history", after)
+        before = int(raw) if raw is not None and raw.isdecimal() and len(raw) < 19 else None
+        if raw is not None and before is None:
+            raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
+        rows = await in_thread(info.context.runtime.readers.registry.history, row["model_id"], before, first + 1)
+
+        def entry(history: Row) -> ModelHistoryEntry:
+            moment = parse_iso(history["occurred_at"])
+            assert moment is not None
+            return ModelHistoryEntry(
+                position=int(history["position"]), occurred_at=moment, actor=history["actor"], action=history["action"],
+                model=Model.from_state(history, moment),
+            )
+
+        return page(rows, first, "history", lambda history: history["position"], entry, has_previous=after is not None)
+
+
+def _compared_fields(a: Row, b: Row) -> list[tuple[str, Any, Any]]:
+    lineage_a, lineage_b = json.loads(a["lineage"]), json.loads(b["lineage"])
+    fields = [
+        ("model", a["model_id"], b["model_id"]),
+        ("sha256", a["sha256"], b["sha256"]),
+        ("size", a["size"], b["size"]),
+        ("format", a["format"], b["format"]),
+        ("source", a["source"], b["source"]),
+        ("status", a["status"], b["status"]),
+    ]
+    for key in sorted(set(lineage_a) | set(lineage_b)):
+        fields.append((f"lineage.{key}", lineage_a.get(key), lineage_b.get(key)))
+    return fields
+
+
+def _model_filter(search: ModelSearch) -> ModelFilter:
+    if search.tag_value is not None and search.tag_key is None:
+        raise InvalidInput("filter.tagValue needs filter.tagKey.", field="filter.tagValue", value=search.tag_value[:40])
+    after = utc("filter.createdAfter", search.created_after)
+    before = utc("filter.createdBefore", search.created_before)
+    return ModelFilter(
+        name_contains=search.name_contains,
+        tag_key=search.tag_key,
+        tag_value=search.tag_value,
+        task=search.task.value if search.task else None,
+        alias=search.alias,
+        archived=search.archived,
+        owner=search.owner_id,
+        created_after=iso(after),
+        created_before=iso(before),
+    )
+
+
+async def _model_after(info: Info[Context, None], outcome: Any, model_id: uuid.UUID) -> Model:
+    await info.context.settle(outcome)
+    row = await in_thread(info.context.runtime.readers.registry.model, str(model_id))
+    assert row is not None
+    return Model.from_row(row)
+
+
+@strawberry.type
+class RegistryMutation:
+    @strawberry.mutation(description="Register a model in a team; editors and admins may.")
+    async def register_model(self, info: Info[Context, None], input: RegisterModelInput) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        team_id = parse_id("teamId", input.team_id)
+        registry = info.context.runtime.registry
+        model_id, outcome = await in_thread(
+            lambda: registry.register_model(
+                principal, info.context.cause(principal, team_id), team_id=team_id, name=input.name,
+                description=input.description, task=input.task.value, tags=tag_dict(input.tags) or {},
+            )
+        )
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Change a model's description, task, tags or (admins) protected aliases.")
+    async def update_model(self, info: Info[Context, None], input: UpdateModelInput) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("id", input.id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(
+            lambda: registry.update_model(
+                principal, info.context.cause(principal), model_id=model_id, description=input.description,
+                task=input.task.value if input.task else None, tags=tag_dict(input.tags),
+                protected_aliases=input.protected_aliases,
+            )
+        )
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Make an upload the model's next version; the number is assigned here.")
+    async def upload_model_version(self, info: Info[Context, None], input: UploadModelVersionInput) -> ModelVersion:  # noqa: A002
+        principal = await info.context.writer()
+        model_id, upload_id = parse_id("modelId", input.model_id), parse_id("uploadId", input.upload_id)
+        registry = info.context.runtime.registry
+        added = await in_thread(
+            lambda: registry.upload_version(
+                principal, info.context.cause(principal), model_id=model_id, upload_id=upload_id,
+                allow_duplicate=input.allow_duplicate, file_format=input.format.value if input.format else None,
+                lineage=tag_dict(input.lineage) or {},
+            )
+        )
+        await info.context.settle(added.outcome)
+        row = await in_thread(info.context.runtime.readers.registry.version, str(added.version_id))
+        return ModelVersion.from_row(row)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Point an alias at a version; protected aliases need a team admin.")
+    async def move_alias(self, info: Info[Context, None], input: MoveAliasInput) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("modelId", input.model_id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(
+            lambda: registry.move_alias(principal, info.context.cause(principal), model_id=model_id, alias=input.alias, number=input.version)
+        )
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Remove an alias; protected aliases need a team admin.")
+    async def remove_alias(self, info: Info[Context, None], input: RemoveAliasInput) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("modelId", input.model_id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(
+            lambda: registry.remove_alias(principal, info.context.cause(principal), model_id=model_id, alias=input.alias)
+        )
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Archive a model: it leaves default searches and takes no new versions.")
+    async def archive_model(self, info: Info[Context, None], id: strawberry.ID) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("id", id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(lambda: registry.archive_model(principal, info.context.cause(principal), model_id=model_id))
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Bring an archived model back.")
+    async def restore_model(self, info: Info[Context, None], id: strawberry.ID) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("id", id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(lambda: registry.restore_model(principal, info.context.cause(principal), model_id=model_id))
+        return await _model_after(info, outcome, model_id)
+
+
+@strawberry.type
+class RegistrySubscription:
+    @strawberry.subscription(description="The model's whole state each time it changes, with the change that did it.")
+    async def model_updated(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[ModelUpdate, None]:  # noqa: A002
+        row = await readable_model(info, id)
+        model_id = row["model_id"]
+        runtime = info.context.runtime
+        subscriptions_active.inc()
+        try:
+            async with runtime.broker.subscribe(lambda topic: topic == MODEL_TOPIC) as changes:
+                async for change in changes:
+                    if change.keys.get("id") != model_id:
+                        continue
+                    await info.context.authenticate()
+                    current = await readable_model(info, id)
+                    entry = None
+                    if info.context.audit_rows is not None:
+                        audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
+                        entry = AuditEntry.from_row(audit_row) if audit_row else None
+                    yield ModelUpdate(model=Model.from_row(current), change=entry)
+        finally:
+            subscriptions_active.dec()
