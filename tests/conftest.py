@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -81,3 +83,11 @@ def runtime(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[R
     built.start()
     yield built
     built.stop()
+
+
+@pytest.fixture(scope="session")
+def model_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Keras models trained once per test session on scikit-learn's breast cancer data, in their own process."""
+    output = tmp_path_factory.mktemp("models")
+    subprocess.run([sys.executable, "-m", "tests.support.train_models", str(output)], check=True, capture_output=True, timeout=600)
+    return output
