@@ -545,7 +545,12 @@ class RegistryMutation:
 
 @strawberry.type
 class RegistrySubscription:
-    @strawberry.subscription(description="The model's whole state each time it changes, with the change that did it.")
+    @strawberry.subscription(
+        description=(
+            "The model's current state at once (with change null), then its whole state each time it "
+            "changes, with the change that did it."
+        )
+    )
     async def model_updated(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[ModelUpdate, None]:  # noqa: A002
         row = await readable_model(info, id)
         model_id = row["model_id"]
@@ -553,6 +558,7 @@ class RegistrySubscription:
         subscriptions_active.inc()
         try:
             async with runtime.broker.subscribe(lambda topic: topic == MODEL_TOPIC) as changes:
+                yield ModelUpdate(model=Model.from_row(row), change=None)
                 async for change in changes:
                     if change.keys.get("id") != model_id:
                         continue
