@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from backend.application.commands import CommandRunner
 from backend.application.eventstore import EventStore
@@ -65,6 +66,7 @@ class Runtime:
     projections: ProjectionRunner
     readers: Readers
     listener: PostgresChangeListener | None = None
+    reconciler: Any = None
     running: bool = field(default=False)
 
     @classmethod
@@ -103,8 +105,12 @@ class Runtime:
             self.sessions.create_table()
             self.projections.create_tables()
 
-    def start(self, *, run_projections: bool | None = None) -> None:
-        """Prepare, catch the projections up, then keep them live in a background thread."""
+    def start(self, *, run_projections: bool | None = None, run_workers: bool = False) -> None:
+        """Prepare, catch the projections up, then keep them live in a background thread.
+
+        With `run_workers` (as `modelcloud serve` does when MODELCLOUD_WORKERS is on) the reconciler
+        also starts, and with it Ray on first need.
+        """
         self.prepare()
         in_process = self.settings.projections_in_process if run_projections is None else run_projections
         if in_process:
@@ -120,6 +126,12 @@ class Runtime:
             self.listener = PostgresChangeListener(self.settings.database_url, self.broker, wake)
             self.listener.start()
             self.listener.ready.wait(timeout=10)
+        if run_workers:
+            from workers.reconciler import Reconciler
+
+            self.reconciler = Reconciler(self)
+            self.commands.on_append(lambda _position: self.reconciler.wake())
+            self.reconciler.start()
         self.running = True
 
     def bootstrap(self) -> BootstrapCredentials | None:
@@ -130,6 +142,8 @@ class Runtime:
         return Cause.new(SYSTEM_ACTOR, None, at=self.clock())
 
     def stop(self) -> None:
+        if self.reconciler is not None:
+            self.reconciler.stop()
         if self.listener is not None:
             self.listener.stop()
         self.projections.stop()

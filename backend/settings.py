@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(default=30, ge=1, description="Maximum number of aliases in one GraphQL document.")
     session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure; turn on behind HTTPS.")
+    workers: bool = Field(
+        default=True, description="Run the reconciler that starts Ray work (model inspection) in `modelcloud serve`."
+    )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,6 +169,35 @@ class RegistryService:
             return [model]
 
         return self.runner.run("restoreModel", cause, decide)
+
+    def record_inspection(self, cause: Cause, *, version_id: uuid.UUID, report: dict[str, Any]) -> Outcome:
+        """Record a worker's inspection report: the summary in the event, the whole report as a stored blob."""
+        encoded = json.dumps(report, sort_keys=True, separators=(",", ":")).encode()
+        blob = self.artifacts.write(io.BytesIO(encoded))
+        self.artifacts.add_reference(blob.sha256, f"inspection:{version_id}")
+
+        def decide() -> list[object]:
+            version = self._get(version_id, ModelVersion, "versionId", "Model version")
+            recorded = version.record_inspection(
+                signature=report["signature"], trainable=int(report["trainableParameters"]),
+                non_trainable=int(report["nonTrainableParameters"]), layer_count=len(report["layers"]),
+                report_sha256=blob.sha256, cause=cause.for_team(str(version.team_id)),
+            )
+            return [version] if recorded else []
+
+        return self.runner.run("recordInspection", cause, decide)
+
+    def record_inspection_failure(self, cause: Cause, *, version_id: uuid.UUID, reason: str) -> Outcome:
+        def decide() -> list[object]:
+            version = self._get(version_id, ModelVersion, "versionId", "Model version")
+            recorded = version.record_inspection_failure(reason, cause.for_team(str(version.team_id)))
+            return [version] if recorded else []
+
+        return self.runner.run("recordInspectionFailure", cause, decide)
+
+    def inspection_report(self, sha256: str) -> dict[str, Any]:
+        with self.artifacts.open(sha256) as stream:
+            return json.loads(stream.read())
 
     def _is_admin(self, principal: Principal, model: RegisteredModel) -> bool:
         team = team_with_role(self.store, principal, model.team_id, EDITOR, "moveAlias")

@@ -24,6 +24,7 @@ MAX_TAGS = 50
 MAX_TAG_VALUE = 256
 MAX_DESCRIPTION = 5000
 DEFAULT_PROTECTED_ALIASES = ("production",)
+PENDING, READY, FAILED = "pending", "ready", "failed"
 
 
 def check_model_name(name: str) -> str:
@@ -253,7 +254,23 @@ class ModelVersion(ModelCloudAggregate):
             aggregate.sha256 = self.sha256
             aggregate.size = self.size
             aggregate.format = self.format
-            aggregate.status = "pending"
+            aggregate.status = PENDING
+
+    class Inspected(ModelCloudAggregate.Event):
+        signature: dict[str, Any]
+        trainable_parameters: int
+        non_trainable_parameters: int
+        layer_count: int
+        report_sha256: str
+
+        def apply(self, aggregate: ModelVersion) -> None:
+            aggregate.status = READY
+
+    class InspectionFailed(ModelCloudAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: ModelVersion) -> None:
+            aggregate.status = FAILED
 
     model_id: uuid.UUID
     team_id: uuid.UUID
@@ -281,3 +298,22 @@ class ModelVersion(ModelCloudAggregate):
             size=size, format=file_format, filename=filename, source=source, upload_id=upload_id,
             duplicate_of=duplicate_of, lineage=dict(lineage),
         )
+
+
+    def record_inspection(
+        self, *, signature: dict[str, Any], trainable: int, non_trainable: int, layer_count: int, report_sha256: str, cause: Cause
+    ) -> bool:
+        """Record a worker's inspection; returns False (and records nothing) when the version is no longer pending."""
+        if self.status != PENDING:
+            return False
+        self._record(
+            self.Inspected, cause, signature=signature, trainable_parameters=trainable,
+            non_trainable_parameters=non_trainable, layer_count=layer_count, report_sha256=report_sha256,
+        )
+        return True
+
+    def record_inspection_failure(self, reason: str, cause: Cause) -> bool:
+        if self.status != PENDING:
+            return False
+        self._record(self.InspectionFailed, cause, reason=reason[:1000])
+        return True

@@ -72,6 +72,97 @@ def tag_dict(tags: list[TagInput] | None) -> dict[str, str] | None:
     return found
 
 
+@strawberry.type(description="A named input or output tensor; a null dimension is the batch or any size.")
+class TensorSpec:
+    name: str
+    shape: list[int | None]
+    dtype: str
+
+
+@strawberry.type
+class Signature:
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Signature:
+        return cls(
+            inputs=[TensorSpec(name=spec["name"], shape=spec["shape"], dtype=spec["dtype"]) for spec in data.get("inputs", [])],
+            outputs=[TensorSpec(name=spec["name"], shape=spec["shape"], dtype=spec["dtype"]) for spec in data.get("outputs", [])],
+        )
+
+
+@strawberry.type(description="A layer of a Keras model, for the structure diagram.")
+class LayerInfo:
+    name: str
+    class_name: str
+    output_shape: list[int | None] | None
+    parameters: int
+    trainable: bool
+
+
+@strawberry.type(description="A connection in the layer graph: source feeds target.")
+class LayerEdge:
+    source: str
+    target: str
+
+
+@strawberry.type(description="Counts of finite values in equal-width bins; edges has one more entry than counts.")
+class Histogram:
+    edges: list[float]
+    counts: list[int]
+
+
+@strawberry.type(description="Statistics of one weight tensor; NaN and infinities are counted apart and left out of the rest.")
+class WeightStatistics:
+    name: str
+    shape: list[int]
+    count: int
+    nan_count: int
+    inf_count: int
+    mean: float | None
+    std: float | None
+    min: float | None
+    max: float | None
+    histogram: Histogram | None
+
+
+@strawberry.type(description="What the inspection worker found in the file. A SavedModel has signatures and variables but no layer graph.")
+class Inspection:
+    model_class: str
+    signature: Signature
+    trainable_parameters: int
+    non_trainable_parameters: int
+    layers: list[LayerInfo]
+    edges: list[LayerEdge]
+    weights: list[WeightStatistics]
+
+    @classmethod
+    def from_report(cls, report: dict[str, Any]) -> Inspection:
+        return cls(
+            model_class=report["modelClass"],
+            signature=Signature.from_dict(report["signature"]),
+            trainable_parameters=int(report["trainableParameters"]),
+            non_trainable_parameters=int(report["nonTrainableParameters"]),
+            layers=[
+                LayerInfo(
+                    name=layer["name"], class_name=layer["className"], output_shape=layer["outputShape"],
+                    parameters=int(layer["parameters"]), trainable=bool(layer["trainable"]),
+                )
+                for layer in report["layers"]
+            ],
+            edges=[LayerEdge(source=edge["source"], target=edge["target"]) for edge in report["edges"]],
+            weights=[
+                WeightStatistics(
+                    name=weight["name"], shape=weight["shape"], count=weight["count"], nan_count=weight["nanCount"],
+                    inf_count=weight["infCount"], mean=weight["mean"], std=weight["std"], min=weight["min"], max=weight["max"],
+                    histogram=Histogram(edges=weight["histogram"]["edges"], counts=weight["histogram"]["counts"]) if weight["histogram"] else None,
+                )
+                for weight in report["weights"]
+            ],
+        )
+
+
 @strawberry.type(description="One uploaded artifact of a model.")
 class ModelVersion:
     id: strawberry.ID
@@ -82,7 +173,13 @@ class ModelVersion:
     format: str = strawberry.field(description="keras or savedmodel.")
     filename: str
     source: str = strawberry.field(description="upload, or training for versions a run registered.")
-    status: str = strawberry.field(description="pending until a worker has inspected the file.")
+    status: str = strawberry.field(description="pending until a worker has inspected the file, then ready or failed.")
+    failure_reason: str | None = strawberry.field(description="Why inspection failed, when it did.")
+    trainable_parameters: int | None
+    non_trainable_parameters: int | None
+    layer_count: int | None
+    signature: Signature | None
+    report_sha256: strawberry.Private[str | None]
     duplicate_of_id: strawberry.ID | None = strawberry.field(description="The version that first had these bytes, if any.")
     lineage: list[Tag]
     created_by: str
@@ -100,6 +197,12 @@ class ModelVersion:
             filename=row["filename"],
             source=row["source"],
             status=row["status"],
+            failure_reason=row["failure_reason"],
+            trainable_parameters=row["trainable_parameters"],
+            non_trainable_parameters=row["non_trainable_parameters"],
+            layer_count=row["layer_count"],
+            signature=Signature.from_dict(json.loads(row["signature"])) if row["signature"] else None,
+            report_sha256=row["report_sha256"],
             duplicate_of_id=strawberry.ID(row["duplicate_of"]) if row["duplicate_of"] else None,
             lineage=tags_of(json.loads(row["lineage"])),
             created_by=row["created_by"],
@@ -109,6 +212,13 @@ class ModelVersion:
     @strawberry.field(description="Where to download the artifact with the same credentials.")
     def download_path(self) -> str:
         return f"/v1/model-versions/{self.id}/artifact"
+
+    @strawberry.field(description="The whole inspection: layers, graph and weight statistics; null until inspected.")
+    async def inspection(self, info: Info[Context, None]) -> Inspection | None:
+        if self.report_sha256 is None:
+            return None
+        report = await in_thread(info.context.runtime.registry.inspection_report, self.report_sha256)
+        return Inspection.from_report(report)
 
 
 @strawberry.type(description="A name such as production that points at one version of a model.")
@@ -224,13 +334,18 @@ class FieldChange:
     b: str | None
 
 
-@strawberry.type(description="Two versions side by side. Signature and layer differences come with inspection.")
+@strawberry.type(description="Two versions side by side; the inspection fields are null until both are inspected.")
 class ModelVersionComparison:
     a: ModelVersion
     b: ModelVersion
     same_bytes: bool
     size_delta: int = strawberry.field(description="Bytes of b minus bytes of a.")
     changes: list[FieldChange]
+    parameter_delta: int | None = strawberry.field(description="All parameters of b minus those of a.")
+    signature_changed: bool | None
+    layers_added: list[str] | None = strawberry.field(description="Layer names only b has.")
+    layers_removed: list[str] | None = strawberry.field(description="Layer names only a has.")
+    layers_changed: list[FieldChange] | None = strawberry.field(description="Layers in both whose class, shape or parameters differ.")
 
 
 @strawberry.type(description="A model after a change, and the change.")
@@ -394,8 +509,10 @@ class RegistryQuery:
             for name, left, right in _compared_fields(first_row, second_row)
             if left != right
         ]
+        structure = await _structure_diff(info, first, second)
         return ModelVersionComparison(
-            a=first, b=second, same_bytes=first.sha256 == second.sha256, size_delta=second.size - first.size, changes=changes
+            a=first, b=second, same_bytes=first.sha256 == second.sha256, size_delta=second.size - first.size, changes=changes,
+            **structure,
         )
 
     @strawberry.field(description="Every change of a model, newest first, each with who made it and the state after it.")
@@ -419,6 +536,34 @@ class RegistryQuery:
             )
 
         return page(rows, first, "history", lambda history: history["position"], entry, has_previous=after is not None)
+
+
+async def _structure_diff(info: Info[Context, None], first: ModelVersion, second: ModelVersion) -> dict[str, Any]:
+    empty = {"parameter_delta": None, "signature_changed": None, "layers_added": None, "layers_removed": None, "layers_changed": None}
+    if first.report_sha256 is None or second.report_sha256 is None:
+        return empty
+    registry = info.context.runtime.registry
+    left = await in_thread(registry.inspection_report, first.report_sha256)
+    right = await in_thread(registry.inspection_report, second.report_sha256)
+    layers_a = {layer["name"]: layer for layer in left["layers"]}
+    layers_b = {layer["name"]: layer for layer in right["layers"]}
+    changed = []
+    for name in sorted(set(layers_a) & set(layers_b)):
+        described_a, described_b = _layer_text(layers_a[name]), _layer_text(layers_b[name])
+        if described_a != described_b:
+            changed.append(FieldChange(field=name, a=described_a, b=described_b))
+    total = lambda report: int(report["trainableParameters"]) + int(report["nonTrainableParameters"])  # noqa: E731
+    return {
+        "parameter_delta": total(right) - total(left),
+        "signature_changed": left["signature"] != right["signature"],
+        "layers_added": sorted(set(layers_b) - set(layers_a)),
+        "layers_removed": sorted(set(layers_a) - set(layers_b)),
+        "layers_changed": changed,
+    }
+
+
+def _layer_text(layer: dict[str, Any]) -> str:
+    return f"{layer['className']} {layer['outputShape']} {layer['parameters']} parameters"
 
 
 def _compared_fields(a: Row, b: Row) -> list[tuple[str, Any, Any]]:

@@ -46,6 +46,11 @@ SUMMARIES: dict[str, Summary] = {
     "RegisteredModel.AliasRemoved": lambda e, n: f"Removed alias {e.alias!r} (version {e.number}) from {n(e.originator_id)}",
     "RegisteredModel.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
     "RegisteredModel.Restored": lambda e, n: f"Restored {n(e.originator_id)}",
+    "ModelVersion.Inspected": lambda e, n: (
+        f"Inspected {n(e.originator_id)}: {e.trainable_parameters + e.non_trainable_parameters} parameters, "
+        f"{e.layer_count} layers"
+    ),
+    "ModelVersion.InspectionFailed": lambda e, n: f"Inspection of {n(e.originator_id)} failed: {e.reason[:200]}",
     "ModelVersion.Created": lambda e, n: (
         f"Uploaded version {e.number} of {n(e.model_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")

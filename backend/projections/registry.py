@@ -33,7 +33,8 @@ class RegistryProjection(Projection):
             "sha256 TEXT NOT NULL, size BIGINT NOT NULL, format TEXT NOT NULL, filename TEXT NOT NULL, "
             "source TEXT NOT NULL, status TEXT NOT NULL, duplicate_of TEXT, lineage TEXT NOT NULL, "
             "created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, position BIGINT NOT NULL, "
-            "UNIQUE (model_id, number))"
+            "signature TEXT, trainable_parameters BIGINT, non_trainable_parameters BIGINT, layer_count INTEGER, "
+            "report_sha256 TEXT, failure_reason TEXT, UNIQUE (model_id, number))"
         ),
         "model_aliases": (
             "CREATE TABLE IF NOT EXISTS model_aliases ("
@@ -119,6 +120,28 @@ class RegistryProjection(Projection):
              json.dumps(event.lineage), event.actor, iso(event.timestamp), iso(event.timestamp), position),
         )
         return [Change(MODEL_TOPIC, {"id": str(event.model_id), "position": position, "version": str(event.originator_id)})]
+
+    def on_ModelVersion_Inspected(self, tx: Transaction, event: ModelVersion.Inspected, position: int) -> list[Change]:
+        tx.execute(
+            "UPDATE model_versions SET status = 'ready', signature = ?, trainable_parameters = ?, "
+            "non_trainable_parameters = ?, layer_count = ?, report_sha256 = ?, updated_at = ?, position = ? WHERE version_id = ?",
+            (json.dumps(event.signature), event.trainable_parameters, event.non_trainable_parameters, event.layer_count,
+             event.report_sha256, iso(event.timestamp), position, str(event.originator_id)),
+        )
+        return self._version_changed(tx, event, position)
+
+    def on_ModelVersion_InspectionFailed(self, tx: Transaction, event: ModelVersion.InspectionFailed, position: int) -> list[Change]:
+        tx.execute(
+            "UPDATE model_versions SET status = 'failed', failure_reason = ?, updated_at = ?, position = ? WHERE version_id = ?",
+            (event.reason, iso(event.timestamp), position, str(event.originator_id)),
+        )
+        return self._version_changed(tx, event, position)
+
+    @staticmethod
+    def _version_changed(tx: Transaction, event: Any, position: int) -> list[Change]:
+        row = tx.fetchone("SELECT model_id FROM model_versions WHERE version_id = ?", (str(event.originator_id),))
+        model_id = row["model_id"] if row else ""
+        return [Change(MODEL_TOPIC, {"id": model_id, "position": position, "version": str(event.originator_id)})]
 
     @staticmethod
     def _write_tags(tx: Transaction, model_id: str, tags: dict[str, str]) -> None:
@@ -259,6 +282,13 @@ class RegistryReader:
             sql += " AND created_at <= ?"
             params.append(as_of)
         return self.database.fetchall(sql + " ORDER BY number LIMIT ?", [*params, limit])
+
+    def pending(self, limit: int) -> list[Row]:
+        """Versions waiting for inspection, oldest first."""
+        return self.database.fetchall(
+            "SELECT version_id, sha256, format, filename FROM model_versions WHERE status = 'pending' ORDER BY position LIMIT ?",
+            (limit,),
+        )
 
     def version(self, version_id: str) -> Row | None:
         return self.database.fetchone("SELECT * FROM model_versions WHERE version_id = ?", (version_id,))

@@ -7,6 +7,7 @@ when several processes run the same projections.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -23,6 +24,13 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 TRACKING_TABLE = "projection_tracking"
+SCHEMAS_TABLE = "projection_schemas"
+
+
+def schema_digest(projection: Projection) -> str:
+    """A digest of a projection's table and index definitions; when it changes, the stored tables are stale."""
+    text = "\n".join([*projection.tables.values(), *projection.indexes])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class TrackingConflict(Exception):
@@ -58,12 +66,24 @@ class ProjectionRunner:
     # set-up
 
     def create_tables(self) -> None:
+        """Create missing tables; a projection whose table definitions changed since they were made is rebuilt from 0."""
         with self.database.transaction() as tx:
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
+            tx.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMAS_TABLE} (name TEXT PRIMARY KEY, digest TEXT NOT NULL)")
             for projection in self.projections.values():
+                stored = tx.fetchone(f"SELECT digest FROM {SCHEMAS_TABLE} WHERE name = ?", (projection.name,))
+                digest = schema_digest(projection)
+                if stored is not None and stored["digest"] != digest:
+                    log.info("projection tables changed; rebuilding from position 0", extra={"projection": projection.name})
+                    self._drop_projection(tx, projection)
                 self._create_projection_tables(tx, projection)
+                tx.execute(
+                    f"INSERT INTO {SCHEMAS_TABLE} (name, digest) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET digest = excluded.digest",
+                    (projection.name, digest),
+                )
 
     @staticmethod
     def _create_projection_tables(tx: Transaction, projection: Projection) -> None:
@@ -75,6 +95,12 @@ class ProjectionRunner:
             f"INSERT INTO {TRACKING_TABLE} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
             (projection.name,),
         )
+
+    @staticmethod
+    def _drop_projection(tx: Transaction, projection: Projection) -> None:
+        for table in projection.tables:
+            tx.execute(f"DROP TABLE IF EXISTS {table}")
+        tx.execute(f"DELETE FROM {TRACKING_TABLE} WHERE name = ?", (projection.name,))
 
     # reading state
 
@@ -216,9 +242,7 @@ class ProjectionRunner:
             with self.database.transaction() as tx:
                 for name in chosen:
                     projection = self.projections[name]
-                    for table in projection.tables:
-                        tx.execute(f"DROP TABLE IF EXISTS {table}")
-                    tx.execute(f"DELETE FROM {TRACKING_TABLE} WHERE name = ?", (name,))
+                    self._drop_projection(tx, projection)
                     self._create_projection_tables(tx, projection)
         log.info("projections rewound to position 0", extra={"projections": chosen})
         self.catch_up()

@@ -20,8 +20,8 @@ EVENTS = "subscription($after: Int) { events(afterPosition: $after) { position a
 @pytest.fixture
 def two_servers(fresh_postgres_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
     """Two API processes started at the same moment on one new database, as after a deployment."""
-    first = launch_server(tmp_path / "first", fresh_postgres_url)
-    second = launch_server(tmp_path / "second", fresh_postgres_url)
+    first = launch_server(tmp_path / "first", fresh_postgres_url, MODELCLOUD_WORKERS="false")
+    second = launch_server(tmp_path / "second", fresh_postgres_url, MODELCLOUD_WORKERS="false")
     wait_until_up(first)
     wait_until_up(second)
     yield first, second

@@ -165,3 +165,17 @@ def test_subscriber_receives_committed_audit_change(runtime: Runtime, clock) -> 
     row = runtime.readers.audit.entry(change.keys["position"])
     assert row["summary"] == "Created team 'Live'"
     assert uuid.UUID(row["subject_id"])
+
+
+def test_changed_table_definition_rebuilds(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    live = dump_read_models(runtime)
+    runtime.database.execute("UPDATE projection_schemas SET digest = 'an older definition' WHERE name = 'audit'")
+    runtime.database.execute("DELETE FROM audit_log WHERE position > 3")
+
+    upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
+    upgraded.start()
+
+    assert dump_read_models(upgraded) == live
+    upgraded.stop()

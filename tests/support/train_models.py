@@ -2,7 +2,8 @@
 
 Run as a script in its own process, so the test process never imports TensorFlow:
 `python -m tests.support.train_models OUTPUT_FOLDER`. It writes the data as CSV, two `.keras`
-files trained with different seeds, and a SavedModel export of the first packed as .zip and .tar.gz.
+files trained with different seeds, a SavedModel export of the first packed as .zip and .tar.gz,
+a model with a Lambda layer, and a copy of the first whose weights file is cut short.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -63,6 +65,24 @@ def main(output: Path) -> None:
             shutil.make_archive(str(output / "cancer_a_savedmodel"), "zip", root_dir=export)
             with tarfile.open(output / "cancer_a_savedmodel.tar.gz", "w:gz") as archive:
                 archive.add(export, arcname="cancer_a_savedmodel")
+
+    # A model that safe mode refuses to load: its Lambda layer would run arbitrary Python.
+    tf.keras.utils.set_random_seed(3)
+    with_lambda = tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(features.shape[1],), name="features"),
+            tf.keras.layers.Lambda(lambda batch: batch * 2.0, name="double"),
+            tf.keras.layers.Dense(1, activation="sigmoid", name="malignant"),
+        ],
+        name="with_lambda",
+    )
+    with_lambda.save(output / "with_lambda.keras")
+
+    # A well-formed archive whose weights are cut short, as after an interrupted copy.
+    with zipfile.ZipFile(output / "cancer_a.keras") as source, zipfile.ZipFile(output / "truncated_weights.keras", "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, content[: len(content) // 3] if item.filename.endswith(".h5") else content)
 
     (output / "report.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report))

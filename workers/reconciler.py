@@ -1,0 +1,133 @@
+"""The reconciler: makes Ray's work match the desired state in the read models.
+
+For now it inspects every model version that is still pending: it submits a Ray task per
+version, records the report (or the reason it failed) through the registry service, and on
+start picks up whatever a previous process left pending, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from backend.domain.base import Cause, SYSTEM_ACTOR
+from backend.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_IN_FLIGHT = 2
+MAX_CRASHES = 3
+RAY_CPUS = 2
+OBJECT_STORE_BYTES = 128 * 1024 * 1024
+
+
+class Reconciler:
+    """A background thread that keeps one Ray task running per pending version, at most MAX_IN_FLIGHT at once."""
+
+    def __init__(self, runtime: Runtime, *, poll_interval: float = 1.0) -> None:
+        self.runtime = runtime
+        self.poll_interval = poll_interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._in_flight: dict[Any, str] = {}
+        self._crashes: dict[str, int] = {}
+        self._task: Any = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self._task is not None:
+            import ray
+
+            ray.shutdown()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._submit_pending()
+                self._collect_finished()
+            except Exception:
+                log.exception("reconciler pass failed; retrying")
+                self._stop.wait(self.poll_interval)
+            if not self._in_flight:
+                self._wake.wait(self.poll_interval)
+                self._wake.clear()
+
+    def _ensure_ray(self) -> Any:
+        if self._task is None:
+            import ray
+
+            from workers.tasks import inspect_blob
+
+            address = self.runtime.settings.ray_address or None
+            ray.init(
+                address=address,
+                num_cpus=None if address else RAY_CPUS,
+                include_dashboard=False,
+                ignore_reinit_error=True,
+                log_to_driver=False,
+                object_store_memory=None if address else OBJECT_STORE_BYTES,
+            )
+            log.info("connected to Ray", extra={"address": address or "local"})
+            self._task = inspect_blob
+        return self._task
+
+    def _submit_pending(self) -> None:
+        if len(self._in_flight) >= MAX_IN_FLIGHT:
+            return
+        busy = set(self._in_flight.values())
+        for row in self.runtime.readers.registry.pending(MAX_IN_FLIGHT * 4):
+            if len(self._in_flight) >= MAX_IN_FLIGHT:
+                return
+            if row["version_id"] in busy:
+                continue
+            task = self._ensure_ray()
+            reference = task.remote(self.runtime.settings.artifacts, row["sha256"], row["format"], row["filename"])
+            self._in_flight[reference] = row["version_id"]
+            log.info("inspection submitted", extra={"version_id": row["version_id"]})
+
+    def _collect_finished(self) -> None:
+        if not self._in_flight:
+            return
+        import ray
+
+        done, _ = ray.wait(list(self._in_flight), num_returns=1, timeout=self.poll_interval)
+        for reference in done:
+            version_id = self._in_flight.pop(reference)
+            try:
+                outcome = ray.get(reference)
+            except Exception as error:  # noqa: BLE001  (a crashed worker is retried, then recorded)
+                self._crashed(version_id, error)
+                continue
+            self._record(version_id, outcome)
+
+    def _crashed(self, version_id: str, error: Exception) -> None:
+        count = self._crashes.get(version_id, 0) + 1
+        self._crashes[version_id] = count
+        log.warning("inspection worker crashed", extra={"version_id": version_id, "attempt": count, "error": str(error)[:300]})
+        if count >= MAX_CRASHES:
+            reason = f"The inspection worker crashed {count} times on this file: {str(error).splitlines()[0][:300]}"
+            self.runtime.registry.record_inspection_failure(self._cause(), version_id=uuid.UUID(version_id), reason=reason)
+
+    def _record(self, version_id: str, outcome: dict[str, Any]) -> None:
+        if "failed" in outcome:
+            self.runtime.registry.record_inspection_failure(self._cause(), version_id=uuid.UUID(version_id), reason=outcome["failed"])
+            log.info("inspection failed", extra={"version_id": version_id})
+        else:
+            self.runtime.registry.record_inspection(self._cause(), version_id=uuid.UUID(version_id), report=outcome["report"])
+            log.info("inspection recorded", extra={"version_id": version_id})
+
+    def _cause(self) -> Cause:
+        return Cause.new(SYSTEM_ACTOR, None, at=self.runtime.clock())
