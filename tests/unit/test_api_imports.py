@@ -1,0 +1,22 @@
+"""The API process never imports TensorFlow: it starts fast and stays small."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+
+def test_api_modules_do_not_import_tensorflow() -> None:
+    probe = (
+        "import sys\n"
+        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.tasks\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('tensorflow', 'keras')))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+
+    assert result.stdout.strip() == "[]"
