@@ -67,6 +67,7 @@ class Runtime:
     readers: Readers
     listener: PostgresChangeListener | None = None
     reconciler: Any = None
+    policies: list[Any] = field(default_factory=list)
     running: bool = field(default=False)
 
     @classmethod
@@ -132,7 +133,20 @@ class Runtime:
             self.reconciler = Reconciler(self)
             self.commands.on_append(lambda _position: self.reconciler.wake())
             self.reconciler.start()
+            self._start_policies()
         self.running = True
+
+    def _start_policies(self) -> None:
+        from backend.processes.integrity import check_integrity
+        from backend.processes.retention import apply_retention
+        from backend.processes.scheduler import Periodic
+
+        self.policies = [
+            Periodic("retention", self.settings.retention_interval_seconds, lambda: apply_retention(self)),
+            Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self)),
+        ]
+        for policy in self.policies:
+            policy.start()
 
     def bootstrap(self) -> BootstrapCredentials | None:
         """Create the first administrator if this installation has none."""
@@ -142,6 +156,8 @@ class Runtime:
         return Cause.new(SYSTEM_ACTOR, None, at=self.clock())
 
     def stop(self) -> None:
+        for policy in self.policies:
+            policy.stop()
         if self.reconciler is not None:
             self.reconciler.stop()
         if self.listener is not None:

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     workers: bool = Field(
         default=True, description="Run the reconciler that starts Ray work (model inspection) in `modelcloud serve`."
     )
+    retention_interval_seconds: float = Field(
+        default=3600, gt=0, description="Seconds between runs of the retention policy in `modelcloud serve`."
+    )
+    integrity_interval_seconds: float = Field(
+        default=86400, gt=0, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
+    )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )

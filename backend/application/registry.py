@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -21,7 +21,7 @@ from backend.domain.base import Cause, Conflict, NameIndex, NotFound, index_id
 from backend.domain.identity import ADMIN, EDITOR
 from backend.domain.registry import ModelVersion, RegisteredModel, check_model_name
 from backend.domain.uploads import Upload
-from backend.storage import ArtifactStore
+from backend.storage import ArtifactStore, BlobNotFound
 
 # Twenty clients uploading to one model at once each lose the race to number a version up to
 # nineteen times, so uploads retry more often than other commands.
@@ -169,6 +169,73 @@ class RegistryService:
             return [model]
 
         return self.runner.run("restoreModel", cause, decide)
+
+    def set_retention_policy(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, unused_days: int | None) -> Outcome:
+        def decide() -> list[object]:
+            model = self._model_for(principal, model_id, ADMIN, "setRetentionPolicy")
+            model.set_retention_policy(unused_days, cause.for_team(str(model.team_id)))
+            return [model]
+
+        return self.runner.run("setRetentionPolicy", cause, decide)
+
+    def restore_version(self, principal: Principal, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
+        """Bring an expired or broken version back, if its stored file still matches its digest."""
+        version = self._get(version_id, ModelVersion, "id", "Model version")
+        self._model_for(principal, version.model_id, EDITOR, "restoreModelVersion")
+        intact = self._blob_intact(version.sha256)
+
+        def decide() -> list[object]:
+            current = self._get(version_id, ModelVersion, "id", "Model version")
+            current.restore(intact, cause.for_team(str(current.team_id)))
+            return [current]
+
+        return self.runner.run("restoreModelVersion", cause, decide)
+
+    def record_download(self, principal: Principal, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
+        def decide() -> list[object]:
+            version = self._get(version_id, ModelVersion, "id", "Model version")
+            version.record_download(cause.for_team(str(version.team_id)))
+            return [version]
+
+        return self.runner.run("downloadModelVersion", cause, decide)
+
+    def expire_unused(self, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
+        """Expire a version if its model's retention policy still says so: no alias holds it and it sat unused long enough."""
+
+        def decide() -> list[object]:
+            version = self._get(version_id, ModelVersion, "id", "Model version")
+            model = self._get(version.model_id, RegisteredModel, "modelId", "Model")
+            days = model.retention_days
+            if days is None or model.holds_alias(version.number):
+                return []
+            if version.last_used_at > cause.at - timedelta(days=days):
+                return []
+            return [version] if version.expire(days, cause.for_team(str(version.team_id))) else []
+
+        return self.runner.run("expireModelVersion", cause, decide)
+
+    def check_integrity(self, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
+        """Re-hash a version's stored file and mark the version broken when the file is missing or altered."""
+        version = self._get(version_id, ModelVersion, "id", "Model version")
+        try:
+            intact = self.artifacts.verify(version.sha256)
+            reason = "its stored file no longer matches its SHA-256"
+        except BlobNotFound:
+            intact, reason = False, "its stored file is missing"
+        if intact:
+            return Outcome(position=0, events=0)
+
+        def decide() -> list[object]:
+            current = self._get(version_id, ModelVersion, "id", "Model version")
+            return [current] if current.mark_broken(reason, cause.for_team(str(current.team_id))) else []
+
+        return self.runner.run("markModelVersionBroken", cause, decide)
+
+    def _blob_intact(self, sha256: str) -> bool:
+        try:
+            return self.artifacts.verify(sha256)
+        except BlobNotFound:
+            return False
 
     def record_inspection(self, cause: Cause, *, version_id: uuid.UUID, report: dict[str, Any]) -> Outcome:
         """Record a worker's inspection report: the summary in the event, the whole report as a stored blob."""

@@ -24,7 +24,8 @@ MAX_TAGS = 50
 MAX_TAG_VALUE = 256
 MAX_DESCRIPTION = 5000
 DEFAULT_PROTECTED_ALIASES = ("production",)
-PENDING, READY, FAILED = "pending", "ready", "failed"
+PENDING, READY, FAILED, EXPIRED, BROKEN = "pending", "ready", "failed", "expired", "broken"
+MAX_RETENTION_DAYS = 36_500
 
 
 def check_model_name(name: str) -> str:
@@ -69,6 +70,7 @@ class RegisteredModel(ModelCloudAggregate):
             aggregate.archived = False
             aggregate.versions = {}
             aggregate.aliases = {}
+            aggregate.retention_days = None
 
     class Updated(ModelCloudAggregate.Event):
         changes: dict[str, Any]
@@ -102,6 +104,12 @@ class RegisteredModel(ModelCloudAggregate):
         def apply(self, aggregate: RegisteredModel) -> None:
             del aggregate.aliases[self.alias]
 
+    class RetentionPolicySet(ModelCloudAggregate.Event):
+        unused_days: int | None
+
+        def apply(self, aggregate: RegisteredModel) -> None:
+            aggregate.retention_days = self.unused_days
+
     class Archived(ModelCloudAggregate.Event):
         def apply(self, aggregate: RegisteredModel) -> None:
             aggregate.archived = True
@@ -120,6 +128,7 @@ class RegisteredModel(ModelCloudAggregate):
     archived: bool
     versions: dict[int, uuid.UUID]
     aliases: dict[str, int]
+    retention_days: int | None
 
     def __init__(self, **_: Any) -> None:
         pass
@@ -197,6 +206,20 @@ class RegisteredModel(ModelCloudAggregate):
         self._check_protection(alias, may_move_protected)
         self._record(self.AliasRemoved, cause, alias=alias, number=self.aliases[alias])
 
+    def set_retention_policy(self, unused_days: int | None, cause: Cause) -> None:
+        """Expire versions that no alias holds and nobody used for `unused_days`; None keeps every version."""
+        if unused_days is not None and not 1 <= unused_days <= MAX_RETENTION_DAYS:
+            raise InvalidInput(
+                f"unusedDays {unused_days} is invalid: expected 1 to {MAX_RETENTION_DAYS} days, or null to keep every version.",
+                field="unusedDays",
+                value=unused_days,
+            )
+        if unused_days != self.retention_days:
+            self._record(self.RetentionPolicySet, cause, unused_days=unused_days)
+
+    def holds_alias(self, number: int) -> bool:
+        return number in self.aliases.values()
+
     def archive(self, cause: Cause) -> None:
         if self.archived:
             raise Conflict(f"Model {self.name!r} is already archived.", field="id", value=str(self.id))
@@ -255,6 +278,8 @@ class ModelVersion(ModelCloudAggregate):
             aggregate.size = self.size
             aggregate.format = self.format
             aggregate.status = PENDING
+            aggregate.status_before = None
+            aggregate.last_used_at = self.timestamp
 
     class Inspected(ModelCloudAggregate.Event):
         signature: dict[str, Any]
@@ -272,6 +297,32 @@ class ModelVersion(ModelCloudAggregate):
         def apply(self, aggregate: ModelVersion) -> None:
             aggregate.status = FAILED
 
+    class Downloaded(ModelCloudAggregate.Event):
+        def apply(self, aggregate: ModelVersion) -> None:
+            aggregate.last_used_at = self.timestamp
+
+    class Expired(ModelCloudAggregate.Event):
+        unused_days: int
+
+        def apply(self, aggregate: ModelVersion) -> None:
+            aggregate.status_before = aggregate.status
+            aggregate.status = EXPIRED
+
+    class MarkedBroken(ModelCloudAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: ModelVersion) -> None:
+            if aggregate.status != EXPIRED:
+                aggregate.status_before = aggregate.status
+            aggregate.status = BROKEN
+
+    class Restored(ModelCloudAggregate.Event):
+        status: str
+
+        def apply(self, aggregate: ModelVersion) -> None:
+            aggregate.status = self.status
+            aggregate.last_used_at = self.timestamp
+
     model_id: uuid.UUID
     team_id: uuid.UUID
     number: int
@@ -279,6 +330,8 @@ class ModelVersion(ModelCloudAggregate):
     size: int
     format: str
     status: str
+    status_before: str | None
+    last_used_at: Any
 
     def __init__(self, **_: Any) -> None:
         pass
@@ -317,3 +370,32 @@ class ModelVersion(ModelCloudAggregate):
             return False
         self._record(self.InspectionFailed, cause, reason=reason[:1000])
         return True
+
+    def record_download(self, cause: Cause) -> None:
+        self._record(self.Downloaded, cause)
+
+    def expire(self, unused_days: int, cause: Cause) -> bool:
+        """Expire the version; returns False when it is already expired or broken."""
+        if self.status in (EXPIRED, BROKEN):
+            return False
+        self._record(self.Expired, cause, unused_days=unused_days)
+        return True
+
+    def mark_broken(self, reason: str, cause: Cause) -> bool:
+        if self.status == BROKEN:
+            return False
+        self._record(self.MarkedBroken, cause, reason=reason[:500])
+        return True
+
+    def restore(self, blob_intact: bool, cause: Cause) -> None:
+        if self.status not in (EXPIRED, BROKEN):
+            raise Conflict(
+                f"Version {self.number} is {self.status}; only expired or broken versions are restored.", field="id", value=str(self.id)
+            )
+        if not blob_intact:
+            raise Conflict(
+                f"Version {self.number} cannot be restored: its stored file is missing or altered; upload it again.",
+                field="id",
+                value=str(self.id),
+            )
+        self._record(self.Restored, cause, status=self.status_before or READY)

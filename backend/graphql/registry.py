@@ -175,6 +175,8 @@ class ModelVersion:
     source: str = strawberry.field(description="upload, or training for versions a run registered.")
     status: str = strawberry.field(description="pending until a worker has inspected the file, then ready or failed.")
     failure_reason: str | None = strawberry.field(description="Why inspection failed, when it did.")
+    status_reason: str | None = strawberry.field(description="Why the version is expired or broken, when it is.")
+    last_used_at: datetime | None = strawberry.field(description="Last upload, download or restore; retention counts from here.")
     trainable_parameters: int | None
     non_trainable_parameters: int | None
     layer_count: int | None
@@ -198,6 +200,8 @@ class ModelVersion:
             source=row["source"],
             status=row["status"],
             failure_reason=row["failure_reason"],
+            status_reason=row["status_reason"],
+            last_used_at=parse_iso(row["last_used_at"]),
             trainable_parameters=row["trainable_parameters"],
             non_trainable_parameters=row["non_trainable_parameters"],
             layer_count=row["layer_count"],
@@ -247,6 +251,7 @@ class Model:
     archived: bool
     protected_aliases: list[str]
     version_count: int
+    retention_days: int | None = strawberry.field(description="Versions unused this many days with no alias expire; null keeps all.")
     created_at: datetime
     updated_at: datetime
     as_of: datetime | None = strawberry.field(description="The moment this state was read at; null for the current state.")
@@ -265,6 +270,7 @@ class Model:
             archived=bool(row["archived"]),
             protected_aliases=json.loads(row["protected_aliases"]),
             version_count=int(row["version_count"]),
+            retention_days=row["retention_days"],
             created_at=parse_iso(row["created_at"]),  # type: ignore[arg-type]
             updated_at=parse_iso(row["updated_at"]),  # type: ignore[arg-type]
             as_of=None,
@@ -289,6 +295,7 @@ class Model:
             archived=state["archived"],
             protected_aliases=state["protectedAliases"],
             version_count=state["versionCount"],
+            retention_days=state.get("retentionDays"),
             created_at=parse_iso(state["createdAt"]),  # type: ignore[arg-type]
             updated_at=parse_iso(state["updatedAt"]),  # type: ignore[arg-type]
             as_of=as_of,
@@ -399,6 +406,12 @@ class MoveAliasInput:
     model_id: strawberry.ID
     alias: str
     version: int = strawberry.field(description="The version number the alias will point at.")
+
+
+@strawberry.input
+class RetentionPolicyInput:
+    model_id: strawberry.ID
+    unused_days: int | None = strawberry.field(description="1 to 36500 days; null keeps every version.")
 
 
 @strawberry.input
@@ -670,6 +683,26 @@ class RegistryMutation:
             lambda: registry.remove_alias(principal, info.context.cause(principal), model_id=model_id, alias=input.alias)
         )
         return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Set how long an unaliased version may go unused before it expires; team admins only.")
+    async def set_retention_policy(self, info: Info[Context, None], input: RetentionPolicyInput) -> Model:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("modelId", input.model_id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(
+            lambda: registry.set_retention_policy(principal, info.context.cause(principal), model_id=model_id, unused_days=input.unused_days)
+        )
+        return await _model_after(info, outcome, model_id)
+
+    @strawberry.mutation(description="Bring back an expired or broken version whose stored file is intact.")
+    async def restore_model_version(self, info: Info[Context, None], id: strawberry.ID) -> ModelVersion:  # noqa: A002
+        principal = await info.context.writer()
+        version_id = parse_id("id", id)
+        registry = info.context.runtime.registry
+        outcome = await in_thread(lambda: registry.restore_version(principal, info.context.cause(principal), version_id=version_id))
+        await info.context.settle(outcome)
+        row = await in_thread(info.context.runtime.readers.registry.version, str(version_id))
+        return ModelVersion.from_row(row)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Archive a model: it leaves default searches and takes no new versions.")
     async def archive_model(self, info: Info[Context, None], id: strawberry.ID) -> Model:  # noqa: A002

@@ -171,6 +171,8 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         try:
             principal = await authenticate(request, mutation=False)
             row = await _readable_version(runtime, principal, request.path_params["version_id"])
+            cause = _cause(runtime, principal, correlation_id)
+            await in_thread(lambda: runtime.registry.record_download(principal, cause, version_id=uuid.UUID(row["version_id"])))
         except DomainError as error:
             return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
         filename = _ascii_filename(row["filename"]) or f"model-version-{row['number']}"

@@ -51,6 +51,14 @@ SUMMARIES: dict[str, Summary] = {
         f"{e.layer_count} layers"
     ),
     "ModelVersion.InspectionFailed": lambda e, n: f"Inspection of {n(e.originator_id)} failed: {e.reason[:200]}",
+    "ModelVersion.Downloaded": lambda e, n: f"Downloaded {n(e.originator_id)}",
+    "ModelVersion.Expired": lambda e, n: f"Expired {n(e.originator_id)}: unused for {e.unused_days} days with no alias",
+    "ModelVersion.MarkedBroken": lambda e, n: f"Marked {n(e.originator_id)} broken: {e.reason}",
+    "ModelVersion.Restored": lambda e, n: f"Restored {n(e.originator_id)} as {e.status}",
+    "RegisteredModel.RetentionPolicySet": lambda e, n: (
+        f"Set the retention of {n(e.originator_id)} to "
+        + (f"{e.unused_days} unused days" if e.unused_days else "keep every version")
+    ),
     "ModelVersion.Created": lambda e, n: (
         f"Uploaded version {e.number} of {n(e.model_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")

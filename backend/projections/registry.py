@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.registry import ModelVersion, RegisteredModel
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, parse_iso
 
 MODEL_TOPIC = "model"
 
@@ -20,7 +21,7 @@ class RegistryProjection(Projection):
             "CREATE TABLE IF NOT EXISTS models ("
             "model_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, "
             "description TEXT NOT NULL, task TEXT NOT NULL, tags TEXT NOT NULL, owner TEXT NOT NULL, "
-            "archived INTEGER NOT NULL, protected_aliases TEXT NOT NULL, version_count INTEGER NOT NULL, "
+            "archived INTEGER NOT NULL, protected_aliases TEXT NOT NULL, version_count INTEGER NOT NULL, retention_days INTEGER, "
             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, position BIGINT NOT NULL)"
         ),
         "model_tags": (
@@ -34,7 +35,7 @@ class RegistryProjection(Projection):
             "source TEXT NOT NULL, status TEXT NOT NULL, duplicate_of TEXT, lineage TEXT NOT NULL, "
             "created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, position BIGINT NOT NULL, "
             "signature TEXT, trainable_parameters BIGINT, non_trainable_parameters BIGINT, layer_count INTEGER, "
-            "report_sha256 TEXT, failure_reason TEXT, UNIQUE (model_id, number))"
+            "report_sha256 TEXT, failure_reason TEXT, last_used_at TEXT, status_reason TEXT, UNIQUE (model_id, number))"
         ),
         "model_aliases": (
             "CREATE TABLE IF NOT EXISTS model_aliases ("
@@ -113,11 +114,11 @@ class RegistryProjection(Projection):
     def on_ModelVersion_Created(self, tx: Transaction, event: ModelVersion.Created, position: int) -> list[Change]:
         tx.execute(
             "INSERT INTO model_versions (version_id, model_id, team_id, number, sha256, size, format, filename, source, "
-            "status, duplicate_of, lineage, created_by, created_at, updated_at, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+            "status, duplicate_of, lineage, created_by, created_at, updated_at, last_used_at, position) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
             (str(event.originator_id), str(event.model_id), str(event.team_id), event.number, event.sha256, event.size,
              event.format, event.filename, event.source, str(event.duplicate_of) if event.duplicate_of else None,
-             json.dumps(event.lineage), event.actor, iso(event.timestamp), iso(event.timestamp), position),
+             json.dumps(event.lineage), event.actor, iso(event.timestamp), iso(event.timestamp), iso(event.timestamp), position),
         )
         return [Change(MODEL_TOPIC, {"id": str(event.model_id), "position": position, "version": str(event.originator_id)})]
 
@@ -134,6 +135,34 @@ class RegistryProjection(Projection):
         tx.execute(
             "UPDATE model_versions SET status = 'failed', failure_reason = ?, updated_at = ?, position = ? WHERE version_id = ?",
             (event.reason, iso(event.timestamp), position, str(event.originator_id)),
+        )
+        return self._version_changed(tx, event, position)
+
+    def on_ModelVersion_Downloaded(self, tx: Transaction, event: ModelVersion.Downloaded, position: int) -> list[Change]:
+        tx.execute("UPDATE model_versions SET last_used_at = ? WHERE version_id = ?", (iso(event.timestamp), str(event.originator_id)))
+        return []
+
+    def on_ModelVersion_Expired(self, tx: Transaction, event: ModelVersion.Expired, position: int) -> list[Change]:
+        reason = f"unused for {event.unused_days} days with no alias"
+        return self._set_status(tx, event, position, "expired", reason)
+
+    def on_ModelVersion_MarkedBroken(self, tx: Transaction, event: ModelVersion.MarkedBroken, position: int) -> list[Change]:
+        return self._set_status(tx, event, position, "broken", event.reason)
+
+    def on_ModelVersion_Restored(self, tx: Transaction, event: ModelVersion.Restored, position: int) -> list[Change]:
+        tx.execute("UPDATE model_versions SET last_used_at = ? WHERE version_id = ?", (iso(event.timestamp), str(event.originator_id)))
+        return self._set_status(tx, event, position, event.status, None)
+
+    def on_RegisteredModel_RetentionPolicySet(
+        self, tx: Transaction, event: RegisteredModel.RetentionPolicySet, position: int
+    ) -> list[Change]:
+        tx.execute("UPDATE models SET retention_days = ? WHERE model_id = ?", (event.unused_days, str(event.originator_id)))
+        return self._changed(tx, event, position)
+
+    def _set_status(self, tx: Transaction, event: Any, position: int, status: str, reason: str | None) -> list[Change]:
+        tx.execute(
+            "UPDATE model_versions SET status = ?, status_reason = ?, updated_at = ?, position = ? WHERE version_id = ?",
+            (status, reason, iso(event.timestamp), position, str(event.originator_id)),
         )
         return self._version_changed(tx, event, position)
 
@@ -164,6 +193,7 @@ class RegistryProjection(Projection):
             "archived": bool(model["archived"]),
             "protectedAliases": json.loads(model["protected_aliases"]),
             "versionCount": model["version_count"],
+            "retentionDays": model["retention_days"],
             "aliases": {row["alias"]: row["number"] for row in aliases},
             "createdAt": model["created_at"],
             "updatedAt": model["updated_at"],
@@ -282,6 +312,27 @@ class RegistryReader:
             sql += " AND created_at <= ?"
             params.append(as_of)
         return self.database.fetchall(sql + " ORDER BY number LIMIT ?", [*params, limit])
+
+    def retention_candidates(self, now: str, limit: int) -> list[Row]:
+        """Versions of models with a retention policy, not yet expired or broken, unused since before the policy's window."""
+        rows = self.database.fetchall(
+            "SELECT v.version_id, v.last_used_at, m.retention_days FROM model_versions v JOIN models m ON m.model_id = v.model_id "
+            "WHERE m.retention_days IS NOT NULL AND v.status NOT IN ('expired', 'broken') "
+            "AND NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = v.model_id AND a.number = v.number) "
+            "ORDER BY v.last_used_at LIMIT ?",
+            (limit,),
+        )
+        moment = parse_iso(now)
+        assert moment is not None
+        return [row for row in rows if parse_iso(row["last_used_at"]) <= moment - timedelta(days=int(row["retention_days"]))]  # type: ignore[operator]
+
+    def live_versions(self, after_position: int, limit: int) -> list[Row]:
+        """Versions that are neither expired nor broken, for the integrity check, in batches by position."""
+        return self.database.fetchall(
+            "SELECT version_id, sha256, position FROM model_versions WHERE status NOT IN ('expired', 'broken') AND position > ? "
+            "ORDER BY position LIMIT ?",
+            (after_position, limit),
+        )
 
     def pending(self, limit: int) -> list[Row]:
         """Versions waiting for inspection, oldest first."""

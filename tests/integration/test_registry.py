@@ -383,3 +383,108 @@ def test_editor_cannot_change_protected_aliases(registry: Registry) -> None:
 
     assert registry.runtime.projections.wait_for(outcome.position)
     assert json.loads(registry.runtime.readers.registry.model(str(model_id))["protected_aliases"]) == ["production", "staging"]
+
+
+def test_retention_expires_unused_unaliased_versions(registry: Registry, model_files: Path, clock: FrozenClock) -> None:
+    from backend.processes.retention import apply_retention
+
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_a.keras"))
+    registry.add_version(model_id, registry.upload(model_files / "cancer_b.keras"))
+    service, reader = registry.runtime.registry, registry.runtime.readers.registry
+    service.move_alias(registry.admin, registry.cause(registry.admin), model_id=model_id, alias="production", number=2)
+    outcome = service.set_retention_policy(registry.admin, registry.cause(registry.admin), model_id=model_id, unused_days=30)
+    assert registry.runtime.projections.wait_for(outcome.position)
+
+    clock.advance(days=29)
+    assert apply_retention(registry.runtime) == 0
+    clock.advance(days=2)
+    assert apply_retention(registry.runtime) == 1
+    assert registry.runtime.projections.wait_for(registry.runtime.store.head())
+
+    first, second = reader.version_by_number(str(model_id), 1), reader.version_by_number(str(model_id), 2)
+    assert first["status"] == "expired"
+    assert first["status_reason"] == "unused for 30 days with no alias"
+    assert second["status"] == "pending"
+
+
+def test_download_keeps_a_version_alive(registry: Registry, model_files: Path, clock: FrozenClock) -> None:
+    from backend.processes.retention import apply_retention
+
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_a.keras"))
+    service = registry.runtime.registry
+    policy = service.set_retention_policy(registry.admin, registry.cause(registry.admin), model_id=model_id, unused_days=10)
+    assert registry.runtime.projections.wait_for(policy.position)
+    version_id = uuid.UUID(registry.runtime.readers.registry.version_by_number(str(model_id), 1)["version_id"])
+    clock.advance(days=8)
+    outcome = service.record_download(registry.editor, registry.cause(registry.editor), version_id=version_id)
+    assert registry.runtime.projections.wait_for(outcome.position)
+
+    clock.advance(days=8)
+
+    assert apply_retention(registry.runtime) == 0
+
+
+def test_expired_version_restores(registry: Registry, model_files: Path, clock: FrozenClock) -> None:
+    from backend.processes.retention import apply_retention
+
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_a.keras"))
+    service = registry.runtime.registry
+    policy = service.set_retention_policy(registry.admin, registry.cause(registry.admin), model_id=model_id, unused_days=1)
+    assert registry.runtime.projections.wait_for(policy.position)
+    clock.advance(days=2)
+    assert apply_retention(registry.runtime) == 1
+    version_id = uuid.UUID(registry.runtime.readers.registry.version_by_number(str(model_id), 1)["version_id"])
+
+    outcome = service.restore_version(registry.editor, registry.cause(registry.editor), version_id=version_id)
+
+    assert registry.runtime.projections.wait_for(outcome.position)
+    assert registry.runtime.readers.registry.version(str(version_id))["status"] == "pending"
+
+
+def test_integrity_check_marks_altered_file(registry: Registry, model_files: Path) -> None:
+    from backend.processes.integrity import check_integrity
+
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_a.keras"))
+    row = registry.runtime.readers.registry.version_by_number(str(model_id), 1)
+    assert check_integrity(registry.runtime) == 0
+    blob = next(path for path in (Path(registry.runtime.settings.artifacts) / "blobs").rglob(row["sha256"]))
+    blob.write_bytes(blob.read_bytes()[:-10] + b"0123456789")
+
+    assert check_integrity(registry.runtime) == 1
+    assert registry.runtime.projections.wait_for(registry.runtime.store.head())
+    broken = registry.runtime.readers.registry.version(row["version_id"])
+    assert broken["status"] == "broken"
+    assert broken["status_reason"] == "its stored file no longer matches its SHA-256"
+    with pytest.raises(Conflict, match="stored file is missing or altered"):
+        registry.runtime.registry.restore_version(registry.editor, registry.cause(registry.editor), version_id=uuid.UUID(row["version_id"]))
+
+
+def test_integrity_check_marks_missing_file(registry: Registry, model_files: Path) -> None:
+    from backend.processes.integrity import check_integrity
+
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_b.keras"))
+    row = registry.runtime.readers.registry.version_by_number(str(model_id), 1)
+    next(path for path in (Path(registry.runtime.settings.artifacts) / "blobs").rglob(row["sha256"])).unlink()
+
+    assert check_integrity(registry.runtime) == 1
+    assert registry.runtime.projections.wait_for(registry.runtime.store.head())
+    assert registry.runtime.readers.registry.version(row["version_id"])["status_reason"] == "its stored file is missing"
+
+
+def test_retention_days_out_of_range(registry: Registry) -> None:
+    model_id = registry.register()
+
+    with pytest.raises(InvalidInput, match="expected 1 to 36500 days"):
+        registry.runtime.registry.set_retention_policy(registry.admin, registry.cause(registry.admin), model_id=model_id, unused_days=0)
+
+
+def test_editor_cannot_set_retention(registry: Registry) -> None:
+    model_id = registry.register()
+
+    with pytest.raises(Forbidden):
+        registry.runtime.registry.set_retention_policy(registry.editor, registry.cause(registry.editor), model_id=model_id, unused_days=5)
