@@ -21,7 +21,7 @@ HISTOGRAM_BINS = 30
 
 
 class InspectionFailed(Exception):
-    """The file is not a model this platform can open safely; the message says why."""
+    """Raised when the file is not a model this platform can open safely; the message gives the reason."""
 
 
 def inspect_artifact(path: str, model_format: str, filename: str) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def _statistics(name: str, values: Any) -> dict[str, Any]:
 
 
 def _unpack(path: str, filename: str, folder: Path) -> Path:
-    """Unpack a checked SavedModel archive and return the folder that holds saved_model.pb."""
+    """Unpack a checked SavedModel archive and return the folder that contains saved_model.pb."""
     try:
         if filename.lower().endswith((".tar.gz", ".tgz")):
             with tarfile.open(path, "r:gz") as archive:
@@ -153,7 +153,7 @@ def _unpack(path: str, filename: str, folder: Path) -> Path:
         raise InspectionFailed(f"The archive could not be unpacked: {error}") from None
     candidates = [found.parent for found in folder.rglob("saved_model.pb")]
     if not candidates:
-        raise InspectionFailed("The archive holds no saved_model.pb.")
+        raise InspectionFailed("The archive contains no saved_model.pb.")
     return min(candidates, key=lambda candidate: len(candidate.parts))
 
 
@@ -194,4 +194,6 @@ def _inspect_saved_model(root: Path) -> dict[str, Any]:
 
 
 def _shape(shape: Any) -> list[int | None]:
-    return [None if size is None else int(size) for size in shape.as_list()] if shape.rank is not None else []
+    if shape.rank is None:
+        return []
+    return [None if size is None else int(size) for size in shape.as_list()]

@@ -1,8 +1,8 @@
 """The reconciler: makes Ray's work match the desired state in the read models.
 
-For now it inspects every model version that is still pending: it submits a Ray task per
-version, records the report (or the reason it failed) through the registry service, and on
-start picks up whatever a previous process left pending, so a restart loses nothing.
+For now it inspects every model version that is still pending. It submits a Ray task per
+version and records the report, or the reason it failed, through the registry service. At
+start it picks up whatever a previous process left pending, so a restart loses nothing.
 """
 
 from __future__ import annotations

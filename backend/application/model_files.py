@@ -25,7 +25,7 @@ ACCEPTED = "a Keras 3 .keras file, or a SavedModel directory packed as .zip or .
 
 @dataclass(frozen=True)
 class ModelFile:
-    """What kind of model an upload holds: `keras` or `savedmodel`, and its packing."""
+    """Kind of model in an upload (`keras` or `savedmodel`) and its packing (`zip` or `tar.gz`)."""
 
     format: str
     packing: str
@@ -49,7 +49,7 @@ def packing_of(filename: str, given_format: str | None) -> tuple[str, str]:
 
 
 def check_model_file(stream: BinaryIO, filename: str, given_format: str | None = None) -> ModelFile:
-    """Check that `stream` is a well-formed model archive; InvalidInput says what is wrong."""
+    """Check that `stream` is a well-formed model archive, or raise InvalidInput naming what is wrong."""
     model_format, packing = packing_of(filename, given_format)
     if packing == ZIP:
         names = _zip_members(stream, filename)
@@ -65,7 +65,7 @@ def check_model_file(stream: BinaryIO, filename: str, given_format: str | None =
             )
     elif not _has_saved_model(names):
         raise InvalidInput(
-            f"{filename!r} holds no saved_model.pb at its top level or in one top folder, so it is not a SavedModel.",
+            f"{filename!r} contains no saved_model.pb at its top level or in one top folder, so it is not a SavedModel.",
             field="uploadId",
             value=filename[:40],
         )

@@ -200,7 +200,7 @@ class RegistryService:
         return self.runner.run("downloadModelVersion", cause, decide)
 
     def expire_unused(self, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
-        """Expire a version if its model's retention policy still says so: no alias holds it and it sat unused long enough."""
+        """Expire a version if its model's retention policy still applies: no alias points at it and it sat unused long enough."""
 
         def decide() -> list[object]:
             version = self._get(version_id, ModelVersion, "id", "Model version")

@@ -372,14 +372,14 @@ class RegistryReader:
         return self.database.fetchall(sql + " ORDER BY position DESC LIMIT ?", [*params, limit])
 
     def state_as_of(self, model_id: str, as_of: str) -> Row | None:
-        """The model's last recorded state at or before `as_of`, or None if it did not exist yet."""
+        """Return the model's last recorded state at or before `as_of`, or None if it did not exist yet."""
         return self.database.fetchone(
             "SELECT * FROM model_history WHERE model_id = ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1",
             (model_id, as_of),
         )
 
     def states_as_of(self, teams: list[str] | None, as_of: str, after_name: tuple[str, str] | None, limit: int) -> list[Row]:
-        """The state of every model that existed at `as_of`, by name; a model's name never changes."""
+        """Return the state of every model that existed at `as_of`, by name, since a model's name never changes."""
         clauses, params = ["occurred_at <= ?"], [as_of]
         if teams is not None:
             if not teams:

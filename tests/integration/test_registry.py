@@ -221,7 +221,7 @@ def test_archive_without_savedmodel_is_rejected(registry: Registry) -> None:
     model_id = registry.register()
     upload_id = registry.upload_bytes(zip_of({"README.md": b"no model here"}), "empty.zip")
 
-    with pytest.raises(InvalidInput, match="holds no saved_model.pb"):
+    with pytest.raises(InvalidInput, match="contains no saved_model.pb"):
         registry.add_version(model_id, upload_id)
 
 
