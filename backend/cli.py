@@ -111,7 +111,7 @@ def serve(_: argparse.Namespace, settings: Settings) -> int:
     from backend.http.app import create_app, print_bootstrap
 
     runtime = Runtime.build(settings)
-    runtime.start(run_workers=settings.workers)
+    runtime.start(run_workers=settings.workers, run_policies=True)
     try:
         credentials = runtime.bootstrap()
         if credentials is not None:

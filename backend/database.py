@@ -62,6 +62,8 @@ def storable(params: Params) -> tuple[Any, ...]:
 
 
 def _storable_text(value: str) -> str:
+    if value.isascii() and "\x00" not in value:
+        return value
     return UNSTORABLE_CHARACTERS.sub("\ufffd", value)
 
 

@@ -106,7 +106,7 @@ class Runtime:
             self.sessions.create_table()
             self.projections.create_tables()
 
-    def start(self, *, run_projections: bool | None = None, run_workers: bool = False) -> None:
+    def start(self, *, run_projections: bool | None = None, run_workers: bool = False, run_policies: bool = False) -> None:
         """Prepare, catch the projections up, then keep them live in a background thread.
 
         With `run_workers` (as `modelcloud serve` does when MODELCLOUD_WORKERS is on) the reconciler
@@ -133,6 +133,7 @@ class Runtime:
             self.reconciler = Reconciler(self)
             self.commands.on_append(lambda _position: self.reconciler.wake())
             self.reconciler.start()
+        if run_policies:
             self._start_policies()
         self.running = True
 

@@ -36,7 +36,6 @@ from mlflow.store.model_registry.dbmodels.models import (
 )
 from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore
 
-MODELS_PER_TRANSACTION = 1_000
 MAX_RESULTS_PER_PAGE_TOKEN_STEP = 1_000  # search_registered_models accepts at most 1,000 results a call
 
 
@@ -48,7 +47,7 @@ def version_source(name: str, number: int) -> str:
 
 
 def create_through_api(store: SqlAlchemyStore, models: list[dict[str, Any]]) -> tuple[int, float]:
-    """Create `models` with the store's public methods; return the versions created and the seconds it took."""
+    """Create `models` with the store's public methods, and return the versions created and the seconds it took."""
     versions = 0
     started = time.perf_counter()
     for model in models:
@@ -80,10 +79,10 @@ def set_dataset_times(store: SqlAlchemyStore, models: list[dict[str, Any]]) -> N
                 )
 
 
-def insert_rows(store: SqlAlchemyStore, models: list[dict[str, Any]]) -> None:
-    """Insert models, tags, versions and aliases as rows of MLflow's ORM tables, MODELS_PER_TRANSACTION models a commit."""
-    for start in range(0, len(models), MODELS_PER_TRANSACTION):
-        batch = models[start : start + MODELS_PER_TRANSACTION]
+def insert_rows(store: SqlAlchemyStore, models: list[dict[str, Any]], per_transaction: int) -> None:
+    """Insert models, tags, versions and aliases as rows of MLflow's ORM tables, `per_transaction` models a commit."""
+    for start in range(0, len(models), per_transaction):
+        batch = models[start : start + per_transaction]
         registered, tags, versions, aliases = [], [], [], []
         for model in batch:
             name = model["name"]
@@ -125,7 +124,7 @@ def page_token_at(store: SqlAlchemyStore, query: dict[str, Any]) -> str | None:
 
 
 def run_query(store: SqlAlchemyStore, query: dict[str, Any], token: str | None) -> list[str]:
-    """Run one query; return the names (models) or version numbers (versions) it found, in order."""
+    """Run one query and return the names (models) or version numbers (versions) it found, in order."""
     if query["kind"] == "versions":
         found = store.search_model_versions(query["filter"], max_results=query["page"], order_by=query["order_by"])
         return [str(version.version) for version in found]
@@ -164,18 +163,19 @@ def time_queries(store: SqlAlchemyStore, queries: list[dict[str, Any]], iteratio
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Fill an MLflow SQLite model registry and time its searches; prints JSON.")
-    parser.add_argument("--database", type=Path, required=True, help="SQLite file to create; it must not exist.")
+    parser = argparse.ArgumentParser(description="Fill an MLflow SQLite model registry, time its searches and print the results as JSON.")
+    parser.add_argument("--database", type=Path, required=True, help="SQLite file to create, which must not exist yet.")
     parser.add_argument("--dataset", type=Path, required=True, help="JSON list of models that registry_search.py wrote.")
     parser.add_argument("--queries", type=Path, required=True, help="JSON list of queries that registry_search.py wrote.")
     parser.add_argument("--iterations", type=int, required=True, help="Timed runs of each query.")
     parser.add_argument("--warmup", type=int, required=True, help="Untimed runs of each query before the timed ones.")
     parser.add_argument("--api-models", type=int, required=True, help="Models created through the store's methods.")
+    parser.add_argument("--models-per-transaction", type=int, required=True, help="Models inserted as rows per commit.")
     arguments = parser.parse_args()
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
 
     if arguments.database.exists():
-        raise SystemExit(f"{arguments.database} already exists; pass the path of a new file.")
+        raise SystemExit(f"{arguments.database} already exists. Pass the path of a new file.")
     models = json.loads(arguments.dataset.read_text())
     queries = json.loads(arguments.queries.read_text())
 
@@ -184,7 +184,7 @@ def main() -> None:
     through_api = models[: arguments.api_models]
     api_versions, api_seconds = create_through_api(store, through_api)
     set_dataset_times(store, through_api)
-    insert_rows(store, models[arguments.api_models :])
+    insert_rows(store, models[arguments.api_models :], arguments.models_per_transaction)
     fill_seconds = time.perf_counter() - started
 
     results = time_queries(store, queries, arguments.iterations, arguments.warmup)

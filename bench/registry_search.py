@@ -1,14 +1,15 @@
 """Registry search latency at 10,000 models and 100,000 versions, next to MLflow 3 on the same data in the same run.
 
-ModelCloud runs on a fresh SQLite file through `Runtime`. The models, versions and aliases are
-built with the registry's domain classes and appended MODELS_PER_COMMAND models to a command, then
-the projections catch up, and the queries go to `RegistryReader` with the arguments that the
-GraphQL `models` query and `Model.versions` pass. MLflow runs `bench/mlflow_registry_search.py` in
-its own virtualenv, bench/.venv-mlflow, which is created on first need. That script fills an MLflow
-SQLite registry with the same names, tags, aliases, version numbers and timestamps, and times
+ModelCloud runs on a fresh SQLite file through `Runtime`. The registry's domain classes build the
+models, versions and aliases, which are appended MODELS_PER_COMMAND models to a command. Then the
+projections catch up, and the queries go to `RegistryReader` with the arguments that the GraphQL
+`models` query and `Model.versions` pass. MLflow runs `bench/mlflow_registry_search.py` in its own
+virtualenv, bench/.venv-mlflow, which is created on first need. That script fills an MLflow SQLite
+registry with the same names, tags, aliases, version numbers and timestamps, and times
 `search_registered_models` and `search_model_versions`. Each query runs WARMUP times untimed and
-then ITERATIONS times timed, the queries taking turns. Both sides must find the same models in the
-same order, or the run fails.
+then ITERATIONS times timed, the queries taking turns. Last, `modelcloud serve` and `mlflow server`
+each serve the first page by name over HTTP, HTTP_ITERATIONS times. Both sides must find the same
+models in the same order, or the run fails.
 """
 
 from __future__ import annotations
@@ -19,24 +20,31 @@ import json
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from backend.application.identity import BOOTSTRAP_USERNAME
 from backend.domain.access import Principal
 from backend.domain.base import Cause, NameIndex
 from backend.domain.registry import TASKS, ModelVersion, RegisteredModel
+from backend.graphql.auth import SESSION_COOKIE
 from backend.projections.registry import ORDER_COLUMNS, ModelFilter, RegistryReader
 from backend.runtime import Runtime
 from backend.settings import load_settings
 from bench.command_throughput import admin_principal
+from bench.subscriber_latency import LOGIN, check_graphql, free_port, log_tail
 
 MODELS = 10_000
 VERSIONS = 100_000
@@ -44,9 +52,11 @@ TEAMS = 10
 PAGE = 50  # the GraphQL `first` default
 DEEP_OFFSET = 5_000
 ITERATIONS = 200
+HTTP_ITERATIONS = 100
 WARMUP = 5
 MODELS_PER_COMMAND = 20
 MLFLOW_API_MODELS = 20
+MLFLOW_MODELS_PER_TRANSACTION = 1_000
 SEED = 20_261_204
 
 MLFLOW_REQUIREMENT = "mlflow>=3,<4"
@@ -54,6 +64,15 @@ MLFLOW_VENV = Path(__file__).with_name(".venv-mlflow")
 MLFLOW_SCRIPT = Path(__file__).with_name("mlflow_registry_search.py")
 MLFLOW_INSTALL_TIMEOUT_SECONDS = 900
 MLFLOW_RUN_TIMEOUT_SECONDS = 900
+SERVER_START_TIMEOUT_SECONDS = 90.0
+SERVER_STOP_TIMEOUT_SECONDS = 15.0
+HTTP_TIMEOUT_SECONDS = 30.0
+
+MODELS_QUERY = (
+    "query Models($first: Int!) { models(first: $first) { nodes { id name description tags { key value } "
+    "versionCount createdAt updatedAt aliases { alias versionNumber } } pageInfo { endCursor hasNextPage } } }"
+)
+MLFLOW_SEARCH_PATH = "/api/2.0/mlflow/registered-models/search"
 
 FAMILIES = (
     "resnet", "vit", "bert", "gpt2", "t5", "whisper", "clip", "yolo", "unet", "lstm",
@@ -67,17 +86,19 @@ BUSY_MODEL_EVERY = 10  # every tenth model gets 11 times the versions of the oth
 BUSY_MODEL_WEIGHT = 11
 VERSION_SIZE_BYTES = 25_000_000
 
+HTTP_LABEL = "GraphQL `models` over HTTP next to MLflow's REST `registered-models/search`, by name, first page"
+
 NAME_COMMON, NAME_RARE = "bert", "0042"
 TAG_KEY, TAG_VALUE = "family", "whisper"
 RARE_ALIAS = "champion"
 
 
-# the data set
+# the dataset
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One registered model of the data set; times are whole milliseconds since the epoch, as MLflow stores them."""
+    """One registered model of the dataset. Times are whole milliseconds since the epoch, as MLflow stores them."""
 
     name: str
     team: int
@@ -89,7 +110,7 @@ class ModelSpec:
 
     @property
     def updated_ms(self) -> int:
-        """Time of the model's last event, its last version's creation; aliases move at that same moment."""
+        """Time of the model's last event: its last version's creation, which is also when its aliases move."""
         return self.version_times_ms[-1] if self.version_times_ms else self.created_ms
 
 
@@ -218,7 +239,7 @@ def build_queries(deep_offset: int) -> list[SearchQuery]:
 
 
 def mlflow_queries(queries: list[SearchQuery], versions_of: ModelSpec, deep_offset: int) -> list[dict[str, Any]]:
-    """The queries that MLflow can run, in the form mlflow_registry_search.py reads."""
+    """Translate the queries that MLflow can run into the form that mlflow_registry_search.py reads."""
     translated = []
     for query in queries:
         if query.mlflow_order_by is None:
@@ -264,6 +285,7 @@ class RegistrySearchResult:
     aliases: int
     events: int
     iterations: int
+    http_iterations: int
     warmup: int
     deep_offset: int
     versions_of: int  # versions of the model that the versions query reads
@@ -322,7 +344,7 @@ def model_aggregates(spec: ModelSpec, team_id: uuid.UUID, owner: Principal) -> t
 
 
 def fill_modelcloud(runtime: Runtime, admin: Principal, dataset: list[ModelSpec]) -> dict[str, str]:
-    """Create TEAMS teams and every model of `dataset`; return the model ids by name."""
+    """Create TEAMS teams and every model of `dataset`, and return the model ids by name."""
     team_ids = []
     for team in range(TEAMS):
         cause = Cause.new(admin.actor, None, at=FIRST_REGISTRATION)
@@ -361,7 +383,10 @@ def modelcloud_call(reader: RegistryReader, query: SearchQuery, versions_of: str
 
 
 def time_calls(calls: dict[str, Callable[[], list[str]]], iterations: int, warmup: int) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
-    """Run every call `warmup` times untimed, then `iterations` times timed, taking turns; return milliseconds and results."""
+    """Run every call `warmup` times untimed, then `iterations` times timed, taking turns.
+
+    Returns the milliseconds of each timed run and the result of the first run, by key.
+    """
     found = {key: call() for key, call in calls.items()}
     for _ in range(warmup):
         for call in calls.values():
@@ -394,7 +419,7 @@ def mlflow_python() -> tuple[Path, float | None]:
         [str(python), "-m", "pip", "install", "--quiet", MLFLOW_REQUIREMENT], check=True, timeout=MLFLOW_INSTALL_TIMEOUT_SECONDS
     )
     if mlflow_major_version(python) != "3":
-        raise RuntimeError(f"Installing {MLFLOW_REQUIREMENT} into {MLFLOW_VENV} did not give MLflow 3; delete that folder and retry.")
+        raise RuntimeError(f"Installing {MLFLOW_REQUIREMENT} into {MLFLOW_VENV} did not give MLflow 3. Delete that folder and retry.")
     return python, time.monotonic() - started
 
 
@@ -406,20 +431,24 @@ def mlflow_major_version(python: Path) -> str | None:
     return completed.stdout.strip().split(".")[0] if completed.returncode == 0 else None
 
 
+def mlflow_environment() -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # MLflow 3 sends usage telemetry unless one of these is set, and this benchmark sends nothing off the machine.
+    environment.update(MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true")
+    return environment
+
+
 def run_mlflow(python: Path, folder: Path, dataset: list[ModelSpec], queries: list[dict[str, Any]], iterations: int, warmup: int) -> dict[str, Any]:
     """Run mlflow_registry_search.py on a new SQLite file in `folder` and return the JSON it printed."""
     dataset_path, queries_path = folder / "dataset.json", folder / "queries.json"
     dataset_path.write_text(json.dumps(dataset_json(dataset)))
     queries_path.write_text(json.dumps(queries))
-    environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    # MLflow 3 sends usage telemetry unless told not to; this benchmark sends nothing off the machine.
-    environment.update(MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true")
     command = [
         str(python), str(MLFLOW_SCRIPT), "--database", str(folder / "mlflow.db"), "--dataset", str(dataset_path),
         "--queries", str(queries_path), "--iterations", str(iterations), "--warmup", str(warmup),
-        "--api-models", str(MLFLOW_API_MODELS),
+        "--api-models", str(MLFLOW_API_MODELS), "--models-per-transaction", str(MLFLOW_MODELS_PER_TRANSACTION),
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=MLFLOW_RUN_TIMEOUT_SECONDS)
+    completed = subprocess.run(command, capture_output=True, text=True, env=mlflow_environment(), timeout=MLFLOW_RUN_TIMEOUT_SECONDS)
     if completed.returncode != 0:
         raise RuntimeError(f"{MLFLOW_SCRIPT.name} exited with status {completed.returncode}:\n{completed.stderr[-3000:]}")
     lines = completed.stdout.strip().splitlines()
@@ -428,10 +457,119 @@ def run_mlflow(python: Path, folder: Path, dataset: list[ModelSpec], queries: li
     return json.loads(lines[-1])
 
 
+# over HTTP
+
+
+@contextmanager
+def server_process(command: list[str], environment: dict[str, str], health_url: str, log_path: Path) -> Iterator[None]:
+    """Run a server in a process group of its own for the duration of the block, from the moment `health_url` returns 200."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_healthy(process, health_url, log_path)
+        yield
+    finally:
+        stop_process_group(process)
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+    with httpx.Client(trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"The server behind {url} exited with status {process.returncode}. Last log lines:\n{log_tail(log_path)}")
+            try:
+                if client.get(url).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise TimeoutError(
+        f"Timed out after {SERVER_START_TIMEOUT_SECONDS:.0f} s waiting for {url} to return 200. Last log lines:\n{log_tail(log_path)}"
+    )
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and the processes it started: `mlflow server` runs uvicorn in a child process."""
+    for stop_signal in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, stop_signal)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + SERVER_STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            process.poll()
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+    process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+
+
+def time_modelcloud_http(folder: Path, password: str, iterations: int, warmup: int) -> tuple[list[float], list[str]]:
+    """Time the GraphQL `models` query of an administrator's session against `modelcloud serve` on the benchmark's database."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    environment = {
+        **os.environ,
+        "MODELCLOUD_DATABASE_URL": f"sqlite:///{folder / 'modelcloud.db'}",
+        "MODELCLOUD_ARTIFACTS": str(folder / "artifacts"),
+        "MODELCLOUD_HOST": "127.0.0.1",
+        "MODELCLOUD_PORT": str(port),
+        "MODELCLOUD_LOG_LEVEL": "WARNING",
+        "MODELCLOUD_WORKERS": "false",
+    }
+    command = [sys.executable, "-m", "backend.cli", "serve"]
+    with server_process(command, environment, f"{base_url}/healthz", folder / "modelcloud-server.log"):
+        with httpx.Client(base_url=base_url, trust_env=False, timeout=HTTP_TIMEOUT_SECONDS) as client:
+            response = client.post("/graphql", json={"query": LOGIN, "variables": {"username": BOOTSTRAP_USERNAME, "password": password}})
+            check_graphql(response, "login")
+            cookie = response.cookies[SESSION_COOKIE]
+        headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        with httpx.Client(base_url=base_url, trust_env=False, timeout=HTTP_TIMEOUT_SECONDS, headers=headers) as client:
+
+            def first_page() -> list[str]:
+                response = client.post("/graphql", json={"query": MODELS_QUERY, "variables": {"first": PAGE}})
+                check_graphql(response, "models")
+                return [node["name"] for node in response.json()["data"]["models"]["nodes"]]
+
+            samples, found = time_calls({"page": first_page}, iterations, warmup)
+    return samples["page"], found["page"]
+
+
+def time_mlflow_http(python: Path, folder: Path, iterations: int, warmup: int) -> tuple[list[float], list[str]]:
+    """Time registered-models/search against `mlflow server` (uvicorn, one worker) on the registry the MLflow script filled."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    environment = {**mlflow_environment(), "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    command = [
+        str(python), "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
+        "--default-artifact-root", (folder / "mlflow-artifacts").as_uri(), "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "1",
+    ]
+    parameters = {"max_results": PAGE, "order_by": "name ASC"}
+    with server_process(command, environment, f"{base_url}/health", folder / "mlflow-server.log"):
+        with httpx.Client(base_url=base_url, trust_env=False, timeout=HTTP_TIMEOUT_SECONDS) as client:
+
+            def first_page() -> list[str]:
+                response = client.get(MLFLOW_SEARCH_PATH, params=parameters)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{MLFLOW_SEARCH_PATH} failed with HTTP {response.status_code}: {response.text[:500]}")
+                return [model["name"] for model in response.json()["registered_models"]]
+
+            samples, found = time_calls({"page": first_page}, iterations, warmup)
+    return samples["page"], found["page"]
+
+
 # the benchmark
 
 
-def measure(models: int = MODELS, versions: int = VERSIONS, iterations: int = ITERATIONS, warmup: int = WARMUP) -> RegistrySearchResult:
+def measure(
+    models: int = MODELS, versions: int = VERSIONS, iterations: int = ITERATIONS, http_iterations: int = HTTP_ITERATIONS,
+    warmup: int = WARMUP,
+) -> RegistrySearchResult:
+    """Fill both registries in a temporary folder and time every query on each; raise if their results differ."""
     started = time.monotonic()
     measured_at = datetime.now(timezone.utc)
     deep_offset = min(DEEP_OFFSET, models // 2)
@@ -445,6 +583,8 @@ def measure(models: int = MODELS, versions: int = VERSIONS, iterations: int = IT
         runtime = Runtime.build(load_settings(database_url=f"sqlite:///{folder / 'modelcloud.db'}", artifacts=str(folder / "artifacts")))
         runtime.start(run_projections=False)
         try:
+            credentials = runtime.bootstrap()
+            assert credentials is not None, "a fresh database has no first administrator yet"
             admin = admin_principal(runtime)
             print(f"  ModelCloud: appending {models:,} models and {versions:,} versions", flush=True)
             fill_started = time.perf_counter()
@@ -465,6 +605,12 @@ def measure(models: int = MODELS, versions: int = VERSIONS, iterations: int = IT
         print(f"  MLflow: filling a registry and timing {sum(q.mlflow_order_by is not None for q in queries)} queries", flush=True)
         mlflow = run_mlflow(python, folder, dataset, mlflow_queries(queries, versions_of, deep_offset), iterations, warmup)
 
+        print("  HTTP: timing the first page by name on `modelcloud serve` and `mlflow server`", flush=True)
+        modelcloud_http, found_http = time_modelcloud_http(folder, credentials.password, http_iterations, warmup)
+        mlflow_http, mlflow_found_http = time_mlflow_http(python, folder, http_iterations, warmup)
+
+    if found_http != mlflow_found_http:
+        raise RuntimeError(f"The two servers returned different first pages: {found_http[:3]}… and {mlflow_found_http[:3]}….")
     rows = []
     for query in queries:
         other = mlflow["queries"].get(query.key)
@@ -477,6 +623,7 @@ def measure(models: int = MODELS, versions: int = VERSIONS, iterations: int = IT
         if other is not None:
             mlflow_latency = Latency(other["p50_ms"], other["p95_ms"], other["min_ms"], other["max_ms"])
         rows.append(QueryResult(query.label, len(found[query.key]), latency(samples[query.key]), mlflow_latency))
+    rows.append(QueryResult(HTTP_LABEL, len(found_http), latency(modelcloud_http), latency(mlflow_http)))
 
     return RegistrySearchResult(
         models=models,
@@ -485,6 +632,7 @@ def measure(models: int = MODELS, versions: int = VERSIONS, iterations: int = IT
         aliases=sum(len(spec.aliases) for spec in dataset),
         events=events,
         iterations=iterations,
+        http_iterations=http_iterations,
         warmup=warmup,
         deep_offset=deep_offset,
         versions_of=len(versions_of.version_times_ms),
@@ -509,9 +657,12 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=MODELS, help=f"Registered models (default {MODELS:,}).")
     parser.add_argument("--versions", type=int, default=VERSIONS, help=f"Model versions in all (default {VERSIONS:,}).")
     parser.add_argument("--iterations", type=int, default=ITERATIONS, help=f"Timed runs of each query (default {ITERATIONS}).")
+    parser.add_argument(
+        "--http-iterations", type=int, default=HTTP_ITERATIONS, help=f"Timed requests to each server (default {HTTP_ITERATIONS})."
+    )
     arguments = parser.parse_args()
 
-    result = measure(arguments.models, arguments.versions, arguments.iterations)
+    result = measure(arguments.models, arguments.versions, arguments.iterations, arguments.http_iterations)
     for row in result.rows:
         mlflow = f"{row.mlflow.p50_ms:8.2f} {row.mlflow.p95_ms:8.2f}" if row.mlflow else f"{'-':>8} {'-':>8}"
         print(f"{row.label:<60} rows {row.found:3d}  ModelCloud {row.modelcloud.p50_ms:8.2f} {row.modelcloud.p95_ms:8.2f}  MLflow {mlflow} ms")

@@ -1,6 +1,7 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates a fresh PostgreSQL database and drops it afterwards.
+`--only registry` runs the registry search benchmark alone and replaces only its rows and section.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from pathlib import Path
 
 import psycopg
 
-from bench import command_throughput, subscriber_latency
+from bench import command_throughput, registry_search, subscriber_latency
 from bench.command_throughput import CommandRun, ThroughputReport
+from bench.registry_search import Latency, RegistrySearchResult
 from bench.subscriber_latency import LatencyResult
 
 README = Path(__file__).with_name("README.md")
 PROSE_WIDTH = 100
+TABLE_HEADER = "| Measurement | Result | Baseline | Ratio |"
+REGISTRY_ROW_PREFIX = "| Registry search: "
+REGISTRY_HEADING = "## Registry search (`bench/registry_search.py`)"
+REPRODUCE_HEADING = "## Reproduce"
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,32 @@ def latency_rows(result: LatencyResult) -> list[str]:
     ]
 
 
+def registry_rows(result: RegistrySearchResult) -> list[str]:
+    rows = []
+    for row in result.rows:
+        baseline, ratio = "no MLflow equivalent", ""
+        if row.mlflow is not None:
+            baseline = f"MLflow: {percentiles(row.mlflow)}"
+            ratio = f"{row.modelcloud.p50_ms / row.mlflow.p50_ms:.2f}"
+        rows.append(f"{REGISTRY_ROW_PREFIX}{row.label} | {percentiles(row.modelcloud)} | {baseline} | {ratio} |")
+    return rows
+
+
+def percentiles(latency: Latency) -> str:
+    return (
+        f"{milliseconds(latency.p50_ms)} ms p50, {milliseconds(latency.p95_ms)} ms p95, "
+        f"range {milliseconds(latency.min_ms)}–{milliseconds(latency.max_ms)}"
+    )
+
+
+def milliseconds(value: float) -> str:
+    if value < 10:
+        return f"{value:.2f}"
+    if value < 100:
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
+
+
 def payload_sizes(report: ThroughputReport) -> str:
     first_database = report.baselines[0].database
     sizes = [
@@ -115,7 +147,14 @@ def payload_sizes(report: ThroughputReport) -> str:
     return ", ".join(sizes)
 
 
-def render_readme(report: ThroughputReport, latency: LatencyResult, machine: Machine, measured_at: datetime, seconds: float) -> str:
+def render_readme(
+    report: ThroughputReport,
+    latency: LatencyResult,
+    registry: RegistrySearchResult,
+    machine: Machine,
+    measured_at: datetime,
+    seconds: float,
+) -> str:
     sections = [
         "# Benchmarks",
         paragraph(
@@ -124,10 +163,11 @@ def render_readme(report: ThroughputReport, latency: LatencyResult, machine: Mac
         ),
         "\n".join(
             [
-                "| Measurement | Result | Baseline | Ratio |",
+                TABLE_HEADER,
                 "|---|---|---|---|",
                 *throughput_rows(report),
                 *latency_rows(latency),
+                *registry_rows(registry),
             ]
         ),
         "## Machine",
@@ -143,16 +183,29 @@ def render_readme(report: ThroughputReport, latency: LatencyResult, machine: Mac
         throughput_method(report),
         "## Subscriber latency (`bench/subscriber_latency.py`)",
         latency_method(latency),
-        "## Reproduce",
-        "```\nmake bench\n```",
-        paragraph(
-            "`make bench` starts the local PostgreSQL server and runs `python -m bench.run`, which creates "
-            "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432`, drops it afterwards and "
-            "rewrites this file. Set `MODELCLOUD_BENCH_POSTGRES_URL` to use an existing database instead. "
-            "`python -m bench.run --help` lists the sizes, which are constants in each module."
-        ),
+        registry_section(registry, machine, "python -m bench.run"),
+        reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def reproduce_section() -> str:
+    return "\n\n".join(
+        [
+            REPRODUCE_HEADING,
+            "```\nmake bench\n```",
+            paragraph(
+                "`make bench` starts the local PostgreSQL server and runs `python -m bench.run`, which creates "
+                "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432`, drops it afterwards and "
+                "rewrites this file. Set `MODELCLOUD_BENCH_POSTGRES_URL` to use an existing database instead. "
+                "`python -m bench.run --only registry` runs the registry search benchmark alone and replaces only its "
+                "rows and section. The first registry run creates `bench/.venv-mlflow`, a folder that git ignores, and "
+                f"installs `{registry_search.MLFLOW_REQUIREMENT}` into it from the package index. Later runs reuse it, "
+                "so delete the folder to reinstall. `python -m bench.run --help` lists the sizes, which are constants "
+                "in each module."
+            ),
+        ]
+    )
 
 
 def throughput_method(report: ThroughputReport) -> str:
@@ -193,6 +246,98 @@ def latency_method(latency: LatencyResult) -> str:
     )
 
 
+def registry_section(result: RegistrySearchResult, machine: Machine, command: str) -> str:
+    install = ""
+    if result.mlflow_install_seconds is not None:
+        install = f", of which {result.mlflow_install_seconds:.0f} s installing MLflow"
+    return "\n\n".join(
+        [
+            REGISTRY_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s{install}) "
+                f"on {machine.cpu} with {machine.cores} cores, Python {machine.python} and SQLite {machine.sqlite}. "
+                f"The 1-minute load average was {machine.load_average:.2f} when the run started. MLflow "
+                f"{result.mlflow_version} ran with SQLAlchemy {result.mlflow_sqlalchemy_version} and SQLite "
+                f"{result.mlflow_sqlite_version}. In the `Registry search` rows the result is ModelCloud, the baseline "
+                "is MLflow on the same data, and the ratio is ModelCloud's p50 divided by MLflow's, so below 1 "
+                "means ModelCloud answered faster."
+            ),
+            registry_data(result),
+            registry_method(result),
+        ]
+    )
+
+
+def registry_data(result: RegistrySearchResult) -> str:
+    api_rate = result.mlflow_api_versions / result.mlflow_api_seconds if result.mlflow_api_seconds else float("nan")
+    return paragraph(
+        f"Data: {result.models:,} registered models in {result.teams} teams and {result.versions:,} model versions. "
+        f"Every tenth model has {registry_search.BUSY_MODEL_WEIGHT} times as many versions as the others, "
+        f"{result.versions_of} at most. Each model has three tags (family, team, framework), one of four tasks, and "
+        "up to three aliases, "
+        f"{result.aliases:,} in all. Both registries hold the same names, tags, aliases, version numbers and "
+        "millisecond timestamps. ModelCloud builds its models with the registry's domain classes (RegisteredModel, "
+        f"ModelVersion, the model name reservation) and appends {registry_search.MODELS_PER_COMMAND} models to a "
+        f"command, {result.events:,} events in {result.modelcloud_fill_seconds:.0f} s, then its projections catch "
+        f"up in {result.modelcloud_projection_seconds:.0f} s. No artifact is uploaded, so every version stays "
+        f"pending. MLflow creates its first {result.mlflow_api_models} models and their "
+        f"{result.mlflow_api_versions} versions through `SqlAlchemyStore.create_registered_model`, "
+        f"`create_model_version` and `set_registered_model_alias` ({api_rate:,.0f} versions/s here). It inserts "
+        f"the rest as rows of the store's own ORM tables, {registry_search.MLFLOW_MODELS_PER_TRANSACTION:,} models to "
+        f"a transaction, because at that rate {result.versions:,} versions would take about "
+        f"{result.versions / api_rate / 60:.0f} minutes. The MLflow side took {result.mlflow_fill_seconds:.0f} s to fill."
+    )
+
+
+def registry_method(result: RegistrySearchResult) -> str:
+    return paragraph(
+        "ModelCloud's figures time `RegistryReader.search` and `RegistryReader.versions` with the arguments that "
+        f"the GraphQL `models` query and `Model.versions` pass for an administrator: every team, archived models "
+        f"left out, a page of {registry_search.PAGE} plus one row. A deep page starts after the cursor of row "
+        f"{result.deep_offset:,}. MLflow's figures time `SqlAlchemyStore.search_registered_models` with "
+        f"`max_results={registry_search.PAGE}` and the filters `name LIKE '%…%'` and `tags.family = '…'`, and "
+        f"`search_model_versions(\"name = '…'\")` ordered by `version_number ASC`. Its deep pages use the "
+        f"`page_token` it returns after {result.deep_offset:,} results. MLflow returns entities with tags, aliases "
+        "and latest versions, while the reader returns table rows whose tags are a JSON column. MLflow's registry "
+        "search cannot order by creation time or filter by alias, so those rows have no baseline. Each query ran "
+        f"{result.warmup} times untimed and then {result.iterations} times timed, all queries taking turns, in one "
+        "process on one thread. p50 and p95 are nearest-rank percentiles of those runs, and the range is the fastest "
+        "and slowest run. Both sides found the same models in the same order for every shared query, which the "
+        "benchmark checks. The HTTP row times the same first page as an administrator's session against "
+        f"`modelcloud serve`, next to `GET {registry_search.MLFLOW_SEARCH_PATH}` against `mlflow server` (uvicorn, "
+        f"one worker, job execution off), {result.http_iterations} requests each over one keep-alive connection. "
+        "The client runs on the same machine, and the two servers run one after the other. ModelCloud's GraphQL "
+        "query asks for the id, name, description, tags, version count, times and aliases of each model."
+    )
+
+
+def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
+    """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
+    lines = [line for line in readme.split("\n") if not line.startswith(REGISTRY_ROW_PREFIX)]
+    if TABLE_HEADER not in lines:
+        raise SystemExit(f"The README has no results table starting with {TABLE_HEADER!r}. Run `python -m bench.run` first.")
+    end = lines.index(TABLE_HEADER)
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    lines[end:end] = registry_rows(result)
+
+    merged = replace_section("\n".join(lines), REGISTRY_HEADING, registry_section(result, machine, "python -m bench.run --only registry"))
+    return replace_section(merged, REPRODUCE_HEADING, reproduce_section())
+
+
+def replace_section(text: str, heading: str, section: str) -> str:
+    """Replace the section that starts at `heading` and runs to the next `## ` heading, or insert it before the reproduce section."""
+    start = text.find(f"\n{heading}\n")
+    if start == -1:
+        start = text.find(f"\n{REPRODUCE_HEADING}\n")
+        if start == -1:
+            return text.rstrip("\n") + "\n\n" + section + "\n"
+        return text[: start + 1] + section + "\n\n" + text[start + 1 :]
+    end = text.find("\n## ", start + 1)
+    tail = text[end + 1 :] if end != -1 else ""
+    return text[: start + 1] + section + ("\n\n" + tail if tail else "\n")
+
+
 def paragraph(text: str) -> str:
     return textwrap.fill(text, width=PROSE_WIDTH, break_on_hyphens=False)
 
@@ -209,9 +354,25 @@ def main() -> None:
         help="Subscriptions on each connection, at most 100.",
     )
     parser.add_argument("--mutations", type=int, default=subscriber_latency.MUTATIONS, help="Measured createTeam mutations.")
+    parser.add_argument("--models", type=int, default=registry_search.MODELS, help="Registered models in the registry search benchmark.")
+    parser.add_argument("--versions", type=int, default=registry_search.VERSIONS, help="Model versions in the registry search benchmark.")
+    parser.add_argument(
+        "--iterations", type=int, default=registry_search.ITERATIONS, help="Timed runs of each registry query on each side."
+    )
+    parser.add_argument(
+        "--http-iterations", type=int, default=registry_search.HTTP_ITERATIONS, help="Timed HTTP requests to each registry server."
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
+    parser.add_argument(
+        "--only", choices=["registry"],
+        help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
+    )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
     arguments = parser.parse_args()
+
+    if arguments.only == "registry":
+        run_registry_only(arguments)
+        return
 
     started = time.monotonic()
     measured_at = datetime.now(timezone.utc)
@@ -223,7 +384,25 @@ def main() -> None:
     print("subscriber latency", flush=True)
     latency = subscriber_latency.measure(arguments.connections, arguments.per_connection, arguments.mutations)
 
-    readme = render_readme(report, latency, machine, measured_at, time.monotonic() - started)
+    print("registry search", flush=True)
+    registry = measure_registry(arguments)
+
+    readme = render_readme(report, latency, registry, machine, measured_at, time.monotonic() - started)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def measure_registry(arguments: argparse.Namespace) -> RegistrySearchResult:
+    return registry_search.measure(arguments.models, arguments.versions, arguments.iterations, arguments.http_iterations)
+
+
+def run_registry_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    machine = describe_machine(None)
+    print("registry search", flush=True)
+    registry = measure_registry(arguments)
+    readme = merge_registry(arguments.output.read_text(), registry, machine)
     arguments.output.write_text(readme)
     print(readme)
 

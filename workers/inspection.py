@@ -142,8 +142,11 @@ def _statistics(name: str, values: Any) -> dict[str, Any]:
 
 def _unpack(path: str, filename: str, folder: Path) -> Path:
     """Unpack a checked SavedModel archive and return the folder that contains saved_model.pb."""
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
     try:
-        if filename.lower().endswith((".tar.gz", ".tgz")):
+        # The bytes decide the packing, since an explicit format may name a file without an extension.
+        if gzipped:
             with tarfile.open(path, "r:gz") as archive:
                 archive.extractall(folder, filter="data")
         else:

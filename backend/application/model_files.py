@@ -48,13 +48,13 @@ def packing_of(filename: str, given_format: str | None) -> tuple[str, str]:
     )
 
 
-def check_model_file(stream: BinaryIO, filename: str, given_format: str | None = None) -> ModelFile:
-    """Check that `stream` is a well-formed model archive, or raise InvalidInput naming what is wrong."""
+def check_model_file(stream: BinaryIO, filename: str, given_format: str | None = None, *, size: int) -> ModelFile:
+    """Check that `stream` (of `size` bytes) is a well-formed model archive, or raise InvalidInput naming what is wrong."""
     model_format, packing = packing_of(filename, given_format)
     if packing == ZIP:
         names = _zip_members(stream, filename)
     else:
-        names = _tar_members(stream, filename)
+        names = _tar_members(stream, filename, size)
     if model_format == KERAS:
         missing = [member for member in KERAS_MEMBERS if member not in names]
         if missing:
@@ -85,6 +85,12 @@ def _zip_members(stream: BinaryIO, filename: str) -> set[str]:
         unpacked = 0
         for entry in entries:
             _check_path(entry.filename, filename)
+            if (entry.external_attr >> 16) & 0o170000 == 0o120000:
+                raise InvalidInput(
+                    f"{filename!r} contains {entry.filename[:80]!r}, which is a link; only files and folders are accepted.",
+                    field="uploadId",
+                    value=filename[:40],
+                )
             unpacked += entry.file_size
             if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
                 raise _bomb(filename, f"{entry.filename!r} expands {entry.file_size // entry.compress_size} times")
@@ -92,7 +98,7 @@ def _zip_members(stream: BinaryIO, filename: str) -> set[str]:
         return {entry.filename.rstrip("/") for entry in entries}
 
 
-def _tar_members(stream: BinaryIO, filename: str) -> set[str]:
+def _tar_members(stream: BinaryIO, filename: str, compressed: int) -> set[str]:
     names: set[str] = set()
     unpacked = 0
     try:
@@ -108,6 +114,8 @@ def _tar_members(stream: BinaryIO, filename: str) -> set[str]:
                     )
                 unpacked += member.size
                 _check_unpacked(unpacked, filename)
+                if unpacked > MAX_COMPRESSION_RATIO * max(compressed, 1):
+                    raise _bomb(filename, f"it expands more than {MAX_COMPRESSION_RATIO} times")
                 names.add(member.name.rstrip("/"))
     except (tarfile.TarError, OSError, EOFError) as error:
         raise InvalidInput(

@@ -103,7 +103,7 @@ class RegistryService:
         model = self._model_for(principal, model_id, EDITOR, "uploadModelVersion")
         upload = self._upload_of(model, upload_id)
         with self.artifacts.open(upload.sha256) as stream:
-            checked = check_model_file(stream, upload.filename, file_format)
+            checked = check_model_file(stream, upload.filename, file_format, size=upload.size)
         version_id = uuid.uuid4()
         digest_key = f"{model.team_id}/{upload.sha256}"
         numbered: dict[str, int] = {}
@@ -181,7 +181,10 @@ class RegistryService:
     def restore_version(self, principal: Principal, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
         """Bring an expired or broken version back, if its stored file still matches its digest."""
         version = self._get(version_id, ModelVersion, "id", "Model version")
-        self._model_for(principal, version.model_id, EDITOR, "restoreModelVersion")
+        try:
+            self._model_for(principal, version.model_id, EDITOR, "restoreModelVersion")
+        except NotFound:
+            raise NotFound(f"Model version {version_id} was not found.", field="id", value=str(version_id)) from None
         intact = self._blob_intact(version.sha256)
 
         def decide() -> list[object]:

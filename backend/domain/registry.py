@@ -38,12 +38,13 @@ def check_alias(alias: str, field: str = "alias") -> str:
     return check_pattern(field, alias, ALIAS_PATTERN, ALIAS_RULE)
 
 
-def check_tags(tags: dict[str, str]) -> dict[str, str]:
+def check_tags(tags: dict[str, str], field: str = "tags") -> dict[str, str]:
     if len(tags) > MAX_TAGS:
-        raise InvalidInput(f"tags has {len(tags)} entries; at most {MAX_TAGS} are accepted.", field="tags", value=len(tags))
+        raise InvalidInput(f"{field} has {len(tags)} entries; at most {MAX_TAGS} are accepted.", field=field, value=len(tags))
     for key, value in tags.items():
-        check_pattern("tags.key", key, TAG_KEY_PATTERN, TAG_KEY_RULE)
-        check_length(f"tags.{key}", value, maximum=MAX_TAG_VALUE)
+        check_characters(f"{field}.key", key)
+        check_pattern(f"{field}.key", key, TAG_KEY_PATTERN, TAG_KEY_RULE)
+        check_length(f"{field}.{key}", value, maximum=MAX_TAG_VALUE)
     return dict(sorted(tags.items()))
 
 
@@ -171,6 +172,12 @@ class RegisteredModel(ModelCloudAggregate):
         if changes.get("tags") is not None:
             checked["tags"] = check_tags(changes["tags"])
         if changes.get("protected_aliases") is not None:
+            if len(changes["protected_aliases"]) > MAX_TAGS:
+                raise InvalidInput(
+                    f"protectedAliases has {len(changes['protected_aliases'])} entries; at most {MAX_TAGS} are accepted.",
+                    field="protectedAliases",
+                    value=len(changes["protected_aliases"]),
+                )
             checked["protected_aliases"] = sorted({check_alias(a, "protectedAliases") for a in changes["protected_aliases"]})
         different = {field: value for field, value in checked.items() if getattr(self, field) != value}
         if different:
@@ -197,6 +204,7 @@ class RegisteredModel(ModelCloudAggregate):
 
     def remove_alias(self, alias: str, *, may_move_protected: bool, cause: Cause) -> None:
         self._check_active("removeAlias")
+        check_alias(alias)
         if alias not in self.aliases:
             raise NotFound(
                 f"Model {self.name!r} has no alias {alias!r}; it has {', '.join(sorted(self.aliases)) or 'none'}.",
@@ -344,8 +352,7 @@ class ModelVersion(ModelCloudAggregate):
     ) -> ModelVersion:
         check_choice("format", file_format, FORMATS)
         check_choice("source", source, SOURCES)
-        for key, value in lineage.items():
-            check_characters(f"lineage.{key}", value)
+        lineage = check_tags(lineage, "lineage")
         return cls._start(
             cls.Created, cause, id=version_id, model_id=model.id, team_id=model.team_id, number=number, sha256=sha256,
             size=size, format=file_format, filename=filename, source=source, upload_id=upload_id,

@@ -61,13 +61,13 @@ def tags_of(mapping: dict[str, str]) -> list[Tag]:
     return [Tag(key=key, value=value) for key, value in sorted(mapping.items())]
 
 
-def tag_dict(tags: list[TagInput] | None) -> dict[str, str] | None:
+def tag_dict(tags: list[TagInput] | None, field: str = "tags") -> dict[str, str] | None:
     if tags is None:
         return None
     found: dict[str, str] = {}
     for tag in tags:
         if tag.key in found:
-            raise InvalidInput(f"tags names key {tag.key!r} twice; give each key once.", field="tags.key", value=tag.key[:40])
+            raise InvalidInput(f"{field} names key {tag.key[:40]!r} twice; give each key once.", field=f"{field}.key", value=tag.key[:40])
         found[tag.key] = tag.value
     return found
 
@@ -449,20 +449,37 @@ async def readable_version(info: Info[Context, None], version_id: str, field: st
     return row
 
 
+MAX_CURSOR = 1000
+
+
 def _search_cursor(after: str | None) -> tuple[str, str] | None:
+    if after is not None and len(after) > MAX_CURSOR:
+        raise InvalidInput(f"after ({len(after)} characters) is not a cursor of this list.", field="after", value=after[:40])
     raw = decode_cursor("models", after)
     if raw is None:
         return None
     try:
-        value, model_id = json.loads(raw)
-        return str(value), str(uuid.UUID(model_id))
-    except (ValueError, TypeError):
-        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40]) from None  # type: ignore[index]
+        parsed = json.loads(raw)
+    except (ValueError, RecursionError):
+        parsed = None
+    valid = isinstance(parsed, list) and len(parsed) == 2 and all(isinstance(part, str) for part in parsed)
+    try:
+        model_id = str(uuid.UUID(parsed[1])) if valid else None
+    except ValueError:
+        model_id = None
+    if model_id is None:
+        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
+    return parsed[0], model_id
 
 
 @strawberry.type
 class RegistryQuery:
-    @strawberry.field(description="Search the models of your teams; with asOf, the registry as it was then (sorted by name).")
+    @strawberry.field(
+        description=(
+            "Search the models of your teams. With asOf, every model as it was then, archived ones "
+            "included, by name; filter and orderBy do not apply."
+        )
+    )
     async def models(
         self,
         info: Info[Context, None],
@@ -485,6 +502,13 @@ class RegistryQuery:
         cursor = _search_cursor(after)
         moment = utc("asOf", as_of)
         if moment is not None:
+            if filter is not None or order_by != ModelOrder.NAME or descending:
+                raise InvalidInput(
+                    "asOf lists every model that existed then, archived ones included, by name; "
+                    "leave out filter, orderBy and descending with it.",
+                    field="asOf",
+                    value=iso(moment),
+                )
             rows = await in_thread(reader.states_as_of, teams, iso(moment), cursor, first + 1)
             return page(
                 rows, first, "models", lambda row: json.dumps([row["name_key"], row["model_id"]]),
@@ -657,7 +681,7 @@ class RegistryMutation:
             lambda: registry.upload_version(
                 principal, info.context.cause(principal), model_id=model_id, upload_id=upload_id,
                 allow_duplicate=input.allow_duplicate, file_format=input.format.value if input.format else None,
-                lineage=tag_dict(input.lineage) or {},
+                lineage=tag_dict(input.lineage, "lineage") or {},
             )
         )
         await info.context.settle(added.outcome)

@@ -18,7 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.domain.access import Principal
-from backend.domain.base import Cause, DomainError, InvalidInput, NotFound, PayloadTooLarge, iso
+from backend.domain.base import Cause, Conflict, DomainError, InvalidInput, NotFound, PayloadTooLarge, iso
 from backend.domain.validation import parse_utc_time
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
@@ -171,6 +171,13 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         try:
             principal = await authenticate(request, mutation=False)
             row = await _readable_version(runtime, principal, request.path_params["version_id"])
+            if row["status"] == "broken" or not await in_thread(runtime.artifacts.exists, row["sha256"]):
+                raise Conflict(
+                    f"Version {row['number']} cannot be downloaded: its stored file is missing or altered "
+                    f"({row['status_reason'] or 'the file is missing'}).",
+                    field="versionId",
+                    value=row["version_id"],
+                )
             cause = _cause(runtime, principal, correlation_id)
             await in_thread(lambda: runtime.registry.record_download(principal, cause, version_id=uuid.UUID(row["version_id"])))
         except DomainError as error:

@@ -52,6 +52,10 @@ class RegistryProjection(Projection):
         "CREATE INDEX IF NOT EXISTS models_by_team_name ON models (team_id, name_key, model_id)",
         "CREATE INDEX IF NOT EXISTS models_by_team_created ON models (team_id, created_at, model_id)",
         "CREATE INDEX IF NOT EXISTS models_by_team_updated ON models (team_id, updated_at, model_id)",
+        # Searches across every team (a platform administrator's) sort without a team prefix.
+        "CREATE INDEX IF NOT EXISTS models_by_name ON models (name_key, model_id)",
+        "CREATE INDEX IF NOT EXISTS models_by_created ON models (created_at, model_id)",
+        "CREATE INDEX IF NOT EXISTS models_by_updated ON models (updated_at, model_id)",
         "CREATE INDEX IF NOT EXISTS model_tags_by_tag ON model_tags (tag_key, tag_value)",
         "CREATE INDEX IF NOT EXISTS model_versions_by_model ON model_versions (model_id, number)",
         "CREATE INDEX IF NOT EXISTS model_versions_by_digest ON model_versions (team_id, sha256)",
@@ -277,16 +281,15 @@ class RegistryReader:
             clauses.append("name_key LIKE ? ESCAPE '\\'")
             params.append(_like(where.name_contains))
         if where.tag_key is not None:
+            # IN over the tag index reads only the matching models; a correlated EXISTS visits every model.
             if where.tag_value is None:
-                clauses.append("EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = models.model_id AND t.tag_key = ?)")
+                clauses.append("model_id IN (SELECT model_id FROM model_tags WHERE tag_key = ?)")
                 params.append(where.tag_key)
             else:
-                clauses.append(
-                    "EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = models.model_id AND t.tag_key = ? AND t.tag_value = ?)"
-                )
+                clauses.append("model_id IN (SELECT model_id FROM model_tags WHERE tag_key = ? AND tag_value = ?)")
                 params.extend([where.tag_key, where.tag_value])
         if where.alias is not None:
-            clauses.append("EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = models.model_id AND a.alias = ?)")
+            clauses.append("model_id IN (SELECT model_id FROM model_aliases WHERE alias = ?)")
             params.append(where.alias)
         for column, value in (("task", where.task), ("owner", where.owner)):
             if value is not None:

@@ -224,3 +224,20 @@ def test_nul_in_token_name_is_bad_input(admin: Client, team: TeamSetup) -> None:
     assert error["extensions"]["field"] == "name"
     assert head_position(admin) == before
 
+
+
+@pytest.mark.parametrize("inside", ["models:[1,2]", "models:" + "[" * 5000 + "]" * 5000, 'models:["a","not-a-uuid"]'])
+def test_forged_model_cursor_is_bad_input(admin: Client, inside: str) -> None:
+    cursor = base64.urlsafe_b64encode(inside.encode()).decode().rstrip("=")
+
+    error = admin.error("query($a: String) { models(after: $a) { nodes { id } } }", {"a": cursor})
+
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "after"
+
+
+def test_as_of_with_filter_is_bad_input(admin: Client) -> None:
+    error = admin.error('{ models(asOf: "2026-12-01T00:00:00Z", filter: {nameContains: "x"}) { nodes { id } } }')
+
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "asOf"

@@ -124,3 +124,22 @@ def test_download_of_other_team_is_not_found(server: Server, admin_token: Client
 
     assert response.status_code == 404
     assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_download_of_missing_file_is_conflict(server: Server, admin_token: Client, model_files: Path) -> None:
+    team_id = admin_token.data(CREATE_TEAM, {"i": {"name": unique("lost")}})["createTeam"]["id"]
+    model = admin_token.data(REGISTER, {"i": {"teamId": team_id, "name": "lost-file"}})["registerModel"]
+    version = admin_token.data(
+        UPLOAD_VERSION,
+        {"i": {"modelId": model["id"], "uploadId": upload(server, model_files / "cancer_b.keras", server.admin_token, team_id), "allowDuplicate": True}},
+    )["uploadModelVersion"]
+    blob = next((server.home / "artifacts" / "blobs").rglob(version["sha256"]))
+    kept = blob.read_bytes()
+    blob.unlink()
+
+    response = httpx.get(f"{server.url}{version['downloadPath']}", headers={"Authorization": f"Bearer {server.admin_token}"})
+    blob.write_bytes(kept)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["field"] == "versionId"
+    assert "stored file is missing" in response.json()["error"]["message"]

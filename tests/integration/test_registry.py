@@ -488,3 +488,73 @@ def test_editor_cannot_set_retention(registry: Registry) -> None:
 
     with pytest.raises(Forbidden):
         registry.runtime.registry.set_retention_policy(registry.editor, registry.cause(registry.editor), model_id=model_id, unused_days=5)
+
+
+def tar_of(members: dict[str, bytes]) -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def test_tar_bomb_is_rejected(registry: Registry) -> None:
+    model_id = registry.register()
+    upload_id = registry.upload_bytes(tar_of({"sm/saved_model.pb": b"x", "sm/variables/huge": bytes(40 * 1024 * 1024)}), "bomb.tar.gz")
+
+    with pytest.raises(InvalidInput, match="expands more than 200 times"):
+        registry.add_version(model_id, upload_id)
+
+
+def test_zip_with_link_is_rejected(registry: Registry) -> None:
+    model_id = registry.register()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("saved_model.pb", b"x")
+        link = zipfile.ZipInfo("variables")
+        link.external_attr = (0o120777 << 16)
+        archive.writestr(link, "/etc/passwd")
+    upload_id = registry.upload_bytes(buffer.getvalue(), "link.zip")
+
+    with pytest.raises(InvalidInput, match="which is a link"):
+        registry.add_version(model_id, upload_id)
+
+
+def test_lineage_follows_tag_rules(registry: Registry, model_files: Path) -> None:
+    model_id = registry.register()
+    upload_id = registry.upload(model_files / "cancer_a.keras")
+
+    with pytest.raises(InvalidInput) as raised:
+        registry.add_version(model_id, upload_id, lineage={"a\ud800": "x"})
+
+    assert raised.value.field == "lineage.key"
+    with pytest.raises(InvalidInput, match="lineage has 51 entries"):
+        registry.add_version(model_id, upload_id, lineage={f"k{index}": "v" for index in range(51)})
+
+
+def test_remove_alias_checks_the_name(registry: Registry) -> None:
+    model_id = registry.register()
+
+    with pytest.raises(InvalidInput) as raised:
+        registry.runtime.registry.remove_alias(registry.admin, registry.cause(registry.admin), model_id=model_id, alias="a" * 10_000)
+
+    assert raised.value.field == "alias"
+    assert len(raised.value.message) < 200
+
+
+def test_restore_of_other_team_version_reveals_nothing(registry: Registry, model_files: Path) -> None:
+    model_id = registry.register()
+    registry.add_version(model_id, registry.upload(model_files / "cancer_a.keras"))
+    version_id = uuid.UUID(registry.runtime.readers.registry.version_by_number(str(model_id), 1)["version_id"])
+    stranger_id, _ = registry.runtime.identity.create_user(registry.admin, registry.cause(registry.admin), username="outsider", password="outsider-password")
+    stranger = Principal(user_id=stranger_id, username="outsider", is_admin=False, via=SESSION)
+
+    with pytest.raises(NotFound) as raised:
+        registry.runtime.registry.restore_version(stranger, registry.cause(stranger), version_id=version_id)
+
+    assert raised.value.message == f"Model version {version_id} was not found."
+    assert raised.value.field == "id"
