@@ -56,17 +56,32 @@ def _inspect_keras(path: str) -> dict[str, Any]:
         "signature": {"inputs": inputs, "outputs": outputs},
         "trainableParameters": trainable,
         "nonTrainableParameters": non_trainable,
-        "layers": [_layer(layer) for layer in model.layers],
+        "layers": _input_layers(model, inputs) + [_layer(layer) for layer in model.layers],
         "edges": _edges(model),
         "inputNames": [spec["name"] for spec in inputs],
         "weights": [_statistics(weight.path, weight.numpy()) for weight in model.weights],
     }
 
 
+def _input_layers(model: Any, inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The model's inputs as graph nodes; a Sequential model keeps its InputLayer out of `model.layers`."""
+    named = {layer.name for layer in model.layers}
+    return [
+        {"name": spec["name"], "className": "InputLayer", "outputShape": spec["shape"], "parameters": 0, "trainable": False}
+        for spec in inputs
+        if spec["name"] not in named
+    ]
+
+
 def _load_failure(error: Exception) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if "safe_mode" in str(error) or "lambda" in str(error).lower():
-        return f"The model uses a Lambda layer or other code that safe mode does not load: {text[:300]}"
+    if "Lambda" in str(error) or "lambda" in str(error):
+        return (
+            "The model has a Lambda layer, whose Python code Keras' safe mode will not run; rebuild the model "
+            "with built-in or registered layer classes instead."
+        )
+    if "safe_mode" in str(error):
+        return f"The model contains code that Keras' safe mode will not run: {text[:300]}"
     if "Could not locate" in str(error) or "custom" in str(error).lower():
         return f"The model needs custom objects this platform does not have: {text[:300]}"
     return f"Keras could not load the file: {text[:300]}"

@@ -74,6 +74,8 @@ class Reconciler:
             address = self.runtime.settings.ray_address or None
             ray.init(
                 address=address,
+                # A local Ray serves only this machine, so it listens on loopback like the API.
+                _node_ip_address=None if address else "127.0.0.1",
                 num_cpus=None if address else RAY_CPUS,
                 include_dashboard=False,
                 ignore_reinit_error=True,
@@ -123,11 +125,16 @@ class Reconciler:
 
     def _record(self, version_id: str, outcome: dict[str, Any]) -> None:
         if "failed" in outcome:
-            self.runtime.registry.record_inspection_failure(self._cause(), version_id=uuid.UUID(version_id), reason=outcome["failed"])
+            recorded = self.runtime.registry.record_inspection_failure(
+                self._cause(), version_id=uuid.UUID(version_id), reason=outcome["failed"]
+            )
             log.info("inspection failed", extra={"version_id": version_id})
         else:
-            self.runtime.registry.record_inspection(self._cause(), version_id=uuid.UUID(version_id), report=outcome["report"])
+            recorded = self.runtime.registry.record_inspection(self._cause(), version_id=uuid.UUID(version_id), report=outcome["report"])
             log.info("inspection recorded", extra={"version_id": version_id})
+        # Until the read model shows the new status, the version still looks pending; waiting here
+        # keeps the next pass from inspecting it a second time.
+        self.runtime.projections.wait_for(recorded.position, timeout=10)
 
     def _cause(self) -> Cause:
         return Cause.new(SYSTEM_ACTOR, None, at=self.runtime.clock())

@@ -141,7 +141,7 @@ class RegistryService:
     def move_alias(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, alias: str, number: int) -> Outcome:
         def decide() -> list[object]:
             model = self._model_for(principal, model_id, EDITOR, "moveAlias")
-            model.move_alias(alias, number, may_move_protected=self._is_admin(principal, model), cause=cause.for_team(str(model.team_id)))
+            model.move_alias(alias, number, may_move_protected=self._may_move_protected(principal, model, alias), cause=cause.for_team(str(model.team_id)))
             return [model]
 
         return self.runner.run("moveAlias", cause, decide)
@@ -149,7 +149,9 @@ class RegistryService:
     def remove_alias(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, alias: str) -> Outcome:
         def decide() -> list[object]:
             model = self._model_for(principal, model_id, EDITOR, "removeAlias")
-            model.remove_alias(alias, may_move_protected=self._is_admin(principal, model), cause=cause.for_team(str(model.team_id)))
+            model.remove_alias(
+                alias, may_move_protected=self._may_move_protected(principal, model, alias), cause=cause.for_team(str(model.team_id))
+            )
             return [model]
 
         return self.runner.run("removeAlias", cause, decide)
@@ -269,9 +271,13 @@ class RegistryService:
         with self.artifacts.open(sha256) as stream:
             return json.loads(stream.read())
 
-    def _is_admin(self, principal: Principal, model: RegisteredModel) -> bool:
+    def _may_move_protected(self, principal: Principal, model: RegisteredModel, alias: str) -> bool:
+        """Whether the caller may move `alias` if it is protected: a team admin, through a token with scope admin."""
         team = team_with_role(self.store, principal, model.team_id, EDITOR, "moveAlias")
-        return team.role_of(principal.user_id) == ADMIN and "admin" in principal.scopes
+        if alias not in model.protected_aliases or team.role_of(principal.user_id) != ADMIN:
+            return False
+        principal.require_scope("admin", "Moving or removing a protected alias")
+        return True
 
     def _upload_of(self, model: RegisteredModel, upload_id: uuid.UUID) -> Upload:
         upload = self._get(upload_id, Upload, "uploadId", "Upload")

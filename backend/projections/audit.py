@@ -18,7 +18,7 @@ Names = Callable[[Any], str]
 Summary = Callable[[Any, Names], str]
 
 SUMMARIES: dict[str, Summary] = {
-    "NameIndex.Reserved": lambda e, n: f"Reserved {e.kind} name {e.key!r}",
+    "NameIndex.Reserved": lambda e, n: f"Reserved the {RESERVED_KINDS.get(e.kind, e.kind)} {e.key!r}",
     "User.Registered": lambda e, n: f"Created {'administrator' if e.is_admin else 'user'} {e.username!r}",
     "User.PasswordChanged": lambda e, n: f"Set the password of {n(e.originator_id)}",
     "User.Erased": lambda e, n: f"Erased the personal data of {n(e.originator_id)}",
@@ -60,18 +60,20 @@ SUMMARIES: dict[str, Summary] = {
         + (f"{e.unused_days} unused days" if e.unused_days else "keep every version")
     ),
     "ModelVersion.Created": lambda e, n: (
-        f"Uploaded version {e.number} of {n(e.model_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
+        f"Uploaded {n(e.originator_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
     ),
 }
 
+RESERVED_KINDS = {"username": "username", "team": "team name", "model": "model name", "digest": "digest", "installation": "installation"}
+
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
-LABELS: dict[str, Callable[[Any], str]] = {
-    "User.Registered": lambda e: f"user {e.username!r}",
-    "Team.Created": lambda e: f"team {e.name!r}",
-    "ApiToken.Issued": lambda e: f"token {e.name!r} ({e.prefix}…)",
-    "RegisteredModel.Registered": lambda e: f"model {e.name!r}",
-    "ModelVersion.Created": lambda e: f"version {e.number} (sha256 {e.sha256[:12]}…)",
+LABELS: dict[str, Callable[[Any, Names], str]] = {
+    "User.Registered": lambda e, n: f"user {e.username!r}",
+    "Team.Created": lambda e, n: f"team {e.name!r}",
+    "ApiToken.Issued": lambda e, n: f"token {e.name!r} ({e.prefix}…)",
+    "RegisteredModel.Registered": lambda e, n: f"model {e.name!r}",
+    "ModelVersion.Created": lambda e, n: f"version {e.number} of {n(e.model_id)}",
 }
 
 
@@ -109,16 +111,17 @@ class AuditProjection(Projection):
     def apply(self, tx: Transaction, event: Any, position: int) -> list[Change]:
         action = action_of(event)
         team = getattr(event, "team", None)
-        label = LABELS.get(action)
-        if label is not None:
-            tx.execute(
-                "INSERT INTO audit_labels (subject_id, label) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING",
-                (str(event.originator_id), label(event)),
-            )
 
         def names(subject_id: Any) -> str:
             row = tx.fetchone("SELECT label FROM audit_labels WHERE subject_id = ?", (str(subject_id),))
             return row["label"] if row else str(subject_id)
+
+        label = LABELS.get(action)
+        if label is not None:
+            tx.execute(
+                "INSERT INTO audit_labels (subject_id, label) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING",
+                (str(event.originator_id), label(event, names)),
+            )
 
         tx.execute(
             "INSERT INTO audit_log (position, occurred_at, actor, team, action, subject_type, subject_id, "

@@ -69,6 +69,7 @@ def test_keras_inspection_matches_keras(server: Server, admin_token: Client, mod
     assert version["signature"]["outputs"] == [{"name": "malignant", "shape": [None, 1], "dtype": "float32"}]
     inspection = version["inspection"]
     assert [(layer["name"], layer["className"], layer["outputShape"]) for layer in inspection["layers"]] == [
+        ("features", "InputLayer", [None, 30]),
         ("hidden", "Dense", [None, 16]),
         ("malignant", "Dense", [None, 1]),
     ]
