@@ -13,8 +13,8 @@ from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from eventsourcing.application import AggregateNotFoundError
 
+from backend.application.aggregates import exists, load
 from backend.application.commands import CommandRunner, Outcome
 from backend.application.keys import KeyErased, KeyStore
 from backend.domain.access import Principal
@@ -73,20 +73,10 @@ class IdentityService:
         self._throwaway_hash: str | None = None
 
     def _load(self, aggregate_id: uuid.UUID, kind: type[T], field: str, label: str) -> T:
-        try:
-            aggregate = self.store.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"{label} {aggregate_id} was not found.", field=field, value=str(aggregate_id)) from None
-        if not isinstance(aggregate, kind):
-            raise NotFound(f"{label} {aggregate_id} was not found.", field=field, value=str(aggregate_id))
-        return aggregate
+        return load(self.store, aggregate_id, kind, field, label)
 
     def _exists(self, aggregate_id: uuid.UUID) -> bool:
-        try:
-            self.store.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+        return exists(self.store, aggregate_id)
 
     # users
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from backend.application.aggregates import exists, load
 from backend.application.commands import CommandRunner, Outcome
 from backend.application.model_files import check_model_file
 from backend.application.teams import team_with_role
@@ -47,13 +48,7 @@ class RegistryService:
         self.clock = clock
 
     def _get(self, aggregate_id: uuid.UUID, kind: type[Any], field: str, label: str) -> Any:
-        try:
-            aggregate = self.store.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
-        if not isinstance(aggregate, kind):
-            raise NotFound(f"{label} {aggregate_id} was not found.", field=field, value=str(aggregate_id))
-        return aggregate
+        return load(self.store, aggregate_id, kind, field, label)
 
     def _model_for(self, principal: Principal, model_id: uuid.UUID, needed: str, action: str) -> RegisteredModel:
         model = self._get(model_id, RegisteredModel, "modelId", "Model")
@@ -302,8 +297,4 @@ class RegistryService:
         return self._get(model_id, RegisteredModel, "modelId", "Model").name
 
     def _exists(self, aggregate_id: uuid.UUID) -> bool:
-        try:
-            self.store.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+        return exists(self.store, aggregate_id)

@@ -69,8 +69,8 @@ class AuditLogFilter:
 async def scoped_filter(info: Info[Context, None], given: AuditLogFilter | None) -> AuditFilter:
     """Translate the GraphQL filter and restrict it to the teams the caller may read."""
     given = given or AuditLogFilter()
-    since = _utc("filter.since", given.since)
-    until = _utc("filter.until", given.until)
+    since = utc("filter.since", given.since)
+    until = utc("filter.until", given.until)
     if since and until and since >= until:
         raise InvalidInput(
             f"filter.since {iso(since)} must be before filter.until {iso(until)}.", field="filter.since", value=iso(since)
@@ -91,7 +91,8 @@ async def scoped_filter(info: Info[Context, None], given: AuditLogFilter | None)
     )
 
 
-def _utc(field: str, moment: datetime | None) -> datetime | None:
+def utc(field: str, moment: datetime | None) -> datetime | None:
+    """Return `moment` in UTC, or raise InvalidInput naming `field` when it has no zone or leaves the datetime range."""
     if moment is None:
         return None
     if moment.tzinfo is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncGenerator
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -13,7 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
-from backend.graphql.audit import AuditEntry
+from backend.graphql.audit import AuditEntry, utc
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
@@ -418,17 +418,6 @@ class RetentionPolicyInput:
 class RemoveAliasInput:
     model_id: strawberry.ID
     alias: str
-
-
-def utc(field: str, moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"{field} {moment.isoformat()} has no time zone; send it such as 2026-12-01T09:00:00Z.", field=field, value=moment.isoformat())
-    try:
-        return moment.astimezone(timezone.utc)
-    except OverflowError:
-        raise InvalidInput(f"{field} {moment.isoformat()} is outside the years 1 to 9999 in UTC.", field=field, value=moment.isoformat()) from None
 
 
 async def readable_model(info: Info[Context, None], model_id: str) -> Row:
