@@ -127,7 +127,7 @@ class SQLiteDatabase(Database):
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
-        """A read-only snapshot that does not take the write lock."""
+        """Open a read-only snapshot that does not take the write lock."""
         connection = self._connection()
         connection.execute("BEGIN")
         try:

@@ -17,7 +17,7 @@ from backend.runtime import Runtime
 from backend.settings import load_settings
 
 # `make test` creates a database for the run and names it here; each test then creates its own
-# database through that connection, so no test sees another's events.
+# database through that connection, so no test reads another's events.
 POSTGRES_ADMIN_URL = os.environ.get("MODELCLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -36,7 +36,7 @@ class FrozenClock:
 
 @pytest.fixture(scope="session")
 def postgres_available() -> bool:
-    """Whether the PostgreSQL server answers; in CI its absence fails the run instead of skipping tests."""
+    """Return whether the PostgreSQL server accepts connections; in CI its absence fails the run instead of skipping tests."""
     try:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5):
             return True

@@ -64,7 +64,7 @@ def _inspect_keras(path: str) -> dict[str, Any]:
 
 
 def _input_layers(model: Any, inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The model's inputs as graph nodes; a Sequential model keeps its InputLayer out of `model.layers`."""
+    """Return the model's inputs as graph nodes, since a Sequential model keeps its InputLayer out of `model.layers`."""
     named = {layer.name for layer in model.layers}
     return [
         {"name": spec["name"], "className": "InputLayer", "outputShape": spec["shape"], "parameters": 0, "trainable": False}

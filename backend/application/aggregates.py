@@ -1,4 +1,4 @@
-"""Loading aggregates for commands, with the NotFound every context answers for a missing id."""
+"""Loading aggregates for commands, with the NotFound every context raises for a missing id."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def load(store: EventStore, aggregate_id: uuid.UUID, kind: type[T], field: str, 
 
 
 def exists(store: EventStore, aggregate_id: uuid.UUID) -> bool:
-    """Whether any aggregate has this id, such as an index aggregate reserving a name."""
+    """Return whether any aggregate has this id, such as an index aggregate reserving a name."""
     try:
         store.repository.get(aggregate_id)
     except AggregateNotFoundError:

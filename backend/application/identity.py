@@ -266,7 +266,7 @@ class IdentityService:
         def decide() -> list[object]:
             token = self._load(token_id, ApiToken, "id", "Token")
             if not self._may_see_token(principal, token):
-                # The same answer as for an unknown id, so token ids of other teams reveal nothing.
+                # The same error as for an unknown id, so token ids of other teams reveal nothing.
                 raise NotFound(f"Token {token_id} was not found.", field="id", value=str(token_id))
             if token.user_id != principal.user_id:
                 self._team_for(principal, token.team_id, ADMIN, "revokeApiToken")

@@ -267,7 +267,7 @@ class RegistryService:
             return json.loads(stream.read())
 
     def _may_move_protected(self, principal: Principal, model: RegisteredModel, alias: str) -> bool:
-        """Whether the caller may move `alias` if it is protected: a team admin, through a token with scope admin."""
+        """Return whether the caller may move `alias` if it is protected: a team admin, through a token with scope admin."""
         team = team_with_role(self.store, principal, model.team_id, EDITOR, "moveAlias")
         if alias not in model.protected_aliases or team.role_of(principal.user_id) != ADMIN:
             return False

@@ -1,4 +1,4 @@
-"""What every aggregate and event of ModelCloud shares: who caused it, when, and the domain errors."""
+"""Shared parts of every aggregate and event of ModelCloud: the cause of a change, its time, and the domain errors."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def parse_iso(text: str | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class Cause:
-    """Who asked for a change, on behalf of which team, when, and which request it belongs to."""
+    """Origin of a change: the actor, the team it acts for, its time, and the request it belongs to."""
 
     actor: str
     team: str | None

@@ -215,7 +215,7 @@ class RegisteredModel(ModelCloudAggregate):
         self._record(self.AliasRemoved, cause, alias=alias, number=self.aliases[alias])
 
     def set_retention_policy(self, unused_days: int | None, cause: Cause) -> None:
-        """Expire versions that no alias holds and nobody used for `unused_days`; None keeps every version."""
+        """Set the days an unaliased, unused version lasts before it expires; None keeps every version."""
         if unused_days is not None and not 1 <= unused_days <= MAX_RETENTION_DAYS:
             raise InvalidInput(
                 f"unusedDays {unused_days} is invalid: expected 1 to {MAX_RETENTION_DAYS} days, or null to keep every version.",

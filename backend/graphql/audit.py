@@ -183,7 +183,7 @@ class AuditSubscription:
 
 
 def affects_rights_of(principal: Principal, keys: dict[str, Any]) -> bool:
-    """Whether an audit change may have narrowed this caller's rights: their role, token or user."""
+    """Return whether an audit change may have narrowed this caller's rights: their role, token or user."""
     if keys.get("action") not in RIGHTS_ACTIONS:
         return False
     mine = {str(principal.user_id), str(principal.token_id)}

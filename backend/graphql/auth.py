@@ -70,6 +70,15 @@ class Authenticator:
             value=None,
         )
 
+    def readable_teams(self, principal: Principal, action: str) -> list[str] | None:
+        """Return the ids of the teams the caller may read: a token's own team, a user's teams, or None (all) for an administrator."""
+        principal.require_scope("read", action)
+        if principal.reachable_team is not None:
+            return [str(principal.reachable_team)]
+        if principal.is_admin:
+            return None
+        return sorted(self.reader.memberships(str(principal.user_id)))
+
     def from_token(self, secret: str) -> Principal:
         row = self.reader.token_by_digest(token_digest(secret))
         shown = secret[:10] + "…"

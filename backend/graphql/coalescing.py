@@ -36,7 +36,7 @@ class CoalescingReader:
             row = await anyio.to_thread.run_sync(self.fetch, key)
         except Exception as error:
             future.set_exception(error)
-            future.exception()  # mark retrieved, so a read nobody else awaited is not reported
+            future.exception()  # mark retrieved, so asyncio does not report an error no other reader awaited
             raise
         finally:
             del self._pending[key]

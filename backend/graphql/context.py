@@ -71,7 +71,7 @@ class Context:
         """Return the caller and session, checking the credentials again when the last check is older than `max_age`.
 
         An HTTP request checks once. A WebSocket connection shares one context across its
-        operations, so it checks again after WEBSOCKET_REVALIDATE_SECONDS unless told otherwise.
+        operations, so it checks again after WEBSOCKET_REVALIDATE_SECONDS unless `max_age` says otherwise.
         """
         if max_age is None:
             max_age = WEBSOCKET_REVALIDATE_SECONDS if self.is_websocket else float("inf")

@@ -197,15 +197,9 @@ async def _role_in(info: Info[Context, None], team_id: str) -> str | None:
 
 
 async def visible_team_ids(info: Info[Context, None]) -> list[str] | None:
-    """Ids of the teams the caller may read: a token's own team, a user's teams, or None (all) for an administrator."""
+    """Return the ids of the teams the caller may read, or None when an administrator may read them all."""
     principal = await info.context.principal()
-    principal.require_scope("read", "Reading teams and their records")
-    if principal.reachable_team is not None:
-        return [str(principal.reachable_team)]
-    if principal.is_admin:
-        return None
-    memberships = await in_thread(info.context.runtime.readers.identity.memberships, str(principal.user_id))
-    return sorted(memberships)
+    return await in_thread(info.context.authenticator.readable_teams, principal, "Reading teams and their records")
 
 
 async def readable_team(info: Info[Context, None], team_id: str) -> Team:

@@ -52,8 +52,8 @@ STATUS_BY_CODE = {
 class BodyLimit:
     """Reject /graphql requests whose body exceeds the limit with 413 and a GraphQL-shaped error.
 
-    The body is read up to the limit before the app sees it, so a chunked body without a
-    Content-Length is refused before any response starts.
+    The body is read up to the limit before the app runs, so a chunked body without a
+    Content-Length is rejected before any response starts.
     """
 
     def __init__(self, app: ASGIApp, limit: int, path: str = "/graphql") -> None:
@@ -91,7 +91,7 @@ class BodyLimit:
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive callable that hands over the buffered body once, then waits for the disconnect."""
+    """Return a receive callable that hands over the buffered body once, then waits for the disconnect."""
     sent = False
 
     async def replayed() -> Message:
@@ -156,7 +156,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
                     field="format",
                     value=export_format[:40],
                 )
-            where = await _export_filter(runtime, principal, request)
+            where = await _export_filter(authenticator, principal, request)
         except DomainError as error:
             return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
         media = "text/csv; charset=utf-8" if export_format == "csv" else "application/x-ndjson"
@@ -170,7 +170,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         correlation_id = correlation_id_from(request.headers)
         try:
             principal = await authenticate(request, mutation=False)
-            row = await _readable_version(runtime, principal, request.path_params["version_id"])
+            row = await _readable_version(runtime, authenticator, principal, request.path_params["version_id"])
             if row["status"] == "broken" or not await in_thread(runtime.artifacts.exists, row["sha256"]):
                 raise Conflict(
                     f"Version {row['number']} cannot be downloaded: its stored file is missing or altered "
@@ -201,7 +201,9 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         worst = max(lag.values(), default=0)
         failing = dict(runtime.projections.failures)
         ready = worst <= runtime.settings.readiness_max_lag and not failing
-        status = "failing" if failing else "ready" if ready else "lagging"
+        status = "ready" if ready else "lagging"
+        if failing:
+            status = "failing"
         body = {
             "status": status,
             "projectionLag": lag,
@@ -256,25 +258,22 @@ def _ascii_filename(name: str) -> str:
     return "".join(character for character in name if character.isascii() and (character.isalnum() or character in "._-"))
 
 
-async def _readable_version(runtime: Runtime, principal: Principal, version_id: str) -> dict[str, Any]:
-    principal.require_scope("read", "Downloading a model version")
+async def _readable_version(
+    runtime: Runtime, authenticator: Authenticator, principal: Principal, version_id: str
+) -> dict[str, Any]:
     try:
         parsed = str(uuid.UUID(version_id))
     except ValueError:
         raise InvalidInput(f"version id {version_id[:40]!r} is not a valid id.", field="versionId", value=version_id[:40]) from None
     row = await in_thread(runtime.readers.registry.version, parsed)
-    if row is not None and principal.reachable_team is None and not principal.is_admin:
-        memberships = await in_thread(runtime.readers.identity.memberships, str(principal.user_id))
-        row = row if row["team_id"] in memberships else None
-    elif row is not None and principal.reachable_team is not None and row["team_id"] != str(principal.reachable_team):
-        row = None
-    if row is None:
+    teams = await in_thread(authenticator.readable_teams, principal, "Downloading a model version")
+    if row is None or (teams is not None and row["team_id"] not in teams):
         raise NotFound(f"Model version {version_id} was not found among your teams' models.", field="versionId", value=version_id)
     return row
 
 
 def _header_text(request: Request, name: str) -> str:
-    """A header value as UTF-8 text; HTTP carries header bytes that Starlette decodes as Latin-1."""
+    """Return a header value as UTF-8 text, since Starlette decodes header bytes as Latin-1."""
     raw = request.headers.get(name, "")
     try:
         return raw.encode("latin-1").decode("utf-8")
@@ -321,15 +320,10 @@ async def _spool(request: Request, limit: int) -> Any:
     return spooled
 
 
-async def _export_filter(runtime: Runtime, principal: Principal, request: Request) -> AuditFilter:
-    principal.require_scope("read", "Exporting the audit log")
+async def _export_filter(authenticator: Authenticator, principal: Principal, request: Request) -> AuditFilter:
     params = request.query_params
-    if principal.reachable_team is not None:
-        teams: tuple[str, ...] | None = (str(principal.reachable_team),)
-    elif principal.is_admin:
-        teams = None
-    else:
-        teams = tuple(sorted(await in_thread(runtime.readers.identity.memberships, str(principal.user_id))))
+    readable = await in_thread(authenticator.readable_teams, principal, "Exporting the audit log")
+    teams = tuple(readable) if readable is not None else None
     team = params.get("team")
     if team is not None and teams is not None and team not in teams:
         raise NotFound(f"Team {team[:40]} was not found among your teams.", field="team", value=team[:40])

@@ -1,4 +1,4 @@
-"""Retention: expire versions that no alias holds and nobody used for as long as their model's policy allows."""
+"""Retention: expire versions that no alias points at and that stayed unused longer than their model's policy allows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a projection is: tables it owns, and how one event changes them inside the runner's transaction."""
+"""The projection contract: the tables a projection owns, and how one event changes them inside the runner's transaction."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ SCHEMAS_TABLE = "projection_schemas"
 
 
 def schema_digest(projection: Projection) -> str:
-    """A digest of a projection's table and index definitions; when it changes, the stored tables are stale."""
+    """Return a digest of a projection's table and index definitions; when it changes, the stored tables are stale."""
     text = "\n".join([*projection.tables.values(), *projection.indexes])
     return hashlib.sha256(text.encode()).hexdigest()
 

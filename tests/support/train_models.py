@@ -1,9 +1,9 @@
 """Train small Keras models on scikit-learn's breast cancer data and save them as a user would upload them.
 
 Run as a script in its own process, so the test process never imports TensorFlow:
-`python -m tests.support.train_models OUTPUT_FOLDER`. It writes the data as CSV, two `.keras`
-files trained with different seeds, a SavedModel export of the first packed as .zip and .tar.gz,
-a model with a Lambda layer, and a copy of the first whose weights file is cut short.
+`python -m tests.support.train_models OUTPUT_FOLDER`. It writes the data as CSV and two `.keras`
+files trained with different seeds. It also exports the first as a SavedModel packed as .zip and
+.tar.gz, saves a model with a Lambda layer, and copies the first with its weights file cut short.
 """
 
 from __future__ import annotations
