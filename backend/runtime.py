@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.application.commands import CommandRunner
+from backend.application.datasets import DatasetEngine, DatasetService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
@@ -24,6 +25,7 @@ from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
 from backend.projections.audit import AuditProjection, AuditReader
 from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
+from backend.projections.datasets import DatasetsProjection, DatasetsReader
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
 from backend.projections.registry import RegistryProjection, RegistryReader
@@ -38,7 +40,7 @@ POSTGRES_POLL_SECONDS = 5.0
 
 
 def all_projections() -> list[Projection]:
-    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection()]
+    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection()]
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Readers:
     audit: AuditReader
     uploads: UploadsReader
     registry: RegistryReader
+    datasets: DatasetsReader
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Runtime:
     identity: IdentityService
     uploads: UploadService
     registry: RegistryService
+    datasets: DatasetService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -71,7 +75,10 @@ class Runtime:
     running: bool = field(default=False)
 
     @classmethod
-    def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
+    def build(
+        cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, dataset_engine: DatasetEngine | None = None
+    ) -> Runtime:
+        """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` says otherwise."""
         with setup_lock(settings.database_url):
             store = EventStore(settings.database_url)
         database = open_database(settings.database_url)
@@ -81,7 +88,13 @@ class Runtime:
         broker = ChangeBroker()
         poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
-        readers = Readers(IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database))
+        readers = Readers(
+            IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database)
+        )
+        if dataset_engine is None:
+            from workers.dataset_engine import RayDatasetEngine
+
+            dataset_engine = RayDatasetEngine(settings)
         return cls(
             settings=settings,
             clock=clock,
@@ -93,6 +106,7 @@ class Runtime:
             identity=IdentityService(commands, keys, clock),
             uploads=UploadService(commands, artifacts, clock),
             registry=RegistryService(commands, artifacts, clock),
+            datasets=DatasetService(commands, artifacts, dataset_engine, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from backend.runtime import Runtime
+from workers.dataset_engine import LocalDatasetEngine
 from backend.settings import load_settings
 
 # `make test` creates a database for the run and names it here; each test then creates its own
@@ -74,7 +75,8 @@ def clock() -> FrozenClock:
 
 def build_runtime(database_url: str, artifacts: Path, clock: FrozenClock) -> Runtime:
     settings = load_settings(database_url=database_url, artifacts=str(artifacts))
-    return Runtime.build(settings, clock=clock)
+    # Dataset files are parsed in this process; the end-to-end tests run the same jobs on Ray.
+    return Runtime.build(settings, clock=clock, dataset_engine=LocalDatasetEngine(str(artifacts)))
 
 
 @pytest.fixture
@@ -91,3 +93,11 @@ def model_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("models")
     subprocess.run([sys.executable, "-m", "tests.support.train_models", str(output)], check=True, capture_output=True, timeout=600)
     return output
+
+
+@pytest.fixture(scope="session")
+def dataset_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scikit-learn's bundled datasets as CSV, Parquet and JSON Lines files, written once per test session."""
+    from tests.support.datasets import write_dataset_files
+
+    return write_dataset_files(tmp_path_factory.mktemp("datasets"))

@@ -1,8 +1,9 @@
 """The reconciler: makes Ray's work match the desired state in the read models.
 
-For now it inspects every model version that is still pending. It submits a Ray task per
-version and records the report, or the reason it failed, through the registry service. At
-start it picks up whatever a previous process left pending, so a restart loses nothing.
+It inspects every model version that is still pending and profiles every dataset version that
+has no profile yet. It submits a Ray task per version and records the result, or the reason it
+failed, through the registry or dataset service. At start it picks up whatever a previous
+process left pending, so a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from backend.runtime import Runtime
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 2
+MAX_PROFILES = 2
 MAX_CRASHES = 3
-RAY_CPUS = 2
-OBJECT_STORE_BYTES = 128 * 1024 * 1024
 
 
 class Reconciler:
@@ -35,6 +35,7 @@ class Reconciler:
         self._in_flight: dict[Any, str] = {}
         self._crashes: dict[str, int] = {}
         self._task: Any = None
+        self._profiling: dict[str, threading.Thread] = {}
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -48,15 +49,17 @@ class Reconciler:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        if self._task is not None:
-            import ray
+        for thread in list(self._profiling.values()):
+            thread.join(timeout=30)
+        from workers.ray_runtime import shutdown_ray
 
-            ray.shutdown()
+        shutdown_ray()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self._submit_pending()
+                self._submit_profiles()
                 self._collect_finished()
             except Exception:
                 log.exception("reconciler pass failed; retrying")
@@ -67,24 +70,40 @@ class Reconciler:
 
     def _ensure_ray(self) -> Any:
         if self._task is None:
-            import ray
-
+            from workers.ray_runtime import ensure_ray
             from workers.tasks import inspect_blob
 
-            address = self.runtime.settings.ray_address or None
-            ray.init(
-                address=address,
-                # A local Ray serves only this machine, so it listens on loopback like the API.
-                _node_ip_address=None if address else "127.0.0.1",
-                num_cpus=None if address else RAY_CPUS,
-                include_dashboard=False,
-                ignore_reinit_error=True,
-                log_to_driver=False,
-                object_store_memory=None if address else OBJECT_STORE_BYTES,
-            )
-            log.info("connected to Ray", extra={"address": address or "local"})
+            ensure_ray(self.runtime.settings)
             self._task = inspect_blob
         return self._task
+
+    def _submit_profiles(self) -> None:
+        for version_id, thread in list(self._profiling.items()):
+            if not thread.is_alive():
+                del self._profiling[version_id]
+        if len(self._profiling) >= MAX_PROFILES:
+            return
+        for row in self.runtime.readers.datasets.unprofiled(MAX_PROFILES * 4):
+            if len(self._profiling) >= MAX_PROFILES:
+                return
+            version_id = row["version_id"]
+            if version_id in self._profiling:
+                continue
+            self._ensure_ray()
+            thread = threading.Thread(target=self._profile, args=(row,), name=f"profile-{version_id[:8]}", daemon=True)
+            self._profiling[version_id] = thread
+            thread.start()
+
+    def _profile(self, row: Any) -> None:
+        import ray
+
+        from workers.profiling import record_profiling
+        from workers.tasks import profile_dataset
+
+        log.info("profiling submitted", extra={"version_id": row["version_id"]})
+        references = profile_dataset.remote(self.runtime.settings.artifacts, row["sha256"], row["label"], row["split_column"])
+        items = (ray.get(reference) for reference in references)
+        record_profiling(self.runtime, uuid.UUID(row["version_id"]), items, stopped=self._stop.is_set)
 
     def _submit_pending(self) -> None:
         if len(self._in_flight) >= MAX_IN_FLIGHT:

@@ -27,3 +27,44 @@ def inspect_blob(artifacts: str, sha256: str, model_format: str, filename: str) 
             return {"report": inspect_artifact(copy.name, model_format, filename)}
         except InspectionFailed as error:
             return {"failed": str(error)}
+
+
+# Dataset jobs take half a CPU like inspections; a preview is short and takes less, so it runs beside them.
+DATASET_CPUS = 0.5
+PREVIEW_CPUS = 0.1
+
+
+@ray.remote(num_cpus=DATASET_CPUS, max_retries=0)
+def ingest_dataset(artifacts: str, upload_sha256: str, filename: str, options: dict[str, Any]) -> dict[str, Any]:
+    from workers.dataset_jobs import ingest_job
+
+    return ingest_job(artifacts, upload_sha256, filename, options)
+
+
+@ray.remote(num_cpus=DATASET_CPUS, max_retries=0)
+def derive_dataset(artifacts: str, sha256: str, label: str | None, operations: list[dict[str, Any]]) -> dict[str, Any]:
+    from workers.dataset_jobs import derive_job
+
+    return derive_job(artifacts, sha256, label, operations)
+
+
+@ray.remote(num_cpus=PREVIEW_CPUS, max_retries=0)
+def preview_dataset(artifacts: str, sha256: str, offset: int, limit: int, columns: list[str] | None) -> dict[str, Any]:
+    from workers.dataset_jobs import preview_job
+
+    return preview_job(artifacts, sha256, offset, limit, columns)
+
+
+@ray.remote(num_cpus=DATASET_CPUS, max_retries=0)
+def export_dataset(artifacts: str, sha256: str) -> dict[str, Any]:
+    from workers.dataset_jobs import export_job
+
+    return export_job(artifacts, sha256)
+
+
+@ray.remote(num_cpus=DATASET_CPUS, max_retries=0)
+def profile_dataset(artifacts: str, sha256: str, label: str | None, split_column: str | None) -> Any:
+    """Yield profiling progress and then the profile, so the reconciler can report progress as it goes."""
+    from workers.dataset_jobs import profile_job
+
+    yield from profile_job(artifacts, sha256, label, split_column)

@@ -23,7 +23,7 @@ def shown(value: Any) -> str:
 
 def check_pattern(field: str, value: str, pattern: re.Pattern[str], accepted: str) -> str:
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise InvalidInput(f"{field} {shown(value)} is invalid: {accepted}.", field=field, value=_trimmed(value))
+        raise InvalidInput(f"{field} {shown(value)} is invalid: {accepted}.", field=field, value=trimmed(value))
     return value
 
 
@@ -34,7 +34,7 @@ def check_characters(field: str, value: str) -> str:
             f"{field} contains the character U+{ord(found.group()):04X} at index {found.start()}, which is not "
             "accepted; remove NUL characters and unpaired surrogates.",
             field=field,
-            value=_trimmed(value),
+            value=trimmed(value),
         )
     return value
 
@@ -52,7 +52,7 @@ def check_length(field: str, value: str, *, minimum: int = 0, maximum: int) -> s
         raise InvalidInput(
             f"{field} {shown(value)} is invalid: it must be {minimum} to {maximum} characters long.",
             field=field,
-            value=_trimmed(value),
+            value=trimmed(value),
         )
     return value
 
@@ -62,12 +62,12 @@ def check_choice(field: str, value: str, choices: Collection[str]) -> str:
         raise InvalidInput(
             f"{field} {shown(value)} is invalid: expected one of {', '.join(sorted(choices))}.",
             field=field,
-            value=_trimmed(value),
+            value=trimmed(value),
         )
     return value
 
 
-def _trimmed(value: Any) -> Any:
+def trimmed(value: Any) -> Any:
     if isinstance(value, str) and len(value) > MAX_SHOWN_CHARACTERS:
         return value[:MAX_SHOWN_CHARACTERS] + "…"
     return value
@@ -85,6 +85,6 @@ def parse_utc_time(field: str, text: str | None) -> datetime | None:
         raise InvalidInput(
             f"{field} {shown(text)} is invalid: expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z.",
             field=field,
-            value=_trimmed(text),
+            value=trimmed(text),
         )
     return moment.astimezone(timezone.utc)

@@ -7,15 +7,16 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from backend.graphql.audit import AuditQuery, AuditSubscription
+from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSubscription
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
 from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySubscription
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation))
-Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -189,6 +189,36 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             headers={"content-disposition": f'attachment; filename="{filename}"', "content-length": str(row["size"])},
         )
 
+    async def download_dataset_version(request: Request) -> Response:
+        correlation_id = correlation_id_from(request.headers)
+        try:
+            principal = await authenticate(request, mutation=False)
+            row = await _readable_dataset_version(runtime, authenticator, principal, request.path_params["version_id"])
+            data_format = request.query_params.get("format", "parquet")
+            if data_format not in DATASET_DOWNLOAD_FORMATS:
+                raise InvalidInput(
+                    f"format {data_format[:40]!r} is invalid: expected one of {', '.join(DATASET_DOWNLOAD_FORMATS)}.",
+                    field="format",
+                    value=data_format[:40],
+                )
+            if not await in_thread(runtime.artifacts.exists, row["sha256"]):
+                raise Conflict(
+                    f"Version {row['number']} cannot be downloaded: its stored file is missing.", field="versionId", value=row["version_id"]
+                )
+            sha256 = row["sha256"] if data_format == "parquet" else await in_thread(runtime.datasets.export_csv, row["sha256"])
+            size = await in_thread(runtime.artifacts.size, sha256)
+        except DomainError as error:
+            return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
+        dataset = await in_thread(runtime.readers.datasets.dataset, row["dataset_id"])
+        stem = _ascii_filename(dataset["name"] if dataset else "") or "dataset"
+        filename = f"{stem}-v{row['number']}.{data_format}"
+        media = "text/csv; charset=utf-8" if data_format == "csv" else "application/vnd.apache.parquet"
+        return StreamingResponse(
+            _blob_chunks(runtime, sha256),
+            media_type=media,
+            headers={"content-disposition": f'attachment; filename="{filename}"', "content-length": str(size)},
+        )
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -235,6 +265,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         Route("/v1/uploads", upload, methods=["POST"]),
         Route("/v1/audit/export", audit_export, methods=["GET"]),
         Route("/v1/model-versions/{version_id}/artifact", download_version, methods=["GET"]),
+        Route("/v1/dataset-versions/{version_id}/data", download_dataset_version, methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
@@ -245,6 +276,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
 
 
 DOWNLOAD_CHUNK = 1024 * 1024
+DATASET_DOWNLOAD_FORMATS = ("parquet", "csv")
 
 
 def _blob_chunks(runtime: Runtime, sha256: str) -> Iterator[bytes]:
@@ -269,6 +301,20 @@ async def _readable_version(
     teams = await in_thread(authenticator.readable_teams, principal, "Downloading a model version")
     if row is None or (teams is not None and row["team_id"] not in teams):
         raise NotFound(f"Model version {version_id} was not found among your teams' models.", field="versionId", value=version_id)
+    return row
+
+
+async def _readable_dataset_version(
+    runtime: Runtime, authenticator: Authenticator, principal: Principal, version_id: str
+) -> dict[str, Any]:
+    try:
+        parsed = str(uuid.UUID(version_id))
+    except ValueError:
+        raise InvalidInput(f"version id {version_id[:40]!r} is not a valid id.", field="versionId", value=version_id[:40]) from None
+    row = await in_thread(runtime.readers.datasets.version, parsed)
+    teams = await in_thread(authenticator.readable_teams, principal, "Downloading a dataset version")
+    if row is None or (teams is not None and row["team_id"] not in teams):
+        raise NotFound(f"Dataset version {version_id} was not found among your teams' datasets.", field="versionId", value=version_id)
     return row
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.database import Database, Row, Transaction
+from backend.domain.dataset_operations import describe_operation
 from backend.projections.base import Change, Projection, iso
 
 AUDIT_TOPIC = "audit"
@@ -63,9 +64,30 @@ SUMMARIES: dict[str, Summary] = {
         f"Uploaded {n(e.originator_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
     ),
+    "Dataset.Created": lambda e, n: f"Created dataset {e.name!r}",
+    "Dataset.Updated": lambda e, n: f"Changed {', '.join(sorted(e.changes))} of {n(e.originator_id)}",
+    "Dataset.VersionAdded": lambda e, n: f"Added version {e.number} to {n(e.originator_id)}",
+    "Dataset.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
+    "Dataset.Restored": lambda e, n: f"Restored {n(e.originator_id)}",
+    "DatasetVersion.Uploaded": lambda e, n: (
+        f"Uploaded {n(e.originator_id)} from {e.filename!r} ({e.file_format}): {e.rows} rows, {len(e.columns)} columns"
+        + (f", label {e.label!r}" if e.label else "")
+        + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
+    ),
+    "DatasetVersion.Derived": lambda e, n: (
+        f"Derived {n(e.originator_id)} from version {e.parent_number}: "
+        + "; ".join(describe_operation(operation) for operation in e.operations)[:600]
+        + f" ({e.rows} rows, {len(e.columns)} columns)"
+    ),
+    "DatasetVersion.ProfilingProgressed": lambda e, n: f"Profiled {e.rows_done} of {e.rows_total} rows of {n(e.originator_id)}",
+    "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {e.missing_cells} missing cells",
+    "DatasetVersion.ProfilingFailed": lambda e, n: f"Profiling of {n(e.originator_id)} failed: {e.reason[:200]}",
 }
 
-RESERVED_KINDS = {"username": "username", "team": "team name", "model": "model name", "digest": "digest", "installation": "installation"}
+RESERVED_KINDS = {
+    "username": "username", "team": "team name", "model": "model name", "digest": "digest", "installation": "installation",
+    "dataset": "dataset name", "dataset-digest": "dataset digest",
+}
 
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
 LABELS: dict[str, Callable[[Any, Names], str]] = {
@@ -74,6 +96,9 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "ApiToken.Issued": lambda e, n: f"token {e.name!r} ({e.prefix}…)",
     "RegisteredModel.Registered": lambda e, n: f"model {e.name!r}",
     "ModelVersion.Created": lambda e, n: f"version {e.number} of {n(e.model_id)}",
+    "Dataset.Created": lambda e, n: f"dataset {e.name!r}",
+    "DatasetVersion.Uploaded": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
+    "DatasetVersion.Derived": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
 }
 
 

@@ -8,8 +8,10 @@ its last holder releases it.
 from __future__ import annotations
 
 import abc
+import contextlib
 import hashlib
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -161,6 +163,19 @@ class ArtifactStore(abc.ABC):
     @abc.abstractmethod
     def size(self, sha256: str) -> int:
         """Return the blob's size in bytes, or raise BlobNotFound."""
+
+    @contextlib.contextmanager
+    def local_file(self, sha256: str) -> Iterator[str]:
+        """Yield the path of a local file with the blob's bytes, for libraries that read files by path.
+
+        The file is read-only for the caller and valid until the block ends. This default copies the
+        blob into a temporary file; a store on a local folder yields the blob's own path.
+        """
+        with tempfile.NamedTemporaryFile(prefix="modelcloud-blob-") as copy, self.open(sha256) as stream:
+            for chunk in iter(lambda: stream.read(CHUNK_SIZE), b""):
+                copy.write(chunk)
+            copy.flush()
+            yield copy.name
 
     def verify(self, sha256: str) -> bool:
         """Re-hash the stored bytes and return whether they still match the digest.

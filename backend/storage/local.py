@@ -61,6 +61,13 @@ class LocalArtifactStore(ArtifactStore):
     def exists(self, sha256: str) -> bool:
         return self._blob_path(sha256).is_file()
 
+    @contextlib.contextmanager
+    def local_file(self, sha256: str) -> Iterator[str]:
+        path = self._blob_path(sha256)
+        if not path.is_file():
+            raise BlobNotFound(sha256)
+        yield str(path)
+
     def size(self, sha256: str) -> int:
         try:
             return self._blob_path(sha256).stat().st_size

@@ -20,3 +20,16 @@ def test_api_modules_do_not_import_tensorflow() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
 
     assert result.stdout.strip() == "[]"
+
+
+def test_api_modules_do_not_import_arrow() -> None:
+    """Dataset files are parsed by Arrow in workers; the API process only passes digests to them."""
+    probe = (
+        "import sys\n"
+        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.dataset_engine, workers.profiling\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pyarrow', 'pandas')))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,605 @@
+"""Derivation: apply a list of operations to a canonical dataset and write the result as a new one.
+
+The operations arrive validated in form by the caller, but only the engine knows the
+columns at each step (oneHot creates columns, renames move them), so each step checks its
+columns and values and raises DatasetInputError with the field `operations[i]...`.
+Statistics that operations learn from the data (fill values, scaling statistics, one-hot
+categories) come from the rows whose split column is "train" when that column exists, and
+from all rows otherwise; they are then applied to every row, so nothing leaks from the
+validation and test rows into the transformation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ._parquet import write_table
+from ._types import (
+    ACCEPTED_TYPES,
+    LOGICAL_TYPES,
+    NUMERIC_TYPES,
+    ConversionFailed,
+    UnsupportedConversion,
+    convert_array,
+    convert_literal,
+    describe_columns,
+    json_value,
+    logical_type,
+)
+from .errors import DatasetInputError
+from .filters import compile_filter
+from .profile import SPLIT_PARTS
+
+__all__ = ["SPLIT_PARTS", "compile_filter", "derive"]
+
+MAX_NAME_LENGTH = 256
+FILL_STRATEGIES = ("constant", "mean", "median", "mode")
+ONE_HOT_TYPES = ("string", "integer", "boolean", "date")
+
+
+def derive(
+    source: str, output: str, *, label: str | None, split_column: str, operations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Apply `operations` in order to the canonical Parquet file `source` and write the result to `output`.
+
+    The table is processed in memory. The label follows renames and becomes None when its
+    column is dropped. Returns {"rows", "columns": [{"name", "type"}], "label", "hasSplits",
+    "splits": {part: rows} | None, "fitted": [one dict or None per operation]}.
+    """
+    state = _State(pq.read_table(source), label, split_column)
+    fitted: list[dict[str, Any] | None] = []
+    for index, operation in enumerate(operations):
+        field = f"operations[{index}]"
+        if not isinstance(operation, dict) or operation.get("op") not in _OPERATIONS:
+            name = operation.get("op") if isinstance(operation, dict) else operation
+            raise DatasetInputError(
+                f"Operation {index} has the unknown kind {name!r}; accepted kinds are "
+                f"{', '.join(repr(kind) for kind in _OPERATIONS)}.",
+                field=f"{field}.op",
+                value=str(name),
+            )
+        fitted.append(_OPERATIONS[operation["op"]](state, operation, field))
+
+    table = state.table
+    write_table(table, output)
+    has_splits = split_column in table.column_names
+    return {
+        "rows": table.num_rows,
+        "columns": describe_columns(table.schema),
+        "label": state.label,
+        "hasSplits": has_splits,
+        "splits": _split_sizes(table.column(split_column)) if has_splits else None,
+        "fitted": fitted,
+    }
+
+
+class _State:
+    """The table between operations, with the label and split column it tracks."""
+
+    def __init__(self, table: pa.Table, label: str | None, split_column: str) -> None:
+        self.table = table
+        self.label = label
+        self.split_column = split_column
+
+    def logical(self, name: str) -> str:
+        return logical_type(self.table.schema.field(name).type)
+
+    def require_columns(self, names: Any, field: str, *, allow_empty: bool = False) -> list[str]:
+        """Return `names` after checking that it is a list of existing, distinct column names."""
+        if not isinstance(names, list) or (not names and not allow_empty):
+            raise DatasetInputError("The operation needs a non-empty list of column names.", field=field, value=str(names))
+        for name in names:
+            if name not in self.table.column_names:
+                raise DatasetInputError(
+                    f"The column {name!r} does not exist at this step; the columns are "
+                    f"{_name_list(self.table.column_names)}.",
+                    field=field,
+                    value=name,
+                )
+        if len(set(names)) != len(names):
+            repeated = next(name for name in names if names.count(name) > 1)
+            raise DatasetInputError(f"The column {repeated!r} is listed twice.", field=field, value=repeated)
+        return list(names)
+
+    def require_numeric(self, names: list[str], field: str, operation: str) -> None:
+        for name in names:
+            if self.logical(name) not in NUMERIC_TYPES:
+                raise DatasetInputError(
+                    f"{operation} needs numeric columns, but {name!r} is a {self.logical(name)} column; "
+                    "convert it to integer or float first.",
+                    field=field,
+                    value=name,
+                )
+
+    def fit_rows(self, field: str) -> tuple[pa.Table, str]:
+        """Return the rows that statistics are learned from, and "train" or "all" to say which they are."""
+        if self.split_column not in self.table.column_names:
+            return self.table, "all"
+        parts = self.table.column(self.split_column)
+        train = self.table.filter(pc.fill_null(pc.equal(pc.cast(parts, pa.string()), "train"), False))
+        if train.num_rows == 0:
+            raise DatasetInputError(
+                f"The dataset has a split column {self.split_column!r} but no \"train\" rows to learn this "
+                "operation's statistics from; split the dataset again with a train ratio above zero.",
+                field=field,
+                value=self.split_column,
+            )
+        return train, "train"
+
+    def replace_column(self, name: str, values: pa.Array | pa.ChunkedArray) -> None:
+        index = self.table.column_names.index(name)
+        self.table = self.table.set_column(index, pa.field(name, values.type, nullable=True), values)
+
+
+def _name_list(names: list[str], limit: int = 20) -> str:
+    shown = ", ".join(repr(name) for name in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _missing_mask(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Return true where a value is null or NaN."""
+    return pc.is_null(column, nan_is_null=True)
+
+
+def _present_values(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Return the values that are neither null nor NaN."""
+    return column.filter(pc.invert(_missing_mask(column)))
+
+
+# --- Rows and columns -----------------------------------------------------------------------------
+
+
+def _drop_missing(state: _State, operation: dict[str, Any], field: str) -> None:
+    names = operation.get("columns")
+    names = state.table.column_names if names is None else state.require_columns(names, f"{field}.columns")
+    keep = None
+    for name in names:
+        present = pc.invert(_missing_mask(state.table.column(name)))
+        keep = present if keep is None else pc.and_(keep, present)
+    if keep is not None:
+        state.table = state.table.filter(keep)
+    return None
+
+
+def _drop_duplicates(state: _State, operation: dict[str, Any], field: str) -> None:
+    names = operation.get("columns")
+    names = state.table.column_names if names is None else state.require_columns(names, f"{field}.columns")
+    if state.table.num_rows == 0:
+        return None
+    keys = {}
+    for position, name in enumerate(names):
+        column = state.table.column(name)
+        if state.logical(name) == "float":
+            column = pc.add(column, 0.0)  # -0.0 equals 0.0, so both must group together
+        keys[f"key{position}"] = column
+    keys["row"] = pa.array(np.arange(state.table.num_rows, dtype=np.int64))
+    first_rows = pa.table(keys).group_by(list(keys)[:-1], use_threads=False).aggregate([("row", "min")])
+    keep = np.sort(first_rows.column("row_min").to_numpy())
+    state.table = state.table.take(pa.array(keep))
+    return None
+
+
+def _drop_columns(state: _State, operation: dict[str, Any], field: str) -> None:
+    names = state.require_columns(operation.get("columns"), f"{field}.columns")
+    remaining = [name for name in state.table.column_names if name not in names]
+    if not remaining:
+        raise DatasetInputError(
+            "The operation would drop every column; keep at least one.", field=f"{field}.columns", value=names
+        )
+    state.table = state.table.select(remaining)
+    if state.label in names:
+        state.label = None
+    return None
+
+
+def _rename_columns(state: _State, operation: dict[str, Any], field: str) -> None:
+    mapping = operation.get("mapping")
+    if not isinstance(mapping, dict) or not mapping:
+        raise DatasetInputError("The operation needs a mapping from old to new column names.", field=f"{field}.mapping",
+                                value=str(mapping))
+    state.require_columns(list(mapping), f"{field}.mapping")
+    for old, new in mapping.items():
+        if not isinstance(new, str) or not new.strip() or len(new) > MAX_NAME_LENGTH:
+            raise DatasetInputError(
+                f"The new name {new!r} for column {old!r} is invalid; give a non-blank name of at most "
+                f"{MAX_NAME_LENGTH} characters.",
+                field=f"{field}.mapping.{old}",
+                value=new,
+            )
+    renamed = [mapping.get(name, name) for name in state.table.column_names]
+    seen: set[str] = set()
+    for name in renamed:
+        if name in seen:
+            raise DatasetInputError(
+                f"After renaming, two columns would be named {name!r}; column names must be unique.",
+                field=f"{field}.mapping",
+                value=name,
+            )
+        seen.add(name)
+    state.table = state.table.rename_columns(renamed)
+    if state.label in mapping:
+        state.label = mapping[state.label]
+    return None
+
+
+def _cast_columns(state: _State, operation: dict[str, Any], field: str) -> None:
+    types = operation.get("types")
+    if not isinstance(types, dict) or not types:
+        raise DatasetInputError("The operation needs a mapping from column names to types.", field=f"{field}.types",
+                                value=str(types))
+    for name, target in types.items():
+        state.require_columns([name], f"{field}.types.{name}")
+        if target not in LOGICAL_TYPES:
+            raise DatasetInputError(
+                f"The type {target!r} for column {name!r} is not a column type; accepted types are {ACCEPTED_TYPES}.",
+                field=f"{field}.types.{name}",
+                value=target,
+            )
+        source = state.logical(name)
+        column = state.table.column(name).combine_chunks()
+        try:
+            converted = convert_array(column, source, target)
+        except UnsupportedConversion:
+            raise DatasetInputError(
+                f"Column {name!r} is {source}, which cannot be converted to {target}.",
+                field=f"{field}.types.{name}",
+                value=target,
+            ) from None
+        except ConversionFailed as failure:
+            raise DatasetInputError(
+                f"Column {name!r} cannot be converted to {target}: the value {failure.value!r} in row "
+                f"{failure.index + 1} is not a valid {target}.",
+                field=f"{field}.types.{name}",
+                value=failure.value,
+            ) from None
+        state.replace_column(name, converted)
+    return None
+
+
+def _filter(state: _State, operation: dict[str, Any], field: str) -> None:
+    expression = compile_filter(operation.get("tree"), state.table.schema, field=f"{field}.expression")
+    state.table = state.table.filter(expression)
+    return None
+
+
+# --- Statistics learned from the training rows ----------------------------------------------------
+
+
+def _fill_missing(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
+    names = state.require_columns(operation.get("columns"), f"{field}.columns")
+    strategy = operation.get("strategy")
+    if strategy not in FILL_STRATEGIES:
+        raise DatasetInputError(
+            f"The fill strategy {strategy!r} is unknown; accepted are \"constant\", \"mean\", \"median\" and \"mode\".",
+            field=f"{field}.strategy",
+            value=str(strategy),
+        )
+    if strategy in ("mean", "median"):
+        state.require_numeric(names, f"{field}.columns", f"Filling with the {strategy}")
+    fit, fitted_on = state.fit_rows(field)
+    values: dict[str, Any] = {}
+    for name in names:
+        logical = state.logical(name)
+        if strategy == "constant":
+            fill = _constant_fill(operation.get("value"), name, logical, field)
+        else:
+            fill = _learned_fill(_present_values(fit.column(name)), strategy, name, logical, fitted_on, field)
+        values[name] = json_value(fill, logical)
+        column = state.table.column(name)
+        if logical == "float":
+            column = pc.if_else(pc.is_nan(column), pa.scalar(None, pa.float64()), column)
+        state.replace_column(name, pc.fill_null(column, pa.scalar(fill, LOGICAL_TYPES[logical])))
+    return {"values": values, "fittedOn": fitted_on}
+
+
+def _constant_fill(value: Any, name: str, logical: str, field: str) -> Any:
+    if value is None:
+        raise DatasetInputError("Filling with a constant needs a value.", field=f"{field}.value", value=None)
+    try:
+        return convert_literal(value, logical)
+    except (UnsupportedConversion, ConversionFailed):
+        raise DatasetInputError(
+            f"The fill value {value!r} cannot be stored in the {logical} column {name!r}; give a {logical} value.",
+            field=f"{field}.value",
+            value=value,
+        ) from None
+
+
+def _learned_fill(present: pa.ChunkedArray, strategy: str, name: str, logical: str, fitted_on: str, field: str) -> Any:
+    if len(present) == 0:
+        rows = "training rows" if fitted_on == "train" else "rows"
+        raise DatasetInputError(
+            f"Column {name!r} has no values in the {rows}, so its {strategy} cannot be computed; "
+            "fill it with a constant or drop it.",
+            field=f"{field}.columns",
+            value=name,
+        )
+    if strategy == "mode":
+        counts = pc.value_counts(present.combine_chunks())
+        table = pa.table({"value": counts.field("values"), "count": counts.field("counts")})
+        # The most frequent value; among equally frequent values, the smallest.
+        first = table.sort_by([("count", "descending"), ("value", "ascending")]).slice(0, 1)
+        return first.column("value")[0].as_py()
+    numbers = present.to_numpy().astype(np.float64)
+    fill = float(np.mean(numbers)) if strategy == "mean" else float(np.median(numbers))
+    # An integer column stays integer: its mean or median is rounded half to even.
+    return round(fill) if logical == "integer" else fill
+
+
+def _standardize(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
+    names = state.require_columns(operation.get("columns"), f"{field}.columns")
+    state.require_numeric(names, f"{field}.columns", "Standardization")
+    fit, fitted_on = state.fit_rows(field)
+    statistics = {}
+    for name in names:
+        numbers = _fit_numbers(fit, name, fitted_on, field, "standardize")
+        mean, std = float(np.mean(numbers)), float(np.std(numbers))
+        statistics[name] = {"mean": mean, "std": std}
+        # A constant column would divide by zero; like scikit-learn's StandardScaler, divide by 1 instead.
+        scaled = pc.divide(pc.subtract(_as_float(state.table.column(name)), mean), std if std > 0 else 1.0)
+        state.replace_column(name, scaled)
+    return {"statistics": statistics, "fittedOn": fitted_on}
+
+
+def _min_max_scale(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
+    names = state.require_columns(operation.get("columns"), f"{field}.columns")
+    state.require_numeric(names, f"{field}.columns", "Min-max scaling")
+    fit, fitted_on = state.fit_rows(field)
+    statistics = {}
+    for name in names:
+        numbers = _fit_numbers(fit, name, fitted_on, field, "scale")
+        low, high = float(np.min(numbers)), float(np.max(numbers))
+        statistics[name] = {"min": low, "max": high}
+        column = _as_float(state.table.column(name))
+        if high > low:
+            scaled = pc.divide(pc.subtract(column, low), high - low)
+        else:
+            # A constant range maps every value to 0; NaN and null stay as they are.
+            scaled = pc.multiply(column, 0.0)
+        state.replace_column(name, scaled)
+    return {"statistics": statistics, "fittedOn": fitted_on}
+
+
+def _fit_numbers(fit: pa.Table, name: str, fitted_on: str, field: str, verb: str) -> np.ndarray:
+    numbers = _present_values(fit.column(name)).to_numpy().astype(np.float64)
+    numbers = numbers[np.isfinite(numbers)]
+    if len(numbers) == 0:
+        rows = "training rows" if fitted_on == "train" else "rows"
+        raise DatasetInputError(
+            f"Column {name!r} has no finite values in the {rows}, so there is nothing to {verb} it by.",
+            field=f"{field}.columns",
+            value=name,
+        )
+    return numbers
+
+
+def _as_float(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(column, pa.float64())
+
+
+def _one_hot(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
+    names = state.require_columns(operation.get("columns"), f"{field}.columns")
+    limit = operation.get("maxCategories")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise DatasetInputError("maxCategories must be a positive whole number.", field=f"{field}.maxCategories",
+                                value=str(limit))
+    for name in names:
+        if name in (state.label, state.split_column):
+            role = "label" if name == state.label else "split"
+            raise DatasetInputError(
+                f"Column {name!r} is the {role} column, which must stay a single column; one-hot encode other columns.",
+                field=f"{field}.columns",
+                value=name,
+            )
+        if state.logical(name) not in ONE_HOT_TYPES:
+            raise DatasetInputError(
+                f"One-hot encoding needs a string, integer, boolean or date column, but {name!r} is a "
+                f"{state.logical(name)} column.",
+                field=f"{field}.columns",
+                value=name,
+            )
+    types = {name: state.logical(name) for name in names}
+    fit, fitted_on = state.fit_rows(field)
+    categories: dict[str, list[Any]] = {}
+    # New names may not repeat any current column, not even one that this operation replaces.
+    taken = set(state.table.column_names)
+    for name in names:
+        found = pc.unique(fit.column(name)).drop_null()
+        if len(found) > limit:
+            raise DatasetInputError(
+                f"Column {name!r} has {len(found)} categories, more than maxCategories ({limit}); raise "
+                "maxCategories or group rare values first.",
+                field=f"{field}.columns",
+                value=name,
+            )
+        categories[name] = found.take(pc.sort_indices(found)).to_pylist()
+        for category in categories[name]:
+            encoded = _one_hot_name(name, category, types[name])
+            if encoded in taken:
+                raise DatasetInputError(
+                    f"One-hot encoding {name!r} would create the column {encoded!r}, but that name is already taken; "
+                    "rename the column first.",
+                    field=f"{field}.columns",
+                    value=encoded,
+                )
+            taken.add(encoded)
+    for name in names:
+        _replace_with_indicators(state, name, categories[name])
+    return {
+        "categories": {name: [json_value(value, types[name]) for value in values] for name, values in categories.items()},
+        "fittedOn": fitted_on,
+    }
+
+
+def _one_hot_name(name: str, category: Any, logical: str) -> str:
+    if logical == "boolean":
+        text = "true" if category else "false"
+    elif logical == "date":
+        text = category.isoformat()
+    else:
+        text = str(category)
+    return f"{name}_{text}"
+
+
+def _replace_with_indicators(state: _State, name: str, categories: list[Any]) -> None:
+    """Replace column `name` by one 0/1 integer column per category, in its place; null gives all zeros."""
+    logical = state.logical(name)
+    column = state.table.column(name)
+    position = state.table.column_names.index(name)
+    table = state.table.remove_column(position)
+    for offset, category in enumerate(categories):
+        matches = pc.fill_null(pc.equal(column, pa.scalar(category, LOGICAL_TYPES[logical])), False)
+        indicator = pc.cast(matches, pa.int64())
+        table = table.add_column(position + offset, pa.field(_one_hot_name(name, category, logical), pa.int64()), indicator)
+    state.table = table
+
+
+# --- Splitting ------------------------------------------------------------------------------------
+
+
+def _split(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
+    ratios = _split_ratios(operation.get("ratios"), f"{field}.ratios")
+    seed = operation.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise DatasetInputError("The split needs a whole-number seed.", field=f"{field}.seed", value=str(seed))
+    strategy = operation.get("strategy")
+    random = np.random.default_rng(seed)
+    rows = state.table.num_rows
+    parts = np.zeros(rows, dtype=np.int8)
+    if strategy == "random":
+        _assign_parts(parts, np.arange(rows), ratios, random)
+    elif strategy == "stratified":
+        by = operation.get("by")
+        if by is None:
+            raise DatasetInputError("A stratified split needs the column to stratify by.", field=f"{field}.by")
+        state.require_columns([by], f"{field}.by")
+        for value, members in _classes(state.table.column(by)):
+            needed = sum(1 for _part, ratio in ratios if ratio > 0)
+            if len(members) < needed:
+                shown = json_value(value, state.logical(by))
+                raise DatasetInputError(
+                    f"The class {shown!r} of column {by!r} has {len(members)} rows, fewer than the {needed} split "
+                    "parts, so it cannot appear in every part; merge rare classes or use a random split.",
+                    field=f"{field}.by",
+                    value=shown,
+                )
+            _assign_parts(parts, members, ratios, random)
+    else:
+        raise DatasetInputError(
+            f"The split strategy {strategy!r} is unknown; accepted are \"random\" and \"stratified\".",
+            field=f"{field}.strategy",
+            value=str(strategy),
+        )
+    labels = pa.array(np.array(SPLIT_PARTS, dtype=object)[parts], pa.string())
+    if state.split_column in state.table.column_names:
+        state.replace_column(state.split_column, labels)
+    else:
+        state.table = state.table.append_column(pa.field(state.split_column, pa.string()), labels)
+    sizes = np.bincount(parts, minlength=len(SPLIT_PARTS))
+    return {"sizes": {part: int(sizes[SPLIT_PARTS.index(part)]) for part, _ratio in ratios}}
+
+
+def _split_ratios(ratios: Any, field: str) -> list[tuple[str, Fraction]]:
+    """Return the requested parts in the order train, validation, test with their exact ratios.
+
+    A ratio is taken as the exact decimal it prints as (0.7 is 7/10), so the part sizes do
+    not depend on binary rounding.
+    """
+    if not isinstance(ratios, dict) or not ratios:
+        raise DatasetInputError("The split needs ratios for at least one part.", field=field, value=str(ratios))
+    unknown = [part for part in ratios if part not in SPLIT_PARTS]
+    if unknown:
+        raise DatasetInputError(
+            f"The split part {unknown[0]!r} is unknown; accepted parts are \"train\", \"validation\" and \"test\".",
+            field=field,
+            value=unknown[0],
+        )
+    exact = []
+    for part in SPLIT_PARTS:
+        if part not in ratios:
+            continue
+        ratio = ratios[part]
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not math.isfinite(ratio) or ratio < 0:
+            raise DatasetInputError(f"The ratio of {part!r} must be a number from 0 to 1.", field=f"{field}.{part}",
+                                    value=str(ratio))
+        exact.append((part, Fraction(str(ratio))))
+    total = sum(ratio for _part, ratio in exact)
+    if abs(float(total) - 1.0) > 1e-9:
+        raise DatasetInputError(f"The split ratios add up to {float(total):g}; they must add up to 1.", field=field,
+                                value=float(total))
+    return [(part, ratio / total) for part, ratio in exact]
+
+
+def allocate_rows(rows: int, ratios: list[tuple[str, Fraction]]) -> list[int]:
+    """Split `rows` by `ratios` with the largest-remainder rule.
+
+    Each part first gets floor(rows * ratio); the rows left over go one each to the parts
+    with the largest fractional remainders, ties going to the earlier part.
+    """
+    shares = [rows * ratio for _part, ratio in ratios]
+    sizes = [math.floor(share) for share in shares]
+    left = rows - sum(sizes)
+    order = sorted(range(len(shares)), key=lambda index: (-(shares[index] - sizes[index]), index))
+    for index in order[:left]:
+        sizes[index] += 1
+    return sizes
+
+
+def _assign_parts(parts: np.ndarray, members: np.ndarray, ratios: list[tuple[str, Fraction]], random: np.random.Generator) -> None:
+    """Assign the rows `members` to parts: the first rows of a random permutation go to train, and so on."""
+    shuffled = members[random.permutation(len(members))]
+    start = 0
+    for (part, _ratio), size in zip(ratios, allocate_rows(len(members), ratios)):
+        parts[shuffled[start : start + size]] = SPLIT_PARTS.index(part)
+        start += size
+
+
+def _classes(column: pa.ChunkedArray) -> list[tuple[Any, np.ndarray]]:
+    """Group row positions by value: classes in sorted order, then the null class (null and NaN) last."""
+    column = column.combine_chunks()
+    if pa.types.is_floating(column.type):
+        column = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), pc.add(column, 0.0))
+    values = pc.unique(column).drop_null()
+    values = values.take(pc.sort_indices(values))
+    codes = pc.index_in(column, value_set=values).to_numpy(zero_copy_only=False)
+    codes = np.where(np.isnan(codes.astype(np.float64)), len(values), codes).astype(np.int64)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(values) + 2))
+    groups = []
+    for code, value in enumerate([*values.to_pylist(), None]):
+        members = order[bounds[code] : bounds[code + 1]]
+        if len(members):
+            groups.append((value, members))
+    return groups
+
+
+def _split_sizes(column: pa.ChunkedArray) -> dict[str, int]:
+    counts = pc.value_counts(pc.cast(column, pa.string()).combine_chunks())
+    found = {value: count for value, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
+             if value is not None}
+    ordered = {part: found.pop(part) for part in SPLIT_PARTS if part in found}
+    ordered.update(sorted(found.items()))
+    return ordered
+
+
+_OPERATIONS: dict[str, Callable[[_State, dict[str, Any], str], dict[str, Any] | None]] = {
+    "dropMissing": _drop_missing,
+    "fillMissing": _fill_missing,
+    "dropDuplicates": _drop_duplicates,
+    "dropColumns": _drop_columns,
+    "renameColumns": _rename_columns,
+    "castColumns": _cast_columns,
+    "filter": _filter,
+    "standardize": _standardize,
+    "minMaxScale": _min_max_scale,
+    "oneHot": _one_hot,
+    "split": _split,
+}

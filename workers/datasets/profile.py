@@ -1,0 +1,328 @@
+"""Profiling: per-column statistics of a canonical dataset, read out of core.
+
+The Parquet file is read batch by batch, twice: the first pass gathers counts, moments,
+distinct values, top values and a sample for quantiles, and the second fills histograms
+whose bins need the minimum and maximum from the first. Memory is bounded by fixed
+budgets shared among the columns, whatever the number of rows: each summary is exact
+while the data fits and says when it is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ._sketches import Moments, Reservoir, ValueCounter
+from ._types import NUMERIC_TYPES, json_value, logical_type
+from .errors import DatasetInputError
+
+SPLIT_PARTS = ("train", "validation", "test")
+QUANTILE_LEVELS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+HISTOGRAM_BINS = 20
+TOP_VALUES = 10
+# Integer columns with this many distinct values or fewer are also summarised by their top values.
+INTEGER_CATEGORY_LIMIT = 20
+LABEL_DISTRIBUTION_LIMIT = 1_000
+BATCH_ROWS = 65_536
+
+# Each numeric column keeps up to SAMPLE_CAPACITY values for quantiles, and all columns of all
+# profiled populations together at most SAMPLE_BUDGET (8 bytes each).
+SAMPLE_CAPACITY = 200_000
+SAMPLE_BUDGET = 8_000_000
+MIN_SAMPLE_CAPACITY = 1_000
+# Each column counts up to DISTINCT_CAPACITY distinct values exactly, all columns together at
+# most DISTINCT_BUDGET; the label column always gets the full DISTINCT_CAPACITY.
+DISTINCT_CAPACITY = 100_000
+DISTINCT_BUDGET = 1_000_000
+MIN_DISTINCT_CAPACITY = 100
+SAMPLE_SEED = 20_240_917
+
+
+def profile_steps(
+    path: str, *, label: str | None = None, split_column: str | None = None, progress_every: float = 0.05
+) -> Iterator[dict[str, Any]]:
+    """Profile the canonical Parquet file at `path`, yielding progress and then the profile.
+
+    Yields {"progress": rows, "total": rows in the file} at most once per `progress_every`
+    of the work, then {"profile": {...}} once. Both passes count toward the progress: after
+    the first pass it reports half of the rows when a second pass follows. With
+    `split_column`, the rows of each split part found in the data ("train", "validation",
+    "test") are also profiled on their own.
+    """
+    parquet = pq.ParquetFile(path)
+    schema = parquet.schema_arrow
+    total = parquet.metadata.num_rows
+    columns = [(field.name, logical_type(field.type)) for field in schema]
+    names = [name for name, _logical in columns]
+    if label is not None and label not in names:
+        raise DatasetInputError(
+            f"The label {label!r} is not a column of the dataset; choose one of its columns.", field="label", value=label
+        )
+    if split_column is not None and split_column not in names:
+        raise DatasetInputError(
+            f"The split column {split_column!r} is not a column of the dataset.", field="splitColumn", value=split_column
+        )
+
+    budgets = _Budgets(columns, populations=1 + (len(SPLIT_PARTS) if split_column else 0))
+    overall = _Population("all", columns, label, budgets)
+    parts: dict[str, _Population] = {}
+    numeric = [name for name, logical in columns if logical in NUMERIC_TYPES]
+    passes = 2 if numeric else 1
+    progress = _Progress(total, passes, progress_every)
+
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        overall.observe(batch)
+        for part, rows in _split_batches(batch, split_column):
+            if part not in parts:
+                parts[part] = _Population(part, columns, label, budgets)
+            parts[part].observe(rows)
+        yield from progress.advance(batch.num_rows)
+
+    if numeric:
+        read = numeric + ([split_column] if split_column and split_column not in numeric else [])
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=read):
+            overall.observe_histograms(batch)
+            for part, rows in _split_batches(batch, split_column):
+                parts[part].observe_histograms(rows)
+            yield from progress.advance(batch.num_rows)
+
+    result = overall.result()
+    result["splits"] = (
+        {part: _split_result(parts[part].result()) for part in SPLIT_PARTS if part in parts} if split_column else None
+    )
+    yield {"profile": result}
+
+
+def profile(path: str, **options: Any) -> dict[str, Any]:
+    """Profile the canonical Parquet file at `path` and return the profile; options as for profile_steps."""
+    result: dict[str, Any] = {}
+    for step in profile_steps(path, **options):
+        if "profile" in step:
+            result = step["profile"]
+    return result
+
+
+def _split_result(result: dict[str, Any]) -> dict[str, Any]:
+    return {"rows": result["rows"], "columns": result["columns"], "label": result["label"]}
+
+
+def _split_batches(batch: pa.RecordBatch, split_column: str | None) -> Iterator[tuple[str, pa.RecordBatch]]:
+    if split_column is None:
+        return
+    parts = batch.column(split_column)
+    if parts.type != pa.string():
+        parts = pc.cast(parts, pa.string())
+    present = set(pc.unique(parts).to_pylist())
+    for part in SPLIT_PARTS:
+        if part in present:
+            yield part, batch.filter(pc.equal(parts, part))
+
+
+class _Progress:
+    """Progress in rows of the file, counting each pass as an equal share of the work."""
+
+    def __init__(self, total: int, passes: int, every: float) -> None:
+        self.total = total
+        self.passes = passes
+        self.step = max(1, int(total * every)) if every > 0 else 1
+        self.read = 0
+        self.reported = 0
+
+    def advance(self, rows: int) -> Iterator[dict[str, int]]:
+        self.read += rows
+        done = self.read // self.passes
+        if done - self.reported >= self.step:
+            self.reported = done
+            yield {"progress": done, "total": self.total}
+
+
+class _Budgets:
+    """Per-column capacities chosen so that all summaries together stay within the budgets."""
+
+    def __init__(self, columns: list[tuple[str, str]], populations: int) -> None:
+        numeric = sum(1 for _name, logical in columns if logical in NUMERIC_TYPES)
+        self.sample = min(SAMPLE_CAPACITY, max(MIN_SAMPLE_CAPACITY, SAMPLE_BUDGET // max(1, numeric * populations)))
+        self.distinct = min(
+            DISTINCT_CAPACITY, max(MIN_DISTINCT_CAPACITY, DISTINCT_BUDGET // max(1, len(columns) * populations))
+        )
+
+
+class _Population:
+    """The summaries of every column over one set of rows: the whole file or one split part."""
+
+    def __init__(self, name: str, columns: list[tuple[str, str]], label: str | None, budgets: _Budgets) -> None:
+        self.rows = 0
+        self.label = label
+        self.columns = [
+            _ColumnSummary(
+                column,
+                logical,
+                sample_capacity=budgets.sample,
+                distinct_capacity=DISTINCT_CAPACITY if column == label else budgets.distinct,
+                seed=[SAMPLE_SEED, SPLIT_PARTS.index(name) + 1 if name in SPLIT_PARTS else 0, index],
+            )
+            for index, (column, logical) in enumerate(columns)
+        ]
+        self._by_name = {summary.name: summary for summary in self.columns}
+
+    def observe(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        for summary, column in zip(self.columns, batch.columns):
+            summary.observe(column)
+
+    def observe_histograms(self, batch: pa.RecordBatch) -> None:
+        for name, column in zip(batch.schema.names, batch.columns):
+            summary = self._by_name[name]
+            if summary.logical in NUMERIC_TYPES:
+                summary.observe_histogram(column)
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "columns": [summary.result() for summary in self.columns],
+            "label": self._by_name[self.label].distribution() if self.label is not None else None,
+        }
+
+
+class _ColumnSummary:
+    """Statistics of one column, gathered batch by batch."""
+
+    def __init__(self, name: str, logical: str, *, sample_capacity: int, distinct_capacity: int, seed: list[int]) -> None:
+        self.name = name
+        self.logical = logical
+        self.missing = 0
+        self.values = ValueCounter(distinct_capacity)
+        self.minimum: Any = None
+        self.maximum: Any = None
+        if logical in NUMERIC_TYPES:
+            self.moments = Moments()
+            self.sample = Reservoir(sample_capacity, seed)
+            self.histogram: np.ndarray | None = None
+
+    def observe(self, column: pa.Array) -> None:
+        present = column.drop_null()
+        self.missing += len(column) - len(present)
+        if self.logical == "float":
+            is_number = pc.invert(pc.is_nan(present))
+            numbers = present.filter(is_number)
+            self.missing += len(present) - len(numbers)
+            present = pc.add(numbers, 0.0)  # fold -0.0 into 0.0, as equality does
+        if len(present) == 0:
+            return
+        self.values.add(present)
+        if self.logical in NUMERIC_TYPES:
+            self._observe_numbers(present)
+        else:
+            self._observe_range(present)
+
+    def _observe_numbers(self, present: pa.Array) -> None:
+        values = present.to_numpy(zero_copy_only=False)
+        if self.logical == "float":
+            # NOTE: infinities count as present values and as distinct values, but they are left out
+            # of the minimum, maximum, moments, quantiles and histogram, which they would make useless.
+            values = values[np.isfinite(values)]
+            if len(values) == 0:
+                return
+        low, high = values.min(), values.max()
+        self.minimum = low if self.minimum is None else min(self.minimum, low)
+        self.maximum = high if self.maximum is None else max(self.maximum, high)
+        self.moments.add(values)
+        self.sample.add(values.astype(np.float64, copy=False))
+
+    def _observe_range(self, present: pa.Array) -> None:
+        if self.logical not in ("datetime", "date"):
+            return
+        bounds = pc.min_max(present)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        self.minimum = low if self.minimum is None else min(self.minimum, low)
+        self.maximum = high if self.maximum is None else max(self.maximum, high)
+
+    def observe_histogram(self, column: pa.Array) -> None:
+        if self.minimum is None:
+            return
+        values = column.drop_null().to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        values = values[np.isfinite(values)]
+        if self.histogram is None:
+            self.histogram = np.zeros(HISTOGRAM_BINS if self.minimum < self.maximum else 1, dtype=np.int64)
+        if self.minimum < self.maximum:
+            counts, _edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(float(self.minimum), float(self.maximum)))
+            self.histogram += counts
+        else:
+            self.histogram[0] += len(values)
+
+    def result(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "name": self.name,
+            "type": self.logical,
+            "missing": self.missing,
+            "distinct": self.values.distinct(),
+            "distinctExact": self.values.exact,
+        }
+        if self.logical in NUMERIC_TYPES:
+            result.update(self._numeric_result())
+            if self.logical == "integer" and self.values.exact and self.values.distinct() <= INTEGER_CATEGORY_LIMIT:
+                result.update(self._top_values())
+        elif self.logical in ("datetime", "date"):
+            result["min"] = json_value(self.minimum, self.logical)
+            result["max"] = json_value(self.maximum, self.logical)
+        else:
+            result.update(self._top_values())
+        return result
+
+    def _numeric_result(self) -> dict[str, Any]:
+        number = int if self.logical == "integer" else float
+        if self.minimum is None:
+            return {
+                "min": None, "max": None, "mean": None, "std": None,
+                "quantiles": [], "quantilesExact": True, "histogram": {"edges": [], "counts": []},
+            }
+        variance = self.moments.variance(ddof=1)
+        sample = self.sample.values()
+        levels = np.quantile(sample, QUANTILE_LEVELS)
+        if not self.sample.exact:
+            # A sample rarely holds the extremes, but they are known exactly.
+            levels[0], levels[-1] = float(self.minimum), float(self.maximum)
+        if self.minimum < self.maximum:
+            edges = np.linspace(float(self.minimum), float(self.maximum), HISTOGRAM_BINS + 1).tolist()
+        else:
+            edges = [float(self.minimum), float(self.maximum)]
+        counts = self.histogram.tolist() if self.histogram is not None else [0] * (len(edges) - 1)
+        return {
+            "min": number(self.minimum),
+            "max": number(self.maximum),
+            "mean": _finite(self.moments.mean),
+            "std": _finite(float(np.sqrt(variance))) if variance is not None else None,
+            "quantiles": [{"q": level, "value": _finite(float(value))} for level, value in zip(QUANTILE_LEVELS, levels)],
+            "quantilesExact": self.sample.exact,
+            "histogram": {"edges": edges, "counts": counts},
+        }
+
+    def _top_values(self) -> dict[str, Any]:
+        return {
+            "topValues": [
+                {"value": json_value(value, self.logical), "count": count}
+                for value, count in self.values.most_common(TOP_VALUES)
+            ],
+            "topValuesExact": self.values.exact,
+        }
+
+    def distribution(self) -> dict[str, Any]:
+        """Return the label summary: counts of the most frequent values, missing values left out."""
+        common = self.values.most_common()
+        return {
+            "column": self.name,
+            "distribution": [
+                {"value": json_value(value, self.logical), "count": count}
+                for value, count in common[:LABEL_DISTRIBUTION_LIMIT]
+            ],
+            "distributionExact": self.values.exact and len(common) <= LABEL_DISTRIBUTION_LIMIT,
+        }
+
+
+def _finite(value: float) -> float | None:
+    return value if np.isfinite(value) else None
