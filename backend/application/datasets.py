@@ -50,7 +50,7 @@ def version_holder(version_id: uuid.UUID) -> str:
 
 
 class DatasetEngine(Protocol):
-    """Where dataset files are parsed and transformed: a Ray worker in a server, this process in tests.
+    """The runner of dataset jobs (parse, derive, preview, export): a Ray worker in a server, this process in tests.
 
     Each call returns what the worker produced, with the digest of any file it stored; bad data
     raises InvalidInput naming the field and value.

@@ -382,8 +382,8 @@ def describe_operation(operation: dict[str, Any]) -> str:
     columns = operation.get("columns")
     listed = ", ".join(columns[:5]) + (f" and {len(columns) - 5} more" if len(columns) > 5 else "") if columns else "all columns"
     if name == "fillMissing":
-        how = f"{operation['value']!r}" if operation["strategy"] == "constant" else f"the {operation['strategy']}"
-        return f"fill missing values of {listed} with {how}"
+        filler = f"{operation['value']!r}" if operation["strategy"] == "constant" else f"the {operation['strategy']}"
+        return f"fill missing values of {listed} with {filler}"
     if name == "renameColumns":
         return "rename " + ", ".join(f"{old} to {new}" for old, new in list(operation["mapping"].items())[:5])
     if name == "castColumns":

@@ -160,6 +160,17 @@ def test_parquet_and_jsonl_give_the_same_columns(datasets: Datasets, dataset_fil
     assert from_parquet["row_count"] == from_jsonl["row_count"] == 178
     assert json.loads(from_parquet["columns"]) == json.loads(from_jsonl["columns"])
     pd.testing.assert_frame_equal(datasets.frame(from_parquet), datasets.frame(from_jsonl))
+    assert from_jsonl["duplicate_of"] == from_parquet["version_id"]
+
+
+def test_csv_and_parquet_of_the_same_rows_are_duplicates(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("digits")
+    datasets.add_version(dataset_id, dataset_files / "digits.csv")
+
+    with pytest.raises(Conflict) as raised:
+        datasets.add_version(dataset_id, dataset_files / "digits.parquet")
+
+    assert "already version 1 of dataset 'digits'" in raised.value.message
 
 
 def test_same_rows_twice_are_a_duplicate(datasets: Datasets, dataset_files: Path) -> None:
