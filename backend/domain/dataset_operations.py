@@ -145,10 +145,8 @@ def _fill_missing(operation: dict[str, Any], state: _Columns, field: str) -> dic
     elif value is not None:
         raise InvalidInput(f"{field}.value applies only to strategy constant.", field=f"{field}.value", value=trimmed(str(value)))
     if strategy in ("mean", "median"):
+        # An integer column stays integer: the worker rounds its mean or median half to even.
         _require_types(names, state, field, NUMERIC_TYPES, f"fills with the {strategy} of")
-        for name in names:
-            if state.types.get(name) == "integer" and strategy == "mean":
-                state.types[name] = "float"
     return {"columns": names, "strategy": strategy, "value": value}
 
 
@@ -264,9 +262,15 @@ def _scale(purpose: str) -> Callable[[dict[str, Any], _Columns, str], dict[str, 
 def _one_hot(operation: dict[str, Any], state: _Columns, field: str) -> dict[str, Any]:
     names = _column_list(operation, state, field)
     assert names is not None
-    _require_types(names, state, field, ("string", "boolean", "integer"), "one-hot encodes")
-    if SPLIT_COLUMN in names:
-        raise InvalidInput(f"{field} encodes {SPLIT_COLUMN!r}, the column that holds each row's split.", field=f"{field}.columns", value=SPLIT_COLUMN)
+    _require_types(names, state, field, ("string", "boolean", "integer", "date"), "one-hot encodes")
+    for position, name in enumerate(names):
+        if name in (SPLIT_COLUMN, state.label):
+            role = "each row's split" if name == SPLIT_COLUMN else "the label"
+            raise InvalidInput(
+                f"{field} encodes {name!r}, the column that holds {role}; one-hot encode feature columns only.",
+                field=f"{field}.columns[{position}]",
+                value=trimmed(name),
+            )
     limit = operation.get("maxCategories", DEFAULT_MAX_CATEGORIES)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_CATEGORIES:
         raise InvalidInput(

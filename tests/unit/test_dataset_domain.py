@@ -156,6 +156,7 @@ BAD: list[tuple[list[Any], str, str]] = [
     ([{"op": "standardize", "columns": ["city"]}], "operations[0].columns[0]", "standardizes column 'city'"),
     ([{"op": "oneHot", "columns": ["income"]}], "operations[0].columns[0]", "one-hot encodes"),
     ([{"op": "oneHot", "columns": ["city"], "maxCategories": 0}], "operations[0].maxCategories", "1 to 1000"),
+    ([{"op": "oneHot", "columns": ["age", "label"]}], "operations[0].columns[1]", "the label"),
     ([{"op": "split", "ratios": {"train": 0.7, "validation": 0.2}}], "operations[0].ratios", "add up to 0.9"),
     ([{"op": "split", "ratios": {"train": 1.0}}], "operations[0].ratios", "at least one other part"),
     ([{"op": "split", "ratios": {"train": 0.5, "holdout": 0.5}}], "operations[0].ratios", "unknown part 'holdout'"),
@@ -169,8 +170,9 @@ BAD: list[tuple[list[Any], str, str]] = [
 
 @pytest.mark.parametrize(("raw", "field", "message"), BAD, ids=[f"{case[1]}:{case[2]}" for case in BAD])
 def test_operation_errors_name_the_field(raw: list[Any], field: str, message: str) -> None:
+    label = "label" if raw and isinstance(raw[0], dict) and raw[0].get("op") == "oneHot" else None
     with pytest.raises(InvalidInput) as raised:
-        normalize_operations(raw, COLUMNS, None)
+        normalize_operations(raw, COLUMNS, label)
 
     assert raised.value.field == field
     assert message in raised.value.message

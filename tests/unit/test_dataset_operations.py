@@ -128,6 +128,14 @@ def test_stratified_null_class_last(tmp_path: Path) -> None:
     assert table.column("split").to_pylist() == expected_parts(groups, 9, [34, 66], ["train", "test"], 9)
 
 
+def test_stratified_defaults_to_label(cancer: Path) -> None:
+    _result, by_target = run(cancer, [STRATIFIED])
+    _result, by_label = run(cancer, [{**STRATIFIED, "by": None}], label="target")
+    assert by_label.column("split").to_pylist() == by_target.column("split").to_pylist()
+    error = failure(cancer, [{**STRATIFIED, "by": None}])
+    assert error.field == "operations[0].by"
+
+
 def test_stratified_small_class_rejected(tmp_path: Path) -> None:
     source = canonical(pa.table({"y": ["a"] * 10 + ["rare"] * 2}), tmp_path)
     error = failure(source, [{**STRATIFIED, "by": "y"}])

@@ -249,6 +249,8 @@ def test_summaries_become_approximate(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(profile_module, "MIN_SAMPLE_CAPACITY", 2_000)
     monkeypatch.setattr(profile_module, "DISTINCT_BUDGET", 1_000)
     monkeypatch.setattr(profile_module, "MIN_DISTINCT_CAPACITY", 500)
+    monkeypatch.setattr(profile_module, "COUNTS_BUDGET", 1_000)
+    monkeypatch.setattr(profile_module, "MIN_COUNTS_CAPACITY", 500)
     monkeypatch.setattr(profile_module, "BATCH_ROWS", 4_096)
     random = np.random.default_rng(5)
     rows = 60_000
@@ -256,7 +258,8 @@ def test_summaries_become_approximate(tmp_path: Path, monkeypatch: pytest.Monkey
     ids = random.integers(0, 40_000, rows)
     words = np.where(random.random(rows) < 0.3, "common", np.char.add("w", ids.astype(str)))
     path = tmp_path / "wide.parquet"
-    pq.write_table(pa.table({"normal": normal, "id": ids, "word": words}), path)
+    ages = random.integers(0, 90, rows)
+    pq.write_table(pa.table({"normal": normal, "id": ids, "word": words, "age": ages}), path)
     columns = by_name(profile(str(path)))
 
     normal_profile = columns["normal"]
@@ -270,6 +273,12 @@ def test_summaries_become_approximate(tmp_path: Path, monkeypatch: pytest.Monkey
         assert quantiles[level] == pytest.approx(np.quantile(normal, level), abs=0.15)
     assert normal_profile["mean"] == pytest.approx(normal.mean(), rel=1e-12)
     assert sum(normal_profile["histogram"]["counts"]) == rows
+
+    # The sample overflows, but 90 distinct ages are counted exactly, so their quantiles are exact.
+    age = columns["age"]
+    assert age["distinctExact"] is True
+    assert age["quantilesExact"] is True
+    assert [entry["value"] for entry in age["quantiles"]] == pytest.approx(np.quantile(ages, QUANTILE_LEVELS).tolist())
 
     assert columns["id"]["distinct"] == pytest.approx(len(np.unique(ids)), rel=0.05)
     assert "topValues" not in columns["id"]

@@ -1,8 +1,7 @@
 """The dataset engine: pure functions on pyarrow that run inside workers.
 
-Each module holds one step; import the functions from their modules, because the package
-does not re-export them (the functions `ingest`, `profile` and `preview` share their
-modules' names):
+Each module contains one step. Import the functions from their modules: the package does
+not re-export them, because `ingest`, `profile` and `preview` share their modules' names.
 
 - `ingest.ingest` turns an uploaded CSV, JSON Lines or Parquet file into canonical Parquet.
 - `profile.profile_steps` and `profile.profile` compute per-column statistics out of core.

@@ -1,9 +1,9 @@
 """Streaming CSV reading for ingestion: delimiter sniffing, whole-file type inference and precise errors.
 
-Arrow's streaming reader parses the file; every column is read as text and converted by
-the parsers in `_types`, so inference and conversion accept the same spellings. When
-Arrow rejects the file, the slow path re-reads it with Python's `csv` and `codecs`
-modules to name the physical line and byte at fault; that path runs only on failure.
+Arrow's streaming reader parses the file and every column is read as text. The parsers in
+`_types` then convert the text, so inference and conversion accept the same spellings.
+When Arrow rejects the file, a slow path re-reads it with Python's `csv` and `codecs`
+modules to name the physical line and byte at fault. That path runs only on failure.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ def sniff_delimiter(sample: bytes, *, complete: bool) -> str:
     """Pick the delimiter among `CANDIDATE_DELIMITERS` that splits the sample's rows most consistently.
 
     A candidate must split the header into at least two fields. The best candidate gives
-    the largest share of rows with as many fields as the header, then the most fields;
-    ties go to the earlier candidate. `complete` tells whether the sample is the whole
-    file; otherwise its last, possibly cut, row is ignored. A file with one column gets ",".
+    the largest share of rows with as many fields as the header. Among equal shares, more
+    fields win, and after that the earlier candidate. A file with one column gets ",".
+    `complete` is whether the sample is the whole file. When it is not, the last row of
+    the sample may be cut, so it is ignored.
     """
     text = sample.decode("utf-8", errors="replace")
     best: tuple[float, int] | None = None
@@ -175,14 +176,14 @@ def locate_invalid_utf8(path: str) -> tuple[int, int, int] | None:
         while True:
             chunk = file.read(1 << 20)
             # The decoder keeps back the start of a character cut by the chunk boundary, and the
-            # error position counts from those kept bytes.
-            kept = decoder.getstate()[0]
+            # error position counts from those held-back bytes.
+            held_back = decoder.getstate()[0]
             try:
                 decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                combined = kept + chunk
+                combined = held_back + chunk
                 line = newlines + combined[: error.start].count(b"\n") + 1
-                return line, offset - len(kept) + error.start, combined[error.start]
+                return line, offset - len(held_back) + error.start, combined[error.start]
             if not chunk:
                 return None
             newlines += chunk.count(b"\n")

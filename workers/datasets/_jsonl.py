@@ -1,8 +1,8 @@
 """JSON Lines reading for ingestion, in bounded chunks of whole lines.
 
 Each chunk is parsed on its own by Arrow's JSON reader, which infers the chunk's types.
-When Arrow rejects a chunk (invalid JSON, a column that mixes numbers and text, a number
-out of range), the chunk is parsed again line by line with Python's `json` module, which
+Arrow rejects a chunk with invalid JSON, a column that mixes numbers and text, or a number
+out of range. Such a chunk is parsed again line by line with Python's `json` module, which
 either names the line at fault or builds the chunk with mixed columns stored as text.
 The types of all chunks are then merged into one type per column.
 """
@@ -24,7 +24,7 @@ from .errors import DatasetInputError
 
 CHUNK_BYTES = 16 * 1024 * 1024
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-# JSON strings may hold dates and times; numbers hidden in strings stay text.
+# JSON strings may contain dates and times, but numbers written as strings stay text.
 TEXT_CANDIDATES = ("date", "datetime")
 
 
@@ -106,8 +106,8 @@ def parse_chunk(chunk: Chunk) -> ParsedChunk:
         return _parse_lines(chunk)
     timestamps = [field.name for field in table.schema if pa.types.is_timestamp(field.type)]
     if timestamps:
-        # Arrow parses ISO text into naive timestamps; read those columns again as text so
-        # that zone offsets and bare dates are handled like every other text column.
+        # Arrow parses ISO text into naive timestamps. Those columns are read again as text,
+        # so that zone offsets and bare dates are handled like every other text column.
         schema = pa.schema([(name, pa.string()) for name in timestamps])
         options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
         table = pajson.read_json(
@@ -143,7 +143,7 @@ def _parse_lines(chunk: Chunk) -> ParsedChunk:
             if isinstance(value, (dict, list)):
                 kind = "object" if isinstance(value, dict) else "array"
                 raise DatasetInputError(
-                    f"Column {name!r} holds a nested JSON {kind} on line {line_number}; each line must be a flat "
+                    f"Column {name!r} contains a nested JSON {kind} on line {line_number}; each line must be a flat "
                     "object whose values are numbers, text, booleans or null. Flatten the data before uploading it.",
                     field="columns",
                     value=name,
@@ -169,7 +169,7 @@ def _parse_line(text: str, line_number: int) -> dict[str, Any]:
         ) from None
     if not isinstance(value, dict):
         raise DatasetInputError(
-            f"Line {line_number} holds a JSON {type(value).__name__} instead of an object; each line must hold one "
+            f"Line {line_number} is a JSON {type(value).__name__}, not an object; each line must be one "
             "JSON object whose keys are the column names.",
             field="file",
             value=f"line {line_number}",
@@ -213,7 +213,7 @@ def _build_column(values: list[Any]) -> tuple[str, pa.Array]:
         return "boolean", pa.array(values, pa.bool_())
     if kinds == {"string"}:
         return "string", pa.array(values, pa.string())
-    # A column that mixes kinds is stored as text; the whole column must then be text.
+    # A column that mixes kinds is stored as text, so the merged column type is text too.
     return "mixed", pa.array([None if value is None else _text_of(value) for value in values], pa.string())
 
 
@@ -231,7 +231,8 @@ def merge_kind(current: str | None, kind: str, values: pa.Array) -> str | None:
     """Return the logical type of a column after one more chunk of kind `kind` with `values`.
 
     `current` is None while every value so far was null. Numbers widen from integer to
-    float; text may be dates or datetimes; any mix of numbers, booleans and text is text.
+    float, and text may turn out to be dates or datetimes. Any mix of numbers, booleans
+    and text is text.
     """
     if kind == "null":
         return current

@@ -2,8 +2,9 @@
 
 Every canonical dataset column has one of six logical types: "integer" (int64), "float"
 (float64), "boolean" (bool), "string" (utf8), "datetime" (timestamp[us, tz=UTC]) and
-"date" (date32). Text from CSV files is parsed by the functions here, both while the type
-of a column is inferred and when it is converted, so both steps accept the same spellings.
+"date" (date32). Text from uploaded files is parsed by the functions here, both while the
+type of a column is inferred and when it is converted, so both steps accept the same
+spellings.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ class ConversionFailed(Exception):
 
 class UnsupportedConversion(Exception):
     """Raised when no value of the source type can be converted to the target type."""
-
-
-def arrow_type(logical: str) -> pa.DataType:
-    return LOGICAL_TYPES[logical]
 
 
 def logical_type(data_type: pa.DataType) -> str:
@@ -162,7 +159,7 @@ def narrow_text_type(current: str | None, values: pa.Array, *, candidates: tuple
     """Return the narrowest type that fits both the text seen so far (`current`) and `values`.
 
     `current` is None while every value seen was null; the result stays None when `values`
-    holds no value either. `candidates` lists the types to try for a column's first
+    contains no value either. `candidates` lists the types to try for a column's first
     values, in order of preference. A column that fits none of them is "string".
     """
     if current == "string":

@@ -1,6 +1,6 @@
 """Compilation of a parsed filter tree into an Arrow compute expression.
 
-The tree comes from the caller's parser, never from `eval`; every column reference and
+The tree comes from the caller's parser, never from `eval`. Every column reference and
 literal is checked against the schema here, so a mistyped comparison fails with a
 DatasetInputError instead of an Arrow error. A row passes when the expression is true:
 null is treated as false, as in SQL's WHERE.
@@ -97,9 +97,9 @@ class _Compiler:
         if "value" in left and "column" in right:
             return _COMPARISONS[operator](self.literal(left["value"], right_type, right["column"]), pc.field(right["column"]))
         if not _comparable(left_type, right_type):
-            shown = [operand.get("column", operand.get("value")) for operand in (left, right)]
-            raise self.fail(f"The filter compares {shown[0]!r} ({left_type}) with {shown[1]!r} ({right_type}), "
-                            "which have types that cannot be compared.", value=shown[1])
+            operands = [operand.get("column", operand.get("value")) for operand in (left, right)]
+            raise self.fail(f"The filter compares {operands[0]!r} ({left_type}) with {operands[1]!r} ({right_type}), "
+                            "which have types that cannot be compared.", value=operands[1])
         return _COMPARISONS[operator](self.operand(left), self.operand(right))
 
     def operand_type(self, operand: Any) -> str:

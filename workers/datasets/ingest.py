@@ -9,7 +9,8 @@ infers each column's type from every row, the second converts the rows and write
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -79,7 +80,6 @@ class _Request:
     label: str | None
     max_columns: int
     max_name_length: int
-    names: list[str] = field(default_factory=list)
 
     def check_type_names(self) -> None:
         for name, logical in self.column_types.items():
@@ -109,7 +109,7 @@ class _Request:
         for position, name in enumerate(names, start=1):
             if not name.strip():
                 raise DatasetInputError(
-                    f"Column {position} has an empty name; give every column a name in the header.",
+                    f"Column {position} has an empty name; give every column a non-blank name.",
                     field="columns",
                     value=name,
                 )
@@ -140,17 +140,21 @@ class _Request:
                 field="label",
                 value=self.label,
             )
-        self.names = list(names)
 
     def convert(
-        self, array: pa.Array, name: str, source: str, target: str, line_of: Any = None
+        self,
+        array: pa.Array,
+        name: str,
+        source: str,
+        target: str,
+        line_of: Callable[[int], int | None] | None = None,
     ) -> pa.Array:
         """Convert a column of the file to its final type; `line_of(index)` returns the file line of a row, if known."""
         try:
             return convert_array(array, source, target)
         except UnsupportedConversion:
             raise DatasetInputError(
-                f"Column {name!r} holds {source} values, which cannot be converted to {target}.",
+                f"Column {name!r} contains {source} values, which cannot be converted to {target}.",
                 field=f"columnTypes.{name}",
                 value=target,
             ) from None
@@ -289,7 +293,8 @@ def _ingest_jsonl(source: str, output: str, request: _Request) -> dict[str, Any]
 
 def _ingest_parquet(source: str, output: str, request: _Request) -> dict[str, Any]:
     try:
-        parquet = pq.ParquetFile(source)
+        # Pre-buffering would keep every row group read so far in memory.
+        parquet = pq.ParquetFile(source, pre_buffer=False)
         arrow_schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
         raise _unreadable_parquet(error) from None
@@ -374,7 +379,7 @@ def _canonical_parquet_array(array: pa.Array, name: str, logical: str) -> pa.Arr
     except pa.ArrowInvalid as error:
         reason = str(error).strip().splitlines()[0]
         raise DatasetInputError(
-            f"Column {name!r} holds a value that cannot be stored as {logical}: {reason[:300]}",
+            f"Column {name!r} contains a value that cannot be stored as {logical}: {reason[:300]}",
             field="columns",
             value=name,
         ) from None

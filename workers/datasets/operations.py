@@ -1,12 +1,14 @@
 """Derivation: apply a list of operations to a canonical dataset and write the result as a new one.
 
-The operations arrive validated in form by the caller, but only the engine knows the
-columns at each step (oneHot creates columns, renames move them), so each step checks its
-columns and values and raises DatasetInputError with the field `operations[i]...`.
-Statistics that operations learn from the data (fill values, scaling statistics, one-hot
-categories) come from the rows whose split column is "train" when that column exists, and
-from all rows otherwise; they are then applied to every row, so nothing leaks from the
-validation and test rows into the transformation.
+The caller validates the form of the operations, but only the engine can check the
+columns at each step, because oneHot creates columns and renames move them. Each step
+therefore checks its columns and values and raises DatasetInputError with the field
+`operations[i]...`.
+
+Some operations learn statistics from the data: fill values, scaling statistics and
+one-hot categories. They learn from the rows whose split column is "train" when that
+column exists, and from all rows otherwise. What they learn is then applied to every row,
+so nothing leaks from the validation and test rows into the transformation.
 """
 
 from __future__ import annotations
@@ -140,8 +142,8 @@ class _State:
 
 
 def _name_list(names: list[str], limit: int = 20) -> str:
-    shown = ", ".join(repr(name) for name in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    listed = ", ".join(repr(name) for name in names[:limit])
+    return listed + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _missing_mask(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -391,6 +393,22 @@ def _one_hot(state: _State, operation: dict[str, Any], field: str) -> dict[str, 
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise DatasetInputError("maxCategories must be a positive whole number.", field=f"{field}.maxCategories",
                                 value=str(limit))
+    _check_one_hot_columns(state, names, field)
+    types = {name: state.logical(name) for name in names}
+
+    fit, fitted_on = state.fit_rows(field)
+    categories = {name: _fit_categories(fit.column(name), name, limit, field) for name in names}
+    _check_one_hot_names(state, categories, types, field)
+
+    for name in names:
+        _replace_with_indicators(state, name, categories[name])
+    return {
+        "categories": {name: [json_value(value, types[name]) for value in values] for name, values in categories.items()},
+        "fittedOn": fitted_on,
+    }
+
+
+def _check_one_hot_columns(state: _State, names: list[str], field: str) -> None:
     for name in names:
         if name in (state.label, state.split_column):
             role = "label" if name == state.label else "split"
@@ -406,37 +424,35 @@ def _one_hot(state: _State, operation: dict[str, Any], field: str) -> dict[str, 
                 field=f"{field}.columns",
                 value=name,
             )
-    types = {name: state.logical(name) for name in names}
-    fit, fitted_on = state.fit_rows(field)
-    categories: dict[str, list[Any]] = {}
+
+
+def _fit_categories(column: pa.ChunkedArray, name: str, limit: int, field: str) -> list[Any]:
+    """Return the sorted distinct values of a column, or raise when there are more than `limit`."""
+    found = pc.unique(column).drop_null()
+    if len(found) > limit:
+        raise DatasetInputError(
+            f"Column {name!r} has {len(found)} categories, more than maxCategories ({limit}); raise "
+            "maxCategories or group rare values first.",
+            field=f"{field}.columns",
+            value=name,
+        )
+    return found.take(pc.sort_indices(found)).to_pylist()
+
+
+def _check_one_hot_names(state: _State, categories: dict[str, list[Any]], types: dict[str, str], field: str) -> None:
     # New names may not repeat any current column, not even one that this operation replaces.
-    taken = set(state.table.column_names)
-    for name in names:
-        found = pc.unique(fit.column(name)).drop_null()
-        if len(found) > limit:
-            raise DatasetInputError(
-                f"Column {name!r} has {len(found)} categories, more than maxCategories ({limit}); raise "
-                "maxCategories or group rare values first.",
-                field=f"{field}.columns",
-                value=name,
-            )
-        categories[name] = found.take(pc.sort_indices(found)).to_pylist()
-        for category in categories[name]:
+    taken_names = set(state.table.column_names)
+    for name, values in categories.items():
+        for category in values:
             encoded = _one_hot_name(name, category, types[name])
-            if encoded in taken:
+            if encoded in taken_names:
                 raise DatasetInputError(
                     f"One-hot encoding {name!r} would create the column {encoded!r}, but that name is already taken; "
                     "rename the column first.",
                     field=f"{field}.columns",
                     value=encoded,
                 )
-            taken.add(encoded)
-    for name in names:
-        _replace_with_indicators(state, name, categories[name])
-    return {
-        "categories": {name: [json_value(value, types[name]) for value in values] for name, values in categories.items()},
-        "fittedOn": fitted_on,
-    }
+            taken_names.add(encoded)
 
 
 def _one_hot_name(name: str, category: Any, logical: str) -> str:
@@ -473,31 +489,20 @@ def _split(state: _State, operation: dict[str, Any], field: str) -> dict[str, An
     strategy = operation.get("strategy")
     random = np.random.default_rng(seed)
     rows = state.table.num_rows
+
+    # parts[row] is the row's index in SPLIT_PARTS; every row is assigned below.
     parts = np.zeros(rows, dtype=np.int8)
     if strategy == "random":
         _assign_parts(parts, np.arange(rows), ratios, random)
     elif strategy == "stratified":
-        by = operation.get("by")
-        if by is None:
-            raise DatasetInputError("A stratified split needs the column to stratify by.", field=f"{field}.by")
-        state.require_columns([by], f"{field}.by")
-        for value, members in _classes(state.table.column(by)):
-            needed = sum(1 for _part, ratio in ratios if ratio > 0)
-            if len(members) < needed:
-                shown = json_value(value, state.logical(by))
-                raise DatasetInputError(
-                    f"The class {shown!r} of column {by!r} has {len(members)} rows, fewer than the {needed} split "
-                    "parts, so it cannot appear in every part; merge rare classes or use a random split.",
-                    field=f"{field}.by",
-                    value=shown,
-                )
-            _assign_parts(parts, members, ratios, random)
+        _assign_stratified(state, parts, operation.get("by"), ratios, random, field)
     else:
         raise DatasetInputError(
             f"The split strategy {strategy!r} is unknown; accepted are \"random\" and \"stratified\".",
             field=f"{field}.strategy",
             value=str(strategy),
         )
+
     labels = pa.array(np.array(SPLIT_PARTS, dtype=object)[parts], pa.string())
     if state.split_column in state.table.column_names:
         state.replace_column(state.split_column, labels)
@@ -505,6 +510,35 @@ def _split(state: _State, operation: dict[str, Any], field: str) -> dict[str, An
         state.table = state.table.append_column(pa.field(state.split_column, pa.string()), labels)
     sizes = np.bincount(parts, minlength=len(SPLIT_PARTS))
     return {"sizes": {part: int(sizes[SPLIT_PARTS.index(part)]) for part, _ratio in ratios}}
+
+
+def _assign_stratified(
+    state: _State,
+    parts: np.ndarray,
+    by: str | None,
+    ratios: list[tuple[str, Fraction]],
+    random: np.random.Generator,
+    field: str,
+) -> None:
+    """Split each class of column `by` (the label when None) by the ratios, in sorted class order."""
+    by = by or state.label
+    if by is None:
+        raise DatasetInputError(
+            "A stratified split needs a column to stratify by, and the dataset has no label to use instead.",
+            field=f"{field}.by",
+        )
+    state.require_columns([by], f"{field}.by")
+    needed = sum(1 for _part, ratio in ratios if ratio > 0)
+    for value, members in _classes(state.table.column(by)):
+        if len(members) < needed:
+            class_value = json_value(value, state.logical(by))
+            raise DatasetInputError(
+                f"The class {class_value!r} of column {by!r} has {len(members)} rows, fewer than the {needed} "
+                "split parts, so it cannot appear in every part; merge rare classes or use a random split.",
+                field=f"{field}.by",
+                value=class_value,
+            )
+        _assign_parts(parts, members, ratios, random)
 
 
 def _split_ratios(ratios: Any, field: str) -> list[tuple[str, Fraction]]:
@@ -541,8 +575,8 @@ def _split_ratios(ratios: Any, field: str) -> list[tuple[str, Fraction]]:
 def allocate_rows(rows: int, ratios: list[tuple[str, Fraction]]) -> list[int]:
     """Split `rows` by `ratios` with the largest-remainder rule.
 
-    Each part first gets floor(rows * ratio); the rows left over go one each to the parts
-    with the largest fractional remainders, ties going to the earlier part.
+    Each part first gets floor(rows * ratio). The rows left over go one each to the parts
+    with the largest fractional remainders, and equal remainders favor the earlier part.
     """
     shares = [rows * ratio for _part, ratio in ratios]
     sizes = [math.floor(share) for share in shares]

@@ -85,7 +85,7 @@ def export_csv(path: str, output: str) -> None:
     "nan", and missing values as empty fields. The file appears at `output` only once it
     is complete.
     """
-    parquet = pq.ParquetFile(path)
+    parquet = pq.ParquetFile(path, pre_buffer=False)
     schema = parquet.schema_arrow
     logical = [logical_type(field.type) for field in schema]
     written = pa.schema([

@@ -1,10 +1,10 @@
 """Profiling: per-column statistics of a canonical dataset, read out of core.
 
-The Parquet file is read batch by batch, twice: the first pass gathers counts, moments,
-distinct values, top values and a sample for quantiles, and the second fills histograms
+The Parquet file is read batch by batch, twice. The first pass gathers counts, moments,
+distinct values, top values and a sample for quantiles. The second fills histograms,
 whose bins need the minimum and maximum from the first. Memory is bounded by fixed
-budgets shared among the columns, whatever the number of rows: each summary is exact
-while the data fits and says when it is not.
+budgets shared among the columns, whatever the number of rows. Each summary is exact
+while the data fits, and the profile reports when it is not.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ._sketches import Moments, Reservoir, ValueCounter
+from ._sketches import DistinctCounter, Moments, Reservoir, ValueCounter
 from ._types import NUMERIC_TYPES, json_value, logical_type
 from .errors import DatasetInputError
 
@@ -30,16 +30,26 @@ INTEGER_CATEGORY_LIMIT = 20
 LABEL_DISTRIBUTION_LIMIT = 1_000
 BATCH_ROWS = 65_536
 
-# Each numeric column keeps up to SAMPLE_CAPACITY values for quantiles, and all columns of all
-# profiled populations together at most SAMPLE_BUDGET (8 bytes each).
+# Each capacity below is shared out by a budget over all columns of all profiled populations
+# (the whole file and each split part), so that wide files give each column less, never less
+# than the minimum.
+# Numeric columns keep up to SAMPLE_CAPACITY values (8 bytes each) for quantiles.
 SAMPLE_CAPACITY = 200_000
 SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLE_CAPACITY = 1_000
-# Each column counts up to DISTINCT_CAPACITY distinct values exactly, all columns together at
-# most DISTINCT_BUDGET; the label column always gets the full DISTINCT_CAPACITY.
+# Every column counts up to DISTINCT_CAPACITY distinct values exactly (8 bytes each).
 DISTINCT_CAPACITY = 100_000
-DISTINCT_BUDGET = 1_000_000
-MIN_DISTINCT_CAPACITY = 100
+DISTINCT_BUDGET = 16_000_000
+MIN_DISTINCT_CAPACITY = 1_000
+# String, boolean and integer columns count each value in a Python dict, exactly up to
+# COUNTS_CAPACITY values of about 100 bytes each. Integer columns stop counting beyond
+# INTEGER_COUNTS_CAPACITY, and the label column always gets LABEL_COUNTS_CAPACITY.
+COUNTS_CAPACITY = 100_000
+COUNTS_BUDGET = 1_000_000
+MIN_COUNTS_CAPACITY = 100
+INTEGER_COUNTS_CAPACITY = 1_000
+LABEL_COUNTS_CAPACITY = 100_000
+COUNTED_TYPES = ("string", "boolean", "integer")
 SAMPLE_SEED = 20_240_917
 
 
@@ -54,7 +64,8 @@ def profile_steps(
     `split_column`, the rows of each split part found in the data ("train", "validation",
     "test") are also profiled on their own.
     """
-    parquet = pq.ParquetFile(path)
+    # Pre-buffering would keep every row group read so far in memory, whatever the batch size.
+    parquet = pq.ParquetFile(path, pre_buffer=False)
     schema = parquet.schema_arrow
     total = parquet.metadata.num_rows
     columns = [(field.name, logical_type(field.type)) for field in schema]
@@ -146,10 +157,22 @@ class _Budgets:
 
     def __init__(self, columns: list[tuple[str, str]], populations: int) -> None:
         numeric = sum(1 for _name, logical in columns if logical in NUMERIC_TYPES)
-        self.sample = min(SAMPLE_CAPACITY, max(MIN_SAMPLE_CAPACITY, SAMPLE_BUDGET // max(1, numeric * populations)))
-        self.distinct = min(
-            DISTINCT_CAPACITY, max(MIN_DISTINCT_CAPACITY, DISTINCT_BUDGET // max(1, len(columns) * populations))
-        )
+        counted = sum(1 for _name, logical in columns if logical in COUNTED_TYPES)
+        self.sample = _share(SAMPLE_CAPACITY, SAMPLE_BUDGET, numeric * populations, MIN_SAMPLE_CAPACITY)
+        self.distinct = _share(DISTINCT_CAPACITY, DISTINCT_BUDGET, len(columns) * populations, MIN_DISTINCT_CAPACITY)
+        self.counts = _share(COUNTS_CAPACITY, COUNTS_BUDGET, counted * populations, MIN_COUNTS_CAPACITY)
+
+    def counts_for(self, logical: str, is_label: bool) -> int | None:
+        """Return the value-count capacity of a column, or None when its values are not counted."""
+        if is_label:
+            return LABEL_COUNTS_CAPACITY
+        if logical == "integer":
+            return min(INTEGER_COUNTS_CAPACITY, self.counts)
+        return self.counts if logical in COUNTED_TYPES else None
+
+
+def _share(capacity: int, budget: int, parts: int, minimum: int) -> int:
+    return min(capacity, max(minimum, budget // max(1, parts)))
 
 
 class _Population:
@@ -163,7 +186,9 @@ class _Population:
                 column,
                 logical,
                 sample_capacity=budgets.sample,
-                distinct_capacity=DISTINCT_CAPACITY if column == label else budgets.distinct,
+                distinct_capacity=budgets.distinct,
+                counts_capacity=budgets.counts_for(logical, column == label),
+                is_label=column == label,
                 seed=[SAMPLE_SEED, SPLIT_PARTS.index(name) + 1 if name in SPLIT_PARTS else 0, index],
             )
             for index, (column, logical) in enumerate(columns)
@@ -192,11 +217,25 @@ class _Population:
 class _ColumnSummary:
     """Statistics of one column, gathered batch by batch."""
 
-    def __init__(self, name: str, logical: str, *, sample_capacity: int, distinct_capacity: int, seed: list[int]) -> None:
+    def __init__(
+        self,
+        name: str,
+        logical: str,
+        *,
+        sample_capacity: int,
+        distinct_capacity: int,
+        counts_capacity: int | None,
+        is_label: bool,
+        seed: list[int],
+    ) -> None:
         self.name = name
         self.logical = logical
         self.missing = 0
-        self.values = ValueCounter(distinct_capacity)
+        self.distinct = DistinctCounter(distinct_capacity)
+        self.values = ValueCounter(counts_capacity) if counts_capacity is not None else None
+        # Integer columns other than the label are counted only to find columns with few
+        # values and to compute exact quantiles, so their counts are dropped once inexact.
+        self.drop_counts_when_full = logical == "integer" and not is_label
         self.minimum: Any = None
         self.maximum: Any = None
         if logical in NUMERIC_TYPES:
@@ -214,7 +253,11 @@ class _ColumnSummary:
             present = pc.add(numbers, 0.0)  # fold -0.0 into 0.0, as equality does
         if len(present) == 0:
             return
-        self.values.add(present)
+        self.distinct.add(present)
+        if self.values is not None:
+            self.values.add(present)
+            if self.drop_counts_when_full and not self.values.exact:
+                self.values = None
         if self.logical in NUMERIC_TYPES:
             self._observe_numbers(present)
         else:
@@ -260,12 +303,12 @@ class _ColumnSummary:
             "name": self.name,
             "type": self.logical,
             "missing": self.missing,
-            "distinct": self.values.distinct(),
-            "distinctExact": self.values.exact,
+            "distinct": self.distinct.count(),
+            "distinctExact": self.distinct.exact,
         }
         if self.logical in NUMERIC_TYPES:
             result.update(self._numeric_result())
-            if self.logical == "integer" and self.values.exact and self.values.distinct() <= INTEGER_CATEGORY_LIMIT:
+            if self.logical == "integer" and self._counts_exact() and len(self.values.counts) <= INTEGER_CATEGORY_LIMIT:
                 result.update(self._top_values())
         elif self.logical in ("datetime", "date"):
             result["min"] = json_value(self.minimum, self.logical)
@@ -282,10 +325,14 @@ class _ColumnSummary:
                 "quantiles": [], "quantilesExact": True, "histogram": {"edges": [], "counts": []},
             }
         variance = self.moments.variance(ddof=1)
-        sample = self.sample.values()
-        levels = np.quantile(sample, QUANTILE_LEVELS)
-        if not self.sample.exact:
-            # A sample rarely holds the extremes, but they are known exactly.
+        quantiles_exact = self.sample.exact or self._counts_exact()
+        if self.sample.exact:
+            levels = np.quantile(self.sample.values(), QUANTILE_LEVELS)
+        elif self._counts_exact():
+            levels = _quantiles_from_counts(self.values.counts, QUANTILE_LEVELS)
+        else:
+            levels = np.quantile(self.sample.values(), QUANTILE_LEVELS)
+            # A sample rarely contains the extremes, but they are known exactly.
             levels[0], levels[-1] = float(self.minimum), float(self.maximum)
         if self.minimum < self.maximum:
             edges = np.linspace(float(self.minimum), float(self.maximum), HISTOGRAM_BINS + 1).tolist()
@@ -298,9 +345,12 @@ class _ColumnSummary:
             "mean": _finite(self.moments.mean),
             "std": _finite(float(np.sqrt(variance))) if variance is not None else None,
             "quantiles": [{"q": level, "value": _finite(float(value))} for level, value in zip(QUANTILE_LEVELS, levels)],
-            "quantilesExact": self.sample.exact,
+            "quantilesExact": quantiles_exact,
             "histogram": {"edges": edges, "counts": counts},
         }
+
+    def _counts_exact(self) -> bool:
+        return self.values is not None and self.values.exact
 
     def _top_values(self) -> dict[str, Any]:
         return {
@@ -322,6 +372,26 @@ class _ColumnSummary:
             ],
             "distributionExact": self.values.exact and len(common) <= LABEL_DISTRIBUTION_LIMIT,
         }
+
+
+def _quantiles_from_counts(counts: dict[Any, int], levels: tuple[float, ...]) -> np.ndarray:
+    """Compute quantiles from exact value counts, interpolating linearly as numpy.quantile does by default.
+
+    Infinite values are left out, as they are from the other numeric statistics.
+    """
+    values = np.array(list(counts), dtype=np.float64)
+    weights = np.array(list(counts.values()), dtype=np.int64)
+    finite = np.isfinite(values)
+    order = np.argsort(values[finite])
+    values, weights = values[finite][order], weights[finite][order]
+    # ends[k] is the number of sorted values up to and including every copy of values[k].
+    ends = np.cumsum(weights)
+    positions = (ends[-1] - 1) * np.asarray(levels)
+    below = np.floor(positions).astype(np.int64)
+    above = np.minimum(below + 1, ends[-1] - 1)
+    low = values[np.searchsorted(ends, below, side="right")]
+    high = values[np.searchsorted(ends, above, side="right")]
+    return low + (high - low) * (positions - below)
 
 
 def _finite(value: float) -> float | None:
