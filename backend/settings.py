@@ -53,7 +53,11 @@ class Settings(BaseSettings):
     session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure; turn on behind HTTPS.")
     workers: bool = Field(
-        default=True, description="Run the reconciler that starts Ray work (model inspection) in `modelcloud serve`."
+        default=True,
+        description=(
+            "Run the reconciler that starts background Ray work (model inspection, dataset profiling) in "
+            "`modelcloud serve`. Dataset uploads and derivations run on Ray either way."
+        ),
     )
     retention_interval_seconds: float = Field(
         default=3600, gt=0, description="Seconds between runs of the retention policy in `modelcloud serve`."
