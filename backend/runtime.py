@@ -175,6 +175,10 @@ class Runtime:
             policy.stop()
         if self.reconciler is not None:
             self.reconciler.stop()
+        # Dataset jobs may have connected this process to Ray even without the reconciler.
+        from workers.ray_runtime import shutdown_ray
+
+        shutdown_ray()
         if self.listener is not None:
             self.listener.stop()
         self.projections.stop()

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from backend.domain.base import InvalidInput
+from backend.domain.base import Conflict, InvalidInput
 from backend.settings import Settings
 from workers import dataset_jobs
+from workers.profiling import describe_error
 
 # Parsing a 1 GB file takes minutes on two cores; a request waits at most this long for it.
 JOB_TIMEOUT_SECONDS = 1800.0
+# The input a failed job reports as the field at fault.
+JOB_FIELDS = {"ingest_dataset": "uploadId", "derive_dataset": "parentId", "preview_dataset": "id", "export_dataset": "id"}
+
+log = logging.getLogger(__name__)
 
 
 def _checked(result: dict[str, Any]) -> dict[str, Any]:
     if "error" in result:
         error = result["error"]
-        raise InvalidInput(error["message"], field=error["field"], value=error["value"])
+        kind = Conflict if error.get("code") == "CONFLICT" else InvalidInput
+        raise kind(error["message"], field=error["field"], value=error["value"])
     return result
 
 
@@ -45,14 +52,42 @@ class RayDatasetEngine:
         self.settings = settings
 
     def _run(self, task_name: str, *args: Any) -> dict[str, Any]:
-        import ray
-
-        from workers import tasks
         from workers.ray_runtime import ensure_ray
 
         ensure_ray(self.settings)
+        import ray
+        from ray.exceptions import GetTimeoutError, RayError, WorkerCrashedError
+
+        from workers import tasks
+
         task = getattr(tasks, task_name)
-        return ray.get(task.remote(self.settings.artifacts, *args), timeout=JOB_TIMEOUT_SECONDS)
+        reference = task.remote(self.settings.artifacts, *args)
+        try:
+            return ray.get(reference, timeout=JOB_TIMEOUT_SECONDS)
+        except WorkerCrashedError:
+            # A file that crashes the parser (deeply nested JSON once did) ends here rather than in a 500.
+            log.warning("dataset worker crashed", extra={"task": task_name})
+            message = (
+                "The worker reading this file crashed, so nothing was recorded; the file may be malformed. "
+                "Check it, or save it again as CSV or Parquet."
+                if task_name == "ingest_dataset"
+                else "The worker running this request crashed, so nothing was recorded. Try again, and report it if it happens again."
+            )
+            raise InvalidInput(
+                message,
+                field=JOB_FIELDS[task_name],
+                value=None,
+            ) from None
+        except GetTimeoutError:
+            ray.cancel(reference, force=True)
+            raise InvalidInput(
+                f"The job took longer than {JOB_TIMEOUT_SECONDS:.0f} seconds and was stopped, so nothing was recorded.",
+                field=JOB_FIELDS[task_name],
+                value=None,
+            ) from None
+        except RayError as error:
+            log.error("dataset job failed", extra={"task": task_name, "error": describe_error(error)})
+            raise
 
     def ingest(self, upload_sha256: str, filename: str, options: dict[str, Any]) -> dict[str, Any]:
         return _checked(self._run("ingest_dataset", upload_sha256, filename, options))

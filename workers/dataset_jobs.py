@@ -12,13 +12,18 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from backend.storage import open_artifact_store
+from backend.storage import BlobNotFound, open_artifact_store
 
 SPLIT_COLUMN = "split"
 
 
 def _failure(error: Any) -> dict[str, Any]:
     return {"error": {"message": error.message, "field": error.field, "value": error.value}}
+
+
+def _missing_input(field: str, value: str, what: str) -> dict[str, Any]:
+    return {"error": {"message": f"The stored file of {what} is gone, so nothing was recorded; upload the file again.",
+                      "field": field, "value": value, "code": "CONFLICT"}}
 
 
 def _store_output(store: Any, path: str) -> dict[str, Any]:
@@ -33,6 +38,9 @@ def ingest_job(artifacts: str, upload_sha256: str, filename: str, options: dict[
     from workers.datasets.ingest import ingest
 
     store = open_artifact_store(artifacts)
+    if not store.exists(upload_sha256):
+        # Another request used the same upload a moment ago and released its file.
+        return _missing_input("uploadId", upload_sha256, "this upload (was it used by another request at the same time?)")
     with tempfile.TemporaryDirectory(prefix="modelcloud-ingest-") as folder, store.local_file(upload_sha256) as source:
         output = os.path.join(folder, "version.parquet")
         try:

@@ -1,51 +1,149 @@
-"""One connection to Ray per process, started on first need, shared by the reconciler and dataset jobs."""
+"""One connection to Ray per process, made on first need, shared by the reconciler and dataset jobs.
+
+With `RAY_ADDRESS` set, the process joins that cluster. Otherwise it starts a local Ray head as
+a process of its own (`ray start --head --block` in a new session, watched by `workers.ray_head`,
+which stops it if this process dies) on loopback, and connects to it. In its own session the head does not receive the terminal's Ctrl-C, so the API disconnects
+first and then stops the head and everything the head started. The head requires a token that
+is generated for it and handed to this process only through its environment.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# A local Ray on the embedded default gets two CPUs and a small object store; work asks for fractions of a CPU.
+# A local Ray gets two CPUs and a small object store; work asks for fractions of a CPU.
 LOCAL_CPUS = 2
 OBJECT_STORE_BYTES = 128 * 1024 * 1024
+HEAD_START_SECONDS = 90.0
+HEAD_STOP_SECONDS = 20.0
+
+
+@dataclass
+class LocalHead:
+    process: subprocess.Popen[bytes]
+    address: str
+    log_path: Path
+
 
 _lock = threading.Lock()
 _connected = False
+_head: LocalHead | None = None
 
 
 def ensure_ray(settings: Settings) -> None:
-    """Connect to the cluster at RAY_ADDRESS, or start a local Ray on loopback, unless this process already has."""
-    global _connected
+    """Connect to the cluster at RAY_ADDRESS, or to a local head started now, unless this process already has."""
+    global _connected, _head
     with _lock:
         if _connected:
             return
+        address = settings.ray_address or None
+        if address is None:
+            _set_token()
+            _head = _start_local_head()
+            address = _head.address
         import ray
 
-        address = settings.ray_address or None
-        ray.init(
-            address=address,
-            # A local Ray serves only this machine, so it listens on loopback like the API.
-            _node_ip_address=None if address else "127.0.0.1",
-            num_cpus=None if address else LOCAL_CPUS,
-            include_dashboard=False,
-            ignore_reinit_error=True,
-            log_to_driver=False,
-            object_store_memory=None if address else OBJECT_STORE_BYTES,
-        )
+        try:
+            _connect(ray, address)
+        except Exception:
+            _stop_local_head()
+            raise
         _connected = True
-        log.info("connected to Ray", extra={"address": address or "local"})
+        log.info("connected to Ray", extra={"address": settings.ray_address or f"local head at {address}"})
 
 
 def shutdown_ray() -> None:
+    """Disconnect from Ray, and stop the local head if this process started one."""
     global _connected
     with _lock:
-        if not _connected:
-            return
-        import ray
+        if _connected:
+            import ray
 
-        ray.shutdown()
-        _connected = False
+            ray.shutdown()
+            _connected = False
+            log.info("disconnected from Ray")
+        _stop_local_head()
+
+
+def _connect(ray: object, address: str) -> None:
+    deadline = time.monotonic() + HEAD_START_SECONDS
+    while True:
+        try:
+            ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)  # type: ignore[attr-defined]
+            return
+        except ConnectionError:
+            if _head is not None and _head.process.poll() is not None:
+                raise RuntimeError(f"The local Ray head stopped while starting; see {_head.log_path}.") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _set_token() -> None:
+    """Put a new token for the local head in this process's environment, which the head inherits.
+
+    Ray 2.60 reads the token when `ray` is first imported, so this must run before that import.
+    """
+    if os.environ.get("RAY_AUTH_TOKEN"):
+        return
+    if "ray" in sys.modules:
+        raise RuntimeError("Ray was imported before the local head's token was set; import it only after ensure_ray().")
+    os.environ["RAY_AUTH_MODE"] = "token"
+    os.environ["RAY_AUTH_TOKEN"] = secrets.token_urlsafe(32)
+
+
+def _start_local_head() -> LocalHead:
+    port = _free_port()
+    log_path = Path(tempfile.mkdtemp(prefix="modelcloud-ray-")) / "head.log"
+    command = [
+        sys.executable, "-m", "workers.ray_head", str(os.getpid()),
+        "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1", f"--num-cpus={LOCAL_CPUS}",
+        "--include-dashboard=false", f"--object-store-memory={OBJECT_STORE_BYTES}", "--disable-usage-stats",
+    ]
+    with open(log_path, "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    log.info("started a local Ray head", extra={"pid": process.pid, "port": port, "log": str(log_path)})
+    return LocalHead(process=process, address=f"127.0.0.1:{port}", log_path=log_path)
+
+
+def _stop_local_head() -> None:
+    """Kill the head's process group: the GCS, the raylet, its agents and its workers.
+
+    SIGKILL, because `ray start --block` took more than 30 seconds to act on SIGTERM here, and
+    the driver has already disconnected, so nothing is mid-write.
+    """
+    global _head
+    if _head is None:
+        return
+    head, _head = _head, None
+    try:
+        os.killpg(head.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        head.process.wait(timeout=HEAD_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        log.warning("the local Ray head did not stop in time", extra={"pid": head.process.pid})
+        return
+    log.info("stopped the local Ray head", extra={"pid": head.process.pid})
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

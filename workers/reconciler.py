@@ -36,6 +36,7 @@ class Reconciler:
         self._crashes: dict[str, int] = {}
         self._task: Any = None
         self._profiling: dict[str, threading.Thread] = {}
+        self._profile_crashes: dict[str, int] = {}
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -71,9 +72,9 @@ class Reconciler:
     def _ensure_ray(self) -> Any:
         if self._task is None:
             from workers.ray_runtime import ensure_ray
-            from workers.tasks import inspect_blob
 
             ensure_ray(self.runtime.settings)
+            from workers.tasks import inspect_blob
             self._task = inspect_blob
         return self._task
 
@@ -100,10 +101,20 @@ class Reconciler:
         from workers.profiling import record_profiling
         from workers.tasks import profile_dataset
 
-        log.info("profiling submitted", extra={"version_id": row["version_id"]})
+        from ray.exceptions import LocalRayletDiedError, NodeDiedError, WorkerCrashedError
+
+        version_id = row["version_id"]
+
+        def retry_crash(error: Exception) -> bool:
+            if not isinstance(error, (WorkerCrashedError, LocalRayletDiedError, NodeDiedError)):
+                return False
+            self._profile_crashes[version_id] = self._profile_crashes.get(version_id, 0) + 1
+            return self._profile_crashes[version_id] < MAX_CRASHES
+
+        log.info("profiling submitted", extra={"version_id": version_id})
         references = profile_dataset.remote(self.runtime.settings.artifacts, row["sha256"], row["label"], row["split_column"])
         items = (ray.get(reference) for reference in references)
-        record_profiling(self.runtime, uuid.UUID(row["version_id"]), items, stopped=self._stop.is_set)
+        record_profiling(self.runtime, uuid.UUID(version_id), items, stopped=self._stop.is_set, retry_crash=retry_crash)
 
     def _submit_pending(self) -> None:
         if len(self._in_flight) >= MAX_IN_FLIGHT:

@@ -38,7 +38,7 @@ from backend.domain.datasets import (
 from backend.domain.identity import EDITOR
 from backend.domain.uploads import Upload
 from backend.domain.validation import check_choice
-from backend.storage import ArtifactStore
+from backend.storage import ArtifactStore, BlobNotFound
 
 # Concurrent uploads to one dataset lose the race to number a version; they retry, as model uploads do.
 VERSION_ATTEMPTS = 60
@@ -135,6 +135,7 @@ class DatasetService:
     ) -> AddedDatasetVersion:
         """Parse an upload into the dataset's next version; the file is read in a worker before anything is recorded."""
         dataset = self._dataset_for(principal, dataset_id, "uploadDatasetVersion")
+        dataset.check_active("uploadDatasetVersion")
         upload = self._upload_of(dataset, upload_id)
         options = self._ingest_options(file_format, delimiter, column_types, label)
         content = self.engine.ingest(upload.sha256, upload.filename, options)
@@ -156,8 +157,7 @@ class DatasetService:
             fresh_upload.consume(f"dataset version {version_id}", team_cause)
             return [current, version, fresh_upload, *reservation]
 
-        outcome = self.runner.run("uploadDatasetVersion", cause, decide, attempts=VERSION_ATTEMPTS)
-        self.artifacts.add_reference(content["sha256"], version_holder(version_id))
+        outcome = self._record_output("uploadDatasetVersion", cause, decide, content["sha256"], version_id)
         self.artifacts.release_reference(upload.sha256, upload_holder(upload_id))
         return AddedDatasetVersion(version_id, numbered["number"], outcome)
 
@@ -166,7 +166,7 @@ class DatasetService:
     ) -> AddedDatasetVersion:
         """Run `operations` on a version in a worker and record the result as its dataset's next version."""
         parent = self.version_for(principal, parent_id, "deriveDatasetVersion", field="parentId")
-        self._dataset_for(principal, parent.dataset_id, "deriveDatasetVersion")
+        self._dataset_for(principal, parent.dataset_id, "deriveDatasetVersion").check_active("deriveDatasetVersion")
         normalized = normalize_operations(operations, parent.columns, parent.label)
         content = self.engine.derive(parent.sha256, parent.label, for_worker(normalized))
         recorded = [
@@ -190,8 +190,7 @@ class DatasetService:
             )
             return [dataset, version, *reservation]
 
-        outcome = self.runner.run("deriveDatasetVersion", cause, decide, attempts=VERSION_ATTEMPTS)
-        self.artifacts.add_reference(content["sha256"], version_holder(version_id))
+        outcome = self._record_output("deriveDatasetVersion", cause, decide, content["sha256"], version_id)
         return AddedDatasetVersion(version_id, numbered["number"], outcome)
 
     def preview(
@@ -205,15 +204,44 @@ class DatasetService:
         if columns is not None:
             for position, name in enumerate(columns):
                 if name not in known_columns:
+                    listed = ", ".join(repr(known) for known in known_columns[:20])
+                    more = f" and {len(known_columns) - 20} more" if len(known_columns) > 20 else ""
                     raise InvalidInput(
-                        f"columns[{position}] {name[:80]!r} is not a column of version {number}.",
+                        f"columns[{position}] {name[:80]!r} is not a column of version {number}; it has {listed}{more}.",
                         field=f"columns[{position}]",
                         value=name[:80],
                     )
         return self.engine.preview(sha256, offset, limit, columns)
 
-    def export_csv(self, sha256: str) -> str:
-        return self.engine.export_csv(sha256)
+    def export_csv_held(self, sha256: str, holder: str) -> str:
+        """Write a version's rows as CSV in the store and hold it for `holder`; returns the CSV's digest."""
+        for _attempt in range(2):
+            exported = self.engine.export_csv(sha256)
+            try:
+                self.artifacts.add_reference(exported, holder)
+                return exported
+            except BlobNotFound:
+                # Another download released the same CSV between its writing and this hold.
+                continue
+        raise Conflict("The CSV export was removed while it was being prepared; download it again.", field="format", value="csv")
+
+    def record_download(self, cause: Cause, *, version_id: uuid.UUID, file_format: str) -> Outcome:
+        """Record that a reader of the version's team downloaded it; the caller has checked the right to read."""
+
+        def decide() -> list[object]:
+            version = load(self.store, version_id, DatasetVersion, "versionId", "Dataset version")
+            version.record_download(file_format, cause.for_team(str(version.team_id)))
+            return [version]
+
+        return self.runner.run("downloadDatasetVersion", cause, decide)
+
+    def request_profile(self, principal: Principal, cause: Cause, *, version_id: uuid.UUID) -> Outcome:
+        def decide() -> list[object]:
+            version = self.version_for(principal, version_id, "profileDatasetVersion")
+            version.request_profile(cause.for_team(str(version.team_id)))
+            return [version]
+
+        return self.runner.run("profileDatasetVersion", cause, decide)
 
     def record_progress(self, cause: Cause, *, version_id: uuid.UUID, rows_done: int, rows_total: int) -> Outcome:
         def decide() -> list[object]:
@@ -271,7 +299,11 @@ class DatasetService:
     def _upload_of(self, dataset: Dataset, upload_id: uuid.UUID) -> Upload:
         upload = load(self.store, upload_id, Upload, "uploadId", "Upload")
         if upload.team_id != dataset.team_id:
-            raise NotFound(f"Upload {upload_id} was not found.", field="uploadId", value=str(upload_id))
+            raise NotFound(
+                f"Upload {upload_id} was not found in the dataset's team; upload the file with ?team=<the dataset's team id>.",
+                field="uploadId",
+                value=str(upload_id),
+            )
         if upload.consumed_by is not None:
             raise Conflict(
                 f"Upload {upload_id} was already used by {upload.consumed_by}; upload the file again.",
@@ -280,15 +312,38 @@ class DatasetService:
             )
         return upload
 
+    def _record_output(
+        self, name: str, cause: Cause, decide: Callable[[], list[object]], sha256: str, version_id: uuid.UUID
+    ) -> Outcome:
+        """Run the command that records a worker's Parquet file as a version, holding the file for it first.
+
+        If the command fails, the hold is released, which deletes the file unless another version holds it.
+        """
+        try:
+            self.artifacts.add_reference(sha256, version_holder(version_id))
+        except BlobNotFound:
+            # A request that failed at the same moment released the same bytes; its worker's copy is gone.
+            raise Conflict(
+                "Another request stored and removed these rows at the same moment; send this request again.",
+                field="id",
+                value=str(version_id),
+            ) from None
+        try:
+            return self.runner.run(name, cause, decide, attempts=VERSION_ATTEMPTS)
+        except Exception:
+            self.artifacts.release_reference(sha256, version_holder(version_id))
+            raise
+
     @staticmethod
     def _ingest_options(
         file_format: str | None, delimiter: str | None, column_types: dict[str, str] | None, label: str | None
     ) -> dict[str, Any]:
         if file_format is not None:
             check_choice("format", file_format, FILE_FORMATS)
-        if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\""):
+        if delimiter is not None and (len(delimiter) != 1 or not (delimiter.isascii() and (delimiter.isprintable() or delimiter == "\t")) or delimiter in "\"\r\n"):
             raise InvalidInput(
-                f"delimiter {delimiter[:10]!r} is invalid; expected one character other than a quote or a line break, such as ',' ';' '|' or a tab.",
+                f"delimiter {delimiter[:10]!r} is invalid; expected one printable ASCII character other than a quote, "
+                "or a tab, such as ',' ';' '|'.",
                 field="delimiter",
                 value=delimiter[:10],
             )
@@ -316,7 +371,7 @@ class DatasetService:
         if not allow_duplicate:
             owner = load(self.store, original.dataset_id, Dataset, field, "Dataset")
             raise Conflict(
-                f"These rows are already version {original.number} of dataset {owner.name!r}; "
+                f"These rows are already version {original.number} (id {original.id}) of dataset {owner.name!r}; "
                 "pass allowDuplicate: true to add them as a new version anyway.",
                 field=field,
                 value=value,

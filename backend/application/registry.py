@@ -277,7 +277,11 @@ class RegistryService:
     def _upload_of(self, model: RegisteredModel, upload_id: uuid.UUID) -> Upload:
         upload = self._get(upload_id, Upload, "uploadId", "Upload")
         if upload.team_id != model.team_id:
-            raise NotFound(f"Upload {upload_id} was not found.", field="uploadId", value=str(upload_id))
+            raise NotFound(
+                f"Upload {upload_id} was not found in the model's team; upload the file with ?team=<the model's team id>.",
+                field="uploadId",
+                value=str(upload_id),
+            )
         if upload.consumed_by is not None:
             raise Conflict(
                 f"Upload {upload_id} was already used by {upload.consumed_by}; upload the file again.",

@@ -23,7 +23,7 @@ from backend.domain.datasets import (
     check_column_name,
 )
 from backend.domain.expressions import check_filter, parse_filter
-from backend.domain.validation import trimmed
+from backend.domain.validation import check_characters, trimmed
 
 MAX_OPERATIONS = 50
 DEFAULT_MAX_CATEGORIES = 50
@@ -71,11 +71,11 @@ def normalize_operations(raw: Any, columns: list[dict[str, str]], label: str | N
         if not isinstance(operation, dict):
             raise InvalidInput(f"{field} must be an object with an op key.", field=field, value=None)
         name = operation.get("op")
-        if name not in OPERATIONS:
+        if not isinstance(name, str) or name not in OPERATIONS:
             raise InvalidInput(
                 f"{field}.op {trimmed(str(name))!r} is not an operation; expected one of {', '.join(OPERATIONS)}.",
                 field=f"{field}.op",
-                value=trimmed(str(name)) if name is not None else None,
+                value=trimmed(name) if isinstance(name, str) else None,
             )
         check, allowed = OPERATIONS[name]
         unknown = sorted(set(operation) - {"op", *allowed})
@@ -151,6 +151,8 @@ def _fill_missing(operation: dict[str, Any], state: _Columns, field: str) -> dic
 
 
 def _check_fill_value(column_type: str | None, name: str, value: Any, field: str) -> None:
+    if isinstance(value, str):
+        check_characters(f"{field}.value", value)
     fits = {
         None: True,
         "integer": isinstance(value, int) and not isinstance(value, bool),
@@ -242,6 +244,8 @@ def _cast_columns(operation: dict[str, Any], state: _Columns, field: str) -> dic
 
 def _filter(operation: dict[str, Any], state: _Columns, field: str) -> dict[str, Any]:
     text = operation.get("expression")
+    if isinstance(text, str):
+        check_characters(f"{field}.expression", text)
     tree = parse_filter(text, f"{field}.expression")  # type: ignore[arg-type]
     check_filter(tree, state.types if state.exact else None, f"{field}.expression")
     return {"expression": text}
@@ -399,8 +403,9 @@ def describe_operation(operation: dict[str, Any]) -> str:
         parts = "/".join(operation["ratios"])
         by = f" by {operation['by']}" if operation.get("by") else ""
         return f"{operation['strategy']} split {parts} {ratios}{by} (seed {operation['seed']})"
+    if name == "dropMissing":
+        return "drop rows with a missing value in " + (f"any of {listed}" if columns else "any column")
     verbs = {
-        "dropMissing": "drop rows with missing values in",
         "dropDuplicates": "drop duplicate rows over",
         "dropColumns": "drop columns",
         "standardize": "standardize",

@@ -119,7 +119,7 @@ class Dataset(ModelCloudAggregate):
         )
 
     def update(self, cause: Cause, *, description: str | None = None, tags: dict[str, str] | None = None) -> None:
-        self._check_active("updateDataset")
+        self.check_active("updateDataset")
         checked: dict[str, Any] = {}
         if description is not None:
             checked["description"] = check_length("description", description, maximum=MAX_DESCRIPTION)
@@ -130,7 +130,7 @@ class Dataset(ModelCloudAggregate):
             self._record(self.Updated, cause, changes=different)
 
     def add_version(self, version_id: uuid.UUID, sha256: str, cause: Cause, action: str) -> int:
-        self._check_active(action)
+        self.check_active(action)
         number = max(self.versions, default=0) + 1
         self._record(self.VersionAdded, cause, version_id=version_id, number=number, sha256=sha256)
         return number
@@ -145,7 +145,7 @@ class Dataset(ModelCloudAggregate):
             raise Conflict(f"Dataset {self.name!r} is not archived.", field="id", value=str(self.id))
         self._record(self.Restored, cause)
 
-    def _check_active(self, action: str) -> None:
+    def check_active(self, action: str) -> None:
         if self.archived:
             raise Conflict(f"Dataset {self.name!r} is archived; restore it before {action}.", field="id", value=str(self.id))
 
@@ -210,6 +210,17 @@ class DatasetVersion(ModelCloudAggregate):
 
         def apply(self, aggregate: DatasetVersion) -> None:
             aggregate.status = PROFILE_FAILED
+
+    class ProfilingRequested(ModelCloudAggregate.Event):
+        def apply(self, aggregate: DatasetVersion) -> None:
+            aggregate.status = PROFILING
+            aggregate.progress = (0, aggregate.rows)
+
+    class Downloaded(ModelCloudAggregate.Event):
+        file_format: str
+
+        def apply(self, aggregate: DatasetVersion) -> None:
+            pass
 
     dataset_id: uuid.UUID
     team_id: uuid.UUID
@@ -281,6 +292,19 @@ class DatasetVersion(ModelCloudAggregate):
             return False
         self._record(self.Profiled, cause, profile_sha256=profile_sha256, missing_cells=missing_cells)
         return True
+
+    def request_profile(self, cause: Cause) -> None:
+        """Ask the workers to profile the version again, after a failure or to refresh its profile."""
+        if self.status == PROFILING:
+            raise Conflict(
+                f"Version {self.number} is being profiled already; wait for datasetUpdated to report the result.",
+                field="id",
+                value=str(self.id),
+            )
+        self._record(self.ProfilingRequested, cause)
+
+    def record_download(self, file_format: str, cause: Cause) -> None:
+        self._record(self.Downloaded, cause, file_format=file_format)
 
     def record_profile_failure(self, reason: str, cause: Cause) -> bool:
         if self.status != PROFILING:

@@ -117,10 +117,10 @@ class _Parser:
             self.fail(f"unexpected {self.tokens[self.index].text!r}")
         return tree
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str, hint: str = "") -> None:
         token = self.tokens[self.index] if self.index < len(self.tokens) else None
         where = f" at position {token.offset + 1}" if token else " at the end"
-        raise InvalidInput(f"{self.field} is invalid: {problem}{where}.", field=self.field, value=trimmed(self.text))
+        raise InvalidInput(f"{self.field} is invalid: {problem}{where}.{hint}", field=self.field, value=trimmed(self.text))
 
     def peek(self, kind: str, value: Any = None) -> bool:
         if self.index >= len(self.tokens):
@@ -185,7 +185,10 @@ class _Parser:
             self.take("keyword", "in", "in")
             return {"kind": "in", "column": left["column"], "values": self.literal_list(), "negated": negated}
         if not self.peek("operator"):
-            self.fail("expected a comparison (==, !=, <, <=, >, >=), in (…) or is [not] null")
+            hint = ""
+            if "column" in left and self.peek("column"):
+                hint = " Write a column name that contains spaces in backquotes, such as `mean radius`."
+            self.fail("expected a comparison (==, !=, <, <=, >, >=), in (…) or is [not] null", hint)
         operator = self.take("operator").value
         right = self.operand()
         if "column" not in left and "column" not in right:

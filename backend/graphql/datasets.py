@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
@@ -180,7 +181,20 @@ class DatasetOperation:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DatasetOperation:
         parameters = {key: value for key, value in data.items() if key != "fitted"}
-        return cls(op=data["op"], description=describe_operation(data), parameters=parameters, fitted=data.get("fitted"))
+        return cls(
+            op=data["op"], description=describe_operation(data), parameters=_finite(parameters), fitted=_finite(data.get("fitted"))
+        )
+
+
+def _finite(value: Any) -> Any:
+    """Return JSON data with NaN and infinities as text, since JSON parsers reject them as numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 @strawberry.type(description="A page of rows; values are JSON (times as ISO text, NaN and infinities as text).")
@@ -191,7 +205,12 @@ class DatasetPreview:
     total: int
 
 
-@strawberry.type(description="Profiling so far: rows read of all rows.")
+@strawberry.type(
+    description=(
+        "Profiling so far. The worker reads the rows twice, and rowsDone counts both passes as halves of "
+        "rowsTotal, so it is half of rowsTotal when the first pass ends."
+    )
+)
 class ProfilingProgress:
     rows_done: int
     rows_total: int
@@ -579,6 +598,17 @@ class DatasetsMutation:
             )
         )
         return await _version_after(info, added)
+
+    @strawberry.mutation(description="Profile a version again, such as one whose profiling failed; editors and admins may.")
+    async def profile_dataset_version(self, info: Info[Context, None], id: strawberry.ID) -> DatasetVersion:  # noqa: A002
+        principal = await info.context.writer()
+        version_id = parse_id("id", id)
+        datasets = info.context.runtime.datasets
+        outcome = await in_thread(lambda: datasets.request_profile(principal, info.context.cause(principal), version_id=version_id))
+        await info.context.settle(outcome)
+        row = await in_thread(info.context.runtime.readers.datasets.version, str(version_id))
+        assert row is not None
+        return DatasetVersion.from_row(row)
 
     @strawberry.mutation(description="Archive a dataset: it leaves default lists and takes no new versions.")
     async def archive_dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset:  # noqa: A002

@@ -7,6 +7,7 @@ traceback, and the client sees only INTERNAL_SERVER_ERROR with the correlation i
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import strawberry
@@ -24,7 +25,14 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 def describe_domain_error(error: DomainError) -> dict[str, Any]:
-    return {"code": error.code, "field": error.field, "value": error.value}
+    return {"code": error.code, "field": error.field, "value": _json_safe(error.value)}
+
+
+def _json_safe(value: Any) -> Any:
+    """Return the value, with NaN and infinities as text, because JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def normalize(error: GraphQLError, correlation_id: str | None) -> None:

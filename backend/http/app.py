@@ -205,8 +205,17 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
                 raise Conflict(
                     f"Version {row['number']} cannot be downloaded: its stored file is missing.", field="versionId", value=row["version_id"]
                 )
-            sha256 = row["sha256"] if data_format == "parquet" else await in_thread(runtime.datasets.export_csv, row["sha256"])
+            holder = None
+            if data_format == "parquet":
+                sha256 = row["sha256"]
+            else:
+                # The CSV is held for this response only and deleted after it, unless another download holds it.
+                holder = f"dataset-download:{uuid.uuid4()}"
+                sha256 = await in_thread(runtime.datasets.export_csv_held, row["sha256"], holder)
             size = await in_thread(runtime.artifacts.size, sha256)
+            cause = _cause(runtime, principal, correlation_id)
+            version_id = uuid.UUID(row["version_id"])
+            await in_thread(lambda: runtime.datasets.record_download(cause, version_id=version_id, file_format=data_format))
         except DomainError as error:
             return error_response(error, STATUS_BY_CODE[error.code], correlation_id)
         dataset = await in_thread(runtime.readers.datasets.dataset, row["dataset_id"])
@@ -214,7 +223,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         filename = f"{stem}-v{row['number']}.{data_format}"
         media = "text/csv; charset=utf-8" if data_format == "csv" else "application/vnd.apache.parquet"
         return StreamingResponse(
-            _blob_chunks(runtime, sha256),
+            _blob_chunks(runtime, sha256, release_holder=holder),
             media_type=media,
             headers={"content-disposition": f'attachment; filename="{filename}"', "content-length": str(size)},
         )
@@ -279,11 +288,18 @@ DOWNLOAD_CHUNK = 1024 * 1024
 DATASET_DOWNLOAD_FORMATS = ("parquet", "csv")
 
 
-def _blob_chunks(runtime: Runtime, sha256: str) -> Iterator[bytes]:
-    """Yield a blob in chunks; Starlette reads this generator in its thread pool, so memory stays bounded."""
-    with runtime.artifacts.open(sha256) as stream:
-        while chunk := stream.read(DOWNLOAD_CHUNK):
-            yield chunk
+def _blob_chunks(runtime: Runtime, sha256: str, release_holder: str | None = None) -> Iterator[bytes]:
+    """Yield a blob in chunks; Starlette reads this generator in its thread pool, so memory stays bounded.
+
+    With `release_holder`, that reference is released once the blob is sent or the client goes away.
+    """
+    try:
+        with runtime.artifacts.open(sha256) as stream:
+            while chunk := stream.read(DOWNLOAD_CHUNK):
+                yield chunk
+    finally:
+        if release_holder is not None:
+            runtime.artifacts.release_reference(sha256, release_holder)
 
 
 def _ascii_filename(name: str) -> str:

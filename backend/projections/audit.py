@@ -79,7 +79,11 @@ SUMMARIES: dict[str, Summary] = {
         + "; ".join(describe_operation(operation) for operation in e.operations)[:600]
         + f" ({e.rows} rows, {len(e.columns)} columns)"
     ),
-    "DatasetVersion.ProfilingProgressed": lambda e, n: f"Profiled {e.rows_done} of {e.rows_total} rows of {n(e.originator_id)}",
+    "DatasetVersion.ProfilingProgressed": lambda e, n: (
+        f"Profiling {n(e.originator_id)}: {100 * e.rows_done // max(e.rows_total, 1)} % done"
+    ),
+    "DatasetVersion.Downloaded": lambda e, n: f"Downloaded {n(e.originator_id)} as {e.file_format}",
+    "DatasetVersion.ProfilingRequested": lambda e, n: f"Asked for a new profile of {n(e.originator_id)}",
     "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {e.missing_cells} missing cells",
     "DatasetVersion.ProfilingFailed": lambda e, n: f"Profiling of {n(e.originator_id)} failed: {e.reason[:200]}",
 }

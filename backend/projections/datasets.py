@@ -105,6 +105,16 @@ class DatasetsProjection(Projection):
         )
         return self._version_changed(tx, event, position)
 
+    def on_DatasetVersion_ProfilingRequested(
+        self, tx: Transaction, event: DatasetVersion.ProfilingRequested, position: int
+    ) -> list[Change]:
+        tx.execute(
+            "UPDATE dataset_versions SET status = 'profiling', rows_done = 0, failure_reason = NULL, updated_at = ?, position = ? "
+            "WHERE version_id = ?",
+            (iso(event.timestamp), position, str(event.originator_id)),
+        )
+        return self._version_changed(tx, event, position)
+
     def on_DatasetVersion_ProfilingFailed(self, tx: Transaction, event: DatasetVersion.ProfilingFailed, position: int) -> list[Change]:
         tx.execute(
             "UPDATE dataset_versions SET status = 'failed', failure_reason = ?, updated_at = ?, position = ? WHERE version_id = ?",

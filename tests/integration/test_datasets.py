@@ -165,22 +165,22 @@ def test_parquet_and_jsonl_give_the_same_columns(datasets: Datasets, dataset_fil
 
 def test_csv_and_parquet_of_the_same_rows_are_duplicates(datasets: Datasets, dataset_files: Path) -> None:
     dataset_id = datasets.create("digits")
-    datasets.add_version(dataset_id, dataset_files / "digits.csv")
+    first = datasets.add_version(dataset_id, dataset_files / "digits.csv")
 
     with pytest.raises(Conflict) as raised:
         datasets.add_version(dataset_id, dataset_files / "digits.parquet")
 
-    assert "already version 1 of dataset 'digits'" in raised.value.message
+    assert f"already version 1 (id {first['version_id']}) of dataset 'digits'" in raised.value.message
 
 
 def test_same_rows_twice_are_a_duplicate(datasets: Datasets, dataset_files: Path) -> None:
     dataset_id = datasets.create("iris")
-    datasets.add_version(dataset_id, dataset_files / "iris.csv")
+    first = datasets.add_version(dataset_id, dataset_files / "iris.csv")
 
     with pytest.raises(Conflict) as raised:
         datasets.add_version(dataset_id, dataset_files / "iris.csv")
 
-    assert "already version 1 of dataset 'iris'" in raised.value.message
+    assert f"already version 1 (id {first['version_id']}) of dataset 'iris'" in raised.value.message
     assert raised.value.field == "uploadId"
     assert datasets.count(dataset_id) == 1
     again = datasets.add_version(dataset_id, dataset_files / "iris.csv", allow_duplicate=True)
@@ -412,3 +412,84 @@ def test_rebuild_equals_live(datasets: Datasets, dataset_files: Path) -> None:
     runtime.projections.rebuild(["datasets", "audit"])
 
     assert dump_read_models(runtime) == live
+
+
+def test_failed_profile_can_be_requested_again(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("iris")
+    row = datasets.add_version(dataset_id, dataset_files / "iris.csv")
+
+    def crashing() -> Any:
+        yield {"progress": 0, "total": 150}
+        raise RuntimeError("worker lost")
+
+    version_id = uuid.UUID(row["version_id"])
+    assert record_profiling(datasets.runtime, version_id, crashing()) == "failed"
+    failed = datasets.version(row["version_id"])
+    outcome = datasets.runtime.datasets.request_profile(datasets.editor, datasets.cause(datasets.editor), version_id=version_id)
+    assert datasets.runtime.projections.wait_for(outcome.position)
+    again = datasets.version(row["version_id"])
+    profile = datasets.profile(again)
+
+    assert failed["status"] == "failed"
+    assert failed["failure_reason"] == "The profiling worker failed: RuntimeError: worker lost"
+    assert again["status"] == "profiling"
+    assert again["failure_reason"] is None
+    assert profile["rows"] == 150
+    assert datasets.version(row["version_id"])["status"] == "ready"
+
+
+def test_crash_retried_records_nothing(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("iris")
+    row = datasets.add_version(dataset_id, dataset_files / "iris.csv")
+
+    def crashing() -> Any:
+        raise ConnectionError("worker died")
+        yield {}
+
+    result = record_profiling(datasets.runtime, uuid.UUID(row["version_id"]), crashing(), retry_crash=lambda error: True)
+
+    assert result == "crashed"
+    assert datasets.version(row["version_id"])["status"] == "profiling"
+
+
+def test_upload_to_archived_dataset_runs_no_worker(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("iris")
+    upload_id = datasets.upload_bytes(b"a,b\n1,2\n", "small.csv")
+    outcome = datasets.runtime.datasets.archive_dataset(datasets.editor, datasets.cause(datasets.editor), dataset_id=dataset_id)
+    assert datasets.runtime.projections.wait_for(outcome.position)
+    blobs_before = {path.name for path in (Path(datasets.runtime.settings.artifacts) / "blobs").rglob("*") if path.is_file()}
+
+    with pytest.raises(Conflict):
+        datasets.runtime.datasets.upload_version(datasets.editor, datasets.cause(datasets.editor), dataset_id=dataset_id, upload_id=upload_id)
+
+    blobs_after = {path.name for path in (Path(datasets.runtime.settings.artifacts) / "blobs").rglob("*") if path.is_file()}
+    assert blobs_after == blobs_before
+
+
+def test_archive_during_derive_leaves_no_blob(datasets: Datasets) -> None:
+    dataset_id = datasets.create("small")
+    parent = datasets.add_version(dataset_id, content=b"a,b\n1,2\n3,4\n", filename="first.csv")
+    service = datasets.runtime.datasets
+    real_engine = service.engine
+
+    class ArchivingEngine:
+        """The real engine, but the dataset is archived while the worker runs."""
+
+        def derive(self, *arguments: Any) -> dict[str, Any]:
+            result = real_engine.derive(*arguments)
+            outcome = service.archive_dataset(datasets.editor, datasets.cause(datasets.editor), dataset_id=dataset_id)
+            assert datasets.runtime.projections.wait_for(outcome.position)
+            return result
+
+    def blobs() -> set[str]:
+        return {path.name for path in (Path(datasets.runtime.settings.artifacts) / "blobs").rglob("*") if path.is_file()}
+
+    before = blobs()
+    service.engine = ArchivingEngine()  # type: ignore[assignment]
+
+    with pytest.raises(Conflict) as raised:
+        datasets.derive(parent["version_id"], [{"op": "filter", "expression": "a > 1"}])
+
+    assert "archived" in raised.value.message
+    assert blobs() == before
+    assert datasets.count(dataset_id) == 1
