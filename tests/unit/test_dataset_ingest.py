@@ -536,3 +536,209 @@ def test_iris_strings_from_jsonl(tmp_path: Path) -> None:
     result = ingest_file(source, output, label="species")
     assert column_types(result)["species"] == "string"
     assert pq.read_table(output).column("species").to_pylist() == frame["species"].tolist()
+
+
+# --- Unclosed quotes, long headers and delimiters ---------------------------------------------------
+
+
+def test_unclosed_quote_names_opening_line(tmp_path: Path) -> None:
+    source = tmp_path / "unclosed.csv"
+    source.write_bytes(b'a,b\n1,"abc\n2,3\n4,5\n')
+    error = rejected(source, tmp_path)
+    assert error.field == "file"
+    assert error.value == "line 2"
+    assert error.message.startswith("Line 2 opens a quoted field that is never closed.")
+
+
+def test_unclosed_quote_after_quoted_newlines(tmp_path: Path) -> None:
+    source = tmp_path / "unclosed.csv"
+    source.write_bytes(b'"a\nb",c\n"x\ny","abc\n2,3\n')
+    error = rejected(source, tmp_path)
+    assert error.value == "line 4"
+
+
+def test_unclosed_quote_found_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "unclosed.csv"
+    source.write_bytes(b'a,b\n1,"x""y"\n2,"3\n"\n4,"5\n')
+    for scan_bytes in (1, 2, 3, 5, 7, 64):
+        monkeypatch.setattr(_csv, "SCAN_BYTES", scan_bytes)
+        assert rejected(source, tmp_path).value == "line 5"
+
+
+def test_quote_inside_unquoted_field_accepted(tmp_path: Path) -> None:
+    source = tmp_path / "inches.csv"
+    source.write_bytes(b'a,b\n1,5" screen\n2,"x""y"\n')
+    output = tmp_path / "out.parquet"
+    result = ingest_file(source, output)
+    assert result["rows"] == 2
+    assert pq.read_table(output).column("b").to_pylist() == ['5" screen', 'x"y']
+
+
+def test_header_without_newline_has_no_rows(tmp_path: Path) -> None:
+    source = tmp_path / "header.csv"
+    source.write_bytes(b"a,b")
+    error = rejected(source, tmp_path)
+    assert error.field == "file"
+    assert "no data rows" in error.message
+
+
+def test_header_longer_than_block_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_csv, "BLOCK_BYTES", 64 * 1024)
+    names = [f"{index:04d}" + "x" * 96 for index in range(1_000)]
+    source = tmp_path / "wide.csv"
+    header = ",".join(names)
+    assert len(header) > 64 * 1024
+    source.write_text(header + "\n" + ",".join("1" for _ in names) + "\n")
+    result = ingest_file(source, tmp_path / "out.parquet")
+    assert result["rows"] == 1
+    assert [column["name"] for column in result["columns"]] == names
+
+
+def test_header_over_limit_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_csv, "MAX_HEADER_BYTES", 100_000)
+    source = tmp_path / "endless.csv"
+    source.write_text("a" * 200_000 + ",b\n1,2\n")
+    error = rejected(source, tmp_path)
+    assert error.field == "file"
+    assert error.value == "line 1"
+    assert "longer than the limit of 100,000 bytes" in error.message
+
+
+def test_non_ascii_delimiter_rejected(tmp_path: Path) -> None:
+    error = rejected(DATA / "bom.csv", tmp_path, delimiter="é")
+    assert error.field == "delimiter"
+    assert error.value == "é"
+
+
+# --- Column names and the split column -------------------------------------------------------------
+
+
+def test_nul_in_csv_column_name_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "nul.csv"
+    source.write_bytes(b"a,b,c\x00d\n1,2,3\n")
+    error = rejected(source, tmp_path)
+    assert error.field == "columns"
+    assert error.value == "c\\u0000d"
+    assert error.message.startswith("Column 3's name contains the character U+0000")
+
+
+def test_nul_in_json_key_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "nul.jsonl"
+    source.write_bytes(b'{"a\\u0000": 1}\n')
+    error = rejected(source, tmp_path)
+    assert error.field == "columns"
+    assert "U+0000" in error.message
+
+
+def test_nul_in_parquet_column_name_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "nul.parquet"
+    pq.write_table(pa.table({"ok": [1], "b\x00": [2]}), source)
+    error = rejected(source, tmp_path)
+    assert error.field == "columns"
+    assert error.message.startswith("Column 2's name contains the character U+0000")
+
+
+def test_invalid_utf8_parquet_column_name_rejected(tmp_path: Path) -> None:
+    whole = tmp_path / "named.parquet"
+    pq.write_table(pa.table({"zqzq": [1]}), whole, store_schema=False)
+    source = tmp_path / "surrogate.parquet"
+    # The UTF-8 encoding of the lone surrogate U+D800, which is not valid UTF-8.
+    source.write_bytes(whole.read_bytes().replace(b"zqzq", b"\xed\xa0\x80q"))
+    error = rejected(source, tmp_path)
+    assert error.field == "columns"
+    assert "not valid UTF-8" in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("id,split\n1,train\n2,holdout\n", "line 3 has 'holdout'"),
+        ("id,split\n1,train\n2,\n", "line 3 has no value"),
+        ("id,split\n1,1\n2,0\n", "its type is integer"),
+    ],
+)
+def test_invalid_split_column_rejected(tmp_path: Path, text: str, found: str) -> None:
+    source = tmp_path / "split.csv"
+    source.write_text(text)
+    error = rejected(source, tmp_path)
+    assert error.field == "columns"
+    assert error.value == "split"
+    assert found in error.message
+    assert "Rename the column, or fix its values." in error.message
+
+
+def test_split_column_type_override_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "split.jsonl"
+    source.write_text('{"id": 1, "split": "train"}\n')
+    error = rejected(source, tmp_path, column_types={"split": "boolean"})
+    assert error.value == "split"
+
+
+def test_split_column_in_parquet_rows_named(tmp_path: Path) -> None:
+    source = tmp_path / "split.parquet"
+    pq.write_table(pa.table({"split": ["train", "test", "Train"]}), source)
+    error = rejected(source, tmp_path)
+    assert "row 3 has 'Train'" in error.message
+
+
+def test_valid_split_column_accepted(tmp_path: Path) -> None:
+    source = tmp_path / "split.csv"
+    source.write_text("id,split\n1,train\n2,validation\n3,test\n")
+    output = tmp_path / "out.parquet"
+    result = ingest_file(source, output)
+    assert column_types(result) == {"id": "integer", "split": "string"}
+    assert pq.read_table(output).column("split").to_pylist() == ["train", "validation", "test"]
+
+
+# --- JSON Lines nesting, surrogates and column order ------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [65, 5_000, 100_000])
+def test_deep_json_nesting_rejected(tmp_path: Path, depth: int) -> None:
+    source = tmp_path / "deep.jsonl"
+    source.write_bytes(b'{"a": 1}\n\n{"a": ' + b"[" * depth + b"]" * depth + b"}\n")
+    error = rejected(source, tmp_path)
+    assert error.field == "file"
+    assert error.value == "line 3"
+    assert "more than 64 levels deep" in error.message
+
+
+def test_unbalanced_json_nesting_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "open.jsonl"
+    source.write_bytes(b'{"a": 1}\n{"a": ' + b"{" * 100_000 + b"\n")
+    assert rejected(source, tmp_path).value == "line 2"
+
+
+def test_brackets_inside_json_strings_accepted(tmp_path: Path) -> None:
+    source = tmp_path / "text.jsonl"
+    text = "[" * 100 + '\\"{' * 100
+    source.write_text(f'{{"a": "{text}"}}\n{{"a": "x"}}\n')
+    output = tmp_path / "out.parquet"
+    assert ingest_file(source, output)["rows"] == 2
+    assert pq.read_table(output).column("a").to_pylist()[0] == "[" * 100 + '"{' * 100
+
+
+@pytest.mark.parametrize("line", [b'{"a": "x\\ud800"}', b'{"a\\udc00": 1}'])
+def test_unpaired_surrogate_escape_rejected(tmp_path: Path, line: bytes) -> None:
+    source = tmp_path / "surrogate.jsonl"
+    source.write_bytes(b'{"a": "ok"}\n' + line + b"\n")
+    error = rejected(source, tmp_path)
+    assert error.field == "file"
+    assert error.value == "line 2"
+    assert "unpaired surrogate" in error.message
+    assert "not valid text" in error.message
+
+
+def test_surrogate_pair_escape_accepted(tmp_path: Path) -> None:
+    source = tmp_path / "emoji.jsonl"
+    source.write_bytes(b'{"a": "\\ud83d\\ude00"}\n')
+    output = tmp_path / "out.parquet"
+    ingest_file(source, output)
+    assert pq.read_table(output).column("a").to_pylist() == ["\U0001F600"]
+
+
+def test_jsonl_keeps_column_order_with_dates(tmp_path: Path) -> None:
+    source = tmp_path / "dated.jsonl"
+    source.write_text('{"a": 1, "b": "x", "when": "2024-01-01T00:00:00", "z": 2.5}\n')
+    result = ingest_file(source, tmp_path / "out.parquet")
+    assert [column["name"] for column in result["columns"]] == ["a", "b", "when", "z"]

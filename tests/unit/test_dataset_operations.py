@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -452,3 +453,245 @@ def test_output_is_canonical_and_repeatable(cancer: Path) -> None:
     derive(str(cancer), str(second), label="target", split_column="split", operations=operations)
     assert first.read_bytes() == second.read_bytes()
     assert pq.ParquetFile(first).metadata.row_group(0).column(0).compression == "SNAPPY"
+
+
+# --- Missing values and large numbers in filters ----------------------------------------------------
+
+
+def membership(column: str, values: list[Any], *, negated: bool = False) -> dict[str, Any]:
+    return {"kind": "in", "column": column, "values": values, "negated": negated}
+
+
+def test_filter_not_in_drops_missing_values() -> None:
+    # Column n is missing in row 2, and column x is null in row 1 and NaN in row 3.
+    assert kept({"kind": "not", "item": membership("n", [1])}) == [1, 3, 4]
+    assert kept(membership("n", [1], negated=True)) == [1, 3, 4]
+    assert kept({"kind": "not", "item": membership("x", [0.5])}) == [2, 4]
+    assert kept(membership("x", [0.5], negated=True)) == [2, 4]
+    assert kept({"kind": "not", "item": membership("n", [1], negated=True)}) == [0]
+
+
+def test_filter_nan_compares_as_missing() -> None:
+    assert kept(compare({"column": "x"}, "!=", {"value": 1})) == [0, 2, 4]
+    assert kept({"kind": "not", "item": compare({"column": "x"}, ">", {"value": 1})}) == [0]
+    assert kept({"kind": "not", "item": compare({"column": "x"}, "<", {"column": "n"})}) == [4]
+    assert kept({"kind": "isNull", "column": "x", "negated": False}) == [1, 3]
+
+
+BIG = pa.table({
+    "i": pa.array([-(2**63), -1, None, 2**63 - 1], pa.int64()),
+    "f": [-1e308, 2.0**53, None, 1.7e308],
+})
+
+
+def kept_big(tree: dict[str, Any]) -> list[int]:
+    indexed = BIG.append_column("row", pa.array(range(BIG.num_rows)))
+    return indexed.filter(compile_filter(tree, BIG.schema)).column("row").to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("column", "op", "value", "rows"),
+    [
+        ("i", "<", 10**20, [0, 1, 3]),
+        ("i", "<=", 10**20, [0, 1, 3]),
+        ("i", ">", 10**20, []),
+        ("i", ">=", 10**20, []),
+        ("i", "==", 10**20, []),
+        ("i", "!=", 10**20, [0, 1, 3]),
+        ("i", ">", -(10**20), [0, 1, 3]),
+        ("i", "<", -(10**20), []),
+        ("i", "<", 2.0**63, [0, 1, 3]),
+        ("i", ">", -0.5, [3]),
+        ("i", "==", -1.0, [1]),
+        ("f", "<", 10**20, [0, 1]),
+        ("f", ">", 10**400, []),
+        ("f", "<", 10**400, [0, 1, 3]),
+        ("f", ">", -(10**400), [0, 1, 3]),
+        ("f", "==", 2**53 + 1, []),
+        ("f", ">", 2**53 + 1, [3]),
+        ("f", "<=", 2**53 + 1, [0, 1]),
+        ("f", "!=", 2**53 + 1, [0, 1, 3]),
+    ],
+)
+def test_filter_numbers_beyond_column_type(column: str, op: str, value: int | float, rows: list[int]) -> None:
+    assert kept_big(compare({"column": column}, op, {"value": value})) == rows
+
+
+def test_filter_literal_on_left_is_mirrored() -> None:
+    assert kept_big(compare({"value": 10**20}, ">", {"column": "i"})) == [0, 1, 3]
+    assert kept(compare({"value": 2}, "<", {"column": "n"})) == [3, 4]
+
+
+def test_filter_in_with_numbers_beyond_column_type() -> None:
+    assert kept_big(membership("i", [10**20, -1])) == [1]
+    assert kept_big(membership("i", [10**20], negated=True)) == [0, 1, 3]
+    assert kept_big(membership("f", [10**400, 2**53 + 1, 1.7e308])) == [3]
+
+
+def test_filter_comparing_two_values_rejected() -> None:
+    with pytest.raises(DatasetInputError) as caught:
+        compile_filter(compare({"value": 1}, "==", {"value": 10**20}), FILTER_TABLE.schema, field="operations[0].expression")
+    assert caught.value.field == "operations[0].expression"
+
+
+# --- Large numbers in learned statistics and casts --------------------------------------------------
+
+
+HUGE = [1e308, 1.7e308, 1.5e308]
+
+
+def test_standardize_huge_floats_stays_finite(tmp_path: Path) -> None:
+    source = canonical(pa.table({"x": [*HUGE, None]}), tmp_path)
+    result, table = run(source, [{"op": "standardize", "columns": ["x"]}])
+    statistics = result["fitted"][0]["statistics"]["x"]
+    small = np.array(HUGE) / 1e300
+    assert statistics["mean"] == pytest.approx(small.mean() * 1e300, rel=1e-12)
+    assert statistics["std"] == pytest.approx(small.std() * 1e300, rel=1e-12)
+    expected = ((small - small.mean()) / small.std()).tolist()
+    assert table.column("x").to_pylist()[:3] == pytest.approx(expected, rel=1e-12)
+    assert table.column("x").to_pylist()[3] is None
+
+
+def test_min_max_scale_widest_range(tmp_path: Path) -> None:
+    source = canonical(pa.table({"x": [-1.797e308, 1.797e308, 0.0, float("nan")]}), tmp_path)
+    result, table = run(source, [{"op": "minMaxScale", "columns": ["x"]}])
+    assert result["fitted"][0]["statistics"]["x"] == {"min": -1.797e308, "max": 1.797e308}
+    values = table.column("x").to_pylist()
+    assert values[:3] == [0.0, 1.0, 0.5]
+    assert math.isnan(values[3])
+
+
+def test_scaled_values_outside_train_range_stay_finite(tmp_path: Path) -> None:
+    source = canonical(pa.table({"x": [-1e308, 1e308, 1.7e308], "split": ["train", "train", "test"]}), tmp_path)
+    _result, table = run(source, [{"op": "minMaxScale", "columns": ["x"]}])
+    assert table.column("x").to_pylist() == pytest.approx([0.0, 1.0, 1.35])
+    _result, table = run(source, [{"op": "standardize", "columns": ["x"]}])
+    assert table.column("x").to_pylist() == pytest.approx([-1.0, 1.0, 1.7])
+
+
+def test_scaling_beyond_float_range_rejected(tmp_path: Path) -> None:
+    source = canonical(pa.table({"x": [0.0, 2e-154, 1e308], "split": ["train", "train", "test"]}), tmp_path)
+    for operation in ("minMaxScale", "standardize"):
+        error = failure(source, [{"op": operation, "columns": ["x"]}])
+        assert error.field == "operations[0].columns"
+        assert error.value == "x"
+        assert "beyond the range of floating-point numbers" in error.message
+
+
+def test_fill_mean_of_huge_floats(tmp_path: Path) -> None:
+    source = canonical(pa.table({"x": [1e308, 1.7e308, None, float("inf")]}), tmp_path)
+    result, table = run(source, [{"op": "fillMissing", "columns": ["x"], "strategy": "mean", "value": None}])
+    assert result["fitted"][0]["values"]["x"] == pytest.approx(1.35e308)
+    assert table.column("x").to_pylist()[2] == pytest.approx(1.35e308)
+    result, _table = run(source, [{"op": "fillMissing", "columns": ["x"], "strategy": "median", "value": None}])
+    assert result["fitted"][0]["values"]["x"] == pytest.approx(1.35e308)
+
+
+LARGE_INTEGERS = pa.table({"n": pa.array([2**63 - 1, 2**63 - 2, None], pa.int64())})
+
+
+def test_fill_integer_mean_beyond_int64_rejected(tmp_path: Path) -> None:
+    source = canonical(LARGE_INTEGERS, tmp_path)
+    for strategy in ("mean", "median"):
+        error = failure(source, [{"op": "fillMissing", "columns": ["n"], "strategy": strategy, "value": None}])
+        assert error.field == "operations[0].columns"
+        assert error.value == "n"
+        assert "cast the column to float" in error.message
+
+
+def test_fill_constant_beyond_int64_rejected(tmp_path: Path) -> None:
+    source = canonical(LARGE_INTEGERS, tmp_path)
+    error = failure(source, [{"op": "fillMissing", "columns": ["n"], "strategy": "constant", "value": 10**20}])
+    assert error.field == "operations[0].value"
+    assert error.value == 10**20
+    assert "outside the range of integer columns" in error.message
+    _result, table = run(source, [
+        {"op": "castColumns", "types": {"n": "float"}},
+        {"op": "fillMissing", "columns": ["n"], "strategy": "constant", "value": 10**20},
+    ])
+    assert table.column("n").to_pylist()[2] == 1e20
+
+
+def test_integers_beyond_2_53_convert_to_float(tmp_path: Path) -> None:
+    source = canonical(LARGE_INTEGERS, tmp_path)
+    _result, table = run(source, [{"op": "castColumns", "types": {"n": "float"}}])
+    assert table.column("n").to_pylist() == [9.223372036854775807e18, 9.223372036854775807e18, None]
+    result, table = run(source, [{"op": "standardize", "columns": ["n"]}])
+    assert result["fitted"][0]["statistics"]["n"] == {"mean": 2.0**63, "std": 0.0}
+    assert table.column("n").to_pylist() == [0.0, 0.0, None]
+    _result, table = run(source, [{"op": "minMaxScale", "columns": ["n"]}])
+    assert table.column("n").to_pylist() == [0.0, 0.0, None]
+
+
+# --- One-hot limits and splits with tiny shares -----------------------------------------------------
+
+
+def test_one_hot_column_without_values_rejected(tmp_path: Path) -> None:
+    source = canonical(pa.table({"c": pa.array([None, None], pa.string())}), tmp_path)
+    error = failure(source, [{"op": "oneHot", "columns": ["c"], "maxCategories": 5}])
+    assert error.field == "operations[0].columns"
+    assert error.value == "c"
+    assert "has no values to encode" in error.message
+
+
+def test_one_hot_name_length_limit(tmp_path: Path) -> None:
+    source = canonical(pa.table({"c": ["a" * 254, "b"]}), tmp_path)
+    result, table = run(source, [{"op": "oneHot", "columns": ["c"], "maxCategories": 5}])
+    assert len(table.column_names[0]) == 256
+    source = canonical(pa.table({"c": ["a" * 255, "b"]}), tmp_path, name="long")
+    error = failure(source, [{"op": "oneHot", "columns": ["c"], "maxCategories": 5}])
+    assert error.field == "operations[0].columns"
+    assert error.value == "c_" + "a" * 198
+    assert "257 characters" in error.message
+
+
+def test_one_hot_column_limit(tmp_path: Path) -> None:
+    source = canonical(pa.table({
+        "a": [f"a{index}" for index in range(1_000)],
+        "b": [f"b{index % 999}" for index in range(1_000)],
+        "c": [index % 3 for index in range(1_000)],
+    }), tmp_path)
+    _result, table = run(source, [{"op": "oneHot", "columns": ["a", "b"], "maxCategories": 1_000}])
+    assert table.num_columns == 2_000
+    error = failure(source, [{"op": "oneHot", "columns": ["a", "b", "c"], "maxCategories": 1_000}])
+    assert error.field == "operations[0].columns"
+    assert "2002 columns, more than the limit of 2000" in error.message
+    assert error.value == "a"
+
+
+def test_one_hot_name_with_nul_rejected(tmp_path: Path) -> None:
+    source = canonical(pa.table({"c": ["a\x00", "b"]}), tmp_path)
+    error = failure(source, [{"op": "oneHot", "columns": ["c"], "maxCategories": 5}])
+    assert error.value == "c_a\\u0000"
+    assert "U+0000" in error.message
+
+
+def test_rename_to_name_with_nul_rejected(tmp_path: Path) -> None:
+    source = canonical(pa.table({"c": [1]}), tmp_path)
+    error = failure(source, [{"op": "renameColumns", "mapping": {"c": "d\x00"}}])
+    assert error.field == "operations[0].mapping.c"
+    assert "U+0000" in error.message
+
+
+@pytest.mark.parametrize(
+    ("ratios", "part"),
+    [
+        ({"train": 1e-300, "test": 1}, "train"),
+        ({"train": 0.9, "validation": 0.09, "test": 0.01}, "test"),
+    ],
+)
+def test_split_part_without_rows_rejected(tmp_path: Path, ratios: dict[str, float], part: str) -> None:
+    source = canonical(pa.table({"x": list(range(10))}), tmp_path)
+    error = failure(source, [{"op": "split", "strategy": "random", "ratios": ratios, "seed": 1}])
+    assert error.field == "operations[0].ratios"
+    assert error.value == part
+    assert f"The {part!r} part gets no rows" in error.message
+    assert "too few rows (10)" in error.message
+
+
+def test_stratified_split_counts_parts_overall(tmp_path: Path) -> None:
+    # Each class alone is too small for a test row, but together the classes give it one.
+    source = canonical(pa.table({"y": [0] * 6 + [1] * 6}), tmp_path)
+    ratios = {"train": 0.85, "test": 0.15}
+    result, _table = run(source, [{"op": "split", "strategy": "stratified", "ratios": ratios, "seed": 3, "by": "y"}])
+    assert result["splits"]["test"] >= 1

@@ -295,3 +295,58 @@ def test_profile_is_json_ready(tmp_path: Path) -> None:
     result = profile(str(ingested(frame, tmp_path)), label="target")
     text = json.dumps(result, allow_nan=False)
     assert math.isclose(json.loads(text)["columns"][0]["mean"], frame.iloc[:, 0].mean())
+
+
+# --- Floats at the edges of float64 ----------------------------------------------------------------
+
+
+def profiled_floats(values: list[float], tmp_path: Path) -> dict:
+    """Profile one float column and check that the profile is valid JSON."""
+    source = tmp_path / "floats.parquet"
+    pq.write_table(pa.table({"x": pa.array(values, pa.float64())}), source)
+    column = profile(str(source))["columns"][0]
+    json.dumps(column, allow_nan=False)
+    return column
+
+
+def test_adjacent_floats_get_one_bin(tmp_path: Path) -> None:
+    column = profiled_floats([0.3, 0.30000000000000004, 0.3], tmp_path)
+    assert column["min"] == 0.3
+    assert column["max"] == 0.30000000000000004
+    assert column["histogram"] == {"edges": [0.3, 0.30000000000000004], "counts": [3]}
+    assert column["mean"] == pytest.approx(0.3)
+    assert column["std"] == pytest.approx(np.std([0.3, 0.30000000000000004, 0.3], ddof=1))
+
+
+def test_widest_float_range_profiled(tmp_path: Path) -> None:
+    column = profiled_floats([-1.7e308, 1.7e308, 0.0, 1.6e308], tmp_path)
+    edges = column["histogram"]["edges"]
+    assert len(edges) == 21
+    assert edges[0] == -1.7e308
+    assert edges[-1] == 1.7e308
+    assert edges[10] == pytest.approx(0.0, abs=1e300)
+    assert column["histogram"]["counts"] == [1] + [0] * 9 + [1] + [0] * 8 + [2]
+    assert column["mean"] == pytest.approx(0.4e308)
+    # The deviation is about 1.4e308, but its square is not a float64, so it is computed from the values.
+    assert column["std"] == pytest.approx(np.std(np.array([-1.7, 1.7, 0.0, 1.6]), ddof=1) * 1e308)
+    quantiles = [entry["value"] for entry in column["quantiles"]]
+    expected = np.quantile(np.array([-1.7, 1.7, 0.0, 1.6]), QUANTILE_LEVELS) * 1e308
+    assert quantiles == pytest.approx(expected.tolist(), rel=1e-12)
+
+
+def test_huge_floats_have_finite_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batches of two rows make the moments merge across batches.
+    monkeypatch.setattr(profile_module, "BATCH_ROWS", 2)
+    values = [1e308, 1.7e308, 1.5e308, -1.797e308, -1.797e308]
+    column = profiled_floats(values, tmp_path)
+    small = np.array(values) / 1e300
+    assert column["mean"] == pytest.approx(small.mean() * 1e300, rel=1e-12)
+    assert column["std"] == pytest.approx(small.std(ddof=1) * 1e300, rel=1e-12)
+    assert sum(column["histogram"]["counts"]) == 5
+
+
+def test_std_beyond_float_range_is_null(tmp_path: Path) -> None:
+    column = profiled_floats([-1.797e308, 1.797e308], tmp_path)
+    assert column["mean"] == 0.0
+    assert column["std"] is None
+    assert column["histogram"]["counts"] == [1] + [0] * 18 + [1]

@@ -5,16 +5,22 @@ Arrow rejects a chunk with invalid JSON, a column that mixes numbers and text, o
 out of range. Such a chunk is parsed again line by line with Python's `json` module, which
 either names the line at fault or builds the chunk with mixed columns stored as text.
 The types of all chunks are then merged into one type per column.
+
+Before a chunk reaches either parser, `check_nesting` rejects lines nested too deeply, because
+Python's `json` module raises RecursionError on them and Arrow's reader (pyarrow 26) crashes
+the process with a segmentation fault.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.json as pajson
 
@@ -26,6 +32,15 @@ CHUNK_BYTES = 16 * 1024 * 1024
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # JSON strings may contain dates and times, but numbers written as strings stay text.
 TEXT_CANDIDATES = ("date", "datetime")
+# Lines must be flat objects (depth 1), and a nested value is rejected after parsing with a
+# message that names its column. This bound only keeps very deep lines away from the parsers.
+MAX_NESTING = 64
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"{[}]\n")
+_BRACKET_STEPS = np.zeros(256, dtype=np.int8)
+_BRACKET_STEPS[list(b"{[")] = 1
+_BRACKET_STEPS[list(b"}]")] = -1
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -98,6 +113,7 @@ class ParsedChunk:
 
 def parse_chunk(chunk: Chunk) -> ParsedChunk:
     """Parse one chunk, with Arrow when it accepts the chunk and line by line otherwise."""
+    check_nesting(chunk)
     try:
         table = pajson.read_json(io.BytesIO(chunk.data), read_options=pajson.ReadOptions(block_size=len(chunk.data) + 1))
     except pa.ArrowInvalid:
@@ -110,13 +126,51 @@ def parse_chunk(chunk: Chunk) -> ParsedChunk:
         # so that zone offsets and bare dates are handled like every other text column.
         schema = pa.schema([(name, pa.string()) for name in timestamps])
         options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+        order = table.column_names
+        # The explicit schema's columns come first in the result, so the file's order is restored.
         table = pajson.read_json(
             io.BytesIO(chunk.data),
             read_options=pajson.ReadOptions(block_size=len(chunk.data) + 1),
             parse_options=options,
-        )
+        ).select(order)
     kinds = {field.name: _kind_of(field.type) for field in table.schema}
     return ParsedChunk(table, kinds, table.num_rows)
+
+
+def check_nesting(chunk: Chunk) -> None:
+    """Raise when a line of the chunk nests objects or lists more than MAX_NESTING levels deep.
+
+    Every byte but brackets and line breaks is deleted first, which is fast, and numpy
+    follows the depth through what is left. Brackets inside strings count too, so a line
+    that fails this estimate is measured again with its strings removed.
+    """
+    lines = _lines_deeper_than(chunk.data.translate(None, _NOT_BRACKETS), MAX_NESTING)
+    if len(lines) == 0:
+        return
+    raw_lines = chunk.data.split(b"\n")
+    for index in lines:
+        line_number = chunk.first_line + int(index)
+        without_strings = _JSON_STRING.sub(b"", raw_lines[index]).translate(None, _NOT_BRACKETS)
+        if len(_lines_deeper_than(without_strings, MAX_NESTING)):
+            raise DatasetInputError(
+                f"Line {line_number} nests objects or lists more than {MAX_NESTING} levels deep. Each line must "
+                "be a flat JSON object whose values are numbers, text, booleans or null.",
+                field="file",
+                value=f"line {line_number}",
+            )
+
+
+def _lines_deeper_than(brackets: bytes, limit: int) -> np.ndarray:
+    """Return the 0-based indexes of the lines in `brackets` (brackets and line breaks only) deeper than `limit`."""
+    marks = np.frombuffer(brackets, dtype=np.uint8)
+    depth = np.cumsum(_BRACKET_STEPS[marks], dtype=np.int32)
+    is_newline = marks == 0x0A
+    # line_index[i] counts the line breaks up to position i, and each line's depth is
+    # measured from the running depth at the line break before it.
+    line_index = np.cumsum(is_newline, dtype=np.int32)
+    line_start_depth = np.concatenate([[0], depth[is_newline]])
+    deep = depth - line_start_depth[line_index] > limit
+    return np.unique(line_index[deep])
 
 
 def _kind_of(data_type: pa.DataType) -> str:
@@ -139,6 +193,9 @@ def _parse_lines(chunk: Chunk) -> ParsedChunk:
         if not raw.strip():
             continue
         row = _parse_line(raw.decode("utf-8"), line_number)
+        # The raw bytes are valid UTF-8, so a surrogate can only come from a \u escape.
+        if b"\\u" in raw:
+            _check_surrogates(row, line_number)
         for name, value in row.items():
             if isinstance(value, (dict, list)):
                 kind = "object" if isinstance(value, dict) else "array"
@@ -175,6 +232,20 @@ def _parse_line(text: str, line_number: int) -> dict[str, Any]:
             value=f"line {line_number}",
         )
     return value
+
+
+def _check_surrogates(row: dict[str, Any], line_number: int) -> None:
+    """Raise when a key or text value of the line contains an unpaired surrogate escape such as \\ud800."""
+    for text in (*row, *(value for value in row.values() if isinstance(value, str))):
+        found = _SURROGATE.search(text)
+        if found is not None:
+            escape = f"\\u{ord(found.group()):04x}"
+            raise DatasetInputError(
+                f"Line {line_number} contains the escape {escape}, an unpaired surrogate, which is not valid "
+                "text. Replace it with the character it was meant to be, or write both halves of a surrogate pair.",
+                field="file",
+                value=f"line {line_number}",
+            )
 
 
 def _object_without_repeats(pairs: list[tuple[str, Any]], line_number: int) -> dict[str, Any]:

@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._numeric import mean
+
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
 _STRING_SEED = np.uint64(0x9E3779B97F4A7C15)
@@ -225,12 +227,18 @@ class Moments:
         if count == 0:
             return
         values = values.astype(np.float64, copy=False)
-        mean = float(np.mean(values))
-        squares = float(np.sum((values - mean) ** 2))
+        batch_mean = mean(values)
         total = self.count + count
-        delta = mean - self.mean
-        self.mean += delta * count / total
-        self.squares += squares + delta * delta * self.count * count / total
+        # Near the float64 limit the squares, and a difference of two means, can overflow.
+        # The mean stays finite, and the variance becomes infinite instead of wrong.
+        with np.errstate(over="ignore", invalid="ignore"):
+            squares = float(np.sum((values - batch_mean) ** 2))
+            delta = batch_mean - self.mean
+            merged = self.mean + delta * count / total
+            if not np.isfinite(merged):
+                merged = self.mean * (self.count / total) + batch_mean * (count / total)
+            self.mean = merged
+            self.squares += squares + delta * delta * self.count * count / total
         self.count = total
 
     def variance(self, ddof: int) -> float | None:

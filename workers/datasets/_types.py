@@ -27,6 +27,7 @@ LOGICAL_TYPES: dict[str, pa.DataType] = {
 }
 ACCEPTED_TYPES = ", ".join(f'"{name}"' for name in LOGICAL_TYPES)
 NUMERIC_TYPES = ("integer", "float")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Spellings accepted when text is converted to boolean on request; inference only takes true and false.
 _TRUE_WORDS = pa.array(["true", "t", "yes", "y", "1"])
@@ -71,6 +72,33 @@ def canonical_schema(columns: list[tuple[str, str]]) -> pa.Schema:
 
 def describe_columns(schema: pa.Schema) -> list[dict[str, str]]:
     return [{"name": field.name, "type": logical_type(field.type)} for field in schema]
+
+
+# --- Column names ----------------------------------------------------------------------------------
+
+
+def invalid_name_character(name: str) -> str | None:
+    """Return the first NUL or unpaired surrogate in a column name, or None.
+
+    Later operations cannot name such a column, and a surrogate cannot be encoded as UTF-8.
+    """
+    for character in name:
+        if character == "\x00" or "\ud800" <= character <= "\udfff":
+            return character
+    return None
+
+
+def describe_character(character: str) -> str:
+    """Return a character's code point written as "U+0000", noting when it is a surrogate."""
+    code = f"U+{ord(character):04X}"
+    return f"{code} (an unpaired surrogate)" if "\ud800" <= character <= "\udfff" else code
+
+
+def printable_name(name: str) -> str:
+    """Return `name` with NUL and surrogates written as \\uXXXX escapes, so that it is valid UTF-8 text."""
+    return "".join(
+        f"\\u{ord(character):04x}" if invalid_name_character(character) else character for character in name
+    )
 
 
 # --- Parsing text ---------------------------------------------------------------------------
@@ -202,6 +230,9 @@ def _convert_whole(array: pa.Array, source: str, target: str) -> pa.Array:
         return ones
     if source == "datetime" and target == "date":
         return pc.cast(array, pa.date32(), safe=False)
+    if source == "integer" and target == "float":
+        # Integers beyond 2**53 round to the nearest float, which is accepted; a safe cast would reject them.
+        return pc.cast(array, pa.float64(), safe=False)
     return pc.cast(array, LOGICAL_TYPES[target])
 
 
@@ -242,8 +273,24 @@ def convert_literal(value: Any, target: str) -> Any:
     Raises UnsupportedConversion or ConversionFailed like convert_array.
     """
     source = literal_type(value)
+    if source == "integer" and not INT64_MIN <= value <= INT64_MAX:
+        return _convert_large_integer(value, target)
     converted = convert_array(pa.array([value], LOGICAL_TYPES[source]), source, target)
     return converted[0].as_py()
+
+
+def _convert_large_integer(value: int, target: str) -> Any:
+    """Convert an integer literal beyond the int64 range, which Arrow cannot hold."""
+    if target == "string":
+        return str(value)
+    if target == "float":
+        try:
+            return float(value)
+        except OverflowError:
+            raise ConversionFailed(0, value) from None
+    if target in ("integer", "boolean"):
+        raise ConversionFailed(0, value)
+    raise UnsupportedConversion(f"integer cannot be converted to {target}")
 
 
 def literal_type(value: Any) -> str:

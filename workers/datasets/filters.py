@@ -8,12 +8,16 @@ null is treated as false, as in SQL's WHERE.
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._types import (
+    INT64_MAX,
+    INT64_MIN,
     LOGICAL_TYPES,
     NUMERIC_TYPES,
     ConversionFailed,
@@ -24,6 +28,7 @@ from ._types import (
 )
 from .errors import DatasetInputError
 
+_MIRRORED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _COMPARISONS = {
     "==": pc.equal,
     "!=": pc.not_equal,
@@ -40,8 +45,9 @@ def compile_filter(tree: dict[str, Any], schema: pa.Schema, *, field: str = "fil
     Node kinds: "or" and "and" with "items", "not" with "item", "compare" with "op" and
     "left"/"right" operands ({"column": name} or {"value": literal}), "in" with "column",
     "values" and "negated", and "isNull" with "column" and "negated". "and", "or" and "not"
-    follow SQL's three-valued logic; "in" and "not in" are false for a null value; NaN
-    counts as null for "isNull". Errors are raised as DatasetInputError with `field`.
+    follow SQL's three-valued logic. A comparison, "in" or "not in" on a missing value
+    (null, or NaN in a float column) is unknown, so the row is dropped even under "not".
+    "isNull" is always true or false. Errors are raised as DatasetInputError with `field`.
     """
     return _Compiler(schema, field).node(tree)
 
@@ -74,7 +80,7 @@ class _Compiler:
             return self.membership(tree)
         if kind == "isNull":
             name = self.column(tree.get("column"))
-            is_missing = pc.field(name).is_null(nan_is_null=True)
+            is_missing = _is_missing(name)
             return ~is_missing if tree.get("negated") else is_missing
         raise self.fail(f"The filter node kind {kind!r} is unknown.", value=kind)
 
@@ -92,49 +98,89 @@ class _Compiler:
         left, right = tree.get("left"), tree.get("right")
         left_type = self.operand_type(left)
         right_type = self.operand_type(right)
-        if "column" in left and "value" in right:
-            return _COMPARISONS[operator](pc.field(left["column"]), self.literal(right["value"], left_type, left["column"]))
-        if "value" in left and "column" in right:
-            return _COMPARISONS[operator](self.literal(left["value"], right_type, right["column"]), pc.field(right["column"]))
+        if "column" not in left and "column" not in right:
+            raise self.fail("A filter comparison needs at least one column, but it compares two values.",
+                            value=str(left.get("value")))
+        if "column" not in left:
+            # With the column on the left, 5 < x reads x > 5.
+            left, right, left_type, right_type = right, left, right_type, left_type
+            operator = _MIRRORED[operator]
+        if "value" in right:
+            return self.compare_literal(left["column"], operator, right["value"])
         if not _comparable(left_type, right_type):
-            operands = [operand.get("column", operand.get("value")) for operand in (left, right)]
-            raise self.fail(f"The filter compares {operands[0]!r} ({left_type}) with {operands[1]!r} ({right_type}), "
-                            "which have types that cannot be compared.", value=operands[1])
-        return _COMPARISONS[operator](self.operand(left), self.operand(right))
+            raise self.fail(f"The filter compares {left['column']!r} ({left_type}) with {right['column']!r} ({right_type}), "
+                            "which have types that cannot be compared.", value=right["column"])
+        return _COMPARISONS[operator](self.column_value(left["column"]), self.column_value(right["column"]))
 
     def operand_type(self, operand: Any) -> str:
         if isinstance(operand, dict) and "column" in operand:
             return self.types[self.column(operand["column"])]
         if isinstance(operand, dict) and "value" in operand:
-            try:
-                return literal_type(operand["value"])
-            except UnsupportedConversion:
-                raise self.fail(f"The filter value {operand['value']!r} is not a number, text or boolean.",
-                                value=str(operand["value"])) from None
+            return self.value_type(operand["value"])
         raise self.fail("A filter comparison operand must be {\"column\": name} or {\"value\": literal}.", value=str(operand))
 
-    def operand(self, operand: dict[str, Any]) -> pc.Expression:
-        if "column" in operand:
-            return pc.field(operand["column"])
-        return pc.scalar(operand["value"])
+    def value_type(self, value: Any) -> str:
+        try:
+            return literal_type(value)
+        except UnsupportedConversion:
+            raise self.fail(f"The filter value {value!r} is not a number, text or boolean.", value=str(value)) from None
+
+    def column_value(self, name: str) -> pc.Expression:
+        """Return a column as a comparison operand; NaN becomes null, so that it compares as a missing value."""
+        if self.types[name] == "float":
+            return pc.if_else(pc.is_nan(pc.field(name)), pa.scalar(None, pa.float64()), pc.field(name))
+        return pc.field(name)
+
+    def compare_literal(self, column: str, operator: str, value: Any) -> pc.Expression:
+        """Compare a column with a literal: `column operator value`."""
+        logical = self.types[column]
+        operand = self.column_value(column)
+        if logical in NUMERIC_TYPES and self.value_type(value) in NUMERIC_TYPES:
+            nearest, exact = self.nearest_number(value, logical)
+            if not exact:
+                return _compare_between(operand, operator, pa.scalar(nearest, LOGICAL_TYPES[logical]), value > nearest)
+            return _COMPARISONS[operator](operand, pc.scalar(pa.scalar(nearest, LOGICAL_TYPES[logical])))
+        return _COMPARISONS[operator](operand, self.literal(value, logical, column))
+
+    def nearest_number(self, value: int | float, logical: str) -> tuple[int | float, bool]:
+        """Return the value of type `logical` nearest to a numeric literal, and whether it equals the literal.
+
+        When it does not, no value of that type lies between the two. Integers beyond
+        int64 or the float64 range, and fractions compared with integers, take that path,
+        which compares them exactly instead of overflowing or rounding.
+        """
+        if isinstance(value, float) and math.isnan(value):
+            raise self.fail("The filter compares with NaN, which equals no value; use \"is null\" to find missing values.",
+                            value=str(value))
+        if logical == "float":
+            if isinstance(value, float):
+                return value, True
+            try:
+                nearest = float(value)
+            except OverflowError:
+                nearest = sys.float_info.max if value > 0 else -sys.float_info.max
+            # Python compares int with float exactly.
+            return nearest, nearest == value
+        if value > INT64_MAX:
+            return INT64_MAX, False
+        if value < INT64_MIN:
+            return INT64_MIN, False
+        whole = math.floor(value)
+        return whole, whole == value
 
     def literal(self, value: Any, logical: str, column: str) -> pc.Expression:
-        """Return `value` as a scalar to compare with a column of type `logical`."""
-        converted, data_type = self.typed_value(value, logical, column)
-        return pc.scalar(pa.scalar(converted, data_type))
+        """Return a non-numeric `value` as a scalar to compare with a column of type `logical`."""
+        return pc.scalar(pa.scalar(self.typed_value(value, logical, column), LOGICAL_TYPES[logical]))
 
-    def typed_value(self, value: Any, logical: str, column: str) -> tuple[Any, pa.DataType]:
+    def typed_value(self, value: Any, logical: str, column: str) -> Any:
         """Convert a literal for comparison with a column, or raise when the two cannot be compared.
 
-        Numbers compare with numbers as they are; text compares with datetime and date
-        columns as an ISO 8601 time or date.
+        Text compares with datetime and date columns as an ISO 8601 time or date.
         """
-        source = literal_type(value)
-        if logical in NUMERIC_TYPES and source in NUMERIC_TYPES:
-            return value, LOGICAL_TYPES[source]
+        source = self.value_type(value)
         if source == logical or (source == "string" and logical in ("datetime", "date")):
             try:
-                return convert_literal(value, logical), LOGICAL_TYPES[logical]
+                return convert_literal(value, logical)
             except ConversionFailed:
                 raise self.fail(
                     f"The filter compares the {logical} column {column!r} with {value!r}, which is not a valid "
@@ -155,16 +201,32 @@ class _Compiler:
         logical = self.types[name]
         members = []
         for value in values:
-            converted, _data_type = self.typed_value(value, logical, name)
-            if logical == "integer" and isinstance(converted, float):
-                if not converted.is_integer():
-                    continue  # no whole number equals it
-                converted = int(converted)
-            members.append(converted)
-        found = pc.field(name).isin(pa.array(members, LOGICAL_TYPES[logical]))
-        # Arrow's is_in is false for null, so "not in" would keep nulls; SQL rejects them either way.
-        present = pc.field(name).is_valid()
-        return present & ~found if tree.get("negated") else present & found
+            if logical in NUMERIC_TYPES and self.value_type(value) in NUMERIC_TYPES:
+                nearest, exact = self.nearest_number(value, logical)
+                if exact:
+                    members.append(nearest)
+                # Otherwise no value of the column equals the literal.
+                continue
+            members.append(self.typed_value(value, logical, name))
+        found = self.column_value(name).isin(pa.array(members, LOGICAL_TYPES[logical]))
+        answer = ~found if tree.get("negated") else found
+        # Arrow's is_in is false for null. A missing value makes the test unknown instead, so
+        # that both "not in" and "not (... in ...)" drop the row, as SQL does.
+        return pc.if_else(_is_missing(name), pa.scalar(None, pa.bool_()), answer)
+
+
+def _is_missing(name: str) -> pc.Expression:
+    return pc.field(name).is_null(nan_is_null=True)
+
+
+def _compare_between(operand: pc.Expression, operator: str, nearest: pa.Scalar, literal_above: bool) -> pc.Expression:
+    """Compare with a literal that no column value equals; `nearest` is the closest value, below or above it."""
+    if operator in ("==", "!="):
+        return pc.if_else(operand.is_valid(), pa.scalar(operator == "!="), pa.scalar(None, pa.bool_()))
+    bound = pc.scalar(nearest)
+    if literal_above:
+        return operand <= bound if operator in ("<", "<=") else operand > bound
+    return operand < bound if operator in ("<", "<=") else operand >= bound
 
 
 def _comparable(left: str, right: str) -> bool:

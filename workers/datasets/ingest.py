@@ -27,9 +27,13 @@ from ._types import (
     UnsupportedConversion,
     canonical_schema,
     convert_array,
+    describe_character,
+    invalid_name_character,
     narrow_text_type,
+    printable_name,
 )
 from .errors import DatasetInputError
+from .profile import SPLIT_PARTS
 
 FORMATS = ("csv", "parquet", "jsonl")
 SUFFIX_FORMATS = {
@@ -38,6 +42,10 @@ SUFFIX_FORMATS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl",
 }
 PARQUET_MAGIC = b"PAR1"
+# A ZIP archive (also an .xlsx workbook) and an old .xls workbook start with these bytes.
+ARCHIVE_MAGICS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+# Operations and profiles take a column with this name as each row's split part.
+SPLIT_COLUMN = "split"
 
 
 def ingest(
@@ -51,16 +59,19 @@ def ingest(
     label: str | None = None,
     max_columns: int = 2000,
     max_name_length: int = 256,
+    split_column: str = SPLIT_COLUMN,
 ) -> dict[str, Any]:
     """Read the user's file at `source` and write it to `output` as canonical Parquet.
 
     `filename` is the name the user uploaded, used to choose the format when `file_format`
     is None. `delimiter` applies to CSV and is sniffed when None. `column_types` maps column
     names to logical types that replace the inferred ones. `label`, when given, must name a
-    column. Returns {"format", "delimiter", "rows", "columns": [{"name", "type"}]}, where
+    column. A column named `split_column` must be text whose values are all "train",
+    "validation" or "test", because later operations read it as each row's split.
+    Returns {"format", "delimiter", "rows", "columns": [{"name", "type"}]}, where
     "delimiter" is None for formats other than CSV.
     """
-    request = _Request(dict(column_types or {}), label, max_columns, max_name_length)
+    request = _Request(dict(column_types or {}), label, max_columns, max_name_length, split_column)
     request.check_type_names()
     chosen = _choose_format(source, filename, file_format)
     if os.path.getsize(source) == 0:
@@ -80,6 +91,7 @@ class _Request:
     label: str | None
     max_columns: int
     max_name_length: int
+    split_column: str
 
     def check_type_names(self) -> None:
         for name, logical in self.column_types.items():
@@ -107,6 +119,14 @@ class _Request:
             raise DatasetInputError("The file has no columns.", field="columns", value=0)
         seen: set[str] = set()
         for position, name in enumerate(names, start=1):
+            character = invalid_name_character(name)
+            if character is not None:
+                raise DatasetInputError(
+                    f"Column {position}'s name contains the character {describe_character(character)}, which column "
+                    "names cannot contain; remove it.",
+                    field="columns",
+                    value=printable_name(name),
+                )
             if not name.strip():
                 raise DatasetInputError(
                     f"Column {position} has an empty name; give every column a non-blank name.",
@@ -130,16 +150,44 @@ class _Request:
         for name in self.column_types:
             if name not in seen:
                 raise DatasetInputError(
-                    f"A type was requested for column {name!r}, but the file has no such column.",
+                    f"A type was requested for column {name!r}, but the file has no such column; it has {_listed(names)}.",
                     field=f"columnTypes.{name}",
                     value=name,
                 )
         if self.label is not None and self.label not in seen:
             raise DatasetInputError(
-                f"The label {self.label!r} is not a column of the file; choose one of its columns.",
+                f"The label {self.label!r} is not a column of the file; choose one of {_listed(names)}.",
                 field="label",
                 value=self.label,
             )
+
+    def check_split_type(self, columns: list[tuple[str, str]]) -> None:
+        """Raise when the column named like the split column will not be a string column."""
+        for name, logical in columns:
+            if name == self.split_column and logical != "string":
+                raise self._split_error(f"its type is {logical}")
+
+    def check_split_values(self, columns: list[tuple[str, str]], arrays: list[pa.Array], row_of: Callable[[int], str]) -> None:
+        """Raise when the split column contains a value other than a split part. `row_of(index)` names a row."""
+        names = [name for name, _logical in columns]
+        if self.split_column not in names:
+            return
+        values = arrays[names.index(self.split_column)]
+        is_part = pc.fill_null(pc.is_in(values, value_set=pa.array(SPLIT_PARTS)), False)
+        if pc.all(is_part).as_py():
+            return
+        index = pc.index(is_part, False).as_py()
+        value = values[index].as_py()
+        found = "has no value" if value is None else f"has {value!r}"
+        raise self._split_error(f"{row_of(index)} {found}")
+
+    def _split_error(self, problem: str) -> DatasetInputError:
+        return DatasetInputError(
+            f"The column name {self.split_column!r} is reserved for each row's split, a text column whose values are "
+            f"all \"train\", \"validation\" or \"test\", but {problem}. Rename the column, or fix its values.",
+            field="columns",
+            value=self.split_column,
+        )
 
     def convert(
         self,
@@ -180,13 +228,21 @@ def _choose_format(source: str, filename: str, file_format: str | None) -> str:
                 value=file_format,
             )
         return file_format
+    with open(source, "rb") as file:
+        start = file.read(4)
+    # The content wins over the name: a Parquet file saved as data.csv is still Parquet.
+    if start == PARQUET_MAGIC:
+        return "parquet"
+    if start in ARCHIVE_MAGICS:
+        raise DatasetInputError(
+            "The file is a ZIP archive or an Excel workbook, which is not supported; "
+            "save the sheet as CSV, or upload Parquet or JSON Lines.",
+            field="file",
+            value=(filename or "")[:200],
+        )
     suffix = os.path.splitext(filename or "")[1].lower()
     if suffix in SUFFIX_FORMATS:
         return SUFFIX_FORMATS[suffix]
-    with open(source, "rb") as file:
-        start = file.read(4)
-    if start == PARQUET_MAGIC:
-        return "parquet"
     sample = read_sample(source).lstrip()
     return "jsonl" if sample.startswith(b"{") else "csv"
 
@@ -222,6 +278,9 @@ def _ingest_csv(source: str, output: str, request: _Request, delimiter: str | No
     else:
         delimiter = check_delimiter(delimiter)
     reader = CsvFile(source, delimiter)
+    reader.check_quotes()
+    if not reader.measure_header():
+        raise _no_rows_error()
     names = reader.column_names()
     request.check_columns(names)
 
@@ -236,6 +295,7 @@ def _ingest_csv(source: str, output: str, request: _Request, delimiter: str | No
         raise _no_rows_error()
 
     columns = [(name, request.column_types.get(name) or inferred[name] or "string") for name in names]
+    request.check_split_type(columns)
     schema = canonical_schema(columns)
     with CanonicalWriter(output, schema) as writer:
         done = 0
@@ -245,6 +305,7 @@ def _ingest_csv(source: str, output: str, request: _Request, delimiter: str | No
                 request.convert(batch.column(index), name, "string", logical, lambda row: reader.data_row_line(first + row))
                 for index, (name, logical) in enumerate(columns)
             ]
+            request.check_split_values(columns, arrays, lambda row: f"line {reader.data_row_line(first + row)}")
             writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
             done += batch.num_rows
     return _result("csv", delimiter, rows, columns)
@@ -272,6 +333,7 @@ def _ingest_jsonl(source: str, output: str, request: _Request) -> dict[str, Any]
     request.check_columns(names)
 
     columns = [(name, request.column_types.get(name) or inferred[name] or "string") for name in names]
+    request.check_split_type(columns)
     schema = canonical_schema(columns)
     with CanonicalWriter(output, schema) as writer:
         for chunk in read_chunks(source):
@@ -284,6 +346,7 @@ def _ingest_jsonl(source: str, output: str, request: _Request) -> dict[str, Any]
                 column = parsed.table.column(name).combine_chunks()
                 source_logical = source_type(parsed.kinds[name])
                 arrays.append(request.convert(column, name, source_logical, logical, chunk.data_row_line))
+            request.check_split_values(columns, arrays, lambda row: f"line {chunk.data_row_line(row)}")
             writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
     return _result("jsonl", None, rows, columns)
 
@@ -298,6 +361,12 @@ def _ingest_parquet(source: str, output: str, request: _Request) -> dict[str, An
         arrow_schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
         raise _unreadable_parquet(error) from None
+    except UnicodeDecodeError:
+        raise DatasetInputError(
+            "A column name in the Parquet file is not valid UTF-8 text (it may contain an unpaired surrogate); "
+            "rename the column and write the file again.",
+            field="columns",
+        ) from None
     names = list(arrow_schema.names)
     request.check_columns(names)
     stored = [(field.name, _parquet_logical(field)) for field in arrow_schema]
@@ -305,6 +374,7 @@ def _ingest_parquet(source: str, output: str, request: _Request) -> dict[str, An
         raise _no_rows_error()
 
     columns = [(name, request.column_types.get(name) or logical) for name, logical in stored]
+    request.check_split_type(columns)
     schema = canonical_schema(columns)
     rows = 0
     with CanonicalWriter(output, schema) as writer:
@@ -320,6 +390,8 @@ def _ingest_parquet(source: str, output: str, request: _Request) -> dict[str, An
             for index, ((name, logical), (_name, target)) in enumerate(zip(stored, columns)):
                 column = _canonical_parquet_array(batch.column(index), name, logical)
                 arrays.append(request.convert(column, name, logical, target))
+            first = rows
+            request.check_split_values(columns, arrays, lambda row: f"row {first + row + 1}")
             writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
             rows += batch.num_rows
     return _result("parquet", None, rows, columns)
@@ -383,3 +455,8 @@ def _canonical_parquet_array(array: pa.Array, name: str, logical: str) -> pa.Arr
             field="columns",
             value=name,
         ) from None
+
+
+def _listed(names: list[str], shown: int = 20) -> str:
+    text = ", ".join(repr(name) for name in names[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")

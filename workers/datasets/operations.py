@@ -23,18 +23,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ._numeric import mean_and_std, median, overflowed, shifted_ratio
 from ._parquet import write_table
 from ._types import (
     ACCEPTED_TYPES,
+    INT64_MAX,
+    INT64_MIN,
     LOGICAL_TYPES,
     NUMERIC_TYPES,
     ConversionFailed,
     UnsupportedConversion,
     convert_array,
     convert_literal,
+    describe_character,
     describe_columns,
+    invalid_name_character,
     json_value,
     logical_type,
+    printable_name,
 )
 from .errors import DatasetInputError
 from .filters import compile_filter
@@ -43,6 +49,7 @@ from .profile import SPLIT_PARTS
 __all__ = ["SPLIT_PARTS", "compile_filter", "derive"]
 
 MAX_NAME_LENGTH = 256
+MAX_COLUMNS = 2_000
 FILL_STRATEGIES = ("constant", "mean", "median", "mode")
 ONE_HOT_TYPES = ("string", "integer", "boolean", "date")
 
@@ -69,6 +76,12 @@ def derive(
                 value=str(name),
             )
         fitted.append(_OPERATIONS[operation["op"]](state, operation, field))
+        if state.table.num_columns == 0:
+            raise DatasetInputError(
+                f"Operation {index} would leave the dataset without columns; keep at least one column.",
+                field=field,
+                value=str(operation.get("op")),
+            )
 
     table = state.table
     write_table(table, output)
@@ -216,6 +229,14 @@ def _rename_columns(state: _State, operation: dict[str, Any], field: str) -> Non
                 field=f"{field}.mapping.{old}",
                 value=new,
             )
+        character = invalid_name_character(new)
+        if character is not None:
+            raise DatasetInputError(
+                f"The new name {new!r} for column {old!r} contains the character {describe_character(character)}; "
+                "remove it.",
+                field=f"{field}.mapping.{old}",
+                value=printable_name(new),
+            )
     renamed = [mapping.get(name, name) for name in state.table.column_names]
     seen: set[str] = set()
     for name in renamed:
@@ -292,8 +313,10 @@ def _fill_missing(state: _State, operation: dict[str, Any], field: str) -> dict[
         logical = state.logical(name)
         if strategy == "constant":
             fill = _constant_fill(operation.get("value"), name, logical, field)
+        elif strategy == "mode":
+            fill = _mode(_present_values(fit.column(name)), name, fitted_on, field)
         else:
-            fill = _learned_fill(_present_values(fit.column(name)), strategy, name, logical, fitted_on, field)
+            fill = _average_fill(fit, strategy, name, logical, fitted_on, field)
         values[name] = json_value(fill, logical)
         column = state.table.column(name)
         if logical == "float":
@@ -305,6 +328,13 @@ def _fill_missing(state: _State, operation: dict[str, Any], field: str) -> dict[
 def _constant_fill(value: Any, name: str, logical: str, field: str) -> Any:
     if value is None:
         raise DatasetInputError("Filling with a constant needs a value.", field=f"{field}.value", value=None)
+    if logical == "integer" and isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
+        raise DatasetInputError(
+            f"The fill value {value} is outside the range of integer columns ({INT64_MIN} to {INT64_MAX}); "
+            f"give a value in that range, or cast column {name!r} to float first.",
+            field=f"{field}.value",
+            value=value,
+        )
     try:
         return convert_literal(value, logical)
     except (UnsupportedConversion, ConversionFailed):
@@ -315,25 +345,53 @@ def _constant_fill(value: Any, name: str, logical: str, field: str) -> Any:
         ) from None
 
 
-def _learned_fill(present: pa.ChunkedArray, strategy: str, name: str, logical: str, fitted_on: str, field: str) -> Any:
+def _mode(present: pa.ChunkedArray, name: str, fitted_on: str, field: str) -> Any:
     if len(present) == 0:
-        rows = "training rows" if fitted_on == "train" else "rows"
+        raise _no_values_error(name, "mode", fitted_on, field)
+    counts = pc.value_counts(present.combine_chunks())
+    table = pa.table({"value": counts.field("values"), "count": counts.field("counts")})
+    # The most frequent value; among equally frequent values, the smallest.
+    first = table.sort_by([("count", "descending"), ("value", "ascending")]).slice(0, 1)
+    return first.column("value")[0].as_py()
+
+
+def _average_fill(fit: pa.Table, strategy: str, name: str, logical: str, fitted_on: str, field: str) -> Any:
+    """Return the mean or median of a column's values, leaving out infinities as the profile does.
+
+    An integer column's mean or median is rounded half to even, so the column stays integer.
+    """
+    numbers = _finite_numbers(fit.column(name))
+    if len(numbers) == 0:
+        raise _no_values_error(name, strategy, fitted_on, field)
+    fill = mean_and_std(numbers)[0] if strategy == "mean" else median(numbers)
+    if not math.isfinite(fill):
         raise DatasetInputError(
-            f"Column {name!r} has no values in the {rows}, so its {strategy} cannot be computed; "
-            "fill it with a constant or drop it.",
+            f"The {strategy} of column {name!r} is beyond the range of floating-point numbers; "
+            "fill the column with a constant instead.",
             field=f"{field}.columns",
             value=name,
         )
-    if strategy == "mode":
-        counts = pc.value_counts(present.combine_chunks())
-        table = pa.table({"value": counts.field("values"), "count": counts.field("counts")})
-        # The most frequent value; among equally frequent values, the smallest.
-        first = table.sort_by([("count", "descending"), ("value", "ascending")]).slice(0, 1)
-        return first.column("value")[0].as_py()
-    numbers = present.to_numpy().astype(np.float64)
-    fill = float(np.mean(numbers)) if strategy == "mean" else float(np.median(numbers))
-    # An integer column stays integer: its mean or median is rounded half to even.
-    return round(fill) if logical == "integer" else fill
+    if logical != "integer":
+        return fill
+    rounded = round(fill)
+    if not INT64_MIN <= rounded <= INT64_MAX:
+        raise DatasetInputError(
+            f"The {strategy} of the integer column {name!r} rounds to {rounded}, which is outside the range of "
+            f"integer columns ({INT64_MIN} to {INT64_MAX}); cast the column to float first, or fill it with a constant.",
+            field=f"{field}.columns",
+            value=name,
+        )
+    return rounded
+
+
+def _no_values_error(name: str, statistic: str, fitted_on: str, field: str) -> DatasetInputError:
+    rows = "training rows" if fitted_on == "train" else "rows"
+    return DatasetInputError(
+        f"Column {name!r} has no values in the {rows}, so its {statistic} cannot be computed; "
+        "fill it with a constant or drop it.",
+        field=f"{field}.columns",
+        value=name,
+    )
 
 
 def _standardize(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
@@ -343,10 +401,14 @@ def _standardize(state: _State, operation: dict[str, Any], field: str) -> dict[s
     statistics = {}
     for name in names:
         numbers = _fit_numbers(fit, name, fitted_on, field, "standardize")
-        mean, std = float(np.mean(numbers)), float(np.std(numbers))
+        mean, std = mean_and_std(numbers)
+        if not (math.isfinite(mean) and math.isfinite(std)):
+            raise _out_of_range_error(name, "its mean or standard deviation is", field)
         statistics[name] = {"mean": mean, "std": std}
         # A constant column would divide by zero; like scikit-learn's StandardScaler, divide by 1 instead.
-        scaled = pc.divide(pc.subtract(_as_float(state.table.column(name)), mean), std if std > 0 else 1.0)
+        column = _as_float(state.table.column(name))
+        scaled = shifted_ratio(column, mean, std if std > 0 else 1.0)
+        _check_finite(column, scaled, name, field)
         state.replace_column(name, scaled)
     return {"statistics": statistics, "fittedOn": fitted_on}
 
@@ -361,18 +423,26 @@ def _min_max_scale(state: _State, operation: dict[str, Any], field: str) -> dict
         low, high = float(np.min(numbers)), float(np.max(numbers))
         statistics[name] = {"min": low, "max": high}
         column = _as_float(state.table.column(name))
-        if high > low:
-            scaled = pc.divide(pc.subtract(column, low), high - low)
+        if high > low and math.isfinite(high - low):
+            scaled = shifted_ratio(column, low, high - low)
+        elif high > low:
+            # The range is wider than float64 allows, but half of it fits.
+            scaled = shifted_ratio(pc.multiply(column, 0.5), low / 2, high / 2 - low / 2)
         else:
             # A constant range maps every value to 0; NaN and null stay as they are.
             scaled = pc.multiply(column, 0.0)
+        _check_finite(column, scaled, name, field)
         state.replace_column(name, scaled)
     return {"statistics": statistics, "fittedOn": fitted_on}
 
 
+def _finite_numbers(column: pa.ChunkedArray) -> np.ndarray:
+    numbers = _present_values(column).to_numpy().astype(np.float64)
+    return numbers[np.isfinite(numbers)]
+
+
 def _fit_numbers(fit: pa.Table, name: str, fitted_on: str, field: str, verb: str) -> np.ndarray:
-    numbers = _present_values(fit.column(name)).to_numpy().astype(np.float64)
-    numbers = numbers[np.isfinite(numbers)]
+    numbers = _finite_numbers(fit.column(name))
     if len(numbers) == 0:
         rows = "training rows" if fitted_on == "train" else "rows"
         raise DatasetInputError(
@@ -384,7 +454,23 @@ def _fit_numbers(fit: pa.Table, name: str, fitted_on: str, field: str, verb: str
 
 
 def _as_float(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.cast(column, pa.float64())
+    # Integers beyond 2**53 round to the nearest float; a safe cast would reject them.
+    return pc.cast(column, pa.float64(), safe=False)
+
+
+def _check_finite(column: pa.ChunkedArray, scaled: pa.ChunkedArray, name: str, field: str) -> None:
+    """Raise when scaling turned a finite value of the column into an infinite one."""
+    if pc.any(overflowed(column, scaled)).as_py():
+        raise _out_of_range_error(name, "a scaled value would be", field)
+
+
+def _out_of_range_error(name: str, subject: str, field: str) -> DatasetInputError:
+    return DatasetInputError(
+        f"Column {name!r} cannot be scaled: {subject} beyond the range of floating-point numbers "
+        "(about ±1.8e308). Drop or clip its extreme values first.",
+        field=f"{field}.columns",
+        value=name,
+    )
 
 
 def _one_hot(state: _State, operation: dict[str, Any], field: str) -> dict[str, Any]:
@@ -397,7 +483,7 @@ def _one_hot(state: _State, operation: dict[str, Any], field: str) -> dict[str, 
     types = {name: state.logical(name) for name in names}
 
     fit, fitted_on = state.fit_rows(field)
-    categories = {name: _fit_categories(fit.column(name), name, limit, field) for name in names}
+    categories = {name: _fit_categories(fit.column(name), name, limit, fitted_on, field) for name in names}
     _check_one_hot_names(state, categories, types, field)
 
     for name in names:
@@ -426,9 +512,17 @@ def _check_one_hot_columns(state: _State, names: list[str], field: str) -> None:
             )
 
 
-def _fit_categories(column: pa.ChunkedArray, name: str, limit: int, field: str) -> list[Any]:
-    """Return the sorted distinct values of a column, or raise when there are more than `limit`."""
+def _fit_categories(column: pa.ChunkedArray, name: str, limit: int, fitted_on: str, field: str) -> list[Any]:
+    """Return the sorted distinct values of a column, or raise when there are none or more than `limit`."""
     found = pc.unique(column).drop_null()
+    if len(found) == 0:
+        rows = "training rows" if fitted_on == "train" else "rows"
+        raise DatasetInputError(
+            f"Column {name!r} has no values to encode in the {rows}, so one-hot encoding would give no columns; "
+            "fill its missing values or drop it.",
+            field=f"{field}.columns",
+            value=name,
+        )
     if len(found) > limit:
         raise DatasetInputError(
             f"Column {name!r} has {len(found)} categories, more than maxCategories ({limit}); raise "
@@ -440,11 +534,37 @@ def _fit_categories(column: pa.ChunkedArray, name: str, limit: int, field: str) 
 
 
 def _check_one_hot_names(state: _State, categories: dict[str, list[Any]], types: dict[str, str], field: str) -> None:
+    """Raise when the new columns would exceed MAX_COLUMNS, or a new name is too long, invalid or taken."""
+    count = state.table.num_columns - len(categories) + sum(len(values) for values in categories.values())
+    if count > MAX_COLUMNS:
+        widest = max(categories, key=lambda name: len(categories[name]))
+        raise DatasetInputError(
+            f"One-hot encoding would give the dataset {count} columns, more than the limit of {MAX_COLUMNS}; "
+            f"column {widest!r} alone has {len(categories[widest])} categories. Lower maxCategories, group rare "
+            "values or encode fewer columns.",
+            field=f"{field}.columns",
+            value=widest,
+        )
     # New names may not repeat any current column, not even one that this operation replaces.
     taken_names = set(state.table.column_names)
     for name, values in categories.items():
         for category in values:
             encoded = _one_hot_name(name, category, types[name])
+            if len(encoded) > MAX_NAME_LENGTH:
+                raise DatasetInputError(
+                    f"One-hot encoding {name!r} would create a column name of {len(encoded)} characters, more than "
+                    f"the limit of {MAX_NAME_LENGTH}: {encoded[:60]!r}... Shorten the long values or the column name first.",
+                    field=f"{field}.columns",
+                    value=printable_name(encoded),
+                )
+            character = invalid_name_character(encoded)
+            if character is not None:
+                raise DatasetInputError(
+                    f"One-hot encoding {name!r} would create the column name {encoded!r}, which contains the "
+                    f"character {describe_character(character)}; replace that character in the column's values first.",
+                    field=f"{field}.columns",
+                    value=printable_name(encoded),
+                )
             if encoded in taken_names:
                 raise DatasetInputError(
                     f"One-hot encoding {name!r} would create the column {encoded!r}, but that name is already taken; "
@@ -503,6 +623,7 @@ def _split(state: _State, operation: dict[str, Any], field: str) -> dict[str, An
             value=str(strategy),
         )
 
+    _check_part_sizes(parts, ratios, rows, f"{field}.ratios")
     labels = pa.array(np.array(SPLIT_PARTS, dtype=object)[parts], pa.string())
     if state.split_column in state.table.column_names:
         state.replace_column(state.split_column, labels)
@@ -539,6 +660,21 @@ def _assign_stratified(
                 value=class_value,
             )
         _assign_parts(parts, members, ratios, random)
+
+
+def _check_part_sizes(parts: np.ndarray, ratios: list[tuple[str, Fraction]], rows: int, field: str) -> None:
+    """Raise when a part with a share above 0 received no rows."""
+    sizes = np.bincount(parts, minlength=len(SPLIT_PARTS))
+    for part, ratio in ratios:
+        if ratio > 0 and sizes[SPLIT_PARTS.index(part)] == 0:
+            # The train part must keep a share above 0, so only the others can be left out.
+            remedy = "Raise the share." if part == "train" else "Raise the share, or set it to 0 to leave the part out."
+            raise DatasetInputError(
+                f"The {part!r} part gets no rows: the dataset has too few rows ({rows}) for its share of "
+                f"{float(ratio):g}. {remedy}",
+                field=field,
+                value=part,
+            )
 
 
 def _split_ratios(ratios: Any, field: str) -> list[tuple[str, Fraction]]:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ._numeric import histogram_edges, interpolate, mean_and_std, quantiles
 from ._sketches import DistinctCounter, Moments, Reservoir, ValueCounter
 from ._types import NUMERIC_TYPES, json_value, logical_type
 from .errors import DatasetInputError
@@ -242,6 +243,9 @@ class _ColumnSummary:
             self.moments = Moments()
             self.sample = Reservoir(sample_capacity, seed)
             self.histogram: np.ndarray | None = None
+            self.edges: np.ndarray | None = None
+            # Whether numpy.histogram can compute the edges itself from the bin count, which is faster.
+            self.numpy_edges = False
 
     def observe(self, column: pa.Array) -> None:
         present = column.drop_null()
@@ -291,12 +295,23 @@ class _ColumnSummary:
         values = column.drop_null().to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
         values = values[np.isfinite(values)]
         if self.histogram is None:
-            self.histogram = np.zeros(HISTOGRAM_BINS if self.minimum < self.maximum else 1, dtype=np.int64)
-        if self.minimum < self.maximum:
+            self.edges, self.numpy_edges = self._histogram_edges()
+            self.histogram = np.zeros(len(self.edges) - 1, dtype=np.int64)
+        if self.numpy_edges:
             counts, _edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(float(self.minimum), float(self.maximum)))
+            self.histogram += counts
+        elif len(self.edges) > 2:
+            counts, _edges = np.histogram(values, bins=self.edges)
             self.histogram += counts
         else:
             self.histogram[0] += len(values)
+
+    def _histogram_edges(self) -> tuple[np.ndarray, bool]:
+        """Return the bin edges from the minimum to the maximum, and whether numpy.histogram can compute them itself."""
+        low, high = float(self.minimum), float(self.maximum)
+        if low < high:
+            return histogram_edges(low, high, HISTOGRAM_BINS)
+        return np.array([low, high]), False
 
     def result(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -324,30 +339,41 @@ class _ColumnSummary:
                 "min": None, "max": None, "mean": None, "std": None,
                 "quantiles": [], "quantilesExact": True, "histogram": {"edges": [], "counts": []},
             }
-        variance = self.moments.variance(ddof=1)
         quantiles_exact = self.sample.exact or self._counts_exact()
         if self.sample.exact:
-            levels = np.quantile(self.sample.values(), QUANTILE_LEVELS)
+            levels = quantiles(self.sample.values(), QUANTILE_LEVELS)
         elif self._counts_exact():
             levels = _quantiles_from_counts(self.values.counts, QUANTILE_LEVELS)
         else:
-            levels = np.quantile(self.sample.values(), QUANTILE_LEVELS)
+            levels = quantiles(self.sample.values(), QUANTILE_LEVELS)
             # A sample rarely contains the extremes, but they are known exactly.
             levels[0], levels[-1] = float(self.minimum), float(self.maximum)
-        if self.minimum < self.maximum:
-            edges = np.linspace(float(self.minimum), float(self.maximum), HISTOGRAM_BINS + 1).tolist()
-        else:
-            edges = [float(self.minimum), float(self.maximum)]
+        edges = (self.edges if self.edges is not None else self._histogram_edges()[0]).tolist()
         counts = self.histogram.tolist() if self.histogram is not None else [0] * (len(edges) - 1)
         return {
             "min": number(self.minimum),
             "max": number(self.maximum),
             "mean": _finite(self.moments.mean),
-            "std": _finite(float(np.sqrt(variance))) if variance is not None else None,
+            "std": self._std(),
             "quantiles": [{"q": level, "value": _finite(float(value))} for level, value in zip(QUANTILE_LEVELS, levels)],
             "quantilesExact": quantiles_exact,
             "histogram": {"edges": edges, "counts": counts},
         }
+
+    def _std(self) -> float | None:
+        """Return the sample standard deviation, or None for a single value.
+
+        It is also None when it is beyond the float64 range, and when the variance overflows
+        for a column with more values than its sample keeps.
+        """
+        variance = self.moments.variance(ddof=1)
+        if variance is None:
+            return None
+        std = float(np.sqrt(variance))
+        if not np.isfinite(std) and self.sample.exact:
+            # The variance of values near 1e308 overflows even when their deviation does not.
+            std = mean_and_std(self.sample.values(), ddof=1)[1]
+        return _finite(std)
 
     def _counts_exact(self) -> bool:
         return self.values is not None and self.values.exact
@@ -391,7 +417,7 @@ def _quantiles_from_counts(counts: dict[Any, int], levels: tuple[float, ...]) ->
     above = np.minimum(below + 1, ends[-1] - 1)
     low = values[np.searchsorted(ends, below, side="right")]
     high = values[np.searchsorted(ends, above, side="right")]
-    return low + (high - low) * (positions - below)
+    return interpolate(low, high, positions - below)
 
 
 def _finite(value: float) -> float | None:
