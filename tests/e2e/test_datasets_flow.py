@@ -154,6 +154,7 @@ def test_breast_cancer_from_upload_to_cleaned_split(server: Server, admin_token:
     for action in ("Dataset.Created", "DatasetVersion.Uploaded", "DatasetVersion.Profiled", "DatasetVersion.Derived"):
         assert action in actions
     assert actions.count("DatasetVersion.Derived") == 2
+    assert actions.count("DatasetVersion.Downloaded") == 2
 
 
 def test_bad_upload_and_bad_operations_are_clear(server: Server, admin_token: Client) -> None:

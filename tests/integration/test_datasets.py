@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from backend.domain.access import SESSION, Principal
-from backend.domain.base import Cause, Conflict, Forbidden, InvalidInput
+from backend.domain.base import Cause, Conflict, Forbidden, InvalidInput, NotFound
 from backend.domain.identity import EDITOR, VIEWER
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
@@ -35,6 +35,7 @@ class Datasets:
         self.runtime = runtime
         self.clock = clock
         admin = admin_of(runtime)
+        self.admin = admin
         self.team_id, _ = runtime.identity.create_team(admin, self.cause(admin), name=f"data-{uuid.uuid4().hex[:6]}")
         self.editor = self._member(admin, EDITOR)
         self.viewer = self._member(admin, VIEWER)
@@ -493,3 +494,33 @@ def test_archive_during_derive_leaves_no_blob(datasets: Datasets) -> None:
     assert "archived" in raised.value.message
     assert blobs() == before
     assert datasets.count(dataset_id) == 1
+
+
+@pytest.mark.parametrize("delimiter", ["§", "\x00", '"', ";;", "\n"])
+def test_invalid_delimiter_is_rejected(datasets: Datasets, delimiter: str) -> None:
+    dataset_id = datasets.create("small")
+
+    with pytest.raises(InvalidInput) as raised:
+        datasets.add_version(dataset_id, content=b"a;b\n1;2\n", filename="small.csv", delimiter=delimiter)
+
+    assert raised.value.field == "delimiter"
+    assert "printable ASCII character" in raised.value.message
+    assert datasets.count(dataset_id) == 0
+
+
+def test_upload_of_another_team_is_not_found(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("iris")
+    admin = datasets.admin
+    other_team, _ = datasets.runtime.identity.create_team(admin, datasets.cause(admin), name="elsewhere")
+    received = datasets.runtime.uploads.receive(
+        admin, datasets.cause(admin), team_id=other_team, body=io.BytesIO((dataset_files / "iris.csv").read_bytes()),
+        max_size=10**8, filename="iris.csv", content_type="text/csv",
+    )
+    assert datasets.runtime.projections.wait_for(received.outcome.position)
+    upload_id = received.upload_id
+
+    with pytest.raises(NotFound) as raised:
+        datasets.runtime.datasets.upload_version(datasets.editor, datasets.cause(datasets.editor), dataset_id=dataset_id, upload_id=upload_id)
+
+    assert raised.value.field == "uploadId"
+    assert "?team=<the dataset's team id>" in raised.value.message

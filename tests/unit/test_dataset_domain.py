@@ -50,6 +50,31 @@ def test_filter_in_null_and_quoted_names() -> None:
     assert columns_of(tree) == {"mean radius", "city"}
 
 
+def test_filter_suggests_backquotes_for_spaces() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        parse_filter("mean radius > 15")
+
+    assert "at position 6" in raised.value.message
+    assert "backquotes, such as `mean radius`" in raised.value.message
+
+
+@pytest.mark.parametrize("operation", [{"op": ["filter"]}, {"op": {"name": "filter"}}, {"op": 3}])
+def test_operation_name_must_be_text(operation: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        normalize_operations([operation], COLUMNS, None)
+
+    assert raised.value.field == "operations[0].op"
+    assert raised.value.value is None
+
+
+def test_filter_rejects_unpaired_surrogate() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        normalize_operations([{"op": "filter", "expression": "city == '\ud800'"}], COLUMNS, None)
+
+    assert raised.value.field == "operations[0].expression"
+    assert "U+D800" in raised.value.message
+
+
 def test_filter_string_escapes() -> None:
     tree = parse_filter(r"city == 'l\'Aquila'")
 
