@@ -1,7 +1,7 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates a fresh PostgreSQL database and drops it afterwards.
-`--only registry` runs the registry search benchmark alone and replaces only its rows and section.
+`--only registry` or `--only datasets` runs that benchmark alone and replaces only its rows and section.
 """
 
 from __future__ import annotations
@@ -18,16 +18,20 @@ from pathlib import Path
 
 import psycopg
 
-from bench import command_throughput, registry_search, subscriber_latency
+from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency
 from bench.command_throughput import CommandRun, ThroughputReport
+from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
 from bench.registry_search import Latency, RegistrySearchResult
 from bench.subscriber_latency import LatencyResult
+from workers.datasets.profile import HISTOGRAM_BINS, QUANTILE_LEVELS
 
 README = Path(__file__).with_name("README.md")
 PROSE_WIDTH = 100
 TABLE_HEADER = "| Measurement | Result | Baseline | Ratio |"
 REGISTRY_ROW_PREFIX = "| Registry search: "
 REGISTRY_HEADING = "## Registry search (`bench/registry_search.py`)"
+DATASET_ROW_PREFIX = "| Dataset ingest: "
+DATASET_HEADING = "## Dataset ingest (`bench/dataset_ingest.py`)"
 REPRODUCE_HEADING = "## Reproduce"
 
 
@@ -151,6 +155,7 @@ def render_readme(
     report: ThroughputReport,
     latency: LatencyResult,
     registry: RegistrySearchResult,
+    datasets: DatasetIngestResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -168,6 +173,7 @@ def render_readme(
                 *throughput_rows(report),
                 *latency_rows(latency),
                 *registry_rows(registry),
+                *dataset_rows(datasets),
             ]
         ),
         "## Machine",
@@ -184,6 +190,7 @@ def render_readme(
         "## Subscriber latency (`bench/subscriber_latency.py`)",
         latency_method(latency),
         registry_section(registry, machine, "python -m bench.run"),
+        dataset_section(datasets, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -201,8 +208,10 @@ def reproduce_section() -> str:
                 "`python -m bench.run --only registry` runs the registry search benchmark alone and replaces only its "
                 "rows and section. The first registry run creates `bench/.venv-mlflow`, a folder that git ignores, and "
                 f"installs `{registry_search.MLFLOW_REQUIREMENT}` into it from the package index. Later runs reuse it, "
-                "so delete the folder to reinstall. `python -m bench.run --help` lists the sizes, which are constants "
-                "in each module."
+                "so delete the folder to reinstall. `python -m bench.run --only datasets` runs the dataset ingest "
+                "benchmark alone in the same way. It needs about three times the CSV's size free in the system's "
+                "temporary folder (the CSV, the server's spooled upload and its artifact store) and deletes it all "
+                "afterwards. `python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
     )
@@ -311,17 +320,202 @@ def registry_method(result: RegistrySearchResult) -> str:
     )
 
 
+def dataset_rows(result: DatasetIngestResult) -> list[str]:
+    size = result.csv_bytes
+    engine, pandas, server = result.engine, result.pandas, result.server
+    baseline_total = f"pandas `read_csv` + `describe`: {run_figures(pandas.total, size)}"
+    rows = [
+        (
+            f"engine `ingest`, {size / 1e6:,.0f} MB CSV to Parquet",
+            run_figures(engine.ingest, size),
+            f"pandas `read_csv`: {run_figures(pandas.read_csv, size)}",
+            engine.ingest.seconds / pandas.read_csv.seconds,
+        ),
+        (
+            "engine `profile` of that Parquet",
+            run_figures(engine.profile, size),
+            f'pandas `describe(include="all")`: {run_figures(pandas.describe, size)}',
+            engine.profile.seconds / pandas.describe.seconds,
+        ),
+        ("engine `ingest` + `profile`", run_figures(engine.total, size), baseline_total, engine.total.seconds / pandas.total.seconds),
+        ("server, streamed upload to `/v1/uploads`", phase_figures(server.upload, size, worker=False), "", None),
+        ("server, `uploadDatasetVersion` (parse into Parquet in a Ray task)", phase_figures(server.parse, size), "", None),
+        ("server, background profile until READY", phase_figures(server.profile, size), "", None),
+        (
+            "server, upload to READY",
+            f"{duration(server.seconds)}, {size / 1e6 / server.seconds:,.1f} MB/s",
+            baseline_total,
+            server.seconds / pandas.total.seconds,
+        ),
+    ]
+    return [
+        f"{DATASET_ROW_PREFIX}{label} | {figures} | {baseline} | {'' if ratio is None else f'{ratio:.2f}'} |"
+        for label, figures, baseline, ratio in rows
+    ]
+
+
+def run_figures(run: ProcessRun, csv_bytes: int) -> str:
+    return f"{duration(run.seconds)}, {csv_bytes / 1e6 / run.seconds:,.1f} MB/s, peak RSS {memory(run.peak_rss_bytes)}"
+
+
+def phase_figures(phase: ServerPhase, csv_bytes: int, *, worker: bool = True) -> str:
+    figures = f"{duration(phase.seconds)}, {csv_bytes / 1e6 / phase.seconds:,.1f} MB/s, peak RSS {memory(phase.api_peak_rss_bytes)} API process"
+    if worker:
+        figures += f", {memory(phase.worker_peak_rss_bytes)} Ray worker"
+    return figures
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds:,.0f} s" if seconds >= 100 else f"{seconds:.1f} s"
+
+
+def memory(size: int) -> str:
+    """Format a byte count in MiB, or in GiB from 1 GiB up."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.2f} GiB"
+    return f"{size / 1024**2:,.0f} MiB"
+
+
+def dataset_section(result: DatasetIngestResult, machine: Machine, command: str) -> str:
+    return "\n\n".join(
+        [
+            DATASET_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s, of which "
+                f"{result.generate_seconds:.0f} s generating the CSV) on {machine.cpu} with {machine.cores} cores and "
+                f"{machine.memory_gib:.1f} GiB of memory, Python {machine.python}, pyarrow {result.pyarrow_version}, "
+                f"numpy {result.numpy_version} and pandas {result.pandas.version}. The 1-minute load average was "
+                f"{machine.load_average:.2f} when the run started. Other processes were not stopped. During the "
+                f"{result.measured_wall_seconds:.0f} s of measured steps, when the cores had "
+                f"{machine.cores * result.measured_wall_seconds:.0f} CPU seconds, processes outside the benchmark's "
+                f"process tree used {result.other_cpu_seconds:.1f} s and kernel threads, which also write the "
+                f"benchmark's files to disk, {result.kernel_cpu_seconds:.1f} s (from /proc). In the `Dataset ingest` "
+                "rows MB is 10^6 bytes, and "
+                "every MB/s divides the CSV's size by the seconds, also for the steps that read the Parquet file "
+                "instead. Memory is in MiB and GiB (2^20 and 2^30 bytes). The ratio divides the platform's seconds by "
+                "pandas' seconds, so above 1 means the platform took longer. Each figure comes from one run."
+            ),
+            dataset_data(result),
+            dataset_engine_method(result),
+            dataset_baseline_method(result),
+            dataset_server_method(result),
+        ]
+    )
+
+
+def dataset_data(result: DatasetIngestResult) -> str:
+    float_gaps = natural_list([f"{share * 100:g}%" for share in sorted(dataset_ingest.FLOAT_MISSING.values())])
+    return paragraph(
+        f"Data: one seeded CSV of {result.csv_bytes:,} bytes, a header and {result.rows:,} rows of {result.columns} "
+        f"columns, written in chunks of at most {dataset_ingest.CHUNK_ROWS:,} rows into a temporary folder that is "
+        "deleted afterwards. Generating it is not timed, and the file stays in the page cache for every step. "
+        "20 float columns hold normal, scaled normal, lognormal and uniform values with 2 to 6 decimals, and four "
+        f"of them have {float_gaps} empty fields. 5 integer columns hold ages, Poisson counts, 9-digit account ids, "
+        "quantities with 5% empty fields and signed balance changes with 1% empty fields. 3 text category columns "
+        "hold 8 regions, 500 products drawn with weight 1/k and 4 channels with 3% empty fields. The last two "
+        "columns are a date written as YYYY-MM-DD and a 0/1 integer label."
+    )
+
+
+def dataset_engine_method(result: DatasetIngestResult) -> str:
+    engine = result.engine
+    return paragraph(
+        "Engine: `workers.datasets.ingest.ingest(csv, \"bench.csv\", parquet, label=\"label\")` and then "
+        "`workers.datasets.profile.profile(parquet, label=\"label\")`, each in a fresh Python process "
+        "(`bench/dataset_ingest_subprocess.py`) that imports only the engine, with pyarrow's default of "
+        f"{engine.arrow_threads} CPU threads. Ingest reads the CSV twice with pyarrow's streaming CSV reader, every "
+        "column as text. The first pass infers each column's type from every row, and the second converts the text "
+        f"and writes snappy-compressed Parquet ({engine.parquet_bytes / 1e6:,.0f} MB). It inferred every column's "
+        "type as generated. Profile reads the Parquet file twice. The first pass gathers missing and distinct "
+        "counts, minimum, maximum, mean, standard deviation, top values and a reservoir sample for "
+        f"{len(QUANTILE_LEVELS)} quantiles, and the second fills {HISTOGRAM_BINS}-bin histograms. Seconds are the "
+        "wall-clock time of the call inside the process, imports excluded. Ingest used "
+        f"{duration(engine.ingest.cpu_seconds)} of CPU and profile {duration(engine.profile.cpu_seconds)}. Peak RSS is the "
+        "process's VmHWM, imports included, and the RSS was "
+        f"{memory(engine.ingest.rss_after_imports_bytes)} after importing the engine."
+    )
+
+
+def dataset_baseline_method(result: DatasetIngestResult) -> str:
+    pandas = result.pandas
+    text_columns = [name for name, dtype in pandas.dtypes.items() if not dtype.startswith(("int", "float"))]
+    text_dtypes = sorted({pandas.dtypes[name] for name in text_columns})
+    return paragraph(
+        "Baseline: pandas `read_csv(path)` with its default options, then `describe(include=\"all\")` on the "
+        "frame, in one fresh process that imports only pandas "
+        f"({memory(pandas.read_csv.rss_after_imports_bytes)} RSS after the import), timed the same way. It used "
+        f"{duration(pandas.total.cpu_seconds)} of CPU. The frame takes {memory(pandas.frame_bytes)} "
+        "(`memory_usage(deep=True)`), and the peak RSS of the `describe` row is that of the whole process. pandas "
+        f"typed integer columns with empty fields as float64 and {natural_list(text_columns)} as "
+        f"{natural_list([f'`{dtype}`' for dtype in text_dtypes])}, so it did not parse the dates. describe computes "
+        "the count, mean, standard deviation, minimum, quartiles and maximum of numeric columns, and the count, "
+        "distinct count, top value and its frequency of the others. The platform does more work than this "
+        "baseline: it writes Parquet, reads the CSV twice to infer every column's type from all rows with its own "
+        f"parsers, parses dates, and computes {len(QUANTILE_LEVELS)} quantiles, histograms, distinct counts and top "
+        "values. pandas holds the whole table in memory, while the engine streams it in batches. The benchmark "
+        "checks that the profile and describe agree on every column's count of present values, its mean (relative "
+        f"difference under {dataset_ingest.MEAN_RELATIVE_TOLERANCE:.0e}) and, where the profile's count is exact, its "
+        "distinct count."
+    )
+
+
+def natural_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def dataset_server_method(result: DatasetIngestResult) -> str:
+    server = result.server
+    return paragraph(
+        "Server: `modelcloud serve` on SQLite with its default Ray workers (a local Ray with 2 CPUs) on a free "
+        f"loopback port, with `MODELCLOUD_MAX_UPLOAD_BYTES={server.max_upload_bytes}`. The client uses the first "
+        f"administrator's API token. A warm-up upload of the first {dataset_ingest.WARM_UP_ROWS:,} rows to another "
+        f"dataset started Ray and its workers before the measured upload, and took {server.warm_up_seconds:.1f} s to "
+        "READY. Upload is the file streamed in 1 MiB chunks to `POST /v1/uploads` until the 201 response. The "
+        "server spools the body to a temporary file and then copies it into the artifact store while hashing it. "
+        "Parse is the round trip of the `uploadDatasetVersion` mutation, which runs the same `ingest` in a Ray task "
+        "and then records the version. Profile runs from the mutation's response until `datasetVersion { status }`, "
+        f"polled every {dataset_ingest.STATUS_POLL_SECONDS} s, returns READY. The reconciler submits the profiling "
+        "Ray task within its 1 s poll, and the first profiling progress showed after "
+        f"{server.profile_start_seconds:.1f} s. The server ran Ray {server.ray_version}. The client shares the "
+        "machine with the server. A phase's peak RSS "
+        f"is the largest of samples read from /proc every {dataset_ingest.RSS_SAMPLE_SECONDS} s, of the API process "
+        "and of the largest Ray worker process (`ray::…`), so a shorter peak can be missed."
+    )
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
-    lines = [line for line in readme.split("\n") if not line.startswith(REGISTRY_ROW_PREFIX)]
+    section = registry_section(result, machine, "python -m bench.run --only registry")
+    return merge_benchmark(readme, REGISTRY_ROW_PREFIX, registry_rows(result), REGISTRY_HEADING, section)
+
+
+def merge_datasets(readme: str, result: DatasetIngestResult, machine: Machine) -> str:
+    """Replace the dataset ingest rows, the dataset ingest section and the reproduce section of `readme`, keeping the rest."""
+    section = dataset_section(result, machine, "python -m bench.run --only datasets")
+    return merge_benchmark(readme, DATASET_ROW_PREFIX, dataset_rows(result), DATASET_HEADING, section)
+
+
+def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
+    """Replace one benchmark's table rows and section, and the reproduce section, of `readme`.
+
+    The new rows take the place of the old ones, or go to the end of the table when there were none.
+    """
+    lines = readme.split("\n")
     if TABLE_HEADER not in lines:
         raise SystemExit(f"The README has no results table starting with {TABLE_HEADER!r}. Run `python -m bench.run` first.")
-    end = lines.index(TABLE_HEADER)
-    while end < len(lines) and lines[end].startswith("|"):
-        end += 1
-    lines[end:end] = registry_rows(result)
+    old_rows = [index for index, line in enumerate(lines) if line.startswith(row_prefix)]
+    lines = [line for line in lines if not line.startswith(row_prefix)]
+    if old_rows:
+        position = old_rows[0]
+    else:
+        position = lines.index(TABLE_HEADER)
+        while position < len(lines) and lines[position].startswith("|"):
+            position += 1
+    lines[position:position] = rows
 
-    merged = replace_section("\n".join(lines), REGISTRY_HEADING, registry_section(result, machine, "python -m bench.run --only registry"))
+    merged = replace_section("\n".join(lines), heading, section)
     return replace_section(merged, REPRODUCE_HEADING, reproduce_section())
 
 
@@ -362,9 +556,12 @@ def main() -> None:
     parser.add_argument(
         "--http-iterations", type=int, default=registry_search.HTTP_ITERATIONS, help="Timed HTTP requests to each registry server."
     )
+    parser.add_argument(
+        "--csv-bytes", type=int, default=dataset_ingest.CSV_BYTES, help="Size in bytes of the CSV the dataset ingest benchmark generates."
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry"],
+        "--only", choices=["registry", "datasets"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -372,6 +569,9 @@ def main() -> None:
 
     if arguments.only == "registry":
         run_registry_only(arguments)
+        return
+    if arguments.only == "datasets":
+        run_datasets_only(arguments)
         return
 
     started = time.monotonic()
@@ -387,7 +587,10 @@ def main() -> None:
     print("registry search", flush=True)
     registry = measure_registry(arguments)
 
-    readme = render_readme(report, latency, registry, machine, measured_at, time.monotonic() - started)
+    print("dataset ingest", flush=True)
+    datasets = dataset_ingest.measure(arguments.csv_bytes)
+
+    readme = render_readme(report, latency, registry, datasets, machine, measured_at, time.monotonic() - started)
     arguments.output.write_text(readme)
     print(readme)
 
@@ -403,6 +606,17 @@ def run_registry_only(arguments: argparse.Namespace) -> None:
     print("registry search", flush=True)
     registry = measure_registry(arguments)
     readme = merge_registry(arguments.output.read_text(), registry, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def run_datasets_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    machine = describe_machine(None)
+    print("dataset ingest", flush=True)
+    datasets = dataset_ingest.measure(arguments.csv_bytes)
+    readme = merge_datasets(arguments.output.read_text(), datasets, machine)
     arguments.output.write_text(readme)
     print(readme)
 

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,8 +98,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(folder: Path) -> Iterator[Server]:
-    """Run `modelcloud serve` on SQLite in `folder` for the duration of the block, and yield its URL and bootstrap secrets."""
+def running_server(folder: Path, settings: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """Run `modelcloud serve` on SQLite in `folder` for the duration of the block, and yield its URL and bootstrap secrets.
+
+    `settings` adds or replaces environment variables of the server, such as MODELCLOUD_MAX_UPLOAD_BYTES.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     environment = {
         **os.environ,
@@ -108,6 +112,7 @@ def running_server(folder: Path) -> Iterator[Server]:
         "MODELCLOUD_HOST": "127.0.0.1",
         "MODELCLOUD_PORT": str(port),
         "MODELCLOUD_LOG_LEVEL": "WARNING",
+        **(settings or {}),
     }
     stdout_path, log_path = folder / "server.out", folder / "server.log"
     with stdout_path.open("wb") as stdout, log_path.open("wb") as log:

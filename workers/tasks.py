@@ -30,6 +30,8 @@ def inspect_blob(artifacts: str, sha256: str, model_format: str, filename: str) 
 
 
 # Dataset jobs take half a CPU like inspections; a preview is short and takes less, so it runs beside them.
+# NOTE: Ray sets OMP_NUM_THREADS=1 for a task with a fractional CPU, and Arrow then sizes its thread
+# pool to one thread, so parsing uses one core (measured in bench/dataset_ingest.py).
 DATASET_CPUS = 0.5
 PREVIEW_CPUS = 0.1
 
