@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.application.commands import CommandRunner
+from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
@@ -25,6 +26,7 @@ from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
 from backend.projections.audit import AuditProjection, AuditReader
 from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
+from backend.projections.configs import ConfigsProjection, ConfigsReader
 from backend.projections.datasets import DatasetsProjection, DatasetsReader
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
@@ -40,7 +42,7 @@ POSTGRES_POLL_SECONDS = 5.0
 
 
 def all_projections() -> list[Projection]:
-    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection()]
+    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(), ConfigsProjection()]
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Readers:
     uploads: UploadsReader
     registry: RegistryReader
     datasets: DatasetsReader
+    configs: ConfigsReader
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Runtime:
     uploads: UploadService
     registry: RegistryService
     datasets: DatasetService
+    configs: ConfigService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -89,7 +93,8 @@ class Runtime:
         poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
         readers = Readers(
-            IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database)
+            IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
+            ConfigsReader(database),
         )
         if dataset_engine is None:
             from workers.dataset_engine import RayDatasetEngine
@@ -107,6 +112,7 @@ class Runtime:
             uploads=UploadService(commands, artifacts, clock),
             registry=RegistryService(commands, artifacts, clock),
             datasets=DatasetService(commands, artifacts, dataset_engine, clock),
+            configs=ConfigService(commands, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

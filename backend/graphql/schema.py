@@ -7,6 +7,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from backend.graphql.audit import AuditQuery, AuditSubscription
+from backend.graphql.configs import ConfigsMutation, ConfigsQuery
 from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSubscription
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
@@ -14,8 +15,8 @@ from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySu
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation))
 Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription))
 
 

@@ -84,13 +84,18 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "DatasetVersion.Downloaded": lambda e, n: f"Downloaded {n(e.originator_id)} as {e.file_format}",
     "DatasetVersion.ProfilingRequested": lambda e, n: f"Asked for a new profile of {n(e.originator_id)}",
+    "ConfigProfile.Created": lambda e, n: f"Created configuration {e.name!r} ({e.document['model']['template']})",
+    "ConfigProfile.Revised": lambda e, n: (
+        f"Revised {n(e.originator_id)} to revision {e.revision}" + (f": {e.comment[:200]}" if e.comment else "")
+    ),
+    "ConfigProfile.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
     "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {e.missing_cells} missing cells",
     "DatasetVersion.ProfilingFailed": lambda e, n: f"Profiling of {n(e.originator_id)} failed: {e.reason[:200]}",
 }
 
 RESERVED_KINDS = {
     "username": "username", "team": "team name", "model": "model name", "digest": "digest", "installation": "installation",
-    "dataset": "dataset name", "dataset-digest": "dataset digest",
+    "dataset": "dataset name", "dataset-digest": "dataset digest", "config": "configuration name",
 }
 
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
@@ -103,6 +108,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "Dataset.Created": lambda e, n: f"dataset {e.name!r}",
     "DatasetVersion.Uploaded": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
     "DatasetVersion.Derived": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
+    "ConfigProfile.Created": lambda e, n: f"configuration {e.name!r}",
 }
 
 
