@@ -117,7 +117,10 @@ def serve(_: argparse.Namespace, settings: Settings) -> int:
         if credentials is not None:
             print_bootstrap(credentials)
         app = create_app(runtime, manage_runtime=False)
-        log.info("serving", extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url)})
+        log.info(
+            "serving",
+            extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url), "workers": settings.workers},
+        )
         uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, ws_max_size=settings.max_request_bytes)
     finally:
         runtime.stop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,12 +109,15 @@ def _set_token() -> None:
 
 
 def _start_local_head() -> LocalHead:
-    port = _free_port()
-    log_path = Path(tempfile.mkdtemp(prefix="modelcloud-ray-")) / "head.log"
+    port, client_port = _free_port(), _free_port()
+    folder = Path(tempfile.mkdtemp(prefix="mc-ray-"))
+    log_path = folder / "head.log"
     command = [
         sys.executable, "-m", "workers.ray_head", str(os.getpid()),
         "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1", f"--num-cpus={LOCAL_CPUS}",
         "--include-dashboard=false", f"--object-store-memory={OBJECT_STORE_BYTES}", "--disable-usage-stats",
+        # Its own session folder and client port, so it never replaces another Ray's /tmp/ray state or port 10001.
+        f"--temp-dir={folder}", f"--ray-client-server-port={client_port}",
     ]
     with open(log_path, "wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
@@ -141,6 +145,7 @@ def _stop_local_head() -> None:
         log.warning("the local Ray head did not stop in time", extra={"pid": head.process.pid})
         return
     log.info("stopped the local Ray head", extra={"pid": head.process.pid})
+    shutil.rmtree(head.log_path.parent, ignore_errors=True)
 
 
 def _free_port() -> int:

@@ -297,7 +297,8 @@ class DatasetVersion(ModelCloudAggregate):
         """Ask the workers to profile the version again, after a failure or to refresh its profile."""
         if self.status == PROFILING:
             raise Conflict(
-                f"Version {self.number} is being profiled already; wait for datasetUpdated to report the result.",
+                f"Version {self.number} is already waiting for its profile; a server with MODELCLOUD_WORKERS=true "
+                "profiles it, and datasetUpdated reports the result.",
                 field="id",
                 value=str(self.id),
             )

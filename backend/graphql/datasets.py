@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.domain.dataset_operations import describe_operation
+from backend.domain.datasets import SPLIT_PARTS
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
 from backend.graphql.context import Context, in_thread
@@ -166,9 +167,13 @@ class DatasetProfile:
                     columns=[ColumnProfile.from_dict(column) for column in part["columns"]],
                     label=LabelDistribution.from_dict(part.get("label")),
                 )
-                for name, part in splits.items()
+                for name, part in sorted(splits.items(), key=lambda item: _part_order(item[0]))
             ],
         )
+
+
+def _part_order(name: str) -> tuple[int, str]:
+    return (SPLIT_PARTS.index(name), name) if name in SPLIT_PARTS else (len(SPLIT_PARTS), name)
 
 
 @strawberry.type(description="One operation that derived a version, with the statistics it fitted (on the train part when there is one).")
@@ -262,7 +267,7 @@ class DatasetVersion:
                 for column in columns
             ],
             label=row["label"],
-            splits=[DatasetSplit(name=name, rows=int(count)) for name, count in splits.items()],
+            splits=[DatasetSplit(name=name, rows=int(count)) for name, count in sorted(splits.items(), key=lambda item: _part_order(item[0]))],
             sha256=row["sha256"],
             size=int(row["size"]),
             format=DatasetFileFormat(row["file_format"]) if row["file_format"] else None,
