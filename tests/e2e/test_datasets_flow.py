@@ -148,7 +148,7 @@ def test_breast_cancer_from_upload_to_cleaned_split(server: Server, admin_token:
     assert lineage["dataset"] == {"name": "breast-cancer", "versionCount": 3}
 
     audit = admin_token.data(
-        'query($t: ID) { auditLog(filter: {teamId: $t}) { nodes { action summary } } }', {"t": team_id}
+        'query($t: ID) { auditLog(filter: {teamId: $t}, first: 500) { nodes { action summary } } }', {"t": team_id}
     )["auditLog"]["nodes"]
     actions = [entry["action"] for entry in audit]
     for action in ("Dataset.Created", "DatasetVersion.Uploaded", "DatasetVersion.Profiled", "DatasetVersion.Derived"):
