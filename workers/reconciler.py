@@ -114,7 +114,10 @@ class Reconciler:
         log.info("profiling submitted", extra={"version_id": version_id})
         references = profile_dataset.remote(self.runtime.settings.artifacts, row["sha256"], row["label"], row["split_column"])
         items = (ray.get(reference) for reference in references)
-        record_profiling(self.runtime, uuid.UUID(version_id), items, stopped=self._stop.is_set, retry_crash=retry_crash)
+        result = record_profiling(self.runtime, uuid.UUID(version_id), items, stopped=self._stop.is_set, retry_crash=retry_crash)
+        if result in ("ready", "failed"):
+            # A later profileDatasetVersion starts again with the full number of retries.
+            self._profile_crashes.pop(version_id, None)
 
     def _submit_pending(self) -> None:
         if len(self._in_flight) >= MAX_IN_FLIGHT:

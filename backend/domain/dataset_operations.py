@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from backend.domain.base import InvalidInput
@@ -22,7 +23,7 @@ from backend.domain.datasets import (
     SPLIT_PARTS,
     check_column_name,
 )
-from backend.domain.expressions import check_filter, parse_filter
+from backend.domain.expressions import check_filter, is_time, parse_filter
 from backend.domain.validation import check_characters, trimmed
 
 MAX_OPERATIONS = 50
@@ -159,8 +160,8 @@ def _check_fill_value(column_type: str | None, name: str, value: Any, field: str
         "float": isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
         "boolean": isinstance(value, bool),
         "string": isinstance(value, str),
-        "datetime": isinstance(value, str),
-        "date": isinstance(value, str),
+        "datetime": isinstance(value, str) and is_time(value, datetime),
+        "date": isinstance(value, str) and is_time(value, date),
     }[column_type]
     if not fits:
         raise InvalidInput(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from backend.domain.base import InvalidInput
@@ -294,13 +294,14 @@ def _check_literal(column: str, column_type: str, value: Any, field: str) -> Non
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "boolean": isinstance(value, bool),
         "string": isinstance(value, str),
-        "datetime": isinstance(value, str) and _is_time(value, datetime),
-        "date": isinstance(value, str) and _is_time(value, date),
+        "datetime": isinstance(value, str) and is_time(value, datetime),
+        "date": isinstance(value, str) and is_time(value, date),
     }[column_type]
     if not fits:
         accepted = {
             "integer": "a number", "float": "a number", "boolean": "true or false", "string": "quoted text",
-            "datetime": "an ISO 8601 time in quotes such as '2024-05-01T12:00:00Z'", "date": "an ISO date in quotes such as '2024-05-01'",
+            "datetime": "an ISO 8601 time within the years 1 to 9999 in UTC, in quotes, such as '2024-05-01T12:00:00Z'",
+            "date": "an ISO date in quotes such as '2024-05-01'",
         }[column_type]
         raise InvalidInput(
             f"{field} compares column {column!r} ({column_type}) with {value!r}; expected {accepted}.",
@@ -309,13 +310,16 @@ def _check_literal(column: str, column_type: str, value: Any, field: str) -> Non
         )
 
 
-def _is_time(text: str, kind: type) -> bool:
+def is_time(text: str, kind: type) -> bool:
+    """Return whether `text` is an ISO date (kind date) or time (kind datetime) that stays within years 1 to 9999 in UTC."""
     try:
         if kind is date:
             date.fromisoformat(text)
         else:
-            datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return False
     return True
 

@@ -232,7 +232,12 @@ class DatasetVersion:
     rows: int
     columns: list[DatasetColumn]
     label: str | None
-    splits: list[DatasetSplit] = strawberry.field(description="The parts of a split version; empty when it has no split column.")
+    splits: list[DatasetSplit] = strawberry.field(
+        description=(
+            "The parts of a version derived with a split. Empty for other versions; the profile of an upload "
+            "that brings its own split column lists its parts."
+        )
+    )
     sha256: str = strawberry.field(description="SHA-256 of the stored Parquet file.")
     size: int = strawberry.field(description="Bytes of the stored Parquet file.")
     format: DatasetFileFormat | None = strawberry.field(description="How the uploaded file was written; null for derived versions.")

@@ -62,6 +62,13 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
             response = transport_error(400, "The request body must be a JSON object with a 'query' string.")
         await response(scope, receive, send)
 
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            # Python's parser gives up on thousands of nested brackets; that is bad input, not a server fault.
+            raise HTTPException(400, "The request body is nested too deeply to parse.") from None
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(
             runtime=self.runtime,

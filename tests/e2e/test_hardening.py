@@ -241,3 +241,12 @@ def test_as_of_with_filter_is_bad_input(admin: Client) -> None:
 
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "asOf"
+
+
+def test_deeply_nested_body_is_bad_input(server: Server) -> None:
+    body = '{"query": "{ me { id } }", "variables": {"x": ' + "[" * 50_000 + "]" * 50_000 + "}}"
+
+    response = httpx.post(f"{server.url}/graphql", content=body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "The request body is nested too deeply to parse."

@@ -224,6 +224,13 @@ def _parse_line(text: str, line_number: int) -> dict[str, Any]:
             field="file",
             value=f"line {line_number}",
         ) from None
+    except ValueError as error:
+        # Python refuses integers longer than 4,300 digits (sys.set_int_max_str_digits).
+        raise DatasetInputError(
+            f"Line {line_number} could not be read: {error}. Write such a number as text or as a float.",
+            field="file",
+            value=f"line {line_number}",
+        ) from None
     if not isinstance(value, dict):
         raise DatasetInputError(
             f"Line {line_number} is a JSON {type(value).__name__}, not an object; each line must be one "

@@ -12,7 +12,10 @@ import os
 from types import TracebackType
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from .errors import DatasetInputError
 
 ROW_GROUP_ROWS = 65_536
 # Wide tables get shorter row groups so that one buffered row group stays near 16 million cells.
@@ -66,6 +69,7 @@ class CanonicalWriter:
         for batch in batches:
             if batch.num_rows == 0:
                 continue
+            check_time_range(batch)
             self._pending.append(batch)
             self._pending_rows += batch.num_rows
         while self._pending_rows >= self._group_rows:
@@ -106,3 +110,33 @@ def write_table(table: pa.Table, output: str) -> int:
     with CanonicalWriter(output, table.schema) as writer:
         writer.write(table)
     return writer.rows
+
+
+# Python's datetime and ISO 8601 text cover years 1 to 9999; Arrow stores far more, so values
+# outside that range would break profiles, previews and CSV exports later.
+MIN_DAY, MAX_DAY = -719_162, 2_932_896
+MIN_MICROSECOND, MAX_MICROSECOND = MIN_DAY * 86_400_000_000, (MAX_DAY + 1) * 86_400_000_000 - 1
+
+
+def check_time_range(batch: pa.RecordBatch) -> None:
+    """Raise DatasetInputError when a date or time column holds a value outside years 1 to 9999."""
+    for field, column in zip(batch.schema, batch.columns):
+        if pa.types.is_timestamp(field.type):
+            low, high = MIN_MICROSECOND, MAX_MICROSECOND
+            numbers = column.cast(pa.int64())
+        elif pa.types.is_date32(field.type):
+            low, high = MIN_DAY, MAX_DAY
+            numbers = column.cast(pa.int32())
+        else:
+            continue
+        extremes = pc.min_max(numbers).as_py()
+        if extremes["min"] is None:
+            continue
+        if extremes["min"] < low or extremes["max"] > high:
+            raise DatasetInputError(
+                f"Column {field.name!r} holds a date or time outside the years 1 to 9999, which is not supported; "
+                "remove or correct such values, or load the column as string.",
+                field="columns",
+                value=field.name,
+            )
+

@@ -110,7 +110,12 @@ class _Compiler:
         if not _comparable(left_type, right_type):
             raise self.fail(f"The filter compares {left['column']!r} ({left_type}) with {right['column']!r} ({right_type}), "
                             "which have types that cannot be compared.", value=right["column"])
-        return _COMPARISONS[operator](self.column_value(left["column"]), self.column_value(right["column"]))
+        left_value, right_value = self.column_value(left["column"]), self.column_value(right["column"])
+        if left_type != right_type and {left_type, right_type} == {"integer", "float"}:
+            # Arrow refuses to compare int64 with float64 beyond 2**53; compare both as float64, as SQL engines do.
+            left_value = left_value.cast(pa.float64(), safe=False) if left_type == "integer" else left_value
+            right_value = right_value.cast(pa.float64(), safe=False) if right_type == "integer" else right_value
+        return _COMPARISONS[operator](left_value, right_value)
 
     def operand_type(self, operand: Any) -> str:
         if isinstance(operand, dict) and "column" in operand:
