@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.domain.training_config import diff_documents, json_schema
-from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
 
@@ -137,21 +137,6 @@ async def readable_profile(info: Info[Context, None], profile_id: str, field: st
     return row
 
 
-def _search_cursor(after: str | None) -> tuple[str, str] | None:
-    raw = decode_cursor("configs", after[:1000] if after else after)
-    if raw is None:
-        return None
-    try:
-        parsed = json.loads(raw)
-        valid = isinstance(parsed, list) and len(parsed) == 2 and isinstance(parsed[0], str)
-        profile_id = str(uuid.UUID(parsed[1])) if valid else None
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        profile_id = None
-    if profile_id is None:
-        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
-    return parsed[0], profile_id
-
-
 @strawberry.type
 class ConfigsQuery:
     @strawberry.field(description="Configuration profiles of your teams by name; archived ones only when archived is true or null.")
@@ -171,7 +156,7 @@ class ConfigsQuery:
             if teams is not None and wanted not in teams:
                 raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
             teams = [wanted]
-        rows = await in_thread(info.context.runtime.readers.configs.search, teams, name_contains, archived, _search_cursor(after), first + 1)
+        rows = await in_thread(info.context.runtime.readers.configs.search, teams, name_contains, archived, name_cursor("configs", after), first + 1)
         return page(
             rows, first, "configs", lambda row: json.dumps([row["name_key"], row["profile_id"]]), ConfigProfile.from_row,
             has_previous=after is not None,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -105,3 +107,25 @@ def page(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=info)
+
+
+MAX_CURSOR = 1000
+
+
+def name_cursor(kind: str, after: str | None) -> tuple[str, str] | None:
+    """Decode a cursor of a list ordered by name then id into (name key, id); InvalidInput for anything else."""
+    if after is not None and len(after) > MAX_CURSOR:
+        raise InvalidInput(f"after ({len(after)} characters) is not a cursor of this list.", field="after", value=after[:40])
+    raw = decode_cursor(kind, after)
+    if raw is None:
+        return None
+    try:
+        parsed = json.loads(raw)
+        valid = isinstance(parsed, list) and len(parsed) == 2 and isinstance(parsed[0], str) and isinstance(parsed[1], str)
+        identifier = str(uuid.UUID(parsed[1])) if valid else None
+    except (ValueError, RecursionError):
+        identifier = None
+    if identifier is None:
+        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
+    return parsed[0], identifier
+

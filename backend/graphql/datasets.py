@@ -18,7 +18,7 @@ from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.domain.dataset_operations import describe_operation
 from backend.domain.datasets import SPLIT_PARTS
 from backend.graphql.audit import AuditEntry
-from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
 from backend.graphql.registry import Histogram, Tag, TagInput, tag_dict, tags_of
@@ -473,21 +473,6 @@ async def readable_dataset_version(info: Info[Context, None], version_id: str, f
     return row
 
 
-def _search_cursor(after: str | None) -> tuple[str, str] | None:
-    raw = decode_cursor("datasets", after[:1000] if after else after)
-    if raw is None:
-        return None
-    try:
-        parsed = json.loads(raw)
-        valid = isinstance(parsed, list) and len(parsed) == 2 and isinstance(parsed[0], str)
-        dataset_id = str(uuid.UUID(parsed[1])) if valid else None
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        dataset_id = None
-    if dataset_id is None:
-        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
-    return parsed[0], dataset_id
-
-
 @strawberry.type
 class DatasetsQuery:
     @strawberry.field(description="Datasets of your teams by name; archived ones only when archived is true or null.")
@@ -508,7 +493,7 @@ class DatasetsQuery:
                 raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
             teams = [wanted]
         reader = info.context.runtime.readers.datasets
-        rows = await in_thread(reader.search, teams, name_contains, archived, _search_cursor(after), first + 1)
+        rows = await in_thread(reader.search, teams, name_contains, archived, name_cursor("datasets", after), first + 1)
         return page(
             rows, first, "datasets", lambda row: json.dumps([row["name_key"], row["dataset_id"]]), Dataset.from_row,
             has_previous=after is not None,

@@ -14,7 +14,7 @@ from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.audit import AuditEntry, utc
-from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, page
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
 from backend.projections.registry import MODEL_TOPIC, ModelFilter
@@ -438,29 +438,6 @@ async def readable_version(info: Info[Context, None], version_id: str, field: st
     return row
 
 
-MAX_CURSOR = 1000
-
-
-def _search_cursor(after: str | None) -> tuple[str, str] | None:
-    if after is not None and len(after) > MAX_CURSOR:
-        raise InvalidInput(f"after ({len(after)} characters) is not a cursor of this list.", field="after", value=after[:40])
-    raw = decode_cursor("models", after)
-    if raw is None:
-        return None
-    try:
-        parsed = json.loads(raw)
-    except (ValueError, RecursionError):
-        parsed = None
-    valid = isinstance(parsed, list) and len(parsed) == 2 and all(isinstance(part, str) for part in parsed)
-    try:
-        model_id = str(uuid.UUID(parsed[1])) if valid else None
-    except ValueError:
-        model_id = None
-    if model_id is None:
-        raise InvalidInput(f"after {after[:40]!r} is not a cursor of this list.", field="after", value=after[:40])  # type: ignore[index]
-    return parsed[0], model_id
-
-
 @strawberry.type
 class RegistryQuery:
     @strawberry.field(
@@ -488,7 +465,7 @@ class RegistryQuery:
                 raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
             teams = [wanted]
         reader = info.context.runtime.readers.registry
-        cursor = _search_cursor(after)
+        cursor = name_cursor("models", after)
         moment = utc("asOf", as_of)
         if moment is not None:
             if filter is not None or order_by != ModelOrder.NAME or descending:

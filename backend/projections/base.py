@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from backend.database import Transaction
+from backend.database import Database, Row, Transaction
 from backend.domain.base import iso, parse_iso  # noqa: F401  (re-exported for projections)
 
 
@@ -33,3 +33,37 @@ class Projection:
         if handler is None:
             return []
         return handler(tx, event, position) or []
+
+
+def like_pattern(text: str) -> str:
+    """Return a case-folded LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped (use ESCAPE '\\')."""
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_by_name(
+    database: Database, table: str, id_column: str, teams: list[str] | None, name_contains: str | None, archived: bool | None,
+    after: tuple[str, str] | None, limit: int,
+) -> list[Row]:
+    """Rows of a table with `team_id`, `name_key` and `archived` columns, by name then id, after the previous page's (name, id)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if teams is not None:
+        if not teams:
+            return []
+        clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
+        params.extend(teams)
+    if name_contains:
+        clauses.append("name_key LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(name_contains))
+    if archived is not None:
+        clauses.append("archived = ?")
+        params.append(int(archived))
+    if after is not None:
+        clauses.append(f"(name_key > ? OR (name_key = ? AND {id_column} > ?))")
+        params.extend([after[0], after[0], after[1]])
+    sql = f"SELECT * FROM {table}"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return database.fetchall(sql + f" ORDER BY name_key, {id_column} LIMIT ?", [*params, limit])
+

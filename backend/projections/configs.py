@@ -7,7 +7,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.configs import ConfigProfile
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_by_name
 
 CONFIG_TOPIC = "config"
 
@@ -68,10 +68,6 @@ class ConfigsProjection(Projection):
         )
 
 
-def _like(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 class ConfigsReader:
     def __init__(self, database: Database) -> None:
@@ -84,26 +80,7 @@ class ConfigsReader:
         self, teams: list[str] | None, name_contains: str | None, archived: bool | None, after: tuple[str, str] | None, limit: int
     ) -> list[Row]:
         """Profiles by name then id, after the (name, id) of the previous page."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
-            params.extend(teams)
-        if name_contains:
-            clauses.append("name_key LIKE ? ESCAPE '\\'")
-            params.append(_like(name_contains))
-        if archived is not None:
-            clauses.append("archived = ?")
-            params.append(int(archived))
-        if after is not None:
-            clauses.append("(name_key > ? OR (name_key = ? AND profile_id > ?))")
-            params.extend([after[0], after[0], after[1]])
-        sql = "SELECT * FROM config_profiles"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        return self.database.fetchall(sql + " ORDER BY name_key, profile_id LIMIT ?", [*params, limit])
+        return search_by_name(self.database, "config_profiles", "profile_id", teams, name_contains, archived, after, limit)
 
     def revision(self, profile_id: str, revision: int) -> Row | None:
         return self.database.fetchone(

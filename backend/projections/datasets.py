@@ -7,7 +7,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.datasets import SPLIT_COLUMN, Dataset, DatasetVersion
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_by_name
 
 DATASET_TOPIC = "dataset"
 
@@ -165,10 +165,6 @@ class DatasetsProjection(Projection):
         return [Change(DATASET_TOPIC, {"id": dataset_id, "position": position})]
 
 
-def _like(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 class DatasetsReader:
     def __init__(self, database: Database) -> None:
@@ -188,26 +184,7 @@ class DatasetsReader:
         self, teams: list[str] | None, name_contains: str | None, archived: bool | None, after: tuple[str, str] | None, limit: int
     ) -> list[Row]:
         """Datasets by name then id, after the (name, id) of the previous page."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
-            params.extend(teams)
-        if name_contains:
-            clauses.append("name_key LIKE ? ESCAPE '\\'")
-            params.append(_like(name_contains))
-        if archived is not None:
-            clauses.append("archived = ?")
-            params.append(int(archived))
-        if after is not None:
-            clauses.append("(name_key > ? OR (name_key = ? AND dataset_id > ?))")
-            params.extend([after[0], after[0], after[1]])
-        sql = "SELECT * FROM datasets"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        return self.database.fetchall(sql + " ORDER BY name_key, dataset_id LIMIT ?", [*params, limit])
+        return search_by_name(self.database, "datasets", "dataset_id", teams, name_contains, archived, after, limit)
 
     def versions(self, dataset_id: str, after_number: int | None, limit: int) -> list[Row]:
         sql, params = "SELECT * FROM dataset_versions WHERE dataset_id = ?", [dataset_id]

@@ -9,7 +9,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.registry import ModelVersion, RegisteredModel
-from backend.projections.base import Change, Projection, iso, parse_iso
+from backend.projections.base import Change, Projection, iso, like_pattern, parse_iso
 
 MODEL_TOPIC = "model"
 
@@ -227,10 +227,6 @@ class ModelFilter:
     created_before: str | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 class RegistryReader:
     def __init__(self, database: Database) -> None:
@@ -279,7 +275,7 @@ class RegistryReader:
             params.extend(teams)
         if where.name_contains:
             clauses.append("name_key LIKE ? ESCAPE '\\'")
-            params.append(_like(where.name_contains))
+            params.append(like_pattern(where.name_contains))
         if where.tag_key is not None:
             # IN over the tag index reads only the matching models; a correlated EXISTS visits every model.
             if where.tag_value is None:
