@@ -29,7 +29,7 @@ from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# A local Ray gets two CPUs and a small object store; work asks for fractions of a CPU.
+# A local Ray gets two CPUs and a small object store; tasks request fractions of a CPU.
 LOCAL_CPUS = 2
 OBJECT_STORE_BYTES = 128 * 1024 * 1024
 HEAD_START_SECONDS = 90.0
