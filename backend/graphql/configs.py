@@ -15,7 +15,7 @@ from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.domain.training_config import diff_documents, json_schema
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
-from backend.graphql.identity import parse_id, visible_team_ids
+from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 
 Row = dict[str, Any]
 
@@ -150,12 +150,7 @@ class ConfigsQuery:
         after: str | None = None,
     ) -> Connection[ConfigProfile]:
         check_first(first)
-        teams = await visible_team_ids(info)
-        if team_id is not None:
-            wanted = str(parse_id("teamId", team_id))
-            if teams is not None and wanted not in teams:
-                raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
-            teams = [wanted]
+        teams = await searched_team_ids(info, team_id)
         rows = await in_thread(info.context.runtime.readers.configs.search, teams, name_contains, archived, name_cursor("configs", after), first + 1)
         return page(
             rows, first, "configs", lambda row: json.dumps([row["name_key"], row["profile_id"]]), ConfigProfile.from_row,

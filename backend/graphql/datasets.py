@@ -20,10 +20,10 @@ from backend.domain.datasets import SPLIT_PARTS
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
-from backend.graphql.identity import parse_id, visible_team_ids
+from backend.graphql.live import subject_changes
+from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.graphql.registry import Histogram, Tag, TagInput, tag_dict, tags_of
 from backend.projections.datasets import DATASET_TOPIC
-from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
 MAX_LINEAGE_DEPTH = 100
@@ -486,12 +486,7 @@ class DatasetsQuery:
         after: str | None = None,
     ) -> Connection[Dataset]:
         check_first(first)
-        teams = await visible_team_ids(info)
-        if team_id is not None:
-            wanted = str(parse_id("teamId", team_id))
-            if teams is not None and wanted not in teams:
-                raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
-            teams = [wanted]
+        teams = await searched_team_ids(info, team_id)
         reader = info.context.runtime.readers.datasets
         rows = await in_thread(reader.search, teams, name_contains, archived, name_cursor("datasets", after), first + 1)
         return page(
@@ -632,25 +627,11 @@ class DatasetsSubscription:
     )
     async def dataset_updated(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[DatasetUpdate, None]:  # noqa: A002
         row = await readable_dataset(info, id)
-        dataset_id = row["dataset_id"]
-        runtime = info.context.runtime
-        subscriptions_active.inc()
-        try:
-            async with runtime.broker.subscribe(lambda topic: topic == DATASET_TOPIC) as changes:
-                yield DatasetUpdate(dataset=Dataset.from_row(row), version=None, change=None)
-                async for change in changes:
-                    if change.keys.get("id") != dataset_id:
-                        continue
-                    await info.context.authenticate()
-                    current = await readable_dataset(info, id)
-                    version = None
-                    if change.keys.get("version"):
-                        version_row = await in_thread(runtime.readers.datasets.version, change.keys["version"])
-                        version = DatasetVersion.from_row(version_row) if version_row else None
-                    entry = None
-                    if info.context.audit_rows is not None:
-                        audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
-                        entry = AuditEntry.from_row(audit_row) if audit_row else None
-                    yield DatasetUpdate(dataset=Dataset.from_row(current), version=version, change=entry)
-        finally:
-            subscriptions_active.dec()
+        reader = info.context.runtime.readers.datasets
+        async for change, entry in subject_changes(info, DATASET_TOPIC, row["dataset_id"]):
+            current = row if change is None else await readable_dataset(info, id)
+            version = None
+            if change is not None and change.keys.get("version"):
+                version_row = await in_thread(reader.version, change.keys["version"])
+                version = DatasetVersion.from_row(version_row) if version_row else None
+            yield DatasetUpdate(dataset=Dataset.from_row(current), version=version, change=entry)

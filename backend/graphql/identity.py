@@ -202,6 +202,17 @@ async def visible_team_ids(info: Info[Context, None]) -> list[str] | None:
     return await in_thread(info.context.authenticator.readable_teams, principal, "Reading teams and their records")
 
 
+async def searched_team_ids(info: Info[Context, None], team_id: str | None) -> list[str] | None:
+    """Return the teams a list query reads: the one named (if the caller may read it) or every visible team."""
+    teams = await visible_team_ids(info)
+    if team_id is None:
+        return teams
+    wanted = str(parse_id("teamId", team_id))
+    if teams is not None and wanted not in teams:
+        raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
+    return [wanted]
+
+
 async def readable_team(info: Info[Context, None], team_id: str) -> Team:
     """Return the team if the caller may read it, else raise NotFound, so other teams' ids reveal nothing."""
     parsed = parse_id("teamId", team_id)

@@ -16,9 +16,9 @@ from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.audit import AuditEntry, utc
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
-from backend.graphql.identity import parse_id, visible_team_ids
+from backend.graphql.live import subject_changes
+from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.projections.registry import MODEL_TOPIC, ModelFilter
-from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
 
@@ -458,12 +458,7 @@ class RegistryQuery:
         as_of: datetime | None = None,
     ) -> Connection[Model]:
         check_first(first)
-        teams = await visible_team_ids(info)
-        if team_id is not None:
-            wanted = str(parse_id("teamId", team_id))
-            if teams is not None and wanted not in teams:
-                raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=team_id)
-            teams = [wanted]
+        teams = await searched_team_ids(info, team_id)
         reader = info.context.runtime.readers.registry
         cursor = name_cursor("models", after)
         moment = utc("asOf", as_of)
@@ -721,21 +716,6 @@ class RegistrySubscription:
     )
     async def model_updated(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[ModelUpdate, None]:  # noqa: A002
         row = await readable_model(info, id)
-        model_id = row["model_id"]
-        runtime = info.context.runtime
-        subscriptions_active.inc()
-        try:
-            async with runtime.broker.subscribe(lambda topic: topic == MODEL_TOPIC) as changes:
-                yield ModelUpdate(model=Model.from_row(row), change=None)
-                async for change in changes:
-                    if change.keys.get("id") != model_id:
-                        continue
-                    await info.context.authenticate()
-                    current = await readable_model(info, id)
-                    entry = None
-                    if info.context.audit_rows is not None:
-                        audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
-                        entry = AuditEntry.from_row(audit_row) if audit_row else None
-                    yield ModelUpdate(model=Model.from_row(current), change=entry)
-        finally:
-            subscriptions_active.dec()
+        async for change, entry in subject_changes(info, MODEL_TOPIC, row["model_id"]):
+            current = row if change is None else await readable_model(info, id)
+            yield ModelUpdate(model=Model.from_row(current), change=entry)
