@@ -82,7 +82,7 @@ class Runtime:
     def build(
         cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, dataset_engine: DatasetEngine | None = None
     ) -> Runtime:
-        """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` says otherwise."""
+        """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` names another engine."""
         with setup_lock(settings.database_url):
             store = EventStore(settings.database_url)
         database = open_database(settings.database_url)

@@ -26,8 +26,8 @@ def record_profiling(
 ) -> str:
     """Record what a profiling job yields; returns `ready`, `failed`, `crashed` or `stopped`.
 
-    The first progress item is always recorded, so a subscriber sees profiling start even on a
-    small file. A job that raises or ends without a profile records a failure, unless
+    The first progress item is always recorded, so a subscriber learns that profiling started even
+    on a small file. A job that raises or ends without a profile records a failure, unless
     `retry_crash(error)` returns True: then nothing is recorded and the caller runs the job
     again. The version stays usable without a profile.
     """

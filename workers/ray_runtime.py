@@ -2,9 +2,9 @@
 
 With `RAY_ADDRESS` set, the process joins that cluster. Otherwise it starts a local Ray head as
 a process of its own (`ray start --head --block` in a new session, watched by `workers.ray_head`,
-which stops it if this process dies), and connects to it. NOTE: although the head is started
-with node address 127.0.0.1, Ray 2.60 binds its GCS, raylet and workers on every interface;
-the generated token is what keeps others out. In its own session the head does not receive the terminal's Ctrl-C, so the API disconnects
+which stops it if this process dies), and connects to it. NOTE: the head is started with node
+address 127.0.0.1, but Ray 2.60 still binds its GCS, raylet and workers on every interface.
+Only the generated token keeps others out. In its own session the head does not receive the terminal's Ctrl-C, so the API disconnects
 first and then stops the head and everything the head started. The head requires a token that
 is generated for it and handed to this process only through its environment.
 """

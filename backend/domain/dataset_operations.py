@@ -1,8 +1,8 @@
 """Operations that derive a dataset version from its parent, checked against the parent's columns before any work.
 
 Each operation is a JSON object with an `op` key. `normalize_operations` checks the fields of
-each, follows the columns through the sequence (a rename, drop, cast or split changes what the
-next operation sees) and returns them in the one form that events record and workers run. A
+each, follows the columns through the sequence (a rename, drop, cast or split changes the
+columns the next operation reads) and returns them in the one form that events record and workers run. A
 column that a one-hot encoding creates is known only once a worker has seen the data, so after
 `oneHot` the names of new columns are checked by the worker instead.
 """
@@ -36,7 +36,7 @@ MAX_SEED = 2**32 - 1
 
 
 class _Columns:
-    """The columns as an operation sees them; `exact` turns False once a one-hot encoding adds columns unknown here."""
+    """The columns at one step of the sequence; `exact` turns False once a one-hot encoding adds columns unknown here."""
 
     def __init__(self, columns: list[dict[str, str]], label: str | None) -> None:
         self.types = {column["name"]: column["type"] for column in columns}
@@ -389,7 +389,12 @@ def describe_operation(operation: dict[str, Any]) -> str:
     """Return a one-line description of a normalized operation, for the audit log and lineage views."""
     name = operation["op"]
     columns = operation.get("columns")
-    listed = ", ".join(columns[:5]) + (f" and {len(columns) - 5} more" if len(columns) > 5 else "") if columns else "all columns"
+    if not columns:
+        listed = "all columns"
+    else:
+        listed = ", ".join(columns[:5])
+        if len(columns) > 5:
+            listed += f" and {len(columns) - 5} more"
     if name == "fillMissing":
         filler = f"{operation['value']!r}" if operation["strategy"] == "constant" else f"the {operation['strategy']}"
         return f"fill missing values of {listed} with {filler}"

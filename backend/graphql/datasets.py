@@ -436,7 +436,7 @@ class ColumnTypeInput:
 class UploadDatasetVersionInput:
     dataset_id: strawberry.ID
     upload_id: strawberry.ID
-    format: DatasetFileFormat | None = strawberry.field(default=None, description="Needed when neither the file name nor the content says.")
+    format: DatasetFileFormat | None = strawberry.field(default=None, description="Needed when neither the file name nor the content shows the format.")
     delimiter: str | None = strawberry.field(default=None, description="CSV field separator; sniffed among , ; tab and | when null.")
     column_types: list[ColumnTypeInput] = strawberry.field(default_factory=list, description="Types that replace the inferred ones.")
     label: str | None = strawberry.field(default=None, description="The column a model learns to predict.")

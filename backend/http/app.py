@@ -209,7 +209,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             if data_format == "parquet":
                 sha256 = row["sha256"]
             else:
-                # The CSV is held for this response only and deleted after it, unless another download holds it.
+                # The CSV is kept for this response only and deleted after it, unless another download still uses it.
                 holder = f"dataset-download:{uuid.uuid4()}"
                 sha256 = await in_thread(runtime.datasets.export_csv_held, row["sha256"], holder)
             size = await in_thread(runtime.artifacts.size, sha256)

@@ -164,7 +164,7 @@ def test_parquet_and_jsonl_give_the_same_columns(datasets: Datasets, dataset_fil
     assert from_jsonl["duplicate_of"] == from_parquet["version_id"]
 
 
-def test_csv_and_parquet_of_the_same_rows_are_duplicates(datasets: Datasets, dataset_files: Path) -> None:
+def test_csv_and_parquet_duplicates(datasets: Datasets, dataset_files: Path) -> None:
     dataset_id = datasets.create("digits")
     first = datasets.add_version(dataset_id, dataset_files / "digits.csv")
 

@@ -203,7 +203,7 @@ def test_operation_errors_name_the_field(raw: list[Any], field: str, message: st
     assert message in raised.value.message
 
 
-def test_columns_after_one_hot_are_left_to_the_worker() -> None:
+def test_one_hot_columns_checked_by_worker() -> None:
     operations = normalize_operations(
         [{"op": "oneHot", "columns": ["city"]}, {"op": "dropColumns", "columns": ["city_Lyon"]}], COLUMNS, None
     )

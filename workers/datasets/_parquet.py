@@ -119,7 +119,7 @@ MIN_MICROSECOND, MAX_MICROSECOND = MIN_DAY * 86_400_000_000, (MAX_DAY + 1) * 86_
 
 
 def check_time_range(batch: pa.RecordBatch) -> None:
-    """Raise DatasetInputError when a date or time column holds a value outside years 1 to 9999."""
+    """Raise DatasetInputError when a date or time column contains a value outside years 1 to 9999."""
     for field, column in zip(batch.schema, batch.columns):
         if pa.types.is_timestamp(field.type):
             low, high = MIN_MICROSECOND, MAX_MICROSECOND
@@ -134,7 +134,7 @@ def check_time_range(batch: pa.RecordBatch) -> None:
             continue
         if extremes["min"] < low or extremes["max"] > high:
             raise DatasetInputError(
-                f"Column {field.name!r} holds a date or time outside the years 1 to 9999, which is not supported; "
+                f"Column {field.name!r} contains a date or time outside the years 1 to 9999, which is not supported; "
                 "remove or correct such values, or load the column as string.",
                 field="columns",
                 value=field.name,
