@@ -20,6 +20,7 @@ from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
 from backend.application.registry import RegistryService
 from backend.application.sessions import SessionStore
+from backend.application.training import TrainingService
 from backend.application.uploads import UploadService
 from backend.database import Database, open_database, setup_lock
 from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
@@ -31,6 +32,7 @@ from backend.projections.datasets import DatasetsProjection, DatasetsReader
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
 from backend.projections.registry import RegistryProjection, RegistryReader
+from backend.projections.training import TrainingProjection, TrainingReader
 from backend.projections.uploads import UploadsProjection, UploadsReader
 from backend.settings import Settings
 from backend.storage import ArtifactStore, open_artifact_store
@@ -42,7 +44,10 @@ POSTGRES_POLL_SECONDS = 5.0
 
 
 def all_projections() -> list[Projection]:
-    return [IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(), ConfigsProjection()]
+    return [
+        IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
+        ConfigsProjection(), TrainingProjection(),
+    ]
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Readers:
     registry: RegistryReader
     datasets: DatasetsReader
     configs: ConfigsReader
+    training: TrainingReader
 
 
 @dataclass
@@ -69,6 +75,7 @@ class Runtime:
     registry: RegistryService
     datasets: DatasetService
     configs: ConfigService
+    training: TrainingService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -94,8 +101,9 @@ class Runtime:
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
-            ConfigsReader(database),
+            ConfigsReader(database), TrainingReader(database),
         )
+        registry = RegistryService(commands, artifacts, clock)
         if dataset_engine is None:
             from workers.dataset_engine import RayDatasetEngine
 
@@ -110,9 +118,10 @@ class Runtime:
             sessions=SessionStore(database, clock, timedelta(hours=settings.session_ttl_hours)),
             identity=IdentityService(commands, keys, clock),
             uploads=UploadService(commands, artifacts, clock),
-            registry=RegistryService(commands, artifacts, clock),
+            registry=registry,
             datasets=DatasetService(commands, artifacts, dataset_engine, clock),
             configs=ConfigService(commands, clock),
+            training=TrainingService(commands, artifacts, registry, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

@@ -34,6 +34,7 @@ LOCAL_CPUS = 2
 OBJECT_STORE_BYTES = 128 * 1024 * 1024
 HEAD_START_SECONDS = 90.0
 HEAD_STOP_SECONDS = 20.0
+RAY_NAMESPACE = "modelcloud"
 
 
 @dataclass
@@ -70,6 +71,19 @@ def ensure_ray(settings: Settings) -> None:
         log.info("connected to Ray", extra={"address": settings.ray_address or f"local head at {address}"})
 
 
+def worker_settings(settings: Settings) -> dict[str, str]:
+    """Return the database URL and artifact store as absolute locations, since Ray workers may run in another folder."""
+    database_url = settings.database_url
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        if path != ":memory:":
+            database_url = f"sqlite:///{Path(path).resolve()}"
+    artifacts = settings.artifacts
+    if "://" not in artifacts:
+        artifacts = str(Path(artifacts).resolve())
+    return {"database_url": database_url, "artifacts": artifacts}
+
+
 def shutdown_ray() -> None:
     """Disconnect from Ray, and stop the local head if this process started one."""
     global _connected
@@ -87,7 +101,8 @@ def _connect(ray: object, address: str) -> None:
     deadline = time.monotonic() + HEAD_START_SECONDS
     while True:
         try:
-            ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)  # type: ignore[attr-defined]
+            # A fixed namespace, so a restarted server finds the named training actors of the one before it.
+            ray.init(address=address, namespace=RAY_NAMESPACE, ignore_reinit_error=True, log_to_driver=False)  # type: ignore[attr-defined]
             return
         except ConnectionError:
             if _head is not None and _head.process.poll() is not None:

@@ -1,9 +1,10 @@
 """The reconciler: makes Ray's work match the desired state in the read models.
 
-It inspects every model version that is still pending and profiles every dataset version that
-has no profile yet. It submits a Ray task per version and records the result, or the reason it
-failed, through the registry or dataset service. At start it picks up whatever a previous
-process left pending, so a restart loses nothing.
+It inspects every model version that is still pending, profiles every dataset version that
+has no profile yet, and follows every unfinished training run (workers/training/supervisor.py).
+It submits a Ray task per version and records the result, or the reason it failed, through
+the registry or dataset service. At start it picks up whatever a previous process left
+pending, so a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Reconciler:
         self._task: Any = None
         self._profiling: dict[str, threading.Thread] = {}
         self._profile_crashes: dict[str, int] = {}
+        self._supervisor: Any = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -52,6 +54,8 @@ class Reconciler:
             self._thread.join(timeout=30)
         for thread in list(self._profiling.values()):
             thread.join(timeout=30)
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=30)
         from workers.ray_runtime import shutdown_ray
 
         shutdown_ray()
@@ -61,6 +65,7 @@ class Reconciler:
             try:
                 self._submit_pending()
                 self._submit_profiles()
+                self._supervise_training()
                 self._collect_finished()
             except Exception:
                 log.exception("reconciler pass failed; retrying")
@@ -77,6 +82,16 @@ class Reconciler:
             from workers.tasks import inspect_blob
             self._task = inspect_blob
         return self._task
+
+    def _supervise_training(self) -> None:
+        if self._supervisor is None:
+            if not self.runtime.readers.training.unfinished():
+                return
+            self._ensure_ray()
+            from workers.training.supervisor import TrainingSupervisor
+
+            self._supervisor = TrainingSupervisor(self.runtime, self._stop)
+        self._supervisor.reconcile()
 
     def _submit_profiles(self) -> None:
         for version_id, thread in list(self._profiling.items()):

@@ -133,6 +133,29 @@ class RegistryService:
         self.artifacts.release_reference(upload.sha256, upload_holder(upload_id))
         return AddedVersion(version_id, numbered["number"], outcome)
 
+    def trained_version(
+        self, model_id: uuid.UUID, version_id: uuid.UUID, *, sha256: str, size: int, lineage: dict[str, str], cause: Cause
+    ) -> tuple[int, list[object]]:
+        """Decide a trained model's next version of `model_id`; returns its number and the aggregates to save.
+
+        Called inside another command's decision (a run's success), so the version and the run's
+        outcome are recorded together. Raises Conflict when the model is archived.
+        """
+        model = self._get(model_id, RegisteredModel, "modelId", "Model")
+        team_cause = cause.for_team(str(model.team_id))
+        digest_key = f"{model.team_id}/{sha256}"
+        original = self._version_with_digest(digest_key)
+        number = model.add_version(version_id, sha256, team_cause)
+        version = ModelVersion.create(
+            version_id, model=model, number=number, sha256=sha256, size=size, file_format="keras", filename="model.keras",
+            source="training", upload_id=None, duplicate_of=original.id if original is not None else None, lineage=lineage,
+            cause=team_cause,
+        )
+        changed: list[object] = [model, version]
+        if original is None:
+            changed.append(NameIndex.reserve("digest", digest_key, version_id, team_cause))
+        return number, changed
+
     def move_alias(self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, alias: str, number: int) -> Outcome:
         def decide() -> list[object]:
             model = self._model_for(principal, model_id, EDITOR, "moveAlias")

@@ -6,7 +6,7 @@ import re
 import uuid
 from typing import Any
 
-from backend.domain.base import Cause, Conflict, ModelCloudAggregate
+from backend.domain.base import Cause, Conflict, InvalidInput, ModelCloudAggregate
 from backend.domain.registry import MAX_DESCRIPTION
 from backend.domain.training_config import check_document
 from backend.domain.validation import check_length, check_pattern
@@ -38,6 +38,7 @@ class ConfigProfile(ModelCloudAggregate):
             aggregate.archived = False
             aggregate.revision = 1
             aggregate.document = self.document
+            aggregate.documents = {1: self.document}
 
     class Revised(ModelCloudAggregate.Event):
         revision: int
@@ -47,6 +48,7 @@ class ConfigProfile(ModelCloudAggregate):
         def apply(self, aggregate: ConfigProfile) -> None:
             aggregate.revision = self.revision
             aggregate.document = self.document
+            aggregate.documents[self.revision] = self.document
 
     class Archived(ModelCloudAggregate.Event):
         def apply(self, aggregate: ConfigProfile) -> None:
@@ -58,6 +60,7 @@ class ConfigProfile(ModelCloudAggregate):
     archived: bool
     revision: int
     document: dict[str, Any]
+    documents: dict[int, dict[str, Any]]
 
     def __init__(self, **_: Any) -> None:
         pass
@@ -96,3 +99,10 @@ class ConfigProfile(ModelCloudAggregate):
         if self.archived:
             raise Conflict(f"Configuration {self.name!r} is already archived.", field="id", value=str(self.id))
         self._record(self.Archived, cause)
+
+    def document_at(self, revision: int, field: str = "configRevision") -> dict[str, Any]:
+        if revision not in self.documents:
+            raise InvalidInput(
+                f"Configuration {self.name!r} has revisions 1 to {self.revision}, not {revision}.", field=field, value=revision
+            )
+        return self.documents[revision]

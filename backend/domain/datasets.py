@@ -204,6 +204,7 @@ class DatasetVersion(ModelCloudAggregate):
 
         def apply(self, aggregate: DatasetVersion) -> None:
             aggregate.status = READY
+            aggregate.profile_sha256 = self.profile_sha256
 
     class ProfilingFailed(ModelCloudAggregate.Event):
         reason: str

@@ -298,6 +298,7 @@ class ModelVersion(ModelCloudAggregate):
 
         def apply(self, aggregate: ModelVersion) -> None:
             aggregate.status = READY
+            aggregate.signature = self.signature
 
     class InspectionFailed(ModelCloudAggregate.Event):
         reason: str

@@ -12,12 +12,13 @@ from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSu
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
 from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySubscription
+from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSubscription
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation))
-Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -91,6 +91,31 @@ SUMMARIES: dict[str, Summary] = {
     "ConfigProfile.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
     "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {e.missing_cells} missing cells",
     "DatasetVersion.ProfilingFailed": lambda e, n: f"Profiling of {n(e.originator_id)} failed: {e.reason[:200]}",
+    "TrainingRun.Queued": lambda e, n: (
+        f"Queued training run {e.name!r} of {n(e.model_id)} on {n(e.dataset_version_id)} with "
+        f"{n(e.config_profile_id)} revision {e.config_revision} ({e.config['model']['template']})"
+    ),
+    "TrainingRun.Started": lambda e, n: (
+        f"Started attempt {e.attempt} of {n(e.originator_id)} on {e.workers} worker{'s' if e.workers > 1 else ''}"
+        + (f", resuming after epoch {e.resume_epoch}" if e.resume_epoch else "")
+    ),
+    "TrainingRun.Prepared": lambda e, n: (
+        f"Prepared the data of {n(e.originator_id)}: {e.summary.get('trainRows')} train and "
+        f"{e.summary.get('validationRows')} validation rows"
+    ),
+    "TrainingRun.EpochCompleted": lambda e, n: f"Completed epoch {e.epoch} of {n(e.originator_id)}",
+    "TrainingRun.MetricsLogged": lambda e, n: f"Logged {len(e.points)} metric points of {n(e.originator_id)}",
+    "TrainingRun.Checkpointed": lambda e, n: f"Saved a checkpoint of {n(e.originator_id)} after epoch {e.epoch}",
+    "TrainingRun.Restarted": lambda e, n: (
+        f"Restarting {n(e.originator_id)} after attempt {e.attempt}: {e.reason[:200]}"
+    ),
+    "TrainingRun.CancelRequested": lambda e, n: f"Asked to cancel {n(e.originator_id)}",
+    "TrainingRun.Cancelled": lambda e, n: f"Cancelled {n(e.originator_id)}",
+    "TrainingRun.Succeeded": lambda e, n: (
+        f"{n(e.originator_id)} succeeded after {e.epochs} epochs"
+        + (f" and registered version {e.version_number}" if e.version_number is not None else "")
+    ),
+    "TrainingRun.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
 }
 
 RESERVED_KINDS = {
@@ -109,6 +134,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "DatasetVersion.Uploaded": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
     "DatasetVersion.Derived": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
     "ConfigProfile.Created": lambda e, n: f"configuration {e.name!r}",
+    "TrainingRun.Queued": lambda e, n: f"training run {e.name!r}",
 }
 
 

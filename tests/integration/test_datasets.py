@@ -31,10 +31,10 @@ STRATIFIED_70_15_15 = {"op": "split", "strategy": "stratified", "ratios": {"trai
 class Datasets:
     """A team with an editor and a viewer, and helpers that upload and derive as a user would."""
 
-    def __init__(self, runtime: Runtime, clock: FrozenClock) -> None:
+    def __init__(self, runtime: Runtime, clock: FrozenClock, admin: Principal | None = None) -> None:
         self.runtime = runtime
         self.clock = clock
-        admin = admin_of(runtime)
+        admin = admin or admin_of(runtime)
         self.admin = admin
         self.team_id, _ = runtime.identity.create_team(admin, self.cause(admin), name=f"data-{uuid.uuid4().hex[:6]}")
         self.editor = self._member(admin, EDITOR)

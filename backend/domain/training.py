@@ -1,0 +1,284 @@
+"""Training runs: a model trained on Ray from a dataset version and a configuration revision.
+
+A run's events are its whole history: queued, started (once per attempt), the data it
+prepared, every epoch with its metrics and histograms, checkpoints, restarts after a lost
+worker, and how it ended. Each event from a worker carries the attempt it belongs to, so a
+worker of an earlier attempt that still runs is rejected instead of mixing its epochs in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from backend.domain.base import Cause, Conflict, InvalidInput, ModelCloudAggregate
+from backend.domain.validation import check_characters, check_length
+
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
+STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
+FINISHED = (SUCCEEDED, FAILED, CANCELLED)
+PLATFORM = "platform"
+MAX_REASON = 2000
+MAX_POINTS_PER_BATCH = 10_000
+MAX_RUN_NAME = 128
+
+
+def check_run_name(name: str) -> str:
+    check_characters("name", name)
+    return check_length("name", name.strip(), minimum=1, maximum=MAX_RUN_NAME)
+
+
+class TrainingRun(ModelCloudAggregate):
+    """One training run and its attempts; the number of workers and the settings come from its configuration revision."""
+
+    class Queued(ModelCloudAggregate.Created):
+        team_id: uuid.UUID
+        name: str
+        source: str
+        owner: uuid.UUID
+        model_id: uuid.UUID
+        dataset_id: uuid.UUID
+        dataset_version_id: uuid.UUID
+        config_profile_id: uuid.UUID
+        config_revision: int
+        config: dict[str, Any]
+        base_version_id: uuid.UUID | None
+        plan: dict[str, Any]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.team_id = self.team_id
+            aggregate.model_id = self.model_id
+            aggregate.dataset_version_id = self.dataset_version_id
+            aggregate.config_profile_id = self.config_profile_id
+            aggregate.config_revision = self.config_revision
+            aggregate.config = self.config
+            aggregate.plan = self.plan
+            aggregate.status = QUEUED
+            aggregate.attempt = 0
+            aggregate.cancel_requested = False
+            aggregate.epochs_done = 0
+            aggregate.checkpoint = None
+
+    class Started(ModelCloudAggregate.Event):
+        attempt: int
+        workers: int
+        resume_epoch: int
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = RUNNING
+            aggregate.attempt = self.attempt
+
+    class Prepared(ModelCloudAggregate.Event):
+        attempt: int
+        summary: dict[str, Any]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            pass
+
+    class EpochCompleted(ModelCloudAggregate.Event):
+        attempt: int
+        epoch: int
+        step: int
+        metrics: dict[str, float]
+        learning_rate: float | None
+        duration_seconds: float
+        eta_seconds: float | None
+        histograms: list[dict[str, Any]]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.epochs_done = self.epoch
+
+    class MetricsLogged(ModelCloudAggregate.Event):
+        attempt: int
+        points: list[dict[str, Any]]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            pass
+
+    class Checkpointed(ModelCloudAggregate.Event):
+        attempt: int
+        epoch: int
+        sha256: str
+        size: int
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.checkpoint = {"epoch": self.epoch, "sha256": self.sha256}
+
+    class Restarted(ModelCloudAggregate.Event):
+        """A worker was lost; the next attempt starts again from the last checkpoint."""
+
+        attempt: int
+        reason: str
+        resume_epoch: int
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = QUEUED
+
+    class CancelRequested(ModelCloudAggregate.Event):
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.cancel_requested = True
+
+    class Cancelled(ModelCloudAggregate.Event):
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = CANCELLED
+
+    class Succeeded(ModelCloudAggregate.Event):
+        attempt: int
+        epochs: int
+        stopped_early: bool
+        best_epoch: int | None
+        metrics: dict[str, float]
+        classes: list[str] | None
+        model_sha256: str
+        model_size: int
+        version_id: uuid.UUID | None
+        version_number: int | None
+        registration_error: str | None
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = SUCCEEDED
+
+    class Failed(ModelCloudAggregate.Event):
+        attempt: int
+        reason: str
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = FAILED
+
+    team_id: uuid.UUID
+    model_id: uuid.UUID
+    dataset_version_id: uuid.UUID
+    config_profile_id: uuid.UUID
+    config_revision: int
+    config: dict[str, Any]
+    plan: dict[str, Any]
+    status: str
+    attempt: int
+    cancel_requested: bool
+    epochs_done: int
+    checkpoint: dict[str, Any] | None
+
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    @classmethod
+    def queue(
+        cls, run_id: uuid.UUID, *, team_id: uuid.UUID, name: str, owner: uuid.UUID, model_id: uuid.UUID, dataset_id: uuid.UUID,
+        dataset_version_id: uuid.UUID, config_profile_id: uuid.UUID, config_revision: int, config: dict[str, Any],
+        base_version_id: uuid.UUID | None, plan: dict[str, Any], cause: Cause,
+    ) -> TrainingRun:
+        return cls._start(
+            cls.Queued, cause, id=run_id, team_id=team_id, name=check_run_name(name), source=PLATFORM, owner=owner, model_id=model_id,
+            dataset_id=dataset_id, dataset_version_id=dataset_version_id, config_profile_id=config_profile_id,
+            config_revision=config_revision, config=config, base_version_id=base_version_id, plan=plan,
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def max_attempts(self) -> int:
+        return 1 + int(self.config.get("maxRetries", 0))
+
+    @property
+    def resume_epoch(self) -> int:
+        return int(self.checkpoint["epoch"]) if self.checkpoint else 0
+
+    def start(self, workers: int, cause: Cause) -> int:
+        """Start the next attempt and return its number."""
+        if self.status != QUEUED or self.cancel_requested:
+            raise Conflict(f"Run {self.id} is {self.status}, so it cannot start.", field="id", value=str(self.id))
+        self._record(self.Started, cause, attempt=self.attempt + 1, workers=workers, resume_epoch=self.resume_epoch)
+        return self.attempt
+
+    def prepare(self, attempt: int, summary: dict[str, Any], cause: Cause) -> None:
+        self._check_attempt(attempt)
+        self._record(self.Prepared, cause, attempt=attempt, summary=summary)
+
+    def complete_epoch(self, attempt: int, record: dict[str, Any], cause: Cause) -> None:
+        self._check_attempt(attempt)
+        # After a restart the epochs after the checkpoint run again, and the read model keeps the newer ones.
+        epoch = int(record["epoch"])
+        self._record(
+            self.EpochCompleted, cause, attempt=attempt, epoch=epoch, step=int(record["step"]),
+            metrics={str(name): float(value) for name, value in record["metrics"].items()},
+            learning_rate=_optional_float(record.get("learningRate")),
+            duration_seconds=float(record["durationSeconds"]), eta_seconds=_optional_float(record.get("etaSeconds")),
+            histograms=list(record.get("histograms") or []),
+        )
+
+    def log_metrics(self, attempt: int, points: list[dict[str, Any]], cause: Cause) -> None:
+        self._check_attempt(attempt)
+        if len(points) > MAX_POINTS_PER_BATCH:
+            raise InvalidInput(
+                f"A batch has {len(points)} points; at most {MAX_POINTS_PER_BATCH} are accepted.", field="points", value=len(points)
+            )
+        self._record(self.MetricsLogged, cause, attempt=attempt, points=points)
+
+    def record_checkpoint(self, attempt: int, epoch: int, sha256: str, size: int, cause: Cause) -> None:
+        self._check_attempt(attempt)
+        self._record(self.Checkpointed, cause, attempt=attempt, epoch=epoch, sha256=sha256, size=size)
+
+    def restart(self, reason: str, cause: Cause) -> bool:
+        """Queue the next attempt after a lost worker; returns False (and fails the run) when no retries are left."""
+        if self.status != RUNNING:
+            return False
+        reason = reason[:MAX_REASON]
+        if self.attempt >= self.max_attempts:
+            retries = self.max_attempts - 1
+            self._record(
+                self.Failed, cause, attempt=self.attempt,
+                reason=f"{reason} No retries are left ({retries} allowed by maxRetries).",
+            )
+            return False
+        self._record(self.Restarted, cause, attempt=self.attempt, reason=reason, resume_epoch=self.resume_epoch)
+        return True
+
+    def request_cancel(self, cause: Cause) -> None:
+        if self.finished:
+            raise Conflict(f"Run {self.id} has already {self.status}; only a queued or running run can be cancelled.",
+                           field="id", value=str(self.id))
+        if self.cancel_requested:
+            return
+        self._record(self.CancelRequested, cause)
+        if self.status == QUEUED:
+            self._record(self.Cancelled, cause)
+
+    def cancel(self, cause: Cause) -> bool:
+        """Record that the workers of a run whose cancel was requested have stopped."""
+        if self.finished or not self.cancel_requested:
+            return False
+        self._record(self.Cancelled, cause)
+        return True
+
+    def succeed(self, attempt: int, result: dict[str, Any], registration: dict[str, Any], cause: Cause) -> None:
+        self._check_attempt(attempt)
+        self._record(
+            self.Succeeded, cause, attempt=attempt, epochs=int(result["epochs"]), stopped_early=bool(result["stoppedEarly"]),
+            best_epoch=result.get("bestEpoch"), metrics={str(k): float(v) for k, v in (result.get("metrics") or {}).items()},
+            classes=result.get("classes"), model_sha256=registration["sha256"], model_size=int(registration["size"]),
+            version_id=registration.get("version_id"), version_number=registration.get("number"),
+            registration_error=registration.get("error"),
+        )
+
+    def fail(self, attempt: int | None, reason: str, cause: Cause) -> bool:
+        """Fail the run; `attempt` None fails whichever attempt is current (the reconciler's view)."""
+        if self.finished:
+            return False
+        if attempt is not None:
+            self._check_attempt(attempt)
+        self._record(self.Failed, cause, attempt=self.attempt, reason=reason[:MAX_REASON])
+        return True
+
+    def _check_attempt(self, attempt: int) -> None:
+        if self.status != RUNNING or attempt != self.attempt:
+            raise Conflict(
+                f"Run {self.id} is {self.status} at attempt {self.attempt}; a report from attempt {attempt} is stale.",
+                field="attempt",
+                value=attempt,
+            )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
