@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -13,7 +14,6 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, parse_iso
-from backend.domain.training import STATUSES
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
@@ -28,7 +28,21 @@ DEFAULT_MAX_POINTS = 1000
 MAX_POINTS = 100_000
 MIN_POINTS = 5
 MAX_SERIES = 50
-HISTOGRAM_KINDS = ("weights", "gradients")
+
+
+@strawberry.enum(description="queued until its workers start (again after a restart), then running, then how it ended.")
+class TrainingRunStatus(Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@strawberry.enum(description="What a layer histogram counts.")
+class HistogramKind(Enum):
+    WEIGHTS = "weights"
+    GRADIENTS = "gradients"
 
 
 @strawberry.type(description="A metric's value; value is null and nonFinite says which when it is NaN or an infinity.")
@@ -92,7 +106,7 @@ class TrainingEpoch:
 class HistogramTensor:
     layer: str
     tensor: str
-    kind: str
+    kind: HistogramKind
 
 
 @strawberry.type(
@@ -105,7 +119,7 @@ class LayerHistogram:
     epoch: int
     layer: str
     tensor: str
-    kind: str = strawberry.field(description="weights, or gradients (over a fixed probe batch of training rows).")
+    kind: HistogramKind = strawberry.field(description="Gradients are taken over a fixed probe batch of training rows.")
     low: float | None
     high: float | None
     counts: list[int]
@@ -119,7 +133,7 @@ class LayerHistogram:
     @classmethod
     def from_row(cls, row: Row) -> LayerHistogram:
         return cls(
-            epoch=int(row["epoch"]), layer=row["layer"], tensor=row["tensor"], kind=row["kind"], low=row["low"],
+            epoch=int(row["epoch"]), layer=row["layer"], tensor=row["tensor"], kind=HistogramKind(row["kind"]), low=row["low"],
             high=row["high"], counts=json.loads(row["counts"]), nan_count=int(row["nan_count"]),
             inf_count=int(row["inf_count"]), min=row["minimum"], max=row["maximum"], mean=row["mean"], std=row["std"],
         )
@@ -138,7 +152,7 @@ class TrainingRun:
     team_id: strawberry.ID
     name: str
     source: str = strawberry.field(description="platform for a run the platform trains.")
-    status: str = strawberry.field(description="queued, running, succeeded, failed or cancelled.")
+    status: TrainingRunStatus
     owner_id: str
     model_id: strawberry.ID = strawberry.field(description="The model whose next version the run registers.")
     dataset_id: strawberry.ID
@@ -184,7 +198,7 @@ class TrainingRun:
             team_id=strawberry.ID(row["team_id"]),
             name=row["name"],
             source=row["source"],
-            status=row["status"],
+            status=TrainingRunStatus(row["status"]),
             owner_id=row["owner"],
             model_id=strawberry.ID(row["model_id"]),
             dataset_id=strawberry.ID(row["dataset_id"]),
@@ -254,15 +268,14 @@ class TrainingRun:
     @strawberry.field(description="The layers' weight tensors that have histograms, and of which kinds.")
     async def histogram_tensors(self, info: Info[Context, None]) -> list[HistogramTensor]:
         rows = await in_thread(info.context.runtime.readers.training.histogram_tensors, str(self.id))
-        return [HistogramTensor(layer=row["layer"], tensor=row["tensor"], kind=row["kind"]) for row in rows]
+        return [HistogramTensor(layer=row["layer"], tensor=row["tensor"], kind=HistogramKind(row["kind"])) for row in rows]
 
     @strawberry.field(description="Histograms by epoch, filtered by layer name, kind (weights or gradients) and epoch.")
     async def histograms(
-        self, info: Info[Context, None], layer: str | None = None, kind: str | None = None, epoch: int | None = None
+        self, info: Info[Context, None], layer: str | None = None, kind: HistogramKind | None = None, epoch: int | None = None
     ) -> list[LayerHistogram]:
-        if kind is not None and kind not in HISTOGRAM_KINDS:
-            raise InvalidInput(f"kind {kind!r} is invalid: it must be weights or gradients.", field="kind", value=kind[:40])
-        rows = await in_thread(info.context.runtime.readers.training.histograms, str(self.id), layer, kind, epoch)
+        wanted = kind.value if kind is not None else None
+        rows = await in_thread(info.context.runtime.readers.training.histograms, str(self.id), layer, wanted, epoch)
         return [LayerHistogram.from_row(row) for row in rows]
 
     @strawberry.field(description="The model version the run registered, once it succeeded.")
@@ -297,7 +310,7 @@ class TrainingRunUpdate:
 
 @strawberry.input(description="Filters of trainingRuns; every filter given must match.")
 class TrainingRunFilter:
-    status: list[str] | None = strawberry.field(default=None, description="Any of queued, running, succeeded, failed, cancelled.")
+    status: list[TrainingRunStatus] | None = strawberry.field(default=None, description="Runs in any of these states.")
     model_id: strawberry.ID | None = None
     dataset_version_id: strawberry.ID | None = None
     config_profile_id: strawberry.ID | None = None
@@ -340,17 +353,11 @@ class TrainingQuery:
     ) -> Connection[TrainingRun]:
         check_first(first)
         wanted = filter or TrainingRunFilter()
-        for status in wanted.status or []:
-            if status not in STATUSES:
-                raise InvalidInput(
-                    f"filter.status {status[:40]!r} is invalid: it must be one of {', '.join(STATUSES)}.",
-                    field="filter.status",
-                    value=status[:40],
-                )
+        statuses = [status.value for status in wanted.status] if wanted.status else None
         teams = await searched_team_ids(info, team_id)
         rows = await in_thread(
             lambda: info.context.runtime.readers.training.search(
-                teams, statuses=wanted.status, model_id=_optional_id("filter.modelId", wanted.model_id),
+                teams, statuses=statuses, model_id=_optional_id("filter.modelId", wanted.model_id),
                 dataset_version_id=_optional_id("filter.datasetVersionId", wanted.dataset_version_id),
                 config_profile_id=_optional_id("filter.configProfileId", wanted.config_profile_id),
                 before=decode_position_cursor("runs", after), limit=first + 1,

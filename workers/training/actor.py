@@ -75,8 +75,7 @@ class TrainingWorker:
             return self._record_failure(recorder, str(error), job)
         except Exception as error:  # noqa: BLE001  (any other error ends the run with its reason, never silently)
             log.exception("training raised", extra={"run_id": job.run_id, "attempt": job.attempt})
-            reason = f"Training raised {type(error).__name__}: {str(error).strip().splitlines()[0][:500] if str(error).strip() else ''}"
-            return self._record_failure(recorder, reason, job)
+            return self._record_failure(recorder, f"Training raised {type(error).__name__}: {_summary(error)}", job)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
             if recorder is not None:
@@ -93,3 +92,11 @@ class TrainingWorker:
                 return {"status": "stale", "reason": reason}
         log.info("training failed", extra={"run_id": job.run_id, "attempt": job.attempt, "reason": reason[:300]})
         return {"status": "failed", "reason": reason}
+
+
+def _summary(error: BaseException) -> str:
+    """Return the informative line of an error; TensorFlow puts the traced code first and the cause last."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return "no message"
+    return (lines[-1] if lines[0] == "in user code:" else lines[0])[:500]

@@ -9,6 +9,8 @@ command is rejected and `StaleAttempt` stops this worker's training.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,9 @@ class TrainingRecorder:
         self.store.close()
 
     def started(self, summary: dict[str, Any]) -> None:
-        self._call(self.training.record_prepared, summary=summary)
+        # The chief's process and node, so an operator can find the worker of a running attempt.
+        located = {**summary, "chiefPid": os.getpid(), "chiefNode": socket.gethostname()}
+        self._call(self.training.record_prepared, summary=located)
 
     def steps(self, points: list[dict[str, Any]]) -> None:
         self._call(self.training.record_points, points=points)
