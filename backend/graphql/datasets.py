@@ -18,11 +18,14 @@ from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.domain.dataset_operations import describe_operation
 from backend.domain.datasets import SPLIT_PARTS
 from backend.graphql.audit import AuditEntry
-from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
+from backend.graphql.connections import (
+    DEFAULT_PAGE, Connection, check_first, decode_cursor, decode_position_cursor, name_cursor, page,
+)
 from backend.graphql.context import Context, in_thread
 from backend.graphql.live import subject_changes
 from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.graphql.registry import Histogram, Tag, TagInput, tag_dict, tags_of
+from backend.graphql.training import TrainingRun
 from backend.projections.datasets import DATASET_TOPIC
 
 Row = dict[str, Any]
@@ -331,6 +334,18 @@ class DatasetVersion:
             offset=offset,
             total=int(result["total"]),
         )
+
+    @strawberry.field(description="Training runs that used this version, newest first.")
+    async def training_runs(
+        self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[TrainingRun]:
+        check_first(first)
+        rows = await in_thread(
+            lambda: info.context.runtime.readers.training.search(
+                None, dataset_version_id=str(self.id), before=decode_position_cursor("runs", after), limit=first + 1
+            )
+        )
+        return page(rows, first, "runs", lambda row: row["queued_position"], TrainingRun.from_row, has_previous=after is not None)
 
     @strawberry.field(description="Where this version came from and what was made from it.")
     async def lineage(self, info: Info[Context, None]) -> DatasetLineage:

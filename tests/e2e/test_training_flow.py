@@ -55,6 +55,7 @@ HISTOGRAMS = (
 MODEL_VERSION = (
     "query($id: ID!) { modelVersion(id: $id) { number source status lineage { key value } trainableParameters } }"
 )
+USED_BY = "query($id: ID!) { datasetVersion(id: $id) { trainingRuns { nodes { id status } } } }"
 STRATIFIED = {"op": "split", "strategy": "stratified", "ratios": {"train": 0.7, "validation": 0.15, "test": 0.15}, "seed": 42}
 RUN_TIMEOUT = 240.0
 FINAL_ACTIONS = ("TrainingRun.Succeeded", "TrainingRun.Failed", "TrainingRun.Cancelled")
@@ -204,6 +205,8 @@ def test_run_streams_epochs_and_registers_version(cancer: Project, server: Serve
         "configRevision": "1",
     }
     assert cancer.held_out_accuracy(finished["modelVersionId"], run["features"]) >= 0.9
+    used_by = cancer.client.data(USED_BY, {"id": cancer.version_id})["datasetVersion"]["trainingRuns"]["nodes"]
+    assert run["id"] in [used["id"] for used in used_by]
 
     series = cancer.client.data(SERIES, {"id": run["id"], "names": ["loss", "val_accuracy"], "max": 100})["trainingRun"]
     assert {"loss", "val_loss", "accuracy", "val_accuracy", "learning_rate"} <= set(series["metricNames"])
