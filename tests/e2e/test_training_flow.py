@@ -162,7 +162,7 @@ MLP = {
 
 def test_run_streams_epochs_and_registers_version(cancer: Project, server: Server) -> None:
     async def start_and_watch() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        run = await asyncio.to_thread(cancer.start, MLP)
+        run = await asyncio.to_thread(cancer.start, {**MLP, "logEverySteps": 5})
         socket = await GraphQLWebSocket.connect(server.ws_url, payload={"token": server.admin_token})
         operation = await socket.subscribe(UPDATED, {"id": run["id"]})
         updates = []
@@ -209,7 +209,11 @@ def test_run_streams_epochs_and_registers_version(cancer: Project, server: Serve
     assert run["id"] in [used["id"] for used in used_by]
 
     series = cancer.client.data(SERIES, {"id": run["id"], "names": ["loss", "val_accuracy"], "max": 100})["trainingRun"]
-    assert {"loss", "val_loss", "accuracy", "val_accuracy", "learning_rate"} <= set(series["metricNames"])
+    assert {"loss", "val_loss", "accuracy", "val_accuracy", "learning_rate", "step/loss"} <= set(series["metricNames"])
+    steps = cancer.client.data(SERIES, {"id": run["id"], "names": ["step/loss"], "max": 5})["trainingRun"]["metrics"][0]
+    assert steps["totalPoints"] == finished["dataSummary"]["stepsPerEpoch"] * 4 // 5
+    assert steps["downsampled"] is True
+    assert len(steps["points"]) <= 5
     assert [point["epoch"] for point in series["metrics"][0]["points"]] == [1, 2, 3, 4]
     assert series["metrics"][0]["downsampled"] is False
 

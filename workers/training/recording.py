@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,12 @@ from backend.application.eventstore import EventStore
 from backend.application.registry import RegistryService
 from backend.application.training import TrainingService
 from backend.domain.base import SYSTEM_ACTOR, Cause, Conflict, utc_now
+from backend.domain.training import MAX_POINTS_PER_BATCH
 from backend.storage import open_artifact_store
 
 log = logging.getLogger(__name__)
+
+POINTS_FLUSH_SECONDS = 1.0
 
 
 class StaleAttempt(Exception):
@@ -39,6 +43,8 @@ class TrainingRecorder:
         self.training = TrainingService(runner, self.artifacts, RegistryService(runner, self.artifacts, utc_now), utc_now)
         self.run_id = uuid.UUID(run_id)
         self.attempt = attempt
+        self.pending_points: list[dict[str, Any]] = []
+        self.flushed_at = time.monotonic()
 
     def close(self) -> None:
         self.store.close()
@@ -49,9 +55,13 @@ class TrainingRecorder:
         self._call(self.training.record_prepared, summary=located)
 
     def steps(self, points: list[dict[str, Any]]) -> None:
-        self._call(self.training.record_points, points=points)
+        """Buffer step points and record them at most about once a second, so logging every step stays cheap."""
+        self.pending_points.extend(points)
+        if time.monotonic() - self.flushed_at >= POINTS_FLUSH_SECONDS or len(self.pending_points) >= MAX_POINTS_PER_BATCH:
+            self._flush_points()
 
     def epoch(self, record: dict[str, Any]) -> None:
+        self._flush_points()
         self._call(self.training.record_epoch, record=record)
 
     def checkpoint(self, epoch: int, path: str) -> None:
@@ -60,11 +70,19 @@ class TrainingRecorder:
 
     def succeeded(self, result: dict[str, Any]) -> None:
         """Store the trained model and record the run's success, which registers the model's next version."""
+        self._flush_points()
         blob = self._store_file(result["modelPath"])
         self._call(self.training.succeed, result=result, sha256=blob.sha256, size=blob.size)
 
     def failed(self, reason: str) -> None:
+        self._flush_points()
         self._call(self.training.fail, reason=reason)
+
+    def _flush_points(self) -> None:
+        while self.pending_points:
+            batch, self.pending_points = self.pending_points[:MAX_POINTS_PER_BATCH], self.pending_points[MAX_POINTS_PER_BATCH:]
+            self._call(self.training.record_points, points=batch)
+        self.flushed_at = time.monotonic()
 
     def _store_file(self, path: str) -> Any:
         with Path(path).open("rb") as stream:
