@@ -313,3 +313,12 @@ def test_start_rejects_template_that_does_not_fit(cancer: Project) -> None:
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "config.model.template"
     assert "not a square" in error["message"]
+
+
+def test_run_needing_missing_gpus_fails_at_once(cancer: Project) -> None:
+    run = cancer.start({**MLP, "resources": {"workers": 2, "cpusPerWorker": 0.5, "gpusPerWorker": 1}})
+    finished = cancer.finished(run["id"], timeout=60)
+
+    assert finished["status"] == "FAILED"
+    assert "needs 2 GPUs (2 workers × 1)" in finished["failureReason"]
+    assert finished["attempt"] == 0
