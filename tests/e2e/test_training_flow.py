@@ -244,17 +244,6 @@ def test_digits_cnn_learns(server: Server, dataset_files: Path) -> None:
     assert digits.held_out_accuracy(finished["modelVersionId"], run["features"]) >= 0.85
 
 
-def test_two_workers_reach_one_worker_quality(cancer: Project) -> None:
-    document = {**MLP, "resources": {"workers": 2, "cpusPerWorker": 0.5}}
-
-    run = cancer.start(document)
-    finished = cancer.finished(run["id"])
-
-    assert finished["status"] == "SUCCEEDED", finished["failureReason"]
-    assert finished["dataSummary"]["workers"] == 2
-    assert cancer.held_out_accuracy(finished["modelVersionId"], run["features"]) >= 0.9
-
-
 def test_cancel_stops_running_run(cancer: Project) -> None:
     run = cancer.start({**MLP, "epochs": 2000})
     wait_for(lambda: cancer.run(run["id"])["epochsDone"] >= 1, RUN_TIMEOUT, "the first epoch")

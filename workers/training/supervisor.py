@@ -111,6 +111,10 @@ class _Follower:
             TrainingWorker.options(  # type: ignore[attr-defined]
                 name=actor_name(str(self.run_id), attempt, index), lifetime="detached",
                 num_cpus=float(resources["cpusPerWorker"]), num_gpus=float(resources["gpusPerWorker"]),
+                # An environment of its own gives each actor a fresh worker process: TensorFlow's
+                # multi-worker strategy must start before any other TensorFlow work in the process,
+                # and a pooled worker may have run an inspection.
+                runtime_env={"env_vars": {"MODELCLOUD_TRAINING_RUN": f"{self.run_id}:{attempt}"}},
             ).remote(located["database_url"], located["artifacts"])
             for index in range(workers)
         ]
