@@ -22,7 +22,7 @@ from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, DomainError, InvalidInput, NotFound
 from backend.domain.configs import ConfigProfile
 from backend.domain.datasets import READY as DATASET_READY
-from backend.domain.datasets import DatasetVersion
+from backend.domain.datasets import Dataset, DatasetVersion
 from backend.domain.identity import EDITOR
 from backend.domain.registry import READY as MODEL_READY
 from backend.domain.registry import ModelVersion, RegisteredModel
@@ -38,6 +38,10 @@ REPORT_ATTEMPTS = 20
 
 def checkpoint_holder(run_id: uuid.UUID) -> str:
     return f"training-checkpoint:{run_id}"
+
+
+def unregistered_model_holder(run_id: uuid.UUID) -> str:
+    return f"training-model:{run_id}"
 
 
 class TrainingService:
@@ -66,7 +70,7 @@ class TrainingService:
             revision = profile.revision if config_revision is None else config_revision
             config = profile.document_at(revision)
             base = self._base_version(model, config, base_version_id)
-            plan = plan_features(config, version.column_types, label or version.label, self._profile_of(version))
+            plan = plan_features(config, version.column_types, version.label if label is None else label, self._profile_of(version))
             plan["datasetSha256"] = version.sha256
             plan["baseSha256"] = base.sha256 if base is not None else None
             if base is not None:
@@ -122,6 +126,7 @@ class TrainingService:
             return [run]
 
         self.runner.run("restartTrainingRun", cause, decide, attempts=REPORT_ATTEMPTS)
+        self._release_checkpoint(run_id)
         return restarted["again"]
 
     def mark_cancelled(self, cause: Cause, *, run_id: uuid.UUID) -> Outcome:
@@ -130,7 +135,9 @@ class TrainingService:
             run.cancel(cause.for_team(str(run.team_id)))
             return [run]
 
-        return self.runner.run("recordTrainingCancelled", cause, decide, attempts=REPORT_ATTEMPTS)
+        outcome = self.runner.run("recordTrainingCancelled", cause, decide, attempts=REPORT_ATTEMPTS)
+        self._release_checkpoint(run_id)
+        return outcome
 
     def fail(self, cause: Cause, *, run_id: uuid.UUID, reason: str, attempt: int | None = None) -> Outcome:
         def decide() -> list[object]:
@@ -138,7 +145,9 @@ class TrainingService:
             run.fail(attempt, reason, cause.for_team(str(run.team_id)))
             return [run]
 
-        return self.runner.run("recordTrainingFailed", cause, decide, attempts=REPORT_ATTEMPTS)
+        outcome = self.runner.run("recordTrainingFailed", cause, decide, attempts=REPORT_ATTEMPTS)
+        self._release_checkpoint(run_id)
+        return outcome
 
     # The training worker's reports.
 
@@ -206,11 +215,17 @@ class TrainingService:
             self.artifacts.release_reference(sha256, holder)
             raise
         if registered.get("version_id") is None:
+            # NOTE: the model stays stored under the run so it is not lost, but no command registers it later yet.
+            self.artifacts.add_reference(sha256, unregistered_model_holder(run_id))
             self.artifacts.release_reference(sha256, holder)
-        checkpoint = self.get(run_id).checkpoint
-        if checkpoint is not None:
-            self.artifacts.release_reference(checkpoint["sha256"], checkpoint_holder(run_id))
+        self._release_checkpoint(run_id)
         return outcome
+
+    def _release_checkpoint(self, run_id: uuid.UUID) -> None:
+        """Release a finished run's checkpoint, which only a restart of the run could use."""
+        run = self.get(run_id)
+        if run.finished and run.checkpoint is not None:
+            self.artifacts.release_reference(run.checkpoint["sha256"], checkpoint_holder(run_id))
 
     def _report(self, name: str, cause: Cause, run_id: uuid.UUID, change: Callable[[TrainingRun, Cause], None]) -> Outcome:
         def decide() -> list[object]:
@@ -236,6 +251,10 @@ class TrainingService:
     def _dataset_version(self, model: RegisteredModel, version_id: uuid.UUID) -> DatasetVersion:
         version = load(self.store, version_id, DatasetVersion, "datasetVersionId", "Dataset version")
         _check_same_team(version.team_id, model, "datasetVersionId", version_id, "Dataset version")
+        dataset = load(self.store, version.dataset_id, Dataset, "datasetVersionId", "Dataset")
+        if dataset.archived:
+            raise Conflict(f"Dataset {dataset.name!r} is archived; restore it before training on it.",
+                           field="datasetVersionId", value=str(version_id))
         if version.status != DATASET_READY:
             raise InvalidInput(
                 f"Dataset version {version.number} is {version.status}; training needs a profiled (ready) version.",
@@ -308,12 +327,27 @@ def _check_base_fits(base: ModelVersion, plan: dict[str, Any]) -> None:
             field="baseModelVersionId",
             value=str(base.id),
         )
+    outputs = (getattr(base, "signature", None) or {}).get("outputs") or []
+    units = (outputs[0].get("shape") or [None])[-1] if len(outputs) == 1 else None
+    classes = plan["classes"]
+    fitting = (1,) if classes is None else ((1, 2) if classes == 2 else (classes,))
+    if units not in fitting:
+        wanted = "1 unit for regression" if classes is None else f"{' or '.join(map(str, fitting))} units for {classes} classes"
+        raise InvalidInput(
+            f"Model version {base.number} has {len(outputs)} output(s) of shape "
+            f"{outputs[0].get('shape') if outputs else None}, but this label needs one output of {wanted}.",
+            field="baseModelVersionId",
+            value=str(base.id),
+        )
 
 
 def _lineage(run: TrainingRun) -> dict[str, str]:
-    return {
+    lineage = {
         "trainingRun": str(run.id),
         "datasetVersion": str(run.dataset_version_id),
         "configProfile": str(run.config_profile_id),
         "configRevision": str(run.config_revision),
     }
+    if run.base_version_id is not None:
+        lineage["baseModelVersion"] = str(run.base_version_id)
+    return lineage

@@ -51,6 +51,7 @@ class TrainingRun(ModelCloudAggregate):
             aggregate.dataset_version_id = self.dataset_version_id
             aggregate.config_profile_id = self.config_profile_id
             aggregate.config_revision = self.config_revision
+            aggregate.base_version_id = self.base_version_id
             aggregate.config = self.config
             aggregate.plan = self.plan
             aggregate.status = QUEUED
@@ -150,6 +151,7 @@ class TrainingRun(ModelCloudAggregate):
     dataset_version_id: uuid.UUID
     config_profile_id: uuid.UUID
     config_revision: int
+    base_version_id: uuid.UUID | None
     config: dict[str, Any]
     plan: dict[str, Any]
     status: str

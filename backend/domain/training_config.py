@@ -22,7 +22,10 @@ MAX_SHOWN_ERRORS = 10
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
+    # NaN and infinities are rejected everywhere, since JSON cannot carry them to clients.
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, allow_inf_nan=False
+    )
 
 
 class ModelSpec(_Section):
@@ -81,7 +84,7 @@ class Optimizer(_Section):
 class EarlyStopping(_Section):
     monitor: str = Field(default="val_loss", min_length=1, max_length=64)
     patience: int = Field(default=3, ge=1, le=1000)
-    min_delta: float = Field(default=0.0, ge=0.0)
+    min_delta: float = Field(default=0.0, ge=0.0, le=1e6)
     mode: Literal["auto", "min", "max"] = "auto"
 
 

@@ -8,6 +8,7 @@ plan it is given and reads only those columns.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from backend.domain.base import InvalidInput
@@ -16,6 +17,8 @@ from backend.domain.datasets import NUMERIC_TYPES, SPLIT_COLUMN
 TABULAR_TYPES = (*NUMERIC_TYPES, "boolean")
 MAX_CLASSES = 1000
 MAX_NAMED_COLUMNS = 5
+BINARY_METRICS = ("auc", "precision", "recall")
+REGRESSION_METRICS = ("mae", "mse", "rmse")
 
 
 def plan_features(
@@ -27,6 +30,7 @@ def plan_features(
     template, task = model["template"], model["task"]
     label = _checked_label(column_types, label, task)
     _check_splits(profile, field)
+    classes = _classes(profile, label, task)
     candidates = {name: kind for name, kind in column_types.items() if name not in (label, SPLIT_COLUMN)}
     if not candidates:
         raise InvalidInput(f"The dataset version has no feature columns besides the label {label!r}.", field=field, value=None)
@@ -41,12 +45,13 @@ def plan_features(
         _check_numeric(template, candidates)
         if template == "image_cnn":
             image_shape = _image_shape(model.get("imageShape"), len(features))
+    _check_settings(config, label, classes)
     return {
         "label": label,
         "features": features,
         "textColumn": text_column,
         "imageShape": image_shape,
-        "classes": _class_count(profile, label, task, field),
+        "classes": None if classes is None else classes.count,
     }
 
 
@@ -54,6 +59,12 @@ def _checked_label(column_types: dict[str, str], label: str | None, task: str) -
     if label is None:
         raise InvalidInput(
             "The dataset version has no label column; derive a version with a label, or pass label.", field="label", value=None
+        )
+    if label == SPLIT_COLUMN:
+        raise InvalidInput(
+            f"The {SPLIT_COLUMN!r} column says which part each row belongs to and cannot be the label; choose another column.",
+            field="label",
+            value=label,
         )
     if label not in column_types:
         raise InvalidInput(
@@ -154,26 +165,100 @@ def _text_column(chosen: str | None, candidates: dict[str, str]) -> str:
     return strings[0]
 
 
-def _class_count(profile: dict[str, Any] | None, label: str, task: str, field: str) -> int | None:
+@dataclass(frozen=True)
+class Classes:
+    """How many classes the label has and, for the version's own label, their names as the workers write them."""
+
+    count: int
+    names: list[str] | None
+
+
+def _classes(profile: dict[str, Any] | None, label: str, task: str) -> Classes | None:
     if task != "classification":
         return None
     summary = (profile or {}).get("label") or {}
-    values = summary.get("distribution") or []
-    if not summary.get("distributionExact", True) or len(values) > MAX_CLASSES:
+    if summary.get("column") == label:
+        values = summary.get("distribution") or []
+        exact = bool(summary.get("distributionExact", True))
+        count = len(values)
+        names = [str(item["value"]) for item in values] if exact else None
+    else:
+        # A label other than the version's own: its column statistics give the number of distinct values.
+        column = next((item for item in (profile or {}).get("columns", []) if item.get("name") == label), {})
+        exact = bool(column.get("distinctExact", True))
+        count = int(column.get("distinct", 0))
+        names = None
+    if not exact or count > MAX_CLASSES:
         raise InvalidInput(
             f"The label {label!r} has more than {MAX_CLASSES} distinct values, too many classes for classification; "
             "set model.task to regression for a numeric target.",
             field="label",
             value=label,
         )
-    if len(values) < 2:
+    if count < 2:
         raise InvalidInput(
-            f"The label {label!r} has {len(values)} distinct value{'s' if len(values) != 1 else ''}; classification needs "
+            f"The label {label!r} has {count} distinct value{'s' if count != 1 else ''}; classification needs "
             "at least two classes.",
             field="label",
             value=label,
         )
-    return len(values)
+    return Classes(count, names)
+
+
+def logged_metrics(config: dict[str, Any]) -> list[str]:
+    """Return the metric names each epoch records: the loss and the configured metrics, each also with a val_ prefix."""
+    task = config["model"]["task"]
+    names = ["loss", *(name for name in config["metrics"] if not (task == "regression" and name == "accuracy"))]
+    return [*names, *(f"val_{name}" for name in names)]
+
+
+def _check_settings(config: dict[str, Any], label: str, classes: Classes | None) -> None:
+    """Reject settings that cannot work with this label, which the configuration alone could not tell."""
+    task = config["model"]["task"]
+    for name in config["metrics"]:
+        if task == "classification" and name in REGRESSION_METRICS:
+            raise InvalidInput(
+                f"Metric {name} is for regression, but model.task is classification; use accuracy, or auc, precision "
+                "and recall for 2 classes.",
+                field="config.metrics",
+                value=name,
+            )
+        if task == "regression" and name in BINARY_METRICS:
+            raise InvalidInput(f"Metric {name} is for classification, but model.task is regression; use mae, mse or rmse.",
+                               field="config.metrics", value=name)
+        if classes is not None and name in BINARY_METRICS and classes.count != 2:
+            raise InvalidInput(
+                f"Metric {name} is computed for 2 classes, but the label {label!r} has {classes.count}; remove it from "
+                "metrics, or keep accuracy.",
+                field="config.metrics",
+                value=name,
+            )
+    if classes is not None and classes.count > 2 and config.get("loss") == "binary_crossentropy":
+        raise InvalidInput(
+            f"loss binary_crossentropy needs 2 classes, but the label {label!r} has {classes.count}; use "
+            "sparse_categorical_crossentropy or leave loss null.",
+            field="config.loss",
+            value="binary_crossentropy",
+        )
+    monitor = (config.get("earlyStopping") or {}).get("monitor")
+    if monitor is not None and monitor not in logged_metrics(config):
+        raise InvalidInput(
+            f"earlyStopping.monitor is {monitor!r}, which this run does not record; it records "
+            f"{', '.join(logged_metrics(config))}.",
+            field="config.earlyStopping.monitor",
+            value=monitor,
+        )
+    weights = config.get("classWeights") or {}
+    if classes is not None and classes.names is not None:
+        unknown = [name for name in weights if name not in classes.names]
+        if unknown:
+            raise InvalidInput(
+                f"classWeights names {', '.join(repr(name) for name in unknown[:MAX_NAMED_COLUMNS])}, which "
+                f"{'is' if len(unknown) == 1 else 'are'} not a class of the label {label!r}; its classes are "
+                f"{_names(classes.names)}.",
+                field="config.classWeights",
+                value=unknown[0],
+            )
 
 
 def _names(names: list[str]) -> str:

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from backend.application.commands import Outcome
 from backend.domain.base import InvalidInput, NotFound, parse_iso
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
@@ -28,6 +29,7 @@ DEFAULT_MAX_POINTS = 1000
 MAX_POINTS = 100_000
 MIN_POINTS = 5
 MAX_SERIES = 50
+MAX_RETURNED_POINTS = 200_000
 
 
 @strawberry.enum(description="queued until its workers start (again after a restart), then running, then how it ended.")
@@ -262,7 +264,14 @@ class TrainingRun:
         if names is not None and len(names) > MAX_SERIES:
             raise InvalidInput(f"names has {len(names)} entries; at most {MAX_SERIES} are accepted.", field="names", value=len(names))
         reader = info.context.runtime.readers.training
-        wanted = names if names is not None else (await in_thread(reader.metric_names, str(self.id)))[:MAX_SERIES]
+        wanted = list(dict.fromkeys(names)) if names is not None else (await in_thread(reader.metric_names, str(self.id)))[:MAX_SERIES]
+        if len(wanted) * max_points > MAX_RETURNED_POINTS:
+            raise InvalidInput(
+                f"{len(wanted)} series of up to {max_points} points each exceed the {MAX_RETURNED_POINTS:,} points one "
+                "query may return; ask for fewer names or a lower maxPoints.",
+                field="maxPoints",
+                value=max_points,
+            )
         return [await in_thread(_series, reader, str(self.id), name, max_points) for name in wanted]
 
     @strawberry.field(description="The layers' weight tensors that have histograms, and of which kinds.")
@@ -407,6 +416,9 @@ class TrainingMutation:
         run_id = parse_id("id", id)
         training = info.context.runtime.training
         outcome = await in_thread(lambda: training.cancel_run(principal, info.context.cause(principal), run_id=run_id))
+        if not outcome.events:
+            # Someone else asked first: wait for their request to reach the read model, so this answer shows it too.
+            outcome = Outcome(position=info.context.runtime.store.head(), events=0)
         return await _run_after(info, outcome, run_id)
 
 

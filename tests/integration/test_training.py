@@ -282,3 +282,33 @@ def test_success_after_model_archived(training: Training, model_files: Path) -> 
     assert run["status"] == "succeeded"
     assert run["version_id"] is None
     assert "is archived" in run["registration_error"]
+    assert training.runtime.artifacts.references(blob.sha256) == frozenset({f"training-model:{run_id}"})
+
+
+def test_start_rejects_archived_dataset(training: Training) -> None:
+    training.runtime.datasets.archive_dataset(training.editor, training.cause(training.editor), dataset_id=training.dataset_id)
+
+    with pytest.raises(Conflict) as raised:
+        training.start()
+    assert "is archived" in raised.value.message
+
+
+def test_start_rejects_empty_label(training: Training) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        training.start(label="")
+    assert raised.value.field == "label"
+
+
+def test_finished_run_releases_checkpoint(training: Training) -> None:
+    service = training.runtime.training
+    run_id = training.start()
+    attempt = service.start_attempt(training.system(), run_id=run_id, workers=1)
+    checkpoint = training.runtime.artifacts.write([b"a checkpoint of this run"])
+    service.record_checkpoint(training.system(), run_id=run_id, attempt=attempt, epoch=1, sha256=checkpoint.sha256,
+                              size=checkpoint.size)
+    assert f"training-checkpoint:{run_id}" in training.runtime.artifacts.references(checkpoint.sha256)
+
+    service.fail(training.system(), run_id=run_id, reason="The training loss became nan at epoch 2, step 26.", attempt=attempt)
+
+    assert not training.runtime.artifacts.exists(checkpoint.sha256)
+    assert training.run(run_id)["failure_reason"] == "The training loss became nan at epoch 2, step 26."

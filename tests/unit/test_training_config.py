@@ -107,3 +107,18 @@ def test_diff_lists_changed_leaves() -> None:
         ("optimizer.learningRate", 0.001, 0.01),
     ]
     assert diff_documents(after, after) == []
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ({"earlyStopping": {"minDelta": float("inf")}}, "document.earlyStopping.minDelta"),
+        ({"optimizer": {"learningRate": float("nan")}}, "document.optimizer.learningRate"),
+        ({"classWeights": {"0": float("inf")}}, "document.classWeights.0"),
+    ],
+)
+def test_non_finite_numbers_rejected(document: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check_document({"model": {"template": "tabular_mlp"}, **document})
+    assert raised.value.field == field
+    assert "finite number" in raised.value.message

@@ -100,3 +100,44 @@ def test_no_label_rejected() -> None:
     with pytest.raises(InvalidInput) as raised:
         plan_features(config(template="tabular_mlp"), pixels(4), None, profile())
     assert raised.value.field == "label"
+
+
+def test_split_column_cannot_be_label() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        plan_features(config(template="tabular_mlp"), pixels(4), "split", profile())
+    assert raised.value.field == "label"
+    assert "cannot be the label" in raised.value.message
+
+
+def test_other_label_counts_its_own_values() -> None:
+    columns = {"x": "float", "constant": "integer", "target": "integer", "split": "string"}
+    stats = {**profile(), "columns": [{"name": "constant", "distinct": 1, "distinctExact": True}]}
+
+    with pytest.raises(InvalidInput) as raised:
+        plan_features(config(template="tabular_mlp"), columns, "constant", stats)
+    assert "'constant' has 1 distinct value;" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "message"),
+    [
+        ({"metrics": ["auc"]}, "config.metrics", "computed for 2 classes, but the label 'target' has 3"),
+        ({"metrics": ["mae"]}, "config.metrics", "is for regression"),
+        ({"loss": "binary_crossentropy"}, "config.loss", "needs 2 classes"),
+        ({"earlyStopping": {"monitor": "val_auc"}}, "config.earlyStopping.monitor", "it records loss, accuracy, val_loss"),
+        ({"classWeights": {"7": 2.0}}, "config.classWeights", "'7', which is not a class of the label 'target'"),
+    ],
+)
+def test_settings_checked_against_label(document: dict[str, Any], field: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        plan_features(check_document({"model": {"template": "tabular_mlp"}, **document}), pixels(4), "target", profile())
+    assert raised.value.field == field
+    assert message in raised.value.message
+
+
+def test_known_class_weights_accepted() -> None:
+    document = check_document({"model": {"template": "tabular_mlp"}, "classWeights": {"0": 1.0, "2": 3.0}})
+
+    plan = plan_features(document, pixels(4), "target", profile())
+
+    assert plan["classes"] == 3

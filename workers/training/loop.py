@@ -107,6 +107,7 @@ class _Trainer:
         self.global_step = int(self.model.optimizer.iterations.numpy())
         self.epoch_seconds: list[float] = []
         self.metrics: dict[str, float] = {}
+        self.metrics_by_epoch: dict[int, dict[str, float]] = {}
         self.completed = job.resume_epoch
         self.stopped_early = False
 
@@ -148,6 +149,7 @@ class _Trainer:
             }
         )
         self.completed = epoch_number
+        self.metrics_by_epoch[epoch_number] = dict(self.metrics)
 
         if epoch_number % self.config["checkpointEveryEpochs"] == 0:
             path = _save(self.model, self.workdir, f"checkpoint-{epoch_number}.keras", self.is_chief)
@@ -186,17 +188,20 @@ class _Trainer:
     def finish(self) -> dict[str, Any]:
         """Restore the best weights when early stopping is on, save the final model and return the run's result."""
         best_epoch = None
+        metrics = self.metrics
         if self.early_stopping is not None:
             # Restores the weights of the best epoch seen in this attempt.
             self.early_stopping.on_train_end()
             if self.early_stopping.best_weights is not None:
                 best_epoch = self.early_stopping.best_epoch + 1
+                # The saved model has that epoch's weights, so its metrics are the ones that describe it.
+                metrics = self.metrics_by_epoch.get(best_epoch, metrics)
 
         return {
             "modelPath": _save(self.model, self.workdir, "model.keras", self.is_chief),
             "epochs": self.completed,
             "stoppedEarly": self.stopped_early,
-            "metrics": self.metrics,
+            "metrics": metrics,
             "classes": self.data.classes,
             "features": self.data.features,
             "bestEpoch": best_epoch,

@@ -20,8 +20,6 @@ from backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# How long the workers of an attempt may take to be placed and import their modules.
-PLACEMENT_SECONDS = 180.0
 # How often a supervising thread looks for a cancel request while the workers train.
 CANCEL_POLL_SECONDS = 0.5
 
@@ -95,7 +93,11 @@ class _Follower:
                 self._restart(str(lost))
 
     def _launch(self, run: TrainingRun) -> bool:
-        """Start the next attempt's workers; returns False when the run failed because Ray lacks the resources."""
+        """Start the next attempt's workers; returns False when none started (no resources, a cancel, or shutdown).
+
+        The run stays queued until Ray has placed every worker, so a run waiting for CPUs that
+        other runs hold says so, and the attempt is recorded only once its workers are up.
+        """
         from workers.ray_runtime import worker_settings
         from workers.training.actor import TrainingWorker, actor_name
 
@@ -103,9 +105,9 @@ class _Follower:
         workers = int(resources["workers"])
         if not self._has_capacity(workers, float(resources["cpusPerWorker"]), float(resources["gpusPerWorker"])):
             return False
-        attempt = self.training.start_attempt(self._cause(), run_id=self.run_id, workers=workers)
-        self.attempt = attempt
-        log.info("training attempt starting", extra={"run_id": str(self.run_id), "attempt": attempt, "workers": workers})
+        attempt = run.attempt + 1
+        # A server that stopped while placing these workers may have left them behind.
+        self._kill_actors(attempt=attempt, workers=workers)
         located = worker_settings(self.runtime.settings)
         self.actors = [
             TrainingWorker.options(  # type: ignore[attr-defined]
@@ -118,23 +120,44 @@ class _Follower:
             ).remote(located["database_url"], located["artifacts"])
             for index in range(workers)
         ]
-        cluster = {"worker": self._addresses()} if workers > 1 else None
+        try:
+            addresses = self._placed(attempt)
+        except WorkersLost:
+            # Recording the attempt first makes the restart count against maxRetries.
+            self._start_attempt(workers)
+            raise
+        if addresses is None or not self._start_attempt(workers):
+            self._kill_actors()
+            return False
+        log.info("training attempt started", extra={"run_id": str(self.run_id), "attempt": attempt, "workers": workers})
+        cluster = {"worker": addresses} if workers > 1 else None
         job = self._job(run, attempt, located["artifacts"])
         self.futures = [actor.train.remote(job, index, cluster) for index, actor in enumerate(self.actors)]
         return True
 
-    def _addresses(self) -> list[str]:
-        import ray
-        from ray.exceptions import GetTimeoutError, RayActorError
-
+    def _start_attempt(self, workers: int) -> bool:
         try:
-            return ray.get([actor.address.remote() for actor in self.actors], timeout=PLACEMENT_SECONDS)
-        except GetTimeoutError:
-            raise WorkersLost(
-                f"The training workers could not be placed on Ray within {PLACEMENT_SECONDS:.0f} seconds."
-            ) from None
+            self.attempt = self.training.start_attempt(self._cause(), run_id=self.run_id, workers=workers)
+        except DomainError as error:
+            log.info("training attempt not started", extra={"run_id": str(self.run_id), "reason": error.message})
+            return False
+        return True
+
+    def _placed(self, attempt: int) -> list[str] | None:
+        """Wait until Ray has started every worker and return their addresses; None after a cancel or at shutdown."""
+        import ray
+        from ray.exceptions import RayActorError
+
+        references = [actor.address.remote() for actor in self.actors]
+        pending = list(references)
+        while pending:
+            _done, pending = ray.wait(pending, num_returns=len(pending), timeout=CANCEL_POLL_SECONDS)
+            if self.stopping.is_set() or self.training.get(self.run_id).cancel_requested:
+                return None
+        try:
+            return ray.get(references)
         except RayActorError as error:
-            raise WorkersLost(f"A training worker died while starting: {_first_line(error)}") from None
+            raise WorkersLost(f"A worker of attempt {attempt} died while starting: {_first_line(error)}") from None
 
     def _reattach(self, run: TrainingRun) -> None:
         """Follow the workers of the current attempt after a server restart, or restart the run if they are gone."""
@@ -220,7 +243,7 @@ class _Follower:
         )
 
     def _cancel(self, run: TrainingRun) -> None:
-        self._kill_actors(run)
+        self._kill_actors(attempt=run.attempt, workers=int(run.config["resources"]["workers"]))
         self.training.mark_cancelled(self._cause(), run_id=self.run_id)
         log.info("training run cancelled", extra={"run_id": str(self.run_id), "attempt": run.attempt})
 
@@ -236,16 +259,17 @@ class _Follower:
         self.training.fail(self._cause(), run_id=self.run_id, reason=reason)
         log.warning("training run failed", extra={"run_id": str(self.run_id), "reason": reason})
 
-    def _kill_actors(self, run: TrainingRun | None = None) -> None:
+    def _kill_actors(self, *, attempt: int = 0, workers: int = 0) -> None:
+        """Kill the workers this thread holds, or else the named workers of `attempt`, if any are alive."""
         import ray
 
         actors = list(self.actors)
-        if not actors and run is not None and run.attempt:
+        if not actors and attempt:
             from workers.training.actor import actor_name
 
-            for index in range(int(run.config["resources"]["workers"])):
+            for index in range(workers):
                 try:
-                    actors.append(ray.get_actor(actor_name(str(self.run_id), run.attempt, index)))
+                    actors.append(ray.get_actor(actor_name(str(self.run_id), attempt, index)))
                 except ValueError:
                     pass
         for actor in actors:
