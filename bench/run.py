@@ -1,7 +1,8 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates a fresh PostgreSQL database and drops it afterwards.
-`--only registry` or `--only datasets` runs that benchmark alone and replaces only its rows and section.
+`--only registry`, `--only datasets` or `--only training` runs that benchmark alone and replaces only its rows and
+section.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from pathlib import Path
 
 import psycopg
 
-from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency
+from backend.projections.series import KEPT_PER_BUCKET
+from backend.runtime import SQLITE_POLL_SECONDS
+from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency, training
 from bench.command_throughput import CommandRun, ThroughputReport
 from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
 from bench.registry_search import Latency, RegistrySearchResult
 from bench.subscriber_latency import LatencyResult
+from bench.training import SeriesResult, Spread, TrainingResult, WorkerRuns
 from workers.datasets.profile import HISTOGRAM_BINS, QUANTILE_LEVELS
+from workers.training.loop import PROBE_ROWS
 
 README = Path(__file__).with_name("README.md")
 PROSE_WIDTH = 100
@@ -32,6 +37,8 @@ REGISTRY_ROW_PREFIX = "| Registry search: "
 REGISTRY_HEADING = "## Registry search (`bench/registry_search.py`)"
 DATASET_ROW_PREFIX = "| Dataset ingest: "
 DATASET_HEADING = "## Dataset ingest (`bench/dataset_ingest.py`)"
+TRAINING_ROW_PREFIX = "| Training: "
+TRAINING_HEADING = "## Training (`bench/training.py`)"
 REPRODUCE_HEADING = "## Reproduce"
 
 
@@ -156,6 +163,7 @@ def render_readme(
     latency: LatencyResult,
     registry: RegistrySearchResult,
     datasets: DatasetIngestResult,
+    trained: TrainingResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -174,6 +182,7 @@ def render_readme(
                 *latency_rows(latency),
                 *registry_rows(registry),
                 *dataset_rows(datasets),
+                *training_rows(trained),
             ]
         ),
         "## Machine",
@@ -191,6 +200,7 @@ def render_readme(
         latency_method(latency),
         registry_section(registry, machine, "python -m bench.run"),
         dataset_section(datasets, machine, "python -m bench.run"),
+        training_section(trained, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -211,7 +221,10 @@ def reproduce_section() -> str:
                 "so delete the folder to reinstall. `python -m bench.run --only datasets` runs the dataset ingest "
                 "benchmark alone in the same way. It needs about three times the CSV's size free in the system's "
                 "temporary folder (the CSV, the server's spooled upload and its artifact store) and deletes it all "
-                "afterwards. `python -m bench.run --help` lists the sizes, which are constants in each module."
+                "afterwards. `python -m bench.run --only training` runs the training benchmark alone in the same way. It "
+                "needs `unshare` and `ip` and the right to make a network namespace (root, or unprivileged user "
+                "namespaces) for its server runs, and skips them where it cannot make one. `python -m bench.run --help` "
+                "lists the sizes, which are constants in each module."
             ),
         ]
     )
@@ -485,6 +498,266 @@ def dataset_server_method(result: DatasetIngestResult) -> str:
     )
 
 
+def training_rows(result: TrainingResult) -> list[str]:
+    rows = []
+    for loop in result.loops:
+        model = f"`{loop.template}` on {loop.dataset}, {loop.epochs} epochs"
+        rows += [
+            (
+                f"{model}: `run_training`, 1 worker, recorder on SQLite, histograms on",
+                seconds_spread(loop.platform),
+                f"Keras `fit`: {seconds_spread(loop.fit)}",
+                f"{loop.ratio.median:.2f}",
+            ),
+            (
+                f"{model}: epoch time, first epoch left out",
+                milliseconds_spread(loop.platform_epoch),
+                f"Keras `fit`: {milliseconds_spread(loop.fit_epoch)}",
+                f"{loop.platform_epoch.median / loop.fit_epoch.median:.2f}",
+            ),
+            (
+                f"{model}: weight + gradient histograms each epoch",
+                f"{milliseconds(loop.weight_histograms.median * 1000)} + {milliseconds(loop.gradient_histograms.median * 1000)} ms, "
+                f"{loop.histogram_share.median:.0%} of the epoch, epochs {loop.histogram_share.low:.0%}–{loop.histogram_share.high:.0%}",
+                f"loop epoch without histograms: {milliseconds_spread(loop.platform_epoch_without_histograms)}",
+                f"{loop.platform_epoch.median / loop.platform_epoch_without_histograms.median:.2f}",
+            ),
+        ]
+    if result.workers is None or result.series is None:
+        rows.append(("server runs and long metric series", f"not measured: {result.skipped_reason}", "", ""))
+    else:
+        rows += server_rows(result, result.workers, result.series)
+    return [f"{TRAINING_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
+
+
+def server_rows(result: TrainingResult, workers: list[WorkerRuns], series: SeriesResult) -> list[tuple[str, str, str, str]]:
+    one_worker, two_workers = workers
+    mlp = result.loops[0]
+    model = f"`{mlp.template}` on {mlp.dataset}, {mlp.epochs} epochs"
+    per_worker = f"cpusPerWorker {training.CPUS_PER_WORKER:g}"
+    return [
+        (
+            f"server, {model}, 1 worker: `startTrainingRun` to SUCCEEDED",
+            seconds_spread(one_worker.seconds),
+            f"`run_training` in one process: {seconds_spread(mlp.platform)}",
+            f"{one_worker.seconds.median / mlp.platform.median:.2f}",
+        ),
+        (
+            f"server, {model}, 1 worker: `startTrainingRun` to the first epoch",
+            f"recorded after {seconds_spread(one_worker.first_epoch_recorded)}; shown by `trainingRun` after {seconds_spread(one_worker.first_epoch)}",
+            "",
+            "",
+        ),
+        (
+            f"server, 2 workers against 1 ({per_worker}): epoch time, first epoch left out",
+            f"2 workers: {milliseconds_spread(two_workers.epoch)}",
+            f"1 worker: {milliseconds_spread(one_worker.epoch)}",
+            f"{two_workers.epoch.median / one_worker.epoch.median:.2f}",
+        ),
+        (
+            f"server, 2 workers against 1 ({per_worker}): `startTrainingRun` to SUCCEEDED",
+            f"2 workers: {seconds_spread(two_workers.seconds)}",
+            f"1 worker: {seconds_spread(one_worker.seconds)}",
+            f"{two_workers.seconds.median / one_worker.seconds.median:.2f}",
+        ),
+        (
+            f"server, 2 workers against 1 ({per_worker}): `startTrainingRun` to the first epoch recorded",
+            f"2 workers: {seconds_spread(two_workers.first_epoch_recorded)}",
+            f"1 worker: {seconds_spread(one_worker.first_epoch_recorded)}",
+            f"{two_workers.first_epoch_recorded.median / one_worker.first_epoch_recorded.median:.2f}",
+        ),
+        (
+            f"server, 2 workers against 1: held-out accuracy on {result.test_rows} test rows",
+            f"2 workers: {accuracy_spread(two_workers.accuracy)}",
+            f"1 worker: {accuracy_spread(one_worker.accuracy)}",
+            "",
+        ),
+        (
+            f"series of {series.points:,} points, GraphQL `metrics(maxPoints: {training.SERIES_MAX_POINTS})` over HTTP",
+            f"{percentiles(series.graphql_downsampled)}; {series.graphql_downsampled_points} points, "
+            f"{series.graphql_downsampled_bytes / 1000:,.0f} kB",
+            f"whole series, maxPoints {series.points:,}: {percentiles(series.graphql_full)}; {series.graphql_full_bytes / 1e6:,.1f} MB",
+            f"{series.graphql_downsampled.p50_ms / series.graphql_full.p50_ms:.2f}",
+        ),
+        (
+            f"series of {series.points:,} points in process: `TrainingReader.points`, then `downsample` to {training.SERIES_MAX_POINTS}",
+            f"fetch {percentiles(series.reader_fetch)}; downsample {percentiles(series.downsample)}",
+            "",
+            "",
+        ),
+        (
+            f"series of {series.points:,} points: {series.commands} `record_points` commands, then the server's projection",
+            f"{series.record_seconds:.1f} s to record, {series.project_seconds:.1f} s more until projected",
+            "",
+            "",
+        ),
+    ]
+
+
+def seconds_spread(spread: Spread) -> str:
+    return f"{spread.median:.2f} s, runs {spread.low:.2f}–{spread.high:.2f}"
+
+
+def milliseconds_spread(spread: Spread) -> str:
+    return f"{milliseconds(spread.median * 1000)} ms, runs {milliseconds(spread.low * 1000)}–{milliseconds(spread.high * 1000)}"
+
+
+def accuracy_spread(spread: Spread) -> str:
+    return f"{spread.median:.3f}, runs {spread.low:.3f}–{spread.high:.3f}"
+
+
+def training_section(result: TrainingResult, machine: Machine, command: str) -> str:
+    loads = [loop.load_average for loop in result.loops] + [runs.load_average for runs in result.workers or []]
+    return "\n\n".join(
+        [
+            TRAINING_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s) on {machine.cpu} "
+                f"with {machine.cores} cores, Python {machine.python}, TensorFlow {result.tensorflow_version} (CPU), Keras "
+                f"{result.keras_version} and Ray {result.ray_version}. The 1-minute load average was {machine.load_average:.2f} "
+                f"when the run started, and from {min(load.low for load in loads):.2f} to {max(load.high for load in loads):.2f} "
+                "as each training run started. Other processes were not stopped. In the `Training` rows a figure followed by "
+                "\"runs\" is the median of its repetitions and then the lowest and highest one. The ratio divides the result by "
+                "the baseline, so above 1 means the platform, or 2 workers, took longer."
+            ),
+            training_data(result),
+            training_loop_method(result),
+            training_histogram_method(result),
+            *training_server_method(result),
+        ]
+    )
+
+
+def training_data(result: TrainingResult) -> str:
+    mlp, cnn = result.loops
+    mlp_spec, cnn_spec = training.MLP, training.CNN
+    return paragraph(
+        "Data: scikit-learn's breast cancer (569 rows, 30 features, 2 classes) and digits (1,797 rows of 8×8 pixels, 10 "
+        "classes), written as CSV files, uploaded, profiled and split 70/15/15, stratified with seed "
+        f"{training.SPLIT['seed']}, by the platform's own dataset jobs. The loop therefore reads the same Parquet file as a "
+        f"server would. `{mlp.template}` trains on {mlp.train_rows} rows ({mlp.steps_per_epoch} steps of "
+        f"{mlp.batch_size} rows each epoch) and validates on {mlp.validation_rows}, with hidden units "
+        f"{mlp_spec['model']['hiddenUnits']} and {mlp.parameters:,} trainable parameters, Adam at learning rate "
+        f"{mlp_spec['optimizer']['learningRate']} and seed {mlp_spec['seed']}. `{cnn.template}` trains on {cnn.train_rows:,} "
+        f"rows ({cnn.steps_per_epoch} steps) and validates on {cnn.validation_rows}, with one convolution of "
+        f"{cnn_spec['model']['filters'][0]} filters, a {cnn_spec['model']['hiddenUnits'][0]}-unit dense layer and "
+        f"{cnn.parameters:,} trainable parameters, Adam at {cnn_spec['optimizer']['learningRate']} and seed {cnn_spec['seed']}. "
+        "Both compute accuracy, and the platform saves a checkpoint every epoch, its default."
+    )
+
+
+def training_loop_method(result: TrainingResult) -> str:
+    mlp, cnn = result.loops
+    return paragraph(
+        "Loop against fit: one fresh process (`python -m bench.training loop`) with one intra-op and one inter-op "
+        "TensorFlow thread, which is what the loop sets for a worker of one CPU. It first queues every run and starts its "
+        "attempt through the application services on a fresh SQLite store, then stops the projections, so no background "
+        f"thread runs while it measures. Each of {mlp.repeats} repetitions, after one untimed repetition, runs three "
+        "variants, each repetition starting with another one. The first is `run_training` with the real `TrainingRecorder`, "
+        "which records each epoch with its histograms and each checkpoint as events and copies the checkpoint files into "
+        "the artifact store. The second is the same with `weight_histograms` and `gradient_histograms` replaced by "
+        "functions that return no entries. The third is Keras' `fit` on the arrays that `load_training_data` returns, with "
+        "the architecture written in plain Keras (the benchmark checks that the trainable parameter counts match) and the "
+        "same optimizer, loss, batch size, epochs, seed and validation data. Fit compiles with Keras' default "
+        "`jit_compile=\"auto\"`, which Keras 3.15 resolves to no XLA on a machine with only CPUs, so both run "
+        "`tf.function` steps without XLA. The loop's seconds include reading the "
+        "Parquet file, building the model, saving a checkpoint every epoch and the final model, and recording. The "
+        f"recorder's calls took a median of {mlp.recording.median:.2f} s a run for the MLP and {cnn.recording.median:.2f} s "
+        "for the CNN. Fit's seconds include building and compiling the model. The ratio is the median of each repetition's "
+        "loop seconds divided by its fit seconds. Epoch time is the median of each run's epochs after the first, which "
+        "traces the step functions. For the loop it is the epoch's `durationSeconds` (training, validation and "
+        "histograms, without checkpoint or recording), and for fit the time from `on_epoch_begin` to `on_epoch_end`. "
+        f"The median validation accuracy after the last epoch was {mlp.platform_accuracy.median:.3f} for the loop and "
+        f"{mlp.fit_accuracy.median:.3f} for fit on the MLP, and {cnn.platform_accuracy.median:.3f} and "
+        f"{cnn.fit_accuracy.median:.3f} on the CNN."
+    )
+
+
+def training_histogram_method(result: TrainingResult) -> str:
+    mlp, cnn = result.loops
+    steadier = [
+        f"`{loop.template}`" for loop in result.loops
+        if abs(loop.platform_epoch.median - loop.platform_epoch_without_histograms.median)
+        < loop.platform_epoch_without_histograms.high - loop.platform_epoch_without_histograms.low
+    ]
+    noise = ""
+    if steadier:
+        noise = (
+            f" For {natural_list(steadier)} the median epochs with and without histograms differ by less than the runs "
+            "without histograms differ from each other, so the direct timing is the steadier figure."
+        )
+    return paragraph(
+        "Histograms: the seconds spent in `weight_histograms` and in `gradient_histograms` at each epoch after the first, "
+        "timed around the real functions in the runs with histograms on, and their share of that epoch's "
+        "`durationSeconds`. The gradient histograms come from a `GradientTape` over a fixed probe batch of up to "
+        f"{PROBE_ROWS} train rows. At the first epoch the gradient "
+        f"histograms took a median of {mlp.first_gradient_histograms.median:.2f} s for the MLP and "
+        f"{cnn.first_gradient_histograms.median:.2f} s for the CNN, because they trace their function then. The "
+        "ratio in the histogram rows divides the median epoch time with histograms by that of the runs without them."
+        + noise
+    )
+
+
+def training_server_method(result: TrainingResult) -> list[str]:
+    if result.workers is None or result.series is None:
+        return [paragraph(f"The server runs and the long metric series were not measured: {result.skipped_reason}.")]
+    one_worker, two_workers = result.workers
+    series = result.series
+    repeats = one_worker.seconds.count
+    buckets = training.SERIES_MAX_POINTS // KEPT_PER_BUCKET
+    return [
+        paragraph(
+            "Server: `modelcloud serve` on SQLite with its local Ray (2 CPUs) on a loopback port, inside a network "
+            "namespace of its own whose only interface is loopback (`unshare --net`), because TensorFlow's multi-worker "
+            "gRPC server and Ray listen on every interface. Uploading, profiling and splitting breast cancer through "
+            f"GraphQL, which also started Ray, took {result.platform_setup_seconds:.0f} s before the first run. Each run "
+            f"gets a new configuration with `resources.workers` 1 or 2, `cpusPerWorker` {training.CPUS_PER_WORKER:g} and "
+            "the MLP's settings above. The clock starts when `startTrainingRun` is sent, and the benchmark polls "
+            f"`trainingRun {{ status epochsDone }}` every {training.RUN_POLL_SECONDS} s until the run is SUCCEEDED. The "
+            "first epoch is shown at the first poll that returns it, and recorded at its `recordedAt`, counted from the "
+            "run's `createdAt`. Both are event times from this machine's clock. Recording includes the reconciler's "
+            "pickup, placing the Ray actors in fresh worker processes, importing TensorFlow in them, reading the data, "
+            "building the model, the first epoch itself, and for 2 workers starting the collective service. The first "
+            f"epoch's own `durationSeconds` was a median of {one_worker.first_epoch_duration.median:.2f} s with 1 worker and "
+            f"{two_workers.first_epoch_duration.median:.2f} s with 2, because it traces the step functions. A poll shows an epoch "
+            "only after the server's projections have read the event, and they look for events that other processes "
+            f"(the Ray workers) wrote every {SQLITE_POLL_SECONDS} s. Success includes storing the model and registering "
+            f"its version, and the run's `finishedAt` came a median of {one_worker.finished_recorded.median:.2f} s after its "
+            f"`createdAt` with 1 worker. Runs with 1 and 2 workers take turns, {repeats} of each. Epoch time is the median of the chief's "
+            "`durationSeconds` after the first epoch. Held-out accuracy comes from downloading each registered model and "
+            f"running it with Keras on the version's {result.test_rows} test rows. The 1-worker row's baseline is the "
+            "in-process `run_training` figure above, measured earlier in the same benchmark run."
+        ),
+        paragraph(
+            "On a 2-core machine 2 workers are expected to be slower than 1. They share the same two cores, every step "
+            "sums the gradients of both workers in a collective operation over gRPC, and a step of "
+            f"{result.loops[0].batch_size} rows is far too little work to hide that. Here 2 workers took "
+            f"{two_workers.epoch.median / one_worker.epoch.median:.1f} times as long per epoch and {two_workers.seconds.median / one_worker.seconds.median:.1f} "
+            f"times as long from start to SUCCEEDED as 1 worker, with a held-out accuracy of {two_workers.accuracy.median:.3f} against "
+            f"{one_worker.accuracy.median:.3f}."
+        ),
+        paragraph(
+            "Long series: a second server, with `MODELCLOUD_WORKERS=false` so that nothing starts Ray or trains the run, "
+            "in the same namespace. The benchmark process opens the server's SQLite store, and sets up breast cancer and a "
+            "run through the application services. It starts the run's attempt and records "
+            f"{series.points:,} `{training.SERIES_METRIC}` points, a falling loss curve with noise and 5 spikes, one point "
+            f"a step. They go in {series.commands} `TrainingService.record_points` commands of "
+            f"{series.batch:,} points, the largest batch a command accepts. The server's projections read them from the store and write the read model. "
+            f"In the benchmark process `TrainingReader.points` then fetched the series {series.iterations} times after one "
+            "untimed fetch, and "
+            f"`downsample` reduced it each time to at most {training.SERIES_MAX_POINTS} points. It kept "
+            f"{series.kept_points}, because each of its {buckets} buckets keeps its first, last, minimum and maximum point "
+            "and its first non-finite point only when it has one. The GraphQL rows time `trainingRun { metrics(names: "
+            f"[\"{training.SERIES_METRIC}\"], maxPoints: …) {{ totalPoints downsampled points {{ step value }} }} }}` "
+            "over one keep-alive HTTP connection with the first administrator's token, after one untimed request: "
+            f"{series.iterations} requests with maxPoints {training.SERIES_MAX_POINTS} and {series.full_iterations} with "
+            f"maxPoints {series.points:,}, which returns the whole series. The 1-minute load average was "
+            f"{series.load_average:.2f} when the queries started. p50 and p95 are nearest-rank percentiles, and the range "
+            "is the fastest and slowest request."
+        ),
+    ]
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
     section = registry_section(result, machine, "python -m bench.run --only registry")
@@ -495,6 +768,12 @@ def merge_datasets(readme: str, result: DatasetIngestResult, machine: Machine) -
     """Replace the dataset ingest rows, the dataset ingest section and the reproduce section of `readme`, keeping the rest."""
     section = dataset_section(result, machine, "python -m bench.run --only datasets")
     return merge_benchmark(readme, DATASET_ROW_PREFIX, dataset_rows(result), DATASET_HEADING, section)
+
+
+def merge_training(readme: str, result: TrainingResult, machine: Machine) -> str:
+    """Replace the training rows, the training section and the reproduce section of `readme`, keeping the rest."""
+    section = training_section(result, machine, "python -m bench.run --only training")
+    return merge_benchmark(readme, TRAINING_ROW_PREFIX, training_rows(result), TRAINING_HEADING, section)
 
 
 def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
@@ -559,9 +838,20 @@ def main() -> None:
     parser.add_argument(
         "--csv-bytes", type=int, default=dataset_ingest.CSV_BYTES, help="Size in bytes of the CSV the dataset ingest benchmark generates."
     )
+    parser.add_argument(
+        "--training-repeats", type=int, default=training.LOOP_REPEATS,
+        help="Timed runs of each training loop variant and of Keras' fit, of which the median is reported.",
+    )
+    parser.add_argument(
+        "--training-server-repeats", type=int, default=training.PLATFORM_REPEATS,
+        help="Training runs on the server with 1 and with 2 workers each.",
+    )
+    parser.add_argument(
+        "--series-points", type=int, default=training.SERIES_POINTS, help="Step points in the long metric series of the training benchmark."
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry", "datasets"],
+        "--only", choices=["registry", "datasets", "training"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -572,6 +862,9 @@ def main() -> None:
         return
     if arguments.only == "datasets":
         run_datasets_only(arguments)
+        return
+    if arguments.only == "training":
+        run_training_only(arguments)
         return
 
     started = time.monotonic()
@@ -590,7 +883,10 @@ def main() -> None:
     print("dataset ingest", flush=True)
     datasets = dataset_ingest.measure(arguments.csv_bytes)
 
-    readme = render_readme(report, latency, registry, datasets, machine, measured_at, time.monotonic() - started)
+    print("training", flush=True)
+    trained = measure_training(arguments)
+
+    readme = render_readme(report, latency, registry, datasets, trained, machine, measured_at, time.monotonic() - started)
     arguments.output.write_text(readme)
     print(readme)
 
@@ -617,6 +913,22 @@ def run_datasets_only(arguments: argparse.Namespace) -> None:
     print("dataset ingest", flush=True)
     datasets = dataset_ingest.measure(arguments.csv_bytes)
     readme = merge_datasets(arguments.output.read_text(), datasets, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+
+def measure_training(arguments: argparse.Namespace) -> TrainingResult:
+    return training.measure(arguments.training_repeats, arguments.training_server_repeats, arguments.series_points)
+
+
+def run_training_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    machine = describe_machine(None)
+    print("training", flush=True)
+    trained = measure_training(arguments)
+    readme = merge_training(arguments.output.read_text(), trained, machine)
     arguments.output.write_text(readme)
     print(readme)
 
