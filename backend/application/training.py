@@ -1,7 +1,7 @@
 """Training commands: start and cancel runs for users; record attempts, epochs and outcomes for workers.
 
 Users call `start_run` and `cancel_run`. The reconciler and the training workers call the
-rest with the system's cause; each report names its attempt, and the run rejects a report
+rest with the system's cause. Each report names its attempt, so the run can reject a report
 from an attempt that is no longer current.
 """
 

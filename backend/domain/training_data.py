@@ -1,4 +1,4 @@
-"""Which columns of a dataset version a training run uses, and whether its template fits them.
+"""Feature plans: the columns of a dataset version that a training run uses, and whether its template fits them.
 
 `plan_features` runs when a run is started, from the version's column types and profile, so a
 template that cannot fit the data is rejected before any worker starts. The worker trusts the
@@ -62,7 +62,7 @@ def _checked_label(column_types: dict[str, str], label: str | None, task: str) -
         )
     if label == SPLIT_COLUMN:
         raise InvalidInput(
-            f"The {SPLIT_COLUMN!r} column says which part each row belongs to and cannot be the label; choose another column.",
+            f"The {SPLIT_COLUMN!r} column assigns each row to train, validation or test and cannot be the label; choose another column.",
             field="label",
             value=label,
         )
@@ -127,7 +127,7 @@ def _image_shape(shape: list[int] | None, count: int) -> list[int]:
         full = [*shape, 1] if len(shape) == 2 else list(shape)
         if math.prod(full) != count:
             raise InvalidInput(
-                f"model.imageShape {shape} holds {math.prod(full)} values, but the dataset version has {count} feature "
+                f"model.imageShape {shape} has {math.prod(full)} values, but the dataset version has {count} feature "
                 "columns; the product of height, width and channels must equal the number of feature columns.",
                 field="config.model.imageShape",
                 value=str(shape),

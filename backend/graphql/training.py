@@ -47,7 +47,7 @@ class HistogramKind(Enum):
     GRADIENTS = "gradients"
 
 
-@strawberry.type(description="A metric's value; value is null and nonFinite says which when it is NaN or an infinity.")
+@strawberry.type(description="A metric's value; when it is NaN or an infinity, value is null and nonFinite names it.")
 class MetricValue:
     name: str
     value: float | None
@@ -71,7 +71,7 @@ class MetricPoint:
     wall_time: float = strawberry.field(description="When the point was recorded, in milliseconds since the Unix epoch.")
 
 
-@strawberry.type(description="A metric's points in step order, downsampled when the series holds more than maxPoints.")
+@strawberry.type(description="A metric's points in step order, downsampled when the series has more than maxPoints points.")
 class MetricSeries:
     name: str
     total_points: int
@@ -417,7 +417,7 @@ class TrainingMutation:
         training = info.context.runtime.training
         outcome = await in_thread(lambda: training.cancel_run(principal, info.context.cause(principal), run_id=run_id))
         if not outcome.events:
-            # Someone else asked first: wait for their request to reach the read model, so this answer shows it too.
+            # Another cancel was recorded first, so wait until the read model has it and this response shows it too.
             outcome = Outcome(position=info.context.runtime.store.head(), events=0)
         return await _run_after(info, outcome, run_id)
 

@@ -38,7 +38,7 @@ def test_image_shape_must_match_columns() -> None:
     with pytest.raises(InvalidInput) as raised:
         plan_features(config(template="image_cnn", imageShape=[4, 4]), pixels(64), "target", profile())
     assert raised.value.field == "config.model.imageShape"
-    assert "holds 16 values" in raised.value.message
+    assert "has 16 values" in raised.value.message
 
 
 def test_tabular_rejects_string_features() -> None:

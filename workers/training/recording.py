@@ -2,8 +2,8 @@
 
 The worker writes the events itself, through the same training service the API uses, so a
 run keeps its history when the API server restarts while Ray goes on. Every command names the
-attempt; when the run has moved on (cancelled, failed, or restarted by the reconciler), the
-command is rejected and `StaleAttempt` stops this worker's training.
+attempt. When the run has moved on (cancelled, failed, or restarted by the reconciler), the
+command is rejected, and `StaleAttempt` stops this worker's training.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Supervision of training runs on Ray: start each attempt's actors, follow them, and act on what happens.
 
 One thread follows each unfinished run. It starts the run's workers, watches them, and
-handles the outcomes that a worker cannot report itself: a cancel (the actors are killed and
-the run is marked cancelled), a worker process that died (the run restarts from its last
-checkpoint, or fails when no retries are left), and workers that vanished while the server
-was down. The chief worker records epochs, success and training failures itself.
+handles the outcomes that a worker cannot report itself. On a cancel it kills the actors and
+marks the run cancelled. When a worker process dies, the run restarts from its last
+checkpoint, or fails when no retries are left. Workers that vanished while the server was
+down count as dead. The chief worker records epochs, success and training failures itself.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ class _Follower:
     def _launch(self, run: TrainingRun) -> bool:
         """Start the next attempt's workers; returns False when none started (no resources, a cancel, or shutdown).
 
-        The run stays queued until Ray has placed every worker, so a run waiting for CPUs that
-        other runs hold says so, and the attempt is recorded only once its workers are up.
+        The run stays queued until Ray has placed every worker, so a run that waits for CPUs held
+        by other runs shows as queued, and the attempt is recorded only once its workers are up.
         """
         from workers.ray_runtime import worker_settings
         from workers.training.actor import TrainingWorker, actor_name
