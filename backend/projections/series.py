@@ -19,7 +19,9 @@ def downsample(points: Sequence[Any], max_points: int, value: str = "value") -> 
     """Return at most `max_points` of `points` (ordered by step), keeping each bucket's extremes; `value` names the value key."""
     if len(points) <= max_points:
         return list(points)
-    buckets = max(1, max_points // KEPT_PER_BUCKET)
+    # A series with only finite values keeps 4 points a bucket, so it gets more buckets.
+    per_bucket = KEPT_PER_BUCKET if any(not _is_finite(point[value]) for point in points) else KEPT_PER_BUCKET - 1
+    buckets = max(1, max_points // per_bucket)
     size = len(points) / buckets
     kept: set[int] = set()
     for bucket in range(buckets):

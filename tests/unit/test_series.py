@@ -52,3 +52,11 @@ def test_each_bucket_contributes() -> None:
 
     assert 30 <= len(kept) <= 50
     assert max(point["step"] for point in kept) == 999
+
+
+def test_finite_series_uses_most_of_budget() -> None:
+    points = series([float(step % 7) for step in range(100_000)])
+
+    kept = downsample(points, 1000)
+
+    assert 900 <= len(kept) <= 1000
