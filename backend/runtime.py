@@ -20,6 +20,7 @@ from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
 from backend.application.registry import RegistryService
 from backend.application.sessions import SessionStore
+from backend.application.tracking import TrackingService
 from backend.application.training import TrainingService
 from backend.application.uploads import UploadService
 from backend.database import Database, open_database, setup_lock
@@ -76,6 +77,7 @@ class Runtime:
     datasets: DatasetService
     configs: ConfigService
     training: TrainingService
+    tracking: TrackingService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -104,6 +106,7 @@ class Runtime:
             ConfigsReader(database), TrainingReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
+        training = TrainingService(commands, artifacts, registry, clock)
         if dataset_engine is None:
             from workers.dataset_engine import RayDatasetEngine
 
@@ -121,7 +124,8 @@ class Runtime:
             registry=registry,
             datasets=DatasetService(commands, artifacts, dataset_engine, clock),
             configs=ConfigService(commands, clock),
-            training=TrainingService(commands, artifacts, registry, clock),
+            training=training,
+            tracking=TrackingService(commands, training, registry, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

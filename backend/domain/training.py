@@ -12,15 +12,17 @@ import uuid
 from typing import Any
 
 from backend.domain.base import Cause, Conflict, InvalidInput, ModelCloudAggregate
+from backend.domain.tracking import MAX_POINTS_PER_BATCH, check_histograms, check_params
 from backend.domain.validation import check_characters, check_length
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
 FINISHED = (SUCCEEDED, FAILED, CANCELLED)
-PLATFORM = "platform"
+PLATFORM, EXTERNAL = "platform", "external"
+OUTCOMES = (SUCCEEDED, FAILED, CANCELLED)
 MAX_REASON = 2000
-MAX_POINTS_PER_BATCH = 10_000
 MAX_RUN_NAME = 128
+MAX_GIT_COMMIT = 64
 
 
 def check_run_name(name: str) -> str:
@@ -52,8 +54,10 @@ class TrainingRun(ModelCloudAggregate):
             aggregate.config_profile_id = self.config_profile_id
             aggregate.config_revision = self.config_revision
             aggregate.base_version_id = self.base_version_id
+            aggregate.source = PLATFORM
             aggregate.config = self.config
             aggregate.plan = self.plan
+            aggregate.params = {}
             aggregate.status = QUEUED
             aggregate.attempt = 0
             aggregate.cancel_requested = False
@@ -92,6 +96,71 @@ class TrainingRun(ModelCloudAggregate):
     class MetricsLogged(ModelCloudAggregate.Event):
         attempt: int
         points: list[dict[str, Any]]
+        batch_id: str | None = None
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            if self.batch_id is not None:
+                aggregate.batch_ids.add(self.batch_id)
+
+    class Opened(ModelCloudAggregate.Created):
+        """A run that a tracking client created for training code that runs outside the platform."""
+
+        team_id: uuid.UUID
+        name: str
+        source: str
+        owner: uuid.UUID
+        tags: dict[str, str]
+        params: dict[str, Any]
+        dataset_id: uuid.UUID | None
+        dataset_version_id: uuid.UUID | None
+        git_commit: str | None
+        git_dirty: bool | None
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.team_id = self.team_id
+            aggregate.source = EXTERNAL
+            aggregate.model_id = None
+            aggregate.dataset_version_id = self.dataset_version_id
+            aggregate.config_profile_id = None
+            aggregate.config_revision = 0
+            aggregate.base_version_id = None
+            aggregate.config = {}
+            aggregate.plan = {}
+            aggregate.status = RUNNING
+            aggregate.attempt = 1
+            aggregate.cancel_requested = False
+            aggregate.epochs_done = 0
+            aggregate.checkpoint = None
+            aggregate.params = dict(self.params)
+
+    class ParamsLogged(ModelCloudAggregate.Event):
+        params: dict[str, Any]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.params.update(self.params)
+
+    class HistogramsLogged(ModelCloudAggregate.Event):
+        batch_id: str
+        step: int
+        epoch: int
+        histograms: list[dict[str, Any]]
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.batch_ids.add(self.batch_id)
+
+    class Finished(ModelCloudAggregate.Event):
+        """An external run's end, as its client reported it."""
+
+        status: str
+        reason: str | None
+
+        def apply(self, aggregate: TrainingRun) -> None:
+            aggregate.status = self.status
+
+    class ModelRegistered(ModelCloudAggregate.Event):
+        model_id: uuid.UUID
+        version_id: uuid.UUID
+        number: int
 
         def apply(self, aggregate: TrainingRun) -> None:
             pass
@@ -147,10 +216,13 @@ class TrainingRun(ModelCloudAggregate):
             aggregate.status = FAILED
 
     team_id: uuid.UUID
-    model_id: uuid.UUID
-    dataset_version_id: uuid.UUID
-    config_profile_id: uuid.UUID
+    source: str
+    model_id: uuid.UUID | None
+    dataset_version_id: uuid.UUID | None
+    config_profile_id: uuid.UUID | None
     config_revision: int
+    params: dict[str, Any]
+    batch_ids: set[str]
     base_version_id: uuid.UUID | None
     config: dict[str, Any]
     plan: dict[str, Any]
@@ -161,7 +233,7 @@ class TrainingRun(ModelCloudAggregate):
     checkpoint: dict[str, Any] | None
 
     def __init__(self, **_: Any) -> None:
-        pass
+        self.batch_ids = set()
 
     @classmethod
     def queue(
@@ -174,6 +246,79 @@ class TrainingRun(ModelCloudAggregate):
             dataset_id=dataset_id, dataset_version_id=dataset_version_id, config_profile_id=config_profile_id,
             config_revision=config_revision, config=config, base_version_id=base_version_id, plan=plan,
         )
+
+    @classmethod
+    def open(
+        cls, run_id: uuid.UUID, *, team_id: uuid.UUID, name: str, owner: uuid.UUID, tags: dict[str, str],
+        params: dict[str, Any], dataset_id: uuid.UUID | None, dataset_version_id: uuid.UUID | None,
+        git_commit: str | None, git_dirty: bool | None, cause: Cause,
+    ) -> TrainingRun:
+        """Open an external run, which is running from the start and ends when its client finishes it."""
+        if git_commit is not None:
+            check_length("gitCommit", git_commit, minimum=1, maximum=MAX_GIT_COMMIT)
+        return cls._start(
+            cls.Opened, cause, id=run_id, team_id=team_id, name=check_run_name(name), source=EXTERNAL, owner=owner,
+            tags=tags, params=check_params(params), dataset_id=dataset_id, dataset_version_id=dataset_version_id,
+            git_commit=git_commit, git_dirty=git_dirty,
+        )
+
+    def log_points(self, batch_id: str, points: list[dict[str, Any]], cause: Cause) -> bool:
+        """Record a client's batch of checked points; returns False when this batch id was recorded before."""
+        self._check_external("logMetrics")
+        if batch_id in self.batch_ids:
+            return False
+        if points:
+            self._record(self.MetricsLogged, cause, attempt=self.attempt, points=points, batch_id=batch_id)
+        return True
+
+    def log_params(self, params: dict[str, Any], cause: Cause) -> None:
+        """Add parameters; a parameter keeps its first value, as in MLflow, so a different value is rejected."""
+        self._check_external("logParams")
+        params = check_params(params)
+        changed = {key: value for key, value in params.items() if self.params.get(key, value) != value}
+        if changed:
+            key = next(iter(changed))
+            raise Conflict(
+                f"Parameter {key!r} is already {self.params[key]!r}; a run's parameters cannot change, so log the new "
+                "value under another name.",
+                field=f"params.{key}",
+                value=str(changed[key])[:200],
+            )
+        new = {key: value for key, value in params.items() if key not in self.params}
+        if new:
+            self._record(self.ParamsLogged, cause, params=new)
+
+    def log_histograms(self, batch_id: str, step: int, epoch: int | None, histograms: list[dict[str, Any]], cause: Cause) -> bool:
+        self._check_external("logHistograms")
+        if batch_id in self.batch_ids:
+            return False
+        check_histograms(histograms)
+        self._record(self.HistogramsLogged, cause, batch_id=batch_id, step=step, epoch=step if epoch is None else epoch,
+                     histograms=histograms)
+        return True
+
+    def finish(self, status: str, reason: str | None, cause: Cause) -> None:
+        self._check_external("finishRun")
+        if status not in OUTCOMES:
+            raise InvalidInput(f"status {status!r} is invalid; expected one of {', '.join(OUTCOMES)}.", field="status", value=status)
+        if reason is not None:
+            check_length("reason", reason, maximum=MAX_REASON)
+        self._record(self.Finished, cause, status=status, reason=reason)
+
+    def record_registration(self, model_id: uuid.UUID, version_id: uuid.UUID, number: int, cause: Cause) -> None:
+        self._record(self.ModelRegistered, cause, model_id=model_id, version_id=version_id, number=number)
+
+    def _check_external(self, action: str) -> None:
+        if self.source != EXTERNAL:
+            raise Conflict(
+                f"Run {self.id} is trained by the platform, which records its progress itself; {action} is for runs "
+                "that createRun opened.",
+                field="runId",
+                value=str(self.id),
+            )
+        if self.finished:
+            raise Conflict(f"Run {self.id} has already {self.status}, so it takes no more data.", field="runId",
+                           value=str(self.id))
 
     @property
     def finished(self) -> bool:
@@ -244,7 +389,8 @@ class TrainingRun(ModelCloudAggregate):
         if self.cancel_requested:
             return
         self._record(self.CancelRequested, cause)
-        if self.status == QUEUED:
+        # Nothing of the platform runs an external run's code, so cancelling it just ends it.
+        if self.status == QUEUED or self.source == EXTERNAL:
             self._record(self.Cancelled, cause)
 
     def cancel(self, cause: Cause) -> bool:

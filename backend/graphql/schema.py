@@ -12,12 +12,13 @@ from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSu
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
 from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySubscription
+from backend.graphql.tracking import TrackingMutation
 from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSubscription
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
 Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation))
 Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription))
 
 

@@ -20,7 +20,7 @@ from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, d
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.graphql.live import subject_changes
-from backend.graphql.registry import ModelVersion
+from backend.graphql.registry import ModelVersion, Tag, tags_of
 from backend.projections.series import downsample
 from backend.projections.training import TRAINING_TOPIC, special_of
 
@@ -153,20 +153,26 @@ class TrainingRun:
     id: strawberry.ID
     team_id: strawberry.ID
     name: str
-    source: str = strawberry.field(description="platform for a run the platform trains.")
+    source: str = strawberry.field(description="platform for a run the platform trains, external for one that createRun opened.")
     status: TrainingRunStatus
     owner_id: str
-    model_id: strawberry.ID = strawberry.field(description="The model whose next version the run registers.")
-    dataset_id: strawberry.ID
-    dataset_version_id: strawberry.ID
-    config_profile_id: strawberry.ID
-    config_revision: int
-    config: JSON = strawberry.field(description="The configuration revision's whole document, as the run used it.")
-    template: str
+    model_id: strawberry.ID | None = strawberry.field(
+        description="The model whose next version the run registers; for an external run, the model of registerRunModel."
+    )
+    dataset_id: strawberry.ID | None
+    dataset_version_id: strawberry.ID | None
+    config_profile_id: strawberry.ID | None = strawberry.field(description="Null for an external run, as are config to epochsPlanned.")
+    config_revision: int | None
+    config: JSON | None = strawberry.field(description="The configuration revision's whole document, as the run used it.")
+    template: str | None
     base_model_version_id: strawberry.ID | None
-    label: str
-    features: list[str]
-    epochs_planned: int
+    label: str | None
+    features: list[str] | None
+    epochs_planned: int | None
+    tags: list[Tag]
+    params: JSON = strawberry.field(description="An external run's parameters, as its client logged them.")
+    git_commit: str | None
+    git_dirty: bool | None = strawberry.field(description="Whether the client's checkout had uncommitted changes.")
     epochs_done: int
     step: float
     attempt: int = strawberry.field(description="The current attempt; each restart after a lost worker adds one.")
@@ -194,7 +200,7 @@ class TrainingRun:
 
     @classmethod
     def from_row(cls, row: Row) -> TrainingRun:
-        plan = json.loads(row["plan"])
+        plan = json.loads(row["plan"]) if row["plan"] else {}
         return cls(
             id=strawberry.ID(row["run_id"]),
             team_id=strawberry.ID(row["team_id"]),
@@ -202,17 +208,21 @@ class TrainingRun:
             source=row["source"],
             status=TrainingRunStatus(row["status"]),
             owner_id=row["owner"],
-            model_id=strawberry.ID(row["model_id"]),
-            dataset_id=strawberry.ID(row["dataset_id"]),
-            dataset_version_id=strawberry.ID(row["dataset_version_id"]),
-            config_profile_id=strawberry.ID(row["config_profile_id"]),
-            config_revision=int(row["config_revision"]),
-            config=json.loads(row["config"]),
+            model_id=_optional_id_of(row["model_id"]),
+            dataset_id=_optional_id_of(row["dataset_id"]),
+            dataset_version_id=_optional_id_of(row["dataset_version_id"]),
+            config_profile_id=_optional_id_of(row["config_profile_id"]),
+            config_revision=row["config_revision"],
+            config=json.loads(row["config"]) if row["config"] else None,
             template=row["template"],
-            base_model_version_id=strawberry.ID(row["base_version_id"]) if row["base_version_id"] else None,
-            label=plan["label"],
-            features=plan["features"],
-            epochs_planned=int(row["epochs_planned"]),
+            base_model_version_id=_optional_id_of(row["base_version_id"]),
+            label=plan.get("label"),
+            features=plan.get("features"),
+            epochs_planned=row["epochs_planned"],
+            tags=tags_of(json.loads(row["tags"])),
+            params=json.loads(row["params"]),
+            git_commit=row["git_commit"],
+            git_dirty=None if row["git_dirty"] is None else bool(row["git_dirty"]),
             epochs_done=int(row["epochs_done"]),
             step=float(row["step"]),
             attempt=int(row["attempt"]),
@@ -293,6 +303,10 @@ class TrainingRun:
             return None
         row = await in_thread(info.context.runtime.readers.registry.version, str(self.model_version_id))
         return ModelVersion.from_row(row) if row else None
+
+
+def _optional_id_of(value: str | None) -> strawberry.ID | None:
+    return strawberry.ID(value) if value else None
 
 
 def _series(reader: Any, run_id: str, name: str, max_points: int) -> MetricSeries:
@@ -379,7 +393,7 @@ class TrainingQuery:
         return TrainingRun.from_row(await readable_run(info, id))
 
 
-async def _run_after(info: Info[Context, None], outcome: Any, run_id: Any) -> TrainingRun:
+async def run_after(info: Info[Context, None], outcome: Any, run_id: Any) -> TrainingRun:
     await info.context.settle(outcome)
     row = await in_thread(info.context.runtime.readers.training.run, str(run_id))
     assert row is not None
@@ -408,7 +422,7 @@ class TrainingMutation:
                 label=input.label, name=input.name,
             )
         )
-        return await _run_after(info, outcome, run_id)
+        return await run_after(info, outcome, run_id)
 
     @strawberry.mutation(description="Cancel a queued or running run; its workers stop within seconds.")
     async def cancel_training_run(self, info: Info[Context, None], id: strawberry.ID) -> TrainingRun:  # noqa: A002
@@ -419,7 +433,7 @@ class TrainingMutation:
         if not outcome.events:
             # Another cancel was recorded first, so wait until the read model has it and this response shows it too.
             outcome = Outcome(position=info.context.runtime.store.head(), events=0)
-        return await _run_after(info, outcome, run_id)
+        return await run_after(info, outcome, run_id)
 
 
 @strawberry.type

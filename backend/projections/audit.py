@@ -116,6 +116,16 @@ SUMMARIES: dict[str, Summary] = {
         + (f" and registered version {e.version_number}" if e.version_number is not None else "")
     ),
     "TrainingRun.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
+    "TrainingRun.Opened": lambda e, n: (
+        f"Opened run {e.name!r} from a tracking client" + (f" at commit {e.git_commit[:12]}" if e.git_commit else "")
+        + (" with uncommitted changes" if e.git_dirty else "")
+    ),
+    "TrainingRun.ParamsLogged": lambda e, n: f"Logged {len(e.params)} parameters of {n(e.originator_id)}",
+    "TrainingRun.HistogramsLogged": lambda e, n: f"Logged {len(e.histograms)} histograms of {n(e.originator_id)} at step {e.step}",
+    "TrainingRun.Finished": lambda e, n: (
+        f"{n(e.originator_id)} finished as {e.status}" + (f": {e.reason[:200]}" if e.reason else "")
+    ),
+    "TrainingRun.ModelRegistered": lambda e, n: f"Registered version {e.number} of {n(e.model_id)} from {n(e.originator_id)}",
 }
 
 RESERVED_KINDS = {
@@ -135,6 +145,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "DatasetVersion.Derived": lambda e, n: f"version {e.number} of {n(e.dataset_id)}",
     "ConfigProfile.Created": lambda e, n: f"configuration {e.name!r}",
     "TrainingRun.Queued": lambda e, n: f"training run {e.name!r}",
+    "TrainingRun.Opened": lambda e, n: f"run {e.name!r}",
 }
 
 

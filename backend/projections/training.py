@@ -24,10 +24,11 @@ class TrainingProjection(Projection):
         "training_runs": (
             "CREATE TABLE IF NOT EXISTS training_runs ("
             "run_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, "
-            "status TEXT NOT NULL, owner TEXT NOT NULL, model_id TEXT NOT NULL, dataset_id TEXT NOT NULL, "
-            "dataset_version_id TEXT NOT NULL, config_profile_id TEXT NOT NULL, config_revision INTEGER NOT NULL, "
-            "config TEXT NOT NULL, plan TEXT NOT NULL, base_version_id TEXT, template TEXT NOT NULL, "
-            "epochs_planned INTEGER NOT NULL, attempt INTEGER NOT NULL, workers INTEGER NOT NULL, "
+            "status TEXT NOT NULL, owner TEXT NOT NULL, model_id TEXT, dataset_id TEXT, "
+            "dataset_version_id TEXT, config_profile_id TEXT, config_revision INTEGER, "
+            "config TEXT, plan TEXT, base_version_id TEXT, template TEXT, "
+            "epochs_planned INTEGER, attempt INTEGER NOT NULL, workers INTEGER NOT NULL, "
+            "tags TEXT NOT NULL, params TEXT NOT NULL, git_commit TEXT, git_dirty INTEGER, "
             "cancel_requested INTEGER NOT NULL, epochs_done INTEGER NOT NULL, step BIGINT NOT NULL, "
             "latest_metrics TEXT, learning_rate DOUBLE PRECISION, eta_seconds DOUBLE PRECISION, summary TEXT, "
             "checkpoint_epoch INTEGER, checkpoint_sha256 TEXT, restarts INTEGER NOT NULL, restart_reason TEXT, "
@@ -87,6 +88,8 @@ class TrainingProjection(Projection):
             "epochs_done": 0,
             "step": 0,
             "restarts": 0,
+            "tags": "{}",
+            "params": "{}",
             "created_at": iso(event.timestamp),
             "updated_at": iso(event.timestamp),
             "queued_position": position,
@@ -95,6 +98,61 @@ class TrainingProjection(Projection):
         tx.execute(
             f"INSERT INTO training_runs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
         )
+        return self._changed(event, position)
+
+    def on_TrainingRun_Opened(self, tx: Transaction, event: TrainingRun.Opened, position: int) -> list[Change]:
+        values: dict[str, Any] = {
+            "run_id": str(event.originator_id),
+            "team_id": str(event.team_id),
+            "name": event.name,
+            "source": event.source,
+            "status": "running",
+            "owner": str(event.owner),
+            "dataset_id": str(event.dataset_id) if event.dataset_id else None,
+            "dataset_version_id": str(event.dataset_version_id) if event.dataset_version_id else None,
+            "attempt": 1,
+            "workers": 1,
+            "cancel_requested": 0,
+            "epochs_done": 0,
+            "step": 0,
+            "restarts": 0,
+            "tags": json.dumps(event.tags, sort_keys=True),
+            "params": json.dumps(event.params, sort_keys=True, default=str),
+            "git_commit": event.git_commit,
+            "git_dirty": None if event.git_dirty is None else int(event.git_dirty),
+            "created_at": iso(event.timestamp),
+            "started_at": iso(event.timestamp),
+            "updated_at": iso(event.timestamp),
+            "queued_position": position,
+            "position": position,
+        }
+        tx.execute(
+            f"INSERT INTO training_runs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+        )
+        return self._changed(event, position)
+
+    def on_TrainingRun_ParamsLogged(self, tx: Transaction, event: TrainingRun.ParamsLogged, position: int) -> list[Change]:
+        row = tx.fetchone("SELECT params FROM training_runs WHERE run_id = ?", (str(event.originator_id),))
+        params = {**(json.loads(row["params"]) if row else {}), **event.params}
+        self._update(tx, event, position, params=json.dumps(params, sort_keys=True, default=str))
+        return self._changed(event, position)
+
+    def on_TrainingRun_HistogramsLogged(self, tx: Transaction, event: TrainingRun.HistogramsLogged, position: int) -> list[Change]:
+        for histogram in event.histograms:
+            _insert_histogram(tx, str(event.originator_id), event.epoch, histogram)
+        self._update(tx, event, position)
+        return self._changed(event, position)
+
+    def on_TrainingRun_Finished(self, tx: Transaction, event: TrainingRun.Finished, position: int) -> list[Change]:
+        self._update(
+            tx, event, position, status=event.status, failure_reason=event.reason if event.status == "failed" else None,
+            finished_at=iso(event.timestamp),
+        )
+        return self._changed(event, position)
+
+    def on_TrainingRun_ModelRegistered(self, tx: Transaction, event: TrainingRun.ModelRegistered, position: int) -> list[Change]:
+        self._update(tx, event, position, model_id=str(event.model_id), version_id=str(event.version_id),
+                     version_number=event.number)
         return self._changed(event, position)
 
     def on_TrainingRun_Started(self, tx: Transaction, event: TrainingRun.Started, position: int) -> list[Change]:
@@ -133,10 +191,22 @@ class TrainingProjection(Projection):
 
     def on_TrainingRun_MetricsLogged(self, tx: Transaction, event: TrainingRun.MetricsLogged, position: int) -> list[Change]:
         run_id = str(event.originator_id)
+        latest: dict[str, tuple[int, float]] = {}
         for point in event.points:
-            _upsert_point(tx, run_id, point["name"], int(point["step"]), None, float(point["value"]), int(point["wallTime"]))
-        self._update(tx, event, position)
-        return self._changed(event, position)
+            step, value = int(point["step"]), float(point["value"])
+            _upsert_point(tx, run_id, point["name"], step, None, value, int(point["wallTime"]))
+            if point["name"] not in latest or step >= latest[point["name"]][0]:
+                latest[point["name"]] = (step, value)
+        if event.batch_id is None:
+            self._update(tx, event, position)
+            return self._changed(event, position)
+        # A client's points are the run's metrics: the run shows the newest value of each and its highest step.
+        row = tx.fetchone("SELECT step, latest_metrics FROM training_runs WHERE run_id = ?", (run_id,))
+        metrics = json.loads(row["latest_metrics"]) if row and row["latest_metrics"] else {}
+        metrics.update({name: value for name, (_step, value) in latest.items()})
+        highest = max([int(row["step"]) if row else 0, *(step for step, _value in latest.values())])
+        self._update(tx, event, position, latest_metrics=json.dumps(metrics), step=highest)
+        return self._changed(event, position, points=len(event.points))
 
     def on_TrainingRun_Checkpointed(self, tx: Transaction, event: TrainingRun.Checkpointed, position: int) -> list[Change]:
         self._update(tx, event, position, checkpoint_epoch=event.epoch, checkpoint_sha256=event.sha256)
@@ -281,7 +351,7 @@ class TrainingReader:
     def unfinished(self) -> list[Row]:
         """Runs the reconciler must act on: queued, running, or with a cancel not yet carried out."""
         return self.database.fetchall(
-            "SELECT * FROM training_runs WHERE status IN ('queued', 'running') ORDER BY queued_position"
+            "SELECT * FROM training_runs WHERE status IN ('queued', 'running') AND source = 'platform' ORDER BY queued_position"
         )
 
     def epoch(self, run_id: str, epoch: int) -> Row | None:

@@ -312,3 +312,13 @@ def test_finished_run_releases_checkpoint(training: Training) -> None:
 
     assert not training.runtime.artifacts.exists(checkpoint.sha256)
     assert training.run(run_id)["failure_reason"] == "The training loss became nan at epoch 2, step 26."
+
+
+def test_platform_run_rejects_client_logs(training: Training) -> None:
+    run_id = training.start()
+    point = {"name": "loss", "step": 0, "value": 0.1, "wallTime": int(training.clock().timestamp() * 1000)}
+
+    with pytest.raises(Conflict) as raised:
+        training.runtime.tracking.log_metrics(training.editor, training.cause(training.editor), run_id=run_id,
+                                              batch_id="b", points=[point])
+    assert "trained by the platform" in raised.value.message
