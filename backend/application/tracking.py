@@ -87,7 +87,7 @@ class TrackingService:
         recorded: dict[str, bool] = {}
 
         def decide() -> list[object]:
-            run = self.training.run_for(principal, run_id, EDITOR, "logMetrics")
+            run = self.training.run_for(principal, run_id, EDITOR, "logMetrics", "runId")
             recorded["new"] = run.log_points(batch_id, checked.accepted, cause.for_team(str(run.team_id)))
             return [run]
 
@@ -98,7 +98,7 @@ class TrackingService:
 
     def log_params(self, principal: Principal, cause: Cause, *, run_id: uuid.UUID, params: dict[str, Any]) -> Outcome:
         def decide() -> list[object]:
-            run = self.training.run_for(principal, run_id, EDITOR, "logParams")
+            run = self.training.run_for(principal, run_id, EDITOR, "logParams", "runId")
             run.log_params(params, cause.for_team(str(run.team_id)))
             return [run]
 
@@ -111,7 +111,7 @@ class TrackingService:
         check_batch_id(batch_id)
 
         def decide() -> list[object]:
-            run = self.training.run_for(principal, run_id, EDITOR, "logHistograms")
+            run = self.training.run_for(principal, run_id, EDITOR, "logHistograms", "runId")
             run.log_histograms(batch_id, step, epoch, histograms, cause.for_team(str(run.team_id)))
             return [run]
 
@@ -121,7 +121,7 @@ class TrackingService:
         self, principal: Principal, cause: Cause, *, run_id: uuid.UUID, status: str, reason: str | None = None
     ) -> Outcome:
         def decide() -> list[object]:
-            run = self.training.run_for(principal, run_id, EDITOR, "finishRun")
+            run = self.training.run_for(principal, run_id, EDITOR, "finishRun", "runId")
             run.finish(status, reason, cause.for_team(str(run.team_id)))
             return [run]
 
@@ -131,7 +131,7 @@ class TrackingService:
         self, principal: Principal, cause: Cause, *, run_id: uuid.UUID, model_id: uuid.UUID, upload_id: uuid.UUID
     ) -> AddedVersion:
         """Make an uploaded model file the model's next version, with the run (and its dataset version) as lineage."""
-        run = self.training.run_for(principal, run_id, EDITOR, "registerRunModel")
+        run = self.training.run_for(principal, run_id, EDITOR, "registerRunModel", "runId")
         lineage = {"trainingRun": str(run_id)}
         if run.dataset_version_id is not None:
             lineage["datasetVersion"] = str(run.dataset_version_id)

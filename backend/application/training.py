@@ -92,12 +92,12 @@ class TrainingService:
 
         return self.runner.run("cancelTrainingRun", cause, decide, attempts=REPORT_ATTEMPTS)
 
-    def run_for(self, principal: Principal, run_id: uuid.UUID, needed: str, action: str) -> TrainingRun:
-        run = load(self.store, run_id, TrainingRun, "id", "Training run")
+    def run_for(self, principal: Principal, run_id: uuid.UUID, needed: str, action: str, field: str = "id") -> TrainingRun:
+        run = load(self.store, run_id, TrainingRun, field, "Training run")
         try:
             team_with_role(self.store, principal, run.team_id, needed, action)
         except NotFound:
-            raise NotFound(f"Training run {run_id} was not found.", field="id", value=str(run_id)) from None
+            raise NotFound(f"Training run {run_id} was not found.", field=field, value=str(run_id)) from None
         return run
 
     # The reconciler's commands.
