@@ -317,7 +317,7 @@ class TrainingRun(ModelCloudAggregate):
                 value=str(self.id),
             )
         if self.finished:
-            raise Conflict(f"Run {self.id} has already {self.status}, so it takes no more data.", field="runId",
+            raise Conflict(f"Run {self.id} has already ended as {self.status}, so it takes no more data.", field="runId",
                            value=str(self.id))
 
     @property
@@ -384,7 +384,7 @@ class TrainingRun(ModelCloudAggregate):
 
     def request_cancel(self, cause: Cause) -> None:
         if self.finished:
-            raise Conflict(f"Run {self.id} has already {self.status}; only a queued or running run can be cancelled.",
+            raise Conflict(f"Run {self.id} has already ended as {self.status}; only a queued or running run can be cancelled.",
                            field="id", value=str(self.id))
         if self.cancel_requested:
             return

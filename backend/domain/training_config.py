@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from backend.domain.base import InvalidInput
@@ -19,6 +19,7 @@ TEMPLATES = ("tabular_mlp", "image_cnn", "text_classifier", "fine_tune")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 METRICS = ("accuracy", "auc", "precision", "recall", "mae", "mse", "rmse")
 MAX_SHOWN_ERRORS = 10
+CLASSIFICATION_LOSSES = ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")
 
 
 class _Section(BaseModel):
@@ -118,9 +119,12 @@ class TrainingConfig(_Section):
 
     @field_validator("class_weights")
     @classmethod
-    def _positive_weights(cls, weights: dict[str, float] | None) -> dict[str, float] | None:
+    def _positive_weights(cls, weights: dict[str, float] | None, info: ValidationInfo) -> dict[str, float] | None:
         if weights is None:
             return None
+        model = info.data.get("model")
+        if model is not None and model.task == "regression" and weights:
+            raise ValueError("classWeights apply to classification, but model.task is regression")
         if len(weights) > 1000:
             raise ValueError(f"at most 1000 classes are accepted, not {len(weights)}")
         for name, weight in weights.items():
@@ -128,13 +132,14 @@ class TrainingConfig(_Section):
                 raise ValueError(f"the weight of class {name!r} must be a positive number, not {weight}")
         return weights
 
-    @model_validator(mode="after")
-    def _fits_task(self) -> TrainingConfig:
-        if self.model.task == "regression" and self.loss in ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"):
-            raise ValueError(f"loss {self.loss} is for classification, but model.task is regression")
-        if self.model.task == "regression" and self.class_weights:
-            raise ValueError("classWeights apply to classification, but model.task is regression")
-        return self
+    @field_validator("loss")
+    @classmethod
+    def _loss_fits_task(cls, loss: str | None, info: ValidationInfo) -> str | None:
+        model = info.data.get("model")
+        if model is not None and model.task == "regression" and loss in CLASSIFICATION_LOSSES:
+            raise ValueError(f"loss {loss} is for classification, but model.task is regression")
+        return loss
+
 
 
 def check_document(document: Any, field: str = "document") -> dict[str, Any]:

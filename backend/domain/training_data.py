@@ -181,7 +181,7 @@ def _classes(profile: dict[str, Any] | None, label: str, task: str) -> Classes |
         values = summary.get("distribution") or []
         exact = bool(summary.get("distributionExact", True))
         count = len(values)
-        names = [str(item["value"]) for item in values] if exact else None
+        names = [str(item["value"]) for item in sorted(values, key=lambda item: item["value"])] if exact else None
     else:
         # A label other than the version's own: its column statistics give the number of distinct values.
         column = next((item for item in (profile or {}).get("columns", []) if item.get("name") == label), {})

@@ -112,7 +112,7 @@ def test_finish_then_log_conflicts(admin_token: Client) -> None:
     assert finished["finishRun"]["status"] == "FAILED"
     assert finished["finishRun"]["failureReason"] == "CUDA out of memory"
     assert error["extensions"]["code"] == "CONFLICT"
-    assert "has already failed" in error["message"]
+    assert "has already ended as failed" in error["message"]
 
 
 def test_unknown_run_not_found(admin_token: Client) -> None:

@@ -153,7 +153,7 @@ def test_finished_run_takes_no_points(tracking: Tracking) -> None:
 
     with pytest.raises(Conflict) as raised:
         tracking.log(run_id, [point("loss", 0, 0.1)])
-    assert "has already succeeded" in raised.value.message
+    assert "has already ended as succeeded" in raised.value.message
     assert tracking.run(run_id)["status"] == "succeeded"
 
 

@@ -57,7 +57,8 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"model": {"template": "tabular_mlp", "hiddenUnits": [64, 0]}}, "document.model.hiddenUnits", "from 1 to 4096, not 0"),
     ({"model": {"template": "tabular_mlp", "dropout": 1.5}}, "document.model.dropout", "less than or equal to 0.9"),
     ({**MLP, "optimizer": {"name": "adam", "momentum": 0.9}}, "document.optimizer", "momentum applies to sgd and rmsprop"),
-    ({"model": {"template": "tabular_mlp", "task": "regression"}, "loss": "binary_crossentropy"}, "document", "for classification"),
+    ({"model": {"template": "tabular_mlp", "task": "regression"}, "loss": "binary_crossentropy"}, "document.loss", "for classification"),
+    ({"model": {"template": "tabular_mlp", "task": "regression"}, "classWeights": {"0": 1.0}}, "document.classWeights", "apply to classification"),
     ({**MLP, "classWeights": {"0": 0}}, "document.classWeights", "positive number"),
     ({**MLP, "metrics": ["f1"]}, "document.metrics[0]", "'accuracy'"),
 ]

@@ -224,7 +224,7 @@ class _Follower:
             available = float(total.get(name, 0.0))
             if needed > available:
                 self._fail(
-                    f"The run needs {needed:g} {name}s ({workers} workers × {each:g}), but the Ray cluster has {available:g}; "
+                    f"The run needs {needed:g} {name}s ({workers} worker{'s' if workers != 1 else ''} × {each:g}), but the Ray cluster has {available:g}; "
                     "lower resources.workers or resources.cpusPerWorker / gpusPerWorker."
                 )
                 return False
