@@ -324,10 +324,33 @@ def _series(reader: Any, run_id: str, name: str, max_points: int) -> MetricSerie
     )
 
 
-@strawberry.type(description="A run's whole current state, the epoch just completed if that was the change, and the change.")
+@strawberry.type(description="A metric point that a change recorded.")
+class RecordedPoint:
+    name: str
+    step: float
+    epoch: int | None
+    value: float | None
+    non_finite: str | None
+    wall_time: float
+
+    @classmethod
+    def from_row(cls, row: Row) -> RecordedPoint:
+        return cls(
+            name=row["name"], step=float(row["step"]), epoch=row["epoch"], value=row["value"], non_finite=row["special"],
+            wall_time=float(row["wall_time"]),
+        )
+
+
+@strawberry.type(
+    description=(
+        "A run's whole current state, the epoch just completed if that was the change, the metric points the change "
+        "recorded, and the change."
+    )
+)
 class TrainingRunUpdate:
     run: TrainingRun
     epoch: TrainingEpoch | None
+    points: list[RecordedPoint] = strawberry.field(description="Empty unless the change recorded metric points.")
     change: AuditEntry | None
 
 
@@ -449,9 +472,13 @@ class TrainingSubscription:
         async for change, entry in subject_changes(info, TRAINING_TOPIC, row["run_id"]):
             current = row if change is None else await readable_run(info, id)
             epoch = None
+            points: list[RecordedPoint] = []
             if change is not None and change.keys.get("epoch") is not None:
                 epoch = await in_thread(_epoch_row, info, row["run_id"], int(change.keys["epoch"]))
-            yield TrainingRunUpdate(run=TrainingRun.from_row(current), epoch=epoch, change=entry)
+            if change is not None and (change.keys.get("points") or change.keys.get("epoch") is not None):
+                rows = await in_thread(info.context.runtime.readers.training.points_at, row["run_id"], int(change.keys["position"]))
+                points = [RecordedPoint.from_row(point) for point in rows]
+            yield TrainingRunUpdate(run=TrainingRun.from_row(current), epoch=epoch, points=points, change=entry)
 
 
 def _epoch_row(info: Info[Context, None], run_id: str, epoch: int) -> TrainingEpoch | None:

@@ -46,7 +46,8 @@ class TrainingProjection(Projection):
         "training_points": (
             "CREATE TABLE IF NOT EXISTS training_points ("
             "run_id TEXT NOT NULL, name TEXT NOT NULL, step BIGINT NOT NULL, epoch INTEGER, "
-            "value DOUBLE PRECISION, special TEXT, wall_time BIGINT NOT NULL, PRIMARY KEY (run_id, name, step))"
+            "value DOUBLE PRECISION, special TEXT, wall_time BIGINT NOT NULL, position BIGINT NOT NULL, "
+            "PRIMARY KEY (run_id, name, step))"
         ),
         "training_histograms": (
             "CREATE TABLE IF NOT EXISTS training_histograms ("
@@ -60,6 +61,7 @@ class TrainingProjection(Projection):
         "CREATE INDEX IF NOT EXISTS training_runs_by_team ON training_runs (team_id, queued_position)",
         "CREATE INDEX IF NOT EXISTS training_runs_by_status ON training_runs (status, queued_position)",
         "CREATE INDEX IF NOT EXISTS training_runs_by_dataset_version ON training_runs (dataset_version_id, queued_position)",
+        "CREATE INDEX IF NOT EXISTS training_points_by_position ON training_points (run_id, position)",
         "CREATE INDEX IF NOT EXISTS training_histograms_by_layer ON training_histograms (run_id, layer, kind, epoch)",
     ]
 
@@ -180,7 +182,7 @@ class TrainingProjection(Projection):
         if event.learning_rate is not None:
             metrics["learning_rate"] = event.learning_rate
         for name, value in metrics.items():
-            _upsert_point(tx, run_id, name, event.step, event.epoch, value, wall_time)
+            _upsert_point(tx, run_id, name, event.step, event.epoch, value, wall_time, position)
         for histogram in event.histograms:
             _insert_histogram(tx, run_id, event.epoch, histogram)
         self._update(
@@ -194,12 +196,12 @@ class TrainingProjection(Projection):
         latest: dict[str, tuple[int, float]] = {}
         for point in event.points:
             step, value = int(point["step"]), float(point["value"])
-            _upsert_point(tx, run_id, point["name"], step, None, value, int(point["wallTime"]))
+            _upsert_point(tx, run_id, point["name"], step, None, value, int(point["wallTime"]), position)
             if point["name"] not in latest or step >= latest[point["name"]][0]:
                 latest[point["name"]] = (step, value)
         if event.batch_id is None:
             self._update(tx, event, position)
-            return self._changed(event, position)
+            return self._changed(event, position, points=len(event.points))
         # A client's points are the run's metrics: the run shows the newest value of each and its highest step.
         row = tx.fetchone("SELECT step, latest_metrics FROM training_runs WHERE run_id = ?", (run_id,))
         metrics = json.loads(row["latest_metrics"]) if row and row["latest_metrics"] else {}
@@ -277,11 +279,14 @@ def special_of(value: float) -> str | None:
     return None
 
 
-def _upsert_point(tx: Transaction, run_id: str, name: str, step: int, epoch: int | None, value: float, wall_time: int) -> None:
+def _upsert_point(
+    tx: Transaction, run_id: str, name: str, step: int, epoch: int | None, value: float, wall_time: int, position: int
+) -> None:
     tx.execute("DELETE FROM training_points WHERE run_id = ? AND name = ? AND step = ?", (run_id, name, step))
     tx.execute(
-        "INSERT INTO training_points (run_id, name, step, epoch, value, special, wall_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (run_id, name, step, epoch, _finite(value), special_of(value), wall_time),
+        "INSERT INTO training_points (run_id, name, step, epoch, value, special, wall_time, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (run_id, name, step, epoch, _finite(value), special_of(value), wall_time, position),
     )
 
 
@@ -367,6 +372,14 @@ class TrainingReader:
     def point_count(self, run_id: str, name: str) -> int:
         row = self.database.fetchone("SELECT COUNT(*) AS n FROM training_points WHERE run_id = ? AND name = ?", (run_id, name))
         return int(row["n"]) if row else 0
+
+    def points_at(self, run_id: str, position: int) -> list[Row]:
+        """The points that the event at `position` recorded, by name then step."""
+        return self.database.fetchall(
+            "SELECT name, step, epoch, value, special, wall_time FROM training_points WHERE run_id = ? AND position = ? "
+            "ORDER BY name, step",
+            (run_id, position),
+        )
 
     def points(self, run_id: str, name: str) -> list[Row]:
         return self.database.fetchall(

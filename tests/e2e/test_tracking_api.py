@@ -25,7 +25,10 @@ SERIES = (
     "query($id: ID!) { trainingRun(id: $id) { latestMetrics { name value nonFinite } "
     "metrics(names: [\"loss\"]) { totalPoints points { step value nonFinite wallTime } } } }"
 )
-UPDATED = "subscription($id: ID!) { trainingRunUpdated(id: $id) { run { step } change { action } } }"
+UPDATED = (
+    "subscription($id: ID!) { trainingRunUpdated(id: $id) { run { step } points { name step value nonFinite } "
+    "change { action } } }"
+)
 
 
 def now_ms() -> float:
@@ -70,6 +73,10 @@ def test_points_round_trip_with_non_finite(admin_token: Client, server: Server) 
     assert logged == {"accepted": 5, "alreadyStored": False, "rejected": []}
     assert update["change"]["action"] == "TrainingRun.MetricsLogged"
     assert update["run"]["step"] == 3
+    assert [(p["name"], p["step"], p["value"], p["nonFinite"]) for p in update["points"]] == [
+        ("loss", 0, 0.7, None), ("loss", 1, None, "NaN"), ("loss", 2, None, "Infinity"), ("loss", 3, None, "-Infinity"),
+        ("val/AR@100", 3, 0.42, None),
+    ]
     assert [(p["step"], p["value"], p["nonFinite"]) for p in series["metrics"][0]["points"]] == [
         (0, 0.7, None), (1, None, "NaN"), (2, None, "Infinity"), (3, None, "-Infinity"),
     ]
