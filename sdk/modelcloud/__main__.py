@@ -1,0 +1,5 @@
+import sys
+
+from modelcloud.cli import main
+
+sys.exit(main())
