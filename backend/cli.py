@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if arguments.handler is print_schema:
         return print_schema(arguments, None)
+    if arguments.handler is sync_buffer:
+        return sync_buffer(arguments)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -63,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema_parser = commands.add_parser("schema", help="Print the GraphQL schema (SDL).")
     schema_parser.set_defaults(handler=print_schema)
+
+    sync_parser = commands.add_parser(
+        "sync", help="Send the metrics that tracking clients left in their buffer (MODELCLOUD_URL, MODELCLOUD_TOKEN)."
+    )
+    sync_parser.add_argument("--buffer-dir", help="The buffer folder (default: MODELCLOUD_BUFFER_DIR, else ~/.modelcloud/buffer).")
+    sync_parser.add_argument("--url", help="Send every run to this server instead of the one each run was created on.")
+    sync_parser.add_argument("--timeout", type=float, help="Seconds of retries for each run.")
+    sync_parser.set_defaults(handler=sync_buffer)
 
     projections_parser = commands.add_parser("projections", help="Run or rebuild the read models.")
     projection_commands = projections_parser.add_subparsers(metavar="ACTION", required=True)
@@ -103,6 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     create_token_parser.add_argument("--scopes", default="read", help="Comma-separated scopes: read, write, predict, admin.")
     create_token_parser.set_defaults(handler=create_token)
     return parser
+
+
+def sync_buffer(arguments: argparse.Namespace) -> int:
+    """Run the client package's sync, which training machines also have as `modelcloud-sync`."""
+    try:
+        from modelcloud.cli import sync_main
+    except ImportError:
+        print("modelcloud: sync needs the client package; install it with pip install ./sdk", file=sys.stderr)
+        return 2
+    forwarded = []
+    for option, value in (("--buffer-dir", arguments.buffer_dir), ("--url", arguments.url), ("--timeout", arguments.timeout)):
+        if value is not None:
+            forwarded += [option, str(value)]
+    return sync_main(forwarded)
 
 
 def serve(_: argparse.Namespace, settings: Settings) -> int:

@@ -23,6 +23,8 @@ OUTCOMES = (SUCCEEDED, FAILED, CANCELLED)
 MAX_REASON = 2000
 MAX_RUN_NAME = 128
 MAX_GIT_COMMIT = 64
+# Histograms are stored by epoch, a 32-bit integer in the read model and in GraphQL.
+MAX_HISTOGRAM_STEP = 2**31 - 1
 
 
 def check_run_name(name: str) -> str:
@@ -264,9 +266,10 @@ class TrainingRun(ModelCloudAggregate):
 
     def log_points(self, batch_id: str, points: list[dict[str, Any]], cause: Cause) -> bool:
         """Record a client's batch of checked points; returns False when this batch id was recorded before."""
-        self._check_external("logMetrics")
+        # A batch sent again after its response was lost is acknowledged even when the run has ended since.
         if batch_id in self.batch_ids:
             return False
+        self._check_external("logMetrics")
         if points:
             self._record(self.MetricsLogged, cause, attempt=self.attempt, points=points, batch_id=batch_id)
         return True
@@ -289,9 +292,11 @@ class TrainingRun(ModelCloudAggregate):
             self._record(self.ParamsLogged, cause, params=new)
 
     def log_histograms(self, batch_id: str, step: int, epoch: int | None, histograms: list[dict[str, Any]], cause: Cause) -> bool:
-        self._check_external("logHistograms")
         if batch_id in self.batch_ids:
             return False
+        self._check_external("logHistograms")
+        if not 0 <= step <= MAX_HISTOGRAM_STEP:
+            raise InvalidInput(f"step {step} is invalid: it must be from 0 to {MAX_HISTOGRAM_STEP}.", field="step", value=step)
         check_histograms(histograms)
         self._record(self.HistogramsLogged, cause, batch_id=batch_id, step=step, epoch=step if epoch is None else epoch,
                      histograms=histograms)

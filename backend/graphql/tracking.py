@@ -101,7 +101,7 @@ class HistogramInput:
 class LogHistogramsInput:
     run_id: strawberry.ID
     batch_id: str
-    step: int = strawberry.field(description="The step (or epoch) the histograms describe.")
+    step: int = strawberry.field(description="The step (or epoch) the histograms describe, from 0 to 2^31 - 1.")
     epoch: int | None = strawberry.field(default=None, description="The epoch, when the client counts them; null uses step.")
     histograms: list[HistogramInput]
 

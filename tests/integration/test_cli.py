@@ -159,3 +159,13 @@ def test_unreachable_database_stops_with_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("modelcloud: cannot use the database at postgresql://postgres@127.0.0.1:1/nothing")
+
+
+def test_cli_sync_forwards_to_client(tmp_path: Path) -> None:
+    completed = modelcloud(
+        "sync", "--buffer-dir", str(tmp_path / "buffer"), database_url=f"sqlite:///{tmp_path / 'unused.db'}", home=tmp_path,
+        MODELCLOUD_TOKEN="mc_unused", MODELCLOUD_URL="http://127.0.0.1:9",
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "0 runs sent, 0 runs left in the buffer" in completed.stderr

@@ -213,3 +213,15 @@ def test_cancel_ends_external_run(tracking: Tracking) -> None:
 
     assert tracking.run(run_id)["status"] == "cancelled"
     assert tracking.runtime.readers.training.unfinished() == []
+
+
+def test_batch_resent_after_finish_is_acknowledged(tracking: Tracking) -> None:
+    run_id = tracking.open()
+    points = [point("loss", 0, 0.3)]
+    tracking.log(run_id, points, batch_id="last")
+    tracking.runtime.tracking.finish_run(tracking.editor, tracking.cause(tracking.editor), run_id=run_id, status="succeeded")
+
+    again = tracking.log(run_id, points, batch_id="last")
+
+    assert again.already_stored is True
+    assert tracking.series(run_id, "loss") == [(0, 0.3, None)]
