@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         default=2 * 1024**3, ge=1, description="Largest file /v1/uploads accepts, in bytes."
     )
     max_request_bytes: int = Field(
-        default=1024**2, ge=1024, description="Largest GraphQL request body, in bytes."
+        default=4 * 1024**2, ge=1024, description="Largest GraphQL request body, in bytes."
     )
     graphql_max_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection.")
     graphql_max_tokens: int = Field(default=2000, ge=50, description="Maximum number of tokens in one GraphQL document.")

@@ -27,8 +27,9 @@ log = logging.getLogger("modelcloud")
 
 # The server accepts at most 10,000 points in one logMetrics call.
 MAX_BATCH_POINTS = 10_000
-# The server rejects GraphQL bodies over MODELCLOUD_MAX_REQUEST_BYTES, 1 MiB by default.
-MAX_BATCH_BYTES = 1_000_000
+# The server rejects GraphQL bodies over MODELCLOUD_MAX_REQUEST_BYTES, 4 MiB by default; a server
+# set lower answers 413, and the batch is then split in two.
+MAX_BATCH_BYTES = 4_000_000
 MAX_BATCH_HISTOGRAMS = 1_000
 FLUSH_INTERVAL = 1.0
 # Errors that every later request of the run would get too, so sending stops until `sync`.

@@ -123,7 +123,7 @@ def test_ten_megabyte_body_is_too_large(admin: Client) -> None:
     assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert error["extensions"]["field"] == "body"
     assert error["extensions"]["value"] == int(response.request.headers["content-length"])
-    assert "larger than the limit of 1048576 bytes" in error["message"]
+    assert "larger than the limit of 4194304 bytes" in error["message"]
     assert head_position(admin) == before
 
 
