@@ -74,3 +74,53 @@ def test_callback_sends_every_epoch(real_server: Server, reader: Client, tmp_pat
     assert callback.model_version is not None
     assert logged["modelVersionId"] == callback.model_version["id"]
     assert logged["modelVersionNumber"] == callback.model_version["number"]
+
+
+UPDATED = (
+    "subscription($id: ID!) { trainingRunUpdated(id: $id) { run { status } points { name step value } change { action } } }"
+)
+
+
+def test_callback_epochs_arrive_live(real_server: Server, tmp_path: Path) -> None:
+    import asyncio
+
+    import keras
+    from sklearn.datasets import load_wine
+
+    from modelcloud.keras import ModelCloudCallback
+    from tests.support.graphql_ws import GraphQLWebSocket
+
+    features, labels = load_wine(return_X_y=True)
+    features = ((features - features.mean(axis=0)) / features.std(axis=0)).astype("float32")
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((13,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    run = modelcloud.init(team="default", name="wine-live", url=real_server.url, token=real_server.admin_token, buffer_dir=tmp_path)
+
+    def train() -> None:
+        with run:
+            model.fit(features, labels, epochs=6, batch_size=32, callbacks=[ModelCloudCallback(run, histograms=False)], verbose=0)
+
+    async def train_and_watch() -> list[dict[str, object]]:
+        socket = await GraphQLWebSocket.connect(real_server.ws_url, payload={"token": real_server.admin_token})
+        operation = await socket.subscribe(UPDATED, {"id": run.id})
+        await socket.next_data(operation)
+        training = asyncio.create_task(asyncio.to_thread(train))
+        updates = []
+        while True:
+            update = (await socket.next_data(operation, timeout=120))["trainingRunUpdated"]
+            updates.append(update)
+            if update["change"] and update["change"]["action"] == "TrainingRun.Finished":
+                break
+        await training
+        await socket.close()
+        return updates
+
+    updates = asyncio.run(train_and_watch())
+
+    batches = -(-len(features) // 32)
+    epochs_seen = [point["value"] for update in updates for point in update["points"] if point["name"] == "epoch"]
+    loss_steps = [point["step"] for update in updates for point in update["points"] if point["name"] == "loss"]
+    assert epochs_seen == [1, 2, 3, 4, 5, 6]
+    assert loss_steps == [batches * epoch for epoch in range(1, 7)]
+    assert updates[-1]["run"]["status"] == "SUCCEEDED"
