@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CREATE_TEAM, unique
+from tests.e2e.conftest import CREATE_TEAM, CREATE_TOKEN, unique
 from tests.support.graphql_ws import GraphQLWebSocket
 from tests.support.server import Client, Server
 
@@ -127,3 +127,17 @@ def test_unknown_run_not_found(admin_token: Client) -> None:
 
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert error["extensions"]["field"] == "runId"
+
+
+def test_read_token_cannot_log(admin: Client, admin_token: Client, server: Server) -> None:
+    team_id, run = open_run(admin_token)
+    created = admin.data(CREATE_TOKEN, {"i": {"teamId": team_id, "name": unique("reader"), "scopes": ["READ"]}})
+    reader = Client(server, token=created["createApiToken"]["secret"])
+    batch = {"runId": run["id"], "batchId": "r-1", "points": [{"name": "loss", "step": 0, "value": 0.1, "wallTime": now_ms()}]}
+
+    error = reader.error(LOG, {"i": batch})
+    series = reader.data(SERIES, {"id": run["id"]})["trainingRun"]
+    reader.close()
+
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert series["metrics"][0]["totalPoints"] == 0
