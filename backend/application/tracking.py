@@ -32,7 +32,7 @@ TRACKING_ATTEMPTS = 20
 
 @dataclass(frozen=True)
 class LoggedBatch:
-    """What happened to a batch: the points recorded, the points rejected, and whether it was a repeat."""
+    """The outcome of a batch: how many points were recorded, each rejected point, and whether it was a repeat."""
 
     accepted: int
     already_stored: bool

@@ -68,7 +68,7 @@ class RejectedPoint:
     reason: str
 
 
-@strawberry.type(description="What a batch of points did: how many were recorded, and each point that was rejected.")
+@strawberry.type(description="The outcome of a batch of points: how many were recorded, and each point that was rejected.")
 class LogMetricsResult:
     accepted: int
     already_stored: bool = strawberry.field(description="The run had this batch id already, so nothing was recorded again.")
