@@ -15,6 +15,7 @@ from typing import Any
 from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
+from backend.application.evaluation import EvaluationService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
@@ -30,6 +31,7 @@ from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
 from backend.projections.configs import ConfigsProjection, ConfigsReader
 from backend.projections.datasets import DatasetsProjection, DatasetsReader
+from backend.projections.evaluation import EvaluationProjection, EvaluationReader
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
 from backend.projections.registry import RegistryProjection, RegistryReader
@@ -47,7 +49,7 @@ POSTGRES_POLL_SECONDS = 5.0
 def all_projections() -> list[Projection]:
     return [
         IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
-        ConfigsProjection(), TrainingProjection(),
+        ConfigsProjection(), TrainingProjection(), EvaluationProjection(),
     ]
 
 
@@ -60,6 +62,7 @@ class Readers:
     datasets: DatasetsReader
     configs: ConfigsReader
     training: TrainingReader
+    evaluation: EvaluationReader
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Runtime:
     configs: ConfigService
     training: TrainingService
     tracking: TrackingService
+    evaluation: EvaluationService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -103,7 +107,7 @@ class Runtime:
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
-            ConfigsReader(database), TrainingReader(database),
+            ConfigsReader(database), TrainingReader(database), EvaluationReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
         training = TrainingService(commands, artifacts, registry, clock)
@@ -126,6 +130,7 @@ class Runtime:
             configs=ConfigService(commands, clock),
             training=training,
             tracking=TrackingService(commands, training, registry, clock),
+            evaluation=EvaluationService(commands, artifacts, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 2
 MAX_PROFILES = 2
 MAX_CRASHES = 3
+MAX_EVALUATIONS = 1
 
 
 class Reconciler:
@@ -39,6 +40,7 @@ class Reconciler:
         self._profiling: dict[str, threading.Thread] = {}
         self._profile_crashes: dict[str, int] = {}
         self._supervisor: Any = None
+        self._evaluating: dict[str, threading.Thread] = {}
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -56,6 +58,8 @@ class Reconciler:
             thread.join(timeout=30)
         if self._supervisor is not None:
             self._supervisor.join(timeout=30)
+        for thread in list(self._evaluating.values()):
+            thread.join(timeout=30)
         from workers.ray_runtime import shutdown_ray
 
         shutdown_ray()
@@ -66,6 +70,7 @@ class Reconciler:
                 self._submit_pending()
                 self._submit_profiles()
                 self._supervise_training()
+                self._submit_evaluations()
                 self._collect_finished()
             except Exception:
                 log.exception("reconciler pass failed; retrying")
@@ -92,6 +97,27 @@ class Reconciler:
 
             self._supervisor = TrainingSupervisor(self.runtime, self._stop)
         self._supervisor.reconcile()
+
+    def _submit_evaluations(self) -> None:
+        for evaluation_id, thread in list(self._evaluating.items()):
+            if not thread.is_alive():
+                del self._evaluating[evaluation_id]
+        if len(self._evaluating) >= MAX_EVALUATIONS:
+            return
+        for row in self.runtime.readers.evaluation.pending(MAX_EVALUATIONS * 4):
+            if len(self._evaluating) >= MAX_EVALUATIONS:
+                return
+            if row["evaluation_id"] in self._evaluating:
+                continue
+            self._ensure_ray()
+            thread = threading.Thread(target=self._evaluate, args=(row,), name=f"evaluate-{row['evaluation_id'][:8]}", daemon=True)
+            self._evaluating[row["evaluation_id"]] = thread
+            thread.start()
+
+    def _evaluate(self, row: Any) -> None:
+        from workers.evaluation_jobs import run_evaluation_task
+
+        run_evaluation_task(self.runtime, row, self._cause)
 
     def _submit_profiles(self) -> None:
         for version_id, thread in list(self._profiling.items()):

@@ -70,3 +70,19 @@ def profile_dataset(artifacts: str, sha256: str, label: str | None, split_column
     from workers.dataset_jobs import profile_job
 
     yield from profile_job(artifacts, sha256, label, split_column)
+
+
+# Evaluation loads TensorFlow, like inspection, and takes the same share of a CPU.
+EVALUATION_CPUS = 0.5
+
+
+@ray.remote(num_cpus=EVALUATION_CPUS, max_retries=0)
+def evaluate_model(job: Any) -> dict[str, Any]:
+    """Evaluate a model version; returns {"report": …} or {"failed": reason}."""
+    from workers.evaluation.job import EvaluationFailed
+    from workers.evaluation.runner import evaluate_blob
+
+    try:
+        return {"report": evaluate_blob(job)}
+    except EvaluationFailed as error:
+        return {"failed": str(error)}

@@ -285,6 +285,7 @@ class ModelVersion(ModelCloudAggregate):
             aggregate.sha256 = self.sha256
             aggregate.size = self.size
             aggregate.format = self.format
+            aggregate.lineage = dict(self.lineage)
             aggregate.status = PENDING
             aggregate.status_before = None
             aggregate.last_used_at = self.timestamp

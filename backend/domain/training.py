@@ -209,6 +209,7 @@ class TrainingRun(ModelCloudAggregate):
 
         def apply(self, aggregate: TrainingRun) -> None:
             aggregate.status = SUCCEEDED
+            aggregate.classes = self.classes
 
     class Failed(ModelCloudAggregate.Event):
         attempt: int

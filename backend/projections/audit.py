@@ -126,6 +126,14 @@ SUMMARIES: dict[str, Summary] = {
         f"{n(e.originator_id)} finished as {e.status}" + (f": {e.reason[:200]}" if e.reason else "")
     ),
     "TrainingRun.ModelRegistered": lambda e, n: f"Registered version {e.number} of {n(e.model_id)} from {n(e.originator_id)}",
+    "Evaluation.Requested": lambda e, n: (
+        f"Asked to evaluate {n(e.version_id)} on the {e.split or 'whole'} rows of {n(e.dataset_version_id)} ({e.task})"
+    ),
+    "Evaluation.Completed": lambda e, n: (
+        f"Evaluated {n(e.originator_id)} on {e.rows} rows: "
+        + ", ".join(f"{name} {value:.4g}" for name, value in e.summary.items() if value is not None)
+    ),
+    "Evaluation.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
 }
 
 RESERVED_KINDS = {
@@ -146,6 +154,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "ConfigProfile.Created": lambda e, n: f"configuration {e.name!r}",
     "TrainingRun.Queued": lambda e, n: f"training run {e.name!r}",
     "TrainingRun.Opened": lambda e, n: f"run {e.name!r}",
+    "Evaluation.Requested": lambda e, n: f"evaluation of {n(e.version_id)}",
 }
 
 
