@@ -22,12 +22,13 @@ from backend.domain.access import Principal
 from backend.domain.base import Cause, NotFound
 from backend.domain.datasets import DatasetVersion
 from backend.domain.identity import EDITOR
-from backend.domain.registry import check_tags
+from backend.domain.registry import RegisteredModel, check_tags
 from backend.domain.tracking import CheckedBatch, check_batch_id, check_points
 from backend.domain.training import TrainingRun
 
-# A client's batches for one run race only with its own retries and a cancel.
-TRACKING_ATTEMPTS = 20
+# Many processes may log to one run at once (each data-parallel worker, say), so a batch retries
+# as often as an upload does before it reports a conflict.
+TRACKING_ATTEMPTS = 60
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ class TrackingService:
     ) -> AddedVersion:
         """Make an uploaded model file the model's next version, with the run (and its dataset version) as lineage."""
         run = self.training.run_for(principal, run_id, EDITOR, "registerRunModel", "runId")
+        model = load(self.store, model_id, RegisteredModel, "modelId", "Model")
+        if model.team_id != run.team_id:
+            # Another team's model looks exactly like a missing one.
+            raise NotFound(f"Model {model_id} was not found in the run's team.", field="modelId", value=str(model_id))
         lineage = {"trainingRun": str(run_id)}
         if run.dataset_version_id is not None:
             lineage["datasetVersion"] = str(run.dataset_version_id)

@@ -34,6 +34,7 @@ NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 MAX_PARAMS = 500
 MAX_PARAM_KEY = 250
 MAX_PARAM_VALUE_BYTES = 6000
+MAX_PARAM_DEPTH = 10
 MAX_HISTOGRAMS = 1000
 MAX_BINS = 1000
 
@@ -115,7 +116,7 @@ def _wall_time_problem(wall_time: Any, latest_ms: float) -> str | None:
 
 
 def check_params(params: Any, field_name: str = "params") -> dict[str, Any]:
-    """Return the parameters if they are a JSON object of at most MAX_PARAMS keys with short keys and values."""
+    """Return the parameters if they are a JSON object of at most MAX_PARAMS keys with short keys and small values."""
     if not isinstance(params, dict):
         raise InvalidInput(f"{field_name} must be a JSON object of names and values.", field=field_name, value=None)
     if len(params) > MAX_PARAMS:
@@ -123,20 +124,38 @@ def check_params(params: Any, field_name: str = "params") -> dict[str, Any]:
                            field=field_name, value=len(params))
     for key, value in params.items():
         check_length(f"{field_name}.key", key, minimum=1, maximum=MAX_PARAM_KEY)
+        where = f"{field_name}.{key}"
+        # Depth first: a deeply nested value would overflow the recursion of every later copy of the run.
+        _check_nesting(value, where, 1)
         encoded = json.dumps(value, allow_nan=False, default=str)
         if len(encoded.encode()) > MAX_PARAM_VALUE_BYTES:
             raise InvalidInput(
-                f"{field_name}.{key} is {len(encoded.encode())} bytes as JSON; at most {MAX_PARAM_VALUE_BYTES} are accepted.",
-                field=f"{field_name}.{key}",
+                f"{where} is {len(encoded.encode())} bytes as JSON; at most {MAX_PARAM_VALUE_BYTES} are accepted.",
+                field=where,
                 value=None,
             )
-        if isinstance(value, str):
-            check_characters(f"{field_name}.{key}", value)
     return dict(params)
+
+
+def _check_nesting(value: Any, where: str, depth: int) -> None:
+    """Reject values nested deeper than MAX_PARAM_DEPTH and strings with characters that cannot be stored."""
+    if depth > MAX_PARAM_DEPTH:
+        raise InvalidInput(f"{where} is nested more than {MAX_PARAM_DEPTH} levels deep; flatten it.", field=where, value=None)
+    if isinstance(value, str):
+        check_characters(where, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_characters(f"{where}.key", str(key))
+            _check_nesting(item, f"{where}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_nesting(item, f"{where}[{index}]", depth + 1)
 
 
 def check_histograms(histograms: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check histograms in the platform's binned form: counts per bin between low and high, NaN and infinities apart."""
+    if not histograms:
+        raise InvalidInput("histograms is empty; send at least one histogram.", field="histograms", value=0)
     if len(histograms) > MAX_HISTOGRAMS:
         raise InvalidInput(f"histograms has {len(histograms)} entries; at most {MAX_HISTOGRAMS} are accepted.",
                            field="histograms", value=len(histograms))
@@ -153,7 +172,8 @@ def check_histograms(histograms: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if (low is None) != (high is None) or (low is not None and not low <= high):
             raise InvalidInput(f"{where}.low and high must both be given with low ≤ high, or both be null.",
                                field=f"{where}.low", value=low)
-        if histogram["nanCount"] < 0 or histogram["infCount"] < 0:
-            raise InvalidInput(f"{where}.nanCount and infCount must not be negative.", field=f"{where}.nanCount",
-                               value=histogram["nanCount"])
+        for name in ("nanCount", "infCount"):
+            if histogram[name] < 0:
+                raise InvalidInput(f"{where}.{name} {histogram[name]} is invalid: it must not be negative.",
+                                   field=f"{where}.{name}", value=histogram[name])
     return histograms

@@ -8,12 +8,13 @@ worker of an earlier attempt that still runs is rejected instead of mixing its e
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from backend.domain.base import Cause, Conflict, InvalidInput, ModelCloudAggregate
-from backend.domain.tracking import MAX_POINTS_PER_BATCH, check_histograms, check_params
-from backend.domain.validation import check_characters, check_length
+from backend.domain.tracking import MAX_PARAMS, MAX_POINTS_PER_BATCH, check_histograms, check_params
+from backend.domain.validation import check_characters, check_length, clean_text
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
@@ -279,7 +280,10 @@ class TrainingRun(ModelCloudAggregate):
         """Add parameters; a parameter keeps its first value, as in MLflow, so a different value is rejected."""
         self._check_external("logParams")
         params = check_params(params)
-        changed = {key: value for key, value in params.items() if self.params.get(key, value) != value}
+        # Compared as JSON, so 1, 1.0 and true are different values, as a client sent them.
+        changed = {
+            key: value for key, value in params.items() if key in self.params and _as_json(self.params[key]) != _as_json(value)
+        }
         if changed:
             key = next(iter(changed))
             raise Conflict(
@@ -289,6 +293,12 @@ class TrainingRun(ModelCloudAggregate):
                 value=str(changed[key])[:200],
             )
         new = {key: value for key, value in params.items() if key not in self.params}
+        if len(self.params) + len(new) > MAX_PARAMS:
+            raise InvalidInput(
+                f"The run has {len(self.params)} parameters, and {len(new)} more would pass the limit of {MAX_PARAMS} a run.",
+                field="params",
+                value=len(new),
+            )
         if new:
             self._record(self.ParamsLogged, cause, params=new)
 
@@ -296,8 +306,10 @@ class TrainingRun(ModelCloudAggregate):
         if batch_id in self.batch_ids:
             return False
         self._check_external("logHistograms")
-        if not 0 <= step <= MAX_HISTOGRAM_STEP:
-            raise InvalidInput(f"step {step} is invalid: it must be from 0 to {MAX_HISTOGRAM_STEP}.", field="step", value=step)
+        for name, number in (("step", step), ("epoch", epoch)):
+            if number is not None and not 0 <= number <= MAX_HISTOGRAM_STEP:
+                raise InvalidInput(f"{name} {number} is invalid: it must be from 0 to {MAX_HISTOGRAM_STEP}.", field=name,
+                                   value=number)
         check_histograms(histograms)
         self._record(self.HistogramsLogged, cause, batch_id=batch_id, step=step, epoch=step if epoch is None else epoch,
                      histograms=histograms)
@@ -307,8 +319,9 @@ class TrainingRun(ModelCloudAggregate):
         self._check_external("finishRun")
         if status not in OUTCOMES:
             raise InvalidInput(f"status {status!r} is invalid; expected one of {', '.join(OUTCOMES)}.", field="status", value=status)
+        # A reason is often an exception's text, so characters that cannot be stored are replaced, not rejected.
         if reason is not None:
-            check_length("reason", reason, maximum=MAX_REASON)
+            reason = clean_text(reason)[:MAX_REASON]
         self._record(self.Finished, cause, status=status, reason=reason)
 
     def record_registration(self, model_id: uuid.UUID, version_id: uuid.UUID, number: int, cause: Cause) -> None:
@@ -436,3 +449,7 @@ class TrainingRun(ModelCloudAggregate):
 
 def _optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from backend.domain.base import Conflict, Forbidden, InvalidInput
+from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
 from backend.projections.audit import AuditFilter
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
@@ -225,3 +225,71 @@ def test_batch_resent_after_finish_is_acknowledged(tracking: Tracking) -> None:
 
     assert again.already_stored is True
     assert tracking.series(run_id, "loss") == [(0, 0.3, None)]
+
+
+def test_deeply_nested_params_rejected(tracking: Tracking) -> None:
+    nested: Any = 1
+    for _ in range(12):
+        nested = [nested]
+
+    with pytest.raises(InvalidInput) as raised:
+        tracking.open(params={"deep": nested})
+    assert raised.value.field.startswith("params.deep")
+    assert "nested more than 10 levels" in raised.value.message
+
+
+def test_params_limit_counts_whole_run(tracking: Tracking) -> None:
+    run_id = tracking.open(params={f"p{index}": index for index in range(400)})
+
+    with pytest.raises(InvalidInput) as raised:
+        tracking.runtime.tracking.log_params(tracking.editor, tracking.cause(tracking.editor), run_id=run_id,
+                                             params={f"q{index}": index for index in range(200)})
+    assert raised.value.field == "params"
+    assert "limit of 500" in raised.value.message
+
+
+def test_param_type_change_rejected(tracking: Tracking) -> None:
+    run_id = tracking.open(params={"units": 1})
+
+    with pytest.raises(Conflict) as raised:
+        tracking.runtime.tracking.log_params(tracking.editor, tracking.cause(tracking.editor), run_id=run_id,
+                                             params={"units": True})
+    assert raised.value.field == "params.units"
+
+
+def test_finish_reason_with_nul_is_cleaned(tracking: Tracking) -> None:
+    run_id = tracking.open()
+
+    tracking.runtime.tracking.finish_run(tracking.editor, tracking.cause(tracking.editor), run_id=run_id, status="failed",
+                                         reason="ValueError: bad\x00byte")
+
+    assert tracking.run(run_id)["failure_reason"] == "ValueError: bad\ufffdbyte"
+
+
+def test_register_model_of_other_team_not_found(tracking: Tracking, model_files: Path) -> None:
+    run_id = tracking.open()
+    other = Datasets(tracking.runtime, tracking.clock, tracking.admin)
+    model_id, _ = tracking.runtime.registry.register_model(tracking.admin, tracking.cause(tracking.admin),
+                                                            team_id=other.team_id, name="elsewhere")
+    upload_id = other.upload_bytes((model_files / "cancer_a.keras").read_bytes(), "model.keras")
+
+    with pytest.raises(NotFound) as raised:
+        tracking.runtime.tracking.register_model(tracking.admin, tracking.cause(tracking.admin), run_id=run_id,
+                                                 model_id=model_id, upload_id=upload_id)
+    assert raised.value.field == "modelId"
+
+
+@pytest.mark.parametrize(
+    ("epoch", "histograms", "field"),
+    [(-5, None, "epoch"), (None, [], "histograms")],
+)
+def test_bad_histograms_rejected(tracking: Tracking, epoch: int | None, histograms: list[Any] | None, field: str) -> None:
+    run_id = tracking.open()
+    histogram = {"layer": "dense", "tensor": "dense/kernel", "kind": "weights", "low": 0.0, "high": 1.0, "counts": [1],
+                 "nanCount": 0, "infCount": 0, "min": 0.0, "max": 1.0, "mean": 0.5, "std": 0.1}
+
+    with pytest.raises(InvalidInput) as raised:
+        tracking.runtime.tracking.log_histograms(tracking.editor, tracking.cause(tracking.editor), run_id=run_id,
+                                                 batch_id="h", step=1, epoch=epoch,
+                                                 histograms=[histogram] if histograms is None else histograms)
+    assert raised.value.field == field
