@@ -1,18 +1,20 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
-`make bench` runs this module, which creates a fresh PostgreSQL database and drops it afterwards.
-`--only registry`, `--only datasets` or `--only training` runs that benchmark alone and replaces only its rows and
-section.
+`make bench` runs this module, which creates fresh PostgreSQL databases and drops them afterwards.
+`--only registry`, `--only datasets`, `--only training` or `--only tracking` runs that benchmark alone and replaces only
+its rows and section.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import sqlite3
 import textwrap
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,11 +23,12 @@ import psycopg
 
 from backend.projections.series import KEPT_PER_BUCKET
 from backend.runtime import SQLITE_POLL_SECONDS
-from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency, training
+from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency, tracking_ingest, training
 from bench.command_throughput import CommandRun, ThroughputReport
 from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
 from bench.registry_search import Latency, RegistrySearchResult
 from bench.subscriber_latency import LatencyResult
+from bench.tracking_ingest import TargetRuns, TrackingIngestResult
 from bench.training import SeriesResult, Spread, TrainingResult, WorkerRuns
 from workers.datasets.profile import HISTOGRAM_BINS, QUANTILE_LEVELS
 from workers.training.loop import PROBE_ROWS
@@ -39,6 +42,8 @@ DATASET_ROW_PREFIX = "| Dataset ingest: "
 DATASET_HEADING = "## Dataset ingest (`bench/dataset_ingest.py`)"
 TRAINING_ROW_PREFIX = "| Training: "
 TRAINING_HEADING = "## Training (`bench/training.py`)"
+TRACKING_ROW_PREFIX = "| Tracking ingest: "
+TRACKING_HEADING = "## Tracking ingest (`bench/tracking_ingest.py`)"
 REPRODUCE_HEADING = "## Reproduce"
 
 
@@ -164,6 +169,7 @@ def render_readme(
     registry: RegistrySearchResult,
     datasets: DatasetIngestResult,
     trained: TrainingResult,
+    tracked: TrackingIngestResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -183,6 +189,7 @@ def render_readme(
                 *registry_rows(registry),
                 *dataset_rows(datasets),
                 *training_rows(trained),
+                *tracking_rows(tracked),
             ]
         ),
         "## Machine",
@@ -201,6 +208,7 @@ def render_readme(
         registry_section(registry, machine, "python -m bench.run"),
         dataset_section(datasets, machine, "python -m bench.run"),
         training_section(trained, machine, "python -m bench.run"),
+        tracking_section(tracked, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -213,8 +221,8 @@ def reproduce_section() -> str:
             "```\nmake bench\n```",
             paragraph(
                 "`make bench` starts the local PostgreSQL server and runs `python -m bench.run`, which creates "
-                "`modelcloud_bench_<timestamp>` on `postgresql://postgres@127.0.0.1:5432`, drops it afterwards and "
-                "rewrites this file. Set `MODELCLOUD_BENCH_POSTGRES_URL` to use an existing database instead. "
+                "`modelcloud_bench_<timestamp>` databases on `postgresql://postgres@127.0.0.1:5432`, drops them "
+                "afterwards and rewrites this file. Set `MODELCLOUD_BENCH_POSTGRES_URL` to use an existing database instead. "
                 "`python -m bench.run --only registry` runs the registry search benchmark alone and replaces only its "
                 "rows and section. The first registry run creates `bench/.venv-mlflow`, a folder that git ignores, and "
                 f"installs `{registry_search.MLFLOW_REQUIREMENT}` into it from the package index. Later runs reuse it, "
@@ -223,8 +231,10 @@ def reproduce_section() -> str:
                 "temporary folder (the CSV, the server's spooled upload and its artifact store) and deletes it all "
                 "afterwards. `python -m bench.run --only training` runs the training benchmark alone in the same way. It "
                 "needs `unshare` and `ip` and the right to make a network namespace (root, or unprivileged user "
-                "namespaces) for its server runs, and skips them where it cannot make one. `python -m bench.run --help` "
-                "lists the sizes, which are constants in each module."
+                "namespaces) for its server runs, and skips them where it cannot make one. `python -m bench.run --only "
+                "tracking` runs the tracking ingest benchmark alone in the same way. It uses `bench/.venv-mlflow` like "
+                "the registry benchmark, and creates its own fresh PostgreSQL database unless `--skip-postgres` is given. "
+                "`python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
     )
@@ -758,6 +768,208 @@ def training_server_method(result: TrainingResult) -> list[str]:
     ]
 
 
+def tracking_rows(result: TrackingIngestResult) -> list[str]:
+    mlflow = result.target(tracking_ingest.MLFLOW, "SQLite")
+    sqlite = result.target(tracking_ingest.MODELCLOUD, "SQLite")
+    assert mlflow is not None and sqlite is not None, "the tracking benchmark always measures ModelCloud and MLflow on SQLite"
+    baseline = f"MLflow `log_batch` to `mlflow server` on SQLite: {ingest_figures(mlflow)}"
+    rows = [
+        (
+            f"{result.points:,} points, first `log` until readable, ModelCloud client to `modelcloud serve` on {runs.database}",
+            f"{ingest_figures(runs)}; stored after {runs.stored.median:.1f} s",
+            baseline,
+            f"{result.ratios[runs.label].median:.2f}",
+        )
+        for runs in result.targets
+        if runs.client == tracking_ingest.MODELCLOUD
+    ]
+    rows += [
+        (
+            f"training loop of {result.steps:,} steps, ModelCloud on SQLite (`log` once a step)",
+            loop_figures(sqlite, result.steps, "`log`"),
+            f"MLflow (`log_batch` every {tracking_ingest.MLFLOW_BATCH_METRICS // len(result.names)} steps): "
+            + loop_figures(mlflow, log_batch_calls(result), "`log_batch`"),
+            f"{sqlite.loop.median / mlflow.loop.median:.2f}",
+        ),
+        (
+            "client process peak RSS (VmHWM), on SQLite",
+            f"ModelCloud: {rss_figures(sqlite, 'modelcloud')}",
+            f"MLflow: {rss_figures(mlflow, 'mlflow')}",
+            f"{sqlite.peak_rss_bytes.median / mlflow.peak_rss_bytes.median:.2f}",
+        ),
+        (
+            f"read all {result.points:,} points back, on SQLite",
+            f"GraphQL `trainingRun.metrics`, one name a request: {seconds_spread(sqlite.read_back)}",
+            f"MLflow `get_metric_history` for each name: {seconds_spread(mlflow.read_back)}",
+            f"{sqlite.read_back.median / mlflow.read_back.median:.2f}",
+        ),
+        (
+            f"points lost, duplicated or changed in {counted([result.repeats], 'run', 'runs')} each",
+            "ModelCloud: " + check_summary(result.targets, tracking_ingest.MODELCLOUD),
+            "MLflow: " + check_summary(result.targets, tracking_ingest.MLFLOW),
+            "",
+        ),
+    ]
+    return [f"{TRACKING_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
+
+
+def ingest_figures(runs: TargetRuns) -> str:
+    return (
+        f"{runs.readable.median:.1f} s, {runs.points_per_second.median:,.0f} points/s, "
+        f"runs {runs.readable.low:.1f}–{runs.readable.high:.1f} s"
+    )
+
+
+def log_batch_calls(result: TrackingIngestResult) -> int:
+    return math.ceil(result.points / tracking_ingest.MLFLOW_BATCH_METRICS)
+
+
+def loop_figures(runs: TargetRuns, calls: int, call: str) -> str:
+    per_call = runs.log_calls.median / calls
+    each = f"{per_call * 1e6:,.0f} µs" if per_call < 0.01 else f"{per_call * 1000:,.0f} ms"
+    return (
+        f"{seconds_spread(runs.loop)}; {runs.log_calls.median:.2f} s in {calls:,} {call} calls ({each} each); "
+        f"client CPU {runs.client_cpu.median:.1f} s"
+    )
+
+
+def rss_figures(runs: TargetRuns, module: str) -> str:
+    return f"{memory(int(runs.peak_rss_bytes.median))}, {memory(int(runs.rss_after_imports_bytes.median))} after `import {module}`"
+
+
+def check_summary(targets: list[TargetRuns], client: str) -> str:
+    """Describe what every run of one client library returned: lost, duplicated and changed points, and NaN and ±inf."""
+    checks = [runs.check for runs in targets if runs.client == client]
+    lost = sum(check.missing for check in checks)
+    duplicated = sum(check.duplicated + check.unexpected for check in checks)
+    changed = sum(check.changed for check in checks)
+    summary = f"{lost} lost, {duplicated} duplicated, {changed} finite values changed"
+    returned: dict[str, Counter[str]] = {label: Counter() for label in tracking_ingest.NON_FINITE_SHARES}
+    for check in checks:
+        for label, found in check.non_finite.items():
+            returned[label].update(found)
+    as_logged = {"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}
+    changed_kinds = [
+        f"{as_logged[label].replace('nan', 'NaN')} as {natural_list(sorted(found))}"
+        for label, found in returned.items()
+        if set(found) != {as_logged[label]}
+    ]
+    if not changed_kinds:
+        return f"{summary}; NaN, inf and -inf came back as logged"
+    kept = [as_logged[label].replace("nan", "NaN") for label in returned if set(returned[label]) == {as_logged[label]}]
+    kept_text = f"{natural_list(kept)} came back as logged, " if kept else ""
+    return f"{summary}; {kept_text}{natural_list(changed_kinds)}"
+
+
+def counted(counts: list[int], singular: str, plural: str) -> str:
+    """Return e.g. "1 batch", "12 or 13 batches" for the distinct counts of the runs."""
+    noun = singular if counts == [1] else plural
+    return f"{natural_list([f'{count:,}' for count in counts]).replace(' and ', ' or ')} {noun}"
+
+
+def tracking_section(result: TrackingIngestResult, machine: Machine, command: str) -> str:
+    install = ""
+    if result.mlflow_install_seconds is not None:
+        install = f", of which {result.mlflow_install_seconds:.0f} s installing MLflow"
+    mlflow = result.target(tracking_ingest.MLFLOW, "SQLite")
+    modelcloud = [runs for runs in result.targets if runs.client == tracking_ingest.MODELCLOUD]
+    assert mlflow is not None, "the tracking benchmark always measures MLflow on SQLite"
+    loads = [runs.load_average for runs in result.targets]
+    postgres = f", PostgreSQL {machine.postgres}" if result.target(tracking_ingest.MODELCLOUD, "PostgreSQL") else ""
+    return "\n\n".join(
+        [
+            TRACKING_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s{install}) on "
+                f"{machine.cpu} with {machine.cores} cores, Python {machine.python}, SQLite {machine.sqlite}{postgres}, "
+                f"the `modelcloud` client {modelcloud[0].version} and MLflow {mlflow.version}. The 1-minute load average "
+                f"was {machine.load_average:.2f} when the run started, and from {min(load.low for load in loads):.2f} to "
+                f"{max(load.high for load in loads):.2f} as each client started. Other processes were not stopped. In the "
+                "`Tracking ingest` rows the result is ModelCloud and the baseline MLflow, and the ratio divides "
+                "ModelCloud's figure by MLflow's, so below 1 means ModelCloud took less time or memory. A figure followed "
+                f"by \"runs\" is the median of {counted([result.repeats], 'repetition', 'repetitions')} and then the lowest and "
+                "highest one. In the "
+                "first rows the ratio is the median of each repetition's ratio, and the other ratios divide medians."
+            ),
+            tracking_data(result),
+            tracking_method(result),
+            tracking_checks(result),
+        ]
+    )
+
+
+def tracking_data(result: TrackingIngestResult) -> str:
+    counts = result.non_finite
+    return paragraph(
+        f"Data: {result.points:,} points, the metrics {natural_list([f'`{name}`' for name in result.names])} at each of "
+        f"{result.steps:,} steps. Each metric is a falling curve with 10% noise at its own scale, and "
+        f"{counts['NaN']} NaN, {counts['Infinity']} inf and {counts['-Infinity']} -inf values replace values at seeded "
+        "positions. Both clients read the same float64 values from one file, so they log the same points."
+    )
+
+
+def tracking_method(result: TrackingIngestResult) -> str:
+    modelcloud = [runs for runs in result.targets if runs.client == tracking_ingest.MODELCLOUD]
+    mlflow = result.target(tracking_ingest.MLFLOW, "SQLite")
+    assert mlflow is not None and modelcloud[0].check.logged_events is not None
+    batches = sorted({events for runs in modelcloud for events in runs.check.logged_events or []})
+    steps_per_batch = tracking_ingest.MLFLOW_BATCH_METRICS // len(result.names)
+    projection = natural_list([f"{runs.readable.median - runs.stored.median:.1f} s on {runs.database}" for runs in modelcloud])
+    server_cpu = natural_list([f"{runs.server_cpu.median:.1f} s for {runs.label}" for runs in result.targets])
+    return paragraph(
+        "Servers: `modelcloud serve` on a SQLite file"
+        + (" and on a fresh PostgreSQL database" if len(modelcloud) > 1 else "")
+        + ", with `MODELCLOUD_WORKERS=false` so that nothing starts Ray, and `mlflow server` (uvicorn, one worker, job "
+        "execution off) on a SQLite backend store, each on a loopback port. All of them run for the whole benchmark. "
+        "Each run is a new run on the same server, so later repetitions write into a larger database. Every target "
+        f"first gets one untimed run of {result.warm_up_points:,} points, and then the targets take turns, each "
+        "repetition starting with another one. Each run is a fresh client process "
+        "(`bench/tracking_ingest_client.py`) that imports only its client library. The ModelCloud client calls "
+        f"`modelcloud.init(team=…, name=…, url=…, buffer_dir=…, flush_timeout={tracking_ingest.READABLE_TIMEOUT_SECONDS:.0f})` "
+        "with the token in "
+        "`MODELCLOUD_TOKEN`, then `run.log({…}, step=step)` with all metrics of a step, then `run.finish()`. Batching, "
+        "batch limits and retries are the client's defaults. A background thread cuts the queued points into batches "
+        "about once a second, or at once when 10,000 wait, and writes each to a file in the buffer folder. Another "
+        "thread sends the files as one `logMetrics` request after the other. Here each run's points went in "
+        f"{counted(batches, 'batch', 'batches')}. The longer `flush_timeout` only lets `finish` wait "
+        "for the last batch instead of the default 30 s. The client then polls `trainingRun { status }` every "
+        f"{tracking_ingest.POLL_SECONDS} s until it is SUCCEEDED. The run's status and its points are in the same read "
+        "model, which the server's projections write in event order, and the finish comes after the last batch, so "
+        "then every point is readable. The MLflow client creates an experiment and a run with `MlflowClient`, builds "
+        f"a `Metric(key, value, timestamp, step)` for each value and calls `log_batch` with "
+        f"{tracking_ingest.MLFLOW_BATCH_METRICS:,} metrics, its maximum, every {steps_per_batch} steps, then "
+        "`set_terminated`, then reads the run once with `get_run`. `log_batch` returns after the server has committed "
+        "the points. The clock runs on the client from just before the first `log` or `log_batch` call until the "
+        "read that saw the run ended, and points/s divides the points by those seconds. Stored is until `finish` "
+        "returned, after the server accepted the last batch, or until the last `log_batch` returned. For ModelCloud "
+        f"the server's projections writing the read model make the difference, a median of {projection}. The training loop's "
+        "time covers building each step's values and the calls, and client CPU is the client process's user and "
+        "system time, all threads, from the first call until the run ended. In that time the servers' process groups "
+        f"used a median CPU time (from /proc) of {server_cpu}. The PostgreSQL server's own processes are not counted. "
+        "Peak RSS is the client process's VmHWM after the run ended, imports included."
+    )
+
+
+def tracking_checks(result: TrackingIngestResult) -> str:
+    modelcloud = [runs for runs in result.targets if runs.client == tracking_ingest.MODELCLOUD]
+    events = sorted({count for runs in modelcloud for count in runs.check.logged_events or []})
+    points = sorted({count for runs in modelcloud for count in runs.check.logged_points or []})
+    return paragraph(
+        "Checks: after the clock stops, each client reads every point back, ModelCloud with "
+        f"`trainingRun {{ metrics(names: [name], maxPoints: {result.steps}) }}`, one request a name, and MLflow with "
+        "`get_metric_history` for each name. It counts points missing, returned twice for the same name and step, "
+        "returned at a step never logged, and finite values that did not come back bit for bit. The benchmark fails "
+        "unless all are zero and the server's total is the number of points logged. ModelCloud's read model keeps one "
+        "point a name and step, so a batch recorded twice would not show there. The benchmark therefore also counts "
+        "the points in each run's `MetricsLogged` events in the event store: "
+        f"{counted(events, 'event', 'events')} a run with distinct batch ids, carrying "
+        f"{natural_list([f'{count:,}' for count in points])} points. ModelCloud's client sends NaN and ±inf as "
+        "`nonFinite`, and the server returns them the same way. MLflow's SQL store (`SqlAlchemyStore` in MLflow "
+        "3.17, from its source) stores NaN as 0 with its `is_nan` column set, and it replaces inf and -inf with the "
+        "largest finite double and its negative. The last `Tracking ingest` row shows what each side returned."
+    )
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
     section = registry_section(result, machine, "python -m bench.run --only registry")
@@ -774,6 +986,12 @@ def merge_training(readme: str, result: TrainingResult, machine: Machine) -> str
     """Replace the training rows, the training section and the reproduce section of `readme`, keeping the rest."""
     section = training_section(result, machine, "python -m bench.run --only training")
     return merge_benchmark(readme, TRAINING_ROW_PREFIX, training_rows(result), TRAINING_HEADING, section)
+
+
+def merge_tracking(readme: str, result: TrackingIngestResult, machine: Machine) -> str:
+    """Replace the tracking ingest rows, the tracking ingest section and the reproduce section of `readme`, keeping the rest."""
+    section = tracking_section(result, machine, "python -m bench.run --only tracking")
+    return merge_benchmark(readme, TRACKING_ROW_PREFIX, tracking_rows(result), TRACKING_HEADING, section)
 
 
 def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
@@ -849,9 +1067,17 @@ def main() -> None:
     parser.add_argument(
         "--series-points", type=int, default=training.SERIES_POINTS, help="Step points in the long metric series of the training benchmark."
     )
+    parser.add_argument(
+        "--tracking-steps", type=int, default=tracking_ingest.STEPS,
+        help=f"Steps logged in each tracking ingest run, each with {len(tracking_ingest.METRIC_NAMES)} metrics.",
+    )
+    parser.add_argument(
+        "--tracking-repeats", type=int, default=tracking_ingest.REPEATS,
+        help="Timed tracking ingest runs of each client and server, of which the median is reported.",
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry", "datasets", "training"],
+        "--only", choices=["registry", "datasets", "training", "tracking"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -865,6 +1091,9 @@ def main() -> None:
         return
     if arguments.only == "training":
         run_training_only(arguments)
+        return
+    if arguments.only == "tracking":
+        run_tracking_only(arguments)
         return
 
     started = time.monotonic()
@@ -886,7 +1115,12 @@ def main() -> None:
     print("training", flush=True)
     trained = measure_training(arguments)
 
-    readme = render_readme(report, latency, registry, datasets, trained, machine, measured_at, time.monotonic() - started)
+    print("tracking ingest", flush=True)
+    # The throughput benchmark's database is dropped by now, so this benchmark gets a fresh one.
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as tracking_postgres_url:
+        tracked = measure_tracking(arguments, tracking_postgres_url)
+
+    readme = render_readme(report, latency, registry, datasets, trained, tracked, machine, measured_at, time.monotonic() - started)
     arguments.output.write_text(readme)
     print(readme)
 
@@ -929,6 +1163,22 @@ def run_training_only(arguments: argparse.Namespace) -> None:
     print("training", flush=True)
     trained = measure_training(arguments)
     readme = merge_training(arguments.output.read_text(), trained, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def measure_tracking(arguments: argparse.Namespace, postgres_url: str | None) -> TrackingIngestResult:
+    return tracking_ingest.measure(arguments.tracking_steps, arguments.tracking_repeats, postgres_url)
+
+
+def run_tracking_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    print("tracking ingest", flush=True)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as postgres_url:
+        machine = describe_machine(postgres_url)
+        tracked = measure_tracking(arguments, postgres_url)
+    readme = merge_tracking(arguments.output.read_text(), tracked, machine)
     arguments.output.write_text(readme)
     print(readme)
 
