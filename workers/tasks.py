@@ -82,7 +82,19 @@ def evaluate_model(job: Any) -> dict[str, Any]:
     from workers.evaluation.job import EvaluationFailed
     from workers.evaluation.runner import evaluate_blob
 
+    _limit_tensorflow_threads()
     try:
         return {"report": evaluate_blob(job)}
     except EvaluationFailed as error:
         return {"failed": str(error)}
+
+
+def _limit_tensorflow_threads() -> None:
+    """Keep TensorFlow to one thread per pool, as befits half a CPU; a worker that already ran TensorFlow keeps its pools."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass
