@@ -8,8 +8,8 @@
 
 __version__ = "0.1.0"
 
-from modelcloud.errors import ApiError, ModelCloudError, ServerUnavailable  # noqa: E402
+from modelcloud.errors import ApiError, BufferNotWritable, ModelCloudError, ServerUnavailable  # noqa: E402
 from modelcloud.run import Run, init  # noqa: E402
 from modelcloud.syncing import sync  # noqa: E402
 
-__all__ = ["ApiError", "ModelCloudError", "Run", "ServerUnavailable", "init", "sync", "__version__"]
+__all__ = ["ApiError", "BufferNotWritable", "ModelCloudError", "Run", "ServerUnavailable", "init", "sync", "__version__"]

@@ -176,21 +176,23 @@ class ApiClient:
         readable = ", ".join(sorted(names)) or "none"
         raise ApiError(f"team {team!r} was not found; the teams this token can read are: {readable}", "NOT_FOUND", "team", team)
 
-    def model_id(self, team_id: str, name: str) -> str:
-        """Return the id of the team's model with this name, registering the model first if the team has none."""
-        existing = self._find_model(team_id, name)
-        if existing is not None:
-            return existing
+    def register_model(self, team_id: str, name: str) -> tuple[str, bool]:
+        """Register the team's model `name`; return its id and whether this call registered it.
+
+        When the team already has a model of that name (another client may have registered it
+        in the meantime), that model's id is returned with False.
+        """
         try:
-            return str(self.execute(REGISTER_MODEL, {"input": {"teamId": team_id, "name": name}})["registerModel"]["id"])
+            registered = self.execute(REGISTER_MODEL, {"input": {"teamId": team_id, "name": name}})["registerModel"]
         except ApiError as error:
-            # Another client registered the same name in the meantime.
-            found = self._find_model(team_id, name) if error.code == "CONFLICT" else None
+            found = self.find_model(team_id, name) if error.code == "CONFLICT" else None
             if found is None:
                 raise
-            return found
+            return found, False
+        return str(registered["id"]), True
 
-    def _find_model(self, team_id: str, name: str) -> str | None:
+    def find_model(self, team_id: str, name: str) -> str | None:
+        """Return the id of the team's model with exactly this name, archived or not, or None when it has none."""
         after: str | None = None
         while True:
             connection = self.execute(MODELS, {"teamId": team_id, "name": name, "first": TEAM_PAGE, "after": after})["models"]
@@ -229,5 +231,10 @@ def _api_error(error: dict[str, Any], status: int, endpoint: str = "/graphql") -
     message = error.get("message") or f"the server returned HTTP {status} for {endpoint}"
     if code in TRANSIENT_CODES:
         return ServerUnavailable(message)
+    if code == "CONFLICT" and extensions.get("field", error.get("field")) is None:
+        # Write contention: the server's command lost a race with concurrent writes too often and
+        # stored nothing ("conflicted with concurrent changes N times; try again"), so sending it
+        # again is safe and usually succeeds.
+        return ServerUnavailable(f"{code}: {message}", request_sent=False)
     return ApiError(message, str(code), extensions.get("field", error.get("field")), extensions.get("value", error.get("value")))
 

@@ -46,8 +46,10 @@ def call_with_retries(
 ) -> Result:
     """Return `call()`, retrying after ServerUnavailable with backoff for up to `timeout` seconds.
 
-    With `retry_sent=False` a request is sent again only when the connection failed, for
-    calls that are not idempotent: the server may have acted on a request whose response was lost.
+    When the next delay would end after the deadline, the last retry is sent at the deadline
+    instead, so a short `timeout` still gets its full time. With `retry_sent=False` a request is
+    sent again only when the connection failed, for calls that are not idempotent: the server
+    may have acted on a request whose response was lost.
     """
     backoff = backoff or Backoff()
     deadline = clock() + timeout
@@ -58,9 +60,10 @@ def call_with_retries(
         except ServerUnavailable as error:
             if error.request_sent and not retry_sent:
                 raise
-            delay = backoff.delay(attempt)
-            if clock() + delay > deadline:
+            remaining = deadline - clock()
+            if remaining <= 0:
                 raise
+            delay = min(backoff.delay(attempt), remaining)
             log.info("the server is unavailable (%s); retrying in %.1f s", error, delay)
             attempt += 1
             sleep(delay)

@@ -10,9 +10,11 @@ or none of it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +35,18 @@ def default_root() -> Path:
     """Return the buffer folder: MODELCLOUD_BUFFER_DIR, else ~/.modelcloud/buffer."""
     configured = os.environ.get("MODELCLOUD_BUFFER_DIR")
     return Path(configured).expanduser() if configured else Path.home() / ".modelcloud" / "buffer"
+
+
+def check_writable(root: Path) -> None:
+    """Create the buffer folder if needed and write and delete a probe file in it; raise OSError when that fails."""
+    root.mkdir(parents=True, exist_ok=True)
+    descriptor, probe = tempfile.mkstemp(prefix=".write-check-", suffix=".tmp", dir=root)
+    try:
+        os.write(descriptor, b"0")
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+        os.unlink(probe)
 
 
 class BufferLocked(Exception):
@@ -82,19 +96,31 @@ class RunBuffer:
 
     def write(self, kind: str, record: dict[str, Any]) -> Path:
         """Store a record as the next file of the run, durably, and return its path."""
-        self._sequence += 1
-        path = self.folder / f"{self._sequence:012d}-{kind}.json"
-        _write_atomically(path, record)
+        path = self.next_path(kind)
+        self.write_at(path, record)
         return path
+
+    def next_path(self, kind: str) -> Path:
+        """Reserve the file name of the run's next record."""
+        self._sequence += 1
+        return self.folder / f"{self._sequence:012d}-{kind}.json"
+
+    def write_at(self, path: Path, record: dict[str, Any]) -> None:
+        """Store a record durably at a path from `next_path` or `part_path`; raise OSError when the disk fails."""
+        _write_atomically(path, record)
 
     def write_after(self, path: Path, part: int, record: dict[str, Any]) -> Path:
         """Store part `part` of the record at `path` under a name that sorts right after it and before the next record."""
+        part_path = self.part_path(path, part)
+        _write_atomically(part_path, record)
+        return part_path
+
+    def part_path(self, path: Path, part: int) -> Path:
+        """Return the name of part `part` of the record at `path`, which sorts right after it and before the next record."""
         match = RECORD_NAME.match(path.name)
         if match is None:
             raise ValueError(f"{path.name} is not a record file name")
-        part_path = path.with_name(f"{match.group(1)}.{part}-{match.group(2)}.json")
-        _write_atomically(part_path, record)
-        return part_path
+        return path.with_name(f"{match.group(1)}.{part}-{match.group(2)}.json")
 
     def records(self) -> list[Path]:
         """Return the record files in the order they were written."""
@@ -111,23 +137,35 @@ class RunBuffer:
         os.replace(path, target)
         return target
 
+    def write_rejected(self, name: str, record: dict[str, Any]) -> Path:
+        """Store a record that exists only in memory directly in the `rejected` subfolder, as `name`."""
+        folder = self.folder / REJECTED_FOLDER
+        folder.mkdir(exist_ok=True)
+        target = folder / name
+        _write_atomically(target, record)
+        return target
+
     def remove_temporary_files(self) -> None:
         """Delete the temporary files of writes that a crash interrupted; their records were never complete."""
         for path in self.folder.glob(".*.tmp"):
             path.unlink(missing_ok=True)
 
     def remove_if_empty(self) -> bool:
-        """Delete the folder when no record is left in it, rejected ones included, and return whether it was deleted."""
-        if self.records() or (self.folder / REJECTED_FOLDER).exists():
-            self.unlock()
-            return False
-        self.remove_temporary_files()
-        self.unlock()
-        for name in (RUN_FILE, LOCK_FILE):
-            (self.folder / name).unlink(missing_ok=True)
+        """Delete the folder when no record is left in it, rejected ones included, and return whether it was deleted.
+
+        A folder that cannot be read or changed is left as it is, and False is returned.
+        """
         try:
+            if self.records() or (self.folder / REJECTED_FOLDER).exists():
+                self.unlock()
+                return False
+            self.remove_temporary_files()
+            self.unlock()
+            for name in (RUN_FILE, LOCK_FILE):
+                (self.folder / name).unlink(missing_ok=True)
             self.folder.rmdir()
         except OSError:
+            self.unlock()
             return False
         return True
 
@@ -150,8 +188,14 @@ def _write_atomically(path: Path, document: dict[str, Any]) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     # allow_nan=False: JSON has no NaN, and the server would reject the whole request.
     text = json.dumps(document, allow_nan=False, separators=(",", ":"))
-    with temporary.open("w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    try:
+        with temporary.open("w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        # A full disk leaves a partial temporary file; deleting it gives the space back.
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise

@@ -28,6 +28,8 @@ def run_sync(arguments: argparse.Namespace) -> int:
         logging.getLogger("modelcloud").error("%s", error)
         return 2
     summary = f"{len(report.sent)} runs sent, {len(report.left)} runs left in the buffer"
+    if report.ended:
+        summary += f", {len(report.ended)} runs had already ended on the server, so their records were set aside"
     if report.skipped_live:
         summary += f", {len(report.skipped_live)} runs skipped because a live process is sending them"
     logging.getLogger("modelcloud").info(summary)

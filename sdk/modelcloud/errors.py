@@ -12,7 +12,9 @@ class ModelCloudError(Exception):
 class ServerUnavailable(ModelCloudError):
     """The request may succeed if sent again: the connection failed or timed out, or the server returned 429 or 5xx.
 
-    `request_sent` is False only when the connection failed, so the server surely did not act on it.
+    `request_sent` is False only when the server surely did not act on the request: the
+    connection failed, or the server answered CONFLICT without a field, its sign of write
+    contention that stored nothing.
     """
 
     def __init__(self, message: str, request_sent: bool = True) -> None:
@@ -36,3 +38,7 @@ class ApiError(ModelCloudError):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class BufferNotWritable(ModelCloudError, OSError):
+    """The buffer folder cannot be created or written, so `init` created no run."""

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
-# Steps are sent as JSON numbers, which are doubles; larger integers would lose precision.
+# Steps are sent as JSON numbers, which are doubles; larger integers would lose precision, and
+# the server's GraphQL Float then rejects the whole request, not only the point.
 MAX_STEP = 2**53
+REPLACEMENT_CHARACTER = "\ufffd"
+_NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
 
 
 def metric_value(name: str, value: Any) -> float:
@@ -51,19 +55,45 @@ def check_name(name: Any) -> str:
     return name
 
 
-def check_step(step: Any) -> int:
-    """Return the step as an int, or raise when it is not a whole number from 0 to 2**53."""
+def check_step(step: Any, subject: str = "") -> int:
+    """Return the step as an int, or raise when it is not a whole number from 0 to 2**53.
+
+    `subject`, such as "metric 'loss'", names what the step is for in the error message.
+    """
+    label = f"step {step!r} of {subject}" if subject else f"step {step!r}"
     if isinstance(step, bool) or not isinstance(step, numbers.Real):
-        raise TypeError(f"step {step!r} is a {type(step).__name__}; the step must be a whole number from 0")
+        raise TypeError(f"{label} is a {type(step).__name__}; the step must be a whole number from 0")
     if isinstance(step, numbers.Integral):
         whole = int(step)
     elif math.isfinite(step) and float(step).is_integer():
         whole = int(step)
     else:
-        raise ValueError(f"step {step!r} is invalid: the step must be a whole number from 0 to 2**53")
+        raise ValueError(f"{label} is invalid: the step must be a whole number from 0 to 2**53")
     if not 0 <= whole <= MAX_STEP:
-        raise ValueError(f"step {step!r} is invalid: the step must be a whole number from 0 to 2**53")
+        raise ValueError(f"{label} is invalid: the step must be a whole number from 0 to 2**53")
     return whole
+
+
+def metrics_subject(metrics: Any) -> str:
+    """Name the metrics of one `log` call for an error message, such as "metrics 'loss', 'accuracy'"."""
+    names = [repr(name) for name in metrics] if isinstance(metrics, Mapping) else []
+    if not names:
+        return "the logged metrics"
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"metric {shown}" if len(names) == 1 else f"metrics {shown}"
+
+
+def clean_text(text: str) -> str:
+    """Return `text` with NUL characters and unpaired surrogates replaced by U+FFFD.
+
+    The server rejects NUL in names, reasons and parameters, and an unpaired surrogate (as
+    `surrogateescape` makes from undecodable bytes) cannot be encoded as UTF-8. A high surrogate
+    followed by a low one is joined into the character the pair encodes.
+    """
+    if not _NUL_OR_SURROGATE.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", REPLACEMENT_CHARACTER)
 
 
 def metric_point(name: str, step: int, value: float, wall_time_ms: float) -> dict[str, Any]:
@@ -95,12 +125,24 @@ def check_params(params: Any) -> dict[str, Any]:
         if not isinstance(name, str):
             raise TypeError(f"parameter name {name!r} is a {type(name).__name__}; parameter names must be strings")
         try:
-            checked[name] = json.loads(json.dumps(value, allow_nan=False, default=_plain))
+            plain = json.loads(json.dumps(value, allow_nan=False, default=_plain))
         except TypeError as error:
             raise TypeError(f"parameter {name!r} has value {value!r}, which cannot be stored as JSON: {error}") from None
         except ValueError:
             raise ValueError(f"parameter {name!r} has value {value!r}; JSON cannot hold NaN or infinities") from None
+        checked[clean_text(name)] = _clean_strings(plain)
     return checked
+
+
+def _clean_strings(value: Any) -> Any:
+    """Apply `clean_text` to every string and key of a JSON value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_text(key): _clean_strings(item) for key, item in value.items()}
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -16,11 +16,12 @@ from typing import Any
 
 from modelcloud.api import ApiClient
 from modelcloud.backoff import Backoff, call_with_retries
-from modelcloud.buffer import RunBuffer, default_root
+from modelcloud.buffer import RunBuffer, check_writable, default_root
 from modelcloud.code_version import code_version, script_directory
 from modelcloud.delivery import MAX_BATCH_BYTES, MAX_BATCH_POINTS, Delivery
+from modelcloud.errors import ApiError, BufferNotWritable, ModelCloudError, ServerUnavailable
 from modelcloud.histograms import histogram
-from modelcloud.points import check_params, check_step, is_real, metric_points
+from modelcloud.points import MAX_STEP, check_params, check_step, clean_text, is_real, metric_points, metrics_subject
 
 log = logging.getLogger("modelcloud")
 
@@ -81,15 +82,24 @@ class Run:
         return self._next_step
 
     def log(self, metrics: Mapping[str, Any], step: int | None = None, wall_time_ms: float | None = None) -> None:
-        """Queue metric values for one step; without `step`, the step after the previous call's.
+        """Queue metric values for one step; without `step`, the step after the largest one logged so far.
 
         Values are ints, floats, numpy scalars or 0-d arrays, NaN and infinities included. A
-        value of any other type raises TypeError, and no value of that call is logged.
+        value of any other type raises TypeError, and a step that is not a whole number from 0 to
+        2**53 raises ValueError, the automatic step included. Either way no value of that call is logged.
         """
         self._check_open()
         wall_time = self.clock() * 1000.0 if wall_time_ms is None else _wall_time(wall_time_ms)
         with self._step_lock:
-            chosen = self._next_step if step is None else check_step(step)
+            if step is None:
+                chosen = self._next_step
+                if chosen > MAX_STEP:
+                    raise ValueError(
+                        f"the automatic step {chosen} of {metrics_subject(metrics)} is invalid: it follows step "
+                        f"{chosen - 1}, the largest logged so far, and steps go up to 2**53; pass step= explicitly"
+                    )
+            else:
+                chosen = check_step(step, metrics_subject(metrics))
             points = metric_points(metrics, chosen, wall_time)
             self._next_step = max(self._next_step, chosen + 1)
         if points:
@@ -128,22 +138,36 @@ class Run:
     def log_model(self, path: str | os.PathLike[str], model_name: str) -> dict[str, Any]:
         """Upload a model file and register it as the next version of the team's model `model_name`.
 
-        The model is registered first if the team has none of that name. Returns the new
-        version's `{id, number, modelId}`. Raises ApiError when the server rejects the file or
-        the name, and ServerUnavailable when the server cannot be reached for `request_timeout`.
+        The team's model of that name is used if it exists. Otherwise the model is registered
+        after the upload succeeded and before the version. Returns the new version's
+        `{id, number, modelId}`. Raises ApiError when the server rejects the file or the name,
+        and ServerUnavailable when the server cannot be reached for `request_timeout`. The
+        server checks the file only when it registers the version, so when that fails for a
+        model this call registered, the model stays without versions, and the error says so.
         """
         self._check_open()
         file = Path(path)
         if not file.is_file():
             raise FileNotFoundError(f"model file {str(file)!r} does not exist")
 
+        existing = call_with_retries(lambda: self.api.find_model(self.team_id, model_name), timeout=self.request_timeout)
         upload = call_with_retries(lambda: self.api.upload(file, self.team_id), timeout=self.request_timeout)
-        model_id = call_with_retries(lambda: self.api.model_id(self.team_id, model_name), timeout=self.request_timeout)
-        version = call_with_retries(
-            lambda: self.api.register_run_model(self.id, model_id, upload["uploadId"]),
-            timeout=self.request_timeout,
-            retry_sent=False,
-        )
+        if existing is not None:
+            model_id, created = existing, False
+        else:
+            model_id, created = call_with_retries(
+                lambda: self.api.register_model(self.team_id, model_name), timeout=self.request_timeout
+            )
+        try:
+            version = call_with_retries(
+                lambda: self.api.register_run_model(self.id, model_id, upload["uploadId"]),
+                timeout=self.request_timeout,
+                retry_sent=False,
+            )
+        except (ApiError, ServerUnavailable) as error:
+            if created:
+                raise _with_created_model_note(error, model_name, model_id) from error
+            raise
         log.info("run %s registered %s as version %s of model %s", self.id, file.name, version.get("number"), model_name)
         return version
 
@@ -166,18 +190,32 @@ class Run:
             self._finished = True
         _active_runs.discard(self)
 
-        trimmed = None if reason is None else str(reason)[:MAX_REASON_LENGTH]
+        # NUL and unpaired surrogates are replaced because the server rejects them, and a
+        # rejected finish would leave the run RUNNING.
+        trimmed = None if reason is None else clean_text(str(reason))[:MAX_REASON_LENGTH]
         self._delivery.put_record("finish", {"kind": "finish", "runId": self.id, "status": outcome, "reason": trimmed})
         self._sent_all = self._delivery.close(self.flush_timeout)
+        ended = self._delivery.ended_on_server
         if self._sent_all:
             self.buffer.remove_if_empty()
-            log.info("run %s finished as %s", self.id, status.lower())
+            if ended is None:
+                log.info("run %s finished as %s", self.id, status.lower())
+            else:
+                log.info(
+                    "run %s had already ended on the server, so it was not finished as %s: %s", self.id, status.lower(), ended
+                )
         else:
             self.buffer.unlock()
             log.warning(
                 "run %s finished as %s, but %d records were not sent within %.0f s; they stay in %s for `modelcloud sync`",
-                self.id, status.lower(), self._delivery.unsent_files, self.flush_timeout, self.buffer.folder,
+                self.id, status.lower(), self._delivery.unsent_records, self.flush_timeout, self.buffer.folder,
             )
+            in_memory = self._delivery.unsent_in_memory
+            if in_memory:
+                log.error(
+                    "%d of run %s's unsent records could not be written to %s, so they are lost when this process exits",
+                    in_memory, self.id, self.buffer.folder,
+                )
         self.api.close()
         return self._sent_all
 
@@ -224,7 +262,9 @@ def init(
     or a list of keys (each with an empty value). `url` and `token` default to the environment
     variables MODELCLOUD_URL and MODELCLOUD_TOKEN, and `buffer_dir` to MODELCLOUD_BUFFER_DIR or
     ~/.modelcloud/buffer. The git commit of the script's checkout is recorded when there is one.
-    Raises ValueError for bad arguments, ApiError when the server rejects the run, and
+    NUL characters and unpaired surrogates in the name, tags and string parameters are replaced
+    by U+FFFD. Raises ValueError for bad arguments, BufferNotWritable when the buffer folder
+    cannot be written (before any run is created), ApiError when the server rejects the run, and
     ServerUnavailable when it cannot be reached for `request_timeout` seconds.
 
     `flush_timeout` bounds how long `finish` (or the interpreter's exit) waits for the
@@ -241,13 +281,22 @@ def init(
         raise ValueError(f"max_batch_points {max_batch_points} is invalid: it must be from 1 to {MAX_BATCH_POINTS}")
     checked_params = check_params(params) if params is not None else None
     tag_inputs = _tag_inputs(tags)
+    run_name = clean_text(str(name))
+    root = Path(buffer_dir).expanduser() if buffer_dir is not None else default_root()
+    try:
+        check_writable(root)
+    except OSError as error:
+        raise BufferNotWritable(
+            f"the buffer folder {root} cannot be created or written ({error}); set buffer_dir= or "
+            "MODELCLOUD_BUFFER_DIR to a writable folder. No run was created."
+        ) from error
 
     api = ApiClient(server_url, api_token, timeout=request_timeout)
     try:
         team_id = call_with_retries(lambda: api.team_id(team), timeout=request_timeout, backoff=backoff)
         commit, dirty = code_version(script_directory())
         variables = {
-            "teamId": team_id, "name": name, "tags": tag_inputs, "params": checked_params,
+            "teamId": team_id, "name": run_name, "tags": tag_inputs, "params": checked_params,
             "datasetVersionId": dataset_version, "gitCommit": commit, "gitDirty": dirty,
         }
         # createRun is not idempotent, so it is sent again only when the connection itself failed.
@@ -259,8 +308,16 @@ def init(
         raise
 
     run_id = str(created["id"])
-    root = Path(buffer_dir).expanduser() if buffer_dir is not None else default_root()
-    buffer = RunBuffer.create(root, run_id, {"runId": run_id, "teamId": team_id, "name": created["name"], "url": api.url})
+    try:
+        buffer = RunBuffer.create(root, run_id, {"runId": run_id, "teamId": team_id, "name": created["name"], "url": api.url})
+    except OSError as error:
+        # The folder passed the check above but failed now (a disk that filled up in between), so end the run at once.
+        failed = _fail_created_run(api, run_id, f"the client could not write its buffer folder {root}: {error}")
+        outcome = "is now marked failed" if failed else "stays RUNNING until it is cancelled"
+        raise BufferNotWritable(
+            f"the buffer folder {root} cannot be written ({error}); set buffer_dir= or MODELCLOUD_BUFFER_DIR to a "
+            f"writable folder. Run {run_id} was created and {outcome}."
+        ) from error
     delivery = Delivery(api, buffer, run_id, max_points=max_batch_points, max_bytes=max_batch_bytes, backoff=backoff)
     delivery.start()
     run = Run(
@@ -270,6 +327,29 @@ def init(
     _track(run)
     log.info("run %s (%s) started in team %s on %s", run_id, created["name"], team_id, api.url)
     return run
+
+
+def _fail_created_run(api: ApiClient, run_id: str, reason: str) -> bool:
+    """End a run that `init` created but cannot log to, so it does not stay RUNNING; return whether the server ended it."""
+    try:
+        api.finish_run(run_id, OUTCOMES["failed"], clean_text(reason)[:MAX_REASON_LENGTH])
+    except (ApiError, ServerUnavailable) as error:
+        log.error("marking run %s as failed did not succeed, so it stays RUNNING until it is cancelled: %s", run_id, error)
+        return False
+    finally:
+        api.close()
+    return True
+
+
+def _with_created_model_note(error: ApiError | ServerUnavailable, model_name: str, model_id: str) -> ModelCloudError:
+    """Return a copy of a failed registerRunModel's error that says this call registered the model before it."""
+    note = f"; log_model registered the new model {model_name!r} ({model_id}) before this request"
+    if isinstance(error, ApiError):
+        message = f"{error.message}{note}, and the model stays registered without versions"
+        return ApiError(message, error.code, error.field, error.value)
+    # The request may have reached the server before the connection failed, so the version may exist.
+    message = f"{error}{note}, and the model has no versions unless the server registered this one"
+    return ServerUnavailable(message, request_sent=error.request_sent)
 
 
 def _wall_time(wall_time_ms: Any) -> float:
@@ -284,8 +364,8 @@ def _tag_inputs(tags: Mapping[str, str] | Iterable[str] | None) -> list[dict[str
     if isinstance(tags, str):
         raise TypeError(f"tags {tags!r} is a string; pass a dict such as {{'team': 'vision'}} or a list of keys")
     if isinstance(tags, Mapping):
-        return [{"key": str(key), "value": str(value)} for key, value in tags.items()]
-    return [{"key": str(key), "value": ""} for key in tags]
+        return [{"key": clean_text(str(key)), "value": clean_text(str(value))} for key, value in tags.items()]
+    return [{"key": clean_text(str(key)), "value": ""} for key in tags]
 
 
 # Runs not finished yet: at interpreter exit they are finished, as failed after an uncaught exception.

@@ -18,11 +18,16 @@ SYNC_TIMEOUT = 60.0
 
 @dataclass
 class SyncReport:
-    """The run ids that `sync` sent, left in the buffer, and skipped because a live process had them."""
+    """The run ids that `sync` sent, left in the buffer, skipped because a live process had them, or found ended.
+
+    A run in `ended` had already ended on the server (finished or cancelled there), so its
+    remaining records were moved to its `rejected/` folder unsent. It counts as done.
+    """
 
     sent: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     skipped_live: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -82,11 +87,15 @@ def _sync_run(buffer: RunBuffer, url: str | None, token: str, timeout: float, re
     finally:
         api.close()
 
-    if sent:
+    if sent and delivery.ended_on_server is not None:
+        buffer.remove_if_empty()
+        report.ended.append(run_id)
+        log.info("run %s had already ended on the server, so its unsent records were set aside", run_id)
+    elif sent:
         buffer.remove_if_empty()
         report.sent.append(run_id)
         log.info("run %s: every buffered record was sent", run_id)
     else:
         buffer.unlock()
         report.left.append(run_id)
-        log.warning("run %s: %d records could not be sent and stay in %s", run_id, delivery.unsent_files, buffer.folder)
+        log.warning("run %s: %d records could not be sent and stay in %s", run_id, delivery.unsent_records, buffer.folder)

@@ -23,7 +23,7 @@ OPERATION = re.compile(r"(?:query|mutation)\s+(\w+)")
 
 @dataclass
 class Failure:
-    """How the next matching requests fail: an HTTP status, a delay, or a GraphQL error code."""
+    """How the next matching requests fail: an HTTP status, a delay, or a GraphQL error code and message."""
 
     operation: str | None
     remaining: int
@@ -31,6 +31,7 @@ class Failure:
     delay: float = 0.0
     code: str | None = None
     field: str | None = None
+    message: str | None = None
 
 
 @dataclass
@@ -39,6 +40,8 @@ class FakeState:
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     batches: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     histograms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     max_body: int | None = None
@@ -84,6 +87,10 @@ class FakeServer:
             self.state.runs[run_id] = {"id": run_id, "status": "RUNNING", "params": {}}
         return run_id
 
+    def clear_failures(self) -> None:
+        with self.lock:
+            self.state.failures.clear()
+
     def handle(self, operation: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
         """Return (status, body, delay) for one GraphQL request."""
         with self.lock:
@@ -92,18 +99,42 @@ class FakeServer:
             if failure is not None:
                 failure.remaining -= 1
                 if failure.code is not None:
-                    error = {"message": f"{failure.code} from the fake server", "extensions": {"code": failure.code, "field": failure.field}}
+                    message = failure.message or f"{failure.code} from the fake server"
+                    error = {"message": message, "extensions": {"code": failure.code, "field": failure.field}}
                     return 200, {"errors": [error], "data": None}, failure.delay
                 if failure.status != 200:
                     return failure.status, {"error": "unavailable"}, failure.delay
             delay = failure.delay if failure is not None else 0.0
             return 200, {"data": self._resolve(operation, variables)}, delay
 
+    def handle_upload(self, content: bytes) -> tuple[int, dict[str, Any]]:
+        """Return (status, body) for one POST to /v1/uploads, recorded as the operation "upload"."""
+        with self.lock:
+            self.state.requests.append("upload")
+            failure = next((f for f in self.state.failures if f.remaining > 0 and f.operation == "upload"), None)
+            if failure is not None:
+                failure.remaining -= 1
+                return failure.status, {"error": {"code": failure.code or f"HTTP_{failure.status}", "message": "upload failed"}}
+            upload_id = str(uuid.uuid4())
+            self.state.uploads[upload_id] = content
+            return 201, {"uploadId": upload_id, "sha256": "0" * 64, "size": len(content)}
+
     def _resolve(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
         state = self.state
         if operation == "teams":
             nodes = [{"id": team_id, "name": name} for name, team_id in state.teams.items()]
             return {"teams": {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}}
+        if operation == "models":
+            nodes = [model for model in state.models.values() if variables["name"] in model["name"]]
+            return {"models": {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}}
+        if operation == "registerModel":
+            model = {"id": str(uuid.uuid4()), "name": variables["input"]["name"], "archived": False, "versions": 0}
+            state.models[model["id"]] = model
+            return {"registerModel": model}
+        if operation == "registerRunModel":
+            model = state.models[variables["input"]["modelId"]]
+            model["versions"] += 1
+            return {"registerRunModel": {"id": str(uuid.uuid4()), "number": model["versions"], "modelId": model["id"]}}
         if operation == "createRun":
             run_id = str(uuid.uuid4())
             run = {"id": run_id, "name": variables["input"]["name"], "status": "RUNNING", "teamId": variables["input"]["teamId"],
@@ -145,6 +176,10 @@ def _handler_class(server: FakeServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
+            if self.path.startswith("/v1/uploads"):
+                status, reply = server.handle_upload(body)
+                self._reply(status, reply)
+                return
             limit = server.state.max_body
             if limit is not None and length > limit:
                 error = {"message": "too large", "extensions": {"code": "PAYLOAD_TOO_LARGE", "field": "body", "value": length}}

@@ -73,5 +73,22 @@ def test_retries_stop_at_timeout() -> None:
     with pytest.raises(ServerUnavailable):
         call_with_retries(call, timeout=3.0, backoff=Backoff(0.5, 1.0, uniform=lambda low, high: high), sleep=sleep,
                           clock=lambda: now[0])
-    assert now[0] <= 3.0
-    assert call.calls == 4
+    # Delays 0.5, 1.0 and 1.0 end at 2.5 s, the last one is cut to the 0.5 s left, and then it gives up.
+    assert now[0] == 3.0
+    assert call.calls == 5
+
+
+def test_last_retry_waits_out_deadline() -> None:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    call = Flaky([ServerUnavailable("refused", request_sent=False)] * 1000)
+    with pytest.raises(ServerUnavailable):
+        call_with_retries(call, timeout=5.0, backoff=Backoff(4.0, 10.0, uniform=lambda low, high: high), sleep=sleep,
+                          clock=lambda: now[0])
+
+    # The second delay (8 s) would end after the deadline, so the client waits the 1 s left and tries once more.
+    assert now[0] == 5.0
+    assert call.calls == 3

@@ -144,14 +144,88 @@ def test_record_rejection_sets_file_aside_and_goes_on(
     assert "CONFLICT" in client_logs.text
 
 
+def ended_message(run_id: str, status: str = "cancelled") -> str:
+    """The real server's message for a record of a run that has ended."""
+    return f"Run {run_id} has already ended as {status}, so it takes no more data."
+
+
 def test_finish_of_ended_run_is_dropped(fake: FakeServer, buffer_root: Path) -> None:
     run_id = fake.add_run()
-    fake.fail("finishRun", 1, code="CONFLICT", field="runId")
+    fake.fail("finishRun", 1, code="CONFLICT", field="runId", message=ended_message(run_id, "succeeded"))
     delivery = make_delivery(fake.url, buffer_root, run_id)
     delivery.put_record("finish", {"kind": "finish", "runId": run_id, "status": "SUCCEEDED", "reason": None})
 
     assert delivery.close(5)
     assert not list((buffer_root / run_id).glob("0*.json"))
+    assert not (buffer_root / run_id / "rejected").exists()
+
+
+def test_ended_run_records_are_set_aside_once(
+    fake: FakeServer, buffer_root: Path, client_logs: pytest.LogCaptureFixture
+) -> None:
+    run_id = fake.add_run()
+    fake.fail(None, 100, code="CONFLICT", field="runId", message=ended_message(run_id))
+    delivery = make_delivery(fake.url, buffer_root, run_id)
+    delivery.put_metrics(points(10))
+    delivery.put_record("params", {"kind": "params", "runId": run_id, "params": {"lr": 0.1}})
+    assert delivery.flush(5)
+    delivery.put_metrics(points(10, start=10))
+    delivery.put_record("finish", {"kind": "finish", "runId": run_id, "status": "SUCCEEDED", "reason": None})
+
+    assert delivery.close(5)
+    assert fake.state.requests == ["logMetrics"]
+    assert delivery.ended_on_server == ended_message(run_id)
+    assert list((buffer_root / run_id).glob("0*.json")) == []
+    set_aside = sorted(path.name.split("-")[1] for path in (buffer_root / run_id / "rejected").iterdir())
+    assert set_aside == ["metrics.json", "metrics.json", "params.json"]
+    warnings = [record.getMessage() for record in client_logs.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert "already ended as cancelled" in warnings[0]
+    assert "URL or token" not in warnings[0]
+
+
+def test_platform_run_conflict_pauses(fake: FakeServer, buffer_root: Path) -> None:
+    run_id = fake.add_run()
+    message = f"Run {run_id} is trained by the platform, which records its progress itself."
+    fake.fail(None, 100, code="CONFLICT", field="runId", message=message)
+    delivery = make_delivery(fake.url, buffer_root, run_id)
+    delivery.put_metrics(points(10))
+
+    assert not delivery.close(5)
+    assert delivery.ended_on_server is None
+    assert len(list((buffer_root / run_id).glob("0*-metrics.json"))) == 1
+
+
+def test_write_contention_is_retried(fake: FakeServer, buffer_root: Path) -> None:
+    run_id = fake.add_run()
+    contention = "Command logMetrics conflicted with concurrent changes 20 times; try again."
+    fake.fail("logMetrics", 2, code="CONFLICT", field=None, message=contention)
+    fake.fail("finishRun", 1, code="CONFLICT", field=None, message=contention)
+    delivery = make_delivery(fake.url, buffer_root, run_id)
+    delivery.put_metrics(points(10))
+    delivery.put_record("finish", {"kind": "finish", "runId": run_id, "status": "SUCCEEDED", "reason": None})
+
+    assert delivery.close(5)
+    assert fake.state.requests.count("logMetrics") == 3
+    assert fake.state.requests.count("finishRun") == 2
+    assert stored_steps(fake, run_id) == list(range(10))
+    assert fake.state.runs[run_id]["status"] == "SUCCEEDED"
+    assert not (buffer_root / run_id / "rejected").exists()
+
+
+def test_steps_beyond_max_never_sent(
+    fake: FakeServer, buffer_root: Path, client_logs: pytest.LogCaptureFixture
+) -> None:
+    run_id = fake.add_run()
+    sent_steps: list[int] = []
+    fake.state.on_batch = lambda batch: sent_steps.extend(point["step"] for point in batch["points"])
+    # A buffer that an older client wrote: its automatic step went past 2**53.
+    delivery = make_delivery(fake.url, buffer_root, run_id)
+    delivery.put_metrics([*points(3), *points(1, name="big", start=2**53), *points(1, name="big", start=2**53 + 1)])
+
+    assert delivery.close(5)
+    assert sorted(sent_steps) == [0, 1, 2, 2**53]
+    assert f"step {2**53 + 1}" in client_logs.text
 
 
 def test_rejected_points_are_warned_with_a_limit(

@@ -164,3 +164,50 @@ def test_sync_sends_earlier_process_leftovers(tmp_path: Path) -> None:
         client.close()
     finally:
         server.stop()
+
+
+def test_cancelled_run_leaves_nothing_to_sync(
+    real_server: Server, reader: Client, tmp_path: Path, client_logs: pytest.LogCaptureFixture
+) -> None:
+    run = modelcloud.init(team="default", name="cancelled-mid-run", url=real_server.url, token=real_server.admin_token,
+                          buffer_dir=tmp_path)
+    run.log({"loss": 0.9})
+    assert run.flush()
+    reader.data("mutation($id: ID!) { cancelTrainingRun(id: $id) { id } }", {"id": run.id})
+    run.log({"loss": 0.8})
+    run.log({"loss": 0.7})
+
+    assert run.finish()
+    report = modelcloud.sync(tmp_path, token=real_server.admin_token, timeout=5)
+    state, loss = loss_series(reader, run.id)
+    assert state["status"] == "CANCELLED"
+    assert loss["totalPoints"] == 1
+    assert list((tmp_path / run.id).glob("0*.json")) == []
+    assert [path.name.split("-")[1] for path in (tmp_path / run.id / "rejected").iterdir()] == ["metrics.json"]
+    assert report.complete
+    assert "already ended as cancelled" in client_logs.text.lower()
+
+
+def test_automatic_step_past_max_spares_batch(real_server: Server, reader: Client, tmp_path: Path) -> None:
+    with modelcloud.init(team="default", name="big-step", url=real_server.url, token=real_server.admin_token,
+                         buffer_dir=tmp_path) as run:
+        run.log({"loss": 0.5}, step=1)
+        run.log({"big": 1.0}, step=2**53)
+        with pytest.raises(ValueError, match="'big'"):
+            run.log({"big": 2.0})
+
+    _state, loss = loss_series(reader, run.id)
+    assert [point["step"] for point in loss["points"]] == [1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_log_model_error_names_new_model(real_server: Server, tmp_path: Path) -> None:
+    not_a_model = tmp_path / "notes.txt"
+    not_a_model.write_text("hello")
+    with modelcloud.init(team="default", name="bad-model", url=real_server.url, token=real_server.admin_token,
+                         buffer_dir=tmp_path / "buffer") as run:
+        with pytest.raises(modelcloud.ApiError) as raised:
+            run.log_model(not_a_model, "e2e-junk-model")
+
+    assert raised.value.code == "BAD_USER_INPUT"
+    assert "registered the new model 'e2e-junk-model'" in str(raised.value)

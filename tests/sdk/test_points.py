@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from modelcloud.points import check_params, check_step, metric_points, metric_value
+from modelcloud.points import check_params, check_step, clean_text, metric_points, metric_value
 
 pytestmark = pytest.mark.unit
 
@@ -66,3 +66,23 @@ def test_params_reject_what_json_cannot_hold() -> None:
         check_params({"dropout": math.nan})
     with pytest.raises(TypeError, match="'callback'"):
         check_params({"callback": object()})
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("plain", "plain"),
+        ("a\x00b", "a\ufffdb"),
+        (b"caf\xe9".decode("utf-8", "surrogateescape"), "caf\ufffd"),
+        ("\ud800x\udfff", "\ufffdx\ufffd"),
+        ("\ud83d\ude00", "\U0001f600"),
+        ("\U0001f600", "\U0001f600"),
+    ],
+)
+def test_clean_text_replaces_nul_and_lone_surrogates(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+def test_step_error_names_subject() -> None:
+    with pytest.raises(ValueError, match="step -1 of metric 'loss' is invalid"):
+        check_step(-1, "metric 'loss'")

@@ -113,3 +113,25 @@ def test_sync_command_exit_codes(fake: FakeServer, buffer_root: Path) -> None:
     assert "1 runs sent, 0 runs left" in sent.stderr
     assert left.returncode == 1, left.stderr
     assert "FORBIDDEN" in left.stderr
+
+
+def test_sync_sets_aside_ended_run(fake: FakeServer, buffer_root: Path) -> None:
+    run_id = leave_run(buffer_root, fake, 200)
+    ended = f"Run {run_id} has already ended as cancelled, so it takes no more data."
+    fake.fail(None, 100, code="CONFLICT", field="runId", message=ended)
+    environment = {**os.environ, "MODELCLOUD_TOKEN": "mc_test_token"}
+
+    first = subprocess.run([sys.executable, "-m", "modelcloud", "sync", "--buffer-dir", str(buffer_root), "--timeout", "5"],
+                           env=environment, capture_output=True, text=True, timeout=60)
+    again = modelcloud.sync(buffer_root, token="mc_test_token", timeout=5)
+
+    assert first.returncode == 0, first.stderr
+    assert "1 runs had already ended on the server" in first.stderr
+    assert "URL or token" not in first.stderr
+    assert fake.state.requests == ["logMetrics"]
+    assert list((buffer_root / run_id).glob("0*.json")) == []
+    assert sorted(path.name for path in (buffer_root / run_id / "rejected").iterdir()) == [
+        "000000000001-metrics.json", "000000000002-metrics.json",
+    ]
+    assert again.complete
+    assert again.left == []
