@@ -250,7 +250,8 @@ def init(
     token: str | None = None,
     buffer_dir: str | os.PathLike[str] | None = None,
     *,
-    flush_timeout: float = 30.0,
+    # 100,000 points took 21 to 27 s to send to a server on PostgreSQL on 2 cores (bench/README.md), so 30 s was too close.
+    flush_timeout: float = 120.0,
     request_timeout: float = 30.0,
     max_batch_points: int = MAX_BATCH_POINTS,
     max_batch_bytes: int = MAX_BATCH_BYTES,
