@@ -117,7 +117,11 @@ class Reconciler:
     def _evaluate(self, row: Any) -> None:
         from workers.evaluation_jobs import run_evaluation_task
 
-        run_evaluation_task(self.runtime, row, self._cause)
+        try:
+            run_evaluation_task(self.runtime, row, self._cause)
+        except Exception:
+            # The evaluation stays pending, so a later pass tries it again.
+            log.exception("evaluating failed; retrying later", extra={"evaluation_id": row["evaluation_id"]})
 
     def _submit_profiles(self) -> None:
         for version_id, thread in list(self._profiling.items()):

@@ -100,7 +100,7 @@ class Evaluation:
     async def curves(self, info: Info[Context, None]) -> JSON | None:
         return (await self._report(info)).get("curves")
 
-    @strawberry.field(description="Metrics per slice, worst gap to the overall metric first, each with its own curves.")
+    @strawberry.field(description="Metrics per slice, worst gap to the overall metric first; a binary classifier's slices have curves.")
     async def slices(self, info: Info[Context, None]) -> JSON | None:
         return (await self._report(info)).get("slices")
 
