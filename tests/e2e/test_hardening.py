@@ -124,7 +124,8 @@ def test_viewer_upload_is_refused_before_the_body(server: Server, team: TeamSetu
 def test_chunked_graphql_body_over_limit(server: Server) -> None:
     def chunks():
         yield b'{"query": "{ viewer { user { id } } }", "padding": "'
-        for _ in range(20):
+        # 80 chunks of 64 KiB: 5 MiB, over the 4 MiB default limit.
+        for _ in range(80):
             yield b"p" * 65536
         yield b'"}'
 
