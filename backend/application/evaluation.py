@@ -1,8 +1,8 @@
 """Evaluation commands: measure a model version on a dataset version, and record the worker's report.
 
-`evaluate` decides, before anything is recorded, which columns feed the model and in which
-order, which classes its outputs are, and whether the task fits the model, so a request
-that cannot work is an error naming the field instead of a failed evaluation.
+Before anything is recorded, `evaluate` decides which columns feed the model and in which
+order, which classes its outputs are, and whether the task fits the model. A request that
+cannot work is then an error naming the field, not a failed evaluation.
 """
 
 from __future__ import annotations
@@ -189,7 +189,11 @@ class EvaluationService:
 
     @staticmethod
     def _task(version: ModelVersion, model: RegisteredModel, run: TrainingRun | None, task: str | None, label_type: str) -> str:
-        known = run.config["model"]["task"] if run is not None else (model.task if model.task in TASKS else None)
+        known = None
+        if run is not None:
+            known = run.config["model"]["task"]
+        elif model.task in TASKS:
+            known = model.task
         if known is not None and task is not None and task != known:
             raise InvalidInput(
                 f"Model {model.name!r} is a {known} model, so {task} metrics do not apply to it.", field="task", value=task

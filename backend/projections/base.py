@@ -67,3 +67,33 @@ def search_by_name(
         sql += " WHERE " + " AND ".join(clauses)
     return database.fetchall(sql + f" ORDER BY name_key, {id_column} LIMIT ?", [*params, limit])
 
+
+def search_newest_first(
+    database: Database, table: str, order_column: str, teams: list[str] | None, equals: dict[str, str | None],
+    statuses: list[str] | None, before: int | None, limit: int,
+) -> list[Row]:
+    """Rows of a table with `team_id` and `status` columns, newest `order_column` first, before the previous page's last.
+
+    `equals` maps a column to the value it must have; a None value sets no condition.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if teams is not None:
+        if not teams:
+            return []
+        clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
+        params.extend(teams)
+    if statuses:
+        clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+        params.extend(statuses)
+    for column, value in equals.items():
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if before is not None:
+        clauses.append(f"{order_column} < ?")
+        params.append(before)
+    sql = f"SELECT * FROM {table}"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return database.fetchall(sql + f" ORDER BY {order_column} DESC LIMIT ?", [*params, limit])

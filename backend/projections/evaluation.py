@@ -7,7 +7,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.evaluation import Evaluation
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_newest_first
 
 EVALUATION_TOPIC = "evaluation"
 
@@ -88,27 +88,11 @@ class EvaluationReader:
         dataset_version_id: str | None = None, statuses: list[str] | None = None, before: int | None = None, limit: int,
     ) -> list[Row]:
         """Evaluations newest first, before the requested position of the previous page's last one."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
-            params.extend(teams)
-        for column, value in (("model_id", model_id), ("version_id", version_id), ("dataset_version_id", dataset_version_id)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if statuses:
-            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if before is not None:
-            clauses.append("requested_position < ?")
-            params.append(before)
-        sql = "SELECT * FROM evaluations"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        return self.database.fetchall(sql + " ORDER BY requested_position DESC LIMIT ?", [*params, limit])
+        return search_newest_first(
+            self.database, "evaluations", "requested_position", teams,
+            {"model_id": model_id, "version_id": version_id, "dataset_version_id": dataset_version_id},
+            statuses, before, limit,
+        )
 
     def pending(self, limit: int) -> list[Row]:
         return self.database.fetchall(

@@ -2,7 +2,7 @@
 
 Every metric, whether recorded at an epoch's end or every N steps, is a row of `training_points`,
 so one query serves a whole series. NaN and infinities are kept: `value` is NULL and `special`
-says which (`NaN`, `Infinity`, `-Infinity`), because SQLite stores a NaN REAL as NULL.
+names the value (`NaN`, `Infinity`, `-Infinity`), because SQLite stores a NaN REAL as NULL.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.training import TrainingRun
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_newest_first
 
 TRAINING_TOPIC = "training"
 
@@ -216,8 +216,8 @@ class TrainingProjection(Projection):
 
     def on_TrainingRun_Restarted(self, tx: Transaction, event: TrainingRun.Restarted, position: int) -> list[Change]:
         run_id = str(event.originator_id)
-        # The next attempt trains the epochs after the checkpoint again; what the lost attempt
-        # recorded after it goes, so each series shows one value per step.
+        # The next attempt trains the epochs after the checkpoint again. What the lost attempt
+        # recorded after the checkpoint is removed, so each series shows one value per step.
         resumed = tx.fetchone("SELECT step FROM training_epochs WHERE run_id = ? AND epoch = ?", (run_id, event.resume_epoch))
         resume_step = int(resumed["step"]) if resumed else 0
         tx.execute("DELETE FROM training_epochs WHERE run_id = ? AND epoch > ?", (run_id, event.resume_epoch))
@@ -316,42 +316,17 @@ class TrainingReader:
     def run(self, run_id: str) -> Row | None:
         return self.database.fetchone("SELECT * FROM training_runs WHERE run_id = ?", (run_id,))
 
-    def runs_by_ids(self, run_ids: list[str]) -> dict[str, Row]:
-        if not run_ids:
-            return {}
-        rows = self.database.fetchall(
-            f"SELECT * FROM training_runs WHERE run_id IN ({','.join('?' * len(run_ids))})", run_ids
-        )
-        return {row["run_id"]: row for row in rows}
-
     def search(
         self, teams: list[str] | None, *, statuses: list[str] | None = None, model_id: str | None = None,
         dataset_version_id: str | None = None, config_profile_id: str | None = None, before: int | None = None,
         limit: int,
     ) -> list[Row]:
         """Runs newest first, before the queued position of the previous page's last run."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({','.join('?' * len(teams))})")
-            params.extend(teams)
-        if statuses:
-            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-        for column, value in (("model_id", model_id), ("dataset_version_id", dataset_version_id),
-                              ("config_profile_id", config_profile_id)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if before is not None:
-            clauses.append("queued_position < ?")
-            params.append(before)
-        sql = "SELECT * FROM training_runs"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        return self.database.fetchall(sql + " ORDER BY queued_position DESC LIMIT ?", [*params, limit])
+        return search_newest_first(
+            self.database, "training_runs", "queued_position", teams,
+            {"model_id": model_id, "dataset_version_id": dataset_version_id, "config_profile_id": config_profile_id},
+            statuses, before, limit,
+        )
 
     def unfinished(self) -> list[Row]:
         """Runs the reconciler must act on: queued, running, or with a cancel not yet carried out."""
@@ -374,7 +349,7 @@ class TrainingReader:
         return int(row["n"]) if row else 0
 
     def points_at(self, run_id: str, position: int) -> list[Row]:
-        """The points that the event at `position` recorded, by name then step."""
+        """Return the points that the event at `position` recorded, by name then step."""
         return self.database.fetchall(
             "SELECT name, step, epoch, value, special, wall_time FROM training_points WHERE run_id = ? AND position = ? "
             "ORDER BY name, step",

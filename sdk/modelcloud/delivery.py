@@ -31,7 +31,7 @@ log = logging.getLogger("modelcloud")
 # The server accepts at most 10,000 points in one logMetrics call.
 MAX_BATCH_POINTS = 10_000
 # The server rejects GraphQL bodies over MODELCLOUD_MAX_REQUEST_BYTES, 4 MiB by default; a server
-# set lower answers 413, and the batch is then split in two.
+# set lower returns 413, and the batch is then split in two.
 MAX_BATCH_BYTES = 4_000_000
 MAX_BATCH_HISTOGRAMS = 1_000
 FLUSH_INTERVAL = 1.0
@@ -142,7 +142,7 @@ class Delivery:
         self._closing = False
         self._pending: list[PendingRecord] = [PendingRecord(path) for path in buffer.records()]
         self._paused = False
-        # The server's message once it answered that the run has already ended; records are then set aside unsent.
+        # The server's message once it reported that the run has already ended. Records are then set aside unsent.
         self._ended: str | None = None
         self._warned_ended = False
         self._warned_write = False
@@ -168,7 +168,7 @@ class Delivery:
 
     @property
     def ended_on_server(self) -> str | None:
-        """The server's message when it answered that the run has already ended, else None."""
+        """The server's message when it reported that the run has already ended, else None."""
         with self._condition:
             return self._ended
 
@@ -514,7 +514,7 @@ class Delivery:
 
 def _run_ended(error: ApiError) -> bool:
     """Return whether the server rejected a record because the run has already ended (finished or cancelled)."""
-    # The server sends CONFLICT on runId also for a run the platform trains; only the message tells the two apart.
+    # The server sends CONFLICT on runId also for a run the platform trains; only the message distinguishes the two.
     return error.code == "CONFLICT" and error.field == "runId" and "has already ended" in error.message
 
 

@@ -13,7 +13,7 @@ class ServerUnavailable(ModelCloudError):
     """The request may succeed if sent again: the connection failed or timed out, or the server returned 429 or 5xx.
 
     `request_sent` is False only when the server surely did not act on the request: the
-    connection failed, or the server answered CONFLICT without a field, its sign of write
+    connection failed, or the server returned CONFLICT without a field, its sign of write
     contention that stored nothing.
     """
 

@@ -143,7 +143,7 @@ class Run:
         `{id, number, modelId}`. Raises ApiError when the server rejects the file or the name,
         and ServerUnavailable when the server cannot be reached for `request_timeout`. The
         server checks the file only when it registers the version, so when that fails for a
-        model this call registered, the model stays without versions, and the error says so.
+        model this call registered, the model stays without versions, and the error message states this.
         """
         self._check_open()
         file = Path(path)
@@ -343,7 +343,7 @@ def _fail_created_run(api: ApiClient, run_id: str, reason: str) -> bool:
 
 
 def _with_created_model_note(error: ApiError | ServerUnavailable, model_name: str, model_id: str) -> ModelCloudError:
-    """Return a copy of a failed registerRunModel's error that says this call registered the model before it."""
+    """Return a copy of a failed registerRunModel's error that also states that this call registered the model."""
     note = f"; log_model registered the new model {model_name!r} ({model_id}) before this request"
     if isinstance(error, ApiError):
         message = f"{error.message}{note}, and the model stays registered without versions"

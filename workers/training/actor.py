@@ -2,7 +2,7 @@
 
 Each actor is named after its run, attempt and index and lives apart from the API process
 (`lifetime="detached"`), so a restarted server finds the actors of a run that is still
-training. Methods run in a small thread pool: `train` blocks while `wait` and `pid` answer.
+training. Methods run in a small thread pool, so `wait` and `pid` return while `train` blocks.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Metrics keep the configuration's names, which are also their keys in epoch recor
 
 | metric | binary (1 sigmoid unit, or 2 softmax units) | more than 2 classes | regression |
 | --- | --- | --- | --- |
-| accuracy | BinaryAccuracy at 0.5, or SparseCategoricalAccuracy for a softmax head | SparseCategoricalAccuracy | skipped, because the default metric list holds it |
+| accuracy | BinaryAccuracy at 0.5, or SparseCategoricalAccuracy for a softmax head | SparseCategoricalAccuracy | skipped, because the default metric list contains it |
 | auc, precision, recall | AUC, Precision and Recall of the second class | rejected | rejected |
 | mae, mse, rmse | rejected | rejected | MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError |
 
