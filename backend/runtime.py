@@ -16,6 +16,7 @@ from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
 from backend.application.evaluation import EvaluationService
+from backend.application.evaluation_rules import EvaluationRuleService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
 from backend.application.keys import KeyStore
@@ -32,6 +33,7 @@ from backend.projections.broker import ChangeBroker, PostgresChangeListener
 from backend.projections.configs import ConfigsProjection, ConfigsReader
 from backend.projections.datasets import DatasetsProjection, DatasetsReader
 from backend.projections.evaluation import EvaluationProjection, EvaluationReader
+from backend.projections.evaluation_rules import EvaluationRulesProjection, EvaluationRulesReader
 from backend.projections.identity import IdentityProjection, IdentityReader
 from backend.projections.runner import ProjectionRunner
 from backend.projections.registry import RegistryProjection, RegistryReader
@@ -49,7 +51,7 @@ POSTGRES_POLL_SECONDS = 5.0
 def all_projections() -> list[Projection]:
     return [
         IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
-        ConfigsProjection(), TrainingProjection(), EvaluationProjection(),
+        ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
     ]
 
 
@@ -63,6 +65,7 @@ class Readers:
     configs: ConfigsReader
     training: TrainingReader
     evaluation: EvaluationReader
+    evaluation_rules: EvaluationRulesReader
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Runtime:
     training: TrainingService
     tracking: TrackingService
     evaluation: EvaluationService
+    evaluation_rules: EvaluationRuleService
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -107,10 +111,11 @@ class Runtime:
         projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
-            ConfigsReader(database), TrainingReader(database), EvaluationReader(database),
+            ConfigsReader(database), TrainingReader(database), EvaluationReader(database), EvaluationRulesReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
         training = TrainingService(commands, artifacts, registry, clock)
+        evaluation = EvaluationService(commands, artifacts, clock)
         if dataset_engine is None:
             from workers.dataset_engine import RayDatasetEngine
 
@@ -130,7 +135,8 @@ class Runtime:
             configs=ConfigService(commands, clock),
             training=training,
             tracking=TrackingService(commands, training, registry, clock),
-            evaluation=EvaluationService(commands, artifacts, clock),
+            evaluation=evaluation,
+            evaluation_rules=EvaluationRuleService(commands, evaluation, clock),
             artifacts=artifacts,
             broker=broker,
             projections=projections,

@@ -1,7 +1,8 @@
 """The reconciler: makes Ray's work match the desired state in the read models.
 
 It inspects every model version that is still pending, profiles every dataset version that
-has no profile yet, and follows every unfinished training run (workers/training/supervisor.py).
+has no profile yet, follows every unfinished training run (workers/training/supervisor.py),
+runs pending evaluations and lets evaluation rules start and judge their trials.
 It submits a Ray task per version and records the result, or the reason it failed, through
 the registry or dataset service. At start it picks up whatever a previous process left
 pending, so a restart loses nothing.
@@ -15,6 +16,7 @@ import uuid
 from typing import Any
 
 from backend.domain.base import Cause, SYSTEM_ACTOR
+from backend.processes.evaluation_rules import follow_evaluation_rules
 from backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class Reconciler:
                 self._submit_pending()
                 self._submit_profiles()
                 self._supervise_training()
+                follow_evaluation_rules(self.runtime)
                 self._submit_evaluations()
                 self._collect_finished()
             except Exception:

@@ -55,25 +55,40 @@ class EvaluationService:
         evaluation_id = uuid.uuid4()
 
         def decide() -> list[object]:
-            version = self._version_for(principal, version_id)
-            model = load(self.store, version.model_id, RegisteredModel, "versionId", "Model")
-            dataset = self._dataset_version(version, dataset_version_id)
-            column_types = dataset.column_types
-            chosen_label = self._label(dataset, label)
-            self._check_split_rows(dataset, split)
-            run = self._training_run(version)
-            features = self._features(version, run, column_types, chosen_label)
-            chosen_task = self._task(version, model, run, task, column_types[chosen_label])
-            classes = self._classes(version, run, dataset, chosen_label) if chosen_task == "classification" else None
-            evaluation = Evaluation.request(
-                evaluation_id, cause=cause.for_team(str(version.team_id)), team_id=version.team_id, model_id=version.model_id,
-                version_id=version.id, version_number=version.number, dataset_id=dataset.dataset_id,
-                dataset_version_id=dataset.id, split=split, label=chosen_label, features=features, task=chosen_task,
-                classes=classes, slices=check_slices(slices or [], column_types, chosen_label), owner=principal.user_id,
-            )
-            return [evaluation]
+            return [
+                self.build_request(principal, cause, evaluation_id, version_id=version_id, dataset_version_id=dataset_version_id,
+                                   split=split, label=label, task=task, slices=slices)
+            ]
 
         return evaluation_id, self.runner.run("evaluateModelVersion", cause, decide)
+
+    def build_request(
+        self, principal: Principal | None, cause: Cause, evaluation_id: uuid.UUID, *, version_id: uuid.UUID,
+        dataset_version_id: uuid.UUID, split: str | None, label: str | None, task: str | None = None,
+        slices: list[dict[str, Any]] | None = None, owner: uuid.UUID | None = None,
+    ) -> Evaluation:
+        """Check a request and return the new Evaluation for a command to append.
+
+        A None principal is the platform acting for `owner`, such as an evaluation rule for its creator.
+        """
+        check_split(split)
+        version = self._version_for(principal, version_id)
+        model = load(self.store, version.model_id, RegisteredModel, "versionId", "Model")
+        dataset = self._dataset_version(version, dataset_version_id)
+        column_types = dataset.column_types
+        chosen_label = self._label(dataset, label)
+        self._check_split_rows(dataset, split)
+        run = self._training_run(version)
+        features = self._features(version, run, column_types, chosen_label)
+        chosen_task = self._task(version, model, run, task, column_types[chosen_label])
+        classes = self._classes(version, run, dataset, chosen_label) if chosen_task == "classification" else None
+        return Evaluation.request(
+            evaluation_id, cause=cause.for_team(str(version.team_id)), team_id=version.team_id, model_id=version.model_id,
+            version_id=version.id, version_number=version.number, dataset_id=dataset.dataset_id,
+            dataset_version_id=dataset.id, split=split, label=chosen_label, features=features, task=chosen_task,
+            classes=classes, slices=check_slices(slices or [], column_types, chosen_label),
+            owner=principal.user_id if principal is not None else owner,
+        )
 
     def record_report(self, cause: Cause, *, evaluation_id: uuid.UUID, report: dict[str, Any]) -> Outcome:
         """Store the worker's report as a blob and record its digest and headline metrics."""
@@ -100,10 +115,11 @@ class EvaluationService:
         with self.artifacts.open(sha256) as stream:
             return json.loads(stream.read())
 
-    def _version_for(self, principal: Principal, version_id: uuid.UUID) -> ModelVersion:
+    def _version_for(self, principal: Principal | None, version_id: uuid.UUID) -> ModelVersion:
         version = load(self.store, version_id, ModelVersion, "versionId", "Model version")
         try:
-            team_with_role(self.store, principal, version.team_id, EDITOR, "evaluateModelVersion")
+            if principal is not None:
+                team_with_role(self.store, principal, version.team_id, EDITOR, "evaluateModelVersion")
         except NotFound:
             raise NotFound(f"Model version {version_id} was not found.", field="versionId", value=str(version_id)) from None
         if version.status != MODEL_READY or version.format != "keras":

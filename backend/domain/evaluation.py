@@ -41,7 +41,13 @@ class Evaluation(ModelCloudAggregate):
 
         def apply(self, aggregate: Evaluation) -> None:
             aggregate.team_id = self.team_id
+            aggregate.version_id = self.version_id
+            aggregate.dataset_version_id = self.dataset_version_id
+            aggregate.split = self.split
+            aggregate.label = self.label
             aggregate.status = PENDING
+            aggregate.report_sha256 = None
+            aggregate.failure_reason = None
 
     class Completed(ModelCloudAggregate.Event):
         report_sha256: str
@@ -50,15 +56,23 @@ class Evaluation(ModelCloudAggregate):
 
         def apply(self, aggregate: Evaluation) -> None:
             aggregate.status = COMPLETED
+            aggregate.report_sha256 = self.report_sha256
 
     class Failed(ModelCloudAggregate.Event):
         reason: str
 
         def apply(self, aggregate: Evaluation) -> None:
             aggregate.status = FAILED
+            aggregate.failure_reason = self.reason
 
     team_id: uuid.UUID
+    version_id: uuid.UUID
+    dataset_version_id: uuid.UUID
+    split: str | None
+    label: str
     status: str
+    report_sha256: str | None
+    failure_reason: str | None
 
     def __init__(self, **_: Any) -> None:
         pass

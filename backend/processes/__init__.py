@@ -1,5 +1,5 @@
-"""Policies that follow the event log and issue commands, such as evaluation rules and retention.
+"""Policies that follow the read models and issue commands: evaluation rules, retention and the integrity check.
 
-None exists yet. Each will be a projection-like follower with its own tracking position that calls
-application services, so a policy acts on each event once.
+Each acts through the application services, and the aggregates it changes reject a repeated step,
+so running a policy twice over the same state records nothing new.
 """

@@ -134,6 +134,20 @@ SUMMARIES: dict[str, Summary] = {
         + ", ".join(f"{name} {value:.4g}" for name, value in e.summary.items() if value is not None)
     ),
     "Evaluation.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
+    "EvaluationRule.Created": lambda e, n: (
+        f"Created {n(e.originator_id)} on {n(e.model_id)}: "
+        + (f"every {e.schedule_minutes} minutes" if e.trigger == "schedule" else "on each new version")
+        + f", evaluate on {n(e.dataset_version_id or e.dataset_id)} and move {e.alias!r} when {e.metric} wins"
+        + (f" (threshold {e.threshold:g}, margin {e.margin:g})" if e.threshold is not None else f" (margin {e.margin:g})")
+    ),
+    "EvaluationRule.Updated": lambda e, n: f"Changed {', '.join(sorted(e.changes))} of {n(e.originator_id)}",
+    "EvaluationRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
+    "EvaluationRule.Triggered": lambda e, n: (
+        f"{n(e.originator_id)} started trial {e.trial} for {n(e.version_id)} "
+        + ("on its schedule" if e.reason == "schedule" else "as a new version")
+    ),
+    "EvaluationRule.Passed": lambda e, n: f"{n(e.originator_id)} passed trial {e.trial}: {e.message[:300]}",
+    "EvaluationRule.Failed": lambda e, n: f"{n(e.originator_id)} failed trial {e.trial}: {e.message[:300]}",
 }
 
 RESERVED_KINDS = {
@@ -155,6 +169,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "TrainingRun.Queued": lambda e, n: f"training run {e.name!r}",
     "TrainingRun.Opened": lambda e, n: f"run {e.name!r}",
     "Evaluation.Requested": lambda e, n: f"evaluation of {n(e.version_id)}",
+    "EvaluationRule.Created": lambda e, n: f"evaluation rule {e.name!r}",
 }
 
 

@@ -92,7 +92,7 @@ def test_health_and_readiness(server: Server) -> None:
 
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200
-    assert set(ready.json()["projectionLag"]) == {"identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation"}
+    assert set(ready.json()["projectionLag"]) == {"identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation", "evaluation_rules"}
 
 
 def test_metrics_expose_commands_and_lag(server: Server, team: TeamSetup) -> None:
