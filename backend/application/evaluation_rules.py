@@ -171,8 +171,8 @@ class EvaluationRuleService:
         number = trial["version_number"]
         failed = next((evaluation for evaluation in evaluations if evaluation.status == FAILED), None)
         if failed is not None:
-            whose = f"version {number}" if failed.id == trial["evaluation_id"] else f"holder version {trial['holder_version_number']}"
-            return Verdict(False, f"The evaluation of {whose} failed: {failed.failure_reason}"), None, None
+            subject = f"version {number}" if failed.id == trial["evaluation_id"] else f"holder version {trial['holder_version_number']}"
+            return Verdict(False, f"The evaluation of {subject} failed: {failed.failure_reason}"), None, None
         reports = [self.evaluation.report(evaluation.report_sha256) for evaluation in evaluations if evaluation.status == COMPLETED]
         value = metric_value(metric, reports[0])
         holder_value = metric_value(metric, reports[1]) if len(reports) > 1 else None

@@ -2,7 +2,7 @@
 
 A rule runs one trial at a time. A trial starts with Triggered, which requests the candidate's
 evaluation (and the alias holder's, when none exists on the same data) in the same append, and ends
-with Passed (the alias moved, or the candidate already held it) or Failed, the notice that says why
+with Passed (the alias moved, or the candidate already held it) or Failed, the notice that explains why
 nothing moved. Every step is an event, so the audit log shows each trigger, result and action.
 """
 
