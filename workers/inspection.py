@@ -30,7 +30,7 @@ def inspect_artifact(path: str, model_format: str, filename: str) -> dict[str, A
     if model_format == "keras":
         return _inspect_keras(path)
     with tempfile.TemporaryDirectory(prefix="modelcloud-inspect-") as folder:
-        root = _unpack(path, filename, Path(folder))
+        root = unpack_saved_model(path, Path(folder))
         return _inspect_saved_model(root)
 
 
@@ -155,7 +155,7 @@ def _statistics(name: str, values: Any) -> dict[str, Any]:
     }
 
 
-def _unpack(path: str, filename: str, folder: Path) -> Path:
+def unpack_saved_model(path: str, folder: Path) -> Path:
     """Unpack a checked SavedModel archive and return the folder that contains saved_model.pb."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"

@@ -15,6 +15,7 @@ from typing import Any
 
 from backend.application.aggregates import load
 from backend.application.commands import CommandRunner, Outcome
+from backend.application.serving_signatures import check_serving_signature
 from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Cause, InvalidInput, NotFound
@@ -122,13 +123,14 @@ class EvaluationService:
                 team_with_role(self.store, principal, version.team_id, EDITOR, "evaluateModelVersion")
         except NotFound:
             raise NotFound(f"Model version {version_id} was not found.", field="versionId", value=str(version_id)) from None
-        if version.status != MODEL_READY or version.format != "keras":
+        if version.status != MODEL_READY:
             raise InvalidInput(
-                f"Model version {version.number} is {version.status} in {version.format} format; evaluation needs a ready "
-                ".keras version.",
+                f"Model version {version.number} is {version.status}; evaluation needs a ready version.",
                 field="versionId",
                 value=str(version_id),
             )
+        if version.format == "savedmodel":
+            check_serving_signature(self.store, self.artifacts, version)
         return version
 
     def _dataset_version(self, version: ModelVersion, dataset_version_id: uuid.UUID) -> DatasetVersion:

@@ -270,13 +270,6 @@ def test_text_feature_fails(evaluation_cases: dict[str, Case]) -> None:
         evaluate_blob(changed(case.job, features=[*case.job.features[:29], "clinic"]))
 
 
-def test_savedmodel_is_rejected(evaluation_cases: dict[str, Case]) -> None:
-    case = evaluation_cases["cancer"]
-
-    with pytest.raises(EvaluationFailed, match="'savedmodel' format cannot be evaluated yet"):
-        evaluate_blob(changed(case.job, model_format="savedmodel"))
-
-
 def test_missing_dataset_blob_fails(evaluation_cases: dict[str, Case]) -> None:
     case = evaluation_cases["cancer"]
 
