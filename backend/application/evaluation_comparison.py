@@ -104,7 +104,7 @@ def check_compared_ids(ids: Sequence[str]) -> None:
     """Raise InvalidInput on the field `ids` unless it names 2 to 10 evaluations, each once."""
     if not MIN_COMPARED <= len(ids) <= MAX_COMPARED:
         raise InvalidInput(
-            f"ids names {len(ids)} evaluations, but a comparison takes {MIN_COMPARED} to {MAX_COMPARED}.",
+            f"A comparison takes {MIN_COMPARED} to {MAX_COMPARED} evaluation ids, but ids contains {len(ids)}.",
             field="ids",
             value=len(ids),
         )

@@ -71,7 +71,7 @@ def test_ids_outside_two_to_ten_rejected(count: int) -> None:
 
     assert raised.value.field == "ids"
     assert raised.value.value == count
-    assert f"names {count} evaluations, but a comparison takes 2 to 10" in raised.value.message
+    assert f"takes 2 to 10 evaluation ids, but ids contains {count}." in raised.value.message
 
 
 def test_repeated_id_rejected() -> None:
