@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.unit, pytest.mark.timeout(120)]
 CLOSE = 1e-6
 REPORT_KEYS = {
     "evaluationId", "task", "split", "label", "features", "classes", "rows", "droppedRows", "metrics", "curves",
-    "thresholds", "primaryMetric", "slices", "attributions", "notes",
+    "thresholds", "thresholdScores", "primaryMetric", "slices", "attributions", "notes",
 }
 CANCER_SLICES = [
     {"kind": "values", "feature": "clinic"},
@@ -92,6 +92,11 @@ def test_binary_report_has_curves_and_thresholds(cancer_report: dict[str, Any]) 
     assert len(cancer_report["thresholds"]) == 101
     half = cancer_report["thresholds"][50]
     assert (half["threshold"], half["tn"], half["fp"], half["fn"], half["tp"]) == (0.5, tn, fp, fn, tp)
+    scores = cancer_report["thresholdScores"]
+    assert len(scores["scores"]) <= cancer_report["rows"]
+    assert scores["positives"] + scores["negatives"] == cancer_report["rows"]
+    at_half = next(index for index, score in enumerate(scores["scores"]) if score >= 0.5)
+    assert (scores["positivesAtOrAbove"][at_half], scores["negativesAtOrAbove"][at_half]) == (tp, fp)
     assert [curve["class"] for curve in curves["roc"]] == ["1"]
     assert [curve["class"] for curve in curves["pr"]] == ["1"]
     assert sum(curves["calibration"]["count"]) == cancer_report["rows"]
@@ -139,6 +144,7 @@ def test_multiclass_report_matches_sklearn(evaluation_cases: dict[str, Case], di
     assert metrics["micro"]["f1"] == pytest.approx(sk.f1_score(y_true, y_pred, average="micro"), abs=CLOSE)
     assert metrics["confusionMatrix"] == sk.confusion_matrix(y_true, y_pred).tolist()
     assert digits_report["thresholds"] is None
+    assert digits_report["thresholdScores"] is None
     assert digits_report["curves"]["calibration"] is None
     assert len(digits_report["curves"]["roc"]) == 10
     assert len(digits_report["slices"]) == 10
@@ -157,6 +163,7 @@ def test_regression_report_matches_sklearn(evaluation_cases: dict[str, Case], di
     assert set(metrics) == {"rows", "mae", "mse", "rmse", "r2"}
     assert sum(diabetes_report["curves"]["residuals"]["counts"]) == len(rows)
     assert diabetes_report["thresholds"] is None
+    assert diabetes_report["thresholdScores"] is None
     assert diabetes_report["primaryMetric"] == "rmse"
     assert diabetes_report["attributions"]["metric"] == "rmse"
     gaps = [entry["gap"] for entry in diabetes_report["slices"]]

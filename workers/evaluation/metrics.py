@@ -282,6 +282,32 @@ def threshold_table(
     ]
 
 
+def threshold_scores(y_true: np.ndarray, positive_scores: np.ndarray) -> dict[str, Any]:
+    """Return the distinct positive-class scores, ascending, with the positive and negative rows scoring at least each.
+
+    This is the exact, compact form of a binary model's scores, with at most one entry per row.
+    At any threshold t, the true and false positives are the counts at the first score ≥ t, or
+    0 when no score is that high. `backend.application.evaluation_thresholds` finds that score
+    by bisection. `y_true` is 1 for the positive class.
+    """
+    positive = np.asarray(y_true).reshape(-1) == 1
+    scores = np.asarray(positive_scores, dtype="float64").reshape(-1)
+    if len(positive) != len(scores):
+        raise ValueError(f"y_true has {len(positive)} rows but the scores have {len(scores)}.")
+    check_finite(scores)
+
+    distinct, score_index = np.unique(scores, return_inverse=True)
+    positives_at_score = np.bincount(score_index, weights=positive, minlength=len(distinct))
+    negatives_at_score = np.bincount(score_index, weights=~positive, minlength=len(distinct))
+    return {
+        "scores": distinct.tolist(),
+        "positivesAtOrAbove": np.cumsum(positives_at_score[::-1])[::-1].astype("int64").tolist(),
+        "negativesAtOrAbove": np.cumsum(negatives_at_score[::-1])[::-1].astype("int64").tolist(),
+        "positives": int(np.count_nonzero(positive)),
+        "negatives": int(np.count_nonzero(~positive)),
+    }
+
+
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
     """Compute MAE, MSE, RMSE, R² and a 30-bin histogram of the residuals (true − predicted).
 

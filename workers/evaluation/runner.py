@@ -9,6 +9,8 @@ The report is a dict of plain JSON values (no numpy types, no NaN or infinity):
 - "curves": for classification "roc", "pr" and "calibration" (None unless binary), and for
   regression "residuals", the residual histogram
 - "thresholds": `metrics.threshold_table` for a binary model, else None
+- "thresholdScores": `metrics.threshold_scores` for a binary model, else None, from which
+  `backend.application.evaluation_thresholds` computes the metrics at any threshold
 - "primaryMetric": "f1" or "rmse", the metric whose difference from overall is each slice's gap
 - "slices": `slicing.slice_metrics`, worst first
 - "attributions": {"permutation", "metric", "rows", "repeats"} for models with numeric
@@ -37,6 +39,7 @@ from workers.evaluation.metrics import (
     classification_curves,
     classification_metrics,
     regression_metrics,
+    threshold_scores,
     threshold_table,
 )
 from workers.evaluation.predictions import Predictor, batch_predictor, check_model_fits, load_model, missing_activation
@@ -121,15 +124,17 @@ def _classification(job: EvaluationJob, rows: EvaluationRows, outputs: np.ndarra
     curves = classification_curves(rows.y_true, probabilities, classes)
     notes.extend(metrics.pop("notes"))
     notes.extend(curves.pop("notes"))
-    thresholds = threshold_table(rows.y_true, probabilities[:, 1]) if len(classes) == 2 else None
-    return {"metrics": metrics, "curves": curves, "thresholds": thresholds}
+    binary = len(classes) == 2
+    thresholds = threshold_table(rows.y_true, probabilities[:, 1]) if binary else None
+    scores = threshold_scores(rows.y_true, probabilities[:, 1]) if binary else None
+    return {"metrics": metrics, "curves": curves, "thresholds": thresholds, "thresholdScores": scores}
 
 
 def _regression(job: EvaluationJob, rows: EvaluationRows, outputs: np.ndarray, notes: list[str]) -> dict[str, Any]:
     metrics = regression_metrics(rows.y_true, outputs[:, 0])
     notes.extend(metrics.pop("notes"))
     residuals = metrics.pop("residuals")
-    return {"metrics": metrics, "curves": {"residuals": residuals}, "thresholds": None}
+    return {"metrics": metrics, "curves": {"residuals": residuals}, "thresholds": None, "thresholdScores": None}
 
 
 def _attributions(job: EvaluationJob, rows: EvaluationRows, predict: Predictor) -> dict[str, Any]:
