@@ -16,6 +16,7 @@ from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.audit import AuditEntry, utc
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_cursor, name_cursor, page
 from backend.graphql.context import Context, in_thread
+from backend.graphql.evaluation_comparison import EvaluationDiff, evaluation_diff
 from backend.graphql.live import subject_changes
 from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.projections.registry import MODEL_TOPIC, ModelFilter
@@ -353,6 +354,15 @@ class ModelVersionComparison:
     layers_added: list[str] | None = strawberry.field(description="Layer names only b has.")
     layers_removed: list[str] | None = strawberry.field(description="Layer names only a has.")
     layers_changed: list[FieldChange] | None = strawberry.field(description="Layers in both whose class, shape or parameters differ.")
+
+    @strawberry.field(
+        description=(
+            "The metrics of the newest completed evaluations of a and b on the same split of the same dataset version, "
+            "with b minus a, or null when no such pair exists."
+        )
+    )
+    async def evaluation(self, info: Info[Context, None]) -> EvaluationDiff | None:
+        return await evaluation_diff(info, str(self.a.id), str(self.b.id))
 
 
 @strawberry.type(description="A model after a change, and the change.")

@@ -10,6 +10,7 @@ from backend.graphql.audit import AuditQuery, AuditSubscription
 from backend.graphql.configs import ConfigsMutation, ConfigsQuery
 from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSubscription
 from backend.graphql.evaluation import EvaluationMutation, EvaluationQuery, EvaluationSubscription
+from backend.graphql.evaluation_comparison import EvaluationComparisonQuery
 from backend.graphql.evaluation_rules import EvaluationRuleMutation, EvaluationRuleQuery, EvaluationRuleSubscription
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
@@ -19,7 +20,7 @@ from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSu
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation))
 Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription))
 
