@@ -89,6 +89,19 @@ def evaluate_model(job: Any) -> dict[str, Any]:
         return {"failed": str(error)}
 
 
+@ray.remote(num_cpus=EVALUATION_CPUS, max_retries=0)
+def explain_evaluation_row(job: Any, row: int, steps: int, baseline: str) -> dict[str, Any]:
+    """Explain one evaluated row with integrated gradients; returns {"explanation": …} or {"failed": reason}."""
+    from workers.evaluation.explanation import explain_blob
+    from workers.evaluation.job import EvaluationFailed
+
+    _limit_tensorflow_threads()
+    try:
+        return {"explanation": explain_blob(job, row, steps, baseline)}
+    except EvaluationFailed as error:
+        return {"failed": str(error)}
+
+
 def _limit_tensorflow_threads() -> None:
     """Keep TensorFlow to one thread per pool, as befits half a CPU; a worker that already ran TensorFlow keeps its pools."""
     import tensorflow as tf

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
 def test_api_modules_do_not_import_tensorflow() -> None:
     probe = (
         "import sys\n"
-        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.tasks\n"
+        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.tasks, workers.explanation_engine\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('tensorflow', 'keras')))\n"
     )
 
@@ -26,7 +26,8 @@ def test_api_modules_do_not_import_arrow() -> None:
     """Dataset files are parsed by Arrow in workers; the API process only passes digests to them."""
     probe = (
         "import sys\n"
-        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.dataset_engine, workers.profiling\n"
+        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.dataset_engine, workers.profiling, "
+        "workers.explanation_engine\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pyarrow', 'pandas')))\n"
     )
 
