@@ -16,6 +16,7 @@ from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
 from backend.application.evaluation import EvaluationService
+from backend.application.evaluation_explanations import ExplanationService, RowExplainer
 from backend.application.evaluation_rules import EvaluationRuleService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
@@ -90,6 +91,7 @@ class Runtime:
     broker: ChangeBroker
     projections: ProjectionRunner
     readers: Readers
+    explanations: ExplanationService
     listener: PostgresChangeListener | None = None
     reconciler: Any = None
     policies: list[Any] = field(default_factory=list)
@@ -97,9 +99,14 @@ class Runtime:
 
     @classmethod
     def build(
-        cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, dataset_engine: DatasetEngine | None = None
+        cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, dataset_engine: DatasetEngine | None = None,
+        row_explainer: RowExplainer | None = None,
     ) -> Runtime:
-        """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` names another engine."""
+        """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` names another engine.
+
+        Row explanations run as Ray tasks too, unless `row_explainer` names another runner. With
+        MODELCLOUD_WORKERS off and no `row_explainer`, explanation requests fail with SERVICE_UNAVAILABLE.
+        """
         with setup_lock(settings.database_url):
             store = EventStore(settings.database_url)
         database = open_database(settings.database_url)
@@ -120,6 +127,10 @@ class Runtime:
             from workers.dataset_engine import RayDatasetEngine
 
             dataset_engine = RayDatasetEngine(settings)
+        if row_explainer is None and settings.workers:
+            from workers.explanation_engine import RayRowExplainer
+
+            row_explainer = RayRowExplainer(settings)
         return cls(
             settings=settings,
             clock=clock,
@@ -141,6 +152,7 @@ class Runtime:
             broker=broker,
             projections=projections,
             readers=readers,
+            explanations=ExplanationService(store, row_explainer),
         )
 
     def prepare(self) -> None:

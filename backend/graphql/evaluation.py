@@ -1,8 +1,9 @@
-"""GraphQL of evaluations: request one, list and read them with their metrics, curves, slices and thresholds."""
+"""GraphQL of evaluations: request one, list and read them with their metrics, curves, slices and thresholds, explain a row."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
@@ -12,6 +13,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from backend.application.evaluation_explanations import DEFAULT_STEPS, ExplainedEvaluation
+from backend.application.evaluation_thresholds import check_threshold, threshold_metrics
 from backend.domain.base import NotFound, parse_iso
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
@@ -34,6 +37,25 @@ class EvaluationStatus(Enum):
 class EvaluationMetric:
     name: str
     value: float | None
+
+
+@strawberry.type(
+    description=(
+        "A binary classifier's confusion counts and rates at one decision threshold; a row is predicted positive when its "
+        "positive-class score is at least the threshold. A rate is null where its denominator is 0."
+    )
+)
+class ThresholdMetrics:
+    threshold: float
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+    precision: float | None = strawberry.field(description="tp / (tp + fp); null when no row is predicted positive.")
+    recall: float | None = strawberry.field(description="tp / (tp + fn); null when no row is positive.")
+    f1: float | None = strawberry.field(description="2tp / (2tp + fp + fn); null when no row is positive or predicted positive.")
+    accuracy: float
+    false_positive_rate: float | None = strawberry.field(description="fp / (fp + tn); null when no row is negative.")
 
 
 @strawberry.type(description="A model version measured on a dataset version's split.")
@@ -108,6 +130,24 @@ class Evaluation:
     async def thresholds(self, info: Info[Context, None]) -> JSON | None:
         return (await self._report(info)).get("thresholds")
 
+    @strawberry.field(
+        description=(
+            "Metrics of a binary classifier at any threshold from 0 to 1, computed exactly from the scores the report keeps. "
+            "An error for other models, evaluations that have not completed, and reports from before the scores were kept."
+        )
+    )
+    async def threshold_metrics(self, info: Info[Context, None], threshold: float) -> ThresholdMetrics | None:
+        check_threshold(threshold)
+        measured = threshold_metrics(
+            evaluation_id=str(self.id), status=self.status.value, task=self.task, classes=self.classes,
+            report=await self._report(info), threshold=threshold,
+        )
+        return ThresholdMetrics(
+            threshold=measured["threshold"], tp=measured["tp"], fp=measured["fp"], tn=measured["tn"], fn=measured["fn"],
+            precision=measured["precision"], recall=measured["recall"], f1=measured["f1"], accuracy=measured["accuracy"],
+            false_positive_rate=measured["falsePositiveRate"],
+        )
+
     @strawberry.field(description="Permutation importance of each feature over the evaluated rows (tabular models).")
     async def attributions(self, info: Info[Context, None]) -> JSON | None:
         return (await self._report(info)).get("attributions")
@@ -115,6 +155,70 @@ class Evaluation:
     @strawberry.field(description="What the report could not compute and why, such as an AUC without both classes.")
     async def notes(self, info: Info[Context, None]) -> list[str]:
         return list((await self._report(info)).get("notes") or [])
+
+
+@strawberry.enum(description="The start of the integrated-gradients path to the explained row.")
+class ExplanationBaseline(Enum):
+    MEAN = strawberry.enum_value(
+        "mean", description="Each feature's mean over the dataset version's train rows, or over the evaluated rows when it has none."
+    )
+    ZERO = strawberry.enum_value("zero", description="0 for every feature.")
+
+
+@strawberry.type(description="One feature of an explained row: its value there and at the baseline, and its attribution.")
+class FeatureAttribution:
+    feature: str
+    value: float
+    baseline_value: float
+    attribution: float = strawberry.field(description="The feature's share of prediction − baselinePrediction.")
+
+
+@strawberry.type(description="Integrated gradients of one evaluated row: how each feature moves the explained output from the baseline.")
+class RowExplanation:
+    evaluation_id: strawberry.ID
+    row: int = strawberry.field(description="The position among the evaluated rows: the split's labelled rows, in the dataset's order.")
+    steps: int
+    baseline: ExplanationBaseline
+    baseline_rows: str | None = strawberry.field(
+        description="For the MEAN baseline, the rows it averages: train, or evaluated when there are no train rows; null for ZERO."
+    )
+    task: str
+    explained_class: str | None = strawberry.field(
+        description="The class whose probability is explained, the row's predicted class; null for regression."
+    )
+    actual: str = strawberry.field(description="The row's label: its class name, or its value for regression.")
+    prediction: float = strawberry.field(
+        description="The explained output for the row: the predicted class's probability, or the predicted value."
+    )
+    baseline_prediction: float = strawberry.field(description="The same output at the baseline.")
+    attribution_sum: float
+    completeness_gap: float = strawberry.field(
+        description="attributionSum − (prediction − baselinePrediction); it shrinks as steps grows."
+    )
+    features: list[FeatureAttribution] = strawberry.field(description="Every feature, in the model's input order.")
+
+    @classmethod
+    def from_explanation(cls, evaluation_id: str, explanation: dict[str, Any]) -> RowExplanation:
+        return cls(
+            evaluation_id=strawberry.ID(evaluation_id),
+            row=explanation["row"],
+            steps=explanation["steps"],
+            baseline=ExplanationBaseline(explanation["baseline"]),
+            baseline_rows=explanation["baselineRows"],
+            task=explanation["task"],
+            explained_class=explanation["explainedClass"],
+            actual=explanation["actual"],
+            prediction=explanation["prediction"],
+            baseline_prediction=explanation["baselinePrediction"],
+            attribution_sum=explanation["attributionSum"],
+            completeness_gap=explanation["completenessGap"],
+            features=[
+                FeatureAttribution(
+                    feature=item["feature"], value=item["value"], baseline_value=item["baselineValue"], attribution=item["attribution"]
+                )
+                for item in explanation["features"]
+            ],
+        )
 
 
 @strawberry.input
@@ -154,6 +258,15 @@ async def readable_evaluation(info: Info[Context, None], evaluation_id: str, fie
     if row is None or (visible is not None and row["team_id"] not in visible):
         raise NotFound(f"Evaluation {evaluation_id} was not found among your teams' evaluations.", field=field, value=evaluation_id)
     return row
+
+
+def explained_evaluation(row: Row) -> ExplainedEvaluation:
+    return ExplainedEvaluation(
+        evaluation_id=uuid.UUID(row["evaluation_id"]), team_id=uuid.UUID(row["team_id"]), version_id=uuid.UUID(row["version_id"]),
+        dataset_version_id=uuid.UUID(row["dataset_version_id"]), status=row["status"], task=row["task"], split=row["split"],
+        label=row["label"], features=json.loads(row["features"]), classes=json.loads(row["classes"]) if row["classes"] else None,
+        rows=row["rows_evaluated"],
+    )
 
 
 def _optional_id(field: str, value: str | None) -> str | None:
@@ -210,6 +323,25 @@ class EvaluationMutation:
         row = await in_thread(info.context.runtime.readers.evaluation.evaluation, str(evaluation_id))
         assert row is not None
         return Evaluation.from_row(row)
+
+
+    @strawberry.mutation(
+        description=(
+            "Explain one evaluated row of a completed evaluation with integrated gradients, in a Ray worker; editors and "
+            "admins may. The result is returned, not recorded."
+        )
+    )
+    async def explain_evaluation_row(
+        self, info: Info[Context, None], evaluation_id: strawberry.ID, row: int, steps: int = DEFAULT_STEPS,
+        baseline: ExplanationBaseline = ExplanationBaseline.MEAN,
+    ) -> RowExplanation:
+        principal = await info.context.writer()
+        evaluation = explained_evaluation(await readable_evaluation(info, evaluation_id, field="evaluationId"))
+        service = info.context.runtime.explanations
+        explanation = await in_thread(
+            lambda: service.explain_row(principal, evaluation, row=row, steps=steps, baseline=baseline.value)
+        )
+        return RowExplanation.from_explanation(str(evaluation.evaluation_id), explanation)
 
 
 @strawberry.type
