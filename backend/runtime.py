@@ -15,11 +15,14 @@ from typing import Any
 from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
+from backend.application.deployments import DeploymentService
 from backend.application.evaluation import EvaluationService
 from backend.application.evaluation_explanations import ExplanationService, RowExplainer
 from backend.application.evaluation_rules import EvaluationRuleService
 from backend.application.eventstore import EventStore
 from backend.application.identity import BootstrapCredentials, IdentityService
+from backend.application.inference_meter import InferenceMeter
+from backend.application.predictions import ModelServer, PredictionService
 from backend.application.keys import KeyStore
 from backend.application.registry import RegistryService
 from backend.application.sessions import SessionStore
@@ -33,6 +36,7 @@ from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
 from backend.projections.configs import ConfigsProjection, ConfigsReader
 from backend.projections.datasets import DatasetsProjection, DatasetsReader
+from backend.projections.deployments import DeploymentsProjection, DeploymentsReader
 from backend.projections.evaluation import EvaluationProjection, EvaluationReader
 from backend.projections.evaluation_rules import EvaluationRulesProjection, EvaluationRulesReader
 from backend.projections.identity import IdentityProjection, IdentityReader
@@ -53,6 +57,7 @@ def all_projections() -> list[Projection]:
     return [
         IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
         ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
+        DeploymentsProjection(),
     ]
 
 
@@ -67,6 +72,7 @@ class Readers:
     training: TrainingReader
     evaluation: EvaluationReader
     evaluation_rules: EvaluationRulesReader
+    deployments: DeploymentsReader
 
 
 @dataclass
@@ -87,6 +93,9 @@ class Runtime:
     tracking: TrackingService
     evaluation: EvaluationService
     evaluation_rules: EvaluationRuleService
+    deployments: DeploymentService
+    predictions: PredictionService
+    meter: InferenceMeter
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -100,12 +109,13 @@ class Runtime:
     @classmethod
     def build(
         cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, dataset_engine: DatasetEngine | None = None,
-        row_explainer: RowExplainer | None = None,
+        row_explainer: RowExplainer | None = None, model_server: ModelServer | None = None,
     ) -> Runtime:
         """Build every part from settings; dataset files go to Ray workers unless `dataset_engine` names another engine.
 
         Row explanations run as Ray tasks too, unless `row_explainer` names another runner. With
-        MODELCLOUD_WORKERS off and no `row_explainer`, explanation requests fail with SERVICE_UNAVAILABLE.
+        MODELCLOUD_WORKERS off and no `row_explainer`, explanation requests fail with SERVICE_UNAVAILABLE, and
+        predictions do too unless `model_server` names a server.
         """
         with setup_lock(settings.database_url):
             store = EventStore(settings.database_url)
@@ -119,6 +129,7 @@ class Runtime:
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
             ConfigsReader(database), TrainingReader(database), EvaluationReader(database), EvaluationRulesReader(database),
+            DeploymentsReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
         training = TrainingService(commands, artifacts, registry, clock)
@@ -131,6 +142,11 @@ class Runtime:
             from workers.explanation_engine import RayRowExplainer
 
             row_explainer = RayRowExplainer(settings)
+        if model_server is None and settings.workers:
+            from workers.serving_engine import RayModelServer
+
+            model_server = RayModelServer(settings)
+        meter = InferenceMeter(commands, clock)
         return cls(
             settings=settings,
             clock=clock,
@@ -148,6 +164,9 @@ class Runtime:
             tracking=TrackingService(commands, training, registry, clock),
             evaluation=evaluation,
             evaluation_rules=EvaluationRuleService(commands, evaluation, clock),
+            deployments=DeploymentService(commands, clock),
+            predictions=PredictionService(store, readers.deployments, readers.registry, model_server, meter),
+            meter=meter,
             artifacts=artifacts,
             broker=broker,
             projections=projections,
@@ -201,6 +220,7 @@ class Runtime:
         self.policies = [
             Periodic("retention", self.settings.retention_interval_seconds, lambda: apply_retention(self)),
             Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self)),
+            Periodic("inference-windows", self.settings.inference_window_seconds, self.meter.flush),
         ]
         for policy in self.policies:
             policy.start()
@@ -215,6 +235,9 @@ class Runtime:
     def stop(self) -> None:
         for policy in self.policies:
             policy.stop()
+        if self.policies:
+            # The calls counted since the last window would be lost otherwise.
+            self.meter.flush()
         if self.reconciler is not None:
             self.reconciler.stop()
         # Dataset jobs may have connected this process to Ray even without the reconciler.

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     integrity_interval_seconds: float = Field(
         default=86400, gt=0, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
     )
+    inference_window_seconds: float = Field(
+        default=60, gt=0, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
+    )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )

@@ -25,7 +25,12 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 def describe_domain_error(error: DomainError) -> dict[str, Any]:
-    return {"code": error.code, "field": error.field, "value": _json_safe(error.value)}
+    described = {"code": error.code, "field": error.field, "value": _json_safe(error.value)}
+    # A prediction payload error also states what the signature expected against what the request sent.
+    for key in ("expected", "received"):
+        if getattr(error, key, None) is not None:
+            described[key] = getattr(error, key)
+    return described
 
 
 def _json_safe(value: Any) -> Any:

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 from backend.graphql.audit import AuditQuery, AuditSubscription
 from backend.graphql.configs import ConfigsMutation, ConfigsQuery
 from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSubscription
+from backend.graphql.deployments import DeploymentsMutation, DeploymentsQuery, DeploymentsSubscription
 from backend.graphql.evaluation import EvaluationMutation, EvaluationQuery, EvaluationSubscription
 from backend.graphql.evaluation_comparison import EvaluationComparisonQuery
 from backend.graphql.evaluation_rules import EvaluationRuleMutation, EvaluationRuleQuery, EvaluationRuleSubscription
@@ -20,9 +21,9 @@ from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSu
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation))
-Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery, DeploymentsQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation, DeploymentsMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription, DeploymentsSubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

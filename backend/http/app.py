@@ -25,6 +25,7 @@ from backend.graphql.context import correlation_id_from, in_thread
 from backend.graphql.errors import describe_domain_error
 from backend.graphql.schema import build_schema
 from backend.http.graphql_view import ModelCloudGraphQL
+from backend.http.predictions import prediction_routes
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.telemetry import registry, uploads_bytes_total
@@ -275,6 +276,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         Route("/v1/audit/export", audit_export, methods=["GET"]),
         Route("/v1/model-versions/{version_id}/artifact", download_version, methods=["GET"]),
         Route("/v1/dataset-versions/{version_id}/data", download_dataset_version, methods=["GET"]),
+        *prediction_routes(runtime, authenticate),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),

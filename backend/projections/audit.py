@@ -11,6 +11,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.dataset_operations import describe_operation
+from backend.domain.deployments import describe_traffic
 from backend.projections.base import Change, Projection, iso
 
 AUDIT_TOPIC = "audit"
@@ -148,6 +149,29 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "EvaluationRule.Passed": lambda e, n: f"{n(e.originator_id)} passed trial {e.trial}: {e.message[:300]}",
     "EvaluationRule.Failed": lambda e, n: f"{n(e.originator_id)} failed trial {e.trial}: {e.message[:300]}",
+    "Deployment.Requested": lambda e, n: (
+        f"Deployed {n(e.model_id)} as {e.name!r}: {describe_traffic(e.config['traffic'])}"
+    ),
+    "Deployment.TrafficShifted": lambda e, n: (
+        f"Shifted traffic of {n(e.originator_id)} to {describe_traffic(e.config['traffic'])} (revision {e.revision})"
+    ),
+    "Deployment.Scaled": lambda e, n: (
+        f"Changed scaling or batching of {n(e.originator_id)}: {e.config['scaling']['minReplicas']} to "
+        f"{e.config['scaling']['maxReplicas']} replicas of {e.config['cpusPerReplica']:g} CPU, batches of up to "
+        f"{e.config['batching']['maxBatchSize']} (revision {e.revision})"
+    ),
+    "Deployment.RolledBack": lambda e, n: (
+        f"Rolled {n(e.originator_id)} back to {describe_traffic(e.config['traffic'])} (revision {e.revision})"
+    ),
+    "Deployment.BecameHealthy": lambda e, n: f"{n(e.originator_id)} serves revision {e.revision} on {e.replicas} replicas",
+    "Deployment.Degraded": lambda e, n: f"{n(e.originator_id)} is degraded: {e.reason[:300]}",
+    "Deployment.Stopped": lambda e, n: f"Stopped {n(e.originator_id)}",
+    "Deployment.Started": lambda e, n: f"Started {n(e.originator_id)} again at revision {e.revision}",
+    "InferenceLog.Opened": lambda e, n: f"Opened the inference log of {n(e.deployment_id)} for {e.day}",
+    "InferenceLog.WindowRecorded": lambda e, n: (
+        f"{n(e.deployment_id)} served {e.requests} requests ({e.errors} failed, {e.client_errors} rejected) from "
+        + ", ".join(f"{n(caller)} {count}" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
+    ),
 }
 
 RESERVED_KINDS = {
@@ -170,6 +194,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "TrainingRun.Opened": lambda e, n: f"run {e.name!r}",
     "Evaluation.Requested": lambda e, n: f"evaluation of {n(e.version_id)}",
     "EvaluationRule.Created": lambda e, n: f"evaluation rule {e.name!r}",
+    "Deployment.Requested": lambda e, n: f"deployment {e.name!r}",
 }
 
 

@@ -92,7 +92,9 @@ def test_health_and_readiness(server: Server) -> None:
 
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200
-    assert set(ready.json()["projectionLag"]) == {"identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation", "evaluation_rules"}
+    assert set(ready.json()["projectionLag"]) == {
+        "identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation", "evaluation_rules", "deployments",
+    }
 
 
 def test_metrics_expose_commands_and_lag(server: Server, team: TeamSetup) -> None:

@@ -1,0 +1,257 @@
+"""Prediction payloads in TensorFlow Serving's REST format, checked against a model version's signature.
+
+A request is `{"instances": [...]}` (one entry per row: a value of the input's shape, or an
+object keyed by input name) or `{"inputs": ...}` (columnar: one array, or an object of arrays
+keyed by input name). Everything is checked before the model runs, and each error names the
+path of the bad value and states what was expected against what was received.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from backend.domain.base import InvalidInput
+
+MAX_ROWS = 10_000
+FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64", "half", "float", "double")
+INTEGER_TYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+SIGNATURE_NAME = "serving_default"
+
+
+class PayloadError(InvalidInput):
+    """A request that does not fit the signature; `expected` and `received` describe the mismatch."""
+
+    def __init__(self, message: str, *, field: str, expected: str | None = None, received: str | None = None) -> None:
+        super().__init__(message, field=field, value=received)
+        self.expected = expected
+        self.received = received
+
+
+@dataclass(frozen=True)
+class PredictionRequest:
+    columnar: bool
+    inputs: dict[str, np.ndarray]
+    rows: int
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode the body, or raise PayloadError giving the line, column and character of the first error."""
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError as error:
+        raise PayloadError(f"The request body is not UTF-8 text: byte {error.start} is invalid.", field="body",
+                           expected="a JSON object", received=f"byte {error.start}") from None
+    except json.JSONDecodeError as error:
+        raise PayloadError(
+            f"The request body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno} (character {error.pos}).",
+            field="body", expected="a JSON object", received=f"character {error.pos}",
+        ) from None
+
+
+def check_payload(document: Any, signature: dict[str, Any], max_rows: int = MAX_ROWS) -> PredictionRequest:
+    """Return the request's arrays by input name, in the signature's order, or raise PayloadError."""
+    specs = list(signature.get("inputs") or [])
+    if not specs:
+        raise PayloadError("The model version has no input signature, so requests cannot be checked.", field="signature")
+    if not isinstance(document, dict):
+        raise PayloadError("The request body must be a JSON object with instances or inputs.", field="body",
+                           expected="object", received=_kind(document))
+    _check_keys(document)
+    if "instances" in document:
+        inputs = _from_instances(document["instances"], specs, max_rows)
+        columnar = False
+    else:
+        inputs = _from_columns(document["inputs"], specs, max_rows)
+        columnar = True
+    rows = len(next(iter(inputs.values())))
+    return PredictionRequest(columnar=columnar, inputs=inputs, rows=rows)
+
+
+def format_response(outputs: dict[str, np.ndarray], columnar: bool) -> dict[str, Any]:
+    """Return `{"predictions": ...}` for row requests and `{"outputs": ...}` for columnar ones, as TensorFlow Serving does."""
+    lists = {name: _plain(array) for name, array in outputs.items()}
+    if columnar:
+        return {"outputs": next(iter(lists.values())) if len(lists) == 1 else lists}
+    if len(lists) == 1:
+        return {"predictions": next(iter(lists.values()))}
+    rows = len(next(iter(lists.values())))
+    return {"predictions": [{name: values[index] for name, values in lists.items()} for index in range(rows)]}
+
+
+def _plain(array: np.ndarray) -> Any:
+    if array.dtype.kind in "SO":
+        return np.vectorize(lambda value: value.decode() if isinstance(value, bytes) else value, otypes=[object])(array).tolist()
+    if array.dtype in (np.float16, np.float32):
+        # The shortest text that reads back as the same float32, as TensorFlow Serving prints it (0.2, not 0.20000000298).
+        shortest = np.array([float(str(value)) for value in array.ravel()], dtype=object)
+        return shortest.reshape(array.shape).tolist()
+    return array.tolist()
+
+
+def _check_keys(document: dict[str, Any]) -> None:
+    given = [key for key in ("instances", "inputs") if key in document]
+    if len(given) != 1:
+        received = "both" if len(given) == 2 else "neither"
+        raise PayloadError(f"The request must have exactly one of instances (row format) or inputs (columnar format); it has {received}.",
+                           field="body", expected="instances or inputs", received=received)
+    extra = sorted(set(document) - {"instances", "inputs", "signature_name"})
+    if extra:
+        raise PayloadError(f"The request has unknown fields {', '.join(map(repr, extra))}; expected instances or inputs, and "
+                           "optionally signature_name.", field=extra[0], expected="instances, inputs, signature_name",
+                           received=", ".join(extra))
+    name = document.get("signature_name", SIGNATURE_NAME)
+    if name != SIGNATURE_NAME:
+        raise PayloadError(f"signature_name {str(name)[:64]!r} is unknown; the model has {SIGNATURE_NAME!r}.", field="signature_name",
+                           expected=SIGNATURE_NAME, received=str(name)[:64])
+
+
+def _from_instances(instances: Any, specs: list[dict[str, Any]], max_rows: int) -> dict[str, np.ndarray]:
+    _check_rows("instances", instances, max_rows)
+    names = [spec["name"] for spec in specs]
+    keyed = isinstance(instances[0], dict)
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for index, row in enumerate(instances):
+        where = f"instances[{index}]"
+        if keyed:
+            if not isinstance(row, dict):
+                raise PayloadError(f"{where} must be an object keyed by input name like instances[0].", field=where,
+                                   expected="object", received=_kind(row))
+            _check_names(where, row, names)
+            for name in names:
+                columns[name].append(row[name])
+        else:
+            if len(specs) > 1:
+                raise PayloadError(f"{where} must be an object with the inputs {', '.join(names)}.", field=where,
+                                   expected="object", received=_kind(row))
+            columns[names[0]].append(row)
+    arrays = {}
+    for spec in specs:
+        name = spec["name"]
+        arrays[name] = _array(columns[name], spec, lambda index, n=name: f"instances[{index}].{n}" if keyed else f"instances[{index}]")
+    return arrays
+
+
+def _from_columns(inputs: Any, specs: list[dict[str, Any]], max_rows: int) -> dict[str, np.ndarray]:
+    names = [spec["name"] for spec in specs]
+    if isinstance(inputs, dict):
+        _check_names("inputs", inputs, names)
+        arrays = {}
+        for spec in specs:
+            where = f"inputs.{spec['name']}"
+            _check_rows(where, inputs[spec["name"]], max_rows)
+            arrays[spec["name"]] = _array(inputs[spec["name"]], spec, lambda index, w=where: f"{w}[{index}]")
+        counts = {name: len(array) for name, array in arrays.items()}
+        if len(set(counts.values())) > 1:
+            described = ", ".join(f"{name} {count}" for name, count in counts.items())
+            raise PayloadError(f"The inputs have different row counts ({described}); every input needs one value per row.",
+                               field="inputs", expected="equal row counts", received=described)
+        return arrays
+    if len(specs) > 1:
+        raise PayloadError(f"inputs must be an object with the inputs {', '.join(names)}.", field="inputs", expected="object",
+                           received=_kind(inputs))
+    _check_rows("inputs", inputs, max_rows)
+    return {names[0]: _array(inputs, specs[0], lambda index: f"inputs[{index}]")}
+
+
+def _check_rows(where: str, rows: Any, max_rows: int) -> None:
+    if not isinstance(rows, list):
+        raise PayloadError(f"{where} must be a list with one entry per row.", field=where, expected="list", received=_kind(rows))
+    if not rows:
+        raise PayloadError(f"{where} is empty; send at least one row.", field=where, expected="at least 1 row", received="0 rows")
+    if len(rows) > max_rows:
+        raise PayloadError(f"{where} has {len(rows)} rows; at most {max_rows} are accepted per request.", field=where,
+                           expected=f"at most {max_rows} rows", received=f"{len(rows)} rows")
+
+
+def _check_names(where: str, row: dict[str, Any], names: list[str]) -> None:
+    missing = [name for name in names if name not in row]
+    extra = sorted(set(row) - set(names))
+    if missing or extra:
+        parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+            [f"unknown {', '.join(map(repr, extra))}"] if extra else [])
+        raise PayloadError(f"{where} has the wrong inputs ({'; '.join(parts)}); the model expects {', '.join(map(repr, names))}.",
+                           field=where, expected=", ".join(names), received=", ".join(sorted(row)))
+
+
+def _row_shape(spec: dict[str, Any]) -> list[int | None]:
+    return list(spec.get("shape") or [None])[1:]
+
+
+def _array(values: list[Any], spec: dict[str, Any], path: Callable[[int], str]) -> np.ndarray:
+    """Check every row's nesting and values against the input's shape and dtype, then build the array."""
+    expected = _row_shape(spec)
+    dtype = str(spec.get("dtype") or "float32")
+    for index, row in enumerate(values):
+        _check_value(path(index), row, expected, dtype, spec)
+    if dtype == "string":
+        return np.asarray(values, dtype=object)
+    return np.asarray(values, dtype=_numpy_type(dtype))
+
+
+def _check_value(where: str, value: Any, shape: list[int | None], dtype: str, spec: dict[str, Any]) -> None:
+    if not shape:
+        _check_scalar(where, value, dtype)
+        return
+    size = shape[0]
+    if not isinstance(value, list):
+        raise PayloadError(
+            f"{where} must be a list of {size if size is not None else 'any number of'} values for input {spec['name']!r} "
+            f"(shape {_shape_text(spec)}), but it is {_kind(value)}.",
+            field=where, expected=f"list of {size}" if size is not None else "list", received=_kind(value),
+        )
+    if size is not None and len(value) != size:
+        raise PayloadError(
+            f"{where} has {len(value)} values; input {spec['name']!r} expects {size} (shape {_shape_text(spec)}).",
+            field=where, expected=f"{size} values", received=f"{len(value)} values",
+        )
+    for index, item in enumerate(value):
+        _check_value(f"{where}[{index}]", item, shape[1:], dtype, spec)
+
+
+def _check_scalar(where: str, value: Any, dtype: str) -> None:
+    if dtype == "string":
+        ok = isinstance(value, str)
+    elif dtype == "bool":
+        ok = isinstance(value, bool)
+    elif dtype in INTEGER_TYPES:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok:
+        wanted = {"string": "a string", "bool": "true or false"}.get(dtype, "a whole number" if dtype in INTEGER_TYPES else "a finite number")
+        raise PayloadError(f"{where} is {_kind(value)}; the model expects {wanted} ({dtype}).", field=where, expected=dtype,
+                           received=_kind(value))
+
+
+def _numpy_type(dtype: str) -> str:
+    if dtype in ("half", "float16", "bfloat16"):
+        return "float32"
+    if dtype in ("float", "double"):
+        return "float64" if dtype == "double" else "float32"
+    return dtype
+
+
+def _shape_text(spec: dict[str, Any]) -> str:
+    return "[" + ", ".join("null" if size is None else str(size) for size in spec.get("shape") or []) + "]"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"[:60]
+    if isinstance(value, str):
+        return f"the string {value[:30]!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

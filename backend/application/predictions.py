@@ -1,0 +1,161 @@
+"""The prediction path: find the deployment, pick a version by the active traffic split, check the payload, call Serve.
+
+Nothing here appends events per request. Calls are counted by the inference meter, which
+records one window event per deployment and interval.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from backend.application.eventstore import EventStore
+from backend.application.inference_meter import InferenceMeter
+from backend.application.prediction_payloads import check_payload, format_response
+from backend.application.teams import team_with_role
+from backend.domain.access import Principal
+from backend.domain.base import Conflict, DomainError, NotFound
+from backend.domain.deployments import app_name
+from backend.domain.identity import VIEWER
+from backend.projections.deployments import DeploymentsReader
+from backend.projections.registry import RegistryReader
+
+class ServingUnavailable(DomainError):
+    """The deployment cannot take requests yet (starting, or no Ray Serve in this process); retrying may work."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+class ModelFailed(DomainError):
+    """The model raised on a request that passed validation."""
+
+    code = "MODEL_FAILED"
+
+
+class ModelServer(Protocol):
+    async def predict(self, app: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class Prediction:
+    body: dict[str, Any]
+    deployment_id: str
+    version: int
+    rows: int
+
+
+class TrafficRouter:
+    """Smooth weighted round robin over a deployment's active split: 90/10 sends exactly 9 of every 10 calls to the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._weights: dict[tuple[str, int], dict[int, int]] = {}
+
+    def choose(self, deployment_id: str, revision: int, traffic: list[dict[str, Any]]) -> int:
+        shares = {int(entry["version"]): int(entry["percent"]) for entry in traffic if int(entry["percent"]) > 0}
+        with self._lock:
+            current = self._weights.setdefault((deployment_id, revision), {version: 0 for version in shares})
+            for version, share in shares.items():
+                current[version] += share
+            chosen = max(current, key=lambda version: (current[version], -version))
+            current[chosen] -= sum(shares.values())
+            return chosen
+
+
+class PredictionService:
+    def __init__(self, store: EventStore, deployments: DeploymentsReader, registry: RegistryReader, server: ModelServer | None,
+                 meter: InferenceMeter | None = None, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.meter = meter
+        self.deployments = deployments
+        self.registry = registry
+        self.server = server
+        self.router = TrafficRouter()
+        self.monotonic = monotonic
+        self._signatures: dict[str, dict[str, Any]] = {}
+
+    def check_caller(self, principal: Principal, team_id: uuid.UUID) -> None:
+        """Check the caller may call the team's deployments: a member of the team, through a token with scope predict."""
+        principal.require_scope("predict", "Calling a deployment")
+        team_with_role(self.store, principal, team_id, VIEWER, "predict")
+
+    def deployment(self, team_id: uuid.UUID, name: str) -> dict[str, Any]:
+        """Return the deployment's read-model row, or raise NotFound naming it."""
+        row = self.deployments.by_name(str(team_id), name)
+        if row is None:
+            raise NotFound(f"The team has no deployment named {name[:63]!r}.", field="name", value=name[:63])
+        return row
+
+    def served_version(self, row: dict[str, Any], version: int | None) -> tuple[int, str]:
+        """Return the version number and id a request goes to: `version` if the active split lists it, else a routed one."""
+        if row["status"] == "stopped":
+            raise Conflict(f"Deployment {row['name']!r} is stopped; start it to serve predictions.", field="name", value=row["name"])
+        if row["active_config"] is None:
+            raise ServingUnavailable(f"Deployment {row['name']!r} is still starting its replicas; retry in a few seconds.",
+                                     field="name", value=row["name"])
+        traffic = json.loads(row["active_config"])["traffic"]
+        ids = {int(entry["version"]): entry["versionId"] for entry in traffic}
+        if version is None:
+            version = self.router.choose(row["deployment_id"], int(row["active_revision"]), traffic)
+        elif version not in ids:
+            listed = ", ".join(str(number) for number in sorted(ids))
+            raise NotFound(f"Version {version} is not part of deployment {row['name']!r}; its traffic goes to version {listed}.",
+                           field="version", value=version)
+        return version, ids[version]
+
+    def signature(self, version_id: str) -> dict[str, Any]:
+        if version_id not in self._signatures:
+            row = self.registry.version(version_id)
+            self._signatures[version_id] = json.loads(row["signature"]) if row and row["signature"] else {}
+        return self._signatures[version_id]
+
+    async def predict(self, principal: Principal, team_id: uuid.UUID, name: str, document: Any, version: int | None = None,
+                      caller: str | None = None) -> Prediction:
+        """Serve one request and count it in the deployment's inference window, failed or not."""
+        self.check_caller(principal, team_id)
+        row = self.deployment(team_id, name)
+        started = self.monotonic()
+        number: int | None = None
+        rows, error = 0, "server"
+        try:
+            try:
+                number, version_id = self.served_version(row, version)
+                request = check_payload(document, self.signature(version_id))
+            except ServingUnavailable:
+                raise
+            except DomainError:
+                error = "client"
+                raise
+            rows = request.rows
+            outputs = await self._call(row, number, request.inputs)
+            error = None
+            return Prediction(body=format_response(outputs, request.columnar), deployment_id=row["deployment_id"], version=number,
+                              rows=rows)
+        finally:
+            if self.meter is not None:
+                self.meter.count(uuid.UUID(row["deployment_id"]), team_id, caller=caller or principal.actor, version=number, rows=rows,
+                                 latency_ms=(self.monotonic() - started) * 1000, error=error)
+
+    async def _call(self, row: dict[str, Any], number: int, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if self.server is None:
+            raise ServingUnavailable("This API process has no model server (MODELCLOUD_WORKERS is off).", field="name",
+                                     value=row["name"])
+        try:
+            return await self.server.predict(app_name(uuid.UUID(row["deployment_id"]), number), inputs)
+        except DomainError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever the replica raised becomes a short message for the caller.
+            raise ModelFailed(f"Version {number} of deployment {row['name']!r} failed on this request: {_first_line(error)}",
+                              field="name", value=row["name"]) from error
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__

@@ -1,0 +1,325 @@
+"""GraphQL of deployments: create and change them, roll back, stop, call them, and follow their state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from backend.domain.base import InvalidInput, NotFound, parse_iso
+from backend.graphql.audit import AuditEntry
+from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
+from backend.graphql.context import Context, in_thread
+from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
+from backend.graphql.live import subject_changes
+from backend.projections.deployments import DEPLOYMENT_TOPIC
+
+Row = dict[str, Any]
+
+
+@strawberry.enum(description=(
+    "deploying until every replica of the newest revision runs (an older revision keeps serving meanwhile), healthy, "
+    "degraded when replicas failed or died, or stopped."
+))
+class DeploymentStatus(Enum):
+    DEPLOYING = "deploying"
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    STOPPED = "stopped"
+
+
+@strawberry.type(description="A version's share of a deployment's requests.")
+class TrafficEntry:
+    version: int
+    version_id: strawberry.ID
+    percent: int
+
+
+@strawberry.type
+class Scaling:
+    min_replicas: int
+    max_replicas: int = strawberry.field(description="Above minReplicas, Ray Serve autoscales between the two.")
+    target_ongoing_requests: float = strawberry.field(description="Requests per replica that autoscaling aims for.")
+
+
+@strawberry.type
+class Batching:
+    max_batch_size: int = strawberry.field(description="1 turns batching off.")
+    batch_wait_ms: float = strawberry.field(description="How long a replica waits to fill a batch.")
+
+
+@strawberry.type(description="The whole configuration of one revision.")
+class DeploymentConfig:
+    traffic: list[TrafficEntry]
+    scaling: Scaling
+    cpus_per_replica: float
+    batching: Batching
+
+    @classmethod
+    def from_json(cls, text: str) -> DeploymentConfig:
+        config = json.loads(text)
+        return cls(
+            traffic=[TrafficEntry(version=e["version"], version_id=strawberry.ID(e["versionId"]), percent=e["percent"])
+                     for e in config["traffic"]],
+            scaling=Scaling(min_replicas=config["scaling"]["minReplicas"], max_replicas=config["scaling"]["maxReplicas"],
+                            target_ongoing_requests=config["scaling"]["targetOngoingRequests"]),
+            cpus_per_replica=config["cpusPerReplica"],
+            batching=Batching(max_batch_size=config["batching"]["maxBatchSize"], batch_wait_ms=config["batching"]["batchWaitMs"]),
+        )
+
+
+@strawberry.type(description="One revision of a deployment's configuration and the action that made it.")
+class DeploymentRevision:
+    revision: int
+    action: str = strawberry.field(description="created, trafficShifted, scaled or rolledBack.")
+    config: DeploymentConfig
+    restored_revision: int | None
+    created_by: str
+    created_at: datetime
+    activated_at: datetime | None = strawberry.field(description="When all of its replicas ran and traffic moved to it.")
+
+
+@strawberry.type(description="A named endpoint serving versions of one model: POST /v1/models/{name}:predict.")
+class Deployment:
+    id: strawberry.ID
+    team_id: strawberry.ID
+    model_id: strawberry.ID
+    name: str
+    status: DeploymentStatus
+    revision: int
+    config: DeploymentConfig = strawberry.field(description="The newest revision's configuration.")
+    active_revision: int | None = strawberry.field(description="The revision the prediction API routes to.")
+    active_config: DeploymentConfig | None
+    replicas: int | None = strawberry.field(description="Running replicas when the active revision became healthy.")
+    health_reason: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The REST path of its predictions.")
+    def endpoint(self) -> str:
+        return f"/v1/models/{self.name}:predict"
+
+    @classmethod
+    def from_row(cls, row: Row) -> Deployment:
+        return cls(
+            id=strawberry.ID(row["deployment_id"]), team_id=strawberry.ID(row["team_id"]), model_id=strawberry.ID(row["model_id"]),
+            name=row["name"], status=DeploymentStatus(row["status"]), revision=int(row["revision"]),
+            config=DeploymentConfig.from_json(row["config"]), active_revision=row["active_revision"],
+            active_config=DeploymentConfig.from_json(row["active_config"]) if row["active_config"] else None,
+            replicas=row["replicas"], health_reason=row["health_reason"], created_by=row["created_by"],
+            created_at=parse_iso(row["created_at"]),  # type: ignore[arg-type]
+            updated_at=parse_iso(row["updated_at"]),  # type: ignore[arg-type]
+        )
+
+    @strawberry.field(description="The revisions, newest first.")
+    async def revisions(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None
+                        ) -> Connection[DeploymentRevision]:
+        check_first(first)
+        rows = await in_thread(info.context.runtime.readers.deployments.revisions, str(self.id),
+                               decode_position_cursor("revisions", after), first + 1)
+        return page(rows, first, "revisions", lambda row: row["revision"], _revision, has_previous=after is not None)
+
+
+def _revision(row: Row) -> DeploymentRevision:
+    return DeploymentRevision(
+        revision=int(row["revision"]), action=row["action"], config=DeploymentConfig.from_json(row["config"]),
+        restored_revision=row["restored_revision"], created_by=row["actor"],
+        created_at=parse_iso(row["created_at"]),  # type: ignore[arg-type]
+        activated_at=parse_iso(row["activated_at"]),
+    )
+
+
+@strawberry.input
+class TrafficInput:
+    version: int
+    percent: int = strawberry.field(description="Whole percent; all entries sum to 100.")
+
+
+@strawberry.input
+class ScalingInput:
+    min_replicas: int | None = None
+    max_replicas: int | None = None
+    target_ongoing_requests: float | None = None
+
+
+@strawberry.input
+class BatchingInput:
+    max_batch_size: int | None = None
+    batch_wait_ms: float | None = None
+
+
+@strawberry.input
+class CreateDeploymentInput:
+    model_id: strawberry.ID
+    name: str = strawberry.field(description="Unique in the team; lowercase letters, digits and '-'.")
+    traffic: list[TrafficInput] | None = strawberry.field(
+        default=None, description="Null serves the version the production alias points at, or else the newest version.")
+    scaling: ScalingInput | None = None
+    batching: BatchingInput | None = None
+    cpus_per_replica: float | None = strawberry.field(default=None, description="Fractions allowed; 0.25 by default.")
+
+
+@strawberry.input(description="Only the parts given change.")
+class UpdateDeploymentInput:
+    traffic: list[TrafficInput] | None = None
+    scaling: ScalingInput | None = None
+    batching: BatchingInput | None = None
+    cpus_per_replica: float | None = None
+
+
+@strawberry.input
+class PredictInput:
+    deployment_id: strawberry.ID
+    version: int | None = strawberry.field(default=None, description="A version of the active traffic; null follows the split.")
+    instances: JSON | None = strawberry.field(default=None, description="Row format, as TensorFlow Serving's REST API takes it.")
+    inputs: JSON | None = strawberry.field(default=None, description="Columnar format.")
+
+
+@strawberry.type(description="What the model returned, in TensorFlow Serving's shape, and which version served it.")
+class PredictResult:
+    predictions: JSON | None
+    outputs: JSON | None
+    version: int
+    rows: int
+
+
+@strawberry.type(description="A deployment's current state and the change that brought it.")
+class DeploymentUpdate:
+    deployment: Deployment
+    change: AuditEntry | None
+
+
+def _settings(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    names = {"min_replicas": "minReplicas", "max_replicas": "maxReplicas", "target_ongoing_requests": "targetOngoingRequests",
+             "max_batch_size": "maxBatchSize", "batch_wait_ms": "batchWaitMs"}
+    return {names[key]: item for key, item in vars(value).items() if item is not None}
+
+
+def _traffic(value: list[TrafficInput] | None) -> list[dict[str, Any]] | None:
+    return None if value is None else [{"version": entry.version, "percent": entry.percent} for entry in value]
+
+
+async def readable_deployment(info: Info[Context, None], deployment_id: str, field: str = "id") -> Row:
+    parsed = parse_id(field, deployment_id)
+    row = await in_thread(info.context.runtime.readers.deployments.deployment, str(parsed))
+    visible = await visible_team_ids(info)
+    if row is None or (visible is not None and row["team_id"] not in visible):
+        raise NotFound(f"Deployment {deployment_id} was not found among your teams' deployments.", field=field, value=deployment_id)
+    return row
+
+
+async def _current(info: Info[Context, None], deployment_id: str, outcome: Any) -> Deployment:
+    await info.context.settle(outcome)
+    return Deployment.from_row(await readable_deployment(info, deployment_id))
+
+
+@strawberry.type
+class DeploymentsQuery:
+    @strawberry.field(description="Deployments of your teams, newest first.")
+    async def deployments(
+        self, info: Info[Context, None], team_id: strawberry.ID | None = None, model_id: strawberry.ID | None = None,
+        status: list[DeploymentStatus] | None = None, first: int = DEFAULT_PAGE, after: str | None = None,
+    ) -> Connection[Deployment]:
+        check_first(first)
+        teams = await searched_team_ids(info, team_id)
+        model = None if model_id is None else str(parse_id("modelId", model_id))
+        rows = await in_thread(lambda: info.context.runtime.readers.deployments.search(
+            teams, model_id=model, statuses=[item.value for item in status] if status else None,
+            before=decode_position_cursor("deployments", after), limit=first + 1))
+        return page(rows, first, "deployments", lambda row: row["created_position"], Deployment.from_row,
+                    has_previous=after is not None)
+
+    @strawberry.field(description="A deployment by id, or by name within a team.")
+    async def deployment(self, info: Info[Context, None], id: strawberry.ID | None = None,  # noqa: A002
+                         team_id: strawberry.ID | None = None, name: str | None = None) -> Deployment:
+        if id is not None:
+            return Deployment.from_row(await readable_deployment(info, id))
+        if team_id is None or name is None:
+            raise InvalidInput("Give the deployment's id, or its teamId and name.", field="id", value=None)
+        team = parse_id("teamId", team_id)
+        row = await in_thread(info.context.runtime.readers.deployments.by_name, str(team), name)
+        visible = await visible_team_ids(info)
+        if row is None or (visible is not None and row["team_id"] not in visible):
+            raise NotFound(f"The team has no deployment named {name[:63]!r}.", field="name", value=name[:63])
+        return Deployment.from_row(row)
+
+
+@strawberry.type
+class DeploymentsMutation:
+    @strawberry.mutation(description="Deploy versions of a model on Ray Serve under a name; editors and admins may.")
+    async def create_deployment(self, info: Info[Context, None], input: CreateDeploymentInput) -> Deployment:  # noqa: A002
+        principal = await info.context.writer()
+        model_id = parse_id("modelId", input.model_id)
+        service = info.context.runtime.deployments
+        deployment_id, outcome = await in_thread(lambda: service.create(
+            principal, info.context.cause(principal), model_id=model_id, name=input.name, traffic=_traffic(input.traffic),
+            scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
+        ))
+        return await _current(info, str(deployment_id), outcome)
+
+    @strawberry.mutation(description="Change traffic, scaling or batching as a new revision; traffic moves once its replicas run.")
+    async def update_deployment(self, info: Info[Context, None], id: strawberry.ID,  # noqa: A002
+                                input: UpdateDeploymentInput) -> Deployment:  # noqa: A002
+        principal = await info.context.writer()
+        deployment_id = parse_id("id", id)
+        service = info.context.runtime.deployments
+        outcome = await in_thread(lambda: service.update(
+            principal, info.context.cause(principal), deployment_id=deployment_id, traffic=_traffic(input.traffic),
+            scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
+        ))
+        return await _current(info, str(deployment_id), outcome)
+
+    @strawberry.mutation(description="Restore the previous revision's configuration as a new revision.")
+    async def rollback_deployment(self, info: Info[Context, None], id: strawberry.ID) -> Deployment:  # noqa: A002
+        principal = await info.context.writer()
+        deployment_id = parse_id("id", id)
+        service = info.context.runtime.deployments
+        outcome = await in_thread(lambda: service.roll_back(principal, info.context.cause(principal), deployment_id=deployment_id))
+        return await _current(info, str(deployment_id), outcome)
+
+    @strawberry.mutation(description="Stop serving and remove the replicas; the name stays reserved.")
+    async def stop_deployment(self, info: Info[Context, None], id: strawberry.ID) -> Deployment:  # noqa: A002
+        principal = await info.context.writer()
+        deployment_id = parse_id("id", id)
+        service = info.context.runtime.deployments
+        outcome = await in_thread(lambda: service.stop(principal, info.context.cause(principal), deployment_id=deployment_id))
+        return await _current(info, str(deployment_id), outcome)
+
+    @strawberry.mutation(description="Serve a stopped deployment's newest revision again.")
+    async def start_deployment(self, info: Info[Context, None], id: strawberry.ID) -> Deployment:  # noqa: A002
+        principal = await info.context.writer()
+        deployment_id = parse_id("id", id)
+        service = info.context.runtime.deployments
+        outcome = await in_thread(lambda: service.start(principal, info.context.cause(principal), deployment_id=deployment_id))
+        return await _current(info, str(deployment_id), outcome)
+
+    @strawberry.mutation(description="Call a deployment with a small payload; larger ones go to POST /v1/models/{name}:predict.")
+    async def predict(self, info: Info[Context, None], input: PredictInput) -> PredictResult:  # noqa: A002
+        principal = await info.context.writer()
+        row = await readable_deployment(info, input.deployment_id, "deploymentId")
+        given = {key: value for key, value in (("instances", input.instances), ("inputs", input.inputs)) if value is not None}
+        prediction = await info.context.runtime.predictions.predict(
+            principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version, caller=principal.actor,
+        )
+        return PredictResult(predictions=prediction.body.get("predictions"), outputs=prediction.body.get("outputs"),
+                             version=prediction.version, rows=prediction.rows)
+
+
+@strawberry.type
+class DeploymentsSubscription:
+    @strawberry.subscription(description="The deployment's state at once (with change null), then on every revision and health change.")
+    async def deployment_updated(self, info: Info[Context, None], id: strawberry.ID  # noqa: A002
+                                 ) -> AsyncGenerator[DeploymentUpdate, None]:
+        row = await readable_deployment(info, id)
+        async for change, entry in subject_changes(info, DEPLOYMENT_TOPIC, row["deployment_id"]):
+            current = row if change is None else await readable_deployment(info, id)
+            yield DeploymentUpdate(deployment=Deployment.from_row(current), change=entry)

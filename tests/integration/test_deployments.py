@@ -1,0 +1,278 @@
+"""Deployments without Ray: what createDeployment and its changes accept and record, and the checks before a model runs.
+
+The reconciler's health reports are played by the test; tests/e2e/test_serving_flow.py serves
+real models on a local Ray.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.application.prediction_payloads import PayloadError
+from backend.application.predictions import ServingUnavailable
+from backend.domain.access import Principal
+from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
+from backend.runtime import Runtime
+from tests.conftest import FrozenClock
+from tests.integration.test_evaluation import Evaluations
+
+pytestmark = pytest.mark.integration
+
+
+class Deployments(Evaluations):
+    """A model with a ready version 1, and helpers to deploy it and play the reconciler."""
+
+    def deploy(self, principal: Principal | None = None, **options: Any) -> uuid.UUID:
+        values = {"model_id": self.model_id, "name": "cancer", **options}
+        deployment_id, outcome = self.runtime.deployments.create(principal or self.editor, self.cause(principal or self.editor),
+                                                                 **values)
+        assert self.runtime.projections.wait_for(outcome.position)
+        return deployment_id
+
+    def row(self, deployment_id: uuid.UUID) -> dict[str, Any]:
+        self.runtime.projections.catch_up()
+        row = self.runtime.readers.deployments.deployment(str(deployment_id))
+        assert row is not None
+        return row
+
+    def healthy(self, deployment_id: uuid.UUID, revision: int) -> None:
+        self.runtime.deployments.record_health(self.system(), deployment_id=deployment_id, revision=revision, healthy=True,
+                                               replicas=1)
+        self.runtime.projections.catch_up()
+
+    def predict(self, document: Any, *, version: int | None = None, principal: Principal | None = None) -> Any:
+        return asyncio.run(self.runtime.predictions.predict(principal or self.editor, self.team_id, "cancer", document,
+                                                            version=version))
+
+
+@pytest.fixture
+def deployments(runtime: Runtime, clock: FrozenClock, dataset_files: Path, model_files: Path) -> Deployments:
+    return Deployments(runtime, clock, dataset_files, model_files)
+
+
+def traffic(row: dict[str, Any], key: str = "config") -> list[tuple[int, int]]:
+    return [(entry["version"], entry["percent"]) for entry in json.loads(row[key])["traffic"]]
+
+
+def test_one_action_deploys_newest_version(deployments: Deployments) -> None:
+    deployments.ready_version(deployments.model_id)
+
+    row = deployments.row(deployments.deploy())
+
+    assert row["status"] == "deploying"
+    assert traffic(row) == [(2, 100)]
+    config = json.loads(row["config"])
+    assert config["scaling"] == {"minReplicas": 1, "maxReplicas": 1, "targetOngoingRequests": 2.0}
+    assert config["cpusPerReplica"] == 0.25
+    assert config["batching"] == {"maxBatchSize": 16, "batchWaitMs": 5.0}
+    assert row["active_config"] is None
+
+
+def test_production_alias_preferred(deployments: Deployments) -> None:
+    deployments.ready_version(deployments.model_id)
+    deployments.runtime.registry.move_alias(deployments.admin, deployments.cause(deployments.admin), model_id=deployments.model_id,
+                                            alias="production", number=1)
+
+    assert traffic(deployments.row(deployments.deploy())) == [(1, 100)]
+
+
+def test_canary_then_rollback(deployments: Deployments) -> None:
+    deployments.ready_version(deployments.model_id)
+    deployment_id = deployments.deploy(traffic=[{"version": 1, "percent": 100}])
+    deployments.healthy(deployment_id, 1)
+    editor, cause = deployments.editor, deployments.cause(deployments.editor)
+
+    deployments.runtime.deployments.update(editor, cause, deployment_id=deployment_id,
+                                           traffic=[{"version": 1, "percent": 90}, {"version": 2, "percent": 10}])
+    shifted = deployments.row(deployment_id)
+    assert (shifted["revision"], shifted["status"]) == (2, "deploying")
+    assert traffic(shifted) == [(1, 90), (2, 10)]
+    assert traffic(shifted, "active_config") == [(1, 100)]
+
+    deployments.healthy(deployment_id, 2)
+    assert traffic(deployments.row(deployment_id), "active_config") == [(1, 90), (2, 10)]
+
+    deployments.runtime.deployments.roll_back(editor, cause, deployment_id=deployment_id)
+    rolled = deployments.row(deployment_id)
+    assert rolled["revision"] == 3
+    assert traffic(rolled) == [(1, 100)]
+    revisions = deployments.runtime.readers.deployments.revisions(str(deployment_id), None, 10)
+    assert [(r["revision"], r["action"], r["restored_revision"]) for r in revisions] == [
+        (3, "rolledBack", 1), (2, "trafficShifted", None), (1, "created", None),
+    ]
+    actions = [row["action"] for row in deployments.runtime.database.fetchall(
+        "SELECT action FROM audit_log WHERE subject_id = ? ORDER BY position", (str(deployment_id),))]
+    assert actions == ["Deployment.Requested", "Deployment.BecameHealthy", "Deployment.TrafficShifted",
+                       "Deployment.BecameHealthy", "Deployment.RolledBack"]
+
+
+def test_scaling_change_is_scaled(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+
+    deployments.runtime.deployments.update(deployments.editor, deployments.cause(deployments.editor), deployment_id=deployment_id,
+                                           scaling={"maxReplicas": 3}, batching={"maxBatchSize": 1})
+
+    row = deployments.row(deployment_id)
+    config = json.loads(row["config"])
+    assert config["scaling"] == {"minReplicas": 1, "maxReplicas": 3, "targetOngoingRequests": 2.0}
+    assert config["batching"]["maxBatchSize"] == 1
+    revisions = deployments.runtime.readers.deployments.revisions(str(deployment_id), None, 10)
+    assert revisions[0]["action"] == "scaled"
+
+
+def test_rollback_without_previous_rejected(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+
+    with pytest.raises(Conflict) as raised:
+        deployments.runtime.deployments.roll_back(deployments.editor, deployments.cause(deployments.editor),
+                                                  deployment_id=deployment_id)
+    assert "nothing to roll back to" in raised.value.message
+
+
+def test_stop_then_start(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    service, editor = deployments.runtime.deployments, deployments.editor
+
+    service.stop(editor, deployments.cause(editor), deployment_id=deployment_id)
+    assert deployments.row(deployment_id)["status"] == "stopped"
+    with pytest.raises(Conflict) as raised:
+        service.update(editor, deployments.cause(editor), deployment_id=deployment_id, scaling={"maxReplicas": 2})
+    assert "is stopped" in raised.value.message
+    with pytest.raises(Conflict):
+        deployments.predict({"instances": [[0.0] * 30]})
+
+    service.start(editor, deployments.cause(editor), deployment_id=deployment_id)
+    assert deployments.row(deployment_id)["status"] == "deploying"
+
+
+def _count(deployments: Deployments) -> int:
+    deployments.runtime.projections.catch_up()
+    return len(deployments.runtime.readers.deployments.search(None, model_id=None, statuses=None, before=None, limit=100))
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "words"),
+    [
+        ({"traffic": [{"version": 1, "percent": 90}]}, "traffic", "must sum to 100, but 90 (version 1) = 90"),
+        ({"traffic": [{"version": 1, "percent": 50}, {"version": 1, "percent": 50}]}, "traffic[1].version", "a second time"),
+        ({"traffic": [{"version": 7, "percent": 100}]}, "traffic[0].version", "has no version 7"),
+        ({"traffic": [{"version": 1, "percent": 101}]}, "traffic[0].percent", "from 0 to 100"),
+        ({"traffic": []}, "traffic", "at least one version"),
+        ({"name": "Cancer Model"}, "name", "lowercase letters"),
+        ({"scaling": {"minReplicas": 2, "maxReplicas": 1}}, "scaling.maxReplicas", "below minReplicas 2"),
+        ({"scaling": {"replicas": 2}}, "scaling", "unknown settings replicas"),
+        ({"batching": {"maxBatchSize": 0}}, "batching.maxBatchSize", "from 1 (no batching)"),
+        ({"cpus_per_replica": 0}, "cpusPerReplica", "from 0.05 to 16"),
+    ],
+)
+def test_bad_deployment_rejected(deployments: Deployments, options: dict[str, Any], field: str, words: str) -> None:
+    with pytest.raises((InvalidInput, NotFound)) as raised:
+        deployments.deploy(**options)
+
+    assert raised.value.field == field
+    assert words in raised.value.message
+    assert _count(deployments) == 0
+
+
+def test_version_not_ready_names_reason(deployments: Deployments) -> None:
+    upload_id = deployments.upload_bytes((deployments.model_files / "cancer_b.keras").read_bytes(), "cancer_b.keras")
+    deployments.runtime.registry.upload_version(deployments.editor, deployments.cause(deployments.editor),
+                                                model_id=deployments.model_id, upload_id=upload_id)
+    with pytest.raises(InvalidInput) as raised:
+        deployments.deploy(traffic=[{"version": 2, "percent": 100}])
+    assert "is still being inspected" in raised.value.message
+
+    deployments.runtime.registry.record_inspection_failure(deployments.system(), version_id=_version_id(deployments, 2),
+                                                           reason="not a model")
+    with pytest.raises(InvalidInput) as raised:
+        deployments.deploy(traffic=[{"version": 2, "percent": 100}])
+    assert "failed inspection" in raised.value.message
+    assert _count(deployments) == 0
+
+
+def _version_id(deployments: Deployments, number: int) -> uuid.UUID:
+    deployments.runtime.projections.catch_up()
+    row = deployments.runtime.readers.registry.version_by_number(str(deployments.model_id), number)
+    assert row is not None
+    return uuid.UUID(row["version_id"])
+
+
+def test_name_unique_in_team(deployments: Deployments) -> None:
+    deployments.deploy()
+
+    with pytest.raises(Conflict) as raised:
+        deployments.deploy()
+    assert raised.value.field == "name"
+    assert _count(deployments) == 1
+
+
+def test_viewer_cannot_deploy(deployments: Deployments) -> None:
+    with pytest.raises(Forbidden):
+        deployments.deploy(deployments.viewer)
+    assert _count(deployments) == 0
+
+
+def test_predict_before_healthy_unavailable(deployments: Deployments) -> None:
+    deployments.deploy()
+
+    with pytest.raises(ServingUnavailable) as raised:
+        deployments.predict({"instances": [[0.0] * 30]})
+    assert "still starting its replicas" in raised.value.message
+
+
+def test_payload_checked_against_signature(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+
+    with pytest.raises(PayloadError) as raised:
+        deployments.predict({"instances": [[0.0] * 29]})
+    assert raised.value.message == "instances[0] has 29 values; input 'features' expects 30 (shape [null, 30])."
+    assert (raised.value.expected, raised.value.received) == ("30 values", "29 values")
+
+    with pytest.raises(NotFound) as raised:
+        deployments.predict({"instances": [[0.0] * 30]}, version=2)
+    assert "its traffic goes to version 1" in raised.value.message
+
+
+def test_unknown_deployment_not_found(deployments: Deployments) -> None:
+    with pytest.raises(NotFound) as raised:
+        asyncio.run(deployments.runtime.predictions.predict(deployments.editor, deployments.team_id, "missing", {}))
+    assert raised.value.message == "The team has no deployment named 'missing'."
+
+
+def test_token_without_predict_scope_forbidden(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    reader = Principal(user_id=deployments.editor.user_id, username="editor", is_admin=False, via="token",
+                       scopes=frozenset({"read"}), token_team=deployments.team_id)
+
+    with pytest.raises(Forbidden) as raised:
+        deployments.predict({"instances": [[0.0] * 30]}, principal=reader)
+    assert "predict" in raised.value.message
+
+
+def test_calls_counted_in_window(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    for _ in range(3):
+        with pytest.raises(PayloadError):
+            deployments.predict({"instances": [[1.0]]})
+    deployments.runtime.meter.count(deployment_id, deployments.team_id, caller="someone", version=1, rows=4, latency_ms=3.5)
+    deployments.clock.advance(seconds=60)
+
+    assert deployments.runtime.meter.flush() == 1
+    deployments.runtime.projections.catch_up()
+
+    [window] = deployments.runtime.readers.deployments.windows(str(deployment_id), None, None, 10)
+    assert (window["requests"], window["client_errors"], window["errors"], window["rows_predicted"]) == (4, 3, 0, 4)
+    assert json.loads(window["callers"]) == {deployments.editor.actor: 3, "someone": 1}
+    assert json.loads(window["versions"]) == {"1": 4}
+    assert sum(json.loads(window["latency_buckets"])) == 4
+    assert deployments.runtime.meter.flush() == 0
