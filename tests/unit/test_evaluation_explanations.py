@@ -15,6 +15,7 @@ from backend.application.evaluation_explanations import (
     ExplainedEvaluation,
     RowExplanationRequest,
     WorkersUnavailable,
+    check_baseline,
     check_model,
     check_row,
     check_steps,
@@ -191,6 +192,32 @@ def test_worker_rejects_row_out_of_range(evaluation_cases: dict[str, Case]) -> N
 def test_worker_rejects_unknown_baseline(evaluation_cases: dict[str, Case]) -> None:
     with pytest.raises(EvaluationFailed, match="The baseline 'median' is unknown. Use mean or zero."):
         explain_blob(evaluation_cases["cancer"].job, 0, 8, "median")
+
+
+def test_worker_rejects_text_feature(evaluation_cases: dict[str, Case]) -> None:
+    job = changed(evaluation_cases["cancer"].job, features=["clinic"])
+
+    with pytest.raises(EvaluationFailed, match="The feature column 'clinic' is text, and integrated gradients need numeric"):
+        explain_blob(job, 0, 8, "mean")
+
+
+def test_worker_rejects_infinite_feature(evaluation_cases: dict[str, Case]) -> None:
+    case = evaluation_cases["cancer"]
+    frame = case.frame.copy()
+    first_test_row = frame.index[frame["split"] == "test"][0]
+    frame.loc[first_test_row, "mean area"] = np.inf
+    job = changed(case.job, dataset_sha256=store_frame(Path(case.job.artifacts), frame))
+
+    with pytest.raises(EvaluationFailed, match="Row 0 or the baseline has an infinite value in 'mean area'"):
+        explain_blob(job, 0, 8, "mean")
+
+
+def test_unknown_baseline_rejected() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check_baseline("median")
+
+    assert raised.value.field == "baseline"
+    assert raised.value.message == "baseline 'median' is invalid; expected mean or zero."
 
 
 @pytest.mark.parametrize("steps", [0, -1, 1025, True])
