@@ -135,6 +135,26 @@ def test_savedmodel_with_flat_output_is_evaluated(evaluation_cases: dict[str, Ca
     assert report["metrics"]["r2"] == pytest.approx(keras_report["metrics"]["r2"], abs=CLOSE)
 
 
+def test_savedmodel_float64_input_is_cast(evaluation_cases: dict[str, Case], tmp_path: Path) -> None:  # noqa: F811
+    import numpy as np
+    import tensorflow as tf
+
+    case = evaluation_cases["cancer"]
+
+    @tf.function(input_signature=[tf.TensorSpec([None, len(case.job.features)], tf.float64, name="features")])
+    def serve(features: Any) -> Any:
+        return {"score": tf.sigmoid(15.0 - features[:, :1])}
+
+    digest = store_module(case, tmp_path, {"serving_default": serve})
+    rows = case.test_rows
+    predicted = (1 / (1 + np.exp(rows[case.job.features[0]].to_numpy(dtype="float32") - 15.0)) >= 0.5).astype(int)
+
+    report = evaluate_blob(changed(case.job, model_format="savedmodel", model_sha256=digest))
+
+    assert report["rows"] == len(rows)
+    assert report["metrics"]["accuracy"] == pytest.approx(float(np.mean(predicted == rows["target"].to_numpy())), abs=CLOSE)
+
+
 def test_savedmodel_with_3d_output_fails(evaluation_cases: dict[str, Case], tmp_path: Path) -> None:  # noqa: F811
     import tensorflow as tf
 

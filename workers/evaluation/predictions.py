@@ -218,14 +218,12 @@ def batch_predictor(model: Any, *, text: bool, activation: str | None = None) ->
 
 
 def _serving_call(signature: ServingSignature) -> Callable[[Any], Any]:
-    """Return a function that feeds a batch to the signature, in its dtype and rank, and returns its output."""
+    """Return a function that feeds a batch to the signature, cast to its input dtype, and returns its output."""
     import tensorflow as tf
 
     dtype = tf.as_dtype(signature.input_dtype)
 
     def run(batch: Any) -> Any:
-        if len(signature.input_shape) == 1:
-            batch = tf.reshape(batch, [-1])
         if dtype != batch.dtype:
             batch = tf.cast(batch, dtype)
         return signature.function(**{signature.input_name: batch})[signature.output_name]
