@@ -1,8 +1,8 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates fresh PostgreSQL databases and drops them afterwards.
-`--only registry`, `--only datasets`, `--only training` or `--only tracking` runs that benchmark alone and replaces only
-its rows and section.
+`--only registry`, `--only datasets`, `--only training`, `--only tracking` or `--only serving` runs that benchmark alone
+and replaces only its rows and section.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ import psycopg
 
 from backend.projections.series import KEPT_PER_BUCKET
 from backend.runtime import SQLITE_POLL_SECONDS
-from bench import command_throughput, dataset_ingest, registry_search, subscriber_latency, tracking_ingest, training
+from bench import command_throughput, dataset_ingest, registry_search, serving, subscriber_latency, tracking_ingest, training
 from bench.command_throughput import CommandRun, ThroughputReport
 from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
 from bench.registry_search import Latency, RegistrySearchResult
+from bench.serving import ServingResult, Variant
 from bench.subscriber_latency import LatencyResult
 from bench.tracking_ingest import TargetRuns, TrackingIngestResult
 from bench.training import SeriesResult, Spread, TrainingResult, WorkerRuns
@@ -44,6 +45,8 @@ TRAINING_ROW_PREFIX = "| Training: "
 TRAINING_HEADING = "## Training (`bench/training.py`)"
 TRACKING_ROW_PREFIX = "| Tracking ingest: "
 TRACKING_HEADING = "## Tracking ingest (`bench/tracking_ingest.py`)"
+SERVING_ROW_PREFIX = "| Serving: "
+SERVING_HEADING = "## Serving (`bench/serving.py`)"
 REPRODUCE_HEADING = "## Reproduce"
 
 
@@ -170,6 +173,7 @@ def render_readme(
     datasets: DatasetIngestResult,
     trained: TrainingResult,
     tracked: TrackingIngestResult,
+    served: ServingResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -190,6 +194,7 @@ def render_readme(
                 *dataset_rows(datasets),
                 *training_rows(trained),
                 *tracking_rows(tracked),
+                *serving_rows(served),
             ]
         ),
         "## Machine",
@@ -209,6 +214,7 @@ def render_readme(
         dataset_section(datasets, machine, "python -m bench.run"),
         training_section(trained, machine, "python -m bench.run"),
         tracking_section(tracked, machine, "python -m bench.run"),
+        serving_section(served, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -234,6 +240,9 @@ def reproduce_section() -> str:
                 "namespaces) for its server runs, and skips them where it cannot make one. `python -m bench.run --only "
                 "tracking` runs the tracking ingest benchmark alone in the same way. It uses `bench/.venv-mlflow` like "
                 "the registry benchmark, and creates its own fresh PostgreSQL database unless `--skip-postgres` is given. "
+                "`python -m bench.run --only serving` runs the serving benchmark alone in the same way. Like the training "
+                "benchmark's server runs, it needs a private network namespace (`unshare --net`) for its local Ray, and is "
+                "skipped where it cannot make one. "
                 "`python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
@@ -970,6 +979,116 @@ def tracking_checks(result: TrackingIngestResult) -> str:
     )
 
 
+def serving_rows(result: ServingResult) -> list[str]:
+    if result.skipped_reason is not None:
+        return [f"{SERVING_ROW_PREFIX}skipped | {result.skipped_reason} | | |"]
+    bare, function, *served = result.variants
+    rows = [
+        (f"{bare.label}, {client_count(bare)}", latency_figures(bare), "", ""),
+        (
+            f"{function.label}, {client_count(function)}", latency_figures(function),
+            f"`model.predict`: {bare.requests_per_second:,.0f} requests/s",
+            f"{function.requests_per_second / bare.requests_per_second:,.0f}",
+        ),
+    ]
+    for entry in served:
+        rows.append(
+            (
+                f"{entry.label}, {client_count(entry)}", latency_figures(entry),
+                f"in-process `tf.function`: {function.requests_per_second:,.0f} requests/s",
+                f"{entry.requests_per_second / function.requests_per_second:.2f}",
+            )
+        )
+    rows.append(("REST `:predict` through the API", "comes with the prediction API", "", ""))
+    return [f"{SERVING_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
+
+
+def client_count(entry: Variant) -> str:
+    clients = "threads" if entry.label.startswith("in-process") else "asyncio tasks"
+    return f"1 row, {entry.concurrency} {clients}"
+
+
+def latency_figures(entry: Variant) -> str:
+    return (
+        f"{milliseconds(entry.p50_ms)} ms p50, {milliseconds(entry.p99_ms)} ms p99, "
+        f"{entry.requests_per_second:,.0f} requests/s"
+    )
+
+
+def serving_section(result: ServingResult, machine: Machine, command: str) -> str:
+    heading_and_setting = [
+        SERVING_HEADING,
+        paragraph(
+            f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s) on {machine.cpu} "
+            f"with {machine.cores} cores, Python {machine.python}, TensorFlow {result.tensorflow_version} (CPU), Keras "
+            f"{result.keras_version} and Ray {result.ray_version}. The 1-minute load average was {machine.load_average:.2f} "
+            "when the run started. Other processes were not stopped."
+        ),
+    ]
+    if result.skipped_reason is not None:
+        return "\n\n".join([*heading_and_setting, paragraph(f"Skipped: {result.skipped_reason}.")])
+    loads = [entry.load_average for entry in result.variants]
+    bare, function, batched, unbatched, echo = result.variants
+    return "\n\n".join(
+        [
+            *heading_and_setting,
+            paragraph(
+                f"Model: an MLP on scikit-learn's breast cancer data ({result.rows} rows, 30 features). It has a "
+                f"Normalization layer, hidden layers of {' and '.join(str(units) for units in serving.HIDDEN_UNITS)} units "
+                f"and a sigmoid output, {result.parameters:,} parameters, and was trained for {serving.EPOCHS} epochs and "
+                "saved as a .keras file in an artifact store folder. Every request carries one row, cycling through the "
+                f"dataset. The in-process rows call the model from {bare.concurrency} threads of the benchmark process, with "
+                "TensorFlow limited to one intra-op and one inter-op thread as in a replica. Bare "
+                f"`model.predict(row, verbose=0)` gets {bare.requests} requests, since it takes tens of milliseconds a call, "
+                f"and the model under one `tf.function` with the input signature [None, 30] gets {function.requests}. The "
+                f"Serve rows send {batched.requests} "
+                f"requests from {batched.concurrency} asyncio tasks through `workers.serving.predict`, which calls a cached "
+                "Serve handle, after "
+                f"{serving.WARMUP_REQUESTS} untimed requests. Latency is each request's time on the client, p50 and p99 are "
+                "nearest-rank percentiles, and requests/s divides the requests by the wall time of the timed run. The ratio "
+                "divides a row's requests/s by its baseline's, so below 1 means fewer requests a second. The load average "
+                f"was {min(loads):.2f} to {max(loads):.2f} as the timed runs ended."
+            ),
+            paragraph(
+                f"Serve: a local Ray of 2 CPUs started by `ensure_ray` ({result.ray_start_seconds:.1f} s), inside a network "
+                "namespace whose only interface is loopback, since Ray 2.60 listens on every interface. `start_serve` starts "
+                f"Serve without an HTTP proxy ({result.serve_start_seconds:.1f} s). The application has one replica that "
+                f"reserves {serving.CPUS_PER_REPLICA:g} CPU (a reservation for Ray's scheduler, not a limit on its use), "
+                "loads the .keras file from the artifact store and calls it under a `tf.function`. With batching on, "
+                f"`@serve.batch` joins up to {serving.BATCH_SIZE} requests and waits at most {serving.BATCH_WAIT_MS:g} ms for "
+                f"them, and the replica admits {result.batched_max_ongoing_requests} requests at a time "
+                f"(`max_ongoing_requests`). With {batched.concurrency} clients no more than {batched.concurrency} requests "
+                "are ever waiting, so a batch never fills and each waits the whole "
+                f"{serving.BATCH_WAIT_MS:g} ms. Batching off is the same application deployed again with max_batch_size 1, "
+                f"which calls the model once a request and admits {result.unbatched_max_ongoing_requests} requests at a time. "
+                "From `deploy` to RUNNING took "
+                f"{result.first_deploy_seconds:.1f} s the first time, including a new worker process, importing TensorFlow "
+                f"and loading the model, and {result.update_seconds:.1f} s for the update, whose new replica started before "
+                "the old one stopped. The last Serve row is an application whose replica returns its input, with the batched "
+                "replica's settings and no model, so it shows what Serve's request path costs on this machine: "
+                f"{echo.requests_per_second:,.0f} requests/s, against {batched.requests_per_second:,.0f} with the model and "
+                f"batching on and {unbatched.requests_per_second:,.0f} with batching off."
+            ),
+            paragraph(
+                "Checks: every Serve answer is compared with the bare model's output for its row, and one request of all "
+                f"{result.rows} rows as well. The largest absolute difference was {max_difference(result):.2g}, and the "
+                f"benchmark fails at {serving.MAX_DIFFERENCE:g} or more. Inputs one column short were rejected with "
+                f"\"{result.invalid_inputs_error}\" A request to an application that does not exist was rejected with "
+                f"\"{result.missing_app_error}\""
+            ),
+            paragraph(
+                "REST: the row for TensorFlow Serving's `:predict` through the API comes with the prediction API, which will "
+                "call the same handles."
+            ),
+        ]
+    )
+
+
+def max_difference(result: ServingResult) -> float:
+    measured = [entry.max_difference for entry in result.variants if entry.max_difference is not None]
+    return max([*measured, result.whole_dataset_difference])
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
     section = registry_section(result, machine, "python -m bench.run --only registry")
@@ -992,6 +1111,12 @@ def merge_tracking(readme: str, result: TrackingIngestResult, machine: Machine) 
     """Replace the tracking ingest rows, the tracking ingest section and the reproduce section of `readme`, keeping the rest."""
     section = tracking_section(result, machine, "python -m bench.run --only tracking")
     return merge_benchmark(readme, TRACKING_ROW_PREFIX, tracking_rows(result), TRACKING_HEADING, section)
+
+
+def merge_serving(readme: str, result: ServingResult, machine: Machine) -> str:
+    """Replace the serving rows, the serving section and the reproduce section of `readme`, keeping the rest."""
+    section = serving_section(result, machine, "python -m bench.run --only serving")
+    return merge_benchmark(readme, SERVING_ROW_PREFIX, serving_rows(result), SERVING_HEADING, section)
 
 
 def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
@@ -1077,7 +1202,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry", "datasets", "training", "tracking"],
+        "--only", choices=["registry", "datasets", "training", "tracking", "serving"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -1094,6 +1219,9 @@ def main() -> None:
         return
     if arguments.only == "tracking":
         run_tracking_only(arguments)
+        return
+    if arguments.only == "serving":
+        run_serving_only(arguments)
         return
 
     started = time.monotonic()
@@ -1120,7 +1248,12 @@ def main() -> None:
     with command_throughput.bench_postgres_database(arguments.skip_postgres) as tracking_postgres_url:
         tracked = measure_tracking(arguments, tracking_postgres_url)
 
-    readme = render_readme(report, latency, registry, datasets, trained, tracked, machine, measured_at, time.monotonic() - started)
+    print("serving", flush=True)
+    served = serving.measure()
+
+    readme = render_readme(
+        report, latency, registry, datasets, trained, tracked, served, machine, measured_at, time.monotonic() - started
+    )
     arguments.output.write_text(readme)
     print(readme)
 
@@ -1179,6 +1312,17 @@ def run_tracking_only(arguments: argparse.Namespace) -> None:
         machine = describe_machine(postgres_url)
         tracked = measure_tracking(arguments, postgres_url)
     readme = merge_tracking(arguments.output.read_text(), tracked, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def run_serving_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    machine = describe_machine(None)
+    print("serving", flush=True)
+    served = serving.measure()
+    readme = merge_serving(arguments.output.read_text(), served, machine)
     arguments.output.write_text(readme)
     print(readme)
 
