@@ -49,7 +49,7 @@ class EvaluationService:
         split: str | None = "test", label: str | None = None, task: str | None = None,
         slices: list[dict[str, Any]] | None = None,
     ) -> tuple[uuid.UUID, Outcome]:
-        """Request an evaluation of a ready .keras model version; a worker computes the report."""
+        """Request an evaluation of a ready model version; a worker computes the report."""
         check_split(split)
         if task is not None and task not in TASKS:
             raise InvalidInput(f"task {task!r} is invalid; expected classification or regression.", field="task", value=task)
