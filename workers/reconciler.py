@@ -2,7 +2,8 @@
 
 It inspects every model version that is still pending, profiles every dataset version that
 has no profile yet, follows every unfinished training run (workers/training/supervisor.py),
-runs pending evaluations and lets evaluation rules start and judge their trials.
+runs pending evaluations, lets evaluation rules start and judge their trials, and keeps
+Ray Serve's applications in line with the deployments (workers/serving_reconciler.py).
 It submits a Ray task per version and records the result, or the reason it failed, through
 the registry or dataset service. At start it picks up whatever a previous process left
 pending, so a restart loses nothing.
@@ -43,6 +44,7 @@ class Reconciler:
         self._profile_crashes: dict[str, int] = {}
         self._supervisor: Any = None
         self._evaluating: dict[str, threading.Thread] = {}
+        self._serving: Any = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -75,6 +77,7 @@ class Reconciler:
                 follow_evaluation_rules(self.runtime)
                 self._submit_evaluations()
                 self._collect_finished()
+                self._reconcile_serving()
             except Exception:
                 log.exception("reconciler pass failed; retrying")
                 self._stop.wait(self.poll_interval)
@@ -100,6 +103,16 @@ class Reconciler:
 
             self._supervisor = TrainingSupervisor(self.runtime, self._stop)
         self._supervisor.reconcile()
+
+    def _reconcile_serving(self) -> None:
+        if self._serving is None:
+            if not self.runtime.readers.deployments.live():
+                return
+            self._ensure_ray()
+            from workers.serving_reconciler import ServingReconciler
+
+            self._serving = ServingReconciler(self.runtime)
+        self._serving.reconcile()
 
     def _submit_evaluations(self) -> None:
         for evaluation_id, thread in list(self._evaluating.items()):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from backend.application.predictions import ServingUnavailable
 from backend.settings import Settings
 
 
@@ -23,7 +24,11 @@ class RayModelServer:
         from workers import serving
 
         single = next(iter(inputs.values())) if len(inputs) == 1 else inputs
-        outputs: Any = await serving.predict(app, single)
+        try:
+            outputs: Any = await serving.predict(app, single)
+        except (serving.AppNotFound, serving.AppUnavailable) as error:
+            # The reconciler has not (re)started this version's replicas yet, or they are failing.
+            raise ServingUnavailable(str(error), field="name", value=app) from None
         return outputs if isinstance(outputs, dict) else {"output": np.asarray(outputs)}
 
     def _connect(self) -> None:

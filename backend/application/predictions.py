@@ -16,14 +16,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from backend.application.aggregates import load
 from backend.application.eventstore import EventStore
 from backend.application.inference_meter import InferenceMeter
 from backend.application.prediction_payloads import check_payload, format_response
-from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, DomainError, NotFound
 from backend.domain.deployments import app_name
-from backend.domain.identity import VIEWER
+from backend.domain.identity import Team
 from backend.projections.deployments import DeploymentsReader
 from backend.projections.registry import RegistryReader
 
@@ -82,9 +82,12 @@ class PredictionService:
         self._signatures: dict[str, dict[str, Any]] = {}
 
     def check_caller(self, principal: Principal, team_id: uuid.UUID) -> None:
-        """Check the caller may call the team's deployments: a member of the team, through a token with scope predict."""
+        """Check the caller may call the team's deployments: any member of the team, through a token with scope predict."""
         principal.require_scope("predict", "Calling a deployment")
-        team_with_role(self.store, principal, team_id, VIEWER, "predict")
+        principal.check_team_reach(team_id)
+        team = load(self.store, team_id, Team, "team", "Team")
+        if team.role_of(principal.user_id) is None and not principal.is_admin:
+            raise NotFound(f"Team {team_id} was not found among your teams.", field="team", value=str(team_id))
 
     def deployment(self, team_id: uuid.UUID, name: str) -> dict[str, Any]:
         """Return the deployment's read-model row, or raise NotFound naming it."""

@@ -12,7 +12,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from backend.domain.base import InvalidInput, NotFound, parse_iso
+from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
+from backend.domain.inference import LATENCY_BUCKETS_MS
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
@@ -118,6 +119,23 @@ class Deployment:
             updated_at=parse_iso(row["updated_at"]),  # type: ignore[arg-type]
         )
 
+    @strawberry.field(description="Inference windows that ended in [since, until), oldest first.")
+    async def windows(self, info: Info[Context, None], since: datetime | None = None, until: datetime | None = None,
+                      first: int = 500) -> list[InferenceWindow]:
+        check_first(first)
+        rows = await in_thread(info.context.runtime.readers.deployments.windows, str(self.id), iso(since), iso(until), first)
+        return [InferenceWindow.from_row(row) for row in rows]
+
+    @strawberry.field(description="Requests per caller over the windows that ended in [since, until), most first.")
+    async def callers(self, info: Info[Context, None], since: datetime | None = None, until: datetime | None = None
+                      ) -> list[CallerCount]:
+        rows = await in_thread(info.context.runtime.readers.deployments.windows, str(self.id), iso(since), iso(until), 100_000)
+        totals: dict[str, int] = {}
+        for row in rows:
+            for caller, count in json.loads(row["callers"]).items():
+                totals[caller] = totals.get(caller, 0) + int(count)
+        return [CallerCount(caller=caller, requests=count) for caller, count in sorted(totals.items(), key=lambda item: -item[1])]
+
     @strawberry.field(description="The revisions, newest first.")
     async def revisions(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None
                         ) -> Connection[DeploymentRevision]:
@@ -125,6 +143,64 @@ class Deployment:
         rows = await in_thread(info.context.runtime.readers.deployments.revisions, str(self.id),
                                decode_position_cursor("revisions", after), first + 1)
         return page(rows, first, "revisions", lambda row: row["revision"], _revision, has_previous=after is not None)
+
+
+@strawberry.type(description="A caller's share of a deployment's requests.")
+class CallerCount:
+    caller: str = strawberry.field(description="The user id that called (or 'system').")
+    requests: int
+
+
+@strawberry.type(description="A version's share of the requests in a window.")
+class VersionCount:
+    version: int
+    requests: int
+
+
+@strawberry.type(description="What one API process served for a deployment during one interval.")
+class InferenceWindow:
+    started_at: datetime
+    ended_at: datetime
+    process: str
+    requests: int
+    rows: int
+    errors: int = strawberry.field(description="Requests the model or the serving layer failed.")
+    client_errors: int = strawberry.field(description="Requests rejected before the model ran, such as a wrong shape.")
+    latency_buckets_ms: list[float] = strawberry.field(description="Upper bounds of the latency histogram's buckets.")
+    latency_counts: list[int] = strawberry.field(description="Requests per bucket; the last bucket has no upper bound.")
+    mean_latency_ms: float | None
+    p50_latency_ms: float | None = strawberry.field(description="Upper bound of the bucket holding the median (an estimate).")
+    p99_latency_ms: float | None = strawberry.field(description="Upper bound of the bucket holding the 99th percentile.")
+    callers: list[CallerCount]
+    versions: list[VersionCount]
+
+    @classmethod
+    def from_row(cls, row: Row) -> InferenceWindow:
+        counts = json.loads(row["latency_buckets"])
+        requests = int(row["requests"])
+        callers = json.loads(row["callers"])
+        return cls(
+            started_at=parse_iso(row["started_at"]),  # type: ignore[arg-type]
+            ended_at=parse_iso(row["ended_at"]),  # type: ignore[arg-type]
+            process=row["process"], requests=requests, rows=int(row["rows_predicted"]), errors=int(row["errors"]),
+            client_errors=int(row["client_errors"]), latency_buckets_ms=[float(bound) for bound in LATENCY_BUCKETS_MS],
+            latency_counts=counts, mean_latency_ms=float(row["latency_sum_ms"]) / requests if requests else None,
+            p50_latency_ms=_percentile(counts, 0.5), p99_latency_ms=_percentile(counts, 0.99),
+            callers=[CallerCount(caller=name, requests=count) for name, count in sorted(callers.items(), key=lambda item: -item[1])],
+            versions=[VersionCount(version=int(number), requests=count) for number, count in sorted(json.loads(row["versions"]).items())],
+        )
+
+
+def _percentile(counts: list[int], share: float) -> float | None:
+    total = sum(counts)
+    if not total:
+        return None
+    seen = 0
+    for index, count in enumerate(counts):
+        seen += count
+        if seen >= share * total:
+            return float(LATENCY_BUCKETS_MS[index]) if index < len(LATENCY_BUCKETS_MS) else None
+    return None
 
 
 def _revision(row: Row) -> DeploymentRevision:

@@ -144,14 +144,14 @@ def _version(request: Request) -> int | None:
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The request body has {declared} bytes; the limit is {limit} (MODELCLOUD_MAX_REQUEST_BYTES).",
+        raise PayloadTooLarge(f"The request body has {declared} bytes; the limit is {limit} bytes (MODELCLOUD_MAX_REQUEST_BYTES).",
                               field="body", value=int(declared))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes (MODELCLOUD_MAX_REQUEST_BYTES).",
-                                  field="body", value=size)
+            raise PayloadTooLarge(f"The request body has more than {limit} bytes; the limit is {limit} bytes "
+                                  "(MODELCLOUD_MAX_REQUEST_BYTES).", field="body", value=size)
         chunks.append(chunk)
     return b"".join(chunks)
 
