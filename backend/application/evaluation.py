@@ -15,22 +15,24 @@ from typing import Any
 
 from backend.application.aggregates import load
 from backend.application.commands import CommandRunner, Outcome
-from backend.application.serving_signatures import check_serving_signature
-from backend.application.teams import team_with_role
+from backend.application.model_inputs import (
+    check_split_rows,
+    feature_columns,
+    model_classes,
+    model_task,
+    platform_training_run,
+    profiled_dataset_version,
+    read_profile,
+    ready_model_version,
+)
 from backend.domain.access import Principal
-from backend.domain.base import Cause, InvalidInput, NotFound
-from backend.domain.datasets import READY as DATASET_READY
+from backend.domain.base import Cause, InvalidInput
 from backend.domain.datasets import SPLIT_COLUMN
 from backend.domain.datasets import DatasetVersion
 from backend.domain.evaluation import TASKS, Evaluation, check_slices, check_split
-from backend.domain.identity import EDITOR
-from backend.domain.registry import READY as MODEL_READY
 from backend.domain.registry import ModelVersion, RegisteredModel
 from backend.domain.training import TrainingRun
-from backend.domain.training_data import TABULAR_TYPES
 from backend.storage import ArtifactStore
-
-MAX_SHOWN = 10
 
 
 def report_holder(evaluation_id: uuid.UUID) -> str:
@@ -79,9 +81,9 @@ class EvaluationService:
         column_types = dataset.column_types
         chosen_label = self._label(dataset, label)
         self._check_split_rows(dataset, split)
-        run = self._training_run(version)
-        features = self._features(version, run, column_types, chosen_label)
-        chosen_task = self._task(version, model, run, task, column_types[chosen_label])
+        run = platform_training_run(self.store, version)
+        features = feature_columns(version, run, column_types, chosen_label, purpose="evaluation")
+        chosen_task = model_task(version, model, run, task, column_types[chosen_label])
         classes = self._classes(version, run, dataset, chosen_label) if chosen_task == "classification" else None
         return Evaluation.request(
             evaluation_id, cause=cause.for_team(str(version.team_id)), team_id=version.team_id, model_id=version.model_id,
@@ -117,31 +119,12 @@ class EvaluationService:
             return json.loads(stream.read())
 
     def _version_for(self, principal: Principal | None, version_id: uuid.UUID) -> ModelVersion:
-        version = load(self.store, version_id, ModelVersion, "versionId", "Model version")
-        try:
-            if principal is not None:
-                team_with_role(self.store, principal, version.team_id, EDITOR, "evaluateModelVersion")
-        except NotFound:
-            raise NotFound(f"Model version {version_id} was not found.", field="versionId", value=str(version_id)) from None
-        if version.status != MODEL_READY:
-            raise InvalidInput(
-                f"Model version {version.number} is {version.status}; evaluation needs a ready version.",
-                field="versionId",
-                value=str(version_id),
-            )
-        if version.format == "savedmodel":
-            check_serving_signature(self.store, self.artifacts, version)
-        return version
+        return ready_model_version(
+            self.store, self.artifacts, principal, version_id, action="evaluateModelVersion", purpose="evaluation"
+        )
 
     def _dataset_version(self, version: ModelVersion, dataset_version_id: uuid.UUID) -> DatasetVersion:
-        dataset = load(self.store, dataset_version_id, DatasetVersion, "datasetVersionId", "Dataset version")
-        if dataset.team_id != version.team_id:
-            raise NotFound(f"Dataset version {dataset_version_id} was not found in the model's team.",
-                           field="datasetVersionId", value=str(dataset_version_id))
-        if dataset.status != DATASET_READY:
-            raise InvalidInput(f"Dataset version {dataset.number} is {dataset.status}; evaluation needs a profiled version.",
-                               field="datasetVersionId", value=str(dataset_version_id))
-        return dataset
+        return profiled_dataset_version(self.store, version, dataset_version_id, purpose="evaluation")
 
     @staticmethod
     def _label(dataset: DatasetVersion, label: str | None) -> str:
@@ -153,99 +136,15 @@ class EvaluationService:
         return chosen
 
     def _check_split_rows(self, dataset: DatasetVersion, split: str | None) -> None:
-        if split is None:
-            return
-        splits = (self._profile(dataset).get("splits") or {})
-        if not int((splits.get(split) or {}).get("rows", 0)):
-            raise InvalidInput(
-                f"The dataset version has no {split} rows; pick another split, or null for every row.", field="split", value=split
-            )
-
-    def _training_run(self, version: ModelVersion) -> TrainingRun | None:
-        run_id = version.lineage.get("trainingRun")
-        if run_id is None:
-            return None
-        try:
-            run = load(self.store, uuid.UUID(run_id), TrainingRun, "versionId", "Training run")
-        except NotFound:
-            return None
-        return run if run.source == "platform" else None
-
-    @staticmethod
-    def _features(version: ModelVersion, run: TrainingRun | None, column_types: dict[str, str], label: str) -> list[str]:
-        """Return the feature columns in the model's input order: the training run's, else the dataset's columns."""
-        if run is not None:
-            features = list(run.plan["features"])
-            missing = [name for name in features if name not in column_types]
-            if missing:
-                raise InvalidInput(
-                    f"The model was trained on columns the dataset version lacks: {', '.join(map(repr, missing[:MAX_SHOWN]))}"
-                    f"{' and more' if len(missing) > MAX_SHOWN else ''}.",
-                    field="datasetVersionId",
-                    value=None,
-                )
-        else:
-            features = [name for name in column_types if name not in (label, SPLIT_COLUMN)]
-        others = [f"{name!r} ({column_types[name]})" for name in features if column_types[name] not in TABULAR_TYPES]
-        if others and (run is None or run.plan.get("textColumn") is None):
-            raise InvalidInput(
-                f"Evaluation takes numeric feature columns, but the dataset version has {', '.join(others[:MAX_SHOWN])}.",
-                field="datasetVersionId",
-                value=None,
-            )
-        inputs = (getattr(version, "signature", None) or {}).get("inputs") or []
-        width = (inputs[0].get("shape") or [None])[-1] if len(inputs) == 1 else None
-        if run is None and width != len(features):
-            raise InvalidInput(
-                f"Model version {version.number} takes inputs of shape {inputs[0].get('shape') if inputs else None}, but the "
-                f"dataset version has {len(features)} feature columns: {', '.join(map(repr, features[:MAX_SHOWN]))}"
-                f"{' and more' if len(features) > MAX_SHOWN else ''}.",
-                field="datasetVersionId",
-                value=None,
-            )
-        return features
-
-    @staticmethod
-    def _task(version: ModelVersion, model: RegisteredModel, run: TrainingRun | None, task: str | None, label_type: str) -> str:
-        known = None
-        if run is not None:
-            known = run.config["model"]["task"]
-        elif model.task in TASKS:
-            known = model.task
-        if known is not None and task is not None and task != known:
-            raise InvalidInput(
-                f"Model {model.name!r} is a {known} model, so {task} metrics do not apply to it.", field="task", value=task
-            )
-        if task is not None or known is not None:
-            return task or known  # type: ignore[return-value]
-        outputs = (getattr(version, "signature", None) or {}).get("outputs") or []
-        width = (outputs[0].get("shape") or [None])[-1] if len(outputs) == 1 else None
-        return "regression" if width == 1 and label_type == "float" else "classification"
+        if split is not None:
+            check_split_rows(self._profile(dataset), split)
 
     def _classes(self, version: ModelVersion, run: TrainingRun | None, dataset: DatasetVersion, label: str) -> list[str]:
-        if run is not None and getattr(run, "classes", None):
-            return list(run.classes)  # type: ignore[arg-type]
-        summary = self._profile(dataset).get("label") or {}
-        if summary.get("column") != label or not summary.get("distributionExact", True):
-            raise InvalidInput(
-                f"The classes of label {label!r} are not known; evaluate on the version whose label is {label!r}.",
-                field="label",
-                value=label,
-            )
-        classes = [str(item["value"]) for item in sorted(summary.get("distribution") or [], key=lambda item: item["value"])]
-        outputs = (getattr(version, "signature", None) or {}).get("outputs") or []
-        width = (outputs[0].get("shape") or [None])[-1] if len(outputs) == 1 else None
-        if width not in ((1, 2) if len(classes) == 2 else (len(classes),)):
-            raise InvalidInput(
-                f"Model version {version.number} has {width} outputs, but the label {label!r} has {len(classes)} classes.",
-                field="label",
-                value=label,
-            )
-        return classes
+        profile = {} if run is not None and getattr(run, "classes", None) else self._profile(dataset)
+        return model_classes(version, run, profile, label, advice=f"evaluate on the version whose label is {label!r}")
 
     def _profile(self, dataset: DatasetVersion) -> dict[str, Any]:
-        with self.artifacts.open(dataset.profile_sha256) as stream:
-            return json.loads(stream.read())
+        return read_profile(self.artifacts, dataset)
 
 
 def headline(report: dict[str, Any]) -> dict[str, float | None]:
