@@ -127,7 +127,7 @@ def compare_evaluations(rows: Sequence[Row], load_report: Callable[[str], Report
         if row["status"] != "completed":
             raise InvalidInput(
                 f"Evaluation {row['evaluation_id']} is {row['status']}, but only completed evaluations can be compared. "
-                "Wait until it completes, or leave it out.",
+                + ("Wait until it completes, or leave it out." if row["status"] == "pending" else "Leave it out."),
                 field="ids",
                 value=row["evaluation_id"],
             )

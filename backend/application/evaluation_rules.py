@@ -22,7 +22,7 @@ from backend.domain.datasets import READY as DATASET_READY
 from backend.domain.datasets import SPLIT_COLUMN, Dataset, DatasetVersion
 from backend.domain.evaluation import COMPLETED, FAILED, PENDING, Evaluation
 from backend.domain.evaluation_rules import (
-    NEW_VERSION, RULE_METRICS, EvaluationRule, Verdict, check_rule_settings, judge, metric_value,
+    NEW_VERSION, RULE_METRICS, EvaluationRule, Verdict, check_rule_settings, check_threshold, judge, metric_value,
 )
 from backend.domain.identity import ADMIN, EDITOR
 from backend.domain.registry import READY as MODEL_READY
@@ -53,6 +53,7 @@ class EvaluationRuleService:
                 model.task,
             )
             self._check_alias_authority(principal, model, checked["alias"])
+            check_threshold(checked["metric"], checked["threshold"])
             self._check_dataset(model, dataset_id, checked["dataset_version_id"], checked["label"])
             rule = EvaluationRule.create(
                 rule_id, cause=cause.for_team(str(model.team_id)), team_id=model.team_id, model_id=model.id,
@@ -73,6 +74,7 @@ class EvaluationRuleService:
             checked = check_rule_settings(changes, model.task)
             if "alias" in checked:
                 self._check_alias_authority(principal, model, checked["alias"])
+            check_threshold(checked.get("metric", rule.metric), checked.get("threshold", rule.threshold))
             if {"dataset_version_id", "label"} & set(checked):
                 self._check_dataset(model, rule.dataset_id, checked.get("dataset_version_id", rule.dataset_version_id),
                                     checked.get("label", rule.label))
@@ -233,6 +235,10 @@ class EvaluationRuleService:
         if dataset.team_id != model.team_id:
             raise NotFound(f"Dataset {dataset_id} was not found in the model's team.", field="datasetId", value=str(dataset_id))
         if version_id is None:
+            # Trials take the newest ready version; check the label against today's newest one.
+            newest = self._newest_ready(dataset)
+            if newest is not None and (label is not None or newest.label is not None):
+                self._check_label(newest, label)
             return
         version = load(self.store, version_id, DatasetVersion, "datasetVersionId", "Dataset version")
         if version.dataset_id != dataset_id:
@@ -241,7 +247,18 @@ class EvaluationRuleService:
         if version.status != DATASET_READY:
             raise InvalidInput(f"Dataset version {version.number} is {version.status}; a rule needs a profiled version.",
                                field="datasetVersionId", value=str(version_id))
+        self._check_label(version, label)
+
+    @staticmethod
+    def _check_label(version: DatasetVersion, label: str | None) -> None:
         chosen = label if label is not None else version.label
         if chosen is None or chosen not in version.column_types or chosen == SPLIT_COLUMN:
             raise InvalidInput(f"The label {chosen!r} is not a column of dataset version {version.number}.", field="label",
                                value=chosen)
+
+    def _newest_ready(self, dataset: Dataset) -> DatasetVersion | None:
+        for number in sorted(dataset.versions, reverse=True):
+            version = load(self.store, dataset.versions[number], DatasetVersion, "datasetId", "Dataset version")
+            if version.status == DATASET_READY:
+                return version
+        return None

@@ -37,6 +37,8 @@ class RuleMetric:
     path: tuple[str, ...]
     higher_is_better: bool
     description: str
+    low: float | None = 0.0
+    high: float | None = 1.0
 
 
 RULE_METRICS = {
@@ -51,11 +53,11 @@ RULE_METRICS = {
         RuleMetric("positiveF1", "classification", ("positive", "f1"), True, "F1 of a binary classifier's positive class."),
         RuleMetric("rocAuc", "classification", ("rocAuc",), True, "Area under the ROC curve (one-vs-rest macro for several classes)."),
         RuleMetric("prAuc", "classification", ("prAuc",), True, "Area under the precision-recall curve."),
-        RuleMetric("logLoss", "classification", ("logLoss",), False, "Cross-entropy of the predicted probabilities."),
-        RuleMetric("mae", "regression", ("mae",), False, "Mean absolute error."),
-        RuleMetric("mse", "regression", ("mse",), False, "Mean squared error."),
-        RuleMetric("rmse", "regression", ("rmse",), False, "Root mean squared error."),
-        RuleMetric("r2", "regression", ("r2",), True, "Coefficient of determination (R²)."),
+        RuleMetric("logLoss", "classification", ("logLoss",), False, "Cross-entropy of the predicted probabilities.", high=None),
+        RuleMetric("mae", "regression", ("mae",), False, "Mean absolute error.", high=None),
+        RuleMetric("mse", "regression", ("mse",), False, "Mean squared error.", high=None),
+        RuleMetric("rmse", "regression", ("rmse",), False, "Root mean squared error.", high=None),
+        RuleMetric("r2", "regression", ("r2",), True, "Coefficient of determination (R²).", low=None),
     )
 }
 
@@ -69,6 +71,18 @@ def check_metric(metric: Any, model_task: str | None) -> RuleMetric:
         raise InvalidInput(f"metric {str(metric)[:64]!r} {reason}; expected one of {', '.join(fitting)}.", field="metric",
                            value=str(metric)[:64])
     return chosen
+
+
+def check_threshold(metric_name: str, threshold: float | None) -> None:
+    """Raise InvalidInput for a threshold the metric can never reach, such as an F1 above 1."""
+    metric = RULE_METRICS[metric_name]
+    if threshold is None:
+        return
+    if (metric.low is not None and threshold < metric.low) or (metric.high is not None and threshold > metric.high):
+        low = "-inf" if metric.low is None else f"{metric.low:g}"
+        high = "inf" if metric.high is None else f"{metric.high:g}"
+        raise InvalidInput(f"threshold {threshold:g} is out of range for {metric_name}, whose values lie from {low} to {high}.",
+                           field="threshold", value=threshold)
 
 
 def metric_value(metric: RuleMetric, report: dict[str, Any]) -> float | None:
@@ -321,3 +335,6 @@ class EvaluationRule(ModelCloudAggregate):
 def _check_schedule(trigger: str, minutes: int | None) -> None:
     if trigger == SCHEDULE and minutes is None:
         raise InvalidInput("A scheduled rule needs scheduleMinutes.", field="scheduleMinutes", value=None)
+    if trigger == NEW_VERSION and minutes is not None:
+        raise InvalidInput("scheduleMinutes applies only to trigger SCHEDULE; leave it null for a rule that waits for new versions.",
+                           field="scheduleMinutes", value=minutes)

@@ -227,7 +227,7 @@ class EvaluateModelVersionInput:
     dataset_version_id: strawberry.ID
     split: str | None = strawberry.field(default="test", description="train, validation, test, or null for every row.")
     label: str | None = strawberry.field(default=None, description="Null takes the dataset version's label.")
-    task: str | None = strawberry.field(default=None, description="Null takes the model's task.")
+    task: str | None = strawberry.field(default=None, description="Null takes the training run's task, else the model's registry task, else one inferred from the signature.")
     slices: JSON | None = strawberry.field(
         default=None,
         description=(

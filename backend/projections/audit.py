@@ -131,7 +131,7 @@ SUMMARIES: dict[str, Summary] = {
         f"Asked to evaluate {n(e.version_id)} on the {e.split or 'whole'} rows of {n(e.dataset_version_id)} ({e.task})"
     ),
     "Evaluation.Completed": lambda e, n: (
-        f"Evaluated {n(e.originator_id)} on {e.rows} rows: "
+        f"Completed the {n(e.originator_id)} on {e.rows} rows: "
         + ", ".join(f"{name} {value:.4g}" for name, value in e.summary.items() if value is not None)
     ),
     "Evaluation.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
@@ -141,7 +141,7 @@ SUMMARIES: dict[str, Summary] = {
         + f", evaluate on {n(e.dataset_version_id or e.dataset_id)} and move {e.alias!r} when {e.metric} wins"
         + (f" (threshold {e.threshold:g}, margin {e.margin:g})" if e.threshold is not None else f" (margin {e.margin:g})")
     ),
-    "EvaluationRule.Updated": lambda e, n: f"Changed {', '.join(sorted(e.changes))} of {n(e.originator_id)}",
+    "EvaluationRule.Updated": lambda e, n: f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}",
     "EvaluationRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
     "EvaluationRule.Triggered": lambda e, n: (
         f"{n(e.originator_id)} started trial {e.trial} for {n(e.version_id)} "
@@ -196,6 +196,14 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "EvaluationRule.Created": lambda e, n: f"evaluation rule {e.name!r}",
     "Deployment.Requested": lambda e, n: f"deployment {e.name!r}",
 }
+
+
+def _camel(name: str) -> str:
+    """Return a snake_case field name as the API spells it, such as scheduleMinutes; after_version is watchesVersionsAfter."""
+    if name == "after_version":
+        return "watchesVersionsAfter"
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
 
 
 def action_of(event: Any) -> str:

@@ -324,6 +324,9 @@ def _count_rules(rules: Rules) -> int:
         ({"trigger": "weekly"}, "trigger", "weekly"),
         ({"label": "diagnosis"}, "label", "'diagnosis' is not a column"),
         ({"name": ""}, "name", "name"),
+        ({"threshold": 1.5}, "threshold", "out of range for f1, whose values lie from 0 to 1"),
+        ({"schedule_minutes": 10}, "scheduleMinutes", "applies only to trigger SCHEDULE"),
+        ({"dataset_version_id": None, "label": "nope"}, "label", "'nope' is not a column"),
     ],
 )
 def test_bad_rule_rejected(rules: Rules, settings: dict[str, Any], field: str, words: str) -> None:

@@ -107,7 +107,7 @@ def test_binary_report_slices(evaluation_cases: dict[str, Case], cancer_report: 
     rows = evaluation_cases["cancer"].test_rows
     slices = {entry["name"]: entry for entry in cancer_report["slices"]}
 
-    assert cancer_report["primaryMetric"] == "f1"
+    assert cancer_report["primaryMetric"] == "accuracy"
     assert slices["large"]["rows"] == int((rows["mean radius"] > 15).sum())
     for clinic in ("north", "south", "east"):
         assert slices[f"clinic = '{clinic}'"]["rows"] == int((rows["clinic"] == clinic).sum())

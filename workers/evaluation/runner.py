@@ -11,7 +11,7 @@ The report is a dict of plain JSON values (no numpy types, no NaN or infinity):
 - "thresholds": `metrics.threshold_table` for a binary model, else None
 - "thresholdScores": `metrics.threshold_scores` for a binary model, else None, from which
   `backend.application.evaluation_thresholds` computes the metrics at any threshold
-- "primaryMetric": "f1" or "rmse", the metric whose difference from overall is each slice's gap
+- "primaryMetric": "accuracy" or "rmse", the metric whose difference from overall is each slice's gap
 - "slices": `slicing.slice_metrics`, worst first
 - "attributions": {"permutation", "metric", "rows", "repeats"} for models with numeric
   inputs, else None
