@@ -29,7 +29,7 @@ from backend.domain.access import Principal
 from backend.domain.base import Cause, InvalidInput
 from backend.domain.datasets import SPLIT_COLUMN
 from backend.domain.datasets import DatasetVersion
-from backend.domain.evaluation import TASKS, Evaluation, check_slices, check_split
+from backend.domain.evaluation import TASKS, Evaluation, check_slices, check_split, check_value_counts
 from backend.domain.registry import ModelVersion, RegisteredModel
 from backend.domain.training import TrainingRun
 from backend.storage import ArtifactStore
@@ -84,12 +84,14 @@ class EvaluationService:
         run = platform_training_run(self.store, version)
         features = feature_columns(version, run, column_types, chosen_label, purpose="evaluation")
         chosen_task = model_task(version, model, run, task, column_types[chosen_label])
+        checked_slices = check_slices(slices or [], column_types, chosen_label)
+        check_value_counts(checked_slices, self._profile(dataset))
         classes = self._classes(version, run, dataset, chosen_label) if chosen_task == "classification" else None
         return Evaluation.request(
             evaluation_id, cause=cause.for_team(str(version.team_id)), team_id=version.team_id, model_id=version.model_id,
             version_id=version.id, version_number=version.number, dataset_id=dataset.dataset_id,
             dataset_version_id=dataset.id, split=split, label=chosen_label, features=features, task=chosen_task,
-            classes=classes, slices=check_slices(slices or [], column_types, chosen_label),
+            classes=classes, slices=checked_slices,
             owner=principal.user_id if principal is not None else owner,
         )
 

@@ -19,6 +19,8 @@ PENDING, COMPLETED, FAILED = "pending", "completed", "failed"
 TASKS = ("classification", "regression")
 SLICE_KINDS = ("values", "bins", "quantiles", "label", "filter")
 MAX_SLICE_SPECS = 20
+# A values slice makes one slice per distinct value, so it takes columns with at most this many.
+MAX_SLICE_VALUES = 50
 MAX_BINS = 20
 MAX_REASON = 2000
 
@@ -92,6 +94,19 @@ class Evaluation(ModelCloudAggregate):
             return False
         self._record(self.Failed, cause, reason=reason[:MAX_REASON])
         return True
+
+
+def check_value_counts(slices: list[dict[str, Any]], profile: dict[str, Any]) -> None:
+    """Reject a values slice on a column with more distinct values than a values slice takes, counted over every row."""
+    distinct = {column["name"]: int(column.get("distinct") or 0) for column in profile.get("columns") or []}
+    for index, spec in enumerate(slices):
+        count = distinct.get(spec.get("feature"), 0) if spec["kind"] == "values" else 0
+        if count > MAX_SLICE_VALUES:
+            raise InvalidInput(
+                f"slices[{index}]: column {spec['feature']!r} has {count} distinct values, and a values slice takes at most "
+                f"{MAX_SLICE_VALUES}. Slice it with bins or quantiles, or with a filter.",
+                field=f"slices[{index}].feature", value=spec["feature"],
+            )
 
 
 def check_split(split: str | None) -> str | None:

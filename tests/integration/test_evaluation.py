@@ -105,6 +105,7 @@ def test_split_without_rows_rejected(evaluations: Evaluations) -> None:
         ({"kind": "bins", "feature": "mean radius", "bins": 1}, "slices[0].bins"),
         ({"kind": "filter", "name": "big", "filter": "`mean radius` >"}, "slices[0].filter"),
         ({"kind": "histogram"}, "slices[0].kind"),
+        ({"kind": "values", "feature": "mean radius"}, "slices[0].feature"),
     ],
 )
 def test_bad_slice_rejected(evaluations: Evaluations, spec: dict[str, Any], field: str) -> None:

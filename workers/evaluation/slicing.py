@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from backend.domain.evaluation import MAX_SLICE_VALUES
 from backend.domain.expressions import columns_of
 from workers.datasets.errors import DatasetInputError
 from workers.datasets.filters import compile_filter
@@ -35,7 +36,7 @@ from workers.evaluation.job import EvaluationFailed
 from workers.evaluation.metrics import as_probabilities, classification_curves, classification_metrics, regression_metrics
 
 KINDS = ("values", "bins", "quantiles", "label", "filter")
-MAX_DISTINCT_VALUES = 50
+MAX_DISTINCT_VALUES = MAX_SLICE_VALUES
 DEFAULT_BINS = 4
 MAX_BINS = 100
 MIN_CURVE_ROWS = 10
