@@ -25,6 +25,7 @@ from backend.application.inference_meter import InferenceMeter
 from backend.application.predictions import ModelServer, PredictionService
 from backend.application.keys import KeyStore
 from backend.application.registry import RegistryService
+from backend.application.request_log import RequestLog
 from backend.application.sessions import SessionStore
 from backend.application.tracking import TrackingService
 from backend.application.training import TrainingService
@@ -96,6 +97,7 @@ class Runtime:
     deployments: DeploymentService
     predictions: PredictionService
     meter: InferenceMeter
+    request_log: RequestLog
     artifacts: ArtifactStore
     broker: ChangeBroker
     projections: ProjectionRunner
@@ -146,7 +148,8 @@ class Runtime:
             from workers.serving_engine import RayModelServer
 
             model_server = RayModelServer(settings)
-        meter = InferenceMeter(commands, clock)
+        request_log = RequestLog(database)
+        meter = InferenceMeter(commands, clock, request_log)
         return cls(
             settings=settings,
             clock=clock,
@@ -165,8 +168,9 @@ class Runtime:
             evaluation=evaluation,
             evaluation_rules=EvaluationRuleService(commands, evaluation, clock),
             deployments=DeploymentService(commands, clock),
-            predictions=PredictionService(store, readers.deployments, readers.registry, model_server, meter),
+            predictions=PredictionService(store, readers.deployments, readers.registry, model_server, meter, clock=clock),
             meter=meter,
+            request_log=request_log,
             artifacts=artifacts,
             broker=broker,
             projections=projections,
@@ -179,6 +183,7 @@ class Runtime:
         with setup_lock(self.settings.database_url):
             self.keys.create_table()
             self.sessions.create_table()
+            self.request_log.create_table()
             self.projections.create_tables()
 
     def start(self, *, run_projections: bool | None = None, run_workers: bool = False, run_policies: bool = False) -> None:

@@ -16,7 +16,7 @@ from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, InvalidInput, NameIndex, NotFound, index_id
 from backend.domain.deployments import (
-    Deployment, check_batching, check_cpus, check_deployment_name, check_scaling, check_traffic,
+    Deployment, check_batching, check_cpus, check_deployment_name, check_request_log_sample, check_scaling, check_traffic,
 )
 from backend.domain.identity import EDITOR
 from backend.domain.registry import BROKEN, EXPIRED, FAILED, PENDING, READY, ModelVersion, RegisteredModel
@@ -39,6 +39,7 @@ class DeploymentService:
     def create(
         self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, name: str, traffic: list[dict[str, Any]] | None = None,
         scaling: dict[str, Any] | None = None, batching: dict[str, Any] | None = None, cpus_per_replica: float | None = None,
+        request_log_sample: float | None = None,
     ) -> tuple[uuid.UUID, Outcome]:
         """Deploy versions of a model under a name unique in its team; no traffic serves the `production` alias's version,
         or else the newest version."""
@@ -55,6 +56,7 @@ class DeploymentService:
                 "scaling": check_scaling(scaling),
                 "cpusPerReplica": check_cpus(cpus_per_replica),
                 "batching": check_batching(batching),
+                "requestLogSample": check_request_log_sample(request_log_sample),
             }
             team_cause = cause.for_team(str(model.team_id))
             deployment = Deployment.request(deployment_id, cause=team_cause, team_id=model.team_id, model_id=model.id, name=name,
@@ -66,6 +68,7 @@ class DeploymentService:
     def update(
         self, principal: Principal, cause: Cause, *, deployment_id: uuid.UUID, traffic: list[dict[str, Any]] | None = None,
         scaling: dict[str, Any] | None = None, batching: dict[str, Any] | None = None, cpus_per_replica: float | None = None,
+        request_log_sample: float | None = None,
     ) -> Outcome:
         """Record a new revision with the given parts changed; the others keep their current values."""
         def decide() -> list[object]:
@@ -80,6 +83,8 @@ class DeploymentService:
                 config["batching"] = check_batching({**deployment.config["batching"], **batching})
             if cpus_per_replica is not None:
                 config["cpusPerReplica"] = check_cpus(cpus_per_replica)
+            if request_log_sample is not None:
+                config["requestLogSample"] = check_request_log_sample(request_log_sample)
             deployment.reconfigure(config, cause.for_team(str(deployment.team_id)))
             return [deployment]
 

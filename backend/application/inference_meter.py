@@ -15,6 +15,7 @@ from datetime import datetime
 
 from backend.application.aggregates import exists, load
 from backend.application.commands import CommandRunner
+from backend.application.request_log import LoggedCall, RequestLog
 from backend.domain.base import SYSTEM_ACTOR, Cause, iso
 from backend.domain.inference import LATENCY_BUCKETS_MS, InferenceLog, log_id
 
@@ -37,9 +38,11 @@ class Window:
 class InferenceMeter:
     """Thread-safe counters per deployment; `flush` appends what was counted since the last flush."""
 
-    def __init__(self, runner: CommandRunner, clock: Callable[[], datetime]) -> None:
+    def __init__(self, runner: CommandRunner, clock: Callable[[], datetime], request_log: RequestLog | None = None) -> None:
         self.runner = runner
         self.clock = clock
+        self.request_log = request_log
+        self._sampled: list[LoggedCall] = []
         self.process = f"{socket.gethostname()}:{os.getpid()}"
         self._lock = threading.Lock()
         self._windows: dict[uuid.UUID, Window] = {}
@@ -60,12 +63,26 @@ class InferenceMeter:
             if version is not None:
                 window.versions[str(version)] += 1
 
+    def log_call(self, call: LoggedCall) -> None:
+        """Keep a sampled call until the next flush writes it to the request log."""
+        with self._lock:
+            self._sampled.append(call)
+
     def flush(self) -> int:
-        """Record every non-empty window as an InferenceLog.WindowRecorded event; returns how many were recorded."""
+        """Record every non-empty window as an InferenceLog.WindowRecorded event; returns how many were recorded.
+
+        The sampled calls go to the request log in the same pass.
+        """
         now = self.clock()
         with self._lock:
             windows, self._windows = self._windows, {}
             started, self._started_at = self._started_at, now
+            sampled, self._sampled = self._sampled, []
+        if sampled and self.request_log is not None:
+            try:
+                self.request_log.append(sampled)
+            except Exception:
+                log.exception("sampled calls could not be written to the request log", extra={"calls": len(sampled)})
         recorded = 0
         for deployment_id, window in windows.items():
             try:

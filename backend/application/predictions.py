@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -20,9 +21,10 @@ from backend.application.aggregates import load
 from backend.application.eventstore import EventStore
 from backend.application.inference_meter import InferenceMeter
 from backend.application.prediction_payloads import check_payload, format_response
+from backend.application.request_log import MAX_LOGGED_ROWS, LoggedCall, RequestSampler
 from backend.domain.access import Principal
-from backend.domain.base import Conflict, DomainError, NotFound
-from backend.domain.deployments import app_name
+from backend.domain.base import Conflict, DomainError, NotFound, iso, utc_now
+from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE, app_name
 from backend.domain.identity import Team
 from backend.projections.deployments import DeploymentsReader
 from backend.projections.registry import RegistryReader
@@ -71,9 +73,12 @@ class TrafficRouter:
 
 class PredictionService:
     def __init__(self, store: EventStore, deployments: DeploymentsReader, registry: RegistryReader, server: ModelServer | None,
-                 meter: InferenceMeter | None = None, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 meter: InferenceMeter | None = None, monotonic: Callable[[], float] = time.monotonic,
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.meter = meter
+        self.sampler = RequestSampler()
+        self.clock = clock
         self.deployments = deployments
         self.registry = registry
         self.server = server
@@ -139,12 +144,27 @@ class PredictionService:
             rows = request.rows
             outputs = await self._call(row, number, request.inputs)
             error = None
-            return Prediction(body=format_response(outputs, request.columnar), deployment_id=row["deployment_id"], version=number,
-                              rows=rows)
+            body = format_response(outputs, request.columnar)
+            self._sample(row, number, caller or principal.actor, request.inputs, body, (self.monotonic() - started) * 1000)
+            return Prediction(body=body, deployment_id=row["deployment_id"], version=number, rows=rows)
         finally:
             if self.meter is not None:
                 self.meter.count(uuid.UUID(row["deployment_id"]), team_id, caller=caller or principal.actor, version=number, rows=rows,
                                  latency_ms=(self.monotonic() - started) * 1000, error=error)
+
+    def _sample(self, row: dict[str, Any], number: int, caller: str, inputs: dict[str, np.ndarray], body: dict[str, Any],
+                latency_ms: float) -> None:
+        """Log the call's first rows and outputs when the deployment's sample rate picks it."""
+        rate = json.loads(row["active_config"]).get("requestLogSample", DEFAULT_REQUEST_LOG_SAMPLE)
+        if self.meter is None or not self.sampler.take(row["deployment_id"], rate):
+            return
+        rows = len(next(iter(inputs.values())))
+        kept = {name: _listed(array[:MAX_LOGGED_ROWS]) for name, array in inputs.items()}
+        outputs = {key: value[:MAX_LOGGED_ROWS] if isinstance(value, list) else value for key, value in body.items()}
+        self.meter.log_call(LoggedCall(
+            deployment_id=row["deployment_id"], logged_at=iso(self.clock()) or "", version=number, caller=caller, rows=rows,
+            latency_ms=latency_ms, inputs=kept, outputs=outputs,
+        ))
 
     async def _call(self, row: dict[str, Any], number: int, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if self.server is None:
@@ -157,6 +177,12 @@ class PredictionService:
         except Exception as error:  # noqa: BLE001 - whatever the replica raised becomes a short message for the caller.
             raise ModelFailed(f"Version {number} of deployment {row['name']!r} failed on this request: {_first_line(error)}",
                               field="name", value=row["name"]) from error
+
+
+def _listed(array: np.ndarray) -> Any:
+    values = array.tolist()
+    return [[item.decode() if isinstance(item, bytes) else item for item in row] if isinstance(row, list)
+            else row.decode() if isinstance(row, bytes) else row for row in values]
 
 
 def _first_line(error: BaseException) -> str:

@@ -31,6 +31,8 @@ DEFAULT_SCALING = {"minReplicas": 1, "maxReplicas": 1, "targetOngoingRequests": 
 # A quarter of a CPU per replica lets a deployment and a 2-worker training run share 2 cores.
 DEFAULT_CPUS = 0.25
 DEFAULT_BATCHING = {"maxBatchSize": 16, "batchWaitMs": 5.0}
+# The share of calls whose payloads go to the request log, where monitoring reads served data for drift.
+DEFAULT_REQUEST_LOG_SAMPLE = 0.1
 
 
 def check_deployment_name(name: Any) -> str:
@@ -96,6 +98,10 @@ def check_batching(batching: Any) -> dict[str, Any]:
                            f"{MAX_BATCH_SIZE}.", field="batching.maxBatchSize", value=str(size)[:40])
     wait = _number("batching.batchWaitMs", values["batchWaitMs"], 0.0, MAX_BATCH_WAIT_MS)
     return {"maxBatchSize": size, "batchWaitMs": wait}
+
+
+def check_request_log_sample(sample: Any) -> float:
+    return _number("requestLogSample", DEFAULT_REQUEST_LOG_SAMPLE if sample is None else sample, 0.0, 1.0)
 
 
 def check_cpus(cpus: Any) -> float:

@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
+from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE
 from backend.domain.inference import LATENCY_BUCKETS_MS
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
@@ -61,6 +62,7 @@ class DeploymentConfig:
     scaling: Scaling
     cpus_per_replica: float
     batching: Batching
+    request_log_sample: float = strawberry.field(description="Share of calls whose payloads go to the request log, 0 to 1.")
 
     @classmethod
     def from_json(cls, text: str) -> DeploymentConfig:
@@ -72,6 +74,7 @@ class DeploymentConfig:
                             target_ongoing_requests=config["scaling"]["targetOngoingRequests"]),
             cpus_per_replica=config["cpusPerReplica"],
             batching=Batching(max_batch_size=config["batching"]["maxBatchSize"], batch_wait_ms=config["batching"]["batchWaitMs"]),
+            request_log_sample=config.get("requestLogSample", DEFAULT_REQUEST_LOG_SAMPLE),
         )
 
 
@@ -136,6 +139,14 @@ class Deployment:
                 totals[caller] = totals.get(caller, 0) + int(count)
         return [CallerCount(caller=caller, requests=count) for caller, count in sorted(totals.items(), key=lambda item: -item[1])]
 
+    @strawberry.field(description="Sampled calls with their payloads, newest first (see requestLogSample).")
+    async def request_log(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None
+                          ) -> Connection[RequestLogEntry]:
+        check_first(first)
+        rows = await in_thread(info.context.runtime.request_log.entries, str(self.id), decode_position_cursor("requestLog", after),
+                               first + 1)
+        return page(rows, first, "requestLog", lambda row: row["entry_id"], RequestLogEntry.from_row, has_previous=after is not None)
+
     @strawberry.field(description="The revisions, newest first.")
     async def revisions(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None
                         ) -> Connection[DeploymentRevision]:
@@ -191,6 +202,26 @@ class InferenceWindow:
         )
 
 
+@strawberry.type(description="A sampled call: its first rows, the outputs returned, who called and which version served it.")
+class RequestLogEntry:
+    entry_id: int
+    logged_at: datetime
+    version: int
+    caller: str
+    rows: int = strawberry.field(description="Rows of the request; at most the first 100 are kept in inputs.")
+    latency_ms: float
+    inputs: JSON
+    outputs: JSON
+
+    @classmethod
+    def from_row(cls, row: Row) -> RequestLogEntry:
+        return cls(
+            entry_id=int(row["entry_id"]), logged_at=parse_iso(row["logged_at"]),  # type: ignore[arg-type]
+            version=int(row["version"]), caller=row["caller"], rows=int(row["rows_predicted"]),
+            latency_ms=float(row["latency_ms"]), inputs=json.loads(row["inputs"]), outputs=json.loads(row["outputs"]),
+        )
+
+
 def _percentile(counts: list[int], share: float) -> float | None:
     total = sum(counts)
     if not total:
@@ -240,6 +271,7 @@ class CreateDeploymentInput:
     scaling: ScalingInput | None = None
     batching: BatchingInput | None = None
     cpus_per_replica: float | None = strawberry.field(default=None, description="Fractions allowed; 0.25 by default.")
+    request_log_sample: float | None = strawberry.field(default=None, description="Share of calls logged with payloads; 0.1 by default.")
 
 
 @strawberry.input(description="Only the parts given change.")
@@ -248,6 +280,7 @@ class UpdateDeploymentInput:
     scaling: ScalingInput | None = None
     batching: BatchingInput | None = None
     cpus_per_replica: float | None = None
+    request_log_sample: float | None = None
 
 
 @strawberry.input
@@ -339,6 +372,7 @@ class DeploymentsMutation:
         deployment_id, outcome = await in_thread(lambda: service.create(
             principal, info.context.cause(principal), model_id=model_id, name=input.name, traffic=_traffic(input.traffic),
             scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
+            request_log_sample=input.request_log_sample,
         ))
         return await _current(info, str(deployment_id), outcome)
 
@@ -351,6 +385,7 @@ class DeploymentsMutation:
         outcome = await in_thread(lambda: service.update(
             principal, info.context.cause(principal), deployment_id=deployment_id, traffic=_traffic(input.traffic),
             scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
+            request_log_sample=input.request_log_sample,
         ))
         return await _current(info, str(deployment_id), outcome)
 

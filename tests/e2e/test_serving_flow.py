@@ -36,6 +36,7 @@ HISTORY = (
     "windows { requests errors clientErrors rows versions { version requests } p50LatencyMs } "
     "revisions { nodes { revision action activatedAt } } } }"
 )
+REQUEST_LOG = "query($id: ID!) { deployment(id: $id) { requestLog(first: 100) { nodes { version rows inputs outputs caller } } } }"
 PREDICT = "mutation($i: PredictInput!) { predict(input: $i) { predictions version rows } }"
 SWITCH_TIMEOUT = 180.0
 
@@ -138,6 +139,12 @@ def test_deploy_predict_canary_rollback(endpoint: Endpoint, model_files: Path, d
                if version["version"] == 2) == 11
     assert [node["action"] for node in history["revisions"]["nodes"]] == ["rolledBack", "trafficShifted", "trafficShifted",
                                                                            "created"]
+    # One call in ten is logged with its payload (requestLogSample 0.1), in the same flushes as the windows.
+    logged = endpoint.client.data(REQUEST_LOG, {"id": deployment_id})["deployment"]["requestLog"]["nodes"]
+    assert len(logged) == 10
+    assert all(len(entry["inputs"]["features"]) == entry["rows"] for entry in logged)
+    assert all(len(entry["inputs"]["features"][0]) == 30 for entry in logged)
+    assert all(len(entry["outputs"].get("predictions") or entry["outputs"]["outputs"]) == entry["rows"] for entry in logged)
 
 
 def test_switch_under_load_drops_nothing(endpoint: Endpoint, dataset_files: Path) -> None:

@@ -71,6 +71,7 @@ def test_one_action_deploys_newest_version(deployments: Deployments) -> None:
     assert config["scaling"] == {"minReplicas": 1, "maxReplicas": 1, "targetOngoingRequests": 2.0}
     assert config["cpusPerReplica"] == 0.25
     assert config["batching"] == {"maxBatchSize": 16, "batchWaitMs": 5.0}
+    assert config["requestLogSample"] == 0.1
     assert row["active_config"] is None
 
 
@@ -170,6 +171,7 @@ def _count(deployments: Deployments) -> int:
         ({"scaling": {"replicas": 2}}, "scaling", "unknown settings replicas"),
         ({"batching": {"maxBatchSize": 0}}, "batching.maxBatchSize", "from 1 (no batching)"),
         ({"cpus_per_replica": 0}, "cpusPerReplica", "from 0.05 to 16"),
+        ({"request_log_sample": 1.5}, "requestLogSample", "from 0 to 1"),
     ],
 )
 def test_bad_deployment_rejected(deployments: Deployments, options: dict[str, Any], field: str, words: str) -> None:

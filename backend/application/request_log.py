@@ -1,0 +1,97 @@
+"""The request log: a sample of prediction requests and responses, kept for drift analysis.
+
+Payloads are too many and too large for the event log, so sampled ones go to a table of their
+own, written in batches when the inference meter flushes. Each deployment keeps its newest
+MAX_ENTRIES_PER_DEPLOYMENT entries; older ones are deleted as new ones arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from backend.database import Database, Row
+
+# Rows of one request kept in the log; a larger request is logged with its first rows only.
+MAX_LOGGED_ROWS = 100
+MAX_ENTRIES_PER_DEPLOYMENT = 10_000
+APPEND_ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    deployment_id: str
+    logged_at: str
+    version: int
+    caller: str
+    rows: int
+    latency_ms: float
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+class RequestSampler:
+    """Decides which calls of a deployment are logged: exactly `rate` of them, spread evenly, without randomness."""
+
+    def __init__(self) -> None:
+        self._calls: dict[str, int] = {}
+
+    def take(self, deployment_id: str, rate: float) -> bool:
+        count = self._calls.get(deployment_id, 0) + 1
+        self._calls[deployment_id] = count
+        return int(count * rate) > int((count - 1) * rate)
+
+
+class RequestLog:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def create_table(self) -> None:
+        self.database.execute(
+            "CREATE TABLE IF NOT EXISTS request_log (entry_id BIGINT NOT NULL, deployment_id TEXT NOT NULL, "
+            "logged_at TEXT NOT NULL, version INTEGER NOT NULL, caller TEXT NOT NULL, rows_predicted INTEGER NOT NULL, "
+            "latency_ms DOUBLE PRECISION NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL, "
+            "PRIMARY KEY (deployment_id, entry_id))"
+        )
+
+    def append(self, calls: list[LoggedCall]) -> None:
+        """Store the calls, numbering them after each deployment's newest entry, and drop entries beyond the cap."""
+        by_deployment: dict[str, list[LoggedCall]] = {}
+        for call in calls:
+            by_deployment.setdefault(call.deployment_id, []).append(call)
+        for deployment_id, entries in by_deployment.items():
+            for attempt in range(1, APPEND_ATTEMPTS + 1):
+                try:
+                    self._append(deployment_id, entries)
+                    break
+                except Exception:
+                    # Another API process numbered the same entries first; number them again after its rows.
+                    if attempt == APPEND_ATTEMPTS:
+                        raise
+                    log.info("request log append conflicted; retrying", extra={"deployment_id": deployment_id, "attempt": attempt})
+
+    def _append(self, deployment_id: str, entries: list[LoggedCall]) -> None:
+        with self.database.transaction() as tx:
+            newest = tx.fetchone("SELECT MAX(entry_id) AS newest FROM request_log WHERE deployment_id = ?", (deployment_id,))
+            next_id = int(newest["newest"] or 0) + 1 if newest else 1
+            for offset, call in enumerate(entries):
+                tx.execute(
+                    "INSERT INTO request_log (entry_id, deployment_id, logged_at, version, caller, rows_predicted, latency_ms, "
+                    "inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (next_id + offset, deployment_id, call.logged_at, call.version, call.caller, call.rows,
+                     round(call.latency_ms, 3), json.dumps(call.inputs), json.dumps(call.outputs)),
+                )
+            tx.execute("DELETE FROM request_log WHERE deployment_id = ? AND entry_id <= ?",
+                       (deployment_id, next_id + len(entries) - 1 - MAX_ENTRIES_PER_DEPLOYMENT))
+
+    def entries(self, deployment_id: str, before: int | None, limit: int) -> list[Row]:
+        """A deployment's entries, newest first, before the entry id of the previous page's last one."""
+        sql, params = "SELECT * FROM request_log WHERE deployment_id = ?", [deployment_id]
+        if before is not None:
+            sql += " AND entry_id < ?"
+            params.append(before)
+        return self.database.fetchall(sql + " ORDER BY entry_id DESC LIMIT ?", [*params, limit])
