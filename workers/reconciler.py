@@ -74,7 +74,7 @@ class Reconciler:
                 self._submit_pending()
                 self._submit_profiles()
                 self._supervise_training()
-                follow_evaluation_rules(self.runtime)
+                self._follow_rules()
                 self._submit_evaluations()
                 self._collect_finished()
                 self._reconcile_serving()
@@ -103,6 +103,13 @@ class Reconciler:
 
             self._supervisor = TrainingSupervisor(self.runtime, self._stop)
         self._supervisor.reconcile()
+
+    def _follow_rules(self) -> None:
+        try:
+            follow_evaluation_rules(self.runtime)
+        except Exception:
+            # The other steps of this pass still run; a broken rule must not hold up inspections or training.
+            log.exception("evaluation rules pass failed; retrying on the next pass")
 
     def _reconcile_serving(self) -> None:
         if self._serving is None:

@@ -15,6 +15,7 @@ from typing import Any
 from backend.application.aggregates import load
 from backend.application.commands import CommandRunner, Outcome
 from backend.application.evaluation import EvaluationService
+from backend.application.model_inputs import check_split_rows, read_profile
 from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -54,10 +55,11 @@ class EvaluationRuleService:
             )
             self._check_alias_authority(principal, model, checked["alias"])
             check_threshold(checked["metric"], checked["threshold"])
-            self._check_dataset(model, dataset_id, checked["dataset_version_id"], checked["label"])
+            self._check_dataset(model, dataset_id, checked["dataset_version_id"], checked["label"], checked["split"])
             rule = EvaluationRule.create(
                 rule_id, cause=cause.for_team(str(model.team_id)), team_id=model.team_id, model_id=model.id,
-                dataset_id=dataset_id, after_version=len(model.versions), owner=principal.user_id, **checked,
+                dataset_id=dataset_id, after_version=self._newest_ready_number(model), owner=principal.user_id,
+                approved=self._is_admin(principal, model), **checked,
             )
             return [rule]
 
@@ -72,13 +74,15 @@ class EvaluationRuleService:
             rule = self._rule_for(principal, rule_id)
             model = load(self.store, rule.model_id, RegisteredModel, "id", "Model")
             checked = check_rule_settings(changes, model.task)
+            self._check_alias_authority(principal, model, rule.alias)
             if "alias" in checked:
                 self._check_alias_authority(principal, model, checked["alias"])
             check_threshold(checked.get("metric", rule.metric), checked.get("threshold", rule.threshold))
-            if {"dataset_version_id", "label"} & set(checked):
+            if {"dataset_version_id", "label", "split"} & set(checked):
                 self._check_dataset(model, rule.dataset_id, checked.get("dataset_version_id", rule.dataset_version_id),
-                                    checked.get("label", rule.label))
-            rule.update(checked, cause.for_team(str(rule.team_id)), latest_version=len(model.versions))
+                                    checked.get("label", rule.label), checked.get("split", rule.split))
+            checked["approved"] = self._is_admin(principal, model)
+            rule.update(checked, cause.for_team(str(rule.team_id)), latest_version=self._newest_ready_number(model))
             return [rule]
 
         return self.runner.run("updateEvaluationRule", cause, decide)
@@ -86,6 +90,8 @@ class EvaluationRuleService:
     def delete(self, principal: Principal, cause: Cause, *, rule_id: uuid.UUID) -> Outcome:
         def decide() -> list[object]:
             rule = self._rule_for(principal, rule_id)
+            model = load(self.store, rule.model_id, RegisteredModel, "id", "Model")
+            self._check_alias_authority(principal, model, rule.alias)
             rule.delete(cause.for_team(str(rule.team_id)))
             return [rule]
 
@@ -178,11 +184,19 @@ class EvaluationRuleService:
         reports = [self.evaluation.report(evaluation.report_sha256) for evaluation in evaluations if evaluation.status == COMPLETED]
         value = metric_value(metric, reports[0])
         holder_value = metric_value(metric, reports[1]) if len(reports) > 1 else None
+        if not rule.enabled:
+            return Verdict(False, f"The rule was disabled while it evaluated version {number}, so {rule.alias!r} did not move."), \
+                value, holder_value
+        if rule.alias in model.protected_aliases and not getattr(rule, "approved", False):
+            return Verdict(False, f"{rule.alias!r} is protected, and the rule was last set by someone who may not move it; a team "
+                                  "admin must update the rule."), value, holder_value
         current = model.aliases.get(rule.alias)
         if current not in (trial["holder_version_number"], number):
             was = trial["holder_version_number"]
-            return Verdict(False, f"{rule.alias!r} moved from version {was} to version {current} while the rule evaluated "
-                                  f"version {number}; the rule left it there."), value, holder_value
+            change = (f"was removed from version {was}" if current is None
+                      else f"moved from version {was} to version {current}" if was is not None else f"was set to version {current}")
+            return Verdict(False, f"{rule.alias!r} {change} while the rule evaluated version {number}; the rule left it as it "
+                                  "is."), value, holder_value
         version = load(self.store, trial["version_id"], ModelVersion, "versionId", "Model version")
         if version.status != MODEL_READY:
             return Verdict(False, f"Version {number} became {version.status} while the rule evaluated it."), value, holder_value
@@ -197,8 +211,8 @@ class EvaluationRuleService:
             found = load(self.store, evaluation_id, Evaluation, "holderEvaluationId", "Evaluation")
         except NotFound:
             return None
-        same = (found.version_id, found.dataset_version_id, found.split, found.label) == (
-            holder_version_id, candidate.dataset_version_id, candidate.split, candidate.label)
+        same = (found.version_id, found.dataset_version_id, found.split, found.label, getattr(found, "task", None)) == (
+            holder_version_id, candidate.dataset_version_id, candidate.split, candidate.label, candidate.task)
         return evaluation_id if same and found.status == COMPLETED else None
 
     def _model_for(self, principal: Principal, model_id: uuid.UUID) -> RegisteredModel:
@@ -219,6 +233,18 @@ class EvaluationRuleService:
             raise NotFound(f"Evaluation rule {rule_id} was not found.", field="id", value=str(rule_id)) from None
         return rule
 
+    def _is_admin(self, principal: Principal, model: RegisteredModel) -> bool:
+        """Return whether the caller could move a protected alias by hand: a team admin, through a token with scope admin."""
+        team = team_with_role(self.store, principal, model.team_id, EDITOR, "changing evaluation rules")
+        return team.role_of(principal.user_id) == ADMIN and "admin" in principal.scopes
+
+    def _newest_ready_number(self, model: RegisteredModel) -> int:
+        """Return the highest version number that is ready now; new-version rules try the versions above it."""
+        for number in sorted(model.versions, reverse=True):
+            if load(self.store, model.versions[number], ModelVersion, "versionId", "Model version").status == MODEL_READY:
+                return number
+        return 0
+
     def _check_alias_authority(self, principal: Principal, model: RegisteredModel, alias: str) -> None:
         """A rule moves its alias on its own later, so a protected alias needs an admin now, as moving it by hand does."""
         if alias not in model.protected_aliases:
@@ -230,7 +256,7 @@ class EvaluationRuleService:
         principal.require_scope("admin", "A rule that moves a protected alias")
 
     def _check_dataset(self, model: RegisteredModel, dataset_id: uuid.UUID, version_id: uuid.UUID | None,
-                       label: str | None) -> None:
+                       label: str | None, split: str | None) -> None:
         dataset = load(self.store, dataset_id, Dataset, "datasetId", "Dataset")
         if dataset.team_id != model.team_id:
             raise NotFound(f"Dataset {dataset_id} was not found in the model's team.", field="datasetId", value=str(dataset_id))
@@ -248,6 +274,7 @@ class EvaluationRuleService:
             raise InvalidInput(f"Dataset version {version.number} is {version.status}; a rule needs a profiled version.",
                                field="datasetVersionId", value=str(version_id))
         self._check_label(version, label)
+        check_split_rows(read_profile(self.evaluation.artifacts, version), split)
 
     @staticmethod
     def _check_label(version: DatasetVersion, label: str | None) -> None:

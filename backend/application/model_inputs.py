@@ -171,7 +171,12 @@ def model_classes(
     summary = profile.get("label") or {}
     if summary.get("column") != label or not summary.get("distributionExact", True):
         raise InvalidInput(f"The classes of label {label!r} are not known; {advice}.", field="label", value=label)
-    classes = [str(item["value"]) for item in sorted(summary.get("distribution") or [], key=lambda item: item["value"])]
+    values = [item["value"] for item in summary.get("distribution") or []]
+    if any(value is None for value in values):
+        # The profile writes NaN and infinities as null, and such a value is no class.
+        raise InvalidInput(f"The label {label!r} has non-finite values (NaN or infinity); clean them before using it as classes.",
+                           field="label", value=label)
+    classes = [str(value) for value in sorted(values)]
     width = output_width(version)
     if width not in ((1, 2) if len(classes) == 2 else (len(classes),)):
         raise InvalidInput(

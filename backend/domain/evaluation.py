@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from backend.domain.base import Cause, InvalidInput, ModelCloudAggregate
-from backend.domain.datasets import SPLIT_PARTS
+from backend.domain.datasets import SPLIT_COLUMN, SPLIT_PARTS
 from backend.domain.expressions import check_filter, parse_filter
 from backend.domain.validation import check_choice, check_length
 
@@ -47,6 +47,7 @@ class Evaluation(ModelCloudAggregate):
             aggregate.dataset_version_id = self.dataset_version_id
             aggregate.split = self.split
             aggregate.label = self.label
+            aggregate.task = self.task
             aggregate.status = PENDING
             aggregate.report_sha256 = None
             aggregate.failure_reason = None
@@ -72,6 +73,7 @@ class Evaluation(ModelCloudAggregate):
     dataset_version_id: uuid.UUID
     split: str | None
     label: str
+    task: str
     status: str
     report_sha256: str | None
     failure_reason: str | None
@@ -138,7 +140,7 @@ def _check_slice(index: int, spec: Any, column_types: dict[str, str], label: str
         check_filter(tree, column_types, f"{where}.filter")
         return {"kind": "filter", "name": name, "filter": tree, "expression": spec.get("filter")}
     feature = spec.get("feature")
-    if feature not in column_types or feature == label:
+    if not isinstance(feature, str) or feature not in column_types or feature in (label, SPLIT_COLUMN):
         raise InvalidInput(
             f"{where}.feature {str(feature)[:100]!r} is not a feature column of the dataset version.",
             field=f"{where}.feature",

@@ -137,8 +137,11 @@ def judge(metric: RuleMetric, value: float | None, threshold: float | None, marg
 def check_rule_settings(values: dict[str, Any], model_task: str | None) -> dict[str, Any]:
     """Check the settings a rule is created or updated with; keys are the aggregate's field names."""
     checked = dict(values)
+    for field, kind, text in (("name", str, "a string"), ("alias", str, "a string"), ("enabled", bool, "true or false")):
+        if field in checked and not isinstance(checked[field], kind):
+            raise InvalidInput(f"{field} must be {text}.", field=field, value=str(checked[field])[:40])
     if "name" in checked:
-        checked["name"] = check_length("name", str(checked["name"]).strip(), minimum=1, maximum=128)
+        checked["name"] = check_length("name", checked["name"].strip(), minimum=1, maximum=128)
     if "metric" in checked:
         checked["metric"] = check_metric(checked["metric"], model_task).name
     if "alias" in checked:
@@ -186,10 +189,13 @@ class EvaluationRule(ModelCloudAggregate):
         enabled: bool
         after_version: int
         owner: uuid.UUID
+        # Whether a team admin (token scope admin) created the rule, so it may move a protected alias.
+        approved: bool = False
 
         def apply(self, aggregate: EvaluationRule) -> None:
             for field in ("team_id", "model_id", "name", "dataset_id", "dataset_version_id", "split", "label", "metric",
-                          "threshold", "margin", "alias", "trigger", "schedule_minutes", "enabled", "after_version", "owner"):
+                          "threshold", "margin", "alias", "trigger", "schedule_minutes", "enabled", "after_version", "owner",
+                          "approved"):
                 setattr(aggregate, field, getattr(self, field))
             aggregate.created_at = self.timestamp
             aggregate.deleted = False
@@ -268,6 +274,7 @@ class EvaluationRule(ModelCloudAggregate):
     enabled: bool
     after_version: int
     owner: uuid.UUID
+    approved: bool
     created_at: datetime
     deleted: bool
     trials: int
@@ -313,6 +320,9 @@ class EvaluationRule(ModelCloudAggregate):
         if reason == NEW_VERSION and fields["version_number"] in self.triggered_versions:
             raise Conflict(f"Evaluation rule {self.name!r} already evaluated version {fields['version_number']}.",
                            field="id", value=str(self.id))
+        due = self.due_at()
+        if reason == SCHEDULE and due is not None and cause.at < due:
+            raise Conflict(f"Evaluation rule {self.name!r} is not due until {due.isoformat()}.", field="id", value=str(self.id))
         self._record(self.Triggered, cause, trial=self.trials + 1, reason=reason, **fields)
 
     def finish_trial(self, verdict: Verdict, *, value: float | None, holder_value: float | None, moved: bool, cause: Cause) -> None:

@@ -2,7 +2,8 @@
 
 `follow_evaluation_rules` makes one pass over the read models; the reconciler calls it on every
 pass, which an append wakes, and tests call it directly. Acting twice on the same state is harmless:
-the rule aggregate rejects a second trial while one is open and a second trial of the same version.
+the rule aggregate rejects a second trial while one is open, a second trial of the same version,
+and a scheduled trial before it is due.
 """
 
 from __future__ import annotations
@@ -26,16 +27,28 @@ def follow_evaluation_rules(runtime: Runtime) -> int:
     issued = 0
     for trial in runtime.readers.evaluation_rules.open_trials():
         if trial["candidate_status"] in FINISHED and (trial["holder_evaluation_id"] is None or trial["holder_status"] in FINISHED):
-            issued += _act(runtime, trial["rule_id"], lambda cause, t=trial: runtime.evaluation_rules.conclude(
-                cause, rule_id=uuid.UUID(t["rule_id"])))
+            issued += _isolated(trial["rule_id"], lambda t=trial: _act(runtime, t["rule_id"], lambda cause: runtime.evaluation_rules.conclude(
+                cause, rule_id=uuid.UUID(t["rule_id"]))))
     for rule in runtime.readers.evaluation_rules.active():
         if rule["open_trial"] is None:
-            issued += _start_due_trial(runtime, rule)
+            issued += _isolated(rule["rule_id"], lambda r=rule: _start_due_trial(runtime, r))
     return issued
+
+
+def _isolated(rule_id: str, step: Any) -> int:
+    """Run one rule's step; an unexpected error is logged and skips only this rule until the next pass."""
+    try:
+        return int(step())
+    except Exception:
+        log.exception("evaluation rule step failed; it is tried again on the next pass", extra={"rule_id": rule_id})
+        return 0
 
 
 def _start_due_trial(runtime: Runtime, rule: Any) -> int:
     readers = runtime.readers.evaluation_rules
+    model = runtime.readers.registry.model(rule["model_id"])
+    if model is None or model["archived"]:
+        return 0
     if rule["trigger"] == NEW_VERSION:
         waiting = readers.untriggered_versions(rule["rule_id"], rule["model_id"], int(rule["after_version"]), 1)
         version = waiting[0] if waiting else None

@@ -17,6 +17,8 @@ from workers.inspection import inspect_artifact
 
 pytestmark = pytest.mark.integration
 
+RANDOM_70_15_15 = {"op": "split", "strategy": "random", "ratios": {"train": 0.7, "validation": 0.15, "test": 0.15}, "seed": 7}
+
 
 class Evaluations(Training):
     """The training helper's team and split data, plus a ready version of a Keras model trained on breast cancer."""
@@ -106,6 +108,8 @@ def test_split_without_rows_rejected(evaluations: Evaluations) -> None:
         ({"kind": "filter", "name": "big", "filter": "`mean radius` >"}, "slices[0].filter"),
         ({"kind": "histogram"}, "slices[0].kind"),
         ({"kind": "values", "feature": "mean radius"}, "slices[0].feature"),
+        ({"kind": "values", "feature": ["mean radius"]}, "slices[0].feature"),
+        ({"kind": "values", "feature": "split"}, "slices[0].feature"),
     ],
 )
 def test_bad_slice_rejected(evaluations: Evaluations, spec: dict[str, Any], field: str) -> None:
@@ -126,3 +130,18 @@ def test_report_completes_evaluation(evaluations: Evaluations) -> None:
     assert row["rows_evaluated"] == 85
     assert json.loads(row["summary"]) == {"accuracy": 0.95, "f1": 0.94, "rocAuc": 0.99, "logLoss": 0.12}
     assert evaluations.runtime.evaluation.report(row["report_sha256"]) == report
+
+
+def test_infinite_label_rejected(evaluations: Evaluations, dataset_files: Path) -> None:
+    lines = (dataset_files / "breast_cancer.csv").read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",inf"
+    dataset_id = evaluations.create("cancer-inf")
+    plain = evaluations.add_version(dataset_id, content="\n".join(lines).encode(), filename="cancer_inf.csv", label="target")
+    evaluations.profile(plain)
+    split = evaluations.derive(plain["version_id"], [RANDOM_70_15_15])
+    evaluations.profile(split)
+
+    with pytest.raises(InvalidInput) as raised:
+        evaluations.evaluate(dataset_version_id=uuid.UUID(split["version_id"]), task="classification")
+    assert raised.value.field == "label"
+    assert "non-finite values" in raised.value.message

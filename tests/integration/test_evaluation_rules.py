@@ -230,16 +230,27 @@ def test_schedule_runs_on_the_clock(rules: Rules) -> None:
 
 
 def test_version_that_cannot_be_evaluated_fails_trial(rules: Rules) -> None:
-    rule_id = rules.add_rule(dataset_version_id=uuid.UUID(rules.plain["version_id"]))
+    rule_id = rules.add_rule(dataset_version_id=None)
+    narrower = rules.derive(rules.split["version_id"], [{"op": "dropColumns", "columns": ["mean radius"]}])
+    rules.profile(narrower)
     rules.ready_version(rules.model_id)
 
     rules.follow()
 
     [trial] = rules.trials(rule_id)
     assert trial["status"] == "failed"
+    assert trial["dataset_version_id"] == narrower["version_id"]
     assert trial["evaluation_id"] is None
-    assert "Version 2 cannot be evaluated: The dataset version has no test rows" in trial["message"]
+    assert "Version 2 cannot be evaluated: Model version 2 takes inputs of shape [None, 30]" in trial["message"]
     assert rules.runtime.readers.evaluation.pending(10) == []
+
+
+def test_pinned_version_without_split_rows_rejected(rules: Rules) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        rules.add_rule(dataset_version_id=uuid.UUID(rules.plain["version_id"]))
+
+    assert raised.value.field == "split"
+    assert _count_rules(rules) == 0
 
 
 def test_failed_evaluation_fails_trial(rules: Rules) -> None:
@@ -380,3 +391,89 @@ def test_update_changes_settings(rules: Rules) -> None:
         rules.runtime.evaluation_rules.update(rules.admin, rules.cause(rules.admin), rule_id=rule_id, metric="r2")
     assert raised.value.field == "metric"
     assert rules.audit_actions(rule_id) == ["EvaluationRule.Created", "EvaluationRule.Updated"]
+
+
+def test_editor_cannot_change_protected_rule(rules: Rules) -> None:
+    rule_id = rules.add_rule()
+    service = rules.runtime.evaluation_rules
+
+    with pytest.raises(Forbidden):
+        service.update(rules.editor, rules.cause(rules.editor), rule_id=rule_id, threshold=None, margin=0.5)
+    with pytest.raises(Forbidden):
+        service.delete(rules.editor, rules.cause(rules.editor), rule_id=rule_id)
+    assert rules.audit_actions(rule_id) == ["EvaluationRule.Created"]
+
+
+def test_alias_protected_later_needs_admin(rules: Rules) -> None:
+    rule_id = rules.add_rule(rules.editor, alias="staging")
+    rules.runtime.registry.update_model(rules.admin, rules.cause(rules.admin), model_id=rules.model_id,
+                                        protected_aliases=["production", "staging"])
+    rules.ready_version(rules.model_id)
+    rules.follow()
+    [trial] = rules.trials(rule_id)
+
+    rules.report(trial["evaluation_id"], f1=0.95)
+    rules.follow()
+
+    [trial] = rules.trials(rule_id)
+    assert trial["status"] == "failed"
+    assert "'staging' is protected" in trial["message"]
+
+
+def test_disabled_during_trial_moves_nothing(rules: Rules) -> None:
+    rule_id = rules.add_rule()
+    rules.ready_version(rules.model_id)
+    rules.follow()
+    [trial] = rules.trials(rule_id)
+    rules.runtime.evaluation_rules.update(rules.admin, rules.cause(rules.admin), rule_id=rule_id, enabled=False)
+
+    rules.report(trial["evaluation_id"], f1=0.95)
+    rules.follow()
+
+    [trial] = rules.trials(rule_id)
+    assert trial["status"] == "failed"
+    assert "disabled while it evaluated version 2" in trial["message"]
+    assert rules.production() is None
+
+
+def test_scheduled_trial_not_repeated_before_due(rules: Rules) -> None:
+    rule_id = rules.add_rule(trigger="schedule", schedule_minutes=60)
+    rules.clock.advance(minutes=61)
+    rules.follow()
+    [trial] = rules.trials(rule_id)
+    rules.report(trial["evaluation_id"], f1=0.9)
+    rules.follow()
+
+    with pytest.raises(Conflict) as raised:
+        rules.runtime.evaluation_rules.start_trial(rules.system(), rule_id=rule_id, reason="schedule",
+                                                   version_id=rules.version_id, dataset_version_id=uuid.UUID(rules.split["version_id"]))
+    assert "is not due until" in raised.value.message
+    assert len(rules.trials(rule_id)) == 1
+
+
+def test_version_pending_at_creation_tried(rules: Rules) -> None:
+    upload_id = rules.upload_bytes((rules.model_files / "cancer_b.keras").read_bytes(), "cancer_b.keras")
+    added = rules.runtime.registry.upload_version(rules.editor, rules.cause(rules.editor), model_id=rules.model_id,
+                                                  upload_id=upload_id)
+    rule_id = rules.add_rule()
+    from workers.inspection import inspect_artifact
+
+    report = inspect_artifact(str(rules.model_files / "cancer_b.keras"), "keras", "cancer_b.keras")
+    rules.runtime.registry.record_inspection(rules.system(), version_id=added.version_id, report=report)
+
+    rules.follow()
+
+    assert [trial["version_number"] for trial in rules.trials(rule_id)] == [2]
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [({"enabled": None}, "enabled"), ({"enabled": "yes"}, "enabled"), ({"name": None}, "name"), ({"alias": None}, "alias")],
+)
+def test_wrongly_typed_update_rejected(rules: Rules, settings: dict[str, Any], field: str) -> None:
+    rule_id = rules.add_rule()
+
+    with pytest.raises(InvalidInput) as raised:
+        rules.runtime.evaluation_rules.update(rules.admin, rules.cause(rules.admin), rule_id=rule_id, **settings)
+    assert raised.value.field == field
+    assert rules.audit_actions(rule_id) == ["EvaluationRule.Created"]
