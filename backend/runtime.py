@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from backend.application.batch_prediction import BatchPredictionService
 from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
@@ -33,6 +34,7 @@ from backend.application.uploads import UploadService
 from backend.database import Database, open_database, setup_lock
 from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
 from backend.projections.audit import AuditProjection, AuditReader
+from backend.projections.batch_prediction import BatchPredictionsProjection, BatchPredictionsReader
 from backend.projections.base import Projection
 from backend.projections.broker import ChangeBroker, PostgresChangeListener
 from backend.projections.configs import ConfigsProjection, ConfigsReader
@@ -58,7 +60,7 @@ def all_projections() -> list[Projection]:
     return [
         IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
         ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
-        DeploymentsProjection(),
+        DeploymentsProjection(), BatchPredictionsProjection(),
     ]
 
 
@@ -74,6 +76,7 @@ class Readers:
     evaluation: EvaluationReader
     evaluation_rules: EvaluationRulesReader
     deployments: DeploymentsReader
+    batch_predictions: BatchPredictionsReader
 
 
 @dataclass
@@ -103,6 +106,7 @@ class Runtime:
     projections: ProjectionRunner
     readers: Readers
     explanations: ExplanationService
+    batch_predictions: BatchPredictionService
     listener: PostgresChangeListener | None = None
     reconciler: Any = None
     policies: list[Any] = field(default_factory=list)
@@ -131,7 +135,7 @@ class Runtime:
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
             ConfigsReader(database), TrainingReader(database), EvaluationReader(database), EvaluationRulesReader(database),
-            DeploymentsReader(database),
+            DeploymentsReader(database), BatchPredictionsReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
         training = TrainingService(commands, artifacts, registry, clock)
@@ -150,6 +154,7 @@ class Runtime:
             model_server = RayModelServer(settings)
         request_log = RequestLog(database)
         meter = InferenceMeter(commands, clock, request_log)
+        datasets = DatasetService(commands, artifacts, dataset_engine, clock)
         return cls(
             settings=settings,
             clock=clock,
@@ -161,7 +166,7 @@ class Runtime:
             identity=IdentityService(commands, keys, clock),
             uploads=UploadService(commands, artifacts, clock),
             registry=registry,
-            datasets=DatasetService(commands, artifacts, dataset_engine, clock),
+            datasets=datasets,
             configs=ConfigService(commands, clock),
             training=training,
             tracking=TrackingService(commands, training, registry, clock),
@@ -176,6 +181,7 @@ class Runtime:
             projections=projections,
             readers=readers,
             explanations=ExplanationService(store, row_explainer),
+            batch_predictions=BatchPredictionService(commands, artifacts, datasets, clock),
         )
 
     def prepare(self) -> None:

@@ -193,6 +193,38 @@ class DatasetService:
         outcome = self._record_output("deriveDatasetVersion", cause, decide, content["sha256"], version_id)
         return AddedDatasetVersion(version_id, numbered["number"], outcome)
 
+    def record_worker_version(
+        self, name: str, cause: Cause, *, parent_id: uuid.UUID, content: dict[str, Any], operation: dict[str, Any],
+        action: str, with_version: Callable[[uuid.UUID, int, Cause], list[object]],
+    ) -> AddedDatasetVersion:
+        """Record a file a worker stored as the next version of the parent's dataset, derived by one `operation`.
+
+        `with_version(version_id, number, team_cause)` returns the other aggregates the same command
+        appends, such as the job that produced the file. A DomainError it raises records nothing and
+        deletes the file unless another version refers to it. The platform acts here, so no role is
+        checked, and rows the team already has become a version marked as their duplicate.
+        """
+        parent = load(self.store, parent_id, DatasetVersion, "datasetVersionId", "Dataset version")
+        version_id = uuid.uuid4()
+        numbered: dict[str, int] = {}
+
+        def decide() -> list[object]:
+            dataset = load(self.store, parent.dataset_id, Dataset, "datasetId", "Dataset")
+            team_cause = cause.for_team(str(dataset.team_id))
+            original, reservation = self._duplicate_check(
+                dataset, content["sha256"], version_id, True, "datasetVersionId", str(parent_id), team_cause
+            )
+            number = dataset.add_version(version_id, content["sha256"], team_cause, action)
+            numbered["number"] = number
+            version = DatasetVersion.derived(
+                version_id, dataset=dataset, number=number, parent=parent, content=content, operations=[operation],
+                duplicate_of=original, cause=team_cause,
+            )
+            return [dataset, version, *reservation, *with_version(version_id, number, team_cause)]
+
+        outcome = self._record_output(name, cause, decide, content["sha256"], version_id)
+        return AddedDatasetVersion(version_id, numbered["number"], outcome)
+
     def preview(
         self, *, sha256: str, known_columns: list[str], number: int, offset: int, limit: int, columns: list[str] | None
     ) -> dict[str, Any]:

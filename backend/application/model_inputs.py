@@ -32,26 +32,31 @@ MAX_SHOWN = 10
 
 
 def ready_model_version(
-    store: EventStore, artifacts: ArtifactStore, principal: Principal | None, version_id: uuid.UUID, *, action: str, purpose: str
+    store: EventStore, artifacts: ArtifactStore, principal: Principal | None, version_id: uuid.UUID, *, action: str, purpose: str,
+    field: str = "versionId",
 ) -> ModelVersion:
     """Return a ready model version after checking that the caller is an editor of its team.
 
     A None principal is the platform acting on its own. Another team's version raises NotFound.
+    Errors name `field`, the input that contains the version's id.
     """
-    version = load(store, version_id, ModelVersion, "versionId", "Model version")
+    version = load(store, version_id, ModelVersion, field, "Model version")
     try:
         if principal is not None:
             team_with_role(store, principal, version.team_id, EDITOR, action)
     except NotFound:
-        raise NotFound(f"Model version {version_id} was not found.", field="versionId", value=str(version_id)) from None
+        raise NotFound(f"Model version {version_id} was not found.", field=field, value=str(version_id)) from None
     if version.status != MODEL_READY:
         raise InvalidInput(
             f"Model version {version.number} is {version.status}; {purpose} needs a ready version.",
-            field="versionId",
+            field=field,
             value=str(version_id),
         )
     if version.format == "savedmodel":
-        check_serving_signature(store, artifacts, version)
+        try:
+            check_serving_signature(store, artifacts, version)
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field=field, value=error.value) from None
     return version
 
 

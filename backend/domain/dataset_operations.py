@@ -411,6 +411,9 @@ def describe_operation(operation: dict[str, Any]) -> str:
         return f"{operation['strategy']} split {parts} {ratios}{by} (seed {operation['seed']})"
     if name == "dropMissing":
         return "drop rows with a missing value in " + (f"any of {listed}" if columns else "any column")
+    if name == "predict":
+        rows = f"the {operation['split']} rows" if operation.get("split") else "every row"
+        return f"predict {listed} for {rows} with version {operation['modelVersionNumber']} of model {operation['modelName']!r}"
     verbs = {
         "dropDuplicates": "drop duplicate rows over",
         "dropColumns": "drop columns",

@@ -135,6 +135,16 @@ SUMMARIES: dict[str, Summary] = {
         + ", ".join(f"{name} {value:.4g}" for name, value in e.summary.items() if value is not None)
     ),
     "Evaluation.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
+    "BatchPrediction.Requested": lambda e, n: (
+        f"Asked to score {f'the {e.split} rows' if e.split else 'every row'} of {n(e.dataset_version_id)} with "
+        f"{n(e.model_version_id)}, adding {', '.join(e.output_columns[:5])}"
+        + (f" and {len(e.output_columns) - 5} more" if len(e.output_columns) > 5 else "")
+    ),
+    "BatchPrediction.Progressed": lambda e, n: f"{n(e.originator_id)}: {e.rows_done} of {e.rows_total} rows scored",
+    "BatchPrediction.Completed": lambda e, n: (
+        f"Completed {n(e.originator_id)}: {e.rows} rows scored into {n(e.result_dataset_version_id)}"
+    ),
+    "BatchPrediction.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
     "EvaluationRule.Created": lambda e, n: (
         f"Created {n(e.originator_id)} on {n(e.model_id)}: "
         + (f"every {e.schedule_minutes} minutes" if e.trigger == "schedule" else "on each new version")
@@ -193,6 +203,7 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "TrainingRun.Queued": lambda e, n: f"training run {e.name!r}",
     "TrainingRun.Opened": lambda e, n: f"run {e.name!r}",
     "Evaluation.Requested": lambda e, n: f"evaluation of {n(e.version_id)}",
+    "BatchPrediction.Requested": lambda e, n: f"batch prediction of {n(e.model_version_id)}",
     "EvaluationRule.Created": lambda e, n: f"evaluation rule {e.name!r}",
     "Deployment.Requested": lambda e, n: f"deployment {e.name!r}",
 }
