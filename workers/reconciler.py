@@ -2,7 +2,7 @@
 
 It inspects every model version that is still pending, profiles every dataset version that
 has no profile yet, follows every unfinished training run (workers/training/supervisor.py),
-runs pending evaluations, lets evaluation rules start and judge their trials, and keeps
+runs pending evaluations and batch predictions, lets evaluation rules start and judge their trials, and keeps
 Ray Serve's applications in line with the deployments (workers/serving_reconciler.py).
 It submits a Ray task per version and records the result, or the reason it failed, through
 the registry or dataset service. At start it picks up whatever a previous process left
@@ -26,6 +26,7 @@ MAX_IN_FLIGHT = 2
 MAX_PROFILES = 2
 MAX_CRASHES = 3
 MAX_EVALUATIONS = 1
+MAX_BATCH_PREDICTIONS = 1
 
 
 class Reconciler:
@@ -44,6 +45,7 @@ class Reconciler:
         self._profile_crashes: dict[str, int] = {}
         self._supervisor: Any = None
         self._evaluating: dict[str, threading.Thread] = {}
+        self._predicting: dict[str, threading.Thread] = {}
         self._serving: Any = None
 
     def start(self) -> None:
@@ -64,6 +66,8 @@ class Reconciler:
             self._supervisor.join(timeout=30)
         for thread in list(self._evaluating.values()):
             thread.join(timeout=30)
+        for thread in list(self._predicting.values()):
+            thread.join(timeout=30)
         from workers.ray_runtime import shutdown_ray
 
         shutdown_ray()
@@ -76,6 +80,7 @@ class Reconciler:
                 self._supervise_training()
                 self._follow_rules()
                 self._submit_evaluations()
+                self._submit_batch_predictions()
                 self._collect_finished()
                 self._reconcile_serving()
             except Exception:
@@ -145,6 +150,34 @@ class Reconciler:
         except Exception:
             # The evaluation stays pending, so a later pass tries it again.
             log.exception("evaluating failed; retrying later", extra={"evaluation_id": row["evaluation_id"]})
+
+    def _submit_batch_predictions(self) -> None:
+        for batch_prediction_id, thread in list(self._predicting.items()):
+            if not thread.is_alive():
+                del self._predicting[batch_prediction_id]
+        if len(self._predicting) >= MAX_BATCH_PREDICTIONS:
+            return
+        # A running batch prediction that no thread here follows was left by a stopped process; it runs again.
+        for row in self.runtime.readers.batch_predictions.unfinished(MAX_BATCH_PREDICTIONS * 4):
+            if len(self._predicting) >= MAX_BATCH_PREDICTIONS:
+                return
+            if row["batch_prediction_id"] in self._predicting:
+                continue
+            self._ensure_ray()
+            thread = threading.Thread(
+                target=self._predict, args=(row,), name=f"predict-{row['batch_prediction_id'][:8]}", daemon=True
+            )
+            self._predicting[row["batch_prediction_id"]] = thread
+            thread.start()
+
+    def _predict(self, row: Any) -> None:
+        from workers.batch_prediction_jobs import run_batch_prediction_task
+
+        try:
+            run_batch_prediction_task(self.runtime, row, self._cause)
+        except Exception:
+            # The batch prediction stays unfinished, so a later pass tries it again.
+            log.exception("batch prediction failed; retrying later", extra={"batch_prediction_id": row["batch_prediction_id"]})
 
     def _submit_profiles(self) -> None:
         for version_id, thread in list(self._profiling.items()):

@@ -102,6 +102,19 @@ def explain_evaluation_row(job: Any, row: int, steps: int, baseline: str) -> dic
         return {"failed": str(error)}
 
 
+# Batch prediction loads TensorFlow and Arrow, like evaluation, and takes the same share of a CPU.
+BATCH_PREDICTION_CPUS = EVALUATION_CPUS
+
+
+@ray.remote(num_cpus=BATCH_PREDICTION_CPUS, max_retries=0)
+def predict_dataset(job: Any) -> Any:
+    """Yield progress as {"progress", "total"}, then {"result": …} or {"failed": reason}, so the reconciler records each."""
+    from workers.batch_prediction.scoring import score_blob
+
+    _limit_tensorflow_threads()
+    yield from score_blob(job)
+
+
 def _limit_tensorflow_threads() -> None:
     """Keep TensorFlow to one thread per pool, as befits half a CPU; a worker that already ran TensorFlow keeps its pools."""
     import tensorflow as tf

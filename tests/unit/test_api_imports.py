@@ -13,7 +13,8 @@ pytestmark = pytest.mark.unit
 def test_api_modules_do_not_import_tensorflow() -> None:
     probe = (
         "import sys\n"
-        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.tasks, workers.explanation_engine\n"
+        "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.tasks, workers.explanation_engine, "
+        "workers.batch_prediction_jobs\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('tensorflow', 'keras')))\n"
     )
 
@@ -27,7 +28,7 @@ def test_api_modules_do_not_import_arrow() -> None:
     probe = (
         "import sys\n"
         "import backend.http.app, backend.cli, backend.runtime, workers.reconciler, workers.dataset_engine, workers.profiling, "
-        "workers.explanation_engine\n"
+        "workers.explanation_engine, workers.batch_prediction_jobs\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pyarrow', 'pandas')))\n"
     )
 

@@ -1,0 +1,1 @@
+"""Batch prediction in a worker: `job` is what the reconciler hands over, `scoring` reads, predicts and writes the rows."""
