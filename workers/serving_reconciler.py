@@ -1,6 +1,6 @@
 """Makes Ray Serve's applications match the deployments' read model, and records their health.
 
-Each version in a deployment's newest revision is one Serve application. While a newer revision
+Each version in a deployment's newest revision (its traffic and its language routes) is one Serve application. While a newer revision
 starts, the active revision's applications keep serving; once every application of the newest
 one runs, the deployment records BecameHealthy and the prediction API routes to it. Applications
 that no revision needs any more are deleted after a grace period, so requests routed just before
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from backend.domain.base import SYSTEM_ACTOR, Cause
-from backend.domain.deployments import app_name
+from backend.domain.deployments import app_name, served_versions
 from backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -79,11 +79,11 @@ class ServingReconciler:
         from workers.ray_runtime import worker_settings
 
         specs = {}
-        for entry in config["traffic"]:
-            version = self.runtime.readers.registry.version(entry["versionId"])
+        for number, version_id in served_versions(config).items():
+            version = self.runtime.readers.registry.version(version_id)
             if version is None:
                 continue
-            name = app_name(deployment_id, int(entry["version"]))
+            name = app_name(deployment_id, number)
             specs[name] = serving.ReplicaSpec(
                 app_name=name, artifacts=worker_settings(self.runtime.settings)["artifacts"], model_sha256=version["sha256"],
                 model_format=version["format"], signature=json.loads(version["signature"] or "{}"),
@@ -97,7 +97,7 @@ class ServingReconciler:
         deployment_id = uuid.UUID(row["deployment_id"])
         revision = int(row["revision"])
         config = json.loads(row["config"])
-        names = [app_name(deployment_id, int(entry["version"])) for entry in config["traffic"]]
+        names = [app_name(deployment_id, number) for number in served_versions(config)]
         states = {name: statuses.get(name) for name in names}
         if all(state is not None and state.status == RUNNING and state.running_replicas >= 1 for state in states.values()):
             healthy, reason = True, ""

@@ -12,11 +12,13 @@ from typing import Any
 
 from backend.application.aggregates import exists, load
 from backend.application.commands import CommandRunner, Outcome
+from backend.application.language_detection import LanguageDetector
 from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, InvalidInput, NameIndex, NotFound, index_id
 from backend.domain.deployments import (
-    Deployment, check_batching, check_cpus, check_deployment_name, check_request_log_sample, check_scaling, check_traffic,
+    Deployment, check_batching, check_cpus, check_deployment_name, check_languages, check_request_log_sample, check_scaling,
+    check_traffic, served_versions,
 )
 from backend.domain.identity import EDITOR
 from backend.domain.registry import BROKEN, EXPIRED, FAILED, PENDING, READY, ModelVersion, RegisteredModel
@@ -31,15 +33,16 @@ NOT_SERVABLE = {
 
 
 class DeploymentService:
-    def __init__(self, runner: CommandRunner, clock: Callable[[], datetime]) -> None:
+    def __init__(self, runner: CommandRunner, clock: Callable[[], datetime], detector: LanguageDetector | None = None) -> None:
         self.runner = runner
         self.store = runner.store
         self.clock = clock
+        self.detector = detector or LanguageDetector()
 
     def create(
         self, principal: Principal, cause: Cause, *, model_id: uuid.UUID, name: str, traffic: list[dict[str, Any]] | None = None,
         scaling: dict[str, Any] | None = None, batching: dict[str, Any] | None = None, cpus_per_replica: float | None = None,
-        request_log_sample: float | None = None,
+        request_log_sample: float | None = None, languages: list[dict[str, Any]] | None = None,
     ) -> tuple[uuid.UUID, Outcome]:
         """Deploy versions of a model under a name unique in its team; no traffic serves the `production` alias's version,
         or else the newest version."""
@@ -57,7 +60,9 @@ class DeploymentService:
                 "cpusPerReplica": check_cpus(cpus_per_replica),
                 "batching": check_batching(batching),
                 "requestLogSample": check_request_log_sample(request_log_sample),
+                "languages": self._languages(model, check_languages(languages or [])),
             }
+            self._check_text_models(config)
             team_cause = cause.for_team(str(model.team_id))
             deployment = Deployment.request(deployment_id, cause=team_cause, team_id=model.team_id, model_id=model.id, name=name,
                                             config=config, owner=principal.user_id)
@@ -68,7 +73,7 @@ class DeploymentService:
     def update(
         self, principal: Principal, cause: Cause, *, deployment_id: uuid.UUID, traffic: list[dict[str, Any]] | None = None,
         scaling: dict[str, Any] | None = None, batching: dict[str, Any] | None = None, cpus_per_replica: float | None = None,
-        request_log_sample: float | None = None,
+        request_log_sample: float | None = None, languages: list[dict[str, Any]] | None = None,
     ) -> Outcome:
         """Record a new revision with the given parts changed; the others keep their current values."""
         def decide() -> list[object]:
@@ -85,6 +90,9 @@ class DeploymentService:
                 config["cpusPerReplica"] = check_cpus(cpus_per_replica)
             if request_log_sample is not None:
                 config["requestLogSample"] = check_request_log_sample(request_log_sample)
+            if languages is not None:
+                config["languages"] = self._languages(model, check_languages(languages))
+            self._check_text_models(config)
             deployment.reconfigure(config, cause.for_team(str(deployment.team_id)))
             return [deployment]
 
@@ -135,11 +143,12 @@ class DeploymentService:
 
         return self.runner.run("recordDeploymentHealth", cause, decide)
 
-    def _traffic(self, model: RegisteredModel, split: dict[int, int]) -> list[dict[str, Any]]:
+    def _traffic(self, model: RegisteredModel, split: dict[int, int], field: str = "traffic") -> list[dict[str, Any]]:
         """Return the traffic entries with version ids, after checking every listed version can be served."""
         entries = []
+        prefix = field
         for index, (number, percent) in enumerate(split.items()):
-            field = f"traffic[{index}].version"
+            field = f"{prefix}[{index}].version"
             if number not in model.versions:
                 raise NotFound(f"Model {model.name!r} has no version {number}; it has versions 1 to {len(model.versions)}.",
                                field=field, value=number)
@@ -152,6 +161,32 @@ class DeploymentService:
                                    field=field, value=number)
             entries.append({"version": number, "versionId": str(version.id), "percent": percent})
         return entries
+
+    def _languages(self, model: RegisteredModel, routes: dict[str, int]) -> list[dict[str, Any]]:
+        """Return the language routes with version ids, after checking each language is detectable and each version servable."""
+        if not routes:
+            return []
+        supported = self.detector.supported()
+        for index, language in enumerate(routes):
+            if language not in supported:
+                raise InvalidInput(f"Language {language!r} is not one the detector knows; it knows ISO 639 codes such as "
+                                   f"{', '.join(sorted(supported)[:12])} and {len(supported) - 12} more.",
+                                   field=f"languages[{index}].language", value=language)
+        checked = self._traffic(model, {version: 0 for version in routes.values()}, field="languages")
+        ids = {entry["version"]: entry["versionId"] for entry in checked}
+        return [{"language": language, "version": version, "versionId": ids[version]} for language, version in routes.items()]
+
+    def _check_text_models(self, config: dict[str, Any]) -> None:
+        """With language routes, every served version must take one text input and return one output."""
+        if not config.get("languages"):
+            return
+        for number, version_id in served_versions(config).items():
+            version = load(self.store, uuid.UUID(version_id), ModelVersion, "languages", "Model version")
+            signature = getattr(version, "signature", None) or {}
+            inputs, outputs = signature.get("inputs") or [], signature.get("outputs") or []
+            if len(inputs) != 1 or inputs[0].get("dtype") != "string" or len(outputs) != 1:
+                raise InvalidInput(f"Version {number} does not take one text input and return one output, so requests cannot be "
+                                   "routed to it by language.", field="languages", value=number)
 
     def _default_version(self, model: RegisteredModel) -> int:
         if "production" in model.aliases:

@@ -187,6 +187,9 @@ def _array(values: list[Any], spec: dict[str, Any], path: Callable[[int], str]) 
     """Check every row's nesting and values against the input's shape and dtype, then build the array."""
     expected = _row_shape(spec)
     dtype = str(spec.get("dtype") or "float32")
+    if expected == [1]:
+        # An input of one value per row, such as a text model's [None, 1], also takes the bare value: "text" for ["text"].
+        values = [row if isinstance(row, list) else [row] for row in values]
     for index, row in enumerate(values):
         _check_value(path(index), row, expected, dtype, spec)
     if dtype == "string":

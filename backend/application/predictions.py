@@ -6,6 +6,7 @@ records one window event per deployment and interval.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -20,11 +21,12 @@ import numpy as np
 from backend.application.aggregates import load
 from backend.application.eventstore import EventStore
 from backend.application.inference_meter import InferenceMeter
+from backend.application.language_detection import MIN_CONFIDENCE, LanguageDetector
 from backend.application.prediction_payloads import check_payload, format_response
 from backend.application.request_log import MAX_LOGGED_ROWS, LoggedCall, RequestSampler
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, DomainError, NotFound, iso, utc_now
-from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE, app_name
+from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE, app_name, served_versions
 from backend.domain.identity import Team
 from backend.projections.deployments import DeploymentsReader
 from backend.projections.registry import RegistryReader
@@ -83,6 +85,7 @@ class PredictionService:
         self.registry = registry
         self.server = server
         self.router = TrafficRouter()
+        self.detector = LanguageDetector()
         self.monotonic = monotonic
         self._signatures: dict[str, dict[str, Any]] = {}
 
@@ -108,8 +111,9 @@ class PredictionService:
         if row["active_config"] is None:
             raise ServingUnavailable(f"Deployment {row['name']!r} is still starting its replicas; retry in a few seconds.",
                                      field="name", value=row["name"])
-        traffic = json.loads(row["active_config"])["traffic"]
-        ids = {int(entry["version"]): entry["versionId"] for entry in traffic}
+        active = json.loads(row["active_config"])
+        traffic = active["traffic"]
+        ids = served_versions(active)
         if version is None:
             version = self.router.choose(row["deployment_id"], int(row["active_revision"]), traffic)
         elif version not in ids:
@@ -142,9 +146,15 @@ class PredictionService:
                 error = "client"
                 raise
             rows = request.rows
-            outputs = await self._call(row, number, request.inputs)
+            routes = json.loads(row["active_config"]).get("languages") or [] if version is None else []
+            if routes:
+                outputs, languages, number = await self._call_by_language(row, routes, number, request.inputs)
+            else:
+                outputs, languages = await self._call(row, number, request.inputs), None
             error = None
             body = format_response(outputs, request.columnar)
+            if languages is not None:
+                body["languages"] = languages
             self._sample(row, number, caller or principal.actor, request.inputs, body, (self.monotonic() - started) * 1000)
             return Prediction(body=body, deployment_id=row["deployment_id"], version=number, rows=rows)
         finally:
@@ -165,6 +175,31 @@ class PredictionService:
             deployment_id=row["deployment_id"], logged_at=iso(self.clock()) or "", version=number, caller=caller, rows=rows,
             latency_ms=latency_ms, inputs=kept, outputs=outputs,
         ))
+
+    async def _call_by_language(self, row: dict[str, Any], routes: list[dict[str, Any]], fallback: int,
+                                inputs: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], list[str], int]:
+        """Send each row to the version of its detected language, or to `fallback`; return outputs in request order.
+
+        Returns the outputs, each row's detected language, and the version that served the most rows.
+        """
+        [(name, texts)] = inputs.items()
+        flat = [str(value[0] if isinstance(value, np.ndarray) else value) for value in texts]
+        detected = await asyncio.to_thread(lambda: [self.detector.detect(text) for text in flat])
+        by_language = {route["language"]: int(route["version"]) for route in routes}
+        targets = [by_language[language] if language in by_language and probability >= MIN_CONFIDENCE else fallback
+                   for language, probability in detected]
+        groups: dict[int, list[int]] = {}
+        for index, target in enumerate(targets):
+            groups.setdefault(target, []).append(index)
+        results = await asyncio.gather(*(self._call(row, target, {name: texts[indices]}) for target, indices in groups.items()))
+        combined: np.ndarray | None = None
+        for (target, indices), outputs in zip(groups.items(), results):
+            values = next(iter(outputs.values()))
+            if combined is None:
+                combined = np.empty((len(flat), *values.shape[1:]), dtype=values.dtype)
+            combined[indices] = values
+        busiest = max(groups, key=lambda target: len(groups[target]))
+        return {"output": combined}, [language for language, _ in detected], busiest  # type: ignore[dict-item]
 
     async def _call(self, row: dict[str, Any], number: int, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if self.server is None:

@@ -69,6 +69,32 @@ def check_traffic(traffic: Any) -> dict[int, int]:
     return split
 
 
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
+
+
+def check_languages(languages: Any) -> dict[str, int]:
+    """Return {language code: version number} for language routing, or raise InvalidInput naming the bad entry."""
+    if not isinstance(languages, list):
+        raise InvalidInput("languages must list {language, version} entries.", field="languages", value=None)
+    if len(languages) > MAX_TRAFFIC_VERSIONS:
+        raise InvalidInput(f"languages lists {len(languages)} entries; at most {MAX_TRAFFIC_VERSIONS} are accepted.",
+                           field="languages", value=len(languages))
+    routes: dict[str, int] = {}
+    for index, entry in enumerate(languages):
+        where = f"languages[{index}]"
+        language, version = entry.get("language"), entry.get("version")
+        if not isinstance(language, str) or not LANGUAGE_PATTERN.fullmatch(language):
+            raise InvalidInput(f"{where}.language {str(language)[:20]!r} is invalid: use a lowercase ISO 639 code such as en or de.",
+                               field=f"{where}.language", value=str(language)[:20])
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise InvalidInput(f"{where}.version {version!r} is invalid: it must be a version number from 1.",
+                               field=f"{where}.version", value=str(version)[:40])
+        if language in routes:
+            raise InvalidInput(f"{where} lists language {language!r} a second time.", field=f"{where}.language", value=language)
+        routes[language] = version
+    return routes
+
+
 def check_scaling(scaling: Any) -> dict[str, Any]:
     values = {**DEFAULT_SCALING, **(scaling or {})}
     unknown = set(values) - set(DEFAULT_SCALING)
@@ -122,6 +148,14 @@ def app_name(deployment_id: uuid.UUID, version: int) -> str:
 
 def describe_traffic(traffic: list[dict[str, Any]]) -> str:
     return ", ".join(f"version {entry['version']} {entry['percent']}%" for entry in traffic)
+
+
+def served_versions(config: dict[str, Any]) -> dict[int, str]:
+    """Return {version number: version id} of every version a configuration serves: its traffic and its language routes."""
+    versions = {int(entry["version"]): entry["versionId"] for entry in config["traffic"]}
+    for route in config.get("languages") or []:
+        versions[int(route["version"])] = route["versionId"]
+    return versions
 
 
 class Deployment(ModelCloudAggregate):

@@ -43,6 +43,19 @@ class TrafficEntry:
     percent: int
 
 
+@strawberry.type(description="A language whose texts go to one version.")
+class LanguageRoute:
+    language: str = strawberry.field(description="An ISO 639 code as the detector reports it, such as en or de.")
+    version: int
+    version_id: strawberry.ID
+
+
+@strawberry.input
+class LanguageRouteInput:
+    language: str
+    version: int
+
+
 @strawberry.type
 class Scaling:
     min_replicas: int
@@ -63,6 +76,8 @@ class DeploymentConfig:
     cpus_per_replica: float
     batching: Batching
     request_log_sample: float = strawberry.field(description="Share of calls whose payloads go to the request log, 0 to 1.")
+    languages: list[LanguageRoute] = strawberry.field(
+        description="Text models by detected language; other languages follow the traffic split.")
 
     @classmethod
     def from_json(cls, text: str) -> DeploymentConfig:
@@ -75,6 +90,8 @@ class DeploymentConfig:
             cpus_per_replica=config["cpusPerReplica"],
             batching=Batching(max_batch_size=config["batching"]["maxBatchSize"], batch_wait_ms=config["batching"]["batchWaitMs"]),
             request_log_sample=config.get("requestLogSample", DEFAULT_REQUEST_LOG_SAMPLE),
+            languages=[LanguageRoute(language=route["language"], version=route["version"], version_id=strawberry.ID(route["versionId"]))
+                       for route in config.get("languages") or []],
         )
 
 
@@ -272,6 +289,8 @@ class CreateDeploymentInput:
     batching: BatchingInput | None = None
     cpus_per_replica: float | None = strawberry.field(default=None, description="Fractions allowed; 0.25 by default.")
     request_log_sample: float | None = strawberry.field(default=None, description="Share of calls logged with payloads; 0.1 by default.")
+    languages: list[LanguageRouteInput] | None = strawberry.field(
+        default=None, description="Route text requests by detected language; the traffic split serves the other languages.")
 
 
 @strawberry.input(description="Only the parts given change.")
@@ -281,6 +300,7 @@ class UpdateDeploymentInput:
     batching: BatchingInput | None = None
     cpus_per_replica: float | None = None
     request_log_sample: float | None = None
+    languages: list[LanguageRouteInput] | None = strawberry.field(default=None, description="An empty list turns routing off.")
 
 
 @strawberry.input
@@ -311,6 +331,10 @@ def _settings(value: Any) -> dict[str, Any] | None:
     names = {"min_replicas": "minReplicas", "max_replicas": "maxReplicas", "target_ongoing_requests": "targetOngoingRequests",
              "max_batch_size": "maxBatchSize", "batch_wait_ms": "batchWaitMs"}
     return {names[key]: item for key, item in vars(value).items() if item is not None}
+
+
+def _routes(value: list[LanguageRouteInput] | None) -> list[dict[str, Any]] | None:
+    return None if value is None else [{"language": entry.language, "version": entry.version} for entry in value]
 
 
 def _traffic(value: list[TrafficInput] | None) -> list[dict[str, Any]] | None:
@@ -372,7 +396,7 @@ class DeploymentsMutation:
         deployment_id, outcome = await in_thread(lambda: service.create(
             principal, info.context.cause(principal), model_id=model_id, name=input.name, traffic=_traffic(input.traffic),
             scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
-            request_log_sample=input.request_log_sample,
+            request_log_sample=input.request_log_sample, languages=_routes(input.languages),
         ))
         return await _current(info, str(deployment_id), outcome)
 
@@ -385,7 +409,7 @@ class DeploymentsMutation:
         outcome = await in_thread(lambda: service.update(
             principal, info.context.cause(principal), deployment_id=deployment_id, traffic=_traffic(input.traffic),
             scaling=_settings(input.scaling), batching=_settings(input.batching), cpus_per_replica=input.cpus_per_replica,
-            request_log_sample=input.request_log_sample,
+            request_log_sample=input.request_log_sample, languages=_routes(input.languages),
         ))
         return await _current(info, str(deployment_id), outcome)
 

@@ -24,6 +24,7 @@ CREATE = (
     "mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id name status revision endpoint "
     "config { traffic { version percent } scaling { minReplicas maxReplicas } cpusPerReplica batching { maxBatchSize } } } }"
 )
+CREATE_ROUTED = "mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id config { languages { language version } } } }"
 UPDATE = "mutation($id: ID!, $i: UpdateDeploymentInput!) { updateDeployment(id: $id, input: $i) { revision status } }"
 ROLLBACK = "mutation($id: ID!) { rollbackDeployment(id: $id) { revision config { traffic { version percent } } } }"
 STOP = "mutation($id: ID!) { stopDeployment(id: $id) { status } }"
@@ -77,7 +78,7 @@ def local_predictions(model_files: Path, name: str, rows: np.ndarray) -> np.ndar
     import keras
 
     model = keras.saving.load_model(model_files / name, safe_mode=True)
-    return np.asarray(model(rows.astype("float32")))
+    return np.asarray(model(rows if rows.dtype == object else rows.astype("float32")))
 
 
 def test_deploy_predict_canary_rollback(endpoint: Endpoint, model_files: Path, dataset_files: Path) -> None:
@@ -252,3 +253,41 @@ def ensure_plain(endpoint: Endpoint) -> str:
     created = endpoint.client.data(CREATE, {"i": {"modelId": endpoint.model_id, "name": "plain",
                                                   "traffic": [{"version": 1, "percent": 100}]}})
     return created["createDeployment"]["id"]
+
+
+def test_text_routed_by_language(server: Server, model_files: Path) -> None:
+    client = Client(server, token=server.admin_token)
+    team_id = client.data(CREATE_TEAM, {"i": {"name": unique("reviews")}})["createTeam"]["id"]
+    model_id = client.data(REGISTER, {"i": {"teamId": team_id, "name": unique("reviews")}})["registerModel"]["id"]
+    for name in ("reviews_en.keras", "reviews_de.keras", "reviews_all.keras"):
+        upload_id = upload(server, (model_files / name).read_bytes(), name, team_id)
+        added = client.data(UPLOAD_VERSION, {"i": {"modelId": model_id, "uploadId": upload_id}})["uploadModelVersion"]
+        wait_for(lambda v=added["id"]: client.data(VERSION_STATUS, {"id": v})["modelVersion"]["status"] == "ready", 120,
+                 "inspection")
+    token = client.data(CREATE_TOKEN, {"i": {"teamId": team_id, "name": "texts", "scopes": ["PREDICT"]}})["createApiToken"]["secret"]
+    created = client.data(CREATE_ROUTED, {"i": {"modelId": model_id, "name": "reviews", "traffic": [{"version": 3, "percent": 100}],
+                                                "languages": [{"language": "en", "version": 1}, {"language": "de", "version": 2}]}})
+    deployment_id = created["createDeployment"]["id"]
+    assert created["createDeployment"]["config"]["languages"] == [{"language": "en", "version": 1}, {"language": "de", "version": 2}]
+    wait_for(lambda: client.data(STATE, {"id": deployment_id})["deployment"]["activeRevision"] == 1, SWITCH_TIMEOUT, "the replicas")
+    texts = ["The waiter was rude and the bill was wrong", "Das Essen war wunderbar und das Personal sehr freundlich",
+             "Le repas était délicieux et le personnel très aimable", "We had a lovely holiday by the sea"]
+
+    answered = httpx.post(f"{server.url}/v1/models/reviews:predict", json={"instances": texts},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+    assert answered.status_code == 200, answered.text
+    body = answered.json()
+    assert body["languages"] == ["en", "de", "fr", "en"]
+    expected = [local_predictions(model_files, name, np.array([[text]], dtype=object))[0]
+                for name, text in zip(("reviews_en.keras", "reviews_de.keras", "reviews_all.keras", "reviews_en.keras"), texts)]
+    assert np.allclose(np.asarray(body["predictions"]), np.asarray(expected), atol=1e-5)
+
+    direct = httpx.post(f"{server.url}/v1/models/reviews/versions/2:predict", json={"instances": [[texts[0]]]},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    assert direct.status_code == 200, direct.text
+    assert "languages" not in direct.json()
+
+    tabular = client.error(CREATE_ROUTED, {"i": {"modelId": model_id, "name": "wrong", "traffic": [{"version": 3, "percent": 100}],
+                                                 "languages": [{"language": "xx", "version": 1}]}})
+    assert tabular["extensions"]["field"] == "languages[0].language"

@@ -172,6 +172,12 @@ def _count(deployments: Deployments) -> int:
         ({"batching": {"maxBatchSize": 0}}, "batching.maxBatchSize", "from 1 (no batching)"),
         ({"cpus_per_replica": 0}, "cpusPerReplica", "from 0.05 to 16"),
         ({"request_log_sample": 1.5}, "requestLogSample", "from 0 to 1"),
+        ({"languages": [{"language": "EN", "version": 1}]}, "languages[0].language", "lowercase ISO 639 code"),
+        ({"languages": [{"language": "en", "version": 1}, {"language": "en", "version": 1}]}, "languages[1].language",
+         "a second time"),
+        ({"languages": [{"language": "xx", "version": 1}]}, "languages[0].language", "not one the detector knows"),
+        ({"languages": [{"language": "en", "version": 1}]}, "languages", "does not take one text input"),
+        ({"languages": [{"language": "de", "version": 5}]}, "languages[0].version", "has no version 5"),
     ],
 )
 def test_bad_deployment_rejected(deployments: Deployments, options: dict[str, Any], field: str, words: str) -> None:

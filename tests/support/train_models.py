@@ -84,8 +84,33 @@ def main(output: Path) -> None:
             content = source.read(item.filename)
             target.writestr(item, content[: len(content) // 3] if item.filename.endswith(".h5") else content)
 
+    train_review_models(output)
     (output / "report.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report))
+
+
+def train_review_models(output: Path) -> None:
+    """Train one small sentiment model per language of tests/data/multilingual_reviews.csv, and one on all of them."""
+    import numpy as np
+    import tensorflow as tf
+
+    with (Path(__file__).parents[1] / "data" / "multilingual_reviews.csv").open(newline="") as handle:
+        reviews = list(csv.DictReader(handle))
+    for language in ("en", "de", "fr", "all"):
+        rows = [row for row in reviews if language == "all" or row["language"] == language]
+        texts = tf.constant([[row["text"]] for row in rows])
+        labels = np.array([float(row["label"]) for row in rows], dtype="float32")
+        tf.keras.utils.set_random_seed(5)
+        vectorize = tf.keras.layers.TextVectorization(max_tokens=800, output_sequence_length=16, name="tokens")
+        vectorize.adapt(texts)
+        inputs = tf.keras.Input(shape=(1,), dtype="string", name="text")
+        hidden = tf.keras.layers.Embedding(801, 8, name="embedding")(vectorize(inputs))
+        hidden = tf.keras.layers.GlobalAveragePooling1D(name="average")(hidden)
+        outputs = tf.keras.layers.Dense(1, activation="sigmoid", name="positive")(hidden)
+        model = tf.keras.Model(inputs, outputs, name=f"reviews_{language}")
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+        model.fit(texts, labels, epochs=20, batch_size=8, verbose=0)
+        model.save(output / f"reviews_{language}.keras")
 
 
 if __name__ == "__main__":
