@@ -7,6 +7,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from backend.graphql.audit import AuditQuery, AuditSubscription
+from backend.graphql.batch_prediction import BatchPredictionMutation, BatchPredictionQuery, BatchPredictionSubscription
 from backend.graphql.configs import ConfigsMutation, ConfigsQuery
 from backend.graphql.datasets import DatasetsMutation, DatasetsQuery, DatasetsSubscription
 from backend.graphql.deployments import DeploymentsMutation, DeploymentsQuery, DeploymentsSubscription
@@ -21,9 +22,9 @@ from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSu
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery, DeploymentsQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation, DeploymentsMutation))
-Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription, DeploymentsSubscription))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery, DeploymentsQuery, BatchPredictionQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation, DeploymentsMutation, BatchPredictionMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription, DeploymentsSubscription, BatchPredictionSubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
