@@ -94,6 +94,7 @@ def test_health_and_readiness(server: Server) -> None:
     assert ready.status_code == 200
     assert set(ready.json()["projectionLag"]) == {
         "identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation", "evaluation_rules", "deployments",
+        "batch_predictions",
     }
 
 

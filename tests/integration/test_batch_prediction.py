@@ -210,7 +210,7 @@ def test_missing_features_of_a_trained_model_are_listed(batches: BatchPrediction
     assert raised.value.message == "The model was trained on columns the dataset version lacks: 'mean radius', 'mean texture'."
 
 
-def test_columns_that_do_not_fit_the_model_are_listed(batches: BatchPredictions, dataset_files: Path) -> None:
+def test_width_mismatch_lists_columns(batches: BatchPredictions, dataset_files: Path) -> None:
     dataset_id = batches.create("iris")
     iris = batches.add_version(dataset_id, dataset_files / "iris.csv", label="target")
     batches.profile(iris)
