@@ -13,6 +13,7 @@ from typing import Any
 from backend.application.aggregates import exists, load
 from backend.application.commands import CommandRunner, Outcome
 from backend.application.language_detection import LanguageDetector
+from backend.application.serving_transforms import version_transform
 from backend.application.teams import team_with_role
 from backend.domain.access import Principal
 from backend.domain.base import Cause, Conflict, InvalidInput, NameIndex, NotFound, index_id
@@ -159,6 +160,11 @@ class DeploymentService:
             if version.format not in SERVABLE_FORMATS:
                 raise InvalidInput(f"Version {number} is a {version.format} file; deployments serve .keras files and SavedModels.",
                                    field=field, value=number)
+            try:
+                version_transform(self.store, version.id)
+            except InvalidInput as error:
+                raise InvalidInput(f"Version {number} cannot be served with the transforms it was trained with: {error.message}",
+                                   field=field, value=number) from None
             entries.append({"version": number, "versionId": str(version.id), "percent": percent})
         return entries
 

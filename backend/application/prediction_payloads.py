@@ -73,6 +73,41 @@ def check_payload(document: Any, signature: dict[str, Any], max_rows: int = MAX_
     return PredictionRequest(columnar=columnar, inputs=inputs, rows=rows)
 
 
+def raw_rows(document: Any, transform: Any) -> list[dict[str, Any]]:
+    """Return a request's rows as objects of raw columns, for a model trained on transformed data.
+
+    Row format sends `{"instances": [{column: value, ...}, ...]}`; columnar format sends
+    `{"inputs": {column: [values, ...], ...}}`. The transform then checks each value.
+    """
+    if not isinstance(document, dict):
+        raise PayloadError("The request body must be a JSON object with instances or inputs.", field="body",
+                           expected="object", received=_kind(document))
+    _check_keys(document)
+    names = [column.name for column in transform.raw_columns]
+    listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    if "instances" in document:
+        rows = document["instances"]
+        _check_rows("instances", rows, MAX_ROWS)
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise PayloadError(f"instances[{index}] must be an object of the raw columns the model was trained from: {listed}.",
+                                   field=f"instances[{index}]", expected="object", received=_kind(row))
+        return rows
+    columns = document["inputs"]
+    if not isinstance(columns, dict):
+        raise PayloadError(f"inputs must be an object of column lists: {listed}.", field="inputs", expected="object",
+                           received=_kind(columns))
+    counts = set()
+    for name, values in columns.items():
+        _check_rows(f"inputs.{name}", values, MAX_ROWS)
+        counts.add(len(values))
+    if len(counts) > 1:
+        raise PayloadError("The input columns have different row counts; every column needs one value per row.", field="inputs",
+                           expected="equal row counts", received=", ".join(str(count) for count in sorted(counts)))
+    total = counts.pop() if counts else 0
+    return [{name: values[index] for name, values in columns.items()} for index in range(total)]
+
+
 def format_response(outputs: dict[str, np.ndarray], columnar: bool) -> dict[str, Any]:
     """Return `{"predictions": ...}` for row requests and `{"outputs": ...}` for columnar ones, as TensorFlow Serving does."""
     lists = {name: _plain(array) for name, array in outputs.items()}

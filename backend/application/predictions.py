@@ -22,7 +22,8 @@ from backend.application.aggregates import load
 from backend.application.eventstore import EventStore
 from backend.application.inference_meter import InferenceMeter
 from backend.application.language_detection import MIN_CONFIDENCE, LanguageDetector
-from backend.application.prediction_payloads import check_payload, format_response
+from backend.application.prediction_payloads import PredictionRequest, check_payload, format_response, raw_rows
+from backend.application.serving_transforms import ServingTransform, version_transform
 from backend.application.request_log import MAX_LOGGED_ROWS, LoggedCall, RequestSampler
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, DomainError, NotFound, iso, utc_now
@@ -86,6 +87,7 @@ class PredictionService:
         self.server = server
         self.router = TrafficRouter()
         self.detector = LanguageDetector()
+        self._transforms: dict[str, ServingTransform | None] = {}
         self.monotonic = monotonic
         self._signatures: dict[str, dict[str, Any]] = {}
 
@@ -122,6 +124,21 @@ class PredictionService:
                            field="version", value=version)
         return version, ids[version]
 
+    def transform(self, version_id: str) -> ServingTransform | None:
+        """Return the training transforms a version's requests go through, or None when clients send model inputs."""
+        if version_id not in self._transforms:
+            self._transforms[version_id] = version_transform(self.store, uuid.UUID(version_id))
+        return self._transforms[version_id]
+
+    def _request(self, document: Any, version_id: str) -> PredictionRequest:
+        """Check the payload; for a model trained on transformed data, first turn the raw rows into model inputs."""
+        signature = self.signature(version_id)
+        transform = self.transform(version_id)
+        if transform is None:
+            return check_payload(document, signature)
+        prepared = check_payload({"instances": transform.apply(raw_rows(document, transform))}, signature)
+        return PredictionRequest(columnar="inputs" in document, inputs=prepared.inputs, rows=prepared.rows)
+
     def signature(self, version_id: str) -> dict[str, Any]:
         if version_id not in self._signatures:
             row = self.registry.version(version_id)
@@ -139,7 +156,7 @@ class PredictionService:
         try:
             try:
                 number, version_id = self.served_version(row, version)
-                request = check_payload(document, self.signature(version_id))
+                request = self._request(document, version_id)
             except ServingUnavailable:
                 raise
             except DomainError:

@@ -306,3 +306,19 @@ def _unservable(event: DatasetVersion.Derived, index: int, operation: dict[str, 
 def _listed(names: list[str]) -> str:
     listed = ", ".join(repr(name) for name in names[:MAX_LISTED])
     return listed + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
+
+
+def version_transform(store: EventStore, version_id: uuid.UUID) -> ServingTransform | None:
+    """Return the transform of a model version a platform run trained on derived data, or None when clients send model inputs.
+
+    Raises InvalidInput (field datasetVersionId) when the trained-on version's operations cannot be applied to one row.
+    """
+    from backend.application.aggregates import load
+    from backend.application.model_inputs import platform_training_run
+    from backend.domain.registry import ModelVersion
+
+    version = load(store, version_id, ModelVersion, "versionId", "Model version")
+    run = platform_training_run(store, version)
+    if run is None or run.dataset_version_id is None:
+        return None
+    return build_transform(store, run.dataset_version_id, list(run.plan["features"]))

@@ -92,12 +92,14 @@ def prediction_routes(runtime: Runtime, authenticate: Authenticate) -> list[Rout
             row = await _readable(request)
             version, version_id = runtime.predictions.served_version(row, _version(request))
             signature = await in_thread(runtime.predictions.signature, version_id)
+            transform = await in_thread(runtime.predictions.transform, version_id)
         except DomainError as error:
             return tensorflow_error(error, correlation_id)
         return JSONResponse({
             "model_spec": {"name": row["name"], "signature_name": "", "version": str(version)},
             "metadata": {"signature_def": {"signature_def": {"serving_default": {
-                "inputs": {spec["name"]: _tensor_info(spec) for spec in signature.get("inputs") or []},
+                "inputs": _raw_inputs(transform) if transform is not None else
+                {spec["name"]: _tensor_info(spec) for spec in signature.get("inputs") or []},
                 "outputs": {spec["name"]: _tensor_info(spec) for spec in signature.get("outputs") or []},
                 "method_name": "tensorflow/serving/predict",
             }}}},
@@ -154,6 +156,14 @@ async def _body(request: Request, limit: int) -> bytes:
                                   "(MODELCLOUD_MAX_REQUEST_BYTES).", field="body", value=size)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _raw_inputs(transform: Any) -> dict[str, Any]:
+    """Describe the raw columns a model trained on transformed data takes, one value per row each."""
+    types = {"integer": "DT_INT64", "float": "DT_DOUBLE", "string": "DT_STRING", "boolean": "DT_BOOL", "date": "DT_STRING",
+             "datetime": "DT_STRING"}
+    return {column.name: {"dtype": types.get(column.type, "DT_STRING"), "tensor_shape": {"dim": [{"size": "-1"}]},
+                          "name": column.name} for column in transform.raw_columns}
 
 
 def _tensor_info(spec: dict[str, Any]) -> dict[str, Any]:
