@@ -241,8 +241,8 @@ def reproduce_section() -> str:
                 "tracking` runs the tracking ingest benchmark alone in the same way. It uses `bench/.venv-mlflow` like "
                 "the registry benchmark, and creates its own fresh PostgreSQL database unless `--skip-postgres` is given. "
                 "`python -m bench.run --only serving` runs the serving benchmark alone in the same way. Like the training "
-                "benchmark's server runs, it needs a private network namespace (`unshare --net`) for its local Ray, and is "
-                "skipped where it cannot make one. "
+                "benchmark's server runs, it needs a private network namespace (`unshare --net`) for its local Ray and the "
+                "server that its REST rows call, and is skipped where it cannot make one. "
                 "`python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
@@ -982,7 +982,7 @@ def tracking_checks(result: TrackingIngestResult) -> str:
 def serving_rows(result: ServingResult) -> list[str]:
     if result.skipped_reason is not None:
         return [f"{SERVING_ROW_PREFIX}skipped | {result.skipped_reason} | | |"]
-    bare, function, *served = result.variants
+    bare, function, batched, unbatched, echo, rest_batched, rest_unbatched, rest_status = result.variants
     rows = [
         (f"{bare.label}, {client_count(bare)}", latency_figures(bare), "", ""),
         (
@@ -991,7 +991,7 @@ def serving_rows(result: ServingResult) -> list[str]:
             f"{function.requests_per_second / bare.requests_per_second:,.0f}",
         ),
     ]
-    for entry in served:
+    for entry in (batched, unbatched, echo):
         rows.append(
             (
                 f"{entry.label}, {client_count(entry)}", latency_figures(entry),
@@ -999,12 +999,23 @@ def serving_rows(result: ServingResult) -> list[str]:
                 f"{entry.requests_per_second / function.requests_per_second:.2f}",
             )
         )
-    rows.append(("REST `:predict` through the API", "comes with the prediction API", "", ""))
+    # Each REST row's baseline is the Serve handle row with the same batching, which the API calls.
+    for entry, handle, handle_name in ((rest_batched, batched, "batching on"), (rest_unbatched, unbatched, "batching off")):
+        rows.append(
+            (
+                f"{entry.label}, {client_count(entry)}", latency_figures(entry),
+                f"Serve handle, {handle_name}: {handle.requests_per_second:,.0f} requests/s",
+                f"{entry.requests_per_second / handle.requests_per_second:.2f}",
+            )
+        )
+    rows.append((f"{rest_status.label}, {client_count(rest_status)}", latency_figures(rest_status), "", ""))
     return [f"{SERVING_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
 
 
 def client_count(entry: Variant) -> str:
     clients = "threads" if entry.label.startswith("in-process") else "asyncio tasks"
+    if entry.label.startswith("REST `GET"):
+        return f"{entry.concurrency} {clients}"
     return f"1 row, {entry.concurrency} {clients}"
 
 
@@ -1028,7 +1039,8 @@ def serving_section(result: ServingResult, machine: Machine, command: str) -> st
     if result.skipped_reason is not None:
         return "\n\n".join([*heading_and_setting, paragraph(f"Skipped: {result.skipped_reason}.")])
     loads = [entry.load_average for entry in result.variants]
-    bare, function, batched, unbatched, echo = result.variants
+    bare, function, batched, unbatched, echo, rest_batched, rest_unbatched, rest_status = result.variants
+    assert result.rest is not None
     return "\n\n".join(
         [
             *heading_and_setting,
@@ -1044,7 +1056,7 @@ def serving_section(result: ServingResult, machine: Machine, command: str) -> st
                 f"Serve rows send {batched.requests} "
                 f"requests from {batched.concurrency} asyncio tasks through `workers.serving.predict`, which calls a cached "
                 "Serve handle, after "
-                f"{serving.WARMUP_REQUESTS} untimed requests. Latency is each request's time on the client, p50 and p99 are "
+                f"{serving.WARMUP_REQUESTS} untimed requests, and the REST rows send as many through HTTP. Latency is each request's time on the client, p50 and p99 are "
                 "nearest-rank percentiles, and requests/s divides the requests by the wall time of the timed run. The ratio "
                 "divides a row's requests/s by its baseline's, so below 1 means fewer requests a second. The load average "
                 f"was {min(loads):.2f} to {max(loads):.2f} as the timed runs ended."
@@ -1069,23 +1081,71 @@ def serving_section(result: ServingResult, machine: Machine, command: str) -> st
                 f"{echo.requests_per_second:,.0f} requests/s, against {batched.requests_per_second:,.0f} with the model and "
                 f"batching on and {unbatched.requests_per_second:,.0f} with batching off."
             ),
+            rest_setup_paragraph(result),
+            rest_time_paragraph(batched, rest_batched, rest_unbatched, rest_status),
             paragraph(
-                "Checks: every Serve answer is compared with the bare model's output for its row, and one request of all "
-                f"{result.rows} rows as well. The largest absolute difference was {max_difference(result):.2g}, and the "
-                f"benchmark fails at {serving.MAX_DIFFERENCE:g} or more. Inputs one column short were rejected with "
-                f"\"{result.invalid_inputs_error}\" A request to an application that does not exist was rejected with "
-                f"\"{result.missing_app_error}\""
-            ),
-            paragraph(
-                "REST: the row for TensorFlow Serving's `:predict` through the API comes with the prediction API, which will "
-                "call the same handles."
+                "Checks: every Serve and REST output is compared with the bare model's output for its row, and one request "
+                f"of all {result.rows} rows through the handle and through REST as well. The largest absolute difference "
+                f"was {max_difference(result):.2g}, and the benchmark fails at {serving.MAX_DIFFERENCE:g} or more. Inputs "
+                f"one column short were rejected with \"{result.invalid_inputs_error}\" A request to an application that "
+                f"does not exist was rejected with \"{result.missing_app_error}\" A REST request whose row was a value "
+                f"short was rejected with \"{result.rest.invalid_request_error}\""
             ),
         ]
     )
 
 
+def rest_setup_paragraph(result: ServingResult) -> str:
+    assert result.rest is not None
+    rest = result.rest
+    return paragraph(
+        "REST: `modelcloud serve` on SQLite in a temporary folder, on a loopback port in the same namespace. "
+        "`RAY_ADDRESS` points it at the Ray above, so its replica runs on the same 2 CPUs as the Serve rows' replicas did "
+        f"and the benchmark can read Serve's status. /healthz returned 200 {rest.server_start_seconds:.1f} s after it started. With "
+        "the first administrator's token the benchmark registered a model, uploaded the same .keras file as its version "
+        f"(ready {rest.model_ready_seconds:.1f} s later, inspection included) and created a token with scope PREDICT for "
+        f"the team. `createDeployment` with maxBatchSize {serving.BATCH_SIZE}, batchWaitMs {serving.BATCH_WAIT_MS:g} and "
+        f"cpusPerReplica {serving.CPUS_PER_REPLICA:g} deployed one replica with the Serve rows' settings, and the "
+        f"deployment was HEALTHY {rest.healthy_seconds:.1f} s later. `updateDeployment` with maxBatchSize 1 made revision "
+        f"2 active after {rest.update_active_seconds:.1f} s, and Serve reported the updated application RUNNING after "
+        f"{rest.update_rollout_seconds:.1f} s. The timed requests started after both. requestLogSample was the default "
+        f"{rest.request_log_sample:g}, so the API logged that share of the requests with their payloads. The clients are "
+        f"{serving.CONCURRENCY} asyncio tasks sharing one `httpx.AsyncClient` with {serving.CONCURRENCY} keep-alive "
+        "connections. Each request is `POST /v1/models/{name}:predict` with `{\"instances\": [row]}` and the PREDICT "
+        "token. `GET /v1/models/{name}` authenticates the token, reads the deployment and returns its state without "
+        "calling a model, so it shows what the API's HTTP path costs without the model."
+    )
+
+
+def rest_time_paragraph(batched: Variant, rest_batched: Variant, rest_unbatched: Variant, rest_status: Variant) -> str:
+    """Describe where a REST request's time goes, from the CPU time each process used during the timed requests."""
+    assert batched.client_cpu_ms is not None and rest_batched.client_cpu_ms is not None
+    assert rest_batched.server_cpu_ms is not None and rest_status.server_cpu_ms is not None
+    assert batched.machine_busy is not None and rest_batched.machine_busy is not None
+    added_cpu = rest_batched.client_cpu_ms + rest_batched.server_cpu_ms - batched.client_cpu_ms
+    return paragraph(
+        "Where the time goes: with batching on, REST served "
+        f"{rest_batched.requests_per_second / batched.requests_per_second:.2f} times the requests a second of the Serve "
+        f"handle, with a p50 of {milliseconds(rest_batched.p50_ms)} ms against {milliseconds(batched.p50_ms)} ms. Through the handle the "
+        f"benchmark process used {batched.client_cpu_ms:.2f} ms of CPU a request (all its threads, Ray's included). "
+        f"Through REST it used {rest_batched.client_cpu_ms:.2f} ms in httpx, and the API process used "
+        f"{rest_batched.server_cpu_ms:.2f} ms, which includes calling the same handle, against "
+        f"{rest_status.server_cpu_ms:.2f} ms for the status GET (HTTP, authentication and reading the deployment). So "
+        f"going through the API adds about {added_cpu:.1f} ms of CPU a request in the client and the API process, on "
+        f"the same 2 cores as the replica and Ray's processes. All CPUs of the machine, counting every process on it, were {rest_batched.machine_busy:.0%} busy "
+        f"during the timed REST requests with batching on and {batched.machine_busy:.0%} during the handle's. With "
+        f"{rest_batched.concurrency} requests always in flight, the mean latency is about {rest_batched.concurrency} "
+        "divided by the requests a second (Little's law), so REST's lower throughput and its higher latency are one "
+        "effect, not two. With batching off REST served "
+        f"{rest_unbatched.requests_per_second / rest_batched.requests_per_second:.2f} times the requests a second it "
+        "served with batching on."
+    )
+
+
 def max_difference(result: ServingResult) -> float:
     measured = [entry.max_difference for entry in result.variants if entry.max_difference is not None]
+    if result.rest is not None:
+        measured.append(result.rest.whole_dataset_difference)
     return max([*measured, result.whole_dataset_difference])
 
 

@@ -10,11 +10,17 @@ requests of one row each, and the benchmark times every request:
     (max_batch_size BATCH_SIZE), from CONCURRENCY asyncio tasks;
 (d) the same application deployed again with batching off (max_batch_size 1);
 (e) `workers.serving.predict` on a Serve application that returns its input, which shows what
-    Serve's request path alone costs here.
+    Serve's request path alone costs here;
+(f) TensorFlow Serving's `POST /v1/models/{name}:predict` on a real `modelcloud serve`, with httpx
+    from CONCURRENCY asyncio tasks, on a deployment of the same .keras file uploaded as a model
+    version, with batching on (maxBatchSize BATCH_SIZE);
+(g) the same deployment updated to batching off (maxBatchSize 1);
+(h) `GET /v1/models/{name}` on the same server, which authenticates and reads the deployment
+    but calls no model, so it shows what the API's HTTP path alone costs here.
 
 The in-process baselines run TensorFlow with one intra-op and one inter-op thread, as a replica
-does. Every Serve answer is compared with the bare model's outputs for the same row, and the
-benchmark fails when any differs by MAX_DIFFERENCE or more. Ray 2.60 listens on every interface
+does. Every Serve and REST output is compared with the bare model's outputs for the same row, and
+the benchmark fails when any differs by MAX_DIFFERENCE or more. Ray 2.60 listens on every interface
 whatever address it is given, so the measurement runs in a private network namespace whose
 only interface is loopback (`unshare --net`), and is skipped where none can be made.
 """
@@ -32,14 +38,18 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 
+from bench.dataset_ingest import api_client, graphql
+from bench.subscriber_latency import Server, log_tail, process_cpu_seconds, running_server
 from bench.training import loopback_namespace, run_child
 
 CONCURRENCY = 8
@@ -55,8 +65,10 @@ HIDDEN_UNITS = (16, 8)
 EPOCHS = 20
 APP_NAME = "mc-bench-serving"
 ECHO_APP_NAME = "mc-bench-echo"
+DEPLOYMENT_NAME = "bench-cancer"
+POLL_SECONDS = 0.1
 
-# Limits that only catch a hung step: deploying took under 10 s and the whole child about a minute on 2 cores.
+# Limits that only catch a hung step: deploying took under 12 s and the whole child under 2.5 minutes on 2 cores.
 RUNNING_TIMEOUT_SECONDS = 180.0
 CHILD_TIMEOUT_SECONDS = 900
 
@@ -72,9 +84,36 @@ class Variant:
     p99_ms: float
     requests_per_second: float
     max_difference: float | None
-    """Largest absolute difference from the bare model's outputs, for Serve only."""
+    """Largest absolute difference from the bare model's outputs, for Serve and REST only."""
     load_average: float
     """The 1-minute load average when the timed requests ended."""
+    client_cpu_ms: float | None = None
+    """CPU time of the benchmark process, all its threads, per timed request. Measured for Serve and REST only."""
+    server_cpu_ms: float | None = None
+    """CPU time of the `modelcloud serve` process per timed request, for REST only."""
+    machine_busy: float | None = None
+    """Share of all CPUs' time that any process kept busy during the timed requests (from /proc/stat), for Serve and REST only."""
+
+
+@dataclass(frozen=True)
+class RestSetup:
+    """Seconds each step of setting up the REST rows took, and what the API checked."""
+
+    server_start_seconds: float
+    """From starting `modelcloud serve` until /healthz returned 200."""
+    model_ready_seconds: float
+    """From uploading the .keras file until its version was ready, inspection included."""
+    healthy_seconds: float
+    """From `createDeployment` until the deployment was HEALTHY with revision 1 active."""
+    update_active_seconds: float
+    """From `updateDeployment` (batching off) until revision 2 was active."""
+    update_rollout_seconds: float
+    """From `updateDeployment` until Serve reported the application RUNNING again after its update."""
+    whole_dataset_difference: float
+    """Largest difference on one REST request of every row of the dataset."""
+    request_log_sample: float
+    invalid_request_error: str
+    """The `error` of a REST request whose rows are one value short."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +134,8 @@ class ServingResult:
     parameters: int
     missing_app_error: str
     invalid_inputs_error: str
+    rest: RestSetup | None
+    """Setup of the REST rows' server and deployment, or None when the benchmark was skipped."""
     tensorflow_version: str
     keras_version: str
     ray_version: str
@@ -182,14 +223,57 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def variant(label: str, seconds: list[float], wall: float, concurrency: int, difference: float | None = None) -> dict[str, Any]:
+def variant(
+    label: str, seconds: list[float], wall: float, concurrency: int, difference: float | None = None,
+    client_cpu_seconds: float | None = None, server_cpu_seconds: float | None = None, machine_busy: float | None = None,
+) -> dict[str, Any]:
     return asdict(
         Variant(
             label=label, requests=len(seconds), concurrency=concurrency, p50_ms=percentile(seconds, 0.50) * 1000,
             p99_ms=percentile(seconds, 0.99) * 1000, requests_per_second=len(seconds) / wall, max_difference=difference,
             load_average=os.getloadavg()[0],
+            client_cpu_ms=None if client_cpu_seconds is None else client_cpu_seconds / len(seconds) * 1000,
+            server_cpu_ms=None if server_cpu_seconds is None else server_cpu_seconds / len(seconds) * 1000,
+            machine_busy=machine_busy,
         )
     )
+
+
+def machine_cpu_ticks() -> tuple[int, int] | None:
+    """Return the busy and total clock ticks of all CPUs since boot from /proc/stat, or None without it."""
+    try:
+        first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    except OSError:
+        return None
+    # The fields are user nice system idle iowait irq softirq steal guest guest_nice. Guest time is
+    # already counted in user and nice, and steal (time the hypervisor gave to other machines) is left out.
+    ticks = [int(value) for value in first_line.split()[1:8]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
+async def timed_tasks(
+    call: Callable[[np.ndarray], Awaitable[Any]], rows: np.ndarray, server_pid: int | None = None
+) -> tuple[list[float], float, list[Any], dict[str, Any]]:
+    """Send WARMUP_REQUESTS untimed requests, then REQUESTS timed ones, from CONCURRENCY asyncio tasks.
+
+    Returns each timed request's seconds, the wall seconds, the outputs, and the resource use as
+    keyword arguments of `variant`. The resource use is the CPU seconds that this process and the
+    process `server_pid` (when given) used during the timed requests, and the busy share of the
+    machine's CPU time.
+    """
+    await run_tasks(call, rows, WARMUP_REQUESTS, CONCURRENCY)
+    machine_began = machine_cpu_ticks()
+    client_began = time.process_time()
+    server_began = process_cpu_seconds(server_pid) if server_pid is not None else None
+    seconds, wall, outputs = await run_tasks(call, rows, REQUESTS, CONCURRENCY)
+    usage: dict[str, Any] = {"client_cpu_seconds": time.process_time() - client_began}
+    if server_pid is not None and server_began is not None:
+        usage["server_cpu_seconds"] = process_cpu_seconds(server_pid) - server_began
+    machine_ended = machine_cpu_ticks()
+    if machine_began is not None and machine_ended is not None:
+        usage["machine_busy"] = (machine_ended[0] - machine_began[0]) / max(1, machine_ended[1] - machine_began[1])
+    return seconds, wall, outputs, usage
 
 
 def wait_until_running(app_name: str, *, after_change: bool) -> float:
@@ -242,9 +326,11 @@ async def measure_serve(spec: Any, features: np.ndarray, expected: np.ndarray) -
 
     whole = await predict(spec.app_name, features)
     whole_difference = float(np.max(np.abs(whole - expected)))
-    await run_tasks(call, features, WARMUP_REQUESTS, CONCURRENCY)
-    seconds, wall, outputs = await run_tasks(call, features, REQUESTS, CONCURRENCY)
-    batched = variant(f"Serve handle, batching on (max_batch_size {BATCH_SIZE})", seconds, wall, CONCURRENCY, largest_difference(outputs, expected))
+    seconds, wall, outputs, usage = await timed_tasks(call, features)
+    batched = variant(
+        f"Serve handle, batching on (max_batch_size {BATCH_SIZE})", seconds, wall, CONCURRENCY, largest_difference(outputs, expected),
+        **usage,
+    )
 
     try:
         await predict(spec.app_name, features[:, :-1])
@@ -262,9 +348,8 @@ async def measure_serve(spec: Any, features: np.ndarray, expected: np.ndarray) -
     deploy(unbatched_spec)
     update = time.monotonic() - began + wait_until_running(spec.app_name, after_change=True)
     print(f"  serving: update RUNNING after {update:.1f} s", flush=True)
-    await run_tasks(call, features, WARMUP_REQUESTS, CONCURRENCY)
-    seconds, wall, outputs = await run_tasks(call, features, REQUESTS, CONCURRENCY)
-    unbatched = variant("Serve handle, batching off", seconds, wall, CONCURRENCY, largest_difference(outputs, expected))
+    seconds, wall, outputs, usage = await timed_tasks(call, features)
+    unbatched = variant("Serve handle, batching off", seconds, wall, CONCURRENCY, largest_difference(outputs, expected), **usage)
 
     delete(spec.app_name)
 
@@ -273,9 +358,8 @@ async def measure_serve(spec: Any, features: np.ndarray, expected: np.ndarray) -
     async def echo_call(row: np.ndarray) -> Any:
         return await predict(ECHO_APP_NAME, row)
 
-    await run_tasks(echo_call, features, WARMUP_REQUESTS, CONCURRENCY)
-    seconds, wall, _ = await run_tasks(echo_call, features, REQUESTS, CONCURRENCY)
-    echo = variant("Serve handle to a deployment that returns its input", seconds, wall, CONCURRENCY)
+    seconds, wall, _, usage = await timed_tasks(echo_call, features)
+    echo = variant("Serve handle to a deployment that returns its input", seconds, wall, CONCURRENCY, **usage)
     delete(ECHO_APP_NAME)
 
     return {
@@ -306,6 +390,205 @@ def deploy_echo(spec: Any) -> None:
             return inputs
 
     serve.run(Echo.bind(), name=ECHO_APP_NAME, route_prefix=None)
+
+
+# the REST API, in the namespace after the Serve rows
+
+
+TOKEN_TEAM = "query { viewer { tokenTeamId } }"
+REGISTER = "mutation($i: RegisterModelInput!) { registerModel(input: $i) { id } }"
+UPLOAD_MODEL_VERSION = "mutation($i: UploadModelVersionInput!) { uploadModelVersion(input: $i) { id } }"
+MODEL_VERSION_STATUS = "query($id: ID!) { modelVersion(id: $id) { status failureReason } }"
+CREATE_TOKEN = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }"
+CREATE_DEPLOYMENT = "mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id revision config { requestLogSample } } }"
+UPDATE_DEPLOYMENT = "mutation($id: ID!, $i: UpdateDeploymentInput!) { updateDeployment(id: $id, input: $i) { revision } }"
+DEPLOYMENT_STATE = "query($id: ID!) { deployment(id: $id) { status activeRevision healthReason } }"
+
+
+def upload_model(client: httpx.Client, team_id: str, model_id: str, path: Path) -> None:
+    """Upload the .keras file as a new version of the model and wait until inspection has made it ready."""
+    response = client.post("/v1/uploads", params={"team": team_id}, content=path.read_bytes(), headers={"X-Filename": path.name})
+    if response.status_code != 201:
+        raise RuntimeError(f"POST /v1/uploads failed with HTTP {response.status_code}: {response.text[:500]}")
+    added = graphql(client, UPLOAD_MODEL_VERSION, {"i": {"modelId": model_id, "uploadId": response.json()["uploadId"]}})
+    version_id = added["uploadModelVersion"]["id"]
+    began = time.monotonic()
+    while time.monotonic() - began < RUNNING_TIMEOUT_SECONDS:
+        version = graphql(client, MODEL_VERSION_STATUS, {"id": version_id})["modelVersion"]
+        if version["status"] == "ready":
+            return
+        if version["status"] == "failed":
+            raise RuntimeError(f"Inspecting model version {version_id} failed: {version['failureReason']}")
+        time.sleep(POLL_SECONDS)
+    raise TimeoutError(f"Model version {version_id} was not ready after {RUNNING_TIMEOUT_SECONDS:.0f} s.")
+
+
+def deployment_state(client: httpx.Client, deployment_id: str) -> dict[str, Any]:
+    return graphql(client, DEPLOYMENT_STATE, {"id": deployment_id})["deployment"]
+
+
+def wait_until_healthy(client: httpx.Client, deployment_id: str) -> None:
+    """Poll the new deployment until revision 1 is active and the deployment is HEALTHY."""
+    began = time.monotonic()
+    state = deployment_state(client, deployment_id)
+    while time.monotonic() - began < RUNNING_TIMEOUT_SECONDS:
+        if state["activeRevision"] == 1 and state["status"] == "HEALTHY":
+            return
+        time.sleep(POLL_SECONDS)
+        state = deployment_state(client, deployment_id)
+    raise TimeoutError(
+        f"Deployment {deployment_id} was not HEALTHY after {RUNNING_TIMEOUT_SECONDS:.0f} s: it is {state['status']}, "
+        f"health reason {state['healthReason']!r}."
+    )
+
+
+def wait_for_update(client: httpx.Client, deployment_id: str, revision: int, app: str) -> tuple[float, float]:
+    """Poll until `revision` is active and HEALTHY and Serve has rolled the application out again.
+
+    Returns the seconds until the revision was active and until Serve reported the application
+    RUNNING after it had left RUNNING, both counted from the call. Waiting for both makes sure that
+    the timed requests reach the replica with the new batching. Raises TimeoutError when either has
+    not happened after RUNNING_TIMEOUT_SECONDS.
+    """
+    from workers.serving import statuses
+
+    began = time.monotonic()
+    active: float | None = None
+    rolled_out: float | None = None
+    left_running = False
+    state: dict[str, Any] = {}
+    while time.monotonic() - began < RUNNING_TIMEOUT_SECONDS:
+        status = statuses(app).get(app)
+        if status is not None and status.status == "DEPLOY_FAILED":
+            raise RuntimeError(f"Serve failed to update the application {app}: {status.message}")
+        if status is not None and status.status != "RUNNING":
+            left_running = True
+        elif left_running and rolled_out is None and status is not None and status.running_replicas == status.target_replicas:
+            rolled_out = time.monotonic() - began
+        state = deployment_state(client, deployment_id)
+        if active is None and state["activeRevision"] == revision:
+            active = time.monotonic() - began
+        if active is not None and rolled_out is not None and state["status"] == "HEALTHY":
+            return active, rolled_out
+        time.sleep(POLL_SECONDS / 2)
+    raise TimeoutError(
+        f"After {RUNNING_TIMEOUT_SECONDS:.0f} s deployment {deployment_id} has active revision {state.get('activeRevision')} "
+        f"(expected {revision}) and status {state.get('status')}, and Serve {'has' if rolled_out is not None else 'has not'} "
+        f"finished updating the application {app}."
+    )
+
+
+def predictions_of(bodies: list[bytes]) -> list[Any]:
+    return [json.loads(body)["predictions"] for body in bodies]
+
+
+async def time_rest(
+    base_url: str, token: str, features: np.ndarray, expected: np.ndarray, server_pid: int, label: str, *, first: bool,
+) -> dict[str, Any]:
+    """Time `POST /v1/models/{name}:predict` with one row a request, and check every response against the bare model.
+
+    With `first`, it also sends one request of every row and one request whose rows are a value
+    short, and adds the largest difference and the error message to the result. Without it, it
+    also times `GET /v1/models/{name}`.
+    """
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits, trust_env=False, timeout=60) as http:
+
+        async def post(rows: np.ndarray) -> httpx.Response:
+            return await http.post(f"/v1/models/{DEPLOYMENT_NAME}:predict", json={"instances": rows.tolist()})
+
+        async def call(row: np.ndarray) -> bytes:
+            response = await post(row)
+            if response.status_code != 200:
+                raise RuntimeError(f"POST /v1/models/{DEPLOYMENT_NAME}:predict failed with HTTP {response.status_code}: {response.text[:500]}")
+            return response.content
+
+        result: dict[str, Any] = {}
+        if first:
+            whole = await call(features)
+            result["wholeDatasetDifference"] = float(np.max(np.abs(np.asarray(predictions_of([whole])[0]) - expected)))
+            invalid = await post(features[:1, :-1])
+            result["invalidRequestError"] = f"HTTP {invalid.status_code}: {invalid.json().get('error')}"
+
+        seconds, wall, bodies, usage = await timed_tasks(call, features, server_pid)
+        result["variant"] = variant(label, seconds, wall, CONCURRENCY, largest_difference(predictions_of(bodies), expected), **usage)
+
+        if not first:
+
+            async def status(_: np.ndarray) -> None:
+                response = await http.get(f"/v1/models/{DEPLOYMENT_NAME}")
+                if response.status_code != 200:
+                    raise RuntimeError(f"GET /v1/models/{DEPLOYMENT_NAME} failed with HTTP {response.status_code}: {response.text[:500]}")
+
+            seconds, wall, _, usage = await timed_tasks(status, features, server_pid)
+            result["statusVariant"] = variant("REST `GET /v1/models/{name}`, no model call", seconds, wall, CONCURRENCY, **usage)
+    return result
+
+
+def measure_rest(folder: Path, model_path: Path, features: np.ndarray, expected: np.ndarray) -> dict[str, Any]:
+    """Start `modelcloud serve` on this process's Ray, deploy the model through GraphQL, and time REST with batching on and off."""
+    import ray
+
+    server_folder = folder / "server"
+    # The server joins the Ray that the Serve rows used, so this process can follow Serve's rollout of
+    # the update. It inherits the Ray token that this process started Ray with through the environment.
+    settings = {"RAY_ADDRESS": ray.get_runtime_context().gcs_address}
+    began = time.monotonic()
+    with running_server(server_folder, settings) as server, api_client(server) as client:
+        try:
+            return deploy_and_time_rest(server, client, model_path, features, expected, time.monotonic() - began)
+        except (RuntimeError, TimeoutError, httpx.HTTPError) as error:
+            raise RuntimeError(f"{error}\nLast server log lines:\n{log_tail(server_folder / 'server.log')}") from error
+
+
+def deploy_and_time_rest(
+    server: Server, client: httpx.Client, model_path: Path, features: np.ndarray, expected: np.ndarray, server_start: float
+) -> dict[str, Any]:
+    """Upload and deploy the model with the first administrator's token, then time REST calls with a PREDICT token."""
+    from backend.domain.deployments import app_name
+
+    team_id = graphql(client, TOKEN_TEAM)["viewer"]["tokenTeamId"]
+    model_id = graphql(client, REGISTER, {"i": {"teamId": team_id, "name": DEPLOYMENT_NAME}})["registerModel"]["id"]
+    began = time.monotonic()
+    upload_model(client, team_id, model_id, model_path)
+    model_ready = time.monotonic() - began
+    print(f"  serving: model version ready after {model_ready:.1f} s", flush=True)
+    created_token = graphql(client, CREATE_TOKEN, {"i": {"teamId": team_id, "name": "bench-predict", "scopes": ["PREDICT"]}})
+    token = created_token["createApiToken"]["secret"]
+
+    began = time.monotonic()
+    batching = {"maxBatchSize": BATCH_SIZE, "batchWaitMs": BATCH_WAIT_MS}
+    created = graphql(client, CREATE_DEPLOYMENT, {"i": {
+        "modelId": model_id, "name": DEPLOYMENT_NAME, "batching": batching, "cpusPerReplica": CPUS_PER_REPLICA,
+    }})["createDeployment"]
+    deployment_id = created["id"]
+    wait_until_healthy(client, deployment_id)
+    healthy = time.monotonic() - began
+    print(f"  serving: deployment HEALTHY after {healthy:.1f} s", flush=True)
+    batched = asyncio.run(time_rest(
+        server.base_url, token, features, expected, server.pid,
+        f"REST `:predict`, batching on (maxBatchSize {BATCH_SIZE})", first=True,
+    ))
+
+    updated = graphql(client, UPDATE_DEPLOYMENT, {"id": deployment_id, "i": {"batching": {"maxBatchSize": 1}}})
+    app = app_name(uuid.UUID(deployment_id), 1)
+    revision = updated["updateDeployment"]["revision"]
+    update_active, update_rollout = wait_for_update(client, deployment_id, revision, app)
+    print(f"  serving: revision {revision} active after {update_active:.1f} s, Serve rollout after {update_rollout:.1f} s", flush=True)
+    unbatched = asyncio.run(time_rest(
+        server.base_url, token, features, expected, server.pid, "REST `:predict`, batching off (maxBatchSize 1)", first=False,
+    ))
+
+    return {
+        "variants": [batched["variant"], unbatched["variant"], unbatched["statusVariant"]],
+        "setup": asdict(RestSetup(
+            server_start_seconds=server_start, model_ready_seconds=model_ready, healthy_seconds=healthy,
+            update_active_seconds=update_active, update_rollout_seconds=update_rollout,
+            whole_dataset_difference=batched["wholeDatasetDifference"],
+            request_log_sample=created["config"]["requestLogSample"], invalid_request_error=batched["invalidRequestError"],
+        )),
+    }
 
 
 def child_main(output_path: Path) -> None:
@@ -355,6 +638,8 @@ def child_main(output_path: Path) -> None:
             )
             print("  serving: Serve", flush=True)
             served = asyncio.run(measure_serve(spec, features, expected))
+            print("  serving: REST API", flush=True)
+            rest = measure_rest(folder, path, features, expected)
         finally:
             from ray import serve
 
@@ -365,7 +650,8 @@ def child_main(output_path: Path) -> None:
         json.dumps(
             {
                 **served,
-                "variants": [bare, function, *served["variants"]],
+                "variants": [bare, function, *served["variants"], *rest["variants"]],
+                "rest": rest["setup"],
                 "rayStartSeconds": ray_start,
                 "rows": len(features),
                 "parameters": int(model.count_params()),
@@ -380,7 +666,7 @@ def child_main(output_path: Path) -> None:
 
 
 def measure() -> ServingResult:
-    """Run the measurement in a loopback-only network namespace and check that Serve returned the model's outputs."""
+    """Run the measurement in a loopback-only network namespace and check that Serve and REST returned the model's outputs."""
     started = time.monotonic()
     measured_at = datetime.now(timezone.utc)
     prefix = loopback_namespace()
@@ -395,9 +681,10 @@ def measure() -> ServingResult:
     variants = [Variant(**entry) for entry in measured["variants"]]
     differences = [entry.max_difference for entry in variants if entry.max_difference is not None]
     differences.append(measured["wholeDatasetDifference"])
+    differences.append(measured["rest"]["whole_dataset_difference"])
     if max(differences) >= MAX_DIFFERENCE:
         print(
-            f"error: Serve returned outputs that differ from the bare model's by up to {max(differences):.3g} "
+            f"error: Serve or the REST API returned outputs that differ from the bare model's by up to {max(differences):.3g} "
             f"(allowed: below {MAX_DIFFERENCE:g}).",
             file=sys.stderr, flush=True,
         )
@@ -417,6 +704,7 @@ def measure() -> ServingResult:
         parameters=measured["parameters"],
         missing_app_error=measured["missingAppError"],
         invalid_inputs_error=measured["invalidInputsError"],
+        rest=RestSetup(**measured["rest"]),
         tensorflow_version=measured["tensorflow"],
         keras_version=measured["keras"],
         ray_version=importlib.metadata.version("ray"),
@@ -430,7 +718,7 @@ def skipped(reason: str, measured_at: datetime, started: float) -> ServingResult
         variants=[], skipped_reason=reason, ray_start_seconds=math.nan, serve_start_seconds=math.nan,
         first_deploy_seconds=math.nan, update_seconds=math.nan, batched_max_ongoing_requests=0, unbatched_max_ongoing_requests=0,
         whole_dataset_difference=math.nan, rows=0, parameters=0,
-        missing_app_error="", invalid_inputs_error="", tensorflow_version="", keras_version="",
+        missing_app_error="", invalid_inputs_error="", rest=None, tensorflow_version="", keras_version="",
         ray_version=importlib.metadata.version("ray"), measured_at=measured_at, seconds=time.monotonic() - started,
     )
 
