@@ -172,6 +172,24 @@ def test_result_version_is_profiled_and_in_lineage(batches: BatchPredictions) ->
     assert "predict prediction, probability_0, probability_1 for the test rows with version 1 of model 'cancer-mlp'" in derived[0]
 
 
+def test_regression_model_adds_one_column(batches: BatchPredictions, model_files: Path) -> None:
+    model_id, _ = batches.runtime.registry.register_model(
+        batches.editor, batches.cause(batches.editor), team_id=batches.team_id, name="cancer-score", task="regression"
+    )
+    batches.version_id = batches.ready_version(model_id)
+    batch_id = batches.request()
+
+    batches.score(batch_id)
+
+    row = batches.batch(batch_id)
+    frame = batches.frame(batches.version(row["result_dataset_version_id"]))
+    features = json.loads(row["features"])
+    assert (row["task"], row["classes"]) == ("regression", None)
+    assert json.loads(row["output_columns"]) == ["prediction"]
+    assert list(frame.columns)[-2:] == ["split", "prediction"]
+    assert np.allclose(frame["prediction"], keras_outputs(model_files, frame[features].to_numpy(dtype="float32"))[:, 0], atol=1e-6)
+
+
 def test_missing_values_are_filled_with_train_means(batches: BatchPredictions, dataset_files: Path, model_files: Path) -> None:
     lines = (dataset_files / "breast_cancer.csv").read_text().splitlines()
     blanked = [lines[0], *("," + line.split(",", 1)[1] for line in lines[1:6]), *lines[6:]]
