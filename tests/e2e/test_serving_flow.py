@@ -74,6 +74,17 @@ def endpoint(server: Server, model_files: Path) -> Endpoint:
     return Endpoint(server, Client(server, token=server.admin_token), model_files)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def stop_deployments(server: Server) -> Iterator[None]:
+    """Stop every deployment this module started, so its replicas free their CPUs for the training tests that follow."""
+    yield
+    client = Client(server, token=server.admin_token)
+    running = client.data("{ deployments(first: 500) { nodes { id status } } }")["deployments"]["nodes"]
+    for node in running:
+        if node["status"] != "STOPPED":
+            client.data(STOP, {"id": node["id"]})
+
+
 def local_predictions(model_files: Path, name: str, rows: np.ndarray) -> np.ndarray:
     import keras
 
