@@ -69,7 +69,7 @@ def search_by_name(
 
 
 def search_newest_first(
-    database: Database, table: str, order_column: str, teams: list[str] | None, equals: dict[str, str | None],
+    database: Database, table: str, order_column: str, teams: list[str] | None, equals: dict[str, Any],
     statuses: list[str] | None, before: int | None, limit: int,
 ) -> list[Row]:
     """Rows of a table with `team_id` and `status` columns, newest `order_column` first, before the previous page's last.

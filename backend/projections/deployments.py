@@ -8,7 +8,7 @@ from typing import Any
 from backend.database import Database, Row, Transaction
 from backend.domain.deployments import Deployment
 from backend.domain.inference import InferenceLog
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_newest_first
 
 DEPLOYMENT_TOPIC = "deployment"
 
@@ -151,24 +151,8 @@ class DeploymentsReader:
     def search(self, teams: list[str] | None, *, model_id: str | None, statuses: list[str] | None, before: int | None,
                limit: int) -> list[Row]:
         """Deployments newest first, before the created position of the previous page's last one."""
-        clauses, params = ["1 = 1"], []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({', '.join('?' * len(teams))})")
-            params.extend(teams)
-        if model_id is not None:
-            clauses.append("model_id = ?")
-            params.append(model_id)
-        if statuses:
-            clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if before is not None:
-            clauses.append("created_position < ?")
-            params.append(before)
-        return self.database.fetchall(
-            f"SELECT * FROM deployments WHERE {' AND '.join(clauses)} ORDER BY created_position DESC LIMIT ?", [*params, limit]
-        )
+        return search_newest_first(self.database, "deployments", "created_position", teams, {"model_id": model_id}, statuses,
+                                   before, limit)
 
     def revisions(self, deployment_id: str, before: int | None, limit: int) -> list[Row]:
         sql, params = "SELECT * FROM deployment_revisions WHERE deployment_id = ?", [deployment_id]

@@ -6,7 +6,7 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.evaluation_rules import EvaluationRule
-from backend.projections.base import Change, Projection, iso
+from backend.projections.base import Change, Projection, iso, search_newest_first
 
 EVALUATION_RULE_TOPIC = "evaluationRule"
 SETTINGS = ("name", "dataset_version_id", "split", "label", "metric", "threshold", "margin", "alias", "trigger",
@@ -138,21 +138,8 @@ class EvaluationRulesReader:
 
     def rules(self, teams: list[str] | None, *, model_id: str | None, before: int | None, limit: int) -> list[Row]:
         """Live rules newest first, before the created position of the previous page's last one."""
-        clauses, params = ["deleted = 0"], []
-        if teams is not None:
-            if not teams:
-                return []
-            clauses.append(f"team_id IN ({', '.join('?' * len(teams))})")
-            params.extend(teams)
-        if model_id is not None:
-            clauses.append("model_id = ?")
-            params.append(model_id)
-        if before is not None:
-            clauses.append("created_position < ?")
-            params.append(before)
-        return self.database.fetchall(
-            f"SELECT * FROM evaluation_rules WHERE {' AND '.join(clauses)} ORDER BY created_position DESC LIMIT ?", [*params, limit]
-        )
+        return search_newest_first(self.database, "evaluation_rules", "created_position", teams,
+                                   {"model_id": model_id, "deleted": 0}, None, before, limit)
 
     def trials(self, rule_id: str, before: int | None, limit: int) -> list[Row]:
         """A rule's trials newest first, before the trial number of the previous page's last one."""
