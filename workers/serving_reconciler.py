@@ -23,8 +23,8 @@ from backend.runtime import Runtime
 log = logging.getLogger(__name__)
 
 APP_PREFIX = "mc-"
-# API processes read the active revision from the shared read model on every request, so only calls already routed
-# to an old application still need it; the grace period lets them finish.
+# API processes read the active revision from the shared read model on every request. Only calls already routed
+# to an old application still need it, and the grace period lets them finish.
 RETIRE_GRACE_SECONDS = 15.0
 RUNNING = "RUNNING"
 BROKEN = ("UNHEALTHY", "DEPLOY_FAILED")

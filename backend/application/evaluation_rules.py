@@ -246,7 +246,7 @@ class EvaluationRuleService:
         return 0
 
     def _check_alias_authority(self, principal: Principal, model: RegisteredModel, alias: str) -> None:
-        """A rule moves its alias on its own later, so a protected alias needs an admin now, as moving it by hand does."""
+        """Require a team admin for a protected alias, as moving it by hand does, because the rule moves it later on its own."""
         if alias not in model.protected_aliases:
             return
         team = team_with_role(self.store, principal, model.team_id, EDITOR, "createEvaluationRule")

@@ -89,7 +89,7 @@ class RequestLog:
                        (deployment_id, next_id + len(entries) - 1 - MAX_ENTRIES_PER_DEPLOYMENT))
 
     def entries(self, deployment_id: str, before: int | None, limit: int) -> list[Row]:
-        """A deployment's entries, newest first, before the entry id of the previous page's last one."""
+        """Return a deployment's entries, newest first, before the entry id of the previous page's last one."""
         sql, params = "SELECT * FROM request_log WHERE deployment_id = ?", [deployment_id]
         if before is not None:
             sql += " AND entry_id < ?"

@@ -173,7 +173,7 @@ class DeploymentsReader:
         return self.database.fetchall(sql + " ORDER BY ended_at, position LIMIT ?", [*params, limit])
 
     def live(self) -> list[Row]:
-        """Every deployment that is not stopped, for the reconciler."""
+        """Return every deployment that is not stopped, for the reconciler."""
         return self.database.fetchall("SELECT * FROM deployments WHERE status <> 'stopped' ORDER BY created_position")
 
     def stopped(self) -> list[Row]:

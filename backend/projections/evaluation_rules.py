@@ -142,7 +142,7 @@ class EvaluationRulesReader:
                                    {"model_id": model_id, "deleted": 0}, None, before, limit)
 
     def trials(self, rule_id: str, before: int | None, limit: int) -> list[Row]:
-        """A rule's trials newest first, before the trial number of the previous page's last one."""
+        """Return a rule's trials newest first, before the trial number of the previous page's last one."""
         sql, params = "SELECT * FROM evaluation_rule_trials WHERE rule_id = ?", [rule_id]
         if before is not None:
             sql += " AND trial < ?"

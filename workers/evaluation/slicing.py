@@ -42,7 +42,7 @@ MAX_BINS = 100
 MIN_CURVE_ROWS = 10
 # Slices carry curves of their own, so a report with many slices keeps each one short.
 SLICE_CURVE_POINTS = 50
-# Accuracy, not macro F1: a slice that holds one class (every label slice) scores macro F1 of at most 0.5 after one
+# Accuracy, not macro F1: a slice that contains one class (every label slice) scores macro F1 of at most 0.5 after one
 # error, which would rank it worse than slices that really fail.
 PRIMARY_METRICS = {"classification": "accuracy", "regression": "rmse"}
 
