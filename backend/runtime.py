@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from backend.application.alerting import AlertingService, WebhookPolicy
 from backend.application.batch_prediction import BatchPredictionService
 from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
@@ -28,6 +29,7 @@ from backend.application.keys import KeyStore
 from backend.application.registry import RegistryService
 from backend.application.request_log import RequestLog
 from backend.application.sessions import SessionStore
+from backend.application.signals import DriftReferences
 from backend.application.tracking import TrackingService
 from backend.application.training import TrainingService
 from backend.application.uploads import UploadService
@@ -43,6 +45,7 @@ from backend.projections.deployments import DeploymentsProjection, DeploymentsRe
 from backend.projections.evaluation import EvaluationProjection, EvaluationReader
 from backend.projections.evaluation_rules import EvaluationRulesProjection, EvaluationRulesReader
 from backend.projections.identity import IdentityProjection, IdentityReader
+from backend.projections.monitoring import MonitoringProjection, MonitoringReader
 from backend.projections.runner import ProjectionRunner
 from backend.projections.registry import RegistryProjection, RegistryReader
 from backend.projections.training import TrainingProjection, TrainingReader
@@ -60,7 +63,7 @@ def all_projections() -> list[Projection]:
     return [
         IdentityProjection(), AuditProjection(), UploadsProjection(), RegistryProjection(), DatasetsProjection(),
         ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
-        DeploymentsProjection(), BatchPredictionsProjection(),
+        DeploymentsProjection(), BatchPredictionsProjection(), MonitoringProjection(),
     ]
 
 
@@ -77,6 +80,7 @@ class Readers:
     evaluation_rules: EvaluationRulesReader
     deployments: DeploymentsReader
     batch_predictions: BatchPredictionsReader
+    monitoring: MonitoringReader
 
 
 @dataclass
@@ -107,6 +111,8 @@ class Runtime:
     readers: Readers
     explanations: ExplanationService
     batch_predictions: BatchPredictionService
+    alerting: AlertingService
+    drift_references: DriftReferences
     listener: PostgresChangeListener | None = None
     reconciler: Any = None
     policies: list[Any] = field(default_factory=list)
@@ -135,7 +141,7 @@ class Runtime:
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
             ConfigsReader(database), TrainingReader(database), EvaluationReader(database), EvaluationRulesReader(database),
-            DeploymentsReader(database), BatchPredictionsReader(database),
+            DeploymentsReader(database), BatchPredictionsReader(database), MonitoringReader(database),
         )
         registry = RegistryService(commands, artifacts, clock)
         training = TrainingService(commands, artifacts, registry, clock)
@@ -182,6 +188,9 @@ class Runtime:
             readers=readers,
             explanations=ExplanationService(store, row_explainer),
             batch_predictions=BatchPredictionService(commands, artifacts, datasets, clock),
+            alerting=AlertingService(commands, keys, clock, WebhookPolicy(
+                allowed_hosts=tuple(settings.webhook_allowed_hosts), max_attempts=settings.webhook_max_attempts)),
+            drift_references=DriftReferences(store, artifacts),
         )
 
     def prepare(self) -> None:
@@ -225,6 +234,7 @@ class Runtime:
 
     def _start_policies(self) -> None:
         from backend.processes.integrity import check_integrity
+        from backend.processes.monitoring import deliver_webhooks, monitor
         from backend.processes.retention import apply_retention
         from backend.processes.scheduler import Periodic
 
@@ -232,6 +242,8 @@ class Runtime:
             Periodic("retention", self.settings.retention_interval_seconds, lambda: apply_retention(self)),
             Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self)),
             Periodic("inference-windows", self.settings.inference_window_seconds, self.meter.flush),
+            Periodic("monitoring", self.settings.monitoring_interval_seconds, lambda: monitor(self)),
+            Periodic("webhooks", self.settings.webhook_interval_seconds, lambda: deliver_webhooks(self)),
         ]
         for policy in self.policies:
             policy.start()

@@ -71,6 +71,26 @@ class Settings(BaseSettings):
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )
+    monitoring_interval_seconds: float = Field(
+        default=30, gt=0, description="Seconds between rounds of deployment measurement and alert evaluation in `modelcloud serve`."
+    )
+    webhook_interval_seconds: float = Field(
+        default=1, gt=0, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5, gt=0, le=60, description="Seconds a webhook receiver has to answer one attempt."
+    )
+    webhook_retry_seconds: float = Field(
+        default=10, gt=0, description="Delay before the second attempt of a webhook; each later one waits three times longer."
+    )
+    webhook_max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per webhook delivery before it is failed.")
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses, networks (CIDR) or host names that webhooks may reach although they are loopback, link-local or "
+            "metadata addresses; a JSON list in the environment, such as [\"127.0.0.1\"]."
+        ),
+    )
     readiness_max_lag: int = Field(
         default=1000, ge=0, description="Most events the projections may trail for /readyz to pass."
     )

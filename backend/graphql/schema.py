@@ -16,15 +16,16 @@ from backend.graphql.evaluation_comparison import EvaluationComparisonQuery
 from backend.graphql.evaluation_rules import EvaluationRuleMutation, EvaluationRuleQuery, EvaluationRuleSubscription
 from backend.graphql.errors import ModelCloudSchema
 from backend.graphql.identity import IdentityMutation, IdentityQuery
+from backend.graphql.monitoring import MonitoringMutation, MonitoringQuery, MonitoringSubscription
 from backend.graphql.registry import RegistryMutation, RegistryQuery, RegistrySubscription
 from backend.graphql.tracking import TrackingMutation
 from backend.graphql.training import TrainingMutation, TrainingQuery, TrainingSubscription
 from backend.graphql.telemetry import OperationTracing
 from backend.settings import Settings
 
-Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery, DeploymentsQuery, BatchPredictionQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation, DeploymentsMutation, BatchPredictionMutation))
-Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription, DeploymentsSubscription, BatchPredictionSubscription))
+Query = merge_types("Query", (IdentityQuery, AuditQuery, RegistryQuery, DatasetsQuery, ConfigsQuery, TrainingQuery, EvaluationQuery, EvaluationRuleQuery, EvaluationComparisonQuery, DeploymentsQuery, BatchPredictionQuery, MonitoringQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, RegistryMutation, DatasetsMutation, ConfigsMutation, TrainingMutation, TrackingMutation, EvaluationMutation, EvaluationRuleMutation, DeploymentsMutation, BatchPredictionMutation, MonitoringMutation))
+Subscription = merge_types("Subscription", (AuditSubscription, RegistrySubscription, DatasetsSubscription, TrainingSubscription, EvaluationSubscription, EvaluationRuleSubscription, DeploymentsSubscription, BatchPredictionSubscription, MonitoringSubscription))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -24,6 +24,7 @@ from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
 from backend.graphql.errors import describe_domain_error
 from backend.graphql.schema import build_schema
+from backend.http.deployment_metrics import DeploymentCollector
 from backend.http.graphql_view import ModelCloudGraphQL
 from backend.http.predictions import prediction_routes
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
@@ -252,9 +253,13 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
+    deployment_series = CollectorRegistry(auto_describe=False)
+    deployment_series.register(DeploymentCollector(runtime))
+
     async def metrics(_: Request) -> Response:
         await in_thread(runtime.projections.lag)
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        series = await in_thread(generate_latest, deployment_series)
+        return Response(generate_latest(registry) + series, media_type=CONTENT_TYPE_LATEST)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -182,6 +182,47 @@ SUMMARIES: dict[str, Summary] = {
         f"{n(e.deployment_id)} served {e.requests} requests ({e.errors} failed, {e.client_errors} rejected) from "
         + ", ".join(f"{n(caller)} {count}" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
     ),
+    "AlertRule.Defined": lambda e, n: (
+        f"Defined alert rule {e.name!r}: {e.severity} when {e.signal}{f'[{e.feature}]' if e.feature else ''} {e.comparator} "
+        f"{e.threshold:g} over {e.window_seconds} s for {e.for_seconds} s on {e.target_kind} {n(e.target_id)}"
+    ),
+    "AlertRule.Revised": lambda e, n: f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}",
+    "AlertRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
+    "Alert.Opened": lambda e, n: f"Began watching {e.subject_kind} {e.subject_name!r} for {n(e.rule_id)}",
+    "Alert.Pending": lambda e, n: f"{n(e.originator_id)} incident {e.incident} is pending: {e.message[:300]}",
+    "Alert.Raised": lambda e, n: (
+        f"{n(e.originator_id)} incident {e.incident} is firing ({e.severity}): {e.message[:300]}"
+        + ("" if e.notify else " (silenced, not announced)")
+    ),
+    "Alert.Cleared": lambda e, n: f"{n(e.originator_id)} incident {e.incident} cleared before firing: {e.message[:300]}",
+    "Alert.Resolved": lambda e, n: f"{n(e.originator_id)} incident {e.incident} resolved: {e.message[:300]}",
+    "Alert.Acknowledged": lambda e, n: (
+        f"Acknowledged incident {e.incident} of {n(e.originator_id)}" + (f": {e.note[:300]}" if e.note else "")
+    ),
+    "Alert.Silenced": lambda e, n: (
+        f"Silenced {n(e.originator_id)} until {e.until.isoformat()}" + (f": {e.reason[:300]}" if e.reason else "")
+    ),
+    "Alert.SilenceLifted": lambda e, n: f"Lifted the silence of {n(e.originator_id)}",
+    "NotificationChannel.Created": lambda e, n: f"Created webhook channel {e.name!r} to {e.url[:300]}",
+    "NotificationChannel.Revised": lambda e, n: (
+        f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}"
+    ),
+    "NotificationChannel.SecretRotated": lambda e, n: f"Rotated the signing secret of {n(e.originator_id)}",
+    "NotificationChannel.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
+    "WebhookDelivery.Queued": lambda e, n: f"Queued {e.event} of {n(e.alert_id)} incident {e.incident} for {n(e.channel_id)}",
+    "WebhookDelivery.Attempted": lambda e, n: (
+        f"Webhook attempt {e.attempt} "
+        + ("delivered" if e.ok else f"failed: {(e.error or '')[:300]}")
+        + (f" (HTTP {e.status_code})" if e.status_code is not None else "")
+        + (f"; next attempt at {e.next_attempt_at.isoformat()}" if e.next_attempt_at else "")
+    ),
+    "NotificationInbox.Opened": lambda e, n: f"Opened the notification inbox of {n(e.user_id)} in {n(e.team_id)}",
+    "NotificationInbox.ReadUpTo": lambda e, n: f"Read notifications up to {e.position}",
+    "SignalLog.Opened": lambda e, n: f"Opened the signal log of {n(e.deployment_id)} for {e.day}",
+    "SignalLog.Measured": lambda e, n: (
+        f"Measured {n(e.deployment_id)}: "
+        + ", ".join(f"{name} {value:.4g}" for name, value in sorted(e.values.items()) if value is not None)
+    ),
 }
 
 RESERVED_KINDS = {
@@ -206,6 +247,9 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "BatchPrediction.Requested": lambda e, n: f"batch prediction of {n(e.model_version_id)}",
     "EvaluationRule.Created": lambda e, n: f"evaluation rule {e.name!r}",
     "Deployment.Requested": lambda e, n: f"deployment {e.name!r}",
+    "AlertRule.Defined": lambda e, n: f"alert rule {e.name!r}",
+    "Alert.Opened": lambda e, n: f"alert on {e.subject_kind} {e.subject_name!r}",
+    "NotificationChannel.Created": lambda e, n: f"channel {e.name!r}",
 }
 
 

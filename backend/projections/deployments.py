@@ -112,7 +112,7 @@ class DeploymentsProjection(Projection):
              event.rows, event.errors, event.client_errors, json.dumps(event.latency_buckets), event.latency_sum_ms,
              json.dumps(event.callers), json.dumps(event.versions)),
         )
-        return [Change(DEPLOYMENT_TOPIC, {"id": str(event.deployment_id), "position": position})]
+        return [Change(DEPLOYMENT_TOPIC, {"id": str(event.deployment_id), "team": event.team, "position": position})]
 
     def _revised(self, tx: Transaction, event: Any, position: int, action: str, restored: int | None) -> list[Change]:
         deployment_id = str(event.originator_id)
@@ -135,7 +135,7 @@ class DeploymentsProjection(Projection):
 
     @staticmethod
     def _changed(event: Any, position: int) -> list[Change]:
-        return [Change(DEPLOYMENT_TOPIC, {"id": str(event.originator_id), "position": position})]
+        return [Change(DEPLOYMENT_TOPIC, {"id": str(event.originator_id), "team": event.team, "position": position})]
 
 
 class DeploymentsReader:

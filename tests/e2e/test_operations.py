@@ -95,6 +95,7 @@ def test_health_and_readiness(server: Server) -> None:
     assert set(ready.json()["projectionLag"]) == {
         "identity", "audit", "uploads", "registry", "datasets", "configs", "training", "evaluation", "evaluation_rules", "deployments",
         "batch_predictions",
+        "monitoring",
     }
 
 

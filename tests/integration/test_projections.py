@@ -145,7 +145,7 @@ def test_lag_is_zero_when_caught_up(runtime: Runtime, clock) -> None:
 
     assert runtime.projections.lag() == {"identity": 0, "audit": 0, "uploads": 0, "registry": 0, "datasets": 0, "configs": 0,
                                          "training": 0, "evaluation": 0, "evaluation_rules": 0,
-                                         "deployments": 0, "batch_predictions": 0}
+                                         "deployments": 0, "batch_predictions": 0, "monitoring": 0}
 
 
 def test_subscriber_receives_committed_audit_change(runtime: Runtime, clock) -> None:

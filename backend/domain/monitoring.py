@@ -1,0 +1,70 @@
+"""Signal measurements: what the monitoring process saw on a deployment at each interval with traffic.
+
+Each deployment gets one SignalLog stream per UTC day, like its inference log, so a stream stays
+short. A measurement holds the deployment's signals over the interval and the drift of each input
+feature, which is what the health time series, the Prometheus drift gauges and an alert's history
+are read from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from backend.domain.base import Cause, ModelCloudAggregate
+
+SIGNAL_LOG_NAMESPACE = uuid.UUID("3f1b2c7d-9a84-4e06-8d5f-0c6e7a2b9f41")
+
+
+def signal_log_id(deployment_id: uuid.UUID, day: str) -> uuid.UUID:
+    """Return the id of a deployment's signal log for one UTC day (YYYY-MM-DD)."""
+    return uuid.uuid5(SIGNAL_LOG_NAMESPACE, f"{deployment_id}/{day}")
+
+
+class SignalLog(ModelCloudAggregate):
+    class Opened(ModelCloudAggregate.Created):
+        deployment_id: uuid.UUID
+        team_id: uuid.UUID
+        day: str
+
+        def apply(self, aggregate: SignalLog) -> None:
+            aggregate.deployment_id = self.deployment_id
+            aggregate.team_id = self.team_id
+            aggregate.day = self.day
+            aggregate.measured_until = None
+
+    class Measured(ModelCloudAggregate.Event):
+        deployment_id: uuid.UUID
+        started_at: datetime
+        ended_at: datetime
+        # Signal name -> value, None where the interval had no data for it.
+        values: dict[str, float | None]
+        # Feature name -> {"psi", "ks", "rows", "missing"}.
+        features: dict[str, dict[str, Any]]
+        version: int | None
+
+        def apply(self, aggregate: SignalLog) -> None:
+            aggregate.measured_until = self.ended_at
+
+    deployment_id: uuid.UUID
+    team_id: uuid.UUID
+    day: str
+    measured_until: datetime | None
+
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    @classmethod
+    def open(cls, deployment_id: uuid.UUID, team_id: uuid.UUID, day: str, cause: Cause) -> SignalLog:
+        return cls._start(cls.Opened, cause, id=signal_log_id(deployment_id, day), deployment_id=deployment_id,
+                          team_id=team_id, day=day)
+
+    def measure(self, cause: Cause, *, started_at: datetime, ended_at: datetime, values: dict[str, float | None],
+                features: dict[str, dict[str, Any]], version: int | None) -> bool:
+        """Record a measurement; False (and nothing recorded) when this interval was measured already."""
+        if self.measured_until is not None and ended_at <= self.measured_until:
+            return False
+        self._record(self.Measured, cause, deployment_id=self.deployment_id, started_at=started_at, ended_at=ended_at,
+                     values=values, features=features, version=version)
+        return True

@@ -1,0 +1,200 @@
+"""The monitoring process: measure deployments, move alerts, and send webhooks that are due.
+
+`monitor` runs every MODELCLOUD_MONITORING_INTERVAL_SECONDS. It records one measurement per live
+deployment that had traffic since its last one, then evaluates every alert rule on each of its
+subjects. `deliver_webhooks` runs more often and sends the deliveries whose time has come. Each
+rule, subject and delivery is handled on its own, so one failing never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from backend.application.alerting import Observation
+from backend.application.signals import SignalSource, TrafficSummary, traffic_values
+from backend.application.webhooks import deliver, retry_delay
+from backend.domain.alerting import alert_id, breaches
+from backend.application.aggregates import load
+from backend.domain.base import SYSTEM_ACTOR, Cause, DomainError, NotFound, iso, parse_iso
+from backend.domain.monitoring import SignalLog, signal_log_id
+from backend.domain.notifications import PENDING, WebhookDelivery
+from backend.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DELIVERY_BATCH = 50
+# The longest interval one measurement covers, for a deployment measured for the first time or after a pause.
+MAX_MEASURED_SECONDS = 3600
+
+
+def monitor(runtime: Runtime) -> None:
+    """One round: measure the live deployments, then evaluate the alert rules at the same moment."""
+    now = runtime.clock()
+    source = SignalSource(runtime.database, runtime.request_log, runtime.drift_references, now)
+    measure_deployments(runtime, source)
+    evaluate_rules(runtime, source)
+
+
+def _cause(runtime: Runtime) -> Cause:
+    return Cause.new(SYSTEM_ACTOR, None, at=runtime.clock())
+
+
+def measure_deployments(runtime: Runtime, source: SignalSource) -> int:
+    """Record each live deployment's signals since its last measurement, when it served calls in between."""
+    recorded = 0
+    for row in runtime.readers.deployments.live():
+        try:
+            recorded += _measure(runtime, source, row)
+        except Exception:
+            log.exception("measuring a deployment failed", extra={"deployment_id": row["deployment_id"]})
+    return recorded
+
+
+def _measure(runtime: Runtime, source: SignalSource, row: Any) -> int:
+    deployment_id = row["deployment_id"]
+    now = source.now
+    latest = runtime.readers.monitoring.latest_measurement(deployment_id)
+    since = parse_iso(latest["ended_at"]) if latest else None
+    if since is None or now - since > timedelta(seconds=MAX_MEASURED_SECONDS):
+        since = now - timedelta(seconds=runtime.settings.monitoring_interval_seconds)
+    if since >= now:
+        return 0
+    seconds = (now - since).total_seconds()
+    traffic = _traffic_between(runtime, deployment_id, since, now)
+    if traffic.requests == 0:
+        return 0
+    values: dict[str, float | None] = {**traffic_values(traffic, seconds), "replicaHealth": source.replica_health(deployment_id)}
+    drift = source.drift_between(deployment_id, since, now)
+    psi = [item.psi for item in drift.features.values()]
+    ks = [item.ks for item in drift.features.values() if item.ks is not None]
+    values.update({
+        "featureDriftPsi": max(psi) if psi else None, "featureDriftKs": max(ks) if ks else None,
+        "predictionDriftPsi": drift.prediction.psi if drift.prediction else None,
+        "predictionDriftKs": drift.prediction.ks if drift.prediction else None,
+    })
+    features = {name: item.to_dict() for name, item in drift.features.items()}
+    cause = Cause.new(SYSTEM_ACTOR, row["team_id"], at=now)
+    day = now.strftime("%Y-%m-%d")
+
+    def decide() -> list[object]:
+        log_id = signal_log_id(uuid.UUID(deployment_id), day)
+        try:
+            signal_log = load(runtime.store, log_id, SignalLog, "id", "Signal log")
+        except NotFound:
+            signal_log = SignalLog.open(uuid.UUID(deployment_id), uuid.UUID(row["team_id"]), day, cause)
+        if not signal_log.measure(cause, started_at=since, ended_at=now, values=values, features=features, version=drift.version):
+            return []
+        return [signal_log]
+
+    outcome = runtime.commands.run("measureDeployment", cause, decide)
+    return 1 if outcome.events else 0
+
+
+def _traffic_between(runtime: Runtime, deployment_id: str, since: datetime, until: datetime) -> TrafficSummary:
+    summary = TrafficSummary()
+    for window in runtime.database.fetchall(
+            "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions FROM inference_windows "
+            "WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ?",
+            (deployment_id, iso(since), iso(until))):
+        summary.add(window)
+    return summary
+
+
+def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, list[str]]]:
+    """Observe every rule on each of its subjects; end open alerts whose rule or subject went away.
+
+    Returns (alert id, transitions) for each alert that moved.
+    """
+    moved: list[tuple[str, list[str]]] = []
+    watched: set[str] = set()
+    open_streams = {row["alert_id"]: row for row in runtime.readers.monitoring.open_streams()}
+    for rule in runtime.readers.monitoring.rules(None):
+        if not rule["enabled"]:
+            continue
+        try:
+            subjects = source.subjects(rule)
+        except Exception:
+            log.exception("listing an alert rule's subjects failed", extra={"rule_id": rule["rule_id"]})
+            continue
+        for subject in subjects:
+            the_id = str(alert_id(uuid.UUID(rule["rule_id"]), uuid.UUID(subject.id)))
+            watched.add(the_id)
+            try:
+                value = source.value(rule, subject)
+                stream = open_streams.get(the_id)
+                if stream is None and not _breaches(rule, value):
+                    continue
+                observation = Observation(uuid.UUID(rule["rule_id"]), subject.kind, uuid.UUID(subject.id), subject.name, value)
+                made, _outcome = runtime.alerting.observe(_cause(runtime), observation)
+                if made:
+                    moved.append((the_id, made))
+            except DomainError as error:
+                log.info("an alert observation was refused", extra={"rule_id": rule["rule_id"], "reason": error.message})
+            except Exception:
+                log.exception("evaluating an alert rule failed", extra={"rule_id": rule["rule_id"], "subject": subject.id})
+    for the_id, stream in open_streams.items():
+        if the_id in watched:
+            continue
+        rule = runtime.readers.monitoring.rule(stream["rule_id"])
+        reason = ("The alert rule was deleted." if rule is None else "The alert rule was disabled." if not rule["enabled"]
+                  else f"The {stream['subject_kind']} {stream['subject_name']!r} is no longer watched by the rule.")
+        observation = Observation(uuid.UUID(stream["rule_id"]), stream["subject_kind"], uuid.UUID(stream["subject_id"]),
+                                  stream["subject_name"], None, reason)
+        try:
+            made, _outcome = runtime.alerting.observe(_cause(runtime), observation)
+            if made:
+                moved.append((the_id, made))
+        except Exception:
+            log.exception("ending an alert failed", extra={"alert_id": the_id})
+    return moved
+
+
+def _breaches(rule: Any, value: float | None) -> bool:
+    return breaches(rule["comparator"], value, float(rule["threshold"]))
+
+
+def deliver_webhooks(runtime: Runtime) -> int:
+    """Send every delivery whose next attempt is due; returns how many attempts were made."""
+    now = runtime.clock()
+    settings = runtime.settings
+    made = 0
+    for row in runtime.readers.monitoring.due_deliveries(iso(now) or "", DELIVERY_BATCH):
+        try:
+            made += _attempt(runtime, row, settings)
+        except Exception:
+            log.exception("a webhook delivery attempt failed to be recorded", extra={"delivery_id": row["delivery_id"]})
+    return made
+
+
+def _attempt(runtime: Runtime, row: Any, settings: Any) -> int:
+    # The read model may trail the attempts already made; the delivery's own stream decides.
+    delivery = load(runtime.store, uuid.UUID(row["delivery_id"]), WebhookDelivery, "id", "Delivery")
+    if delivery.status != PENDING or delivery.attempts != int(row["attempts"]):
+        return 0
+    channel = runtime.readers.monitoring.channel(row["channel_id"])
+    started = time.perf_counter()
+    if channel is None:
+        ok, status_code, error = False, None, "The channel was deleted."
+        retry = False
+    elif not channel["enabled"]:
+        ok, status_code, error = False, None, "The channel is disabled."
+        retry = False
+    else:
+        secret = runtime.alerting.channel_secret(uuid.UUID(row["channel_id"]))
+        attempt = deliver(
+            channel["url"], row["body"].encode(), secret, delivery_id=row["delivery_id"], event=row["event"],
+            timestamp=int(runtime.clock().timestamp()), timeout=settings.webhook_timeout_seconds,
+            allowed=settings.webhook_allowed_hosts,
+        )
+        ok, status_code, error, retry = attempt.ok, attempt.status_code, attempt.error, True
+    duration_ms = (time.perf_counter() - started) * 1000
+    number = int(row["attempts"]) + 1
+    retry_at = runtime.clock() + timedelta(seconds=retry_delay(number, settings.webhook_retry_seconds)) if retry else None
+    runtime.alerting.record_attempt(_cause(runtime), delivery_id=uuid.UUID(row["delivery_id"]), ok=ok, status_code=status_code,
+                                    error=error, duration_ms=duration_ms, retry_at=retry_at)
+    log.info("webhook attempt", extra={"delivery_id": row["delivery_id"], "attempt": number, "ok": ok, "status_code": status_code})
+    return 1
