@@ -29,7 +29,8 @@ def unique(prefix: str) -> str:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = start_server(tmp_path_factory.mktemp("server"), MODELCLOUD_MAX_UPLOAD_BYTES=str(1024 * 1024),
-                           MODELCLOUD_INFERENCE_WINDOW_SECONDS="2")
+                           MODELCLOUD_INFERENCE_WINDOW_SECONDS="2", MODELCLOUD_MONITORING_INTERVAL_SECONDS="1",
+                           MODELCLOUD_WEBHOOK_ALLOWED_HOSTS='["127.0.0.1"]', MODELCLOUD_WEBHOOK_RETRY_SECONDS="1")
     yield running
     running.stop()
 
