@@ -36,7 +36,6 @@ class ServingReconciler:
         self.monotonic = monotonic
         self._deployed: dict[str, Any] = {}
         self._unwanted_since: dict[str, float] = {}
-        self._reported: dict[str, tuple[int, bool, str]] = {}
         self._started = False
 
     def reconcile(self) -> None:
@@ -114,15 +113,18 @@ class ServingReconciler:
         self._record(row, healthy=healthy, replicas=replicas, reason=reason)
 
     def _record(self, row: Any, *, healthy: bool, replicas: int, reason: str) -> None:
+        """Record the newest revision's health, unless the read model already shows it.
+
+        The row is compared instead of this process's last report, because a stop and a start keep
+        the revision. When its replicas run again, BecameHealthy must be recorded a second time.
+        """
         deployment_id = uuid.UUID(row["deployment_id"])
         revision = int(row["revision"])
-        key = (revision, healthy, reason)
-        if self._reported.get(row["deployment_id"]) == key:
+        if _shows_health(row, revision, healthy):
             return
         cause = Cause.new(SYSTEM_ACTOR, None, at=self.runtime.clock())
         outcome = self.runtime.deployments.record_health(cause, deployment_id=deployment_id, revision=revision, healthy=healthy,
                                                          replicas=replicas, reason=reason)
-        self._reported[row["deployment_id"]] = key
         if outcome.events:
             log.info("deployment health recorded", extra={"deployment_id": row["deployment_id"], "revision": revision,
                                                           "healthy": healthy, "reason": reason[:300]})
@@ -141,3 +143,10 @@ class ServingReconciler:
                 serving.delete(name)
                 self._deployed.pop(name, None)
                 log.info("serve application deleted", extra={"app": name})
+
+
+def _shows_health(row: Any, revision: int, healthy: bool) -> bool:
+    """Return whether the read-model row already shows this report, so recording it would add no event."""
+    if healthy:
+        return row["status"] == "healthy" and row["active_revision"] == revision
+    return row["status"] == "degraded"

@@ -1,7 +1,7 @@
 """Deployments without Ray: what createDeployment and its changes accept and record, and the checks before a model runs.
 
-The reconciler's health reports are played by the test; tests/e2e/test_serving_flow.py serves
-real models on a local Ray.
+The test plays the reconciler's health reports, or runs the reconciler against a fake Ray Serve.
+tests/e2e/test_serving_flow.py serves real models on a local Ray.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
 from tests.integration.test_evaluation import Evaluations
+from workers import serving
+from workers.serving.spec import AppStatus, ReplicaSpec
+from workers.serving_reconciler import RETIRE_GRACE_SECONDS, ServingReconciler
 
 pytestmark = pytest.mark.integration
 
@@ -151,6 +154,77 @@ def test_stop_then_start(deployments: Deployments) -> None:
 
     service.start(editor, deployments.cause(editor), deployment_id=deployment_id)
     assert deployments.row(deployment_id)["status"] == "deploying"
+
+
+class FakeServe:
+    """Ray Serve as the reconciler calls it: every deployed application runs one replica at once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.applications: dict[str, AppStatus] = {}
+        self.seconds = 0.0
+        for name in ("start_serve", "deploy", "delete", "statuses"):
+            monkeypatch.setattr(serving, name, getattr(self, name))
+
+    def start_serve(self) -> None:
+        pass
+
+    def deploy(self, spec: ReplicaSpec) -> None:
+        self.applications[spec.app_name] = AppStatus("RUNNING", 1, 1, "")
+
+    def delete(self, app_name: str) -> None:
+        self.applications.pop(app_name, None)
+
+    def statuses(self, prefix: str) -> dict[str, AppStatus]:
+        return {name: status for name, status in self.applications.items() if name.startswith(prefix)}
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
+@pytest.mark.parametrize("stopped_seconds", [1.0, RETIRE_GRACE_SECONDS + 1])
+def test_restart_becomes_healthy_again(deployments: Deployments, monkeypatch: pytest.MonkeyPatch, stopped_seconds: float) -> None:
+    serve = FakeServe(monkeypatch)
+    reconciler = ServingReconciler(deployments.runtime, monotonic=serve.monotonic)
+    service, editor = deployments.runtime.deployments, deployments.editor
+    deployment_id = deployments.deploy()
+    reconciler.reconcile()
+    assert deployments.row(deployment_id)["status"] == "healthy"
+
+    service.stop(editor, deployments.cause(editor), deployment_id=deployment_id)
+    assert deployments.row(deployment_id)["status"] == "stopped"
+    reconciler.reconcile()
+    serve.seconds += stopped_seconds
+    reconciler.reconcile()
+    service.start(editor, deployments.cause(editor), deployment_id=deployment_id)
+    assert deployments.row(deployment_id)["status"] == "deploying"
+    reconciler.reconcile()
+
+    row = deployments.row(deployment_id)
+    assert row["status"] == "healthy"
+    assert row["active_revision"] == 1
+    assert deployments.runtime.predictions.served_version(row, None) == (1, str(deployments.version_id))
+
+
+def test_dead_replica_degrades_then_recovers(deployments: Deployments, monkeypatch: pytest.MonkeyPatch) -> None:
+    serve = FakeServe(monkeypatch)
+    reconciler = ServingReconciler(deployments.runtime, monotonic=serve.monotonic)
+    deployment_id = deployments.deploy()
+    reconciler.reconcile()
+    [name] = serve.applications
+
+    serve.applications[name] = AppStatus("UNHEALTHY", 0, 1, "replica died")
+    reconciler.reconcile()
+    reconciler.reconcile()
+    degraded = deployments.row(deployment_id)
+    serve.applications[name] = AppStatus("RUNNING", 1, 1, "")
+    reconciler.reconcile()
+
+    assert degraded["status"] == "degraded"
+    assert degraded["health_reason"] == "version 1: UNHEALTHY replica died"
+    assert deployments.row(deployment_id)["status"] == "healthy"
+    actions = [row["action"] for row in deployments.runtime.database.fetchall(
+        "SELECT action FROM audit_log WHERE subject_id = ? ORDER BY position", (str(deployment_id),))]
+    assert actions == ["Deployment.Requested", "Deployment.BecameHealthy", "Deployment.Degraded", "Deployment.BecameHealthy"]
 
 
 def _count(deployments: Deployments) -> int:
