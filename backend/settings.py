@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,7 +82,7 @@ class Settings(BaseSettings):
         default=5, gt=0, le=60, description="Seconds a webhook receiver has to answer one attempt."
     )
     webhook_retry_seconds: float = Field(
-        default=10, gt=0, description="Delay before the second attempt of a webhook; each later one waits three times longer."
+        default=10, gt=0, le=3600, description="Delay before the second attempt of a webhook; each later one waits three times longer."
     )
     webhook_max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per webhook delivery before it is failed.")
     webhook_allowed_hosts: list[str] = Field(
@@ -113,6 +114,17 @@ class Settings(BaseSettings):
     def _check_artifacts(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must name a folder, a file:// URL or an s3:// URL")
+        return value
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _check_webhook_allowed_hosts(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if "/" in entry:
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not a network; write one as an address and a prefix, such as 10.0.0.0/8") from None
         return value
 
     @field_validator("log_level")

@@ -53,7 +53,7 @@ SIGNALS = {
     signal.name: signal
     for signal in (
         Signal("replicaHealth", DEPLOYMENT, "ratio",
-               "Share of the deployment's replicas that are running: 1 when healthy, less while degraded.", high=1.0),
+               "1 while the deployment is healthy, 0 while it is degraded; no value while it deploys.", high=1.0),
         Signal("requestsPerSecond", DEPLOYMENT, "requests/s", "Prediction requests per second over the window."),
         Signal("latencyP50Ms", DEPLOYMENT, "ms", "Median request latency over the window."),
         Signal("latencyP95Ms", DEPLOYMENT, "ms", "95th percentile of request latency over the window."),

@@ -167,7 +167,7 @@ class Alert:
     incident: int = strawberry.field(description="Counts the times the condition started holding, from 1.")
     team_id: strawberry.ID
     rule_id: strawberry.ID
-    rule_name: str | None = strawberry.field(description="Null once the rule is deleted.")
+    rule_name: str | None = strawberry.field(description="The rule's name as it was when it was last changed.")
     signal: str | None
     feature: str | None
     comparator: str | None
@@ -831,7 +831,7 @@ class MonitoringSubscription:
         finally:
             subscriptions_active.dec()
 
-    @strawberry.subscription(description="A team's in-app notifications as they arrive, with your unread count.")
+    @strawberry.subscription(description="A team's in-app notifications as they arrive, each marked read or not for you.")
     async def notification_added(self, info: Info[Context, None], team_id: strawberry.ID
                                  ) -> AsyncGenerator[Notification, None]:
         team = str((await readable_team(info, team_id)).id)

@@ -342,7 +342,7 @@ class MonitoringReader:
         return self.database.fetchone("SELECT * FROM alert_rules WHERE rule_id = ? AND deleted = 0", (rule_id,))
 
     def rules(self, teams: list[str] | None, *, enabled: bool | None = None, before: int | None = None,
-              limit: int = 1000) -> list[Row]:
+              limit: int = 1_000_000) -> list[Row]:
         """Live rules of the teams (every team for None), newest first, before the previous page's last position."""
         clauses, params = _team_clause(teams)
         clauses.append("deleted = 0")
