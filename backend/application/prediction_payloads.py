@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,10 @@ MAX_ROWS = 10_000
 FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64", "half", "float", "double")
 INTEGER_TYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 SIGNATURE_NAME = "serving_default"
+# The NumPy type whose range limits each float dtype, because the replica casts requests to the signature's dtype.
+# NumPy has no bfloat16, whose range is nearly float32's.
+FLOAT_RANGE_TYPES = {"float16": "float16", "half": "float16", "bfloat16": "float32", "float32": "float32", "float": "float32",
+                     "float64": "float64", "double": "float64"}
 
 
 class PayloadError(InvalidInput):
@@ -41,17 +46,32 @@ class PredictionRequest:
 
 
 def parse_json(body: bytes) -> Any:
-    """Decode the body, or raise PayloadError giving the line, column and character of the first error."""
+    """Decode the body, or raise PayloadError giving the position of the first error and the text found there."""
     try:
         return json.loads(body)
     except UnicodeDecodeError as error:
         raise PayloadError(f"The request body is not UTF-8 text: byte {error.start} is invalid.", field="body",
-                           expected="a JSON object", received=f"byte {error.start}") from None
+                           expected="a JSON object", received=f"the byte 0x{error.object[error.start]:02x}") from None
     except json.JSONDecodeError as error:
         raise PayloadError(
             f"The request body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno} (character {error.pos}).",
-            field="body", expected="a JSON object", received=f"character {error.pos}",
+            field="body", expected="a JSON object", received=_text_at(error.doc, error.pos),
         ) from None
+    except RecursionError:
+        raise PayloadError("The request body nests lists or objects too deeply to be parsed.", field="body",
+                           expected="a JSON object", received="lists or objects nested too deeply") from None
+    except ValueError:
+        # Python raises ValueError on an integer of more digits than sys.get_int_max_str_digits() (4300 by default).
+        limit = sys.get_int_max_str_digits()
+        raise PayloadError(f"The request body has an integer of more than {limit} digits, which cannot be parsed.",
+                           field="body", expected=f"numbers of at most {limit} digits",
+                           received=f"an integer of more than {limit} digits") from None
+
+
+def _text_at(document: str, position: int) -> str:
+    if position >= len(document):
+        return "the end of the body"
+    return f"the text {document[position:position + 20]!r}"
 
 
 def check_payload(document: Any, signature: dict[str, Any], max_rows: int = MAX_ROWS) -> PredictionRequest:
@@ -239,14 +259,14 @@ def _check_value(where: str, value: Any, shape: list[int | None], dtype: str, sp
     size = shape[0]
     if not isinstance(value, list):
         raise PayloadError(
-            f"{where} must be a list of {size if size is not None else 'any number of'} values for input {spec['name']!r} "
-            f"(shape {_shape_text(spec)}), but it is {_kind(value)}.",
+            f"{where} must be a list of {_values(size) if size is not None else 'any number of values'} for input "
+            f"{spec['name']!r} (shape {_shape_text(spec)}), but it is {_kind(value)}.",
             field=where, expected=f"list of {size}" if size is not None else "list", received=_kind(value),
         )
     if size is not None and len(value) != size:
         raise PayloadError(
-            f"{where} has {len(value)} values; input {spec['name']!r} expects {size} (shape {_shape_text(spec)}).",
-            field=where, expected=f"{size} values", received=f"{len(value)} values",
+            f"{where} has {_values(len(value))}; input {spec['name']!r} expects {size} (shape {_shape_text(spec)}).",
+            field=where, expected=_values(size), received=_values(len(value)),
         )
     for index, item in enumerate(value):
         _check_value(f"{where}[{index}]", item, shape[1:], dtype, spec)
@@ -260,11 +280,41 @@ def _check_scalar(where: str, value: Any, dtype: str) -> None:
     elif dtype in INTEGER_TYPES:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        # An int is always finite, and math.isfinite raises OverflowError on one beyond the float64 range.
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and math.isfinite(value))
     if not ok:
         wanted = {"string": "a string", "bool": "true or false"}.get(dtype, "a whole number" if dtype in INTEGER_TYPES else "a finite number")
         raise PayloadError(f"{where} is {_kind(value)}; the model expects {wanted} ({dtype}).", field=where, expected=dtype,
                            received=_kind(value))
+    if dtype in INTEGER_TYPES or dtype in FLOAT_RANGE_TYPES:
+        _check_range(where, value, dtype)
+
+
+def _check_range(where: str, value: int | float, dtype: str) -> None:
+    """Raise PayloadError for a number that the input's dtype cannot hold, because casting it would overflow."""
+    if dtype in INTEGER_TYPES:
+        limits = np.iinfo(dtype)
+        if limits.min <= value <= limits.max:
+            return
+        expected = f"a whole number from {limits.min} to {limits.max}"
+        type_name = dtype
+    else:
+        type_name = FLOAT_RANGE_TYPES[dtype]
+        largest = float(np.finfo(type_name).max)
+        if abs(value) <= largest:
+            return
+        expected = f"a finite number within {type_name}'s range, ±{_magnitude(largest)}"
+    raise PayloadError(f"{where} is {_kind(value)}, outside the range of {type_name}; the model expects {expected}.", field=where,
+                       expected=expected, received=_kind(value))
+
+
+def _magnitude(number: float) -> str:
+    """Return 65504 as is and larger limits in short scientific notation, such as 3.4e38."""
+    return f"{number:g}" if number < 1e6 else f"{number:.1e}".replace("e+", "e")
+
+
+def _values(count: int) -> str:
+    return "1 value" if count == 1 else f"{count} values"
 
 
 def _numpy_type(dtype: str) -> str:
@@ -284,6 +334,8 @@ def _kind(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
+    if isinstance(value, int) and len(str(abs(value))) > 40:
+        return f"an integer of {len(str(abs(value)))} digits"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"[:60]
     if isinstance(value, str):

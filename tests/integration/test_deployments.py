@@ -12,12 +12,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
+import numpy as np
 import pytest
 
-from backend.application.prediction_payloads import PayloadError
+from backend.application.prediction_payloads import PayloadError, parse_json
 from backend.application.predictions import ServingUnavailable
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
+from backend.http.app import create_app
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
 from tests.integration.test_evaluation import Evaluations
@@ -52,6 +55,40 @@ class Deployments(Evaluations):
     def predict(self, document: Any, *, version: int | None = None, principal: Principal | None = None) -> Any:
         return asyncio.run(self.runtime.predictions.predict(principal or self.editor, self.team_id, "cancer", document,
                                                             version=version))
+
+    def http(self, team_id: uuid.UUID | None = None) -> ApiClient:
+        """Return a client of the API app that sends the editor's token of `team_id` (the deployments' team by default)."""
+        issued = self.runtime.identity.issue_token(self.editor, self.cause(self.editor), team_id=team_id or self.team_id,
+                                                   name=f"client-{uuid.uuid4().hex[:6]}", scopes=["read", "write", "predict"])
+        assert self.runtime.projections.wait_for(issued.outcome.position)
+        return ApiClient(self.runtime, issued.secret)
+
+
+class ApiClient:
+    """Sends requests with a bearer token to the API app in this process, without a server or Ray."""
+
+    def __init__(self, runtime: Runtime, token: str) -> None:
+        self.app = create_app(runtime, manage_runtime=False)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def post(self, path: str, body: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://api.test",
+                                         headers=self.headers) as client:
+                return await client.post(path, json=body)
+
+        return asyncio.run(send())
+
+
+class ConstantServer:
+    """A model server that returns `value` as the one output of every row, as a float32 model would."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    async def predict(self, app: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        rows = len(next(iter(inputs.values())))
+        return {"output_0": np.full((rows, 1), self.value, dtype="float32")}
 
 
 @pytest.fixture
@@ -323,6 +360,39 @@ def test_payload_checked_against_signature(deployments: Deployments) -> None:
     assert "its traffic goes to version 1" in raised.value.message
 
 
+def test_one_value_named_singular(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+
+    with pytest.raises(PayloadError) as raised:
+        deployments.predict({"instances": [[0.0]]})
+
+    assert raised.value.message == "instances[0] has 1 value; input 'features' expects 30 (shape [null, 30])."
+    assert raised.value.received == "1 value"
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "received"),
+    [
+        (b'{"instances": [[1, 2,]]}', "not valid JSON: Expecting value at line 1 column 22 (character 21).", "the text ']]}'"),
+        (b'{"instances": [[1, 2]', "not valid JSON: Expecting ',' delimiter at line 1 column 22 (character 21).",
+         "the end of the body"),
+        (b'{"instances": \xff}', "not UTF-8 text: byte 14 is invalid.", "the byte 0xff"),
+        (b'{"instances": [[' + b"1" * 5000 + b"]]}", "an integer of more than 4300 digits", "an integer of more than 4300 digits"),
+        (b'{"instances": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nests lists or objects too deeply",
+         "lists or objects nested too deeply"),
+    ],
+    ids=["stray comma", "cut short", "not UTF-8", "long integer", "deep nesting"],
+)
+def test_unreadable_body_explained(body: bytes, words: str, received: str) -> None:
+    with pytest.raises(PayloadError) as raised:
+        parse_json(body)
+
+    assert raised.value.field == "body"
+    assert words in raised.value.message
+    assert raised.value.received == received
+
+
 def test_unknown_deployment_not_found(deployments: Deployments) -> None:
     with pytest.raises(NotFound) as raised:
         asyncio.run(deployments.runtime.predictions.predict(deployments.editor, deployments.team_id, "missing", {}))
@@ -358,3 +428,41 @@ def test_calls_counted_in_window(deployments: Deployments) -> None:
     assert json.loads(window["versions"]) == {"1": 4}
     assert sum(json.loads(window["latency_buckets"])) == 4
     assert deployments.runtime.meter.flush() == 0
+
+
+@pytest.mark.parametrize("value", [1e39, 1e300, -1e39, 10**39])
+def test_value_beyond_float32_rejected(deployments: Deployments, value: float) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+
+    with pytest.raises(PayloadError) as raised:
+        deployments.predict({"instances": [[0.0] * 29 + [value]]})
+
+    assert raised.value.field == "instances[0][29]"
+    assert raised.value.expected == "a finite number within float32's range, ±3.4e38"
+    assert raised.value.received == f"the number {value!r}"
+    assert raised.value.message == (f"instances[0][29] is the number {value!r}, outside the range of float32; the model expects "
+                                    "a finite number within float32's range, ±3.4e38.")
+
+
+def test_largest_float32_accepted(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(0.5)
+
+    prediction = deployments.predict({"instances": [[0.0] * 29 + [-3.4e38]]})
+
+    assert prediction.body == {"predictions": [[0.5]]}
+
+
+def test_rest_rejects_value_beyond_float32(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(0.5)
+
+    answered = deployments.http().post("/v1/models/cancer:predict", {"instances": [[0.0] * 29 + [1e39]]})
+
+    assert answered.status_code == 400
+    assert answered.json()["field"] == "instances[0][29]"
+    assert answered.json()["expected"] == "a finite number within float32's range, ±3.4e38"
+    assert answered.json()["received"] == "the number 1e+39"
