@@ -38,6 +38,14 @@ class ServingUnavailable(DomainError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class DeploymentNotFound(NotFound):
+    """The team that a prediction request addressed has no deployment of that name."""
+
+    def __init__(self, team_name: str, name: str) -> None:
+        super().__init__(f"Team {team_name!r} has no deployment named {name!r}.", field="name", value=name)
+        self.team_name = team_name
+
+
 class ModelFailed(DomainError):
     """The model raised on a request that passed validation."""
 
@@ -100,10 +108,11 @@ class PredictionService:
             raise NotFound(f"Team {team_id} was not found among your teams.", field="team", value=str(team_id))
 
     def deployment(self, team_id: uuid.UUID, name: str) -> dict[str, Any]:
-        """Return the deployment's read-model row, or raise NotFound naming it."""
+        """Return the deployment's read-model row, or raise DeploymentNotFound naming the team and the name."""
         row = self.deployments.by_name(str(team_id), name)
         if row is None:
-            raise NotFound(f"The team has no deployment named {name[:63]!r}.", field="name", value=name[:63])
+            team = load(self.store, team_id, Team, "team", "Team")
+            raise DeploymentNotFound(team.name, name[:63])
         return row
 
     def served_version(self, row: dict[str, Any], version: int | None) -> tuple[int, str]:
@@ -208,7 +217,8 @@ class PredictionService:
         groups: dict[int, list[int]] = {}
         for index, target in enumerate(targets):
             groups.setdefault(target, []).append(index)
-        results = await asyncio.gather(*(self._call(row, target, {name: texts[indices]}) for target, indices in groups.items()))
+        results = await asyncio.gather(*(self._call(row, target, {name: texts[indices]}, positions=indices)
+                                         for target, indices in groups.items()))
         combined: np.ndarray | None = None
         for (target, indices), outputs in zip(groups.items(), results):
             values = next(iter(outputs.values()))
@@ -218,17 +228,45 @@ class PredictionService:
         busiest = max(groups, key=lambda target: len(groups[target]))
         return {"output": combined}, [language for language, _ in detected], busiest  # type: ignore[dict-item]
 
-    async def _call(self, row: dict[str, Any], number: int, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    async def _call(self, row: dict[str, Any], number: int, inputs: dict[str, np.ndarray],
+                    positions: list[int] | None = None) -> dict[str, np.ndarray]:
+        """Return the version's outputs, or raise ModelFailed when it fails or returns NaN or infinity.
+
+        `positions` are the request rows that `inputs` hold, when they are not all of them in order.
+        """
         if self.server is None:
             raise ServingUnavailable("This API process has no model server (MODELCLOUD_WORKERS is off).", field="name",
                                      value=row["name"])
         try:
-            return await self.server.predict(app_name(uuid.UUID(row["deployment_id"]), number), inputs)
+            outputs = await self.server.predict(app_name(uuid.UUID(row["deployment_id"]), number), inputs)
         except DomainError:
             raise
         except Exception as error:  # noqa: BLE001 - whatever the replica raised becomes a short message for the caller.
             raise ModelFailed(f"Version {number} of deployment {row['name']!r} failed on this request: {_first_line(error)}",
                               field="name", value=row["name"]) from error
+
+        _check_finite(row["name"], number, outputs, positions)
+        return outputs
+
+
+def _check_finite(deployment: str, number: int, outputs: dict[str, np.ndarray], positions: list[int] | None) -> None:
+    """Raise ModelFailed naming the first row whose output is NaN or infinite, because JSON has no such numbers."""
+    for output, values in outputs.items():
+        if values.dtype.kind not in "fc":
+            continue
+        per_row = np.atleast_1d(values)
+        bad = ~np.isfinite(per_row.reshape(len(per_row), -1)).all(axis=1)
+        if not bad.any():
+            continue
+        first = int(np.argmax(bad))
+        request_row = positions[first] if positions is not None else first
+        count = int(bad.sum())
+        rows = f"row {request_row}" if count == 1 else f"row {request_row} and {count - 1} more"
+        raise ModelFailed(
+            f"Version {number} of deployment {deployment!r} produced a non-finite output (NaN or infinity) in {output!r} for "
+            f"{rows}. JSON cannot represent such a value, so nothing is returned. Check the version's weights and that row's values.",
+            field="name", value=deployment,
+        )
 
 
 def _listed(array: np.ndarray) -> Any:

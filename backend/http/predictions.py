@@ -1,6 +1,8 @@
 """TensorFlow Serving's REST API on deployments: predict, model status and metadata.
 
-`{name}` is a deployment's name in the team of the caller's token (or `?team=` for a session).
+`{name}` is a deployment's name in the team of the caller's token, or in the team that `?team=`
+names. A session needs `?team=`, and a token reaches another team that way only when it belongs
+to a platform administrator and has the admin scope.
 Errors keep TensorFlow Serving's `{"error": message}` body and add the field, the value, and
 for payload errors what was expected against what was received.
 """
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from backend.application.prediction_payloads import parse_json
+from backend.application.predictions import DeploymentNotFound
 from backend.domain.access import Principal
 from backend.domain.base import DomainError, InvalidInput, NotFound, PayloadTooLarge
 from backend.graphql.context import correlation_id_from, in_thread
@@ -61,6 +64,8 @@ def prediction_routes(runtime: Runtime, authenticate: Authenticate) -> list[Rout
             document = parse_json(body)
             prediction = await runtime.predictions.predict(principal, team_id, request.path_params["name"], document,
                                                            version=version)
+        except DeploymentNotFound as error:
+            return tensorflow_error(_with_team_hint(error, principal), correlation_id)
         except DomainError as error:
             return tensorflow_error(error, correlation_id)
         except ClientDisconnect:
@@ -109,7 +114,10 @@ def prediction_routes(runtime: Runtime, authenticate: Authenticate) -> list[Rout
         principal = await authenticate(request, mutation=False)
         team_id = _team(request, principal)
         await in_thread(runtime.predictions.check_caller, principal, team_id)
-        return await in_thread(runtime.predictions.deployment, team_id, request.path_params["name"])
+        try:
+            return await in_thread(runtime.predictions.deployment, team_id, request.path_params["name"])
+        except DeploymentNotFound as error:
+            raise _with_team_hint(error, principal) from None
 
     return [
         Route("/v1/models/{name}:predict", predict, methods=["POST"]),
@@ -133,11 +141,22 @@ def _team(request: Request, principal: Principal) -> uuid.UUID:
         raise InvalidInput(f"team {given[:40]!r} is not a valid team id.", field="team", value=given[:40]) from None
 
 
+def _with_team_hint(error: DeploymentNotFound, principal: Principal) -> NotFound:
+    """Add how to address another team's deployment, which depends on the teams the caller may reach."""
+    if principal.reachable_team is not None:
+        hint = (f"This API token can call only the deployments of team {error.team_name!r}; for another team's deployment, "
+                "use a token issued in that team.")
+    else:
+        hint = "To call a deployment of another team, set ?team= to that team's id."
+    return NotFound(f"{error.message} {hint}", field=error.field, value=error.value)
+
+
 def _version(request: Request) -> int | None:
     given = request.path_params.get("version")
     if given is None:
         return None
-    if not given.isdigit() or int(given) < 1:
+    # str.isdigit accepts digits such as "²" that int() rejects, and int() rejects more than 4300 digits.
+    if not (given.isascii() and given.isdigit()) or len(given) > 18 or int(given) < 1:
         raise InvalidInput(f"version {given[:40]!r} is invalid: it must be a version number from 1.", field="version",
                            value=given[:40])
     return int(given)

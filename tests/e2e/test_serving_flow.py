@@ -238,7 +238,7 @@ def test_wrong_addresses_and_callers(endpoint: Endpoint) -> None:
 
     missing = endpoint.http.post("/v1/models/nowhere:predict", json=body)
     assert missing.status_code == 404
-    assert missing.json()["error"] == "The team has no deployment named 'nowhere'."
+    assert "has no deployment named 'nowhere'. This API token can call only the deployments of team" in missing.json()["error"]
     other = endpoint.http.post("/v1/models/plain/versions/2:predict", json=body)
     assert other.status_code == 404
     assert "its traffic goes to version 1" in other.json()["error"]

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from backend.application.prediction_payloads import PayloadError, parse_json
-from backend.application.predictions import ServingUnavailable
+from backend.application.predictions import ModelFailed, ServingUnavailable
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
 from backend.http.app import create_app
@@ -393,10 +393,23 @@ def test_unreadable_body_explained(body: bytes, words: str, received: str) -> No
     assert raised.value.received == received
 
 
+@pytest.mark.parametrize("version", ["%C2%B2", "1" * 5000, "0"])
+def test_bad_version_path_rejected(deployments: Deployments, version: str) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+
+    answered = deployments.http().post(f"/v1/models/cancer/versions/{version}:predict", {"instances": [[0.0] * 30]})
+
+    assert answered.status_code == 400
+    assert answered.json()["field"] == "version"
+
+
 def test_unknown_deployment_not_found(deployments: Deployments) -> None:
     with pytest.raises(NotFound) as raised:
         asyncio.run(deployments.runtime.predictions.predict(deployments.editor, deployments.team_id, "missing", {}))
-    assert raised.value.message == "The team has no deployment named 'missing'."
+    team = deployments.runtime.readers.identity.team(str(deployments.team_id))
+    assert team is not None
+    assert raised.value.message == f"Team {team['name']!r} has no deployment named 'missing'."
 
 
 def test_token_without_predict_scope_forbidden(deployments: Deployments) -> None:
@@ -466,3 +479,58 @@ def test_rest_rejects_value_beyond_float32(deployments: Deployments) -> None:
     assert answered.json()["field"] == "instances[0][29]"
     assert answered.json()["expected"] == "a finite number within float32's range, ±3.4e38"
     assert answered.json()["received"] == "the number 1e+39"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_output_is_model_failure(deployments: Deployments, value: float) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(value)
+
+    with pytest.raises(ModelFailed) as raised:
+        deployments.predict({"instances": [[0.0] * 30, [1.0] * 30]})
+
+    assert raised.value.message == (
+        "Version 1 of deployment 'cancer' produced a non-finite output (NaN or infinity) in 'output_0' for row 0 and 1 more. "
+        "JSON cannot represent such a value, so nothing is returned. Check the version's weights and that row's values.")
+
+
+def test_non_finite_output_over_rest_and_graphql(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(float("nan"))
+    client = deployments.http()
+
+    rest = client.post("/v1/models/cancer:predict", {"instances": [[0.0] * 30]})
+    graphql = client.post("/graphql", {
+        "query": "mutation($i: PredictInput!) { predict(input: $i) { predictions version } }",
+        "variables": {"i": {"deploymentId": str(deployment_id), "instances": [[0.0] * 30]}},
+    })
+
+    assert rest.status_code == 502
+    assert json.loads(rest.text)["code"] == "MODEL_FAILED"
+    assert "non-finite output" in json.loads(rest.text)["error"]
+    assert "NaN" not in graphql.text.replace("(NaN or infinity)", "")
+    [error] = json.loads(graphql.text)["errors"]
+    assert error["extensions"]["code"] == "MODEL_FAILED"
+    assert "non-finite output" in error["message"]
+
+
+def test_other_team_token_names_searched_team(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    admin = deployments.admin
+    other_id, _ = deployments.runtime.identity.create_team(admin, deployments.cause(admin), name="other-lab")
+    deployments.runtime.identity.add_member(admin, deployments.cause(admin), team_id=other_id, user_id=deployments.editor.user_id,
+                                            role="editor")
+    client = deployments.http(other_id)
+
+    answered = client.post("/v1/models/cancer:predict", {"instances": [[0.0] * 30]})
+    addressed = client.post(f"/v1/models/cancer:predict?team={deployments.team_id}", {"instances": [[0.0] * 30]})
+
+    assert answered.status_code == 404
+    assert answered.json()["error"] == (
+        "Team 'other-lab' has no deployment named 'cancer'. This API token can call only the deployments of team "
+        "'other-lab'; for another team's deployment, use a token issued in that team.")
+    assert addressed.status_code == 404
+    assert addressed.json()["field"] == "teamId"
