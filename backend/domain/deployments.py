@@ -64,8 +64,8 @@ def check_traffic(traffic: Any) -> dict[int, int]:
         split[version] = percent
     total = sum(split.values())
     if total != 100:
-        shares = " + ".join(f"{percent} (version {version})" for version, percent in split.items())
-        raise InvalidInput(f"The traffic percents must sum to 100, but {shares} = {total}.", field="traffic", value=total)
+        shares = ", ".join(f"version {version}: {percent}" for version, percent in split.items())
+        raise InvalidInput(f"The traffic percents must sum to 100, but they sum to {total} ({shares}).", field="traffic", value=total)
     return split
 
 

@@ -272,7 +272,9 @@ def _count(deployments: Deployments) -> int:
 @pytest.mark.parametrize(
     ("options", "field", "words"),
     [
-        ({"traffic": [{"version": 1, "percent": 90}]}, "traffic", "must sum to 100, but 90 (version 1) = 90"),
+        ({"traffic": [{"version": 1, "percent": 90}]}, "traffic", "must sum to 100, but they sum to 90 (version 1: 90)."),
+        ({"traffic": [{"version": 1, "percent": 50}, {"version": 2, "percent": 30}]}, "traffic",
+         "must sum to 100, but they sum to 80 (version 1: 50, version 2: 30)."),
         ({"traffic": [{"version": 1, "percent": 50}, {"version": 1, "percent": 50}]}, "traffic[1].version", "a second time"),
         ({"traffic": [{"version": 7, "percent": 100}]}, "traffic[0].version", "has no version 7"),
         ({"traffic": [{"version": 1, "percent": 101}]}, "traffic[0].percent", "from 0 to 100"),
