@@ -178,6 +178,11 @@ class CallerCount:
     caller: str = strawberry.field(description="The user id that called (or 'system').")
     requests: int
 
+    @strawberry.field(description="The caller's username; null for 'system' and for an id that names no user.")
+    async def username(self, info: Info[Context, None]) -> str | None:
+        row = await info.context.loader("users", info.context.runtime.readers.identity.users).load(self.caller)
+        return row["username"] if row else None
+
 
 @strawberry.type(description="A version's share of the requests in a window.")
 class VersionCount:

@@ -536,3 +536,26 @@ def test_other_team_token_names_searched_team(deployments: Deployments) -> None:
         "'other-lab'; for another team's deployment, use a token issued in that team.")
     assert addressed.status_code == 404
     assert addressed.json()["field"] == "teamId"
+
+
+def test_callers_named_by_username(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    editor = deployments.editor.actor
+    for caller in (editor, editor, "system"):
+        deployments.runtime.meter.count(deployment_id, deployments.team_id, caller=caller, version=1, rows=1, latency_ms=2.0)
+    deployments.clock.advance(seconds=60)
+    assert deployments.runtime.meter.flush() == 1
+    deployments.runtime.projections.catch_up()
+    user = deployments.runtime.readers.identity.user(editor)
+    assert user is not None
+
+    answered = deployments.http().post("/graphql", {
+        "query": "query($id: ID!) { deployment(id: $id) { callers { caller username requests } "
+                 "windows { callers { caller username requests } } } }",
+        "variables": {"id": str(deployment_id)},
+    })
+
+    expected = [{"caller": editor, "username": user["username"], "requests": 2},
+                {"caller": "system", "username": None, "requests": 1}]
+    assert answered.json()["data"]["deployment"]["callers"] == expected
+    assert answered.json()["data"]["deployment"]["windows"][0]["callers"] == expected
