@@ -559,3 +559,34 @@ def test_callers_named_by_username(deployments: Deployments) -> None:
                 {"caller": "system", "username": None, "requests": 1}]
     assert answered.json()["data"]["deployment"]["callers"] == expected
     assert answered.json()["data"]["deployment"]["windows"][0]["callers"] == expected
+
+
+def test_second_rollback_undoes_first(deployments: Deployments) -> None:
+    deployments.ready_version(deployments.model_id)
+    deployment_id = deployments.deploy(traffic=[{"version": 1, "percent": 100}])
+    editor, cause = deployments.editor, deployments.cause(deployments.editor)
+    deployments.runtime.deployments.update(editor, cause, deployment_id=deployment_id,
+                                           traffic=[{"version": 1, "percent": 90}, {"version": 2, "percent": 10}])
+
+    deployments.runtime.deployments.roll_back(editor, cause, deployment_id=deployment_id)
+    deployments.runtime.deployments.roll_back(editor, cause, deployment_id=deployment_id)
+
+    row = deployments.row(deployment_id)
+    assert row["revision"] == 4
+    assert traffic(row) == [(1, 90), (2, 10)]
+    [newest] = deployments.runtime.readers.deployments.revisions(str(deployment_id), None, 1)
+    assert (newest["action"], newest["restored_revision"]) == ("rolledBack", 2)
+
+
+def test_starting_replicas_count_as_errors(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    with pytest.raises(ServingUnavailable):
+        deployments.predict({"instances": [[0.0] * 30]})
+    deployments.clock.advance(seconds=60)
+
+    assert deployments.runtime.meter.flush() == 1
+    deployments.runtime.projections.catch_up()
+
+    [window] = deployments.runtime.readers.deployments.windows(str(deployment_id), None, None, 10)
+    assert (window["requests"], window["errors"], window["client_errors"]) == (1, 1, 0)
+    assert json.loads(window["versions"]) == {}
