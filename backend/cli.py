@@ -145,10 +145,20 @@ def serve(_: argparse.Namespace, settings: Settings) -> int:
             "serving",
             extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url), "workers": settings.workers},
         )
+        # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the handler that was in place
+        # before it started. Ending with SystemExit there, rather than the default handler killing the process, lets
+        # `runtime.stop` below record the calls counted since the last inference window.
+        signal.signal(signal.SIGTERM, _exit_after_shutdown)
         uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, ws_max_size=settings.max_request_bytes)
+    except SystemExit:
+        pass
     finally:
         runtime.stop()
     return 0
+
+
+def _exit_after_shutdown(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def print_schema(_: argparse.Namespace, __: Settings | None) -> int:
