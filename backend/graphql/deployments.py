@@ -12,7 +12,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
+from backend.domain.access import Principal
+from backend.domain.base import Forbidden, InvalidInput, NotFound, iso, parse_iso
 from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE
 from backend.domain.inference import LATENCY_BUCKETS_MS
 from backend.graphql.audit import AuditEntry
@@ -355,6 +356,20 @@ async def readable_deployment(info: Info[Context, None], deployment_id: str, fie
     return row
 
 
+async def _callable_deployment(info: Info[Context, None], principal: Principal, deployment_id: str) -> Row:
+    """Return the deployment a caller may call: a token needs only the predict scope, not read, as over REST."""
+    principal.require_scope("predict", "Calling a deployment")
+    row = await in_thread(info.context.runtime.readers.deployments.deployment, str(parse_id("deploymentId", deployment_id)))
+    try:
+        if row is None:
+            raise NotFound("no such deployment")
+        await in_thread(info.context.runtime.predictions.check_caller, principal, parse_id("teamId", row["team_id"]))
+    except (NotFound, Forbidden):
+        raise NotFound(f"Deployment {deployment_id} was not found among your teams' deployments.", field="deploymentId",
+                       value=deployment_id) from None
+    return row
+
+
 async def _current(info: Info[Context, None], deployment_id: str, outcome: Any) -> Deployment:
     await info.context.settle(outcome)
     return Deployment.from_row(await readable_deployment(info, deployment_id))
@@ -445,7 +460,7 @@ class DeploymentsMutation:
     @strawberry.mutation(description="Call a deployment with a small payload; larger ones go to POST /v1/models/{name}:predict.")
     async def predict(self, info: Info[Context, None], input: PredictInput) -> PredictResult:  # noqa: A002
         principal = await info.context.writer()
-        row = await readable_deployment(info, input.deployment_id, "deploymentId")
+        row = await _callable_deployment(info, principal, input.deployment_id)
         given = {key: value for key, value in (("instances", input.instances), ("inputs", input.inputs)) if value is not None}
         prediction = await info.context.runtime.predictions.predict(
             principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version, caller=principal.actor,

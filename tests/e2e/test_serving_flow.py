@@ -141,12 +141,20 @@ def test_deploy_predict_canary_rollback(endpoint: Endpoint, model_files: Path, d
     via_graphql = endpoint.client.data(PREDICT, {"i": {"deploymentId": deployment_id, "instances": scaled[:2].tolist()}})
     assert via_graphql["predict"]["version"] == 1
     assert np.allclose(np.asarray(via_graphql["predict"]["predictions"]), expected[:2], atol=1e-5)
+    # A token with only the predict scope calls through GraphQL as it does over REST; a read token cannot.
+    predict_only = Client(endpoint.server, token=endpoint.token)
+    assert predict_only.data(PREDICT, {"i": {"deploymentId": deployment_id, "instances": scaled[:1].tolist()}}
+                             )["predict"]["rows"] == 1
+    refused = Client(endpoint.server, token=endpoint.reader_token).error(
+        PREDICT, {"i": {"deploymentId": deployment_id, "instances": scaled[:1].tolist()}})
+    assert refused["extensions"]["code"] == "FORBIDDEN"
+    assert "scope 'predict'" in refused["message"]
 
     history = wait_for(lambda: (h := endpoint.client.data(HISTORY, {"id": deployment_id})["deployment"])["callers"] and
-                       sum(c["requests"] for c in h["callers"]) >= 105 and h, 60, "the inference windows")
+                       sum(c["requests"] for c in h["callers"]) >= 106 and h, 60, "the inference windows")
     counted = {item["caller"]: item["requests"] for item in history["callers"]}
-    assert sum(counted.values()) == 105
-    assert sum(window["requests"] for window in history["windows"]) == 105
+    assert sum(counted.values()) == 106
+    assert sum(window["requests"] for window in history["windows"]) == 106
     assert sum(version["requests"] for window in history["windows"] for version in window["versions"]
                if version["version"] == 2) == 11
     assert [node["action"] for node in history["revisions"]["nodes"]] == ["rolledBack", "trafficShifted", "trafficShifted",
