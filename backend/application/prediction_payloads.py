@@ -286,8 +286,21 @@ def _check_scalar(where: str, value: Any, dtype: str) -> None:
         wanted = {"string": "a string", "bool": "true or false"}.get(dtype, "a whole number" if dtype in INTEGER_TYPES else "a finite number")
         raise PayloadError(f"{where} is {_kind(value)}; the model expects {wanted} ({dtype}).", field=where, expected=dtype,
                            received=_kind(value))
+    if dtype == "string":
+        _check_text(where, value)
     if dtype in INTEGER_TYPES or dtype in FLOAT_RANGE_TYPES:
         _check_range(where, value, dtype)
+
+
+def _check_text(where: str, value: str) -> None:
+    """Raise PayloadError for text that is not valid Unicode (an unpaired surrogate), which the model cannot encode as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise PayloadError(
+            f"{where} holds the unpaired surrogate U+{ord(value[error.start]):04X} at index {error.start}; the model expects "
+            "valid Unicode text (string).", field=where, expected="valid Unicode text",
+            received=f"an unpaired surrogate at index {error.start}") from None
 
 
 def _check_range(where: str, value: int | float, dtype: str) -> None:
