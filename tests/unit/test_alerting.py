@@ -1,0 +1,119 @@
+"""Alert transitions on an injected time, rule checks, and latency quantiles from histogram counts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from backend.application.signals import latency_quantile
+from backend.domain.alerting import Alert, AlertRule, check_rule_settings
+from backend.domain.base import Cause, Conflict, InvalidInput
+from backend.domain.inference import LATENCY_BUCKETS_MS
+
+pytestmark = pytest.mark.unit
+
+START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def cause(seconds: float = 0) -> Cause:
+    return Cause.new("system", None, at=START + timedelta(seconds=seconds))
+
+
+def rule(**fields: object) -> AlertRule:
+    values = {"name": "slow", "signal": "latencyP99Ms", "feature": None, "comparator": ">", "threshold": 100.0,
+              "window_seconds": 60, "for_seconds": 120, "severity": "warning", "target_kind": "deployment",
+              "target_id": uuid.uuid4(), "channel_ids": [], "enabled": True, **fields}
+    return AlertRule.define(uuid.uuid4(), cause(), team_id=uuid.uuid4(), **values)
+
+
+def alert(watched: AlertRule) -> Alert:
+    return Alert.open(watched.id, watched.team_id, "deployment", uuid.uuid4(), "cancer", cause())
+
+
+def test_alert_fires_after_for_duration() -> None:
+    watched = rule()
+    subject = alert(watched)
+
+    assert subject.observe(watched, 250.0, cause(0)) == ["pending"]
+    assert subject.observe(watched, 260.0, cause(119)) == []
+    assert subject.observe(watched, 270.0, cause(120)) == ["firing"]
+    assert subject.observe(watched, 40.0, cause(180)) == ["resolved"]
+    assert subject.observe(watched, 300.0, cause(240)) == ["pending"]
+    assert subject.incident == 2
+
+
+def test_alert_without_for_fires_at_once() -> None:
+    watched = rule(for_seconds=0)
+    subject = alert(watched)
+
+    assert subject.observe(watched, 250.0, cause()) == ["pending", "firing"]
+
+
+def test_pending_clears_when_condition_stops() -> None:
+    watched = rule()
+    subject = alert(watched)
+    subject.observe(watched, 250.0, cause(0))
+
+    assert subject.observe(watched, None, cause(30)) == ["inactive"]
+    assert subject.state == "inactive"
+
+
+def test_reason_ends_firing_alert() -> None:
+    watched = rule(for_seconds=0)
+    subject = alert(watched)
+    subject.observe(watched, 250.0, cause())
+
+    assert subject.observe(watched, 250.0, cause(10), reason="The alert rule was deleted.") == ["resolved"]
+
+
+def test_silence_keeps_transitions_unannounced() -> None:
+    watched = rule(for_seconds=0)
+    subject = alert(watched)
+    subject.silence(START + timedelta(hours=1), "deploying a fix", cause())
+
+    subject.observe(watched, 250.0, cause(10))
+
+    raised = [event for event in subject.collect_events() if isinstance(event, Alert.Raised)]
+    assert [event.notify for event in raised] == [False]
+
+
+def test_acknowledge_needs_firing_alert() -> None:
+    watched = rule()
+    subject = alert(watched)
+    subject.observe(watched, 250.0, cause())
+
+    with pytest.raises(Conflict, match="only a firing alert"):
+        subject.acknowledge(None, cause(1))
+
+
+def test_feature_only_on_drift_signals() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        rule(feature="mean radius")
+
+    assert raised.value.field == "feature"
+
+
+def test_window_bounds_named() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check_rule_settings({"window_seconds": 5})
+
+    assert raised.value.field == "windowSeconds"
+    assert "from 10 to 604800" in raised.value.message
+
+
+def test_latency_quantile_interpolates_in_bucket() -> None:
+    counts = [0] * (len(LATENCY_BUCKETS_MS) + 1)
+    counts[LATENCY_BUCKETS_MS.index(10)] = 10  # ten calls between 5 and 10 ms
+
+    assert latency_quantile(counts, 0.5) == pytest.approx(7.5)
+    assert latency_quantile(counts, 1.0) == pytest.approx(10.0)
+    assert latency_quantile([0] * len(counts), 0.5) is None
+
+
+def test_latency_quantile_in_open_bucket() -> None:
+    counts = [0] * (len(LATENCY_BUCKETS_MS) + 1)
+    counts[-1] = 3
+
+    assert latency_quantile(counts, 0.99) == LATENCY_BUCKETS_MS[-1]
