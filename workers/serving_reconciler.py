@@ -26,6 +26,8 @@ APP_PREFIX = "mc-"
 # API processes read the active revision from the shared read model on every request. Only calls already routed
 # to an old application still need it, and the grace period lets them finish.
 RETIRE_GRACE_SECONDS = 15.0
+# Seconds a revision may wait for its replicas before its health shows why they do not run.
+STUCK_SECONDS = 120.0
 RUNNING = "RUNNING"
 BROKEN = ("UNHEALTHY", "DEPLOY_FAILED")
 
@@ -36,6 +38,7 @@ class ServingReconciler:
         self.monotonic = monotonic
         self._deployed: dict[str, Any] = {}
         self._unwanted_since: dict[str, float] = {}
+        self._waiting_since: dict[tuple[str, int], float] = {}
         self._started = False
 
     def reconcile(self) -> None:
@@ -105,11 +108,22 @@ class ServingReconciler:
         else:
             broken = {name: state for name, state in states.items() if state is not None and (state.status in BROKEN or (
                 row["active_revision"] == revision and state.status != RUNNING))}
+            prefix = ""
             if not broken:
-                return
+                # A revision whose replicas cannot be placed (more CPUs than the cluster has) waits in Serve without
+                # failing; after STUCK_SECONDS its health shows Serve's reason, while the active revision keeps serving.
+                waiting = self._waiting_since.setdefault((row["deployment_id"], revision), self.monotonic())
+                if self.monotonic() - waiting < STUCK_SECONDS:
+                    return
+                broken = {name: state for name, state in states.items() if state is None or state.status != RUNNING}
+                prefix = f"not running after {STUCK_SECONDS:g} s: "
             healthy, replicas = False, 0
-            reason = "; ".join(f"version {name.rsplit('-v', 1)[-1]}: {state.status} {state.message}".strip()[:300]
-                               for name, state in broken.items())
+            reason = prefix + "; ".join(
+                f"version {name.rsplit('-v', 1)[-1]}: "
+                + (f"{state.status} {state.message}".strip() if state is not None else "not deployed yet")
+                for name, state in broken.items())[:300]
+        if healthy:
+            self._waiting_since.pop((row["deployment_id"], revision), None)
         self._record(row, healthy=healthy, replicas=replicas, reason=reason)
 
     def _record(self, row: Any, *, healthy: bool, replicas: int, reason: str) -> None:

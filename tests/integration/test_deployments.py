@@ -26,7 +26,7 @@ from tests.conftest import FrozenClock
 from tests.integration.test_evaluation import Evaluations
 from workers import serving
 from workers.serving.spec import AppStatus, ReplicaSpec
-from workers.serving_reconciler import RETIRE_GRACE_SECONDS, ServingReconciler
+from workers.serving_reconciler import RETIRE_GRACE_SECONDS, STUCK_SECONDS, ServingReconciler
 
 pytestmark = pytest.mark.integration
 
@@ -590,3 +590,27 @@ def test_starting_replicas_count_as_errors(deployments: Deployments) -> None:
     [window] = deployments.runtime.readers.deployments.windows(str(deployment_id), None, None, 10)
     assert (window["requests"], window["errors"], window["client_errors"]) == (1, 1, 0)
     assert json.loads(window["versions"]) == {}
+
+
+def test_revision_that_cannot_start_shows_why(deployments: Deployments, monkeypatch: pytest.MonkeyPatch) -> None:
+    serve = FakeServe(monkeypatch)
+    reconciler = ServingReconciler(deployments.runtime, monotonic=serve.monotonic)
+    service, editor = deployments.runtime.deployments, deployments.editor
+    deployment_id = deployments.deploy()
+    reconciler.reconcile()
+    service.update(editor, deployments.cause(editor), deployment_id=deployment_id, cpus_per_replica=16)
+    deployments.runtime.projections.catch_up()
+    monkeypatch.setattr(serving, "deploy", lambda spec: serve.applications.__setitem__(
+        spec.app_name, AppStatus("DEPLOYING", 0, 1, "1 replica cannot be scheduled: it needs 16 CPUs")))
+
+    reconciler.reconcile()
+    waiting = deployments.row(deployment_id)
+    serve.seconds += STUCK_SECONDS
+    reconciler.reconcile()
+    stuck = deployments.row(deployment_id)
+
+    assert (waiting["status"], waiting["health_reason"]) == ("deploying", None)
+    assert stuck["status"] == "degraded"
+    assert stuck["health_reason"] == ("not running after 120 s: version 1: DEPLOYING 1 replica cannot be scheduled: "
+                                      "it needs 16 CPUs")
+    assert stuck["active_revision"] == 1
