@@ -86,7 +86,7 @@ class ServingReconciler:
             version = self.runtime.readers.registry.version(version_id)
             if version is None:
                 continue
-            name = app_name(deployment_id, number)
+            name = app_name(deployment_id, number, config)
             specs[name] = serving.ReplicaSpec(
                 app_name=name, artifacts=worker_settings(self.runtime.settings)["artifacts"], model_sha256=version["sha256"],
                 model_format=version["format"], signature=json.loads(version["signature"] or "{}"),
@@ -100,8 +100,8 @@ class ServingReconciler:
         deployment_id = uuid.UUID(row["deployment_id"])
         revision = int(row["revision"])
         config = json.loads(row["config"])
-        names = [app_name(deployment_id, number) for number in served_versions(config)]
-        states = {name: statuses.get(name) for name in names}
+        numbers = {app_name(deployment_id, number, config): number for number in served_versions(config)}
+        states = {name: statuses.get(name) for name in numbers}
         if all(state is not None and state.status == RUNNING and state.running_replicas >= 1 for state in states.values()):
             healthy, reason = True, ""
             replicas = sum(state.running_replicas for state in states.values() if state is not None)
@@ -119,7 +119,7 @@ class ServingReconciler:
                 prefix = f"not running after {STUCK_SECONDS:g} s: "
             healthy, replicas = False, 0
             reason = prefix + "; ".join(
-                f"version {name.rsplit('-v', 1)[-1]}: "
+                f"version {numbers[name]}: "
                 + (f"{state.status} {state.message}".strip() if state is not None else "not deployed yet")
                 for name, state in broken.items())[:300]
         if healthy:

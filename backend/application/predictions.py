@@ -238,7 +238,8 @@ class PredictionService:
             raise ServingUnavailable("This API process has no model server (MODELCLOUD_WORKERS is off).", field="name",
                                      value=row["name"])
         try:
-            outputs = await self.server.predict(app_name(uuid.UUID(row["deployment_id"]), number), inputs)
+            name = app_name(uuid.UUID(row["deployment_id"]), number, json.loads(row["active_config"]))
+            outputs = await self.server.predict(name, inputs)
         except DomainError:
             raise
         except Exception as error:  # noqa: BLE001 - whatever the replica raised becomes a short message for the caller.

@@ -9,6 +9,8 @@ replicas that are not up. A rollback is a new revision with the previous revisio
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import math
 import re
 import uuid
@@ -141,9 +143,16 @@ def _number(field: str, value: Any, low: float, high: float) -> float:
     return float(value)
 
 
-def app_name(deployment_id: uuid.UUID, version: int) -> str:
-    """Return the Ray Serve application name of one version of a deployment."""
-    return f"mc-{deployment_id.hex[:16]}-v{version}"
+def app_name(deployment_id: uuid.UUID, version: int, config: dict[str, Any]) -> str:
+    """Return the Ray Serve application name of one version of a deployment under a configuration's replica settings.
+
+    The name ends with a digest of the scaling, CPUs and batching, so a revision that changes them
+    starts new applications beside the serving ones instead of updating those in place, which
+    Ray Serve does by stopping old replicas before new ones start.
+    """
+    settings = {key: config.get(key) for key in ("scaling", "cpusPerReplica", "batching")}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
+    return f"mc-{deployment_id.hex[:16]}-v{version}-{digest}"
 
 
 def describe_traffic(traffic: list[dict[str, Any]]) -> str:

@@ -37,7 +37,7 @@ class ReplicaSpec:
     """One model version served as a Serve application. Deploying a changed spec of the same app_name updates the application."""
 
     app_name: str
-    """Serve application name, such as "mc-<deployment id hex>-v<number>"."""
+    """Serve application name, such as "mc-<deployment id hex>-v<number>-<settings digest>"."""
     artifacts: str
     """Artifact store location, as `workers.ray_runtime.worker_settings(settings)["artifacts"]` returns it."""
     model_sha256: str
