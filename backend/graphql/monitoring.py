@@ -23,6 +23,7 @@ from backend.graphql.context import Context, in_thread
 from backend.graphql.deployments import Deployment, readable_deployment
 from backend.graphql.identity import parse_id, readable_team, searched_team_ids, visible_team_ids
 from backend.graphql.live import subject_changes
+from backend.projections.base import Change
 from backend.projections.deployments import DEPLOYMENT_TOPIC
 from backend.projections.monitoring import ALERT_RULE_TOPIC, ALERT_TOPIC, MONITORING_TOPIC, NOTIFICATION_TOPIC
 from backend.telemetry import subscriptions_active
@@ -774,23 +775,15 @@ class MonitoringSubscription:
                 yield AlertUpdate(alert=Alert.from_row(current), change=entry)
             return
         teams = await searched_team_ids(info, team_id)
-        subscriptions_active.inc()
-        try:
-            async with info.context.runtime.broker.subscribe(lambda name: name == ALERT_TOPIC) as changes:
-                async for change in changes:
-                    if teams is not None and change.keys.get("team") not in teams:
-                        continue
-                    await info.context.authenticate()
-                    row = await in_thread(info.context.runtime.readers.monitoring.alert_row, change.keys["id"])
-                    if row is None:
-                        continue
-                    entry = None
-                    if info.context.audit_rows is not None:
-                        audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
-                        entry = AuditEntry.from_row(audit_row) if audit_row else None
-                    yield AlertUpdate(alert=Alert.from_row(row), change=entry)
-        finally:
-            subscriptions_active.dec()
+        async for change in _team_changes(info, ALERT_TOPIC, teams):
+            row = await in_thread(info.context.runtime.readers.monitoring.alert_row, change.keys["id"])
+            if row is None:
+                continue
+            entry = None
+            if info.context.audit_rows is not None:
+                audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
+                entry = AuditEntry.from_row(audit_row) if audit_row else None
+            yield AlertUpdate(alert=Alert.from_row(row), change=entry)
 
     @strawberry.subscription(description=(
         "A team's deployments and open alerts: at once, then again whenever a deployment, an alert, a rule or a measurement "
@@ -837,16 +830,24 @@ class MonitoringSubscription:
         team = str((await readable_team(info, team_id)).id)
         principal = await info.context.principal()
         reader = info.context.runtime.readers.monitoring
-        subscriptions_active.inc()
-        try:
-            async with info.context.runtime.broker.subscribe(lambda name: name == NOTIFICATION_TOPIC) as changes:
-                async for change in changes:
-                    if change.keys.get("team") != team or "user" in change.keys:
-                        continue
-                    await info.context.authenticate()
-                    rows = await in_thread(reader.notifications, team, int(change.keys["position"]) + 1, 1)
-                    if rows and int(rows[0]["position"]) == int(change.keys["position"]):
-                        read_up_to = await in_thread(reader.read_up_to, principal.actor, team)
-                        yield Notification.from_row(rows[0], read_up_to)
-        finally:
-            subscriptions_active.dec()
+        async for change in _team_changes(info, NOTIFICATION_TOPIC, [team]):
+            if "user" in change.keys:
+                continue
+            rows = await in_thread(reader.notifications, team, int(change.keys["position"]) + 1, 1)
+            if rows and int(rows[0]["position"]) == int(change.keys["position"]):
+                read_up_to = await in_thread(reader.read_up_to, principal.actor, team)
+                yield Notification.from_row(rows[0], read_up_to)
+
+
+async def _team_changes(info: Info[Context, None], topic: str, teams: list[str] | None) -> AsyncGenerator[Change, None]:
+    """Yield each committed change on `topic` of one of `teams` (every team for None), checking the credentials again first."""
+    subscriptions_active.inc()
+    try:
+        async with info.context.runtime.broker.subscribe(lambda name: name == topic) as changes:
+            async for change in changes:
+                if teams is not None and change.keys.get("team") not in teams:
+                    continue
+                await info.context.authenticate()
+                yield change
+    finally:
+        subscriptions_active.dec()

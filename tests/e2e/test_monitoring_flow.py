@@ -39,6 +39,7 @@ WALL = (
     "requestsPerSecond openAlerts worstSeverity } alerts { id incident state severity ruleName subjectName value } } }"
 )
 ALERT_UPDATED = "subscription($team: ID) { alertUpdated(teamId: $team) { alert { id incident state value } change { action } } }"
+NOTIFICATION_ADDED = "subscription($team: ID!) { notificationAdded(teamId: $team) { kind severity message read } }"
 ACKNOWLEDGE = "mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"on it\") { state acknowledgedBy acknowledgeNote } }"
 HEALTH = (
     "query($id: ID!) { deploymentHealth(id: $id, stepSeconds: 60) { signals { signal value } "
@@ -116,6 +117,7 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
         }})["createAlertRule"]
         assert rule["signal"] == "clientErrorRate"
         updates = await socket.subscribe(ALERT_UPDATED, {"team": team_id})
+        notices = await socket.subscribe(NOTIFICATION_ADDED, {"team": team_id})
 
         rows = np.loadtxt(dataset_files / "breast_cancer.csv", delimiter=",", skiprows=1, dtype="float32")[:5, :-1]
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
@@ -140,6 +142,10 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
             assert update["alert"]["state"] == "FIRING"
             actions.append(update["change"]["action"])
         assert actions == ["Alert.Pending", "Alert.Raised"]
+
+        notice = (await socket.next_data(notices, timeout=MONITOR_TIMEOUT))["notificationAdded"]
+        assert (notice["kind"], notice["severity"], notice["read"]) == ("firing", "CRITICAL", False)
+        assert notice["message"].startswith("rejected calls: clientErrorRate of watched is 0.6")
 
         # The webhook arrives signed with the channel's secret.
         assert await asyncio.to_thread(receiver.arrived.wait, MONITOR_TIMEOUT)
