@@ -144,14 +144,14 @@ def _number(field: str, value: Any, low: float, high: float) -> float:
 
 
 def app_name(deployment_id: uuid.UUID, version: int, config: dict[str, Any]) -> str:
-    """Return the Ray Serve application name of one version of a deployment under a configuration's replica settings.
+    """Return the Ray Serve application name of one version of a deployment under a configuration's CPUs per replica.
 
-    The name ends with a digest of the scaling, CPUs and batching, so a revision that changes them
-    starts new applications beside the serving ones instead of updating those in place, which
-    Ray Serve does by stopping old replicas before new ones start.
+    The name ends with a digest of the CPUs, so a revision that changes them starts new
+    applications beside the serving ones. Ray Serve would otherwise replace the replicas in place
+    and stop old ones before new ones start. Scaling and batching stay in the name's application,
+    because Serve changes them on running replicas.
     """
-    settings = {key: config.get(key) for key in ("scaling", "cpusPerReplica", "batching")}
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(json.dumps({"cpusPerReplica": config.get("cpusPerReplica")}).encode()).hexdigest()[:8]
     return f"mc-{deployment_id.hex[:16]}-v{version}-{digest}"
 
 

@@ -192,9 +192,13 @@ def test_switch_under_load_drops_nothing(endpoint: Endpoint, dataset_files: Path
         endpoint.wait_active(deployment_id, 2)
         seen = len(statuses)
         wait_for(lambda: len(statuses) > seen + 50, 60, "calls after the switch")
-        # Changing only the batching of the serving version rolls out beside it too.
-        endpoint.client.data(UPDATE, {"id": deployment_id, "i": {"batching": {"maxBatchSize": 8}}})
+        # Changing the CPUs of the serving version rolls out beside it too; a batching change is applied in place.
+        endpoint.client.data(UPDATE, {"id": deployment_id, "i": {"cpusPerReplica": 0.2}})
         endpoint.wait_active(deployment_id, 3)
+        seen = len(statuses)
+        wait_for(lambda: len(statuses) > seen + 50, 60, "calls after the CPU change")
+        endpoint.client.data(UPDATE, {"id": deployment_id, "i": {"batching": {"maxBatchSize": 8}}})
+        endpoint.wait_active(deployment_id, 4)
         seen = len(statuses)
         wait_for(lambda: len(statuses) > seen + 50, 60, "calls after the batching change")
     finally:
