@@ -1,4 +1,4 @@
-"""Alerting commands: alert rules, alert transitions, acknowledgements and silences, channels, deliveries, read marks.
+"""Alerting commands for alert rules, alert transitions, acknowledgements, silences, channels, deliveries and read marks.
 
 `observe` and `record_attempt` are the platform's own commands, issued by the monitoring process in
 backend/processes/monitoring.py. `observe` appends an alert's transition together with the webhook
@@ -38,7 +38,11 @@ SECRET_BYTES = 32
 
 @dataclass(frozen=True)
 class WebhookPolicy:
-    """Where webhooks may go and how often they are tried."""
+    """Webhook delivery policy: the maximum attempts per delivery and the URL check's settings.
+
+    `allowed_hosts` lists addresses, networks or host names that are exempt from the blocked ranges,
+    and `resolve` replaces the DNS lookup of the URL check when it is set.
+    """
 
     allowed_hosts: Sequence[str] = ()
     max_attempts: int = 5
@@ -69,7 +73,10 @@ class AlertingService:
     # Rules.
 
     def create_rule(self, principal: Principal, cause: Cause, *, team_id: uuid.UUID, **settings: Any) -> tuple[uuid.UUID, Outcome]:
-        """Create a rule; settings are the fields of RULE_UPDATABLE, target_id defaulting to the team for a team target."""
+        """Create a rule and return its id with the command's outcome.
+
+        `settings` are fields of RULE_UPDATABLE. For a team target, target_id defaults to `team_id`.
+        """
         rule_id = uuid.uuid4()
         fields = {"feature": None, "for_seconds": 0, "window_seconds": 300, "severity": "warning", "channel_ids": [],
                   "enabled": True, **settings}
@@ -132,8 +139,8 @@ class AlertingService:
         unknown = NotFound(f"targetId {target_id} is not a {kind} of this team.", field="targetId", value=str(target_id))
         if kind == TEAM:
             if target_id != team_id:
-                raise InvalidInput(f"targetId {target_id} is not the rule's team {team_id}; a team target watches the rule's "
-                                   "own team.", field="targetId", value=str(target_id))
+                raise InvalidInput(f"targetId {target_id} is not the rule's team {team_id}. A team target must be the "
+                                   "rule's own team.", field="targetId", value=str(target_id))
             return target_id
         aggregate_type: type[Any] = Deployment if kind == DEPLOYMENT else RegisteredModel
         try:
@@ -160,11 +167,15 @@ class AlertingService:
     # Alerts.
 
     def observe(self, cause: Cause, observation: Observation) -> tuple[list[str], Outcome]:
-        """Move the alert of a rule on a subject for one observation, queueing webhook deliveries of what it announces."""
-        made: list[str] = []
+        """Apply one observation to the alert of a rule on a subject, and queue webhook deliveries for its notifications.
+
+        Return the transitions made with the command's outcome. The deliveries are appended together
+        with the transition, and none are queued while the alert is silenced.
+        """
+        transitions: list[str] = []
 
         def decide() -> list[object]:
-            made.clear()
+            transitions.clear()
             rule = load(self.store, observation.rule_id, AlertRule, "ruleId", "Alert rule")
             team_cause = cause.for_team(str(rule.team_id))
             the_id = alert_id(rule.id, observation.subject_id)
@@ -175,15 +186,15 @@ class AlertingService:
                     return []
                 alert = Alert.open(rule.id, rule.team_id, observation.subject_kind, observation.subject_id,
                                    observation.subject_name, team_cause)
-            made.extend(alert.observe(rule, observation.value, team_cause, reason=observation.reason))
-            changed: list[object] = [alert] if made else []
-            for transition in made:
+            transitions.extend(alert.observe(rule, observation.value, team_cause, reason=observation.reason))
+            changed: list[object] = [alert] if transitions else []
+            for transition in transitions:
                 if transition in (FIRING, RESOLVED) and not alert.silenced_at(cause.at):
                     changed.extend(self._deliveries(rule, alert, transition, observation.value, team_cause))
             return changed
 
         outcome = self.runner.run("observeAlert", cause, decide)
-        return list(made), outcome
+        return list(transitions), outcome
 
     def _deliveries(self, rule: AlertRule, alert: Alert, transition: str, value: float | None,
                     cause: Cause) -> list[WebhookDelivery]:
@@ -238,7 +249,10 @@ class AlertingService:
 
     def create_channel(self, principal: Principal, cause: Cause, *, team_id: uuid.UUID, name: Any, url: Any,
                        enabled: Any = True) -> tuple[uuid.UUID, str, Outcome]:
-        """Create a webhook channel; returns its id and its signing secret, which is shown only here."""
+        """Create a webhook channel and return its id, its signing secret and the command's outcome.
+
+        The secret is returned only here and by rotate_secret.
+        """
         checked = check_channel_settings({"name": name, "enabled": enabled})
         channel_id, secret = uuid.uuid4(), secrets.token_hex(SECRET_BYTES)
 
@@ -283,7 +297,7 @@ class AlertingService:
             return [channel]
 
         outcome = self.runner.run("deleteNotificationChannel", cause, decide)
-        # The secret is unreadable from now on, even in the events that hold it sealed.
+        # Deleting the key makes the secret unreadable, even in the events that contain it sealed.
         self.keys.delete_key(channel_id)
         return outcome
 

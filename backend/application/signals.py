@@ -1,9 +1,10 @@
-"""Signal values: what a rule or a health chart sees on a deployment or a model over a window of time.
+"""Signal values of a deployment or a model over a window of time, for alert rules and health charts.
 
-Request rate, latency and errors come from the inference windows; drift compares the sampled
-requests and responses of the request log with the profile of the dataset version the served model
-version was trained on. Model signals count broken versions and failed training runs. Everything
-here reads the projections and the request log, so it runs in the API process without TensorFlow.
+Request rate, latency and errors come from the inference windows. Drift compares the sampled
+requests and responses in the request log with the profile of the dataset version that the served
+model version was trained on. Model signals count broken versions and failed training runs.
+Everything here reads the projections and the request log, so it runs in the API process without
+TensorFlow.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from backend.storage.artifacts import ArtifactStore
 
 log = logging.getLogger(__name__)
 
-# Drift reads at most this many logged calls of a window, newest first; each holds up to 100 rows.
+# Maximum number of logged calls that drift reads from a window, newest first. Each logged call contains
+# up to MAX_LOGGED_ROWS (100) rows.
 MAX_DRIFT_CALLS = 2_000
 MAX_WINDOWS = 100_000
 PROFILE_CACHE = 32
@@ -41,7 +43,7 @@ PROFILE_CACHE = 32
 
 @dataclass(frozen=True)
 class Subject:
-    """What an alert is about: a deployment, a model or a team."""
+    """Subject of an alert: a deployment, a model or a team."""
 
     kind: str
     id: str
@@ -73,7 +75,7 @@ def latency_quantile(buckets: list[int], level: float) -> float | None:
     """Return the latency at `level` (0–1) from histogram counts, interpolating linearly inside a bucket.
 
     A quantile that falls in the last, unbounded bucket is reported as that bucket's lower bound,
-    the largest latency the histogram can vouch for.
+    because the histogram gives no upper bound there.
     """
     total = sum(buckets)
     if total == 0:
@@ -106,7 +108,7 @@ def traffic_values(summary: TrafficSummary, seconds: float) -> dict[str, float |
 
 @dataclass(frozen=True)
 class DriftReference:
-    """What a model version's served data is compared with: its training data's profile and the model's features."""
+    """Reference for the drift of a model version: its training data's profile and the model's features."""
 
     features: list[str]
     profile: dict[str, Any]
@@ -124,7 +126,10 @@ class DriftResult:
 
 
 class DriftReferences:
-    """Drift references by model version id; profiles never change, so they are kept for later windows."""
+    """Cache of drift references by model version id, with the PROFILE_CACHE most recently used.
+
+    Profiles never change, so a cached reference stays valid for later windows.
+    """
 
     def __init__(self, store: EventStore, artifacts: ArtifactStore) -> None:
         self.store = store
@@ -153,7 +158,8 @@ class DriftReferences:
                 return None
             profile = read_profile(self.artifacts, dataset)
         except (DomainError, OSError, ValueError) as error:
-            log.info("no drift reference for model version", extra={"version_id": version_id, "reason": str(error)})
+            log.info("drift reference not available, so drift is not measured for this model version",
+                     extra={"version_id": version_id, "reason": str(error)})
             return None
         # The training rows are what the model learned from, so compare with them when the data was split.
         population = (profile.get("splits") or {}).get("train") or profile
@@ -168,8 +174,8 @@ class DriftReferences:
 def feature_columns(inputs: dict[str, Any], features: list[str]) -> dict[str, list[Any]]:
     """Split logged model inputs into one list of values per feature.
 
-    An input named after a feature is that feature's column; a single input whose rows are as wide
-    as the feature list holds the features in order. Other layouts give no columns.
+    An input named after a feature is that feature's column. A single input whose rows are as
+    wide as the feature list contains the features in order. Other layouts give no columns.
     """
     columns: dict[str, list[Any]] = {}
     for name, rows in inputs.items():
@@ -204,7 +210,11 @@ def predicted_values(outputs: dict[str, Any], reference: DriftReference) -> list
         if reference.task == "regression":
             values.append(float(scores[0]))
         elif reference.classes:
-            index = (1 if scores[0] >= 0.5 else 0) if len(scores) == 1 else max(range(len(scores)), key=scores.__getitem__)
+            if len(scores) == 1:
+                # One score is the probability of the second class.
+                index = 1 if scores[0] >= 0.5 else 0
+            else:
+                index = max(range(len(scores)), key=scores.__getitem__)
             if index < len(reference.classes):
                 values.append(reference.classes[index])
     return values
@@ -217,7 +227,10 @@ def _scalar(value: Any) -> Any:
 
 
 class SignalSource:
-    """Computes signal values at one moment; each instance caches what it read, so make one per round."""
+    """Source of signal values at one moment, `now`.
+
+    Each instance caches what it reads, so create one per monitoring round or request.
+    """
 
     def __init__(self, database: Database, request_log: RequestLog, references: DriftReferences,
                  now: datetime) -> None:
@@ -255,7 +268,7 @@ class SignalSource:
     # Values.
 
     def value(self, rule: Row, subject: Subject) -> float | None:
-        """Return the rule's signal on the subject over the rule's window, or None without data."""
+        """Return the rule's signal on the subject over the rule's window, or None when there is no data."""
         name, window = rule["signal"], int(rule["window_seconds"])
         if subject.kind == DEPLOYMENT:
             return self.deployment_values(subject.id, window, feature=rule["feature"]).get(name)
@@ -267,8 +280,12 @@ class SignalSource:
         values: dict[str, float | None] = {**traffic_values(traffic, window), "replicaHealth": self.replica_health(deployment_id)}
         if with_drift:
             drift = self.drift(deployment_id, window)
-            chosen = {feature: drift.features[feature]} if feature in drift.features else (
-                {} if feature is not None else drift.features)
+            if feature is None:
+                chosen = drift.features
+            elif feature in drift.features:
+                chosen = {feature: drift.features[feature]}
+            else:
+                chosen = {}
             psi = [item.psi for item in chosen.values()]
             ks = [item.ks for item in chosen.values() if item.ks is not None]
             values["featureDriftPsi"] = max(psi) if psi else None
@@ -297,7 +314,10 @@ class SignalSource:
         return self._traffic[key]
 
     def drift(self, deployment_id: str, window: int) -> DriftResult:
-        """Drift of the calls logged in the window against the training data of the version that served most of them."""
+        """Return the drift of the calls logged in the window against the training data.
+
+        The reference is the training data of the version that predicted the most rows in the window.
+        """
         key = (deployment_id, window)
         if key not in self._drift:
             self._drift[key] = self._compute_drift(deployment_id, self.now - timedelta(seconds=window), self.now)
@@ -310,6 +330,8 @@ class SignalSource:
         entries = self.request_log.between(deployment_id, iso(since) or "", iso(until) or "", MAX_DRIFT_CALLS)
         if not entries:
             return DriftResult({}, None, None)
+
+        # Compare only the calls of the version that predicted the most rows (the higher version number on a tie).
         counts: dict[int, int] = {}
         for entry in entries:
             counts[int(entry["version"])] = counts.get(int(entry["version"]), 0) + int(entry["rows_predicted"])
@@ -318,6 +340,7 @@ class SignalSource:
         reference = self.references.get(version_id) if version_id else None
         if reference is None:
             return DriftResult({}, None, version)
+
         columns: dict[str, list[Any]] = {}
         predictions: list[Any] = []
         for entry in entries:
@@ -326,6 +349,7 @@ class SignalSource:
             for name, values in feature_columns(json.loads(entry["inputs"]), reference.features).items():
                 columns.setdefault(name, []).extend(values)
             predictions.extend(predicted_values(json.loads(entry["outputs"]), reference))
+
         features: dict[str, FeatureDrift] = {}
         for name, values in columns.items():
             if name not in reference.columns:
@@ -333,6 +357,7 @@ class SignalSource:
             result = column_drift(reference.profile, name, values)
             if result is not None:
                 features[name] = result
+
         prediction = None
         if predictions and reference.label in reference.columns and reference.task in ("classification", "regression"):
             prediction = prediction_drift(reference.profile, reference.label, predictions, reference.task)  # type: ignore[arg-type]

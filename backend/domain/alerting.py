@@ -1,11 +1,13 @@
 """Alerting: the signals a rule can watch, alert rules, and alerts that move pending → firing → resolved.
 
-A rule names a signal, a comparator and a threshold, the window the signal is computed over, how
-long the condition must hold before the alert fires ("for"), a severity and a target: one
-deployment, one model (its deployments, or the model itself for model signals) or a whole team.
-The alerting process expands the target into subjects and keeps one Alert stream per rule and
-subject, so there is never more than one open alert for the same rule and subject. Each incident
-of that stream is numbered; every transition is an event that carries the value it saw.
+A rule names a signal, a comparator, a threshold and the window the signal is computed over. It
+also sets how long the condition must hold before the alert fires ("for"), a severity and a
+target. The target is one deployment, one model (its deployments, or the model itself for model
+signals) or a whole team.
+
+The monitoring process expands the target into subjects and keeps one Alert stream per rule and
+subject, so there is never more than one open alert for the same rule and subject. The incidents
+of a stream are numbered from 1, and every transition is an event that carries the observed value.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ TARGET_KINDS = (DEPLOYMENT, MODEL, TEAM)
 SEVERITIES = ("info", "warning", "critical")
 COMPARATORS = {">": lambda value, threshold: value > threshold, ">=": lambda value, threshold: value >= threshold,
                "<": lambda value, threshold: value < threshold, "<=": lambda value, threshold: value <= threshold}
-# A window shorter than 10 seconds holds too few inference windows to mean anything; a week is the longest.
+# A window shorter than 10 seconds contains too few inference windows to be meaningful. The maximum is a week.
 MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS = 10, 7 * 24 * 3600
 MAX_FOR_SECONDS = 7 * 24 * 3600
 MAX_CHANNELS = 10
@@ -38,7 +40,7 @@ INACTIVE, PENDING, FIRING, RESOLVED = "inactive", "pending", "firing", "resolved
 
 @dataclass(frozen=True)
 class Signal:
-    """A measurable quantity: what it applies to (a deployment or a model), its unit and its range of values."""
+    """A measurable quantity with the kind of subject it is measured on (deployment or model), its unit and range."""
 
     name: str
     subject: str
@@ -104,9 +106,9 @@ def _check_seconds(field: str, value: Any, low: int, high: int) -> int:
 
 
 def check_rule_settings(values: dict[str, Any]) -> dict[str, Any]:
-    """Check the settings a rule is created or updated with; keys are the aggregate's field names.
+    """Check and normalize the settings of a rule that is created or updated, keyed by the aggregate's field names.
 
-    `target_kind` and `target_id` are checked by the service, which knows what exists.
+    The service checks `target_kind` and `target_id`, because only it can look up the target.
     """
     checked = dict(values)
     for field, kind, text in (("name", str, "a string"), ("enabled", bool, "true or false"), ("comparator", str, "a string"),
@@ -140,19 +142,27 @@ def check_rule_settings(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_rule(fields: dict[str, Any]) -> None:
-    """Check the settings of a whole rule against each other: the threshold's range, and a feature only on feature signals."""
+    """Check the settings of a whole rule against each other.
+
+    The threshold must be in the signal's range, only per-feature signals take a feature, and a
+    model signal cannot target a deployment.
+    """
     signal = SIGNALS[fields["signal"]]
     check_threshold(signal, fields["threshold"])
     if fields.get("feature") is not None and not signal.per_feature:
-        raise InvalidInput(f"feature {fields['feature']!r} is set, but signal {signal.name} is not measured per feature; "
-                           "only featureDriftPsi and featureDriftKs take one.", field="feature", value=fields["feature"])
+        raise InvalidInput(f"feature {fields['feature']!r} is set, but signal {signal.name} is not measured per feature. "
+                           "Only featureDriftPsi and featureDriftKs take a feature.",
+                           field="feature", value=fields["feature"])
     if signal.subject == MODEL and fields["target_kind"] == DEPLOYMENT:
         raise InvalidInput(f"signal {signal.name} is measured on models, so the target must be a model or a team, not a "
                            "deployment.", field="targetKind", value=fields["target_kind"])
 
 
 def breaches(comparator: str, value: float | None, threshold: float) -> bool:
-    """Whether a value breaks the rule's condition; a signal without a value (no traffic, no data) never does."""
+    """Return whether a value breaches the rule's condition.
+
+    A signal without a value (no traffic, no data) never breaches it.
+    """
     return value is not None and COMPARATORS[comparator](value, threshold)
 
 
@@ -238,10 +248,11 @@ def alert_id(rule_id: uuid.UUID, subject_id: uuid.UUID) -> uuid.UUID:
 
 
 class Alert(ModelCloudAggregate):
-    """The alerts of one rule on one subject: each incident goes pending, then firing, then resolved.
+    """The alert stream of one rule on one subject, whose incidents go pending, then firing, then resolved.
 
     A pending incident whose condition stops holding before the "for" duration ends is cleared
-    without firing. `notify` on an event says whether it was announced: not while silenced.
+    without firing. The `notify` field of Raised and Resolved events is False while the alert is
+    silenced, so those transitions send no notification.
     """
 
     class Opened(ModelCloudAggregate.Created):
@@ -348,33 +359,39 @@ class Alert(ModelCloudAggregate):
         return self.silenced_until is not None and moment < self.silenced_until
 
     def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, reason: str | None = None) -> list[str]:
-        """Move the alert for one observation of the rule's signal; return the transitions made (such as ["pending", "firing"]).
+        """Apply one observation of the rule's signal and return the transitions made, such as ["pending", "firing"].
 
-        `reason` (set when the rule was deleted or disabled, or the subject went away) ends an open
-        incident whatever the value.
+        A `reason` ends an open incident whatever the value. The caller sets it when the rule was
+        deleted or disabled, or the subject went away.
         """
         moment = cause.at
         breached = reason is None and breaches(rule.comparator, value, rule.threshold)
         notify = not self.silenced_at(moment)
-        made: list[str] = []
+        transitions: list[str] = []
+
         if breached and not self.is_open:
             self._record(self.Pending, cause, incident=self.incident + 1, severity=rule.severity, value=value,
                          message=_message(rule, value, self.subject_name))
-            made.append(PENDING)
-        if breached and self.state == PENDING and self.since is not None and moment - self.since >= timedelta(
-                seconds=rule.for_seconds):
-            self._record(self.Raised, cause, incident=self.incident, severity=rule.severity, value=value,
-                         message=_message(rule, value, self.subject_name), notify=notify)
-            made.append(FIRING)
+            transitions.append(PENDING)
+
+        # Checked after the Pending event above, so that a rule with for_seconds=0 fires at once.
+        if breached and self.state == PENDING and self.since is not None:
+            if moment - self.since >= timedelta(seconds=rule.for_seconds):
+                self._record(self.Raised, cause, incident=self.incident, severity=rule.severity, value=value,
+                             message=_message(rule, value, self.subject_name), notify=notify)
+                transitions.append(FIRING)
+
         if not breached and self.state == PENDING:
             self._record(self.Cleared, cause, incident=self.incident, value=value,
                          message=reason or f"{_condition(rule)} stopped holding before {rule.for_seconds} s passed.")
-            made.append(INACTIVE)
+            transitions.append(INACTIVE)
+
         if not breached and self.state == FIRING:
             self._record(self.Resolved, cause, incident=self.incident, value=value,
                          message=reason or _resolved_message(rule, value, self.subject_name), notify=notify)
-            made.append(RESOLVED)
-        return made
+            transitions.append(RESOLVED)
+
+        return transitions
 
     def acknowledge(self, note: str | None, cause: Cause) -> None:
         if self.state != FIRING:
@@ -392,7 +409,7 @@ class Alert(ModelCloudAggregate):
             raise InvalidInput(f"until {until.isoformat()} is not in the future; a silence needs an end time after now "
                                f"({cause.at.isoformat()}).", field="until", value=until.isoformat())
         if until > cause.at + timedelta(days=365):
-            raise InvalidInput(f"until {until.isoformat()} is more than a year away; silence an alert for a year at most.",
+            raise InvalidInput(f"until {until.isoformat()} is more than a year away. Silence an alert for at most a year.",
                                field="until", value=until.isoformat())
         if reason is not None:
             reason = check_length("reason", reason, maximum=MAX_MESSAGE)

@@ -1,9 +1,9 @@
-"""Signal measurements: what the monitoring process saw on a deployment at each interval with traffic.
+"""Signal measurements that the monitoring process records for a deployment at each interval with traffic.
 
 Each deployment gets one SignalLog stream per UTC day, like its inference log, so a stream stays
-short. A measurement holds the deployment's signals over the interval and the drift of each input
-feature, which is what the health time series, the Prometheus drift gauges and an alert's history
-are read from.
+short. A measurement contains the deployment's signals over the interval and the drift of each
+input feature. The drift series of deploymentHealth, the monitoring wall and the Prometheus drift
+gauges are read from these measurements.
 """
 
 from __future__ import annotations
@@ -62,7 +62,10 @@ class SignalLog(ModelCloudAggregate):
 
     def measure(self, cause: Cause, *, started_at: datetime, ended_at: datetime, values: dict[str, float | None],
                 features: dict[str, dict[str, Any]], version: int | None) -> bool:
-        """Record a measurement; False (and nothing recorded) when this interval was measured already."""
+        """Record a measurement and return True.
+
+        Return False without recording when the interval ends at or before the last measured one.
+        """
         if self.measured_until is not None and ended_at <= self.measured_until:
             return False
         self._record(self.Measured, cause, deployment_id=self.deployment_id, started_at=started_at, ended_at=ended_at,

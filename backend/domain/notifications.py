@@ -1,11 +1,12 @@
 """Notification channels (webhooks), the delivery of each notification to a channel, and each user's read marks.
 
-A channel's signing secret never enters the event log in the clear: the event holds it sealed with
-a key of the channel's own, kept outside the event store (see backend/application/keys.py), so
-deleting the channel's key erases the secret.
+A channel's signing secret never enters the event log in the clear. The event contains it sealed
+with the channel's own key, which is kept outside the event store (see backend/application/keys.py),
+so deleting that key erases the secret.
 
 A delivery is one notification to one channel. Its stream records every attempt with the
-receiver's answer; after the last attempt fails, it stays failed and nothing else is affected.
+receiver's response. After the last attempt fails, the delivery stays failed and nothing else is
+affected.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
 def check_channel_settings(values: dict[str, Any]) -> dict[str, Any]:
-    """Check a channel's name and enabled flag; the URL is checked by the service, which resolves its host."""
+    """Check a channel's name and enabled flag.
+
+    The service checks the URL, because that check resolves the host name.
+    """
     checked = dict(values)
     if "name" in checked:
         if not isinstance(checked["name"], str):
@@ -101,7 +105,7 @@ class NotificationChannel(ModelCloudAggregate):
 
 
 class WebhookDelivery(ModelCloudAggregate):
-    """One notification sent to one webhook channel, with every attempt and the receiver's answer."""
+    """One notification sent to one webhook channel, with every attempt and the receiver's response."""
 
     class Queued(ModelCloudAggregate.Created):
         team_id: uuid.UUID
@@ -155,7 +159,10 @@ class WebhookDelivery(ModelCloudAggregate):
 
     def record_attempt(self, cause: Cause, *, ok: bool, status_code: int | None, error: str | None, duration_ms: float,
                        retry_at: datetime | None) -> None:
-        """Record one attempt; `retry_at` is when to try again, ignored after success or the last attempt."""
+        """Record one attempt, or raise Conflict if the delivery is no longer pending.
+
+        `retry_at` is the time of the next attempt. It is ignored after a success or the last attempt.
+        """
         if self.status != PENDING:
             raise Conflict(f"Delivery {self.id} is already {self.status}.", field="id", value=str(self.id))
         attempt = self.attempts + 1
@@ -169,7 +176,7 @@ def inbox_id(user_id: uuid.UUID, team_id: uuid.UUID) -> uuid.UUID:
 
 
 class NotificationInbox(ModelCloudAggregate):
-    """How far one user has read a team's in-app notifications, by the position of the newest one read."""
+    """Read mark of one user in a team's in-app notifications: the position of the newest notification read."""
 
     class Opened(ModelCloudAggregate.Created):
         user_id: uuid.UUID
@@ -198,7 +205,7 @@ class NotificationInbox(ModelCloudAggregate):
         return cls._start(cls.Opened, cause, id=inbox_id(user_id, team_id), user_id=user_id, team_id=team_id)
 
     def mark_read(self, position: int, cause: Cause) -> bool:
-        """Mark notifications up to `position` read; False when they already were."""
+        """Mark notifications up to `position` as read and return True, or return False if they already are."""
         if position <= self.read_up_to:
             return False
         self._record(self.ReadUpTo, cause, position=position)

@@ -1,5 +1,8 @@
-"""GraphQL of monitoring: deployment health, alert rules, alerts, notification channels, in-app notifications,
-and the live subscriptions a monitoring wall follows."""
+"""GraphQL types, queries, mutations and subscriptions for monitoring.
+
+They cover deployment health, alert rules, alerts, notification channels, in-app notifications,
+and the live subscriptions that a monitoring wall follows.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +44,9 @@ class AlertSeverity(Enum):
     CRITICAL = "critical"
 
 
-@strawberry.enum(description="What a rule watches: one deployment, one model (its deployments, or the model) or a whole team.")
+@strawberry.enum(description=(
+    "The target of an alert rule: one deployment, one model (its deployments, or the model) or a whole team."
+))
 class AlertTargetKind(Enum):
     DEPLOYMENT = "deployment"
     MODEL = "model"
@@ -49,8 +54,8 @@ class AlertTargetKind(Enum):
 
 
 @strawberry.enum(description=(
-    "pending while the condition holds for less than the rule's forSeconds; firing after; resolved when it stops holding; "
-    "cleared when it stopped before firing."
+    "pending: the condition has held for less than the rule's forSeconds. firing: it has held for forSeconds. "
+    "resolved: it stopped holding after firing. cleared: it stopped holding before firing."
 ))
 class AlertState(Enum):
     PENDING = "pending"
@@ -77,7 +82,9 @@ class AlertSignal:
     maximum: float | None
 
 
-@strawberry.type(description="A condition on a signal that raises alerts: signal comparator threshold, over a window, for a while.")
+@strawberry.type(description=(
+    "A condition on a signal that raises alerts: signal, comparator and threshold, over a window, for forSeconds."
+))
 class AlertRule:
     id: strawberry.ID
     team_id: strawberry.ID
@@ -117,7 +124,7 @@ class AlertRule:
         return page(rows, first, "alerts", lambda row: row["started_position"], Alert.from_row, has_previous=after is not None)
 
 
-@strawberry.type(description="One attempt to deliver a webhook, with the receiver's answer.")
+@strawberry.type(description="One attempt to deliver a webhook, with the receiver's response.")
 class WebhookAttempt:
     attempt: int
     ok: bool
@@ -425,8 +432,10 @@ async def readable_alert(info: Info[Context, None], alert_id: str, incident: int
     row = await in_thread(info.context.runtime.readers.monitoring.alert_row, str(parsed), incident)
     visible = await visible_team_ids(info)
     if row is None or (visible is not None and row["team_id"] not in visible):
-        shown = f"Alert {alert_id}" + (f" incident {incident}" if incident is not None else "")
-        raise NotFound(f"{shown} was not found among your teams' alerts.", field=field, value=alert_id)
+        label = f"Alert {alert_id}"
+        if incident is not None:
+            label += f" incident {incident}"
+        raise NotFound(f"{label} was not found among your teams' alerts.", field=field, value=alert_id)
     return row
 
 
@@ -535,8 +544,9 @@ def wall_state(runtime: Any, team_id: str, changed: str | None) -> MonitoringWal
 class MonitoringQuery:
     @strawberry.field(description="The signals alert rules can watch.")
     def alert_signals(self) -> list[AlertSignal]:
-        return [AlertSignal(name=s.name, subject=s.subject, unit=s.unit, description=s.description, per_feature=s.per_feature,
-                            minimum=s.low, maximum=s.high) for s in SIGNALS.values()]
+        return [AlertSignal(name=signal.name, subject=signal.subject, unit=signal.unit, description=signal.description,
+                            per_feature=signal.per_feature, minimum=signal.low, maximum=signal.high)
+                for signal in SIGNALS.values()]
 
     @strawberry.field(description="Live alert rules of your teams, newest first.")
     async def alert_rules(self, info: Info[Context, None], team_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE,
@@ -556,14 +566,14 @@ class MonitoringQuery:
     async def alerts(self, info: Info[Context, None], filter: AlertFilter | None = None,  # noqa: A002
                      first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Alert]:
         check_first(first)
-        wanted = filter or AlertFilter()
-        teams = await searched_team_ids(info, wanted.team_id)
-        rule_id = None if wanted.rule_id is None else str(parse_id("ruleId", wanted.rule_id))
-        subject_id = None if wanted.subject_id is None else str(parse_id("subjectId", wanted.subject_id))
+        criteria = filter or AlertFilter()
+        teams = await searched_team_ids(info, criteria.team_id)
+        rule_id = None if criteria.rule_id is None else str(parse_id("ruleId", criteria.rule_id))
+        subject_id = None if criteria.subject_id is None else str(parse_id("subjectId", criteria.subject_id))
         rows = await in_thread(lambda: info.context.runtime.readers.monitoring.alerts(
-            teams, states=None if wanted.states is None else [state.value for state in wanted.states],
-            severities=None if wanted.severities is None else [severity.value for severity in wanted.severities],
-            rule_id=rule_id, subject_id=subject_id, since=iso(wanted.since),
+            teams, states=None if criteria.states is None else [state.value for state in criteria.states],
+            severities=None if criteria.severities is None else [severity.value for severity in criteria.severities],
+            rule_id=rule_id, subject_id=subject_id, since=iso(criteria.since),
             before=decode_position_cursor("alerts", after), limit=first + 1))
         return page(rows, first, "alerts", lambda row: row["started_position"], Alert.from_row, has_previous=after is not None)
 
@@ -840,7 +850,10 @@ class MonitoringSubscription:
 
 
 async def _team_changes(info: Info[Context, None], topic: str, teams: list[str] | None) -> AsyncGenerator[Change, None]:
-    """Yield each committed change on `topic` of one of `teams` (every team for None), checking the credentials again first."""
+    """Yield each committed change on `topic` for one of `teams` (every team for None).
+
+    The caller's credentials are checked again before each change is yielded.
+    """
     subscriptions_active.inc()
     try:
         async with info.context.runtime.broker.subscribe(lambda name: name == topic) as changes:

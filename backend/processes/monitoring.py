@@ -2,8 +2,9 @@
 
 `monitor` runs every MODELCLOUD_MONITORING_INTERVAL_SECONDS. It records one measurement per live
 deployment that had traffic since its last one, then evaluates every alert rule on each of its
-subjects. `deliver_webhooks` runs more often and sends the deliveries whose time has come. Each
-rule, subject and delivery is handled on its own, so one failing never stops the others.
+subjects. `deliver_webhooks` runs more often and sends the deliveries that are due. Each
+deployment, rule, subject and delivery is handled on its own, so a failure in one does not stop
+the others.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from backend.runtime import Runtime
 log = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 50
-# The longest interval one measurement covers, for a deployment measured for the first time or after a pause.
+# Maximum seconds since the last measurement that the next one covers. On the first measurement or after a
+# longer pause, a measurement covers only the last monitoring interval.
 MAX_MEASURED_SECONDS = 3600
 
 
 def monitor(runtime: Runtime) -> None:
-    """One round: measure the live deployments, then evaluate the alert rules at the same moment."""
+    """Run one round: measure the live deployments, then evaluate the alert rules at the same moment."""
     now = runtime.clock()
     source = SignalSource(runtime.database, runtime.request_log, runtime.drift_references, now)
     measure_deployments(runtime, source)
@@ -44,13 +46,17 @@ def _cause(runtime: Runtime) -> Cause:
 
 
 def measure_deployments(runtime: Runtime, source: SignalSource) -> int:
-    """Record each live deployment's signals since its last measurement, when it served calls in between."""
+    """Record the signals of each live deployment that served calls since its last measurement.
+
+    Return the number of measurements recorded.
+    """
     recorded = 0
     for row in runtime.readers.deployments.live():
         try:
             recorded += _measure(runtime, source, row)
         except Exception:
-            log.exception("measuring a deployment failed", extra={"deployment_id": row["deployment_id"]})
+            log.exception("measuring a deployment failed; it is measured again in the next round",
+                          extra={"deployment_id": row["deployment_id"]})
     return recorded
 
 
@@ -105,9 +111,9 @@ def _traffic_between(runtime: Runtime, deployment_id: str, since: datetime, unti
 
 
 def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, list[str]]]:
-    """Observe every rule on each of its subjects; end open alerts whose rule or subject went away.
+    """Observe every enabled rule on each of its subjects, and end the open alerts whose rule or subject went away.
 
-    Returns (alert id, transitions) for each alert that moved.
+    Return (alert id, transitions) for each alert that changed state.
     """
     moved: list[tuple[str, list[str]]] = []
     watched: set[str] = set()
@@ -118,7 +124,10 @@ def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, li
         try:
             subjects = source.subjects(rule)
         except Exception:
-            log.exception("listing an alert rule's subjects failed", extra={"rule_id": rule["rule_id"]})
+            # NOTE: the rule's open alerts are then missing from `watched`, so the loop below resolves them
+            # as no longer watched, and they open again as new incidents in a later round.
+            log.exception("listing the subjects of an alert rule failed; it is evaluated again in the next round",
+                          extra={"rule_id": rule["rule_id"]})
             continue
         for subject in subjects:
             the_id = str(alert_id(uuid.UUID(rule["rule_id"]), uuid.UUID(subject.id)))
@@ -129,27 +138,35 @@ def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, li
                 if stream is None and not _breaches(rule, value):
                     continue
                 observation = Observation(uuid.UUID(rule["rule_id"]), subject.kind, uuid.UUID(subject.id), subject.name, value)
-                made, _outcome = runtime.alerting.observe(_cause(runtime), observation)
-                if made:
-                    moved.append((the_id, made))
+                transitions, _outcome = runtime.alerting.observe(_cause(runtime), observation)
+                if transitions:
+                    moved.append((the_id, transitions))
             except DomainError as error:
-                log.info("an alert observation was refused", extra={"rule_id": rule["rule_id"], "reason": error.message})
+                log.info("alert observation rejected",
+                         extra={"rule_id": rule["rule_id"], "subject": subject.id, "reason": error.message})
             except Exception:
-                log.exception("evaluating an alert rule failed", extra={"rule_id": rule["rule_id"], "subject": subject.id})
+                log.exception("evaluating an alert rule failed; it is evaluated again in the next round",
+                              extra={"rule_id": rule["rule_id"], "subject": subject.id})
+
     for the_id, stream in open_streams.items():
         if the_id in watched:
             continue
         rule = runtime.readers.monitoring.rule(stream["rule_id"])
-        reason = ("The alert rule was deleted." if rule is None else "The alert rule was disabled." if not rule["enabled"]
-                  else f"The {stream['subject_kind']} {stream['subject_name']!r} is no longer watched by the rule.")
+        if rule is None:
+            reason = "The alert rule was deleted."
+        elif not rule["enabled"]:
+            reason = "The alert rule was disabled."
+        else:
+            reason = f"The {stream['subject_kind']} {stream['subject_name']!r} is no longer watched by the rule."
         observation = Observation(uuid.UUID(stream["rule_id"]), stream["subject_kind"], uuid.UUID(stream["subject_id"]),
                                   stream["subject_name"], None, reason)
         try:
-            made, _outcome = runtime.alerting.observe(_cause(runtime), observation)
-            if made:
-                moved.append((the_id, made))
+            transitions, _outcome = runtime.alerting.observe(_cause(runtime), observation)
+            if transitions:
+                moved.append((the_id, transitions))
         except Exception:
-            log.exception("ending an alert failed", extra={"alert_id": the_id})
+            log.exception("ending an alert failed; it is tried again in the next round",
+                          extra={"alert_id": the_id, "rule_id": stream["rule_id"]})
     return moved
 
 
@@ -158,20 +175,22 @@ def _breaches(rule: Any, value: float | None) -> bool:
 
 
 def deliver_webhooks(runtime: Runtime) -> int:
-    """Send every delivery whose next attempt is due; returns how many attempts were made."""
+    """Send every delivery whose next attempt is due, up to DELIVERY_BATCH, and return the number of attempts made."""
     now = runtime.clock()
     settings = runtime.settings
-    made = 0
+    attempts = 0
     for row in runtime.readers.monitoring.due_deliveries(iso(now) or "", DELIVERY_BATCH):
         try:
-            made += _attempt(runtime, row, settings)
+            attempts += _attempt(runtime, row, settings)
         except Exception:
-            log.exception("a webhook delivery attempt failed to be recorded", extra={"delivery_id": row["delivery_id"]})
-    return made
+            # The delivery stays pending with the same attempt count, so the next run sends it again.
+            log.exception("sending or recording a webhook delivery attempt failed; it is tried again in the next run",
+                          extra={"delivery_id": row["delivery_id"], "channel_id": row["channel_id"]})
+    return attempts
 
 
 def _attempt(runtime: Runtime, row: Any, settings: Any) -> int:
-    # The read model may trail the attempts already made; the delivery's own stream decides.
+    # The read model may lag behind the attempts already made, so the delivery's own stream decides.
     delivery = load(runtime.store, uuid.UUID(row["delivery_id"]), WebhookDelivery, "id", "Delivery")
     if delivery.status != PENDING or delivery.attempts != int(row["attempts"]):
         return 0
@@ -193,8 +212,12 @@ def _attempt(runtime: Runtime, row: Any, settings: Any) -> int:
         ok, status_code, error, retry = attempt.ok, attempt.status_code, attempt.error, True
     duration_ms = (time.perf_counter() - started) * 1000
     number = int(row["attempts"]) + 1
-    retry_at = runtime.clock() + timedelta(seconds=retry_delay(number, settings.webhook_retry_seconds)) if retry else None
+    retry_at = None
+    if retry:
+        retry_at = runtime.clock() + timedelta(seconds=retry_delay(number, settings.webhook_retry_seconds))
+
     runtime.alerting.record_attempt(_cause(runtime), delivery_id=uuid.UUID(row["delivery_id"]), ok=ok, status_code=status_code,
                                     error=error, duration_ms=duration_ms, retry_at=retry_at)
-    log.info("webhook attempt", extra={"delivery_id": row["delivery_id"], "attempt": number, "ok": ok, "status_code": status_code})
+    log.info("webhook delivery attempted", extra={"delivery_id": row["delivery_id"], "channel_id": row["channel_id"],
+                                                  "attempt": number, "ok": ok, "status_code": status_code})
     return 1

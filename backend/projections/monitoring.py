@@ -1,5 +1,9 @@
-"""Read models for monitoring: alert rules, alerts and their incidents, channels, webhook deliveries, in-app
-notifications with read marks, signal measurements, and each deployment's running totals for Prometheus."""
+"""Read models for monitoring.
+
+They cover alert rules, alerts and their incidents, channels, webhook deliveries, in-app
+notifications with read marks, signal measurements, and each deployment's running totals for
+Prometheus.
+"""
 
 from __future__ import annotations
 
@@ -265,7 +269,12 @@ class MonitoringProjection(Projection):
 
     def on_WebhookDelivery_Attempted(self, tx: Transaction, event: WebhookDelivery.Attempted, position: int) -> list[Change]:
         delivery_id = str(event.originator_id)
-        status = "delivered" if event.ok else ("pending" if event.next_attempt_at is not None else "failed")
+        if event.ok:
+            status = "delivered"
+        elif event.next_attempt_at is not None:
+            status = "pending"
+        else:
+            status = "failed"
         tx.execute(
             "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, "
             "updated_at = ?, position = ? WHERE delivery_id = ?",
@@ -343,7 +352,10 @@ class MonitoringReader:
 
     def rules(self, teams: list[str] | None, *, enabled: bool | None = None, before: int | None = None,
               limit: int = 1_000_000) -> list[Row]:
-        """Live rules of the teams (every team for None), newest first, before the previous page's last position."""
+        """Return the live rules of `teams` (every team for None), newest first.
+
+        `before` is the last position of the previous page.
+        """
         clauses, params = _team_clause(teams)
         clauses.append("deleted = 0")
         if enabled is not None:
@@ -361,7 +373,7 @@ class MonitoringReader:
         return self.database.fetchone("SELECT * FROM alert_streams WHERE alert_id = ?", (alert_id,))
 
     def open_streams(self) -> list[Row]:
-        """Alert streams with a pending or firing incident, for the alerting process."""
+        """Return the alert streams with a pending or firing incident, for the monitoring process."""
         return self.database.fetchall("SELECT * FROM alert_streams WHERE state IN ('pending', 'firing')")
 
     def incident(self, alert_id: str, incident: int | None = None) -> Row | None:
@@ -372,7 +384,7 @@ class MonitoringReader:
     def alerts(self, teams: list[str] | None, *, states: list[str] | None = None, severities: list[str] | None = None,
                rule_id: str | None = None, subject_id: str | None = None, since: str | None = None,
                before: int | None = None, limit: int = 100) -> list[Row]:
-        """Alert incidents, newest first, joined with their stream's silence and their rule's name."""
+        """Return alert incidents, newest first, joined with their stream's silence and their rule's settings."""
         clauses, params = _team_clause(teams, "a.team_id")
         for column, values in (("a.state", states), ("a.severity", severities)):
             if values is not None:
@@ -397,9 +409,11 @@ class MonitoringReader:
             "ORDER BY a.started_position DESC LIMIT ?", [*params, limit])
 
     def alert_row(self, alert_id: str, incident: int | None = None) -> Row | None:
-        """One incident (the newest for None) with its stream's silence and its rule's settings."""
-        clause, params = ("a.incident = ?", [alert_id, incident]) if incident is not None else (
-            "a.incident = s.incident", [alert_id])
+        """Return one incident (the newest when `incident` is None) with its stream's silence and its rule's settings."""
+        if incident is None:
+            clause, params = "a.incident = s.incident", [alert_id]
+        else:
+            clause, params = "a.incident = ?", [alert_id, incident]
         return self.database.fetchone(
             "SELECT a.*, s.silenced_until, s.silence_reason, s.silenced_by, r.name AS rule_name, r.signal, r.feature, "
             "r.comparator, r.threshold FROM alerts a JOIN alert_streams s ON s.alert_id = a.alert_id "
@@ -463,7 +477,7 @@ class MonitoringReader:
     # Measurements and totals.
 
     def measurements(self, deployment_id: str, since: str | None, until: str | None, limit: int) -> list[Row]:
-        """Signal measurements whose interval ended in [since, until), oldest first."""
+        """Return the signal measurements whose interval ended in [since, until), oldest first."""
         sql, params = "SELECT * FROM signal_measurements WHERE deployment_id = ?", [deployment_id]
         if since is not None:
             sql += " AND ended_at >= ?"
@@ -478,7 +492,7 @@ class MonitoringReader:
                                       "ORDER BY ended_at DESC, position DESC LIMIT 1", (deployment_id,))
 
     def totals(self) -> list[Row]:
-        """Every deployment's running totals with its name and team's name, for /metrics."""
+        """Return every deployment's running totals with its name, status and team name, for /metrics."""
         return self.database.fetchall(
             "SELECT t.*, d.name, d.team_id, d.status, tm.name AS team_name FROM deployment_totals t "
             "JOIN deployments d ON d.deployment_id = t.deployment_id LEFT JOIN teams tm ON tm.team_id = d.team_id "

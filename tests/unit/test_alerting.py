@@ -95,7 +95,7 @@ def test_feature_only_on_drift_signals() -> None:
     assert raised.value.field == "feature"
 
 
-def test_window_bounds_named() -> None:
+def test_window_error_names_bounds() -> None:
     with pytest.raises(InvalidInput) as raised:
         check_rule_settings({"window_seconds": 5})
 
