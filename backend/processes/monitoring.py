@@ -124,10 +124,10 @@ def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, li
         try:
             subjects = source.subjects(rule)
         except Exception:
-            # NOTE: the rule's open alerts are then missing from `watched`, so the loop below resolves them
-            # as no longer watched, and they open again as new incidents in a later round.
             log.exception("listing the subjects of an alert rule failed; it is evaluated again in the next round",
                           extra={"rule_id": rule["rule_id"]})
+            # Its open alerts keep their state until the next round can tell whether their subjects still exist.
+            watched.update(the_id for the_id, stream in open_streams.items() if stream["rule_id"] == rule["rule_id"])
             continue
         for subject in subjects:
             the_id = str(alert_id(uuid.UUID(rule["rule_id"]), uuid.UUID(subject.id)))

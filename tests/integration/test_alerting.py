@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from backend.application.request_log import LoggedCall
+from backend.application.signals import SignalSource
 from backend.application.webhooks import verify
 from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound, iso
 from backend.domain.drift import population_stability_index
@@ -516,3 +517,19 @@ def test_bad_channels_rejected_one_by_one(monitoring: Monitoring) -> None:
                                 url="http://127.0.0.1:9/hook")
     monitoring.runtime.projections.catch_up()
     assert monitoring.runtime.readers.monitoring.channels(None) == []
+
+
+def test_failed_subject_listing_keeps_open_alerts(monitoring: Monitoring, monkeypatch: pytest.MonkeyPatch) -> None:
+    rule_id = monitoring.rule(threshold=100.0)
+    monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
+    monitoring.round()
+
+    def broken(self: SignalSource, rule: Any) -> list[Any]:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(SignalSource, "subjects", broken)
+    monitoring.clock.advance(seconds=30)
+    monitoring.round()
+
+    [incident] = monitoring.incidents(rule_id)
+    assert incident["state"] == "firing"
