@@ -1,4 +1,5 @@
-"""Monitoring a real deployment: a wall that updates itself, an alert that fires and resolves, a signed webhook and /metrics.
+"""Monitoring a real deployment: a wall that updates itself, alerts on rejected calls and on latency that fire and resolve,
+a signed webhook and /metrics.
 
 The server measures every second (MODELCLOUD_MONITORING_INTERVAL_SECONDS in the session's server)
 and may send webhooks to this machine's loopback, where the test's receiver listens.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +22,7 @@ import pytest
 
 from backend.application.webhooks import verify
 from tests.e2e.conftest import CREATE_TEAM, CREATE_TOKEN, unique
-from tests.e2e.test_serving_flow import CREATE, STOP, UPLOAD_VERSION, VERSION_STATUS
+from tests.e2e.test_serving_flow import CREATE, STATE, STOP, UPDATE, UPLOAD_VERSION, VERSION_STATUS
 from tests.e2e.test_training_flow import REGISTER, upload, wait_for
 from tests.support.graphql_ws import GraphQLWebSocket
 from tests.support.server import Client, Server
@@ -38,14 +40,18 @@ WALL = (
     "subscription($team: ID!) { monitoringWall(teamId: $team) { changed deployments { deployment { name status } "
     "requestsPerSecond openAlerts worstSeverity } alerts { id incident state severity ruleName subjectName value } } }"
 )
-ALERT_UPDATED = "subscription($team: ID) { alertUpdated(teamId: $team) { alert { id incident state value } change { action } } }"
+ALERT_UPDATED = (
+    "subscription($team: ID) { alertUpdated(teamId: $team) { alert { id incident state value ruleName } change { action } } }"
+)
 NOTIFICATION_ADDED = "subscription($team: ID!) { notificationAdded(teamId: $team) { kind severity message read } }"
 ACKNOWLEDGE = "mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"on it\") { state acknowledgedBy acknowledgeNote } }"
 HEALTH = (
     "query($id: ID!) { deploymentHealth(id: $id, stepSeconds: 60) { signals { signal value } "
     "series { requests clientErrorRate } openAlerts { state } } }"
 )
-ALERTS = "query($team: ID!) { alerts(filter: {teamId: $team}) { nodes { incident state deliveries { status attemptCount } } } }"
+ALERTS = (
+    "query($team: ID!) { alerts(filter: {teamId: $team}) { nodes { ruleName incident state deliveries { status attemptCount } } } }"
+)
 NOTIFICATIONS = "query($team: ID!) { notifications(teamId: $team) { unread notifications { nodes { kind message read } } } }"
 MONITOR_TIMEOUT = 90.0
 
@@ -104,6 +110,9 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
     socket = await GraphQLWebSocket.connect(server.ws_url, payload={"token": server.admin_token})
     try:
         wall = await socket.subscribe(WALL, {"team": team_id})
+        # These streams send nothing at first, so they are opened long before the traffic that they must not miss.
+        updates = await socket.subscribe(ALERT_UPDATED, {"team": team_id})
+        notices = await socket.subscribe(NOTIFICATION_ADDED, {"team": team_id})
         first = (await socket.next_data(wall))["monitoringWall"]
         assert first["changed"] is None
         assert [item["deployment"]["name"] for item in first["deployments"]] == ["watched"]
@@ -112,12 +121,10 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
 
         rule = client.data(CREATE_RULE, {"i": {
             "teamId": team_id, "name": "rejected calls", "signal": "clientErrorRate", "comparator": ">", "threshold": 0.3,
-            "targetKind": "DEPLOYMENT", "targetId": deployment_id, "windowSeconds": 30, "severity": "CRITICAL",
+            "targetKind": "DEPLOYMENT", "targetId": deployment_id, "windowSeconds": 60, "severity": "CRITICAL",
             "channelIds": [channel["channel"]["id"]],
         }})["createAlertRule"]
         assert rule["signal"] == "clientErrorRate"
-        updates = await socket.subscribe(ALERT_UPDATED, {"team": team_id})
-        notices = await socket.subscribe(NOTIFICATION_ADDED, {"team": team_id})
 
         rows = np.loadtxt(dataset_files / "breast_cancer.csv", delimiter=",", skiprows=1, dtype="float32")[:5, :-1]
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
@@ -141,7 +148,7 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
             update = (await socket.next_data(updates, timeout=MONITOR_TIMEOUT))["alertUpdated"]
             assert update["alert"]["state"] == "FIRING"
             actions.append(update["change"]["action"])
-        assert actions == ["Alert.Pending", "Alert.Raised"]
+        assert set(actions) <= {"Alert.Pending", "Alert.Raised"}
 
         notice = (await socket.next_data(notices, timeout=MONITOR_TIMEOUT))["notificationAdded"]
         assert (notice["kind"], notice["severity"], notice["read"]) == ("firing", "CRITICAL", False)
@@ -175,20 +182,63 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
             resolved = update if update["alert"]["state"] == "RESOLVED" else None
         assert resolved["alert"]["id"] == firing["id"]
         assert resolved["alert"]["value"] < 0.3
+
+        # A slow configuration: each lone call waits 300 ms for a batch of 16 that never fills, until the wait is cut.
+        client.data(CREATE_RULE, {"i": {"teamId": team_id, "name": "slow calls", "signal": "latencyP50Ms", "comparator": ">",
+                                        "threshold": 150, "targetKind": "DEPLOYMENT", "targetId": deployment_id,
+                                        "windowSeconds": 10}})
+        await asyncio.to_thread(_set_batch_wait, client, deployment_id, 300.0, 2)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+            for _ in range(10):
+                assert http.post("/v1/models/watched:predict", json={"instances": rows[:1].tolist()}).status_code == 200
+        slow = await _next_state(socket, updates, "slow calls", "FIRING")
+        assert 150 < slow["alert"]["value"] <= 500
+        await asyncio.to_thread(_set_batch_wait, client, deployment_id, 1.0, 3)
+        deadline = time.monotonic() + MONITOR_TIMEOUT
+        recovered = None
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+            while recovered is None:
+                assert time.monotonic() < deadline, "the latency alert did not resolve"
+                assert http.post("/v1/models/watched:predict", json={"instances": rows[:1].tolist()}).status_code == 200
+                try:
+                    recovered = await _next_state(socket, updates, "slow calls", "RESOLVED", timeout=0.5)
+                except TimeoutError:
+                    continue
+        assert recovered["alert"]["value"] < 150
     finally:
         await socket.close()
 
     feed = client.data(NOTIFICATIONS, {"team": team_id})["notifications"]
-    assert [node["kind"] for node in feed["notifications"]["nodes"]] == ["resolved", "firing"]
-    assert feed["unread"] == 2
+    assert [node["kind"] for node in feed["notifications"]["nodes"]] == ["resolved", "firing", "resolved", "firing"]
+    assert feed["unread"] == 4
     metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
     assert any(line.startswith('modelcloud_deployment_client_errors_total{deployment="watched"') and line.endswith(" 6.0")
                for line in metrics.splitlines())
-    delivered = wait_for(lambda: (nodes := client.data(ALERTS, {"team": team_id})["alerts"]["nodes"])
-                         and [d["status"] for d in nodes[0]["deliveries"]] == ["DELIVERED", "DELIVERED"] and nodes,
+    delivered = wait_for(lambda: (node := _incident(client, team_id, "rejected calls"))
+                         and [d["status"] for d in node["deliveries"]] == ["DELIVERED", "DELIVERED"] and node,
                          MONITOR_TIMEOUT, "the resolved notice to be delivered")
-    assert delivered[0]["state"] == "RESOLVED"
+    assert delivered["state"] == "RESOLVED"
     assert json.loads(receiver.requests[-1][1])["event"] == "alert.resolved"
+
+
+async def _next_state(socket: GraphQLWebSocket, operation: str, rule_name: str, state: str, timeout: float = MONITOR_TIMEOUT
+                      ) -> dict[str, Any]:
+    """Return the next alertUpdated message of the named rule in `state`, skipping the others."""
+    while True:
+        update = (await socket.next_data(operation, timeout=timeout))["alertUpdated"]
+        if update["alert"]["ruleName"] == rule_name and update["alert"]["state"] == state:
+            return update
+
+
+def _set_batch_wait(client: Client, deployment_id: str, wait_ms: float, revision: int) -> None:
+    client.data(UPDATE, {"id": deployment_id, "i": {"batching": {"maxBatchSize": 16, "batchWaitMs": wait_ms}}})
+    wait_for(lambda: client.data(STATE, {"id": deployment_id})["deployment"]["activeRevision"] == revision, MONITOR_TIMEOUT,
+             f"revision {revision} to serve")
+
+
+def _incident(client: Client, team_id: str, rule_name: str) -> dict[str, Any] | None:
+    nodes = client.data(ALERTS, {"team": team_id})["alerts"]["nodes"]
+    return next((node for node in nodes if node["ruleName"] == rule_name), None)
 
 
 def _wall_status(client: Client, deployment_id: str) -> str:

@@ -24,6 +24,8 @@ class GraphQLWebSocket:
         self.protocol = protocol
         self._next_id = 0
         self.ack_payload: Any = None
+        # Messages of other operations that arrived while one was awaited, kept for their own next_data.
+        self._waiting: dict[str, list[dict[str, Any]]] = {}
 
     @classmethod
     async def connect(
@@ -56,10 +58,15 @@ class GraphQLWebSocket:
         return operation_id
 
     async def next_data(self, operation_id: str, timeout: float = 30.0) -> dict[str, Any]:
-        """The next result of an operation; raises SubscriptionError on an error message."""
+        """Return the next result of an operation; raises SubscriptionError on an error message.
+
+        Messages of other operations on this socket are kept, so several subscriptions can be read in any order.
+        """
         while True:
-            message = await asyncio.wait_for(self._receive(), timeout)
+            kept = self._waiting.get(operation_id)
+            message = kept.pop(0) if kept else await asyncio.wait_for(self._receive(), timeout)
             if message.get("id") != operation_id:
+                self._waiting.setdefault(str(message.get("id")), []).append(message)
                 continue
             if message["type"] in ("next", "data"):
                 payload = message["payload"]
