@@ -1,4 +1,7 @@
-"""A deployment outlives a dead replica and a server restart: Serve replaces the one, the reconciler redeploys after the other."""
+"""A deployment outlives a dead replica and a server restart: Serve replaces the one, the reconciler redeploys after the other.
+
+The first server is stopped with SIGTERM, and the calls it counted are recorded on the way out.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from tests.support.server import Client, Server, start_server
 pytestmark = pytest.mark.e2e
 
 AUDIT = "query($s: ID!) { auditLog(filter: {subjectId: $s}) { nodes { action summary } } }"
+WINDOWS = "query($id: ID!) { deployment(id: $id) { windows { process requests } } }"
 
 
 def replica_pids(app_prefix: str) -> list[int]:
@@ -39,7 +43,8 @@ def actions(client: Client, deployment_id: str) -> list[str]:
 def test_replica_death_and_restart(tmp_path: Path, model_files: Path, dataset_files: Path) -> None:
     home = tmp_path / "server"
     rows = np.loadtxt(dataset_files / "breast_cancer.csv", delimiter=",", skiprows=1, dtype="float32")[:5, :-1]
-    first = start_server(home)
+    # A window far longer than the test, so only the flush when SIGTERM stops the server can record the first calls.
+    first = start_server(home, MODELCLOUD_INFERENCE_WINDOW_SECONDS="3600")
     try:
         endpoint = Endpoint(first, Client(first, token=first.admin_token), model_files)
         created = endpoint.client.data(CREATE, {"i": {"modelId": endpoint.model_id, "name": "survivor",
@@ -76,5 +81,8 @@ def test_replica_death_and_restart(tmp_path: Path, model_files: Path, dataset_fi
         assert recorded[-1] == "Deployment.Requested"
         assert recorded[0] == "Deployment.BecameHealthy"
         assert recorded.count("Deployment.Degraded") == 2
+        windows = client.data(WINDOWS, {"id": deployment_id})["deployment"]["windows"]
+        first_process = [window["requests"] for window in windows if window["process"].endswith(f":{first.process.pid}")]
+        assert first_process == [2]
     finally:
         second.stop()
