@@ -42,7 +42,13 @@ RETRY_GROWTH = 3
 USER_AGENT = "ModelCloud-Webhook/1"
 
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata"})
-METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
+# AWS, Google, Azure and OpenStack use 169.254.169.254 (and AWS fd00:ec2::254 over IPv6); Alibaba Cloud uses 100.100.100.200.
+METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
+                                ipaddress.ip_address("100.100.100.200")})
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d, deprecated),
+# IPv4-translated (::ffff:0:a.b.c.d) and NAT64.
+EMBEDDING_NETWORKS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("::ffff:0:0:0/96"), ipaddress.ip_network("64:ff9b::/96"),
+                      ipaddress.ip_network("64:ff9b:1::/48"))
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 
 log = logging.getLogger(__name__)
@@ -214,9 +220,14 @@ def _check(url: str, allowed: Sequence[str], resolve: Resolver) -> _Target:
         )
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as error:
+        # The host is decoded on first use, where a malformed internationalized name raises UnicodeError.
+        parsed.host  # noqa: B018
+        port = parsed.port
+    except (httpx.InvalidURL, UnicodeError, ValueError) as error:
         message = f"webhook URL {display_url} is invalid ({error}); use an absolute http:// or https:// URL"
         raise _invalid(url, message) from None
+    if port is not None and not 1 <= port <= 65535:
+        raise _invalid(url, f"webhook URL {display_url} has port {port}; a port is a number from 1 to 65535")
 
     if parsed.scheme not in ("http", "https"):
         used = f"uses the {parsed.scheme} scheme" if parsed.scheme else "has no scheme"
@@ -279,6 +290,10 @@ def _parse_address(text: str) -> IPAddress | None:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address) and not address.is_unspecified and not address.is_loopback and any(
+            address in network for network in EMBEDDING_NETWORKS):
+        # Such an address reaches the IPv4 address in its last 32 bits, so it is checked as that address.
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
 

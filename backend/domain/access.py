@@ -51,20 +51,21 @@ class Principal:
         if not self.is_admin:
             raise Forbidden(f"{action} needs a platform administrator.", field="viewer", value=self.username)
 
-    def check_team_reach(self, team_id: uuid.UUID, team_name: str | None = None) -> None:
+    def check_team_reach(self, team_id: uuid.UUID) -> None:
         """Raise NotFound for a team outside this token's reach, so the team looks as if it did not exist."""
+        # The message names the team by id only: its name would tell an outsider that the team exists.
         if self.reachable_team is not None and self.reachable_team != team_id:
             raise NotFound(
-                f"Team {team_name or team_id} was not found among the teams this token can reach.",
+                f"Team {team_id} was not found among the teams this token can reach.",
                 field="teamId",
                 value=str(team_id),
             )
 
     def require_role(self, team_id: uuid.UUID, role: str | None, needed: str, action: str, *, team_name: str = "") -> None:
         """Raise unless the caller's role in the team is at least `needed` (and the token has the matching scope)."""
-        self.check_team_reach(team_id, team_name)
+        self.check_team_reach(team_id)
         if role is None and not self.is_admin:
-            raise NotFound(f"Team {team_name or team_id} was not found among your teams.", field="teamId", value=str(team_id))
+            raise NotFound(f"Team {team_id} was not found among your teams.", field="teamId", value=str(team_id))
         self.require_scope(SCOPE_FOR_ROLE[needed], action)
         if role is None or ROLE_RANK[role] < ROLE_RANK[needed]:
             raise Forbidden(

@@ -469,10 +469,22 @@ def _rule_changes(input: UpdateAlertRuleInput) -> dict[str, Any]:  # noqa: A002
     return changes
 
 
+def _aware(field: str, moment: datetime | None) -> datetime | None:
+    """Return the time, or raise InvalidInput when it has no time zone, which would make it ambiguous."""
+    if moment is not None and moment.utcoffset() is None:
+        raise InvalidInput(f"{field} {moment.isoformat()} has no time zone; add Z or an offset such as +08:00.", field=field,
+                           value=moment.isoformat())
+    return moment
+
+
 def _interval(field: str, since: datetime | None, until: datetime | None, now: datetime, default: timedelta
               ) -> tuple[datetime, datetime]:
-    end = until or now
-    start = since or end - default
+    end = _aware("until", until) or now
+    try:
+        start = _aware("since", since) or end - default
+    except OverflowError:
+        raise InvalidInput(f"until {iso(end)} is too early to look {default} back from; pass since as well.", field="until",
+                           value=iso(end)) from None
     if start >= end:
         raise InvalidInput(f"{field} {iso(start)} is not before until {iso(end)}.", field=field, value=iso(start))
     return start, end
@@ -491,7 +503,8 @@ def _health_series(rows: list[Row], start: datetime, end: datetime, step: int) -
     for index, summary in enumerate(buckets):
         values = traffic_values(summary, step)
         points.append(HealthPoint(
-            start=start + timedelta(seconds=index * step), end=min(end, start + timedelta(seconds=(index + 1) * step)),
+            start=start + timedelta(seconds=index * step),
+            end=start + timedelta(seconds=min((index + 1) * step, (end - start).total_seconds())),
             requests=summary.requests, requests_per_second=values["requestsPerSecond"] or 0.0, error_rate=values["errorRate"],
             client_error_rate=values["clientErrorRate"], latency_p50_ms=values["latencyP50Ms"],
             latency_p95_ms=values["latencyP95Ms"], latency_p99_ms=values["latencyP99Ms"],
@@ -573,7 +586,7 @@ class MonitoringQuery:
         rows = await in_thread(lambda: info.context.runtime.readers.monitoring.alerts(
             teams, states=None if criteria.states is None else [state.value for state in criteria.states],
             severities=None if criteria.severities is None else [severity.value for severity in criteria.severities],
-            rule_id=rule_id, subject_id=subject_id, since=iso(criteria.since),
+            rule_id=rule_id, subject_id=subject_id, since=iso(_aware("filter.since", criteria.since)),
             before=decode_position_cursor("alerts", after), limit=first + 1))
         return page(rows, first, "alerts", lambda row: row["started_position"], Alert.from_row, has_previous=after is not None)
 
@@ -634,8 +647,9 @@ class MonitoringQuery:
         def read() -> DeploymentHealth:
             source = SignalSource(runtime.database, runtime.request_log, runtime.drift_references, now)
             values = source.deployment_values(row["deployment_id"], window_seconds)
-            windows = runtime.readers.deployments.windows(row["deployment_id"], iso(start), iso(end + timedelta(microseconds=1)),
-                                                          100_000)
+            # Windows that end exactly at `until` belong to the last step, so the bound is one microsecond later.
+            upper = end if end >= datetime.max.replace(tzinfo=end.tzinfo) - timedelta(seconds=1) else end + timedelta(microseconds=1)
+            windows = runtime.readers.deployments.windows(row["deployment_id"], iso(start), iso(upper), 100_000)
             measurements = runtime.readers.monitoring.measurements(row["deployment_id"], iso(start), iso(end), MAX_POINTS)
             alerts = runtime.readers.monitoring.alerts([row["team_id"]], states=["pending", "firing"],
                                                       subject_id=row["deployment_id"], limit=100)
@@ -703,6 +717,7 @@ class MonitoringMutation:
         principal = await info.context.writer()
         the_id = parse_id("id", id)
         service = info.context.runtime.alerting
+        _aware("until", until)
         outcome = await in_thread(lambda: service.silence(principal, info.context.cause(principal), alert_id=the_id, until=until,
                                                           reason=reason))
         await info.context.settle(outcome)
@@ -763,8 +778,13 @@ class MonitoringMutation:
     @strawberry.mutation(description="Mark a team's notifications read up to a position; returns your unread count.")
     async def mark_notifications_read(self, info: Info[Context, None], team_id: strawberry.ID, up_to: int) -> int:
         principal = await info.context.writer()
-        team = parse_id("teamId", team_id)
+        team = parse_id("teamId", str((await readable_team(info, team_id)).id))
         service = info.context.runtime.alerting
+        newest = await in_thread(info.context.runtime.readers.monitoring.notifications, str(team), None, 1)
+        newest_position = int(newest[0]["position"]) if newest else 0
+        if up_to > newest_position:
+            raise InvalidInput(f"upTo {up_to} is beyond the team's newest notification ({newest_position or 'none yet'}); pass "
+                               "the position of one you read.", field="upTo", value=up_to)
         outcome = await in_thread(lambda: service.mark_read(principal, info.context.cause(principal), team_id=team, position=up_to))
         await info.context.settle(outcome)
         return await in_thread(info.context.runtime.readers.monitoring.unread, principal.actor, str(team))

@@ -49,6 +49,12 @@ HEALTH = (
     "query($id: ID!) { deploymentHealth(id: $id, stepSeconds: 60) { signals { signal value } "
     "series { requests clientErrorRate } openAlerts { state } } }"
 )
+HEALTH_RANGE = (
+    "query($id: ID!, $since: DateTime, $until: DateTime) { deploymentHealth(id: $id, since: $since, until: $until) "
+    "{ series { requests } } }"
+)
+SILENCE = "mutation($id: ID!, $until: DateTime!) { silenceAlert(id: $id, until: $until) { silencedUntil } }"
+MARK_READ = "mutation($team: ID!, $upTo: Int!) { markNotificationsRead(teamId: $team, upTo: $upTo) }"
 ALERTS = (
     "query($team: ID!) { alerts(filter: {teamId: $team}) { nodes { ruleName incident state deliveries { status attemptCount } } } }"
 )
@@ -171,6 +177,16 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
         assert signals["replicaHealth"] == 1.0
         assert sum(point["requests"] for point in health["series"]) == 10
         assert [alert["state"] for alert in health["openAlerts"]] == ["FIRING"]
+        far = client.data(HEALTH_RANGE, {"id": deployment_id, "since": "9999-12-31T22:59:59Z", "until": "9999-12-31T23:59:59.999999Z"})
+        assert sum(point["requests"] for point in far["deploymentHealth"]["series"]) == 0
+        for query, variables, field in (
+            (HEALTH_RANGE, {"id": deployment_id, "since": "2026-12-05T00:00:00", "until": None}, "since"),
+            (SILENCE, {"id": firing["id"], "until": "2027-01-01T00:00:00"}, "until"),
+            (MARK_READ, {"team": team_id, "upTo": 2147483647}, "upTo"),
+            (HEALTH_RANGE, {"id": deployment_id, "since": None, "until": "0001-01-01T00:10:00Z"}, "until"),
+        ):
+            error = client.error(query, variables)
+            assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", field), variables
 
         # Well-formed calls push the share of rejected ones under the threshold: the alert resolves.
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:

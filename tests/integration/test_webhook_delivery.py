@@ -227,6 +227,22 @@ def test_ipv4_mapped_loopback_blocked() -> None:
     assert check_webhook_url("http://[::ffff:127.0.0.1]/x", ["127.0.0.1"]) == "http://[::ffff:127.0.0.1]/x"
 
 
+@pytest.mark.parametrize("url", ["http://[::127.0.0.1]/x", "http://[::ffff:0:127.0.0.1]/x", "http://[64:ff9b::127.0.0.1]/x"])
+def test_embedded_ipv4_loopback_blocked(url: str) -> None:
+    assert "points at 127.0.0.1, a loopback address" in rejection(url).message
+
+
+def test_nat64_metadata_and_alibaba_blocked() -> None:
+    assert "points at 169.254.169.254, a cloud metadata address" in rejection("http://[64:ff9b::a9fe:a9fe]/x").message
+    assert "points at 100.100.100.200, a cloud metadata address" in rejection("http://100.100.100.200/x").message
+
+
+@pytest.mark.parametrize(("url", "words"), [("http://xn--/x", "is invalid (Malformed A-label"),
+                                            ("http://192.0.2.1:99999/x", "has port 99999; a port is a number from 1 to 65535")])
+def test_malformed_host_and_port_rejected(url: str, words: str) -> None:
+    assert words in rejection(url).message
+
+
 def test_metadata_addresses_blocked() -> None:
     resolve = resolver({"aws.test": ["169.254.169.254"], "ec2v6.test": ["fd00:ec2::254"]})
 
