@@ -97,7 +97,7 @@ class RequestLog:
         return self.database.fetchall(sql + " ORDER BY entry_id DESC LIMIT ?", [*params, limit])
 
     def between(self, deployment_id: str, since: str, until: str, limit: int) -> list[Row]:
-        """Return a deployment's entries logged in (since, until], newest first, at most `limit` of them."""
+        """Return a deployment's entries logged in [since, until], newest first, at most `limit` of them."""
         return self.database.fetchall(
-            "SELECT * FROM request_log WHERE deployment_id = ? AND logged_at > ? AND logged_at <= ? "
+            "SELECT * FROM request_log WHERE deployment_id = ? AND logged_at >= ? AND logged_at <= ? "
             "ORDER BY entry_id DESC LIMIT ?", (deployment_id, since, until, limit))

@@ -25,7 +25,7 @@ from backend.application.model_inputs import platform_training_run, read_profile
 from backend.application.request_log import RequestLog
 from backend.database import Database, Row
 from backend.domain.alerting import DEPLOYMENT, MODEL, SIGNALS, TEAM
-from backend.domain.base import DomainError, iso
+from backend.domain.base import DomainError, iso, parse_iso
 from backend.domain.datasets import DatasetVersion
 from backend.domain.drift import FeatureDrift, column_drift, prediction_drift
 from backend.domain.inference import LATENCY_BUCKETS_MS
@@ -59,8 +59,16 @@ class TrafficSummary:
     client_errors: int = 0
     buckets: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS_MS) + 1))
     versions: dict[str, int] = field(default_factory=dict)
+    # The earliest start and latest end of the windows added, and the log position of the newest one.
+    started_at: str | None = None
+    ended_at: str | None = None
+    through_position: int = 0
 
     def add(self, window: Row) -> None:
+        if "started_at" in window.keys():
+            self.started_at = min(filter(None, (self.started_at, window["started_at"])))
+            self.ended_at = max(filter(None, (self.ended_at, window["ended_at"])))
+            self.through_position = max(self.through_position, int(window["position"]))
         self.requests += int(window["requests"])
         self.rows += int(window["rows_predicted"])
         self.errors += int(window["errors"])
@@ -306,8 +314,8 @@ class SignalSource:
         if key not in self._traffic:
             summary = TrafficSummary()
             for row in self.database.fetchall(
-                    "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions FROM inference_windows "
-                    "WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ? LIMIT ?",
+                    "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, "
+                    "position FROM inference_windows WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ? LIMIT ?",
                     (deployment_id, iso(end - timedelta(seconds=window)), iso(end), MAX_WINDOWS)):
                 summary.add(row)
             self._traffic[key] = summary
@@ -320,7 +328,11 @@ class SignalSource:
         """
         key = (deployment_id, window)
         if key not in self._drift:
-            self._drift[key] = self._compute_drift(deployment_id, self.now - timedelta(seconds=window), self.now)
+            # Sampled calls reach the log when their inference window is recorded, with the time of the call, so the
+            # calls of the windows in the rule's window start where the earliest of those windows starts.
+            traffic = self.traffic(deployment_id, window)
+            since = parse_iso(traffic.started_at) or self.now - timedelta(seconds=window)
+            self._drift[key] = self._compute_drift(deployment_id, since, self.now)
         return self._drift[key]
 
     def drift_between(self, deployment_id: str, since: datetime, until: datetime) -> DriftResult:

@@ -32,7 +32,7 @@ class SignalLog(ModelCloudAggregate):
             aggregate.deployment_id = self.deployment_id
             aggregate.team_id = self.team_id
             aggregate.day = self.day
-            aggregate.measured_until = None
+            aggregate.through_position = 0
 
     class Measured(ModelCloudAggregate.Event):
         deployment_id: uuid.UUID
@@ -43,14 +43,16 @@ class SignalLog(ModelCloudAggregate):
         # Feature name -> {"psi", "ks", "rows", "missing"}.
         features: dict[str, dict[str, Any]]
         version: int | None
+        # The log position of the newest inference window measured, so late windows are measured in the next interval.
+        through_position: int = 0
 
         def apply(self, aggregate: SignalLog) -> None:
-            aggregate.measured_until = self.ended_at
+            aggregate.through_position = max(aggregate.through_position, self.through_position)
 
     deployment_id: uuid.UUID
     team_id: uuid.UUID
     day: str
-    measured_until: datetime | None
+    through_position: int
 
     def __init__(self, **_: Any) -> None:
         pass
@@ -61,13 +63,13 @@ class SignalLog(ModelCloudAggregate):
                           team_id=team_id, day=day)
 
     def measure(self, cause: Cause, *, started_at: datetime, ended_at: datetime, values: dict[str, float | None],
-                features: dict[str, dict[str, Any]], version: int | None) -> bool:
-        """Record a measurement and return True.
+                features: dict[str, dict[str, Any]], version: int | None, through_position: int) -> bool:
+        """Record a measurement of the inference windows up to `through_position` and return True.
 
-        Return False without recording when the interval ends at or before the last measured one.
+        Return False without recording when this stream already measured windows that far.
         """
-        if self.measured_until is not None and ended_at <= self.measured_until:
+        if through_position <= self.through_position:
             return False
         self._record(self.Measured, cause, deployment_id=self.deployment_id, started_at=started_at, ended_at=ended_at,
-                     values=values, features=features, version=version)
+                     values=values, features=features, version=version, through_position=through_position)
         return True

@@ -28,9 +28,8 @@ from backend.runtime import Runtime
 log = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 50
-# Maximum seconds since the last measurement that the next one covers. On the first measurement or after a
-# longer pause, a measurement covers only the last monitoring interval.
-MAX_MEASURED_SECONDS = 3600
+# Most inference windows one measurement adds up; after a long pause the next rounds measure the rest.
+MAX_WINDOWS_MEASURED = 1000
 
 
 def monitor(runtime: Runtime) -> None:
@@ -61,20 +60,23 @@ def measure_deployments(runtime: Runtime, source: SignalSource) -> int:
 
 
 def _measure(runtime: Runtime, source: SignalSource, row: Any) -> int:
+    """Measure the inference windows of a deployment recorded since its last measurement, in log order.
+
+    Windows are taken by log position rather than by time, so one that reaches the read model
+    after a round has looked is measured in the next round instead of never.
+    """
     deployment_id = row["deployment_id"]
     now = source.now
     latest = runtime.readers.monitoring.latest_measurement(deployment_id)
-    since = parse_iso(latest["ended_at"]) if latest else None
-    if since is None or now - since > timedelta(seconds=MAX_MEASURED_SECONDS):
-        since = now - timedelta(seconds=runtime.settings.monitoring_interval_seconds)
-    if since >= now:
+    traffic = _traffic_after(runtime, deployment_id, int(latest["through_position"]) if latest else 0)
+    if traffic.requests == 0 or traffic.started_at is None or traffic.ended_at is None:
         return 0
-    seconds = (now - since).total_seconds()
-    traffic = _traffic_between(runtime, deployment_id, since, now)
-    if traffic.requests == 0:
-        return 0
+    since, until = parse_iso(traffic.started_at), parse_iso(traffic.ended_at)
+    assert since is not None and until is not None
+    seconds = max((until - since).total_seconds(), 1.0)
     values: dict[str, float | None] = {**traffic_values(traffic, seconds), "replicaHealth": source.replica_health(deployment_id)}
-    drift = source.drift_between(deployment_id, since, now)
+    # The sampled calls of these windows were logged with the times of the calls, all within the windows' span.
+    drift = source.drift_between(deployment_id, since, until)
     psi = [item.psi for item in drift.features.values()]
     ks = [item.ks for item in drift.features.values() if item.ks is not None]
     values.update({
@@ -92,7 +94,8 @@ def _measure(runtime: Runtime, source: SignalSource, row: Any) -> int:
             signal_log = load(runtime.store, log_id, SignalLog, "id", "Signal log")
         except NotFound:
             signal_log = SignalLog.open(uuid.UUID(deployment_id), uuid.UUID(row["team_id"]), day, cause)
-        if not signal_log.measure(cause, started_at=since, ended_at=now, values=values, features=features, version=drift.version):
+        if not signal_log.measure(cause, started_at=since, ended_at=until, values=values, features=features, version=drift.version,
+                                  through_position=traffic.through_position):
             return []
         return [signal_log]
 
@@ -100,12 +103,13 @@ def _measure(runtime: Runtime, source: SignalSource, row: Any) -> int:
     return 1 if outcome.events else 0
 
 
-def _traffic_between(runtime: Runtime, deployment_id: str, since: datetime, until: datetime) -> TrafficSummary:
+def _traffic_after(runtime: Runtime, deployment_id: str, position: int) -> TrafficSummary:
+    """Add up a deployment's inference windows recorded after a log position, at most MAX_WINDOWS_MEASURED of them."""
     summary = TrafficSummary()
     for window in runtime.database.fetchall(
-            "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions FROM inference_windows "
-            "WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ?",
-            (deployment_id, iso(since), iso(until))):
+            "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, position "
+            "FROM inference_windows WHERE deployment_id = ? AND position > ? ORDER BY position LIMIT ?",
+            (deployment_id, position, MAX_WINDOWS_MEASURED)):
         summary.add(window)
     return summary
 

@@ -83,7 +83,8 @@ class MonitoringProjection(Projection):
         "signal_measurements": (
             "CREATE TABLE IF NOT EXISTS signal_measurements ("
             "position BIGINT PRIMARY KEY, deployment_id TEXT NOT NULL, team_id TEXT, started_at TEXT NOT NULL, "
-            "ended_at TEXT NOT NULL, version INTEGER, signal_values TEXT NOT NULL, features TEXT NOT NULL)"
+            "ended_at TEXT NOT NULL, version INTEGER, signal_values TEXT NOT NULL, features TEXT NOT NULL, "
+            "through_position BIGINT NOT NULL)"
         ),
         "deployment_totals": (
             "CREATE TABLE IF NOT EXISTS deployment_totals ("
@@ -307,6 +308,7 @@ class MonitoringProjection(Projection):
             "position": position, "deployment_id": str(event.deployment_id), "team_id": event.team,
             "started_at": iso(event.started_at), "ended_at": iso(event.ended_at), "version": event.version,
             "signal_values": json.dumps(event.values), "features": json.dumps(event.features),
+            "through_position": event.through_position,
         })
         return [Change(MONITORING_TOPIC, {"id": str(event.deployment_id), "team": event.team, "position": position})]
 

@@ -539,3 +539,18 @@ def test_failed_subject_listing_keeps_open_alerts(monitoring: Monitoring, monkey
 
     [incident] = monitoring.incidents(rule_id)
     assert incident["state"] == "firing"
+
+
+def test_window_recorded_late_is_measured_next(monitoring: Monitoring) -> None:
+    monitoring.serve(monitoring.rows[:40], calls=10)
+    monitoring.round()
+
+    # A window whose end precedes the last measurement, as when another process's window reaches the read model late.
+    monitoring.clock.advance(seconds=-20)
+    monitoring.serve(monitoring.rows[40:80], calls=4)
+    monitoring.clock.advance(seconds=40)
+    monitoring.round()
+
+    rows = monitoring.runtime.readers.monitoring.measurements(str(monitoring.deployment_id), None, None, 10)
+    assert len(rows) == 2
+    assert json.loads(rows[-1]["features"])["mean radius"]["rows"] == 40
