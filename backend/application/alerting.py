@@ -59,6 +59,7 @@ class Observation:
     subject_name: str
     value: float | None
     reason: str | None = None
+    detail: str | None = None
 
 
 class AlertingService:
@@ -186,7 +187,8 @@ class AlertingService:
                     return []
                 alert = Alert.open(rule.id, rule.team_id, observation.subject_kind, observation.subject_id,
                                    observation.subject_name, team_cause)
-            transitions.extend(alert.observe(rule, observation.value, team_cause, reason=observation.reason))
+            transitions.extend(alert.observe(rule, observation.value, team_cause, reason=observation.reason,
+                                             detail=observation.detail))
             changed: list[object] = [alert] if transitions else []
             for transition in transitions:
                 if transition in (FIRING, RESOLVED) and not alert.silenced_at(cause.at):

@@ -275,6 +275,13 @@ class SignalSource:
 
     # Values.
 
+    def detail(self, rule: Row, subject: Subject) -> str | None:
+        """Return what to add to a drift alert's message: the feature that drifted most, when the rule names none."""
+        if subject.kind != DEPLOYMENT or rule["feature"] is not None or rule["signal"] not in ("featureDriftPsi", "featureDriftKs"):
+            return None
+        feature = self.deployment_values(subject.id, int(rule["window_seconds"])).get(f"{rule['signal']}Feature")
+        return f"largest for feature {feature!r}" if feature else None
+
     def value(self, rule: Row, subject: Subject) -> float | None:
         """Return the rule's signal on the subject over the rule's window, or None when there is no data."""
         name, window = rule["signal"], int(rule["window_seconds"])
@@ -294,6 +301,11 @@ class SignalSource:
                 chosen = {feature: drift.features[feature]}
             else:
                 chosen = {}
+            if chosen:
+                values["featureDriftPsiFeature"] = max(chosen, key=lambda name: chosen[name].psi)  # type: ignore[assignment]
+                ks_features = {name: item.ks for name, item in chosen.items() if item.ks is not None}
+                if ks_features:
+                    values["featureDriftKsFeature"] = max(ks_features, key=ks_features.__getitem__)  # type: ignore[assignment]
             psi = [item.psi for item in chosen.values()]
             ks = [item.ks for item in chosen.values() if item.ks is not None]
             values["featureDriftPsi"] = max(psi) if psi else None

@@ -358,11 +358,13 @@ class Alert(ModelCloudAggregate):
     def silenced_at(self, moment: datetime) -> bool:
         return self.silenced_until is not None and moment < self.silenced_until
 
-    def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, reason: str | None = None) -> list[str]:
+    def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, reason: str | None = None,
+                detail: str | None = None) -> list[str]:
         """Apply one observation of the rule's signal and return the transitions made, such as ["pending", "firing"].
 
         A `reason` ends an open incident whatever the value. The caller sets it when the rule was
-        deleted or disabled, or the subject went away.
+        deleted or disabled, or the subject went away. A `detail`, such as the feature that drifted
+        most, is added to the messages of a breach.
         """
         moment = cause.at
         breached = reason is None and breaches(rule.comparator, value, rule.threshold)
@@ -371,14 +373,14 @@ class Alert(ModelCloudAggregate):
 
         if breached and not self.is_open:
             self._record(self.Pending, cause, incident=self.incident + 1, severity=rule.severity, value=value,
-                         message=_message(rule, value, self.subject_name))
+                         message=_message(rule, value, self.subject_name, detail))
             transitions.append(PENDING)
 
         # Checked after the Pending event above, so that a rule with for_seconds=0 fires at once.
         if breached and self.state == PENDING and self.since is not None:
             if moment - self.since >= timedelta(seconds=rule.for_seconds):
                 self._record(self.Raised, cause, incident=self.incident, severity=rule.severity, value=value,
-                             message=_message(rule, value, self.subject_name), notify=notify)
+                             message=_message(rule, value, self.subject_name, detail), notify=notify)
                 transitions.append(FIRING)
 
         if not breached and self.state == PENDING:
@@ -426,8 +428,9 @@ def _condition(rule: AlertRule) -> str:
     return f"{rule.signal}{feature} {rule.comparator} {rule.threshold:g}"
 
 
-def _message(rule: AlertRule, value: float | None, subject: str) -> str:
-    return f"{rule.name}: {rule.signal} of {subject} is {_shown_value(value)}, {rule.comparator} {rule.threshold:g}."
+def _message(rule: AlertRule, value: float | None, subject: str, detail: str | None = None) -> str:
+    shown = f"{rule.name}: {rule.signal} of {subject} is {_shown_value(value)}, {rule.comparator} {rule.threshold:g}"
+    return f"{shown} ({detail})." if detail else f"{shown}."
 
 
 def _resolved_message(rule: AlertRule, value: float | None, subject: str) -> str:

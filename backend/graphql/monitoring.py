@@ -212,6 +212,13 @@ class Alert:
             silenced_until=silenced, silence_reason=row["silence_reason"] if silenced else None,
         )
 
+    @strawberry.field(description="The username of whoever acknowledged the incident; null when nobody has.")
+    async def acknowledged_by_username(self, info: Info[Context, None]) -> str | None:
+        if self.acknowledged_by is None:
+            return None
+        row = await info.context.loader("users", info.context.runtime.readers.identity.users).load(self.acknowledged_by)
+        return row["username"] if row else None
+
     @strawberry.field(description="Webhook deliveries of this incident, oldest first.")
     async def deliveries(self, info: Info[Context, None]) -> list[WebhookDelivery]:
         rows = await in_thread(info.context.runtime.readers.monitoring.deliveries_of_alert, str(self.id), self.incident)

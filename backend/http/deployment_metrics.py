@@ -15,6 +15,7 @@ from typing import Any
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
+from backend.domain.alerting import SEVERITIES
 from backend.domain.inference import LATENCY_BUCKETS_MS
 
 LABELS = ["team", "deployment"]
@@ -79,7 +80,10 @@ class DeploymentCollector(Collector):
             if prediction is not None:
                 prediction_psi.add_metric(labels, float(prediction))
 
-        for row in reader.firing_counts():
-            firing.add_metric([row["team_name"] or row["team_id"], row["severity"]], int(row["firing"]))
+        # Every team with alert rules reports each severity, 0 included, so a query can tell "none firing" from "no data".
+        counts = {(row["team_id"], row["severity"]): int(row["firing"]) for row in reader.firing_counts()}
+        for team in reader.teams_with_rules():
+            for severity in SEVERITIES:
+                firing.add_metric([team["team_name"] or team["team_id"], severity], counts.get((team["team_id"], severity), 0))
 
         yield from (requests, rows, errors, client_errors, latency, healthy, feature_psi, feature_ks, prediction_psi, firing)

@@ -500,6 +500,12 @@ class MonitoringReader:
             "JOIN deployments d ON d.deployment_id = t.deployment_id LEFT JOIN teams tm ON tm.team_id = d.team_id "
             "ORDER BY d.team_id, d.name")
 
+    def teams_with_rules(self) -> list[Row]:
+        """Return the teams that have live alert rules, with their names."""
+        return self.database.fetchall(
+            "SELECT DISTINCT r.team_id, tm.name AS team_name FROM alert_rules r LEFT JOIN teams tm ON tm.team_id = r.team_id "
+            "WHERE r.deleted = 0 ORDER BY r.team_id")
+
     def firing_counts(self) -> list[Row]:
         return self.database.fetchall(
             "SELECT a.team_id, tm.name AS team_name, a.severity, COUNT(*) AS firing FROM alerts a "

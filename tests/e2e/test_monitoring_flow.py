@@ -44,7 +44,9 @@ ALERT_UPDATED = (
     "subscription($team: ID) { alertUpdated(teamId: $team) { alert { id incident state value ruleName } change { action } } }"
 )
 NOTIFICATION_ADDED = "subscription($team: ID!) { notificationAdded(teamId: $team) { kind severity message read } }"
-ACKNOWLEDGE = "mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"on it\") { state acknowledgedBy acknowledgeNote } }"
+ACKNOWLEDGE = (
+    "mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"on it\") { state acknowledgedBy acknowledgedByUsername acknowledgeNote } }"
+)
 HEALTH = (
     "query($id: ID!) { deploymentHealth(id: $id, stepSeconds: 60) { signals { signal value } "
     "series { requests clientErrorRate } openAlerts { state } } }"
@@ -170,6 +172,7 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
 
         acknowledged = client.data(ACKNOWLEDGE, {"id": firing["id"]})["acknowledgeAlert"]
         assert (acknowledged["state"], acknowledged["acknowledgeNote"]) == ("FIRING", "on it")
+        assert acknowledged["acknowledgedByUsername"] == "admin"
 
         health = client.data(HEALTH, {"id": deployment_id})["deploymentHealth"]
         signals = {item["signal"]: item["value"] for item in health["signals"]}

@@ -250,6 +250,8 @@ def test_drift_rule_fires_on_shifted_inputs(monitoring: Monitoring) -> None:
 
     [drift] = monitoring.incidents(any_feature)
     [radius] = monitoring.incidents(one_feature)
+    assert drift["message"].endswith("(largest for feature 'mean radius').")
+    assert radius["message"].endswith(", > 0.25.")
     assert drift["state"] == "firing"
     assert radius["state"] == "firing"
     assert radius["value"] > 1.0
@@ -467,6 +469,11 @@ def test_metrics_exposition(monitoring: Monitoring) -> None:
     assert f"modelcloud_deployment_healthy{{{labels}}} 1.0" in text
     assert f'modelcloud_deployment_feature_drift_psi{{deployment="cancer",feature="mean radius",team="{team}"}}' in text
     assert f"modelcloud_deployment_prediction_drift_psi{{{labels}}}" in text
+    # No rule here, so no team reports alerts; a team with a rule reports 0 for each severity that is not firing.
+    assert "modelcloud_alerts_firing{" not in text
+    monitoring.rule(threshold=1e6)
+    text = generate_latest(registry).decode()
+    assert f'modelcloud_alerts_firing{{severity="critical",team="{team}"}} 0.0' in text
 
 
 def test_bad_rules_rejected_one_by_one(monitoring: Monitoring) -> None:
