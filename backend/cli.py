@@ -252,6 +252,11 @@ def create_token(arguments: argparse.Namespace, settings: Settings) -> int:
             print(f"modelcloud: team {arguments.team!r} was not found.", file=sys.stderr)
             return 1
         owner = Principal(user_id=uuid.UUID(user["user_id"]), username=user["username"], is_admin=bool(user["is_admin"]), via=SYSTEM)
+        if not owner.is_admin and team["team_id"] not in runtime.readers.identity.memberships(user["user_id"]):
+            # The operator named the team, so the message can name it, which the API's NOT_FOUND does not.
+            print(f"modelcloud: user {arguments.username!r} is not a member of team {arguments.team!r}; add them with "
+                  "addMember first.", file=sys.stderr)
+            return 1
         scopes = [scope.strip() for scope in arguments.scopes.split(",") if scope.strip()]
         issued = runtime.identity.issue_token(
             owner, runtime.cause_from_system(), team_id=uuid.UUID(team["team_id"]), name=arguments.name, scopes=scopes

@@ -78,7 +78,7 @@ def test_cli_token_for_non_member_fails(database_url: str, tmp_path: Path, clock
 
     assert result.returncode == 1
     assert "dave" not in result.stdout
-    assert "Team default was not found" in result.stderr
+    assert result.stderr.strip() == "modelcloud: user 'dave' is not a member of team 'default'; add them with addMember first."
 
 
 def test_cli_audit_export_jsonl(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
