@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +36,8 @@ log = logging.getLogger(__name__)
 # up to MAX_LOGGED_ROWS (100) rows.
 MAX_DRIFT_CALLS = 2_000
 MAX_WINDOWS = 100_000
+# The inference window columns that TrafficSummary.add reads.
+WINDOW_COLUMNS = "requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, position"
 PROFILE_CACHE = 32
 
 
@@ -65,10 +65,9 @@ class TrafficSummary:
     through_position: int = 0
 
     def add(self, window: Row) -> None:
-        if "started_at" in window.keys():
-            self.started_at = min(filter(None, (self.started_at, window["started_at"])))
-            self.ended_at = max(filter(None, (self.ended_at, window["ended_at"])))
-            self.through_position = max(self.through_position, int(window["position"]))
+        self.started_at = min(filter(None, (self.started_at, window["started_at"])))
+        self.ended_at = max(filter(None, (self.ended_at, window["ended_at"])))
+        self.through_position = max(self.through_position, int(window["position"]))
         self.requests += int(window["requests"])
         self.rows += int(window["rows_predicted"])
         self.errors += int(window["errors"])
@@ -279,8 +278,14 @@ class SignalSource:
         """Return what to add to a drift alert's message: the feature that drifted most, when the rule names none."""
         if subject.kind != DEPLOYMENT or rule["feature"] is not None or rule["signal"] not in ("featureDriftPsi", "featureDriftKs"):
             return None
-        feature = self.deployment_values(subject.id, int(rule["window_seconds"])).get(f"{rule['signal']}Feature")
-        return f"largest for feature {feature!r}" if feature else None
+        features = self.drift(subject.id, int(rule["window_seconds"])).features
+        if rule["signal"] == "featureDriftPsi":
+            scores = {name: item.psi for name, item in features.items()}
+        else:
+            scores = {name: item.ks for name, item in features.items() if item.ks is not None}
+        if not scores:
+            return None
+        return f"largest for feature {max(scores, key=scores.__getitem__)!r}"
 
     def value(self, rule: Row, subject: Subject) -> float | None:
         """Return the rule's signal on the subject over the rule's window, or None when there is no data."""
@@ -301,11 +306,6 @@ class SignalSource:
                 chosen = {feature: drift.features[feature]}
             else:
                 chosen = {}
-            if chosen:
-                values["featureDriftPsiFeature"] = max(chosen, key=lambda name: chosen[name].psi)  # type: ignore[assignment]
-                ks_features = {name: item.ks for name, item in chosen.items() if item.ks is not None}
-                if ks_features:
-                    values["featureDriftKsFeature"] = max(ks_features, key=ks_features.__getitem__)  # type: ignore[assignment]
             psi = [item.psi for item in chosen.values()]
             ks = [item.ks for item in chosen.values() if item.ks is not None]
             values["featureDriftPsi"] = max(psi) if psi else None
@@ -326,8 +326,8 @@ class SignalSource:
         if key not in self._traffic:
             summary = TrafficSummary()
             for row in self.database.fetchall(
-                    "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, "
-                    "position FROM inference_windows WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ? LIMIT ?",
+                    f"SELECT {WINDOW_COLUMNS} FROM inference_windows WHERE deployment_id = ? AND ended_at > ? AND ended_at <= ? "
+                    "LIMIT ?",
                     (deployment_id, iso(end - timedelta(seconds=window)), iso(end), MAX_WINDOWS)):
                 summary.add(row)
             self._traffic[key] = summary
@@ -407,10 +407,3 @@ class SignalSource:
         else:
             return None
         return float(row["found"]) if row else 0.0
-
-
-def finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
-
-
-Clock = Callable[[], datetime]

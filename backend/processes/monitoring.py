@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.application.alerting import Observation
-from backend.application.signals import SignalSource, TrafficSummary, traffic_values
+from backend.application.signals import WINDOW_COLUMNS, SignalSource, TrafficSummary, traffic_values
 from backend.application.webhooks import deliver, retry_delay
 from backend.domain.alerting import alert_id, breaches
 from backend.application.aggregates import load
@@ -107,8 +107,7 @@ def _traffic_after(runtime: Runtime, deployment_id: str, position: int) -> Traff
     """Add up a deployment's inference windows recorded after a log position, at most MAX_WINDOWS_MEASURED of them."""
     summary = TrafficSummary()
     for window in runtime.database.fetchall(
-            "SELECT requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, position "
-            "FROM inference_windows WHERE deployment_id = ? AND position > ? ORDER BY position LIMIT ?",
+            f"SELECT {WINDOW_COLUMNS} FROM inference_windows WHERE deployment_id = ? AND position > ? ORDER BY position LIMIT ?",
             (deployment_id, position, MAX_WINDOWS_MEASURED)):
         summary.add(window)
     return summary
