@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         default=1, gt=0, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
     )
     webhook_timeout_seconds: float = Field(
-        default=5, gt=0, le=60, description="Seconds a webhook receiver has to answer one attempt."
+        default=5, gt=0, le=60, description="Seconds a webhook receiver has to respond to one attempt."
     )
     webhook_retry_seconds: float = Field(
         default=10, gt=0, le=3600, description="Delay before the second attempt of a webhook; each later one waits three times longer."

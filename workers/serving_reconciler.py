@@ -110,8 +110,8 @@ class ServingReconciler:
                 row["active_revision"] == revision and state.status != RUNNING))}
             prefix = ""
             if not broken:
-                # A revision whose replicas cannot be placed (more CPUs than the cluster has) waits in Serve without
-                # failing; after STUCK_SECONDS its health shows Serve's reason, while the active revision keeps serving.
+                # Serve keeps a revision whose replicas cannot be placed (more CPUs than the cluster has) waiting
+                # without failing it. After STUCK_SECONDS its health shows Serve's reason, and the active revision serves.
                 waiting = self._waiting_since.setdefault((row["deployment_id"], revision), self.monotonic())
                 if self.monotonic() - waiting < STUCK_SECONDS:
                     return

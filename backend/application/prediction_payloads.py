@@ -298,7 +298,7 @@ def _check_text(where: str, value: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise PayloadError(
-            f"{where} holds the unpaired surrogate U+{ord(value[error.start]):04X} at index {error.start}; the model expects "
+            f"{where} contains the unpaired surrogate U+{ord(value[error.start]):04X} at index {error.start}; the model expects "
             "valid Unicode text (string).", field=where, expected="valid Unicode text",
             received=f"an unpaired surrogate at index {error.start}") from None
 

@@ -65,7 +65,7 @@ MONITOR_TIMEOUT = 90.0
 
 
 class Receiver:
-    """A webhook receiver on loopback that records each request and answers 200."""
+    """A webhook receiver on loopback that records each request and responds 200."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
@@ -231,8 +231,9 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
     assert [node["kind"] for node in feed["notifications"]["nodes"]] == ["resolved", "firing", "resolved", "firing"]
     assert feed["unread"] == 4
     metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
-    assert any(line.startswith('modelcloud_deployment_client_errors_total{deployment="watched"') and line.endswith(" 6.0")
-               for line in metrics.splitlines())
+    [client_errors] = [line for line in metrics.splitlines()
+                       if line.startswith('modelcloud_deployment_client_errors_total{deployment="watched"')]
+    assert client_errors.endswith(" 6.0")
     delivered = wait_for(lambda: (node := _incident(client, team_id, "rejected calls"))
                          and [d["status"] for d in node["deliveries"]] == ["DELIVERED", "DELIVERED"] and node,
                          MONITOR_TIMEOUT, "the resolved notice to be delivered")

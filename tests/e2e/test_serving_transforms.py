@@ -63,8 +63,8 @@ def test_raw_features_through_training_transforms(server: Server, dataset_files:
     assert rejected.status_code == 400
     assert rejected.json()["field"] == "instances[0].mean radius"
 
-    # Issue 9's "done when": shifted data raises a drift alert on the wall and at a webhook; it is acknowledged, and it
-    # resolves once normal traffic returns.
+    # Shifted data raises a drift alert on the wall and at a webhook. It is acknowledged, and it resolves once
+    # normal traffic returns.
     receiver = Receiver()
     try:
         # Every third row: a sample spread over the whole file, whose rows are ordered by nothing in particular but
