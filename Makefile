@@ -12,7 +12,7 @@ PG_USER ?= postgres
 $(STAMP): pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[demo,test]'
 	$(BIN)/pip install --quiet -e ./sdk
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml sdk/pyproject.toml
 install: $(STAMP)
 
 up: install
-	$(BIN)/modelcloud serve
+	$(BIN)/modelcloud serve --demo
 
 test: install
 	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sqlite3
+import subprocess
 import sys
 import threading
 import uuid
@@ -40,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_schema(arguments, None)
     if arguments.handler is sync_buffer:
         return sync_buffer(arguments)
+    if arguments.handler is run_demo:
+        return run_demo(arguments)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -61,7 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND")
 
     serve_parser = commands.add_parser("serve", help="Run the API server (settings from MODELCLOUD_* variables).")
+    serve_parser.add_argument(
+        "--demo", action="store_true",
+        help="On the first start, run `modelcloud demo` against this server with the new token (off when MODELCLOUD_DEMO=0).",
+    )
     serve_parser.set_defaults(handler=serve)
+
+    demo_parser = commands.add_parser(
+        "demo", help="Create the demo team from scikit-learn's datasets through the API (MODELCLOUD_URL, MODELCLOUD_TOKEN).",
+    )
+    demo_parser.add_argument("--url", help="The server's URL (default: MODELCLOUD_URL, else http://127.0.0.1:8000).")
+    demo_parser.add_argument("--wait", type=float, metavar="SECONDS", help="Seconds to wait for the server to be ready (default 180).")
+    demo_parser.set_defaults(handler=run_demo)
 
     schema_parser = commands.add_parser("schema", help="Print the GraphQL schema (SDL).")
     schema_parser.set_defaults(handler=print_schema)
@@ -129,17 +143,35 @@ def sync_buffer(arguments: argparse.Namespace) -> int:
     return sync_main(forwarded)
 
 
-def serve(_: argparse.Namespace, settings: Settings) -> int:
+def run_demo(arguments: argparse.Namespace) -> int:
+    """Run the demo script, a client of the API, without loading the server's settings."""
+    try:
+        from demo.run import main as demo_main
+    except ImportError as error:
+        print(f"modelcloud: the demo needs the client package and scikit-learn ({error}); install them with "
+              "pip install ./sdk scikit-learn", file=sys.stderr)
+        return 2
+    forwarded = []
+    for option, value in (("--url", arguments.url), ("--wait", arguments.wait)):
+        if value is not None:
+            forwarded += [option, str(value)]
+    return demo_main(forwarded)
+
+
+def serve(arguments: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from backend.http.app import create_app, print_bootstrap
 
     runtime = Runtime.build(settings)
     runtime.start(run_workers=settings.workers, run_policies=True)
+    demo: subprocess.Popen[bytes] | None = None
     try:
         credentials = runtime.bootstrap()
         if credentials is not None:
             print_bootstrap(credentials)
+            if arguments.demo and settings.demo:
+                demo = start_demo(settings, credentials.token)
         app = create_app(runtime, manage_runtime=False)
         log.info(
             "serving",
@@ -153,8 +185,20 @@ def serve(_: argparse.Namespace, settings: Settings) -> int:
     except SystemExit:
         pass
     finally:
+        if demo is not None and demo.poll() is None:
+            demo.terminate()
+            demo.wait()
         runtime.stop()
     return 0
+
+
+def start_demo(settings: Settings, token: str) -> subprocess.Popen[bytes]:
+    """Start `modelcloud demo` as a separate client process that waits for this server to be ready."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    url = f"http://[{host}]:{settings.port}" if ":" in host else f"http://{host}:{settings.port}"
+    log.info("starting the demo", extra={"url": url})
+    environment = {**os.environ, "MODELCLOUD_TOKEN": token, "MODELCLOUD_URL": url}
+    return subprocess.Popen([sys.executable, "-m", "backend.cli", "demo"], env=environment)
 
 
 def _exit_after_shutdown(_signal: int, _frame: object) -> None:

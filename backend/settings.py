@@ -96,6 +96,10 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="Most events the projections may trail for /readyz to pass."
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    demo: bool = Field(
+        default=True,
+        description="Let `modelcloud serve --demo` (what `make up` runs) run `modelcloud demo` on the first start; 0 turns it off.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -51,15 +51,15 @@ class Server:
             self.process.wait()
 
 
-def start_server(home: Path, database_url: str | None = None, **environment: str) -> Server:
+def start_server(home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), **environment: str) -> Server:
     """Run `modelcloud serve` as its own process and wait until it responds with its projections caught up."""
-    server = launch_server(home, database_url, **environment)
+    server = launch_server(home, database_url, arguments, **environment)
     wait_until_up(server)
     return server
 
 
-def launch_server(home: Path, database_url: str | None = None, **environment: str) -> Server:
-    """Start `modelcloud serve` as its own process without waiting for it."""
+def launch_server(home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), **environment: str) -> Server:
+    """Start `modelcloud serve` with `arguments` as its own process without waiting for it."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     database_url = database_url or f"sqlite:///{home / 'modelcloud.db'}"
@@ -72,7 +72,7 @@ def launch_server(home: Path, database_url: str | None = None, **environment: st
         **environment,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve"],
+        [sys.executable, "-m", "backend.cli", "serve", *arguments],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -1,0 +1,232 @@
+"""`modelcloud serve --demo`, as `make up` runs it: the first start builds the demo team, and `modelcloud demo` again adds nothing.
+
+The demo trains one model on two Ray workers, and TensorFlow's multi-worker gRPC server
+listens on every interface, so the server runs inside a private network namespace whose only
+interface is loopback. This module is also the script that runs there: it starts the server,
+waits for the demo, reads what it made through the public API and writes that to a JSON file
+that the test checks. The test is skipped where no namespace can be made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.unit.test_training_multiworker import loopback_namespace
+
+pytestmark = pytest.mark.e2e
+
+SCENARIO_SECONDS = 900
+DEMO_SECONDS = 700.0
+
+TEAM = "query { teams(first: 100) { nodes { id name } } }"
+DATASETS = (
+    "query($team: ID!) { datasets(teamId: $team) { nodes { name versions { nodes { number source status rows "
+    "operations { op } splits { name rows } } } } } }"
+)
+MODELS = (
+    "query($team: ID!) { models(teamId: $team) { nodes { id name task versionCount aliases { alias versionNumber "
+    "version { id status } } } } }"
+)
+RUNS = (
+    "query($team: ID!) { trainingRuns(teamId: $team) { nodes { name status workers modelVersionId features "
+    "dataSummary } } }"
+)
+EVALUATIONS = "query($team: ID!) { evaluations(teamId: $team) { nodes { modelVersionId status split slices } } }"
+RULES = "query($model: ID!) { evaluationRules(modelId: $model) { nodes { name metric trialCount } } }"
+DEPLOYMENTS = "query($team: ID!) { deployments(teamId: $team) { nodes { name status activeRevision config { traffic { version } } } } }"
+ALERT_RULES = "query($team: ID!) { alertRules(teamId: $team) { nodes { name signal targetKind } } }"
+ACTED = "query($actor: String!) { auditLog(filter: {actor: $actor}, first: 1) { edges { node { position } } } }"
+EVENTS = "subscription($team: ID!) { events(filter: {teamId: $team}, afterPosition: 0) { position action actor } }"
+VIEWER = "{ viewer { user { id } } }"
+
+
+def run_scenario(home: Path, output: Path) -> None:
+    """Inside the namespace: start the server as `make up` does, wait for the demo, and record what it made."""
+    from tests.support.server import Client, start_server
+
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    server = start_server(home, arguments=("--demo",))
+    observed: dict[str, Any] = {}
+    try:
+        deadline = time.monotonic() + DEMO_SECONDS
+        while not any(line.startswith(("demo: done", "modelcloud demo:")) for line in server.output):
+            if time.monotonic() > deadline or server.process.poll() is not None:
+                break
+            time.sleep(1)
+        observed["demo_lines"] = [line.rstrip() for line in server.output if line.startswith(("demo:", "modelcloud demo:"))]
+        client = Client(server, token=server.admin_token)
+        observed.update(read_demo(server, client))
+        observed["audit"] = asyncio.run(replay_audit(server, observed["team_id"]))
+        observed["viewer"] = viewer = client.data(VIEWER)["viewer"]["user"]["id"]
+
+        # The platform keeps appending inference windows and measurements, so only the demo's own entries count.
+        head = client.data(ACTED, {"actor": viewer})["auditLog"]["edges"][0]["node"]["position"]
+        again = subprocess.run(
+            [sys.executable, "-m", "backend.cli", "demo"], capture_output=True, text=True, timeout=300,
+            env={**os.environ, "MODELCLOUD_TOKEN": server.admin_token, "MODELCLOUD_URL": server.url},
+        )
+        observed["rerun"] = {"returncode": again.returncode, "stdout": again.stdout, "stderr": again.stderr[-3000:],
+                             "head_before": head,
+                             "head_after": client.data(ACTED, {"actor": viewer})["auditLog"]["edges"][0]["node"]["position"]}
+    finally:
+        server.stop()
+        output.write_text(json.dumps(observed))
+
+
+def read_demo(server: Any, client: Any) -> dict[str, Any]:
+    """Read the demo team's datasets, models, runs, evaluations, deployment and alert rules, and call its endpoint."""
+    team_id = next(team["id"] for team in client.data(TEAM)["teams"]["nodes"] if team["name"] == "demo")
+    models = client.data(MODELS, {"team": team_id})["models"]["nodes"]
+    runs = client.data(RUNS, {"team": team_id})["trainingRuns"]["nodes"]
+    cancer = next(model for model in models if model["name"] == "breast-cancer-classifier")
+    production = next(alias for alias in cancer["aliases"] if alias["alias"] == "production")
+    features = next(run["features"] for run in runs if run["modelVersionId"] == production["version"]["id"])
+    rows = held_out_rows(features)
+
+    # The bootstrap token belongs to team `default`, so the call names the demo team.
+    answered = httpx.post(f"{server.url}/v1/models/breast-cancer:predict", json={"instances": rows}, timeout=60,
+                          params={"team": team_id}, headers={"Authorization": f"Bearer {server.admin_token}"})
+    return {
+        "team_id": team_id,
+        "datasets": client.data(DATASETS, {"team": team_id})["datasets"]["nodes"],
+        "models": models,
+        "runs": runs,
+        "evaluations": client.data(EVALUATIONS, {"team": team_id})["evaluations"]["nodes"],
+        "promotion_rules": client.data(RULES, {"model": cancer["id"]})["evaluationRules"]["nodes"],
+        "deployments": client.data(DEPLOYMENTS, {"team": team_id})["deployments"]["nodes"],
+        "alert_rules": client.data(ALERT_RULES, {"team": team_id})["alertRules"]["nodes"],
+        "prediction": {"status": answered.status_code, "body": answered.json(),
+                       "expected": local_predictions(server, production["version"]["id"], rows)},
+    }
+
+
+def held_out_rows(features: list[str]) -> list[list[float]]:
+    """Return five breast cancer rows from scikit-learn, as lists of the served model's features in order."""
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer()
+    columns = [list(bunch.feature_names).index(feature) for feature in features]
+    return [[float(row[column]) for column in columns] for row in bunch.data[:5]]
+
+
+def local_predictions(server: Any, version_id: str, rows: list[list[float]]) -> list[list[float]]:
+    """Download the served version's file and predict the rows with Keras, independently of the deployment."""
+    import keras
+    import numpy as np
+
+    response = httpx.get(f"{server.url}/v1/model-versions/{version_id}/artifact",
+                         headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=60)
+    response.raise_for_status()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        path.write_bytes(response.content)
+        model = keras.saving.load_model(path, safe_mode=True)
+        return np.asarray(model(np.asarray(rows, dtype="float32"))).tolist()
+
+
+async def replay_audit(server: Any, team_id: str) -> list[dict[str, Any]]:
+    """Collect the demo team's audit entries from the live `events` subscription, replayed from position 0."""
+    from tests.support.graphql_ws import GraphQLWebSocket
+    from tests.support.server import Client
+
+    newest = Client(server, token=server.admin_token).data(
+        "query($team: ID!) { auditLog(filter: {teamId: $team}, first: 1) { nodes { position } } }", {"team": team_id}
+    )["auditLog"]["nodes"][0]["position"]
+    socket = await GraphQLWebSocket.connect(server.ws_url, payload={"token": server.admin_token})
+    entries: list[dict[str, Any]] = []
+    try:
+        operation = await socket.subscribe(EVENTS, {"team": team_id})
+        while not entries or entries[-1]["position"] < newest:
+            entries.append((await socket.next_data(operation, timeout=30))["events"])
+    finally:
+        await socket.close()
+    return entries
+
+
+@pytest.mark.timeout(SCENARIO_SECONDS + 60)
+def test_first_start_builds_demo_team(tmp_path: Path) -> None:
+    prefix = loopback_namespace()
+    if prefix is None:
+        pytest.skip("no network namespace can be made here (unshare --net), and TensorFlow's workers listen on every interface")
+    output = tmp_path / "demo.json"
+
+    completed = subprocess.run(
+        [*prefix, sys.executable, "-m", "tests.e2e.test_demo", str(tmp_path / "server"), str(output)],
+        capture_output=True, text=True, timeout=SCENARIO_SECONDS,
+    )
+
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    observed = json.loads(output.read_text())
+    lines = observed["demo_lines"]
+    assert lines[-1].startswith("demo: done"), "\n".join(lines)
+
+    datasets = {dataset["name"]: dataset["versions"]["nodes"] for dataset in observed["datasets"]}
+    assert sorted(datasets) == ["breast-cancer", "diabetes", "digits"]
+    for name, versions in datasets.items():
+        uploaded, cleaned = sorted(versions, key=lambda version: version["number"])
+        assert (uploaded["source"], uploaded["status"]) == ("UPLOAD", "READY"), name
+        assert (cleaned["source"], cleaned["status"]) == ("DERIVED", "READY"), name
+        assert {split["name"] for split in cleaned["splits"]} == {"train", "validation", "test"}, name
+    assert datasets["breast-cancer"][0]["rows"] + datasets["breast-cancer"][1]["rows"] == 2 * 569
+    assert [operation["op"] for operation in max(datasets["diabetes"], key=lambda v: v["number"])["operations"]] == [
+        "dropMissing", "split", "standardize"]
+
+    models = {model["name"]: model for model in observed["models"]}
+    assert {name: model["task"] for name, model in models.items()} == {
+        "breast-cancer-classifier": "CLASSIFICATION", "digits-cnn": "CLASSIFICATION", "diabetes-regressor": "REGRESSION"}
+    for name, model in models.items():
+        production = [alias for alias in model["aliases"] if alias["alias"] == "production"]
+        assert len(production) == 1, name
+        assert production[0]["version"]["status"] == "ready", name
+    assert models["breast-cancer-classifier"]["versionCount"] == 2
+
+    runs = {run["name"]: run for run in observed["runs"]}
+    assert {name: run["status"] for name, run in runs.items()} == {
+        "breast-cancer-small": "SUCCEEDED", "breast-cancer-wide": "SUCCEEDED", "digits-cnn": "SUCCEEDED",
+        "diabetes-two-workers": "SUCCEEDED"}
+    assert runs["diabetes-two-workers"]["dataSummary"]["workers"] == 2
+    assert observed["promotion_rules"][0]["trialCount"] == 2
+
+    production_ids = {alias["version"]["id"] for model in models.values() for alias in model["aliases"]
+                      if alias["alias"] == "production"}
+    sliced = [evaluation for evaluation in observed["evaluations"] if evaluation["slices"]]
+    assert {evaluation["modelVersionId"] for evaluation in sliced} == production_ids
+    assert [evaluation["status"] for evaluation in sliced] == ["COMPLETED"] * 3
+    assert [evaluation["split"] for evaluation in sliced] == ["test"] * 3
+
+    (deployment,) = observed["deployments"]
+    assert (deployment["name"], deployment["status"], deployment["activeRevision"]) == ("breast-cancer", "HEALTHY", 1)
+    prediction = observed["prediction"]
+    assert prediction["status"] == 200, prediction["body"]
+    assert len(prediction["body"]["predictions"]) == 5
+    for served, expected in zip(prediction["body"]["predictions"], prediction["expected"], strict=True):
+        assert served == pytest.approx(expected, abs=1e-5)
+    assert sorted(rule["name"] for rule in observed["alert_rules"]) == [
+        "failed training", "input drift", "server errors", "slow predictions"]
+
+    actions = [entry["action"] for entry in observed["audit"]]
+    for action in ("Team.Created", "Dataset.Created", "ConfigProfile.Created", "TrainingRun.Succeeded",
+                   "EvaluationRule.Passed", "Deployment.Requested", "AlertRule.Defined", "ApiToken.Issued"):
+        assert action in actions, action
+    created = next(entry for entry in observed["audit"] if entry["action"] == "Team.Created")
+    assert created["actor"] == observed["viewer"]
+
+    rerun = observed["rerun"]
+    assert rerun["returncode"] == 0, rerun["stderr"]
+    assert rerun["stdout"].splitlines()[-1].startswith("demo: done")
+    assert rerun["head_after"] == rerun["head_before"]
+
+
+if __name__ == "__main__":
+    run_scenario(Path(sys.argv[1]), Path(sys.argv[2]))
