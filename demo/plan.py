@@ -1,4 +1,4 @@
-"""What the demo creates: its team, datasets, cleaning steps, training configurations, evaluations and alert rules."""
+"""The demo's plan: its team, datasets, cleaning steps, training configurations, evaluations and alert rules."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ FINISHED_RUN = ("SUCCEEDED", "FAILED", "CANCELLED")
 
 
 class DemoError(Exception):
-    """A step of the demo could not be completed; the message says which and why."""
+    """A step of the demo failed; the message names the step and the reason."""
 
 
 class Demo:
@@ -197,9 +197,9 @@ class Demo:
     def ensure_training(self, dataset: DatasetPlan, training: TrainingPlan, model_id: str, version_id: str, config_id: str) -> str:
         """Start the run unless one of this model and configuration has succeeded or is still going."""
         runs = self.client.execute(RUNS, {"f": {"modelId": model_id, "configProfileId": config_id}})["trainingRuns"]["nodes"]
-        kept = next((run for run in runs if run["status"] != "FAILED" and run["status"] != "CANCELLED"), None)
-        if kept is not None:
-            return str(kept["id"])
+        reusable = next((run for run in runs if run["status"] not in ("FAILED", "CANCELLED")), None)
+        if reusable is not None:
+            return str(reusable["id"])
         started = self.client.execute(START_RUN, {"i": {
             "modelId": model_id, "datasetVersionId": version_id, "configProfileId": config_id,
             "name": training.config_name}})["startTrainingRun"]
