@@ -1,0 +1,75 @@
+import { App as AntApp } from "antd";
+import { lazy } from "react";
+import type { ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import type { Exchange } from "urql";
+
+import { ErrorDisplay } from "./common/ErrorDisplay";
+import { Loading } from "./common/Loading";
+import { LocaleProvider } from "./i18n/LocaleProvider";
+import { AppShell } from "./layout/AppShell";
+import { NotFoundPage } from "./layout/NotFoundPage";
+import { TeamRedirect } from "./layout/TeamRedirect";
+import { TeamScope } from "./layout/TeamScope";
+import { LoginPage } from "./session/LoginPage";
+import { useSession } from "./session/SessionContext";
+import { SessionProvider } from "./session/SessionProvider";
+
+const RegistryPage = lazy(() => import("./registry/RegistryPage").then((module) => ({ default: module.RegistryPage })));
+const ModelPage = lazy(() => import("./registry/ModelPage").then((module) => ({ default: module.ModelPage })));
+const AuditPage = lazy(() => import("./audit/AuditPage").then((module) => ({ default: module.AuditPage })));
+const AccessPage = lazy(() => import("./teams/AccessPage").then((module) => ({ default: module.AccessPage })));
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<AppShell />}>
+        <Route index element={<TeamRedirect />} />
+        <Route path="teams/:teamId" element={<TeamScope />}>
+          <Route index element={<Navigate to="models" replace />} />
+          <Route path="models" element={<RegistryPage />} />
+          <Route path="models/:modelId" element={<ModelPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="access" element={<AccessPage />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** Shows the sign-in page until there is a session, keeping the URL so the page asked for opens after it. */
+function SignedIn({ children }: { children: ReactNode }) {
+  const { state, retry } = useSession();
+
+  switch (state.status) {
+    case "loading":
+      return <Loading />;
+    case "failed":
+      return (
+        <main className="page">
+          <ErrorDisplay error={state.error} onRetry={retry} />
+        </main>
+      );
+    case "signedOut":
+      return <LoginPage expired={state.expired} />;
+    case "signedIn":
+      return <>{children}</>;
+  }
+}
+
+export function App({ exchanges }: { exchanges?: Exchange[] }) {
+  return (
+    <LocaleProvider>
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider exchanges={exchanges}>
+            <SignedIn>
+              <AppRoutes />
+            </SignedIn>
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </LocaleProvider>
+  );
+}

@@ -1,0 +1,71 @@
+import { Alert, Button, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import type { CombinedError } from "urql";
+
+import { problemsOf } from "../api/errors";
+import type { ApiProblem } from "../api/errors";
+
+interface ErrorDisplayProps {
+  error: CombinedError;
+  onRetry?: () => void;
+}
+
+/**
+ * Shows each problem of an error as a translated message chosen by its code, with the
+ * server's English detail, field and value beneath it.
+ */
+export function ErrorDisplay({ error, onRetry }: ErrorDisplayProps) {
+  const { t } = useTranslation();
+  const problems = problemsOf(error);
+
+  return (
+    <div className="error-display">
+      {problems.map((problem, index) => (
+        <Alert
+          key={index}
+          type="error"
+          showIcon
+          title={t(`errors.codes.${problem.code}`)}
+          description={<ProblemDetail problem={problem} />}
+          action={
+            onRetry && index === 0 ? (
+              <Button size="small" onClick={onRetry}>
+                {t("common.retry")}
+              </Button>
+            ) : undefined
+          }
+        />
+      ))}
+    </div>
+  );
+}
+
+function ProblemDetail({ problem }: { problem: ApiProblem }) {
+  const { t } = useTranslation();
+
+  return (
+    <div>
+      <Typography.Paragraph className="error-detail">{problem.message}</Typography.Paragraph>
+      {problem.field !== null && (
+        <div>
+          <Typography.Text type="secondary">{t("errors.field")}: </Typography.Text>
+          <Typography.Text code>{problem.field}</Typography.Text>
+        </div>
+      )}
+      {problem.value !== null && (
+        <div>
+          <Typography.Text type="secondary">{t("errors.value")}: </Typography.Text>
+          <Typography.Text code>{problem.value}</Typography.Text>
+        </div>
+      )}
+      {problem.correlationId !== null && (
+        <div>
+          <Typography.Text type="secondary">{t("errors.correlationId")}: </Typography.Text>
+          <Typography.Text code copyable>
+            {problem.correlationId}
+          </Typography.Text>
+        </div>
+      )}
+    </div>
+  );
+}

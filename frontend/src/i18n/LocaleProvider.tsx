@@ -1,0 +1,21 @@
+import { ConfigProvider } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCNLocale from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { useEffect } from "react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+/** Gives Ant Design, dayjs (its date pickers) and the document the active language. */
+export function LocaleProvider({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  const chinese = i18n.language === "zh-CN";
+
+  useEffect(() => {
+    dayjs.locale(chinese ? "zh-cn" : "en");
+    document.documentElement.lang = i18n.language;
+  }, [chinese, i18n.language]);
+
+  return <ConfigProvider locale={chinese ? zhCNLocale : enUS}>{children}</ConfigProvider>;
+}

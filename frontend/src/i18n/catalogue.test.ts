@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+
+import { en } from "./en";
+import { initialLanguage, LANGUAGE_STORAGE_KEY } from "./i18n";
+import { zhCN } from "./zhCN";
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ""): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (typeof value === "string") {
+      entries.set(path, value);
+    } else {
+      for (const [childPath, childValue] of flatten(value, path)) {
+        entries.set(childPath, childValue);
+      }
+    }
+  }
+  return entries;
+}
+
+function placeholders(text: string): string[] {
+  return Array.from(text.matchAll(/\{\{\s*(\w+)\s*\}\}/g), (match) => match[1] ?? "").sort();
+}
+
+const english = flatten(en);
+const chinese = flatten(zhCN);
+
+describe("catalogues", () => {
+  it("have the same keys", () => {
+    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it.each([
+    ["en", english],
+    ["zh-CN", chinese],
+  ])("%s has no empty value", (_, catalogue) => {
+    const empty = [...catalogue].filter(([, value]) => value.trim() === "").map(([key]) => key);
+    expect(empty).toEqual([]);
+  });
+
+  it("use the same placeholders in both languages", () => {
+    const differing = [...english].filter(
+      ([key, value]) => placeholders(value).join() !== placeholders(chinese.get(key) ?? "").join(),
+    );
+    expect(differing.map(([key]) => key)).toEqual([]);
+  });
+
+  it("translate every visible string into Chinese", () => {
+    // Brand names, formats and symbols may stay as they are; everything else must differ from English.
+    const untranslatedOnPurpose = new Set(["registry.aliasAt"]);
+    const same = [...english]
+      .filter(([key, value]) => !untranslatedOnPurpose.has(key) && chinese.get(key) === value)
+      .map(([key]) => key);
+    expect(same).toEqual([]);
+  });
+
+  it("have a message for every server error code", () => {
+    const codes = ["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "CONFLICT", "PAYLOAD_TOO_LARGE"];
+    for (const code of codes) {
+      expect(english.has(`errors.codes.${code}`)).toBe(true);
+    }
+  });
+});
+
+describe("initial language", () => {
+  function storage(stored: string | null): Storage {
+    const values = new Map<string, string>(stored === null ? [] : [[LANGUAGE_STORAGE_KEY, stored]]);
+    return {
+      length: values.size,
+      clear: () => values.clear(),
+      getItem: (key) => values.get(key) ?? null,
+      key: () => null,
+      removeItem: (key) => void values.delete(key),
+      setItem: (key, value) => void values.set(key, value),
+    };
+  }
+
+  it("prefers the stored choice", () => {
+    expect(initialLanguage(storage("zh-CN"), ["en-US"])).toBe("zh-CN");
+  });
+
+  it("follows a Chinese browser", () => {
+    expect(initialLanguage(storage(null), ["zh-TW", "en"])).toBe("zh-CN");
+  });
+
+  it("falls back to English", () => {
+    expect(initialLanguage(storage(null), ["fr-FR", "de"])).toBe("en");
+  });
+
+  it("ignores an unknown stored value", () => {
+    expect(initialLanguage(storage("klingon"), ["zh-CN"])).toBe("zh-CN");
+  });
+});

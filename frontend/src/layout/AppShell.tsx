@@ -1,0 +1,62 @@
+import { Button, Layout, Menu, Space, Typography } from "antd";
+import { Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, Outlet, useLocation, useMatch } from "react-router";
+
+import { Loading } from "../common/Loading";
+import { useSession, useViewer } from "../session/SessionContext";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { TeamSwitcher } from "./TeamSwitcher";
+
+export const SECTIONS = ["models", "audit", "access"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export function sectionOf(pathname: string): Section {
+  const segment = pathname.split("/")[3];
+  return SECTIONS.find((section) => section === segment) ?? "models";
+}
+
+/** Renders the frame of every signed-in page: team switcher, navigation, language and the viewer. */
+export function AppShell() {
+  const { t } = useTranslation();
+  const viewer = useViewer();
+  const { signOut } = useSession();
+  const location = useLocation();
+  const teamMatch = useMatch("/teams/:teamId/*");
+  const teamId = teamMatch?.params.teamId ?? null;
+  const section = sectionOf(location.pathname);
+
+  const items = teamId
+    ? [
+        { key: "models", label: <Link to={`/teams/${teamId}/models`}>{t("nav.models")}</Link> },
+        { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
+        { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
+      ]
+    : [];
+
+  return (
+    <Layout className="app-shell">
+      <Layout.Header className="app-header">
+        <Link to="/" className="app-brand">
+          ModelCloud
+        </Link>
+        <TeamSwitcher teamId={teamId} section={section} />
+        <nav aria-label={t("nav.label")} className="app-nav">
+          <Menu mode="horizontal" theme="dark" selectedKeys={teamId ? [section] : []} items={items} />
+        </nav>
+        <Space className="app-user">
+          <LanguageSwitch />
+          <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
+          <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content className="app-content">
+        <main>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </Layout.Content>
+    </Layout>
+  );
+}

@@ -1,0 +1,26 @@
+import { Tabs, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+
+import { MembersPanel } from "./MembersPanel";
+import { useCurrentTeam } from "./TeamContext";
+import { TokensPanel } from "./TokensPanel";
+
+/** Members and API tokens of the current team. */
+export function AccessPage() {
+  const { t } = useTranslation();
+  const team = useCurrentTeam();
+
+  return (
+    <section aria-labelledby="access-title" className="page">
+      <Typography.Title level={2} id="access-title">
+        {t("access.title", { team: team.name })}
+      </Typography.Title>
+      <Tabs
+        items={[
+          { key: "members", label: t("access.members"), children: <MembersPanel /> },
+          { key: "tokens", label: t("access.tokens"), children: <TokensPanel /> },
+        ]}
+      />
+    </section>
+  );
+}

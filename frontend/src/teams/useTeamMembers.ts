@@ -1,0 +1,32 @@
+import { useCallback, useMemo } from "react";
+import { useQuery } from "urql";
+import type { CombinedError } from "urql";
+
+import type { TeamMembersQuery as TeamMembersResult } from "../gql/graphql";
+import { TeamMembersQuery } from "./documents";
+
+// NOTE: one page of members is read; a team with more members shows ids for the rest.
+export const MEMBER_PAGE = 500;
+
+export type Member = NonNullable<TeamMembersResult["team"]>["members"]["nodes"][number];
+
+export interface TeamMembers {
+  members: Member[];
+  fetching: boolean;
+  error: CombinedError | undefined;
+  /** The username of a member, or the id itself for anyone else (the system, a former member). */
+  nameOf: (userId: string) => string;
+}
+
+export function useTeamMembers(teamId: string): TeamMembers {
+  const [{ data, fetching, error }] = useQuery({ query: TeamMembersQuery, variables: { id: teamId, first: MEMBER_PAGE } });
+  const members = useMemo(() => data?.team.members.nodes ?? [], [data]);
+
+  const names = useMemo(
+    () => new Map(members.map((member) => [member.userId, member.user?.username ?? member.userId])),
+    [members],
+  );
+  const nameOf = useCallback((userId: string) => names.get(userId) ?? userId, [names]);
+
+  return { members, fetching, error, nameOf };
+}

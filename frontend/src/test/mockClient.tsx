@@ -1,0 +1,65 @@
+import { Client, makeResult } from "urql";
+import type { Exchange, Operation, OperationResult } from "urql";
+import { GraphQLError } from "graphql";
+import { filter, fromValue, makeSubject, merge, mergeMap, never, pipe, share } from "wonka";
+import type { Source } from "wonka";
+
+/** The response a test gives to one operation: data, GraphQL errors, or nothing yet (a subscription that waits). */
+export type Answer = { data: unknown } | { errors: { message: string; extensions: Record<string, unknown> }[] } | null;
+
+export interface MockServer {
+  client: Client;
+  /** Every query, mutation and subscription the client sent, in order. */
+  operations: Operation[];
+  /** Sends a subscription message to every open subscription of that operation name. */
+  push: (operationName: string, data: Record<string, unknown>) => void;
+}
+
+function nameOf(operation: Operation): string {
+  const definition = operation.query.definitions.find((node) => node.kind === "OperationDefinition");
+  return definition && "name" in definition && definition.name ? definition.name.value : "";
+}
+
+function resultOf(operation: Operation, answer: Answer): OperationResult {
+  if (answer !== null && "errors" in answer) {
+    const errors = answer.errors.map((error) => new GraphQLError(error.message, { extensions: error.extensions }));
+    return makeResult(operation, { data: null, errors });
+  }
+  const data = (answer?.data ?? null) as Record<string, unknown> | null;
+  return makeResult(operation, { data });
+}
+
+/**
+ * Builds an urql client whose only exchange responds to each operation with `answer`, so components run
+ * their real hooks and documents without a server.
+ */
+export function mockServer(answer: (name: string, variables: Record<string, unknown>) => Answer): MockServer {
+  const operations: Operation[] = [];
+  const pushed = makeSubject<{ name: string; data: Record<string, unknown> }>();
+
+  const exchange: Exchange = () => (operations$) => {
+    const shared = pipe(operations$, share);
+    return pipe(
+      shared,
+      filter((operation) => operation.kind !== "teardown"),
+      mergeMap((operation): Source<OperationResult> => {
+        operations.push(operation);
+        const name = nameOf(operation);
+        const first = answer(name, operation.variables as Record<string, unknown>);
+        if (operation.kind !== "subscription") {
+          return fromValue(resultOf(operation, first));
+        }
+        const initial = first === null ? never : fromValue(resultOf(operation, first));
+        const later = pipe(
+          pushed.source,
+          filter((message) => message.name === name),
+          mergeMap((message) => fromValue(makeResult(operation, { data: message.data }))),
+        );
+        return merge([initial, later]);
+      }),
+    );
+  };
+
+  const client = new Client({ url: "/graphql", exchanges: [exchange] });
+  return { client, operations, push: (name, data) => pushed.next({ name, data }) };
+}

@@ -1,0 +1,33 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The dev server forwards the API to a ModelCloud server, by default `modelcloud serve` on its
+// default port. The Origin header is rewritten because the server accepts WebSocket
+// connections only from its own origin unless MODELCLOUD_ALLOWED_ORIGINS lists others.
+const apiTarget = process.env.MODELCLOUD_API ?? "http://127.0.0.1:8000";
+
+const forwarded = {
+  target: apiTarget,
+  changeOrigin: true,
+  headers: { origin: apiTarget },
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    proxy: {
+      "/graphql": { ...forwarded, ws: true },
+      "/v1": forwarded,
+      "/healthz": forwarded,
+    },
+  },
+  build: {
+    chunkSizeWarningLimit: 1500,
+  },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["src/test/setup.ts"],
+    css: false,
+  },
+});
