@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 DEFAULT_HOME = Path(".modelcloud")
+DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
 class SettingsError(Exception):
@@ -96,6 +97,10 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="Most events the projections may trail for /readyz to pass."
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    web_dist: Path = Field(
+        default=DEFAULT_WEB_DIST,
+        description="Folder of the built web app (`npm run build` in frontend/) served at /; until it has an index.html, / explains how to build it.",
+    )
     demo: bool = Field(
         default=True,
         description="Let `modelcloud serve --demo` (what `make up` runs) run `modelcloud demo` on the first start; 0 turns it off.",

@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, uploads, audit export, health, readiness and metrics."""
+"""The Starlette application: /graphql, uploads, audit export, health, readiness, metrics and the web app."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import anyio
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,6 +27,7 @@ from backend.graphql.schema import build_schema
 from backend.http.deployment_metrics import DeploymentCollector
 from backend.http.graphql_view import ModelCloudGraphQL
 from backend.http.predictions import prediction_routes
+from backend.http.web import web_routes
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.telemetry import registry, uploads_bytes_total
@@ -285,7 +286,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/", lambda _: PlainTextResponse("ModelCloud API: POST /graphql (GraphiQL at GET /graphql).\n")),
+        *web_routes(runtime.settings.web_dist),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     return BodyLimit(app, runtime.settings.max_request_bytes)
