@@ -47,6 +47,8 @@ export function setUpI18n(language: Language): typeof i18next {
     fallbackLng: false,
     interpolation: { escapeValue: false },
     returnNull: false,
+    // The catalogues are bundled, so initialisation can finish before the first render.
+    initAsync: false,
   });
   return i18next;
 }

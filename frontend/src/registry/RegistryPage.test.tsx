@@ -1,7 +1,7 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { Provider } from "urql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { ModelRowFragment } from "../gql/graphql";
 import { TeamContext } from "../teams/TeamContext";
@@ -11,10 +11,10 @@ import { TYPING_DELAY_MS } from "./ModelFilters";
 import { ROW_HEIGHT } from "./ModelList";
 import { RegistryPage } from "./RegistryPage";
 import { MODEL_PAGE } from "./useModelPages";
+import { renderWithoutStyles } from "../test/render";
 
 const TEAM = { id: "team-1", name: "Vision", viewerRole: "EDITOR" as const, canAdminister: false };
 const MODEL_COUNT = 10_000;
-const VIEWPORT = { width: 1200, height: 600 };
 
 function model(index: number): ModelRowFragment {
   const name = `model-${String(index).padStart(5, "0")}`;
@@ -86,7 +86,7 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
 }
 
 function renderRegistry(server: MockServer, path = `/teams/${TEAM.id}/models`) {
-  return render(
+  return renderWithoutStyles(
     <Provider value={server.client}>
       <TeamContext.Provider value={TEAM}>
         <MemoryRouter initialEntries={[path]}>
@@ -115,21 +115,7 @@ function listBody(): HTMLElement {
 }
 
 describe("RegistryPage", () => {
-  const originalHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-  const originalWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientWidth");
-
-  beforeAll(() => {
-    // The virtualizer measures its scrolling element; jsdom lays nothing out, so give it a viewport.
-    Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => VIEWPORT.height });
-    Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => VIEWPORT.width });
-  });
-
-  afterAll(() => {
-    Object.defineProperty(HTMLElement.prototype, "clientHeight", originalHeight ?? { configurable: true, value: 0 });
-    Object.defineProperty(HTMLElement.prototype, "clientWidth", originalWidth ?? { configurable: true, value: 0 });
-  });
-
-  it("shows the first page with only the rows on screen in the DOM", async () => {
+  it("first page renders visible rows", async () => {
     const server = mockServer(answer);
     renderRegistry(server);
 
@@ -140,7 +126,7 @@ describe("RegistryPage", () => {
     expect(screen.getByText(new RegExp(`^${MODEL_PAGE} models loaded\\.`))).toBeInTheDocument();
   });
 
-  it("shows owners by username and aliases with their version", async () => {
+  it("rows show owner and aliases", async () => {
     const server = mockServer(answer);
     renderRegistry(server);
 
@@ -151,7 +137,7 @@ describe("RegistryPage", () => {
     expect(within(row as HTMLElement).getByText("production → v2")).toBeInTheDocument();
   });
 
-  it("loads the next page with its cursor when scrolled near the end", async () => {
+  it("scrolling near end loads next page", async () => {
     const server = mockServer(answer);
     renderRegistry(server);
     await screen.findByText("model-00000");
@@ -177,7 +163,7 @@ describe("RegistryPage", () => {
     expect(modelQueries(server).at(-1)?.variables).toMatchObject({ filter: { nameContains: "model-0999" }, after: null });
   });
 
-  it("reads filters and sort order from the URL", async () => {
+  it("filters and order come from URL", async () => {
     const server = mockServer(answer);
     renderRegistry(
       server,
@@ -193,14 +179,14 @@ describe("RegistryPage", () => {
     });
   });
 
-  it("shows an empty state when nothing matches", async () => {
+  it("no match shows empty state", async () => {
     const server = mockServer(answer);
     renderRegistry(server, `/teams/${TEAM.id}/models?q=no-such-model`);
 
     expect(await screen.findByText("No models match this search.")).toBeInTheDocument();
   });
 
-  it("shows the server's error with its code", async () => {
+  it("server error shown by code", async () => {
     const server = mockServer(answer);
     renderRegistry(server, `/teams/${TEAM.id}/models?q=forbidden`);
 
@@ -208,7 +194,7 @@ describe("RegistryPage", () => {
     expect(screen.getByText("Team team-1 was not found.")).toBeInTheDocument();
   });
 
-  it("replaces a row when modelUpdated sends its new state", async () => {
+  it("modelUpdated replaces its row", async () => {
     const server = mockServer(answer);
     renderRegistry(server);
     await screen.findByText("model-00000");
@@ -225,7 +211,7 @@ describe("RegistryPage", () => {
     expect(await screen.findByText("renamed")).toBeInTheDocument();
   });
 
-  it("offers to reload when a model is registered", async () => {
+  it("registered model offers reload", async () => {
     const server = mockServer(answer);
     renderRegistry(server);
     await screen.findByText("model-00000");

@@ -8,6 +8,8 @@ import type { Source } from "wonka";
 export type Answer = { data: unknown } | { errors: { message: string; extensions: Record<string, unknown> }[] } | null;
 
 export interface MockServer {
+  /** The exchange that responds; put it in front of a client's other exchanges. */
+  exchange: Exchange;
   client: Client;
   /** Every query, mutation and subscription the client sent, in order. */
   operations: Operation[];
@@ -61,5 +63,5 @@ export function mockServer(answer: (name: string, variables: Record<string, unkn
   };
 
   const client = new Client({ url: "/graphql", exchanges: [exchange] });
-  return { client, operations, push: (name, data) => pushed.next({ name, data }) };
+  return { exchange, client, operations, push: (name, data) => pushed.next({ name, data }) };
 }

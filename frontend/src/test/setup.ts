@@ -28,6 +28,10 @@ class ResizeObserverStub {
 }
 Object.defineProperty(window, "ResizeObserver", { writable: true, value: ResizeObserverStub });
 
+// The virtualized model list measures its scrolling element, which jsdom reports as 0 × 0.
+Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 600 });
+Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1200 });
+
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

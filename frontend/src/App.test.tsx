@@ -1,0 +1,297 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { App } from "./App";
+import { LANGUAGE_STORAGE_KEY } from "./i18n/i18n";
+import { TEAM_STORAGE_KEY } from "./teams/TeamContext";
+import { mockServer } from "./test/mockClient";
+import type { Answer } from "./test/mockClient";
+import { renderWithoutStyles } from "./test/render";
+
+const TEAM_ID = "4d9f5a52-0000-4000-8000-000000000001";
+const MODEL_ID = "4d9f5a52-0000-4000-8000-000000000002";
+const ADMIN_ID = "4d9f5a52-0000-4000-8000-000000000003";
+const CREATED = "2026-11-01T10:00:00Z";
+
+const viewer = {
+  authenticatedBy: "session",
+  csrfToken: "csrf-1",
+  user: { id: ADMIN_ID, username: "ada", displayName: "Ada Lovelace", isAdmin: false },
+};
+
+const modelDetail = {
+  id: MODEL_ID,
+  teamId: TEAM_ID,
+  name: "churn",
+  description: "Predicts churn",
+  task: "CLASSIFICATION",
+  ownerId: ADMIN_ID,
+  archived: false,
+  protectedAliases: ["production"],
+  versionCount: 2,
+  retentionDays: null,
+  createdAt: CREATED,
+  updatedAt: "2026-11-03T10:00:00Z",
+  asOf: null,
+  tags: [{ key: "team", value: "growth" }],
+  aliases: [{ alias: "production", versionNumber: 1, movedAt: "2026-11-02T10:00:00Z" }],
+};
+
+function version(number: number) {
+  return {
+    id: `version-${number}`,
+    number,
+    status: "ready",
+    statusReason: null,
+    failureReason: null,
+    size: 1_250_000 * number,
+    format: "keras",
+    filename: "model.keras",
+    source: "upload",
+    sha256: "ab".repeat(32),
+    trainableParameters: 1000 * number,
+    nonTrainableParameters: 10,
+    layerCount: 3,
+    createdBy: ADMIN_ID,
+    createdAt: CREATED,
+    downloadPath: `/v1/model-versions/version-${number}/artifact`,
+  };
+}
+
+function auditEntry(position: number, action: string) {
+  return {
+    position,
+    occurredAt: "2026-11-03T10:00:00Z",
+    actor: ADMIN_ID,
+    action,
+    subjectType: "RegisteredModel",
+    subjectId: MODEL_ID,
+    summary: `Summary of entry ${position}`,
+    correlationId: `correlation-${position}`,
+  };
+}
+
+const NO_MORE = { hasNextPage: false, endCursor: null };
+
+/** Responses of a signed-in admin of one team with one model; `overrides` replaces some by operation name. */
+function responses(overrides: Record<string, Answer> = {}) {
+  return (name: string): Answer => {
+    if (name in overrides) {
+      return overrides[name] ?? null;
+    }
+    switch (name) {
+      case "Viewer":
+        return { data: { viewer } };
+      case "Teams":
+        return { data: { teams: { nodes: [{ id: TEAM_ID, name: "growth" }], pageInfo: NO_MORE } } };
+      case "Team":
+        return { data: { team: { id: TEAM_ID, name: "growth", description: "", viewerRole: "ADMIN" } } };
+      case "TeamMembers":
+        return {
+          data: {
+            team: {
+              id: TEAM_ID,
+              members: {
+                nodes: [{ teamId: TEAM_ID, userId: ADMIN_ID, role: "ADMIN", addedAt: CREATED, user: viewer.user }],
+                pageInfo: NO_MORE,
+              },
+            },
+          },
+        };
+      case "Models":
+        return { data: { models: { nodes: [modelDetail], pageInfo: NO_MORE } } };
+      case "Model":
+        return { data: { model: modelDetail } };
+      case "ModelVersions":
+        return { data: { model: { id: MODEL_ID, versions: { nodes: [version(1), version(2)], pageInfo: NO_MORE } } } };
+      case "AuditLog":
+        return { data: { auditLog: { nodes: [auditEntry(7, "RegisteredModel.Registered")], pageInfo: NO_MORE } } };
+      case "TeamTokens":
+        return { data: { team: { id: TEAM_ID, apiTokens: { nodes: [], pageInfo: NO_MORE } } } };
+      default:
+        return null;
+    }
+  };
+}
+
+function renderApp(path: string, answer: (name: string) => Answer = responses()) {
+  window.history.pushState({}, "", path);
+  const server = mockServer(answer);
+  renderWithoutStyles(<App exchanges={[server.exchange]} />);
+  return server;
+}
+
+function namedOperations(server: ReturnType<typeof mockServer>, name: string) {
+  return server.operations.filter((operation) =>
+    operation.query.definitions.some((node) => node.kind === "OperationDefinition" && node.name?.value === name),
+  );
+}
+
+/** Finds a button by its text without computing the accessibility tree, which is slow on a whole page. */
+function buttonNamed(text: string): HTMLElement {
+  const button = screen.getByText(text).closest("button");
+  if (button === null) {
+    throw new Error(`no button has the text ${text}`);
+  }
+  return button;
+}
+
+describe("App", () => {
+  afterEach(async () => {
+    await act(() => i18next.changeLanguage("en"));
+  });
+
+  it("sign-in opens team models", async () => {
+    let signedIn = false;
+    const unauthenticated: Answer = {
+      errors: [{ message: "Sign in first.", extensions: { code: "UNAUTHENTICATED", field: "Authorization", value: null } }],
+    };
+    const base = responses();
+    const server = renderApp("/", (name) => {
+      if (name === "Viewer" && !signedIn) {
+        return unauthenticated;
+      }
+      if (name === "Login") {
+        signedIn = true;
+        return { data: { login: { expiresAt: "2026-12-01T00:00:00Z", viewer } } };
+      }
+      return base(name);
+    });
+
+    fireEvent.change(await screen.findByLabelText("Username"), { target: { value: "ada" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "secret" } });
+    fireEvent.click(buttonNamed("Sign in"));
+
+    expect(await screen.findByText("churn")).toBeInTheDocument();
+    expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`);
+    expect(window.localStorage.getItem(TEAM_STORAGE_KEY)).toBe(TEAM_ID);
+    expect(namedOperations(server, "Login")[0]?.variables).toEqual({ username: "ada", password: "secret" });
+  });
+
+  it("failed sign-in shows error", async () => {
+    renderApp(
+      "/",
+      responses({
+        Viewer: { errors: [{ message: "Sign in first.", extensions: { code: "UNAUTHENTICATED" } }] },
+        Login: {
+          errors: [
+            {
+              message: "The username or password is incorrect.",
+              extensions: { code: "UNAUTHENTICATED", field: "username", value: "ada" },
+            },
+          ],
+        },
+      }),
+    );
+
+    fireEvent.change(await screen.findByLabelText("Username"), { target: { value: "ada" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "wrong" } });
+    fireEvent.click(buttonNamed("Sign in"));
+
+    expect(await screen.findByText("The username or password is incorrect.")).toBeInTheDocument();
+    expect(screen.getByText("You are not signed in, or your session has ended.")).toBeInTheDocument();
+  });
+
+  it("model page lists versions", async () => {
+    renderApp(`/teams/${TEAM_ID}/models/${MODEL_ID}?tab=versions`);
+
+    expect(await screen.findByText("churn", { selector: "h2" })).toBeInTheDocument();
+    const table = (await screen.findAllByText("keras"))[0]?.closest("table") as HTMLElement;
+    await waitFor(() => expect(within(table).getAllByText("Ready")).toHaveLength(2));
+    expect(within(table).getByText("2.5 MB")).toBeInTheDocument();
+    expect(within(table).getByText("2,010")).toBeInTheDocument();
+  });
+
+  it("alias removal shows server error", async () => {
+    const server = renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=aliases`,
+      responses({
+        RemoveAlias: {
+          errors: [
+            {
+              message: "Only a team admin may remove the protected alias 'production'.",
+              extensions: { code: "FORBIDDEN", field: "alias", value: "production" },
+            },
+          ],
+        },
+      }),
+    );
+
+    await screen.findByText("production");
+    fireEvent.click(buttonNamed("Remove"));
+    const confirm = (await screen.findByText("Remove the alias production?")).closest(".ant-popover") as HTMLElement;
+    fireEvent.click(within(confirm).getByText("Remove"));
+
+    expect(await screen.findByText("You are not allowed to do this.")).toBeInTheDocument();
+    expect(screen.getByText("Only a team admin may remove the protected alias 'production'.")).toBeInTheDocument();
+    expect(namedOperations(server, "RemoveAlias")[0]?.variables).toEqual({ input: { modelId: MODEL_ID, alias: "production" } });
+  });
+
+  it("live audit entries go on top", async () => {
+    const server = renderApp(`/teams/${TEAM_ID}/audit`);
+
+    expect(await screen.findByText("Summary of entry 7")).toBeInTheDocument();
+    await waitFor(() => expect(namedOperations(server, "AuditEvents")).toHaveLength(1));
+    expect(namedOperations(server, "AuditEvents")[0]?.variables).toMatchObject({ afterPosition: 7, filter: { teamId: TEAM_ID } });
+
+    act(() => server.push("AuditEvents", { events: auditEntry(8, "RegisteredModel.AliasMoved") }));
+
+    expect(await screen.findByText("Summary of entry 8")).toBeInTheDocument();
+    const summaries = screen.getAllByText(/^Summary of entry/).map((element) => element.textContent);
+    expect(summaries).toEqual(["Summary of entry 8", "Summary of entry 7"]);
+  });
+
+  it("audit export keeps filters", async () => {
+    renderApp(`/teams/${TEAM_ID}/audit?action=RegisteredModel.AliasMoved`);
+
+    const link = await screen.findByText("Export CSV");
+
+    expect(link).toHaveAttribute("href", `/v1/audit/export?action=RegisteredModel.AliasMoved&team=${TEAM_ID}&format=csv`);
+  });
+
+  it("new token secret shown once", async () => {
+    const server = renderApp(
+      `/teams/${TEAM_ID}/access`,
+      responses({
+        CreateApiToken: {
+          data: {
+            createApiToken: {
+              secret: "mc_secret_value",
+              token: {
+                id: "token-1",
+                name: "ci",
+                prefix: "mc_secr",
+                scopes: ["READ"],
+                createdAt: CREATED,
+                expiresAt: null,
+                revokedAt: null,
+              },
+            },
+          },
+        },
+      }),
+    );
+
+    fireEvent.click(await screen.findByText("API tokens"));
+    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "ci" } });
+    fireEvent.click(buttonNamed("Create token"));
+
+    expect(await screen.findByText("mc_secret_value")).toBeInTheDocument();
+    expect(namedOperations(server, "CreateApiToken")[0]?.variables).toEqual({
+      input: { teamId: TEAM_ID, name: "ci", scopes: ["READ"], expiresAt: null },
+    });
+  });
+
+  it("language switch is remembered", async () => {
+    renderApp(`/teams/${TEAM_ID}/models`);
+    await screen.findByText("churn");
+
+    fireEvent.mouseDown(screen.getByLabelText("Language"));
+    fireEvent.click(await screen.findByText("简体中文"));
+
+    expect(await screen.findByText("模型", { selector: "h2" })).toBeInTheDocument();
+    expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe("zh-CN");
+    expect(document.documentElement.lang).toBe("zh-CN");
+  });
+});
