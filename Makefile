@@ -6,8 +6,13 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml sdk/pyproject.toml | sha2
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_USER ?= postgres
+NPM ?= npm
+WEB := frontend
+WEB_INSTALLED := $(WEB)/node_modules/.installed
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(wildcard $(WEB)/index.html $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/*.config.ts $(WEB)/tsconfig.json)
 
-.PHONY: up test install schema bench clean
+.PHONY: up test install web web-check schema bench clean
 
 $(STAMP): pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,18 +24,34 @@ $(STAMP): pyproject.toml sdk/pyproject.toml
 
 install: $(STAMP)
 
-up: install
+# `npm ci` installs exactly what package-lock.json names; it runs again only when the lock file changes.
+$(WEB_INSTALLED): $(WEB)/package-lock.json
+	cd $(WEB) && $(NPM) ci --no-audit --no-fund --loglevel=error > /dev/null
+	touch $(WEB_INSTALLED)
+
+# The web app is rebuilt only when dist/ is missing or older than a source file.
+$(WEB)/dist/index.html: $(WEB_INSTALLED) $(WEB_SOURCES)
+	cd $(WEB) && $(NPM) run --silent build -- --logLevel warn
+
+web: $(WEB)/dist/index.html
+
+# Generated GraphQL types match the committed schema, the TypeScript compiles, and the Vitest suite passes.
+web-check: $(WEB_INSTALLED)
+	cd $(WEB) && $(NPM) run --silent codegen:check && $(NPM) run --silent typecheck && $(NPM) test --silent
+
+up: install web
 	$(BIN)/modelcloud serve --demo
 
-test: install
+test: install web-check
 	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q
 
-schema: install
+schema: install $(WEB_INSTALLED)
 	$(BIN)/modelcloud schema > backend/graphql/schema.graphql
+	cd $(WEB) && $(NPM) run --silent codegen
 
 bench: install
 	scripts/start-postgres.sh $(PG_HOST) $(PG_PORT) $(PG_USER)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .modelcloud .pytest_cache
+	rm -rf $(VENV) .modelcloud .pytest_cache $(WEB)/node_modules $(WEB)/dist
