@@ -152,7 +152,9 @@ def test_unbuilt_client_route_is_not_found(unbuilt_client: WebClient) -> None:
     assert response.status_code == 404
 
 
-def test_web_dist_defaults_to_frontend_dist() -> None:
+def test_web_dist_defaults_to_frontend_dist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MODELCLOUD_WEB_DIST", raising=False)
+
     settings = load_settings()
 
     assert settings.web_dist == Path(__file__).resolve().parents[2] / "frontend" / "dist"

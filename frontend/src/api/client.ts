@@ -5,7 +5,7 @@ import type { Client as WebSocketClient } from "graphql-ws";
 
 import { errorCodes } from "./errors";
 
-/** Header that mutations made with the session cookie must repeat the session's CSRF token in. */
+/** Header in which mutations made with the session cookie send the session's CSRF token. */
 export const CSRF_HEADER = "X-CSRF-Token";
 
 export interface ApiClientOptions {

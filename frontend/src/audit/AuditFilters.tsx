@@ -15,7 +15,7 @@ interface AuditFiltersProps {
   onChange: (search: AuditSearch) => void;
 }
 
-/** Filters of the audit log: actor (a member, or any user id typed in), action, subject and a time range. */
+/** Renders the audit log's filters: actor (a member, or a user id from the URL), action, subject and a time range. */
 export function AuditFilters({ search, members, onChange }: AuditFiltersProps) {
   const { t } = useTranslation();
   const ids = useId();

@@ -7,7 +7,7 @@ import { useEffect } from "react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-/** Gives Ant Design, dayjs (its date pickers) and the document the active language. */
+/** Sets the active language for Ant Design, dayjs (its date pickers) and the document. */
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   const chinese = i18n.language === "zh-CN";

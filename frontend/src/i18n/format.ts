@@ -38,7 +38,7 @@ export function formattersFor(locale: string): Formatters {
   };
 }
 
-/** Formatters for the active language, rebuilt when it changes. */
+/** Returns formatters for the active language, rebuilt when it changes. */
 export function useFormat(): Formatters {
   const { i18n } = useTranslation();
   return useMemo(() => formattersFor(i18n.language), [i18n.language]);

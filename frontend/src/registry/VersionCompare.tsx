@@ -9,7 +9,7 @@ import { useFormat } from "../i18n/format";
 import type { ModelVersionFieldsFragment } from "../gql/graphql";
 import { CompareModelVersionsQuery } from "./documents";
 
-/** Two versions side by side: bytes, size, parameters, signature, layers, changed fields and evaluation metrics. */
+/** Compares two versions: bytes, size, parameters, signature, layers, changed fields and evaluation metrics. */
 export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragment[] }) {
   const { t } = useTranslation();
   const format = useFormat();

@@ -66,7 +66,7 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
     return () => {
       cancelled = true;
     };
-    // The viewer is read once at start and on retry; a new client after sign-in must not re-read it.
+    // The viewer is read at start and on retry only, because sign-in already returns it with the new client.
   }, [attempt]);
 
   const signIn = useCallback(

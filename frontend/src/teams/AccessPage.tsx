@@ -5,7 +5,7 @@ import { MembersPanel } from "./MembersPanel";
 import { useCurrentTeam } from "./TeamContext";
 import { TokensPanel } from "./TokensPanel";
 
-/** Members and API tokens of the current team. */
+/** Shows the members and API tokens of the current team. */
 export function AccessPage() {
   const { t } = useTranslation();
   const team = useCurrentTeam();

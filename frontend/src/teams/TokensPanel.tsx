@@ -13,12 +13,12 @@ import { CreateApiTokenMutation, RevokeApiTokenMutation, TeamTokensQuery } from 
 import { useCurrentTeam } from "./TeamContext";
 
 export const SCOPES: Scope[] = ["READ", "WRITE", "PREDICT", "ADMIN"];
-// NOTE: one page of tokens is read; older tokens beyond it are not listed.
+// NOTE: only the first 500 tokens of the team are read and listed.
 const TOKEN_PAGE = 500;
 
 type TokenRow = TeamTokensResult["team"]["apiTokens"]["nodes"][number];
 
-/** API tokens of the team: all of them for an admin, the viewer's own otherwise; create one (its secret is shown once) or revoke one. */
+/** Lists the team's API tokens (all of them for an admin, the viewer's own otherwise), creates one and shows its secret once, or revokes one. */
 export function TokensPanel() {
   const { t } = useTranslation();
   const format = useFormat();

@@ -5,7 +5,7 @@ import type { CombinedError } from "urql";
 import type { TeamMembersQuery as TeamMembersResult } from "../gql/graphql";
 import { TeamMembersQuery } from "./documents";
 
-// NOTE: one page of members is read; a team with more members shows ids for the rest.
+// NOTE: only the first 500 members are read, so the names of later members show as user ids.
 export const MEMBER_PAGE = 500;
 
 export type Member = NonNullable<TeamMembersResult["team"]>["members"]["nodes"][number];
