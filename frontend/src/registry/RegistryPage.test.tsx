@@ -192,6 +192,7 @@ describe("RegistryPage", () => {
 
     expect(await screen.findByText("It was not found, or you cannot see it.")).toBeInTheDocument();
     expect(screen.getByText("Team team-1 was not found.")).toBeInTheDocument();
+    expect(screen.queryByText("No models match this search.")).not.toBeInTheDocument();
   });
 
   it("modelUpdated replaces its row", async () => {

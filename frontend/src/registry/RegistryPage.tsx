@@ -15,6 +15,7 @@ import { filterOf, paramsFromSearch, searchFromParams } from "./modelSearch";
 import type { RegistrySearch } from "./modelSearch";
 import { useLiveModels } from "./useLiveModels";
 import { useModelPages } from "./useModelPages";
+import type { ModelPages } from "./useModelPages";
 
 export const MODEL_REGISTERED = "RegisteredModel.Registered";
 
@@ -59,20 +60,36 @@ export function RegistryPage() {
         />
       )}
       {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
-      {pages.rows.length === 0 && pages.fetching ? (
-        <Loading />
-      ) : (
-        <ModelList
-          teamId={team.id}
-          rows={pages.rows}
-          hasNextPage={pages.hasNextPage}
-          fetching={pages.fetching}
-          onLoadMore={pages.loadMore}
-          onVisibleChange={setVisible}
-          nameOf={nameOf}
-        />
-      )}
+      <RegistryBody pages={pages} teamId={team.id} nameOf={nameOf} onVisibleChange={setVisible} />
     </section>
+  );
+}
+
+interface RegistryBodyProps {
+  pages: ModelPages;
+  teamId: string;
+  nameOf: (userId: string) => string;
+  onVisibleChange: (ids: string[]) => void;
+}
+
+/** Shows the loading state, nothing after a failed first page (the error is above), or the list. */
+function RegistryBody({ pages, teamId, nameOf, onVisibleChange }: RegistryBodyProps) {
+  if (pages.rows.length === 0 && pages.fetching) {
+    return <Loading />;
+  }
+  if (pages.rows.length === 0 && pages.error) {
+    return null;
+  }
+  return (
+    <ModelList
+      teamId={teamId}
+      rows={pages.rows}
+      hasNextPage={pages.hasNextPage}
+      fetching={pages.fetching}
+      onLoadMore={pages.loadMore}
+      onVisibleChange={onVisibleChange}
+      nameOf={nameOf}
+    />
   );
 }
 
