@@ -1,8 +1,8 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates fresh PostgreSQL databases and drops them afterwards.
-`--only registry`, `--only datasets`, `--only training`, `--only tracking` or `--only serving` runs that benchmark alone
-and replaces only its rows and section.
+`--only registry`, `--only datasets`, `--only training`, `--only tracking`, `--only serving`, `--only rebuild` or
+`--only startup` runs that benchmark alone and replaces only its rows and section.
 """
 
 from __future__ import annotations
@@ -23,9 +23,21 @@ import psycopg
 
 from backend.projections.series import KEPT_PER_BUCKET
 from backend.runtime import SQLITE_POLL_SECONDS
-from bench import command_throughput, dataset_ingest, registry_search, serving, subscriber_latency, tracking_ingest, training
+from bench import (
+    api_startup,
+    command_throughput,
+    dataset_ingest,
+    projection_rebuild,
+    registry_search,
+    serving,
+    subscriber_latency,
+    tracking_ingest,
+    training,
+)
+from bench.api_startup import ApiStartupResult, ServerRuns
 from bench.command_throughput import CommandRun, ThroughputReport
 from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
+from bench.projection_rebuild import DatabaseRebuild, ProjectionRebuildResult
 from bench.registry_search import Latency, RegistrySearchResult
 from bench.serving import ServingResult, Variant
 from bench.subscriber_latency import LatencyResult
@@ -47,6 +59,10 @@ TRACKING_ROW_PREFIX = "| Tracking ingest: "
 TRACKING_HEADING = "## Tracking ingest (`bench/tracking_ingest.py`)"
 SERVING_ROW_PREFIX = "| Serving: "
 SERVING_HEADING = "## Serving (`bench/serving.py`)"
+REBUILD_ROW_PREFIX = "| Projection rebuild: "
+REBUILD_HEADING = "## Projection rebuild (`bench/projection_rebuild.py`)"
+STARTUP_ROW_PREFIX = "| API startup: "
+STARTUP_HEADING = "## API startup (`bench/api_startup.py`)"
 REPRODUCE_HEADING = "## Reproduce"
 
 
@@ -174,6 +190,8 @@ def render_readme(
     trained: TrainingResult,
     tracked: TrackingIngestResult,
     served: ServingResult,
+    rebuilt: ProjectionRebuildResult,
+    started: ApiStartupResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -195,6 +213,8 @@ def render_readme(
                 *training_rows(trained),
                 *tracking_rows(tracked),
                 *serving_rows(served),
+                *rebuild_rows(rebuilt),
+                *startup_rows(started),
             ]
         ),
         "## Machine",
@@ -215,6 +235,8 @@ def render_readme(
         training_section(trained, machine, "python -m bench.run"),
         tracking_section(tracked, machine, "python -m bench.run"),
         serving_section(served, machine, "python -m bench.run"),
+        rebuild_section(rebuilt, machine, "python -m bench.run"),
+        startup_section(started, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -243,6 +265,11 @@ def reproduce_section() -> str:
                 "`python -m bench.run --only serving` runs the serving benchmark alone in the same way. Like the training "
                 "benchmark's server runs, it needs a private network namespace (`unshare --net`) for its local Ray and the "
                 "server that its REST rows call, and is skipped where it cannot make one. "
+                "`python -m bench.run --only rebuild` runs the projection rebuild benchmark alone in the same way. It "
+                "creates its own fresh PostgreSQL database unless `--skip-postgres` is given. Its SQLite store and read "
+                "models go to the system's temporary folder, which needs room for the size its section gives, and are "
+                "deleted afterwards. `python -m bench.run --only startup` runs the API "
+                "startup benchmark alone in the same way, and uses `bench/.venv-mlflow` like the registry benchmark. "
                 "`python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
@@ -1149,6 +1176,257 @@ def max_difference(result: ServingResult) -> float:
     return max([*measured, result.whole_dataset_difference])
 
 
+def rebuild_rows(result: ProjectionRebuildResult) -> list[str]:
+    rows = []
+    for measured in result.databases:
+        rebuild, read = measured.rebuild, measured.read
+        rows += [
+            (
+                f"{measured.database}, {measured.fill.events:,} events, `projections.rebuild()` of all "
+                f"{len(measured.projection_seconds)} projections",
+                f"{rebuild.events_per_second:,.0f} events/s ({duration(rebuild.seconds)}), peak RSS {memory(rebuild.peak_rss_bytes)}",
+                f"reading and decoding the same events: {read.events_per_second:,.0f} events/s ({duration(read.seconds)}), "
+                f"peak RSS {memory(read.peak_rss_bytes)}",
+                f"{rebuild.events_per_second / read.events_per_second:.2f}",
+            ),
+            (f"{measured.database}, time in each projection's batches", projection_breakdown(measured), "", ""),
+        ]
+    return [f"{REBUILD_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
+
+
+def projection_breakdown(measured: DatabaseRebuild, slowest_count: int = 3) -> str:
+    """Describe the `slowest_count` slowest projections with their seconds and events/s, and the others' seconds together."""
+    slowest = sorted(measured.projection_seconds.items(), key=lambda item: -item[1])
+    events = measured.fill.events
+    parts = [f"{name} {duration(seconds)} ({events / seconds:,.0f} events/s)" for name, seconds in slowest[:slowest_count]]
+    others = slowest[slowest_count:]
+    if others:
+        parts.append(f"the other {len(others)} projections {duration(sum(seconds for _, seconds in others))} together")
+    return ", ".join(parts)
+
+
+def rebuild_section(result: ProjectionRebuildResult, machine: Machine, command: str) -> str:
+    databases = [measured.database for measured in result.databases]
+    postgres = f" and PostgreSQL {machine.postgres}" if "PostgreSQL" in databases else ""
+    loads = [load for measured in result.databases for load in measured.load_averages]
+    return "\n\n".join(
+        [
+            REBUILD_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s) on "
+                f"{machine.cpu} with {machine.cores} cores and {machine.memory_gib:.1f} GiB of memory, Python "
+                f"{machine.python}, SQLite {machine.sqlite}{postgres}. The 1-minute load average was "
+                f"{machine.load_average:.2f} when the run started, and from {min(loads):.2f} to {max(loads):.2f} as each "
+                "measured step started. Other processes were not stopped. In the "
+                "`Projection rebuild` rows the result is the rebuild and the baseline is reading and decoding the same "
+                "events without applying them, which every rebuild has to do. The ratio divides the rebuild's events/s "
+                "by the baseline's, so it is the share of the rebuild's time that reading and decoding alone take. Each "
+                "figure comes from one run."
+            ),
+            rebuild_data(result),
+            rebuild_method(result),
+            rebuild_findings(result),
+        ]
+    )
+
+
+def rebuild_data(result: ProjectionRebuildResult) -> str:
+    sqlite = result.databases[0]
+    total = sum(result.event_types.values())
+    largest = [f"`{name}` {count / total:.1%}" for name, count in list(result.event_types.items())[:6]]
+    fills = [
+        f"The benchmark built the SQLite log and inserted it in {duration(sqlite.fill.seconds)}, with `executemany` of "
+        f"{projection_rebuild.INSERT_BATCH_ROWS:,} rows and {projection_rebuild.ROWS_PER_TRANSACTION:,} rows a "
+        "transaction."
+    ]
+    for measured in result.databases[1:]:
+        fills.append(
+            f"The {measured.database} store got copies of the first {measured.fill.events:,} rows, in log order, with binary "
+            f"COPY in {duration(measured.fill.seconds)}, and then `ANALYZE`, as autovacuum would soon run on a table that "
+            "size."
+        )
+    return paragraph(
+        f"Data: {sqlite.fill.events:,} events of one installation's history, built with the domain classes "
+        "(`LogBuilder` in the module) and stored by `EventStore.mapper` in the rows the eventsourcing library writes. "
+        f"The history starts with an administrator and {projection_rebuild.TEAMS} teams of "
+        f"{projection_rebuild.MEMBERS_PER_TEAM} members, every third made an editor, and gives each team a dataset "
+        f"with one profiled version and {projection_rebuild.PROFILES_PER_TEAM} configuration profiles. Then come "
+        "models, each registered and trained "
+        f"{projection_rebuild.RUNS_PER_MODEL} times. A run is queued, started and prepared, and records "
+        f"{projection_rebuild.EPOCHS} epochs, each with 4 metrics, the learning rate and the weight and gradient "
+        f"histograms ({projection_rebuild.HISTOGRAM_BINS} bins) of the 4 tensors of a `tabular_mlp` with hidden units "
+        f"{projection_rebuild.HIDDEN_UNITS}, and a checkpoint after each epoch. Its success registers the model's next "
+        "version in the same command, the version is inspected, `staging` moves to it, and `production` moves to "
+        f"every other one. The most frequent events: {natural_list(largest)}. A stored event (topic and JSON state) "
+        f"takes {sqlite.fill.stored_bytes / sqlite.fill.events:,.0f} bytes on average, most of them in the epochs' "
+        "histograms. " + " ".join(fills)
+    )
+
+
+def rebuild_method(result: ProjectionRebuildResult) -> str:
+    sqlite = result.databases[0]
+    outside = sqlite.rebuild.seconds - sum(sqlite.projection_seconds.values())
+    rows = ", ".join(f"`{table}` {count:,}" for table, count in sqlite.rows.items())
+    sizes = natural_list([f"{memory(measured.database_bytes)} on {measured.database}" for measured in result.databases])
+    return paragraph(
+        "Each step runs in a fresh process. The read step opens `EventStore` and reads the log with `read_log` in "
+        "batches of 500, the projection runner's batch size, decoding each event with the store's mapper. The rebuild "
+        "step does what `modelcloud projections rebuild` does: `Runtime.build` with the default settings, `prepare`, "
+        "then `projections.rebuild()`. That drops and recreates every projection's tables and replays the log: each "
+        "batch of 500 events is decoded once, and each projection applies it in its own transaction that also moves "
+        "its tracking position. On PostgreSQL each change also sends a `pg_notify` in that transaction. The seconds "
+        "time the call alone, without the process start, the imports and `Runtime.build`. Peak RSS is the process's "
+        "VmHWM, imports included, and the RSS before the timed work was "
+        + natural_list([
+            f"{memory(measured.read.rss_before_bytes)} and {memory(measured.rebuild.rss_before_bytes)} on {measured.database}"
+            for measured in result.databases
+        ])
+        + " for the read and the rebuild step. A projection's time is the sum of the runner's own "
+        "`modelcloud_projection_batch_seconds` histogram, its transactions from claiming a batch to the commit. Every "
+        "projection sees every event and skips those it has no handler for, so its events/s divides all the events by "
+        f"its own time. On SQLite the rest of the rebuild, {duration(outside)}, went to reading, decoding and reading "
+        "the tracking positions. The benchmark checks that every projection ended at the last event and that the audit "
+        f"log has one row per event. After the SQLite rebuild the read models held {rows} rows. The database, with the "
+        f"event store and every read model, took {sizes} afterwards."
+    )
+
+
+def rebuild_findings(result: ProjectionRebuildResult) -> str:
+    notes = [
+        "The training projection takes the largest share. For each epoch it deletes and inserts the epoch row, then "
+        "every metric point and every histogram one statement at a time, and updates the run: 45 statements for an "
+        "epoch of 5 points and 16 histograms, each a round trip to the server on PostgreSQL. The audit projection "
+        "looks up the subject's label for most events' summaries and inserts a row into a table with four indexes. The "
+        "registry projection reads the model and its aliases after every model event and writes the whole state into "
+        "`model_history`.",
+        "The store was just written, so the operating system's file cache holds it and neither step waits on the "
+        "disk. The log has no `MetricsLogged` events from tracking clients, which write two statements a point, so a "
+        "log heavy in those rebuilds more slowly.",
+    ]
+    sqlite = result.databases[0]
+    for measured in result.databases[1:]:
+        if measured.fill.events < sqlite.fill.events:
+            minutes = sqlite.fill.events / measured.rebuild.events_per_second / 60
+            notes.append(
+                f"The {measured.database} rows use the first {measured.fill.events:,} events of the same log, because at "
+                f"the rate measured here all {sqlite.fill.events:,} would take about {minutes:.0f} minutes to rebuild."
+            )
+    return paragraph(" ".join(notes))
+
+
+def startup_rows(result: ApiStartupResult) -> list[str]:
+    modelcloud, mlflow = result.modelcloud, result.mlflow
+    assert modelcloud.health_seconds is not None, "ModelCloud's runs always time /healthz"
+    rows = [
+        (
+            "`modelcloud serve` on a fresh SQLite store, spawn to the first 200 from /readyz",
+            f"{seconds_spread(modelcloud.ready_seconds)}; /healthz after {modelcloud.health_seconds.median:.2f} s",
+            f"`mlflow server`, spawn to the first 200 from /health: {seconds_spread(mlflow.ready_seconds)}",
+            f"{modelcloud.ready_seconds.median / mlflow.ready_seconds.median:.2f}",
+        ),
+        (
+            "RSS of the server's process tree when ready",
+            f"{memory_spread(modelcloud.ready_rss_bytes)}, {process_count(modelcloud)}",
+            f"MLflow: {memory_spread(mlflow.ready_rss_bytes)}, {process_count(mlflow)}",
+            f"{modelcloud.ready_rss_bytes.median / mlflow.ready_rss_bytes.median:.2f}",
+        ),
+        (
+            f"RSS of the process tree after {result.requests} requests, GraphQL `models` and REST `registered-models/search`",
+            memory_spread(modelcloud.after_requests_rss_bytes),
+            f"MLflow: {memory_spread(mlflow.after_requests_rss_bytes)}",
+            f"{modelcloud.after_requests_rss_bytes.median / mlflow.after_requests_rss_bytes.median:.2f}",
+        ),
+    ]
+    return [f"{STARTUP_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
+
+
+def memory_spread(spread: Spread) -> str:
+    """Format a spread of byte counts in MiB with one decimal, since runs often differ by less than 1 MiB."""
+    mebibytes = [value / 1024**2 for value in (spread.median, spread.low, spread.high)]
+    return f"{mebibytes[0]:,.1f} MiB, runs {mebibytes[1]:,.1f}–{mebibytes[2]:,.1f} MiB"
+
+
+def process_count(runs: ServerRuns) -> str:
+    return counted(runs.processes, "process", "processes")
+
+
+def startup_section(result: ApiStartupResult, machine: Machine, command: str) -> str:
+    install = ""
+    if result.mlflow_install_seconds is not None:
+        install = f", of which {result.mlflow_install_seconds:.0f} s installing MLflow"
+    modelcloud, mlflow = result.modelcloud, result.mlflow
+    return "\n\n".join(
+        [
+            STARTUP_HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s{install}) on "
+                f"{machine.cpu} with {machine.cores} cores, Python {machine.python}, ModelCloud {modelcloud.version} and "
+                f"MLflow {mlflow.version}. The 1-minute load average was {machine.load_average:.2f} when the run started, "
+                f"and from {result.load_average[0]:.2f} to {result.load_average[1]:.2f} as each timed start began. Other "
+                "processes were not stopped. In the `API startup` rows the result is ModelCloud and the baseline MLflow, "
+                "and the ratio divides ModelCloud's median by MLflow's, so below 1 means ModelCloud was ready sooner or "
+                f"held less memory. A figure followed by \"runs\" is the median of {result.runs} starts and then the "
+                "lowest and highest one."
+            ),
+            startup_method(result),
+            startup_memory(result),
+        ]
+    )
+
+
+def startup_method(result: ApiStartupResult) -> str:
+    return paragraph(
+        "Each start gets a new temporary folder with a new SQLite file and a free loopback port, and the servers take "
+        f"turns, each repetition starting with the other one, after one untimed start of each that fills the operating "
+        "system's file cache. ModelCloud runs `python -m backend.cli serve`, which the `modelcloud serve` command runs, "
+        "with `MODELCLOUD_DATABASE_URL`, `MODELCLOUD_ARTIFACTS`, `MODELCLOUD_HOST`, `MODELCLOUD_PORT` and "
+        "`MODELCLOUD_LOG_LEVEL=WARNING`, and every other setting at its default, workers and periodic policies "
+        "included. Its start creates the event store and read-model tables, creates the first administrator (an "
+        "argon2 password hash), a team and a token, prints them, and starts the projection thread, the reconciler and "
+        "the policies before uvicorn listens. MLflow runs `mlflow server --backend-store-uri sqlite:///… "
+        "--default-artifact-root … --host 127.0.0.1 --port … --workers 1` with job execution off. Its start creates "
+        "its tables on the new SQLite file (its database migrations) and then starts one uvicorn worker process. "
+        "MLflow's default is 4 workers, which would hold more memory. The clock starts just before the process is "
+        f"spawned, and the benchmark polls the health endpoints every {api_startup.POLL_SECONDS * 1000:.0f} ms, so a "
+        "figure can be late by up to that much. ModelCloud's /healthz answers once the HTTP server runs, and /readyz "
+        "once every projection has caught up with the log and none is failing."
+    )
+
+
+def startup_memory(result: ApiStartupResult) -> str:
+    modelcloud, mlflow = result.modelcloud, result.mlflow
+    ray = "none" if modelcloud.ray_processes == 0 else f"up to {modelcloud.ray_processes}"
+    loaded = "was" if modelcloud.ray_loaded else "was not"
+    return paragraph(
+        "Memory is VmRSS summed over the server process and its descendants (from /proc), right after the first 200 "
+        f"from /readyz or /health and again after {result.requests} requests sent one after another over one "
+        f"keep-alive connection: GraphQL `models(first: {api_startup.PAGE})` with the first administrator's API token "
+        f"from the lines the server prints at first start, and MLflow's `GET {registry_search.MLFLOW_SEARCH_PATH}"
+        f"?max_results={api_startup.PAGE}`. Both registries are empty. The requests' p50, the median over the runs, "
+        f"was {milliseconds(modelcloud.request_p50_ms.median)} ms on ModelCloud and "
+        f"{milliseconds(mlflow.request_p50_ms.median)} ms on MLflow. MLflow's tree is the `mlflow server` command, "
+        "which stays to supervise, and the uvicorn process it starts, the larger of the two holding "
+        f"{memory(int(mlflow.ready_largest_rss_bytes.median))} when ready. "
+        "Pages that processes share count once for each process. Ray: `modelcloud serve` runs with workers on, but on "
+        "a fresh store the reconciler has no version to inspect, dataset to profile, run, evaluation or deployment, so "
+        "it does not start Ray. The first such job starts Ray later (a local head unless `RAY_ADDRESS` names a "
+        "cluster), and neither that start nor Ray's processes are in these figures. The benchmark found "
+        f"{ray} of Ray's processes in the tree, and Ray's native module (`_raylet`) {loaded} mapped into the API process."
+    )
+
+
+def merge_rebuild(readme: str, result: ProjectionRebuildResult, machine: Machine) -> str:
+    """Replace the projection rebuild rows, the projection rebuild section and the reproduce section of `readme`, keeping the rest."""
+    section = rebuild_section(result, machine, "python -m bench.run --only rebuild")
+    return merge_benchmark(readme, REBUILD_ROW_PREFIX, rebuild_rows(result), REBUILD_HEADING, section)
+
+
+def merge_startup(readme: str, result: ApiStartupResult, machine: Machine) -> str:
+    """Replace the API startup rows, the API startup section and the reproduce section of `readme`, keeping the rest."""
+    section = startup_section(result, machine, "python -m bench.run --only startup")
+    return merge_benchmark(readme, STARTUP_ROW_PREFIX, startup_rows(result), STARTUP_HEADING, section)
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
     section = registry_section(result, machine, "python -m bench.run --only registry")
@@ -1260,9 +1538,19 @@ def main() -> None:
         "--tracking-repeats", type=int, default=tracking_ingest.REPEATS,
         help="Timed tracking ingest runs of each client and server, of which the median is reported.",
     )
+    parser.add_argument(
+        "--rebuild-events", type=int, default=projection_rebuild.EVENTS, help="Events in the projection rebuild benchmark's SQLite log."
+    )
+    parser.add_argument(
+        "--rebuild-postgres-events", type=int, default=projection_rebuild.POSTGRES_EVENTS,
+        help="Events of that log that the projection rebuild benchmark copies to PostgreSQL.",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=api_startup.RUNS, help="Timed starts of each server in the API startup benchmark."
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry", "datasets", "training", "tracking", "serving"],
+        "--only", choices=["registry", "datasets", "training", "tracking", "serving", "rebuild", "startup"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -1282,6 +1570,12 @@ def main() -> None:
         return
     if arguments.only == "serving":
         run_serving_only(arguments)
+        return
+    if arguments.only == "rebuild":
+        run_rebuild_only(arguments)
+        return
+    if arguments.only == "startup":
+        run_startup_only(arguments)
         return
 
     started = time.monotonic()
@@ -1311,8 +1605,16 @@ def main() -> None:
     print("serving", flush=True)
     served = serving.measure()
 
+    print("projection rebuild", flush=True)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as rebuild_postgres_url:
+        rebuilt = measure_rebuild(arguments, rebuild_postgres_url)
+
+    print("API startup", flush=True)
+    started_up = api_startup.measure(arguments.startup_runs)
+
     readme = render_readme(
-        report, latency, registry, datasets, trained, tracked, served, machine, measured_at, time.monotonic() - started
+        report, latency, registry, datasets, trained, tracked, served, rebuilt, started_up, machine, measured_at,
+        time.monotonic() - started,
     )
     arguments.output.write_text(readme)
     print(readme)
@@ -1383,6 +1685,34 @@ def run_serving_only(arguments: argparse.Namespace) -> None:
     print("serving", flush=True)
     served = serving.measure()
     readme = merge_serving(arguments.output.read_text(), served, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+
+def measure_rebuild(arguments: argparse.Namespace, postgres_url: str | None) -> ProjectionRebuildResult:
+    return projection_rebuild.measure(arguments.rebuild_events, postgres_url, arguments.rebuild_postgres_events)
+
+
+def run_rebuild_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    print("projection rebuild", flush=True)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as postgres_url:
+        machine = describe_machine(postgres_url)
+        rebuilt = measure_rebuild(arguments, postgres_url)
+    readme = merge_rebuild(arguments.output.read_text(), rebuilt, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def run_startup_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    machine = describe_machine(None)
+    print("API startup", flush=True)
+    started_up = api_startup.measure(arguments.startup_runs)
+    readme = merge_startup(arguments.output.read_text(), started_up, machine)
     arguments.output.write_text(readme)
     print(readme)
 
