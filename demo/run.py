@@ -204,7 +204,7 @@ class Demo:
             "modelId": model_id, "datasetVersionId": version_id, "configProfileId": config_id,
             "name": training.config_name}})["startTrainingRun"]
         workers = training.document.get("resources", {}).get("workers", 1)
-        self.out(f"demo: started training {dataset.model} with {training.config_name!r} on {workers} Ray worker(s)")
+        self.out(f"demo: started training {dataset.model} with {training.config_name!r} on {plural(workers, 'Ray worker')}")
         return str(started["id"])
 
     def wait_for_training(self, run_id: str) -> None:
@@ -289,7 +289,8 @@ class Demo:
             raise DemoError(f"the evaluation of {dataset.model} failed: {evaluation['failureReason']}")
         if not sliced:
             summary = ", ".join(f"{metric['name']} {metric['value']:.3f}" for metric in evaluation["summary"][:4])
-            self.out(f"demo: evaluated {dataset.model} production on the test split with {len(dataset.slices)} slice specs ({summary})")
+            self.out(f"demo: evaluated {dataset.model} production on the test split with {plural(len(dataset.slices), 'slice spec')} "
+                     f"({summary})")
 
     # serving and monitoring
 
@@ -357,6 +358,10 @@ class Demo:
                 time.sleep(plan.PREDICTION_SECONDS / plan.PREDICTION_REQUESTS)
         self.out(f"demo: sent {answered} prediction requests to {plan.DEPLOYMENT!r} with the predict-only token "
                  f"{plan.PREDICTION_TOKEN!r}")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def wait(check: Callable[[], T | None], timeout: float, what: str) -> T:

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 # Maximum number of logged calls that drift reads from a window, newest first. Each logged call contains
 # up to MAX_LOGGED_ROWS (100) rows.
 MAX_DRIFT_CALLS = 2_000
+# Fewest logged rows of one version that drift is computed from. PSI over ten deciles of n rows
+# drawn from the training distribution itself averages about 9/n, so below about 100 rows the
+# noise alone approaches the usual alert threshold of 0.25, and 2 rows give values above 5.
+MIN_DRIFT_ROWS = 100
 MAX_WINDOWS = 100_000
 # The inference window columns that TrafficSummary.add reads.
 WINDOW_COLUMNS = "requests, rows_predicted, errors, client_errors, latency_buckets, versions, started_at, ended_at, position"
@@ -360,6 +364,8 @@ class SignalSource:
         for entry in entries:
             counts[int(entry["version"])] = counts.get(int(entry["version"]), 0) + int(entry["rows_predicted"])
         version = max(counts, key=lambda number: (counts[number], number))
+        if counts[version] < MIN_DRIFT_ROWS:
+            return DriftResult({}, None, version)
         version_id = self._version_id(deployment_id, version)
         reference = self.references.get(version_id) if version_id else None
         if reference is None:

@@ -122,14 +122,17 @@ def judge(metric: RuleMetric, value: float | None, threshold: float | None, marg
             bound = "at least" if metric.higher_is_better else "at most"
             return Verdict(False, f"Version {candidate_number} has {name} {value:.6g}; the rule needs {bound} {threshold:.6g}, "
                                   f"so {alias!r} did not move.")
+    moves = f"so {alias!r} moves to version {candidate_number}."
+    met = "" if threshold is None else f", which meets the threshold {threshold:.6g}"
     if holder_number is None or holder_number == candidate_number:
-        return Verdict(True, f"Version {candidate_number} has {name} {value:.6g}.")
+        return Verdict(True, f"Version {candidate_number} has {name} {value:.6g}{met}, and no other version holds {alias!r}, {moves}")
     if holder is None:
-        return Verdict(True, f"Version {candidate_number} has {name} {value:.6g}; holder version {holder_number} has no {name}.")
+        return Verdict(True, f"Version {candidate_number} has {name} {value:.6g}{met}, and holder version {holder_number} has no "
+                             f"{name}, {moves}")
     gain = value - holder if metric.higher_is_better else holder - value
     if gain > margin:
         return Verdict(True, f"Version {candidate_number} has {name} {value:.6g} against {holder:.6g} of version "
-                             f"{holder_number} ({better} is better, margin {margin:.6g}).")
+                             f"{holder_number} ({better} is better, margin {margin:.6g}), {moves}")
     return Verdict(False, f"Version {candidate_number} has {name} {value:.6g} against {holder:.6g} of version {holder_number}, "
                           f"holder of {alias!r}; {better} is better and it must win by more than {margin:.6g}, so {alias!r} did not move.")
 

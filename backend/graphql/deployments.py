@@ -290,7 +290,9 @@ class CreateDeploymentInput:
     model_id: strawberry.ID
     name: str = strawberry.field(description="Unique in the team; lowercase letters, digits and '-'.")
     traffic: list[TrafficInput] | None = strawberry.field(
-        default=None, description="Null serves the version the production alias points at, or else the newest version.")
+        default=None, description=(
+            "Null serves the version the production alias points at now, or else the newest version; the deployment keeps "
+            "that version when the alias moves later."))
     scaling: ScalingInput | None = None
     batching: BatchingInput | None = None
     cpus_per_replica: float | None = strawberry.field(default=None, description="Fractions allowed; 0.25 by default.")

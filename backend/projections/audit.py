@@ -180,11 +180,11 @@ SUMMARIES: dict[str, Summary] = {
     "InferenceLog.Opened": lambda e, n: f"Opened the inference log of {n(e.deployment_id)} for {e.day}",
     "InferenceLog.WindowRecorded": lambda e, n: (
         f"{n(e.deployment_id)} served {e.requests} requests ({e.errors} failed, {e.client_errors} rejected) from "
-        + ", ".join(f"{n(caller)} {count}" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
+        + ", ".join(f"{n(caller)} ({count})" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
     ),
     "AlertRule.Defined": lambda e, n: (
         f"Defined alert rule {e.name!r}: {e.severity} when {e.signal}{f'[{e.feature}]' if e.feature else ''} {e.comparator} "
-        f"{e.threshold:g} over {e.window_seconds} s for {e.for_seconds} s on {e.target_kind} {n(e.target_id)}"
+        f"{e.threshold:g} over {e.window_seconds} s for {e.for_seconds} s on {_alert_target(e, n)}"
     ),
     "AlertRule.Revised": lambda e, n: f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}",
     "AlertRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
@@ -264,6 +264,12 @@ def _camel(name: str) -> str:
 def action_of(event: Any) -> str:
     """Return the audit action of an event: its aggregate and event class, such as `Team.MemberAdded`."""
     return type(event).__qualname__
+
+
+def _alert_target(event: Any, names: Names) -> str:
+    """Return the target's label, which names its kind ("team 'demo'"), or the kind and id of a target without one."""
+    label = names(event.target_id)
+    return label if label != str(event.target_id) else f"{event.target_kind} {label}"
 
 
 def summarize(event: Any, names: Names) -> str:

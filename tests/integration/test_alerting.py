@@ -24,6 +24,7 @@ from backend.application.request_log import LoggedCall
 from backend.application.signals import SignalSource
 from backend.application.webhooks import verify
 from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound, iso
+from backend.application.signals import MIN_DRIFT_ROWS
 from backend.domain.drift import population_stability_index
 from backend.processes.monitoring import deliver_webhooks, monitor
 from backend.runtime import Runtime
@@ -236,6 +237,22 @@ def test_measurement_records_signals_and_drift(monitoring: Monitoring) -> None:
     monitoring.round()
     assert monitoring.runtime.readers.monitoring.latest_measurement(str(monitoring.deployment_id))["position"] == \
         measurement["position"]
+
+
+def test_drift_needs_enough_rows(monitoring: Monitoring) -> None:
+    rule = monitoring.rule(name="drift", signal="featureDriftPsi", threshold=0.25)
+    shifted = monitoring.rows[:MIN_DRIFT_ROWS - 10].copy()
+    shifted[:, monitoring.features.index("mean radius")] *= 1.6
+
+    monitoring.serve(shifted, calls=9)
+    monitoring.round()
+
+    measurement = monitoring.runtime.readers.monitoring.latest_measurement(str(monitoring.deployment_id))
+    values = json.loads(measurement["signal_values"])
+    assert values["featureDriftPsi"] is None
+    assert values["predictionDriftPsi"] is None
+    assert values["errorRate"] == 0.0
+    assert monitoring.incidents(rule) == []
 
 
 def test_drift_rule_fires_on_shifted_inputs(monitoring: Monitoring) -> None:

@@ -83,3 +83,15 @@ def test_settings_checked_by_field() -> None:
     with pytest.raises(InvalidInput) as raised:
         check_rule_settings({"threshold": "high"}, None)
     assert raised.value.field == "threshold"
+
+
+def test_passing_verdict_names_the_move() -> None:
+    roc_auc = RULE_METRICS["rocAuc"]
+
+    first = judge(roc_auc, 0.995873, 0.9, 0.0, None, None, 1, "production")
+    better = judge(roc_auc, 0.99, 0.9, 0.0, 0.98, 1, 2, "production")
+
+    assert first.message == ("Version 1 has rocAuc 0.995873, which meets the threshold 0.9, and no other version holds "
+                             "'production', so 'production' moves to version 1.")
+    assert better.message == ("Version 2 has rocAuc 0.99 against 0.98 of version 1 (higher is better, margin 0), so "
+                              "'production' moves to version 2.")
