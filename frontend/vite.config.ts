@@ -26,6 +26,7 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    pool: "threads",
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     css: false,

@@ -24,6 +24,7 @@ export function LanguageSwitch() {
       value={i18n.language as Language}
       onChange={change}
       options={LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }))}
+      virtual={false}
       style={{ width: 120 }}
     />
   );

@@ -1,10 +1,14 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 import { setUpI18n } from "../i18n/i18n";
 
 setUpI18n("en");
+
+// The first render of a lazily loaded page waits for Vite to transform its modules, which took
+// over the default second on a loaded 2-core machine; the timeout only has to catch hangs.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no layout engine and lacks these browser APIs, which Ant Design calls.
 Object.defineProperty(window, "matchMedia", {
@@ -20,6 +24,10 @@ Object.defineProperty(window, "matchMedia", {
     dispatchEvent: () => false,
   }),
 });
+
+// Ant Design measures scroll bars through a pseudo-element, which jsdom does not implement and logs about.
+const computedStyle = window.getComputedStyle.bind(window);
+window.getComputedStyle = (element: Element) => computedStyle(element);
 
 class ResizeObserverStub {
   observe(): void {}
