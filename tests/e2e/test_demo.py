@@ -2,9 +2,11 @@
 
 The demo trains one model on two Ray workers, and TensorFlow's multi-worker gRPC server
 listens on every interface, so the server runs inside a private network namespace whose only
-interface is loopback. This module is also the script that runs there: it starts the server,
-waits for the demo, reads what it made through the public API and writes that to a JSON file
-that the test checks. The test is skipped where no namespace can be made.
+interface is loopback. This module is also the script that runs there. It starts the server,
+waits for the demo and reads what it made through the public API. Then it runs the web app's
+browser flows (frontend/e2e/run.mjs, headless Chromium) against the same server, and writes
+everything to a JSON file that the tests check. The tests are skipped where no namespace can be
+made, and the browser flows are skipped where no Chromium is installed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +31,17 @@ pytestmark = pytest.mark.e2e
 
 SCENARIO_SECONDS = 900
 DEMO_SECONDS = 700.0
+BROWSER_SECONDS = 180
+BUILD_SECONDS = 600
+# The first test to run pays for the build and the scenario, because pytest-timeout counts fixture set-up.
+TEST_SECONDS = BUILD_SECONDS + SCENARIO_SECONDS + BROWSER_SECONDS + 60
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+BROWSER_SCRIPT = REPOSITORY / "frontend" / "e2e" / "run.mjs"
+SCREENSHOT_ARTIFACTS = REPOSITORY / "test-artifacts" / "screenshots"
+# The flows of frontend/e2e/run.mjs in the order it runs them. Each one is reported as its own test.
+BROWSER_FLOWS = ("signIn", "teamSwitcher", "registrySearch", "modelPage", "auditLive", "language", "graphqlError")
+NO_CHROMIUM = "Chromium is not installed (no `chromium` on PATH): run scripts/install-chromium.sh as root, or apt-get install chromium"
 
 TEAM = "query { teams(first: 100) { nodes { id name } } }"
 DATASETS = (
@@ -51,8 +65,8 @@ EVENTS = "subscription($team: ID!) { events(filter: {teamId: $team}, afterPositi
 VIEWER = "{ viewer { user { id } } }"
 
 
-def run_scenario(home: Path, output: Path) -> None:
-    """Inside the namespace: start the server as `make up` does, wait for the demo, and record what it made."""
+def run_scenario(home: Path, output: Path, chromium: str | None, screenshots: Path) -> None:
+    """Inside the namespace: start the server as `make up` does, wait for the demo, record what it made, then run the browser flows."""
     from tests.support.server import Client, start_server
 
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
@@ -79,9 +93,34 @@ def run_scenario(home: Path, output: Path) -> None:
         observed["rerun"] = {"returncode": again.returncode, "stdout": again.stdout, "stderr": again.stderr[-3000:],
                              "head_before": head,
                              "head_after": client.data(ACTED, {"actor": viewer})["auditLog"]["edges"][0]["node"]["position"]}
+
+        # The browser flows come last because they add audit entries (a sign-in, an API token).
+        if chromium is not None:
+            observed["browser"] = run_browser(server, chromium, home / "browser.json", screenshots)
     finally:
         server.stop()
         output.write_text(json.dumps(observed))
+
+
+def run_browser(server: Any, chromium: str, results: Path, screenshots: Path) -> dict[str, Any]:
+    """Run frontend/e2e/run.mjs against the server and return its results, or the reason it wrote none."""
+    started = time.monotonic()
+    try:
+        completed = subprocess.run(
+            ["node", str(BROWSER_SCRIPT), "--url", server.url, "--results", str(results),
+             "--screenshots", str(screenshots), "--chromium", chromium],
+            capture_output=True, text=True, timeout=BROWSER_SECONDS, cwd=BROWSER_SCRIPT.parent.parent,
+            env={**os.environ, "MODELCLOUD_ADMIN_PASSWORD": server.admin_password, "MODELCLOUD_TOKEN": server.admin_token},
+        )
+        output = completed.stdout[-3000:] + completed.stderr[-3000:]
+    except subprocess.TimeoutExpired as timeout:
+        output = f"frontend/e2e/run.mjs timed out after {timeout.timeout} s"
+    except OSError as error:
+        output = f"node could not be started: {error}"
+    seconds = round(time.monotonic() - started, 1)
+    if not results.is_file():
+        return {"error": f"frontend/e2e/run.mjs wrote no results:\n{output}", "seconds": seconds, "flows": {}}
+    return {**json.loads(results.read_text()), "seconds": seconds, "output": output}
 
 
 def read_demo(server: Any, client: Any) -> dict[str, Any]:
@@ -154,20 +193,54 @@ async def replay_audit(server: Any, team_id: str) -> list[dict[str, Any]]:
     return entries
 
 
-@pytest.mark.timeout(SCENARIO_SECONDS + 60)
-def test_first_start_builds_demo_team(tmp_path: Path) -> None:
+def build_web_app() -> str | None:
+    """Build frontend/dist as `make up` does (only when missing or older than a source); return the failure, if any."""
+    if shutil.which("make") is None:
+        if (REPOSITORY / "frontend" / "dist" / "index.html").is_file():
+            return None
+        return "frontend/dist is not built and `make` is not installed: run `npm ci && npm run build` in frontend/"
+    completed = subprocess.run(["make", "--no-print-directory", "web"], cwd=REPOSITORY, capture_output=True, text=True,
+                               timeout=BUILD_SECONDS)
+    if completed.returncode != 0:
+        return f"`make web` failed with exit status {completed.returncode}:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}"
+    return None
+
+
+def keep_screenshots(screenshots: Path) -> None:
+    """Replace test-artifacts/screenshots/ with this run's screenshots, so CI can keep them after the temporary folder is gone."""
+    shutil.rmtree(SCREENSHOT_ARTIFACTS, ignore_errors=True)
+    if screenshots.is_dir():
+        shutil.copytree(screenshots, SCREENSHOT_ARTIFACTS)
+
+
+@pytest.fixture(scope="module")
+def observed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Run the scenario once for this module's tests and return what it recorded."""
     prefix = loopback_namespace()
     if prefix is None:
         pytest.skip("no network namespace can be made here (unshare --net), and TensorFlow's workers listen on every interface")
-    output = tmp_path / "demo.json"
+    folder = tmp_path_factory.mktemp("demo")
+    output = folder / "demo.json"
+    screenshots = folder / "screenshots"
+    chromium = shutil.which("chromium")
+    build_failure = build_web_app() if chromium is not None else None
 
     completed = subprocess.run(
-        [*prefix, sys.executable, "-m", "tests.e2e.test_demo", str(tmp_path / "server"), str(output)],
-        capture_output=True, text=True, timeout=SCENARIO_SECONDS,
+        [*prefix, sys.executable, "-m", "tests.e2e.test_demo", str(folder / "server"), str(output),
+         chromium if chromium is not None and build_failure is None else "", str(screenshots)],
+        capture_output=True, text=True, timeout=SCENARIO_SECONDS + BROWSER_SECONDS,
     )
 
+    keep_screenshots(screenshots)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     observed = json.loads(output.read_text())
+    if build_failure is not None:
+        observed["browser"] = {"error": build_failure, "flows": {}}
+    return observed
+
+
+@pytest.mark.timeout(TEST_SECONDS)
+def test_first_start_builds_demo_team(observed: dict[str, Any]) -> None:
     lines = observed["demo_lines"]
     assert lines[-1].startswith("demo: done"), "\n".join(lines)
 
@@ -228,5 +301,16 @@ def test_first_start_builds_demo_team(tmp_path: Path) -> None:
     assert rerun["head_after"] == rerun["head_before"]
 
 
+@pytest.mark.timeout(TEST_SECONDS)
+@pytest.mark.parametrize("flow", BROWSER_FLOWS)
+def test_web_app_flow(observed: dict[str, Any], flow: str) -> None:
+    if "browser" not in observed:
+        pytest.skip(NO_CHROMIUM)
+    browser = observed["browser"]
+    result = browser["flows"].get(flow, {"passed": False, "error": browser.get("error") or "frontend/e2e/run.mjs did not run it"})
+
+    assert result["passed"], f"{flow}: {result['error']}\nvalues: {result.get('values')}\nscreenshots: {result.get('screenshots')}"
+
+
 if __name__ == "__main__":
-    run_scenario(Path(sys.argv[1]), Path(sys.argv[2]))
+    run_scenario(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None, Path(sys.argv[4]))
