@@ -12,7 +12,7 @@ WEB_INSTALLED := $(WEB)/node_modules/.installed
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(wildcard $(WEB)/index.html $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/*.config.ts $(WEB)/tsconfig.json)
 
-.PHONY: up test install web web-check schema bench clean
+.PHONY: up test install web web-check chromium schema bench clean
 
 $(STAMP): pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,14 @@ web: $(WEB)/dist/index.html
 web-check: $(WEB_INSTALLED)
 	cd $(WEB) && $(NPM) run --silent codegen:check && $(NPM) run --silent typecheck && $(NPM) test --silent
 
+# Chromium and a Chinese font for the browser tests in tests/e2e/test_demo.py; installed with apt-get when run as root.
+chromium:
+	scripts/install-chromium.sh
+
 up: install web
 	$(BIN)/modelcloud serve --demo
 
-test: install web-check
+test: install web-check web chromium
 	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q
 
 schema: install $(WEB_INSTALLED)
