@@ -47,7 +47,7 @@ up: install web
 	$(BIN)/modelcloud serve --demo
 
 test: install web-check web chromium
-	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q
+	PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q --durations=30
 
 schema: install $(WEB_INSTALLED)
 	$(BIN)/modelcloud schema > backend/graphql/schema.graphql
