@@ -572,7 +572,7 @@ def deploy_and_time_rest(
     ))
 
     updated = graphql(client, UPDATE_DEPLOYMENT, {"id": deployment_id, "i": {"batching": {"maxBatchSize": 1}}})
-    app = app_name(uuid.UUID(deployment_id), 1)
+    app = app_name(uuid.UUID(deployment_id), 1, {"cpusPerReplica": CPUS_PER_REPLICA})
     revision = updated["updateDeployment"]["revision"]
     update_active, update_rollout = wait_for_update(client, deployment_id, revision, app)
     print(f"  serving: revision {revision} active after {update_active:.1f} s, Serve rollout after {update_rollout:.1f} s", flush=True)
