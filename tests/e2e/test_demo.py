@@ -4,8 +4,9 @@ The demo trains one model on two Ray workers, and TensorFlow's multi-worker gRPC
 listens on every interface, so the server runs inside a private network namespace whose only
 interface is loopback. This module is also the script that runs there. It starts the server,
 waits for the demo and reads what it made through the public API. Then it runs the web app's
-browser flows (frontend/e2e/run.mjs, headless Chromium) against the same server, and writes
-everything to a JSON file that the tests check. The tests are skipped where no namespace can be
+browser flows (frontend/e2e/run.mjs, headless Chromium) against the same server, trains the
+demo's one-worker breast cancer configuration again on two workers to compare their held-out
+accuracy, and writes everything to a JSON file that the tests check. The tests are skipped where no namespace can be
 made, and the browser flows are skipped where no Chromium is installed.
 """
 
@@ -53,8 +54,8 @@ MODELS = (
     "version { id status } } } } }"
 )
 RUNS = (
-    "query($team: ID!) { trainingRuns(teamId: $team) { nodes { name status workers modelVersionId features "
-    "dataSummary } } }"
+    "query($team: ID!) { trainingRuns(teamId: $team) { nodes { name status workers modelVersionId datasetVersionId "
+    "features dataSummary } } }"
 )
 EVALUATIONS = "query($team: ID!) { evaluations(teamId: $team) { nodes { modelVersionId status split slices } } }"
 RULES = "query($model: ID!) { evaluationRules(modelId: $model) { nodes { name metric trialCount } } }"
@@ -63,6 +64,11 @@ ALERT_RULES = "query($team: ID!) { alertRules(teamId: $team) { nodes { name sign
 ACTED = "query($actor: String!) { auditLog(filter: {actor: $actor}, first: 1) { edges { node { position } } } }"
 EVENTS = "subscription($team: ID!) { events(filter: {teamId: $team}, afterPosition: 0) { position action actor } }"
 VIEWER = "{ viewer { user { id } } }"
+CONFIGS = "query($team: ID!) { configProfiles(teamId: $team) { nodes { name latestRevision { document } } } }"
+CREATE_CONFIG = "mutation($i: CreateConfigProfileInput!) { createConfigProfile(input: $i) { id } }"
+REGISTER = "mutation($i: RegisterModelInput!) { registerModel(input: $i) { id } }"
+START = "mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }"
+RUN = "query($id: ID!) { trainingRun(id: $id) { status failureReason workers epochsDone dataSummary modelVersionId } }"
 
 
 def run_scenario(home: Path, output: Path, chromium: str | None, screenshots: Path) -> None:
@@ -94,12 +100,57 @@ def run_scenario(home: Path, output: Path, chromium: str | None, screenshots: Pa
                              "head_before": head,
                              "head_after": client.data(ACTED, {"actor": viewer})["auditLog"]["edges"][0]["node"]["position"]}
 
-        # The browser flows come last because they add audit entries (a sign-in, an API token).
+        # The browser flows come after the demo's own checks because they add audit entries (a sign-in, an API token).
         if chromium is not None:
             observed["browser"] = run_browser(server, chromium, home / "browser.json", screenshots)
+        observed["workers"] = compare_workers(server, client, observed["team_id"])
     finally:
         server.stop()
         output.write_text(json.dumps(observed))
+
+
+def compare_workers(server: Any, client: Any, team_id: str) -> dict[str, Any]:
+    """Train the demo's one-worker breast cancer configuration again on two workers, in a model of its own.
+
+    Returns both runs and the held-out accuracy of both versions on the cleaned version's test rows,
+    computed with Keras outside the platform.
+    """
+    from tests.e2e.test_training_flow import wait_for
+
+    configs = client.data(CONFIGS, {"team": team_id})["configProfiles"]["nodes"]
+    small = next(config for config in configs if config["name"] == "breast-cancer-small")
+    document = {**small["latestRevision"]["document"], "resources": {"workers": 2, "cpusPerWorker": 0.5}}
+    config_id = client.data(CREATE_CONFIG, {"i": {"teamId": team_id, "name": "breast-cancer-small-two-workers",
+                                                  "document": document}})["createConfigProfile"]["id"]
+    model_id = client.data(REGISTER, {"i": {"teamId": team_id, "name": "breast-cancer-two-workers",
+                                            "task": "CLASSIFICATION"}})["registerModel"]["id"]
+    one = next(run for run in client.data(RUNS, {"team": team_id})["trainingRuns"]["nodes"]
+               if run["name"] == "breast-cancer-small")
+    started = client.data(START, {"i": {"modelId": model_id, "datasetVersionId": one["datasetVersionId"],
+                                        "configProfileId": config_id}})["startTrainingRun"]
+    two = wait_for(lambda: (run := client.data(RUN, {"id": started["id"]})["trainingRun"])["status"]
+                   in ("SUCCEEDED", "FAILED", "CANCELLED") and run, 300, "the two-worker run")
+    accuracy = {}
+    if two["status"] == "SUCCEEDED":
+        rows, labels = held_out_split(server, one["datasetVersionId"], one["features"])
+        for name, run in (("one", one), ("two", two)):
+            predicted = local_predictions(server, run["modelVersionId"], rows)
+            accuracy[name] = sum((score[0] >= 0.5) == label for score, label in zip(predicted, labels, strict=True)) / len(labels)
+    return {"one": one, "two": two, "accuracy": accuracy}
+
+
+def held_out_split(server: Any, version_id: str, features: list[str]) -> tuple[list[list[float]], list[int]]:
+    """Return the feature rows and labels of a dataset version's test split, read from its Parquet download."""
+    import io
+
+    import pandas as pd
+
+    response = httpx.get(f"{server.url}/v1/dataset-versions/{version_id}/data", params={"format": "parquet"},
+                         headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=60)
+    response.raise_for_status()
+    data = pd.read_parquet(io.BytesIO(response.content))
+    test = data[data["split"] == "test"]
+    return test[features].astype("float32").values.tolist(), test["target"].astype(int).tolist()
 
 
 def run_browser(server: Any, chromium: str, results: Path, screenshots: Path) -> dict[str, Any]:
@@ -299,6 +350,18 @@ def test_first_start_builds_demo_team(observed: dict[str, Any]) -> None:
     assert rerun["returncode"] == 0, rerun["stderr"]
     assert rerun["stdout"].splitlines()[-1].startswith("demo: done")
     assert rerun["head_after"] == rerun["head_before"]
+
+
+@pytest.mark.timeout(TEST_SECONDS)
+def test_two_workers_reach_one_worker_quality(observed: dict[str, Any]) -> None:
+    one, two = observed["workers"]["one"], observed["workers"]["two"]
+    accuracy = observed["workers"]["accuracy"]
+
+    assert two["status"] == "SUCCEEDED", two["failureReason"]
+    assert two["dataSummary"]["workers"] == 2
+    assert two["epochsDone"] == 6
+    assert accuracy["two"] >= 0.9
+    assert accuracy["two"] >= accuracy["one"] - 0.03, one
 
 
 @pytest.mark.timeout(TEST_SECONDS)
