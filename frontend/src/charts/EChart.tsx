@@ -10,19 +10,15 @@ interface EChartProps {
   /** The chart's accessible name. The pages put the numbers themselves in tables or text beside it. */
   label: string;
   height?: number;
-  /** Called with the data index of the item clicked in the first series that has one. */
-  onItemClick?: (seriesIndex: number, dataIndex: number) => void;
 }
 
 /**
  * Draws an ECharts option into a div that follows its container's width. A new option replaces
  * the previous one whole, so series that disappear from it disappear from the chart.
  */
-export function EChart({ option, label, height = 320, onItemClick }: EChartProps) {
+export function EChart({ option, label, height = 320 }: EChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const clickHandler = useRef(onItemClick);
-  clickHandler.current = onItemClick;
 
   useEffect(() => {
     const element = container.current;
@@ -31,11 +27,6 @@ export function EChart({ option, label, height = 320, onItemClick }: EChartProps
     }
     const instance = echarts.init(element, null, { renderer: "svg" });
     chart.current = instance;
-    instance.on("click", (event) => {
-      if (typeof event.seriesIndex === "number" && typeof event.dataIndex === "number") {
-        clickHandler.current?.(event.seriesIndex, event.dataIndex);
-      }
-    });
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element);
     return () => {

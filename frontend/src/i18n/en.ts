@@ -380,7 +380,8 @@ export const en = {
     },
     datasetVersion: "{{name}} v{{number}}",
     epochsOf: "{{done}} of {{planned}}",
-    attemptRestarts: "Attempt {{attempt}}, {{restarts}} restarts",
+    attemptRestarts_one: "Attempt {{attempt}}, {{count}} restart",
+    attemptRestarts_other: "Attempt {{attempt}}, {{count}} restarts",
     versionNumber: "Version {{number}}",
     duration: {
       label: "Duration",

@@ -382,7 +382,8 @@ export const zhCN: Catalogue = {
     },
     datasetVersion: "{{name}} 版本 {{number}}",
     epochsOf: "{{done}} / {{planned}}",
-    attemptRestarts: "第 {{attempt}} 次尝试，重启 {{restarts}} 次",
+    attemptRestarts_one: "第 {{attempt}} 次尝试，重启 {{count}} 次",
+    attemptRestarts_other: "第 {{attempt}} 次尝试，重启 {{count}} 次",
     versionNumber: "版本 {{number}}",
     duration: {
       label: "用时",

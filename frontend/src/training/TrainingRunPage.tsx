@@ -170,7 +170,7 @@ function RunSummary({ run }: { run: TrainingRunDetailFragment }) {
       <Descriptions.Item label={t("training.template")}>{run.template ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.label")}>{run.label ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.columns.attempt")}>
-        {t("training.attemptRestarts", { attempt: run.attempt, restarts: run.restarts })}
+        {t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
       </Descriptions.Item>
       <Descriptions.Item label={t("training.columns.epochs")}>
         {progress !== null ? (

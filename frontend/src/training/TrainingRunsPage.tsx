@@ -102,7 +102,7 @@ export function TrainingRunsPage() {
     {
       title: t("training.columns.attempt"),
       key: "attempt",
-      render: (_, run) => t("training.attemptRestarts", { attempt: run.attempt, restarts: run.restarts }),
+      render: (_, run) => t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts }),
     },
     {
       title: t("training.columns.eta"),

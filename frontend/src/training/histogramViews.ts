@@ -23,9 +23,18 @@ export function offsetOption(histograms: EpochHistogram[], labels: { value: stri
 
   return {
     animation: false,
+    // The drawn heights are offsets, so the tooltip reads each epoch's count from its histogram.
     tooltip: {
-      trigger: "item",
-      formatter: (params: { seriesName?: string }) => params.seriesName ?? "",
+      trigger: "axis",
+      formatter: (items: { seriesName?: string; seriesIndex?: number; dataIndex?: number }[]) =>
+        items
+          .map((item) => {
+            const counts = ordered[item.seriesIndex ?? -1]?.counts ?? [];
+            const count = counts[Math.min(item.dataIndex ?? 0, counts.length - 1)];
+            return `${item.seriesName ?? ""}: ${count ?? ""}`;
+          })
+          .reverse()
+          .join("<br/>"),
     },
     grid: { left: 64, right: 24, top: 16, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.value, nameLocation: "middle", nameGap: 28 },
@@ -55,8 +64,6 @@ export function offsetOption(histograms: EpochHistogram[], labels: { value: stri
         itemStyle: { color: shade(index, total) },
         areaStyle: { origin: base, color: shade(index, total), opacity: 0.85 },
         data: stepPoints(histogram).map(([value, count]) => [value, base + (count / maxCount) * RIDGE_HEIGHT]),
-        // Hovering the outline or the area names the epoch; the series has no symbols to hover.
-        triggerLineEvent: true,
         z: index,
       };
     }),

@@ -220,7 +220,7 @@ describe("TrainingRunPage", () => {
 
     await waitFor(() => expect(operationsNamed(server, "TrainingRunMetrics")).toHaveLength(2));
     expect(await screen.findByText("worker 0 died")).toBeInTheDocument();
-    expect(screen.getByText("Attempt 2, 1 restarts")).toBeInTheDocument();
+    expect(screen.getByText("Attempt 2, 1 restart")).toBeInTheDocument();
   });
 
   it("cancel asks then cancels", async () => {
