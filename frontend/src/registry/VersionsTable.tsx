@@ -24,7 +24,10 @@ export function totalParameters(version: ModelVersionFieldsFragment): number | n
   return version.trainableParameters + (version.nonTrainableParameters ?? 0);
 }
 
-/** Renders the versions of a model: number, status, size, parameters, source and when each was created. */
+/**
+ * Renders the versions of a model: number (a link to the version's page), status, size, parameters,
+ * source, the training run that made it and when each was created.
+ */
 export function VersionsTable({ versions, modelId }: { versions: ModelVersions; modelId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
