@@ -56,6 +56,7 @@ function version(number: number) {
     createdBy: ADMIN_ID,
     createdAt: CREATED,
     downloadPath: `/v1/model-versions/version-${number}/artifact`,
+    lineage: [],
   };
 }
 

@@ -19,6 +19,21 @@ const RegistryPage = lazy(() => import("./registry/RegistryPage").then((module) 
 const ModelPage = lazy(() => import("./registry/ModelPage").then((module) => ({ default: module.ModelPage })));
 const AuditPage = lazy(() => import("./audit/AuditPage").then((module) => ({ default: module.AuditPage })));
 const AccessPage = lazy(() => import("./teams/AccessPage").then((module) => ({ default: module.AccessPage })));
+const VersionPage = lazy(() => import("./inside/VersionPage").then((module) => ({ default: module.VersionPage })));
+const TrainingRunsPage = lazy(() =>
+  import("./training/TrainingRunsPage").then((module) => ({ default: module.TrainingRunsPage })),
+);
+const StartTrainingPage = lazy(() =>
+  import("./training/StartTrainingPage").then((module) => ({ default: module.StartTrainingPage })),
+);
+const TrainingRunPage = lazy(() => import("./training/TrainingRunPage").then((module) => ({ default: module.TrainingRunPage })));
+const EvaluationsPage = lazy(() =>
+  import("./evaluation/EvaluationsPage").then((module) => ({ default: module.EvaluationsPage })),
+);
+const EvaluationPage = lazy(() => import("./evaluation/EvaluationPage").then((module) => ({ default: module.EvaluationPage })));
+const EvaluationComparePage = lazy(() =>
+  import("./evaluation/EvaluationComparePage").then((module) => ({ default: module.EvaluationComparePage })),
+);
 
 export function AppRoutes() {
   return (
@@ -31,6 +46,13 @@ export function AppRoutes() {
           <Route path="models/:modelId" element={<ModelPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="access" element={<AccessPage />} />
+          <Route path="models/:modelId/versions/:versionId" element={<VersionPage />} />
+          <Route path="training" element={<TrainingRunsPage />} />
+          <Route path="training/new" element={<StartTrainingPage />} />
+          <Route path="training/:runId" element={<TrainingRunPage />} />
+          <Route path="evaluations" element={<EvaluationsPage />} />
+          <Route path="evaluations/compare" element={<EvaluationComparePage />} />
+          <Route path="evaluations/:evaluationId" element={<EvaluationPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

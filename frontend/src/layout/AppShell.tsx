@@ -8,7 +8,7 @@ import { useSession, useViewer } from "../session/SessionContext";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { TeamSwitcher } from "./TeamSwitcher";
 
-export const SECTIONS = ["models", "audit", "access"] as const;
+export const SECTIONS = ["models", "audit", "access", "training", "evaluations"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export function sectionOf(pathname: string): Section {
@@ -29,6 +29,8 @@ export function AppShell() {
   const items = teamId
     ? [
         { key: "models", label: <Link to={`/teams/${teamId}/models`}>{t("nav.models")}</Link> },
+        { key: "training", label: <Link to={`/teams/${teamId}/training`}>{t("training.nav")}</Link> },
+        { key: "evaluations", label: <Link to={`/teams/${teamId}/evaluations`}>{t("evaluation.nav")}</Link> },
         { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
         { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
       ]

@@ -6,6 +6,7 @@ import { useQuery, useSubscription } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
+import { ModelEvaluations } from "../evaluation/VersionEvaluations";
 import { useFormat } from "../i18n/format";
 import type { ModelDetailFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
@@ -19,7 +20,7 @@ import { useModelVersions } from "./useModelVersions";
 import { VersionCompare } from "./VersionCompare";
 import { VersionsTable } from "./VersionsTable";
 
-const TABS = ["overview", "versions", "aliases", "compare", "history"] as const;
+const TABS = ["overview", "versions", "aliases", "compare", "history", "evaluations"] as const;
 type ModelTab = (typeof TABS)[number];
 
 /**
@@ -64,7 +65,7 @@ export function ModelPage() {
   const items = model
     ? [
         { key: "overview", label: t("model.tabs.overview"), children: <ModelOverview model={model} nameOf={nameOf} /> },
-        { key: "versions", label: t("model.tabs.versions"), children: <VersionsTable versions={versions} /> },
+        { key: "versions", label: t("model.tabs.versions"), children: <VersionsTable versions={versions} modelId={model.id} /> },
         {
           key: "aliases",
           label: t("model.tabs.aliases"),
@@ -75,6 +76,11 @@ export function ModelPage() {
           key: "history",
           label: t("model.tabs.history"),
           children: <ModelHistory modelId={model.id} nameOf={nameOf} onShowAt={(moment) => setParam("asOf", moment)} />,
+        },
+        {
+          key: "evaluations",
+          label: t("evaluation.modelTab"),
+          children: <ModelEvaluations modelId={model.id} versionId={null} />,
         },
       ]
     : [];

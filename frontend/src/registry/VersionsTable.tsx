@@ -1,10 +1,12 @@
 import { Button, Table, Tag, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import type { ModelVersionFieldsFragment } from "../gql/graphql";
+import { useCurrentTeam } from "../teams/TeamContext";
 import type { ModelVersions } from "./useModelVersions";
 
 const STATUS_COLORS: Record<string, string> = {
@@ -22,13 +24,29 @@ export function totalParameters(version: ModelVersionFieldsFragment): number | n
   return version.trainableParameters + (version.nonTrainableParameters ?? 0);
 }
 
-/** Renders the versions of a model: number, status, size, parameters, source and when each was created. */
-export function VersionsTable({ versions }: { versions: ModelVersions }) {
+/**
+ * Renders the versions of a model: number (a link to the version's page), status, size, parameters,
+ * source, the training run that made it and when each was created.
+ */
+export function VersionsTable({ versions, modelId }: { versions: ModelVersions; modelId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const team = useCurrentTeam();
 
   const columns: TableColumnsType<ModelVersionFieldsFragment> = [
-    { title: t("versions.number"), dataIndex: "number", key: "number", width: 90 },
+    {
+      title: t("versions.number"),
+      key: "number",
+      width: 90,
+      render: (_, version) => (
+        <Link
+          to={`/teams/${team.id}/models/${modelId}/versions/${version.id}`}
+          aria-label={t("inside.openVersion", { number: version.number })}
+        >
+          {version.number}
+        </Link>
+      ),
+    },
     {
       title: t("versions.status"),
       key: "status",
@@ -44,6 +62,14 @@ export function VersionsTable({ versions }: { versions: ModelVersions }) {
     { title: t("versions.parameters"), key: "parameters", render: (_, version) => format.number(totalParameters(version)) },
     { title: t("versions.format"), dataIndex: "format", key: "format" },
     { title: t("versions.source"), key: "source", render: (_, version) => t(`versions.sources.${sourceKey(version.source)}`) },
+    {
+      title: t("inside.trainingRun"),
+      key: "trainingRun",
+      render: (_, version) => {
+        const runId = version.lineage.find((tag) => tag.key === "trainingRun")?.value;
+        return runId ? <Link to={`/teams/${team.id}/training/${runId}`}>{t("inside.trainedBy")}</Link> : "—";
+      },
+    },
     { title: t("versions.created"), key: "created", render: (_, version) => format.dateTime(version.createdAt) },
     {
       title: t("versions.download"),

@@ -125,6 +125,10 @@ export const ModelVersionFieldsFragment = graphql(`
     createdBy
     createdAt
     downloadPath
+    lineage {
+      key
+      value
+    }
   }
 `);
 

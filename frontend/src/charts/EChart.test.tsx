@@ -1,0 +1,100 @@
+import { render } from "@testing-library/react";
+import { setPlatformAPI } from "echarts/core";
+import { describe, expect, it } from "vitest";
+
+import { EChart } from "./EChart";
+import type { ChartOption } from "./EChart";
+import { echarts } from "./echarts";
+import { calibrationOption, curvesOption, residualsOption } from "../evaluation/curveOptions";
+import { offsetOption, overlayOption, singleOption } from "../training/histogramViews";
+import { stepPoints } from "./histogram";
+
+// ECharts measures text on a canvas, which jsdom lacks; a width per character is enough here.
+setPlatformAPI({ measureText: (text = "") => ({ width: text.length * 6 }) });
+
+function option(seriesCount: number): ChartOption {
+  return {
+    xAxis: { type: "value" },
+    yAxis: { type: "value" },
+    series: Array.from({ length: seriesCount }, (_, index) => ({
+      name: `series ${index}`,
+      type: "line",
+      data: [
+        [0, index],
+        [1, index + 1],
+      ],
+    })),
+  };
+}
+
+describe("EChart", () => {
+  it("draws and replaces the option", () => {
+    const { container, getByRole, rerender, unmount } = render(<EChart option={option(2)} label="Two lines" />);
+    const element = getByRole("img", { name: "Two lines" });
+    const chart = echarts.getInstanceByDom(element);
+
+    expect(container.querySelector("svg")).not.toBeNull();
+    expect((chart?.getOption().series as unknown[]).length).toBe(2);
+
+    rerender(<EChart option={option(1)} label="Two lines" />);
+    expect((chart?.getOption().series as unknown[]).length).toBe(1);
+
+    unmount();
+    expect(chart?.isDisposed()).toBe(true);
+  });
+});
+
+describe("page options", () => {
+  const histograms = [1, 2, 3].map((epoch) => ({ epoch, edges: [-1, 0, 1], counts: [epoch, 4 - epoch] }));
+  const labels = { value: "Value", count: "Count", epoch: "Epoch" };
+  const cases: [string, ChartOption][] = [
+    ["offset", offsetOption(histograms, labels)],
+    ["overlay", overlayOption(histograms, labels)],
+    ["single", singleOption(histograms[0] as (typeof histograms)[number], labels)],
+    [
+      "curves",
+      curvesOption(
+        [
+          {
+            name: "ROC",
+            points: [
+              { x: 0, y: 0, threshold: null },
+              { x: 1, y: 1, threshold: 0 },
+            ],
+          },
+        ],
+        { x: "x", y: "y" },
+        "Chance",
+      ),
+    ],
+    [
+      "calibration",
+      calibrationOption(
+        { className: "1", binEdges: [0, 0.5, 1], counts: [3, 4], fractionPositive: [0.1, null], meanPredicted: [0.2, null] },
+        { x: "x", y: "y", model: "Model", ideal: "Ideal" },
+      ),
+    ],
+    [
+      "residuals",
+      residualsOption([{ name: "Residuals", residuals: { low: -2, high: 2, counts: [1, 3, 2] } }], { x: "x", y: "y" }),
+    ],
+  ];
+
+  it.each(cases)("%s draws every series", (name, chartOption) => {
+    const { getByRole } = render(<EChart option={chartOption} label={name} />);
+    const chart = echarts.getInstanceByDom(getByRole("img", { name }));
+
+    expect((chart?.getOption().series as unknown[]).length).toBe((chartOption.series as unknown[]).length);
+    expect(getByRole("img", { name }).querySelectorAll("path").length).toBeGreaterThan(0);
+  });
+});
+
+describe("stepPoints", () => {
+  it("repeats the last count at the last edge", () => {
+    expect(stepPoints({ edges: [0, 1, 2], counts: [3, 4] })).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 4],
+    ]);
+  });
+});

@@ -1,0 +1,32 @@
+/** Bin edges and counts of a histogram; `edges` has one more entry than `counts`. */
+export interface Bins {
+  edges: number[];
+  counts: number[];
+}
+
+/**
+ * Returns the points of a histogram's outline for a line series with `step: "end"`: each bin's
+ * left edge with its count, and the last edge again, so the last bin gets its width.
+ */
+export function stepPoints(bins: Bins): [number, number][] {
+  const points: [number, number][] = bins.counts.map((count, index) => [bins.edges[index] ?? 0, count]);
+  const last = bins.edges[bins.edges.length - 1];
+  const lastCount = bins.counts[bins.counts.length - 1];
+  if (last !== undefined && lastCount !== undefined) {
+    points.push([last, lastCount]);
+  }
+  return points;
+}
+
+/** Returns equal-width edges from low to high for `count` bins, as the residual histogram stores only its range. */
+export function equalEdges(low: number, high: number, count: number): number[] {
+  const width = count > 0 ? (high - low) / count : 0;
+  return Array.from({ length: count + 1 }, (_, index) => low + index * width);
+}
+
+/** Returns a colour from light to dark blue for position `index` of `total`, as TensorBoard shades older steps lighter. */
+export function shade(index: number, total: number): string {
+  const fraction = total <= 1 ? 1 : index / (total - 1);
+  const lightness = Math.round(80 - fraction * 45);
+  return `hsl(212, 70%, ${lightness}%)`;
+}
