@@ -19,6 +19,28 @@ const RegistryPage = lazy(() => import("./registry/RegistryPage").then((module) 
 const ModelPage = lazy(() => import("./registry/ModelPage").then((module) => ({ default: module.ModelPage })));
 const AuditPage = lazy(() => import("./audit/AuditPage").then((module) => ({ default: module.AuditPage })));
 const AccessPage = lazy(() => import("./teams/AccessPage").then((module) => ({ default: module.AccessPage })));
+const DatasetsPage = lazy(() => import("./datasets/DatasetsPage").then((module) => ({ default: module.DatasetsPage })));
+const DatasetPage = lazy(() => import("./datasets/DatasetPage").then((module) => ({ default: module.DatasetPage })));
+const DatasetVersionPage = lazy(() =>
+  import("./datasets/DatasetVersionPage").then((module) => ({ default: module.DatasetVersionPage })),
+);
+const ConfigProfilesPage = lazy(() =>
+  import("./configs/ConfigProfilesPage").then((module) => ({ default: module.ConfigProfilesPage })),
+);
+const NewConfigProfilePage = lazy(() =>
+  import("./configs/NewConfigProfilePage").then((module) => ({ default: module.NewConfigProfilePage })),
+);
+const ConfigProfilePage = lazy(() =>
+  import("./configs/ConfigProfilePage").then((module) => ({ default: module.ConfigProfilePage })),
+);
+const DeploymentsPage = lazy(() =>
+  import("./deployments/DeploymentsPage").then((module) => ({ default: module.DeploymentsPage })),
+);
+const DeploymentPage = lazy(() => import("./deployments/DeploymentPage").then((module) => ({ default: module.DeploymentPage })));
+const MonitoringWallPage = lazy(() =>
+  import("./monitoring/MonitoringWallPage").then((module) => ({ default: module.MonitoringWallPage })),
+);
+const AlertsPage = lazy(() => import("./monitoring/AlertsPage").then((module) => ({ default: module.AlertsPage })));
 
 export function AppRoutes() {
   return (
@@ -31,6 +53,16 @@ export function AppRoutes() {
           <Route path="models/:modelId" element={<ModelPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="access" element={<AccessPage />} />
+          <Route path="datasets" element={<DatasetsPage />} />
+          <Route path="datasets/:datasetId" element={<DatasetPage />} />
+          <Route path="datasets/:datasetId/versions/:versionId" element={<DatasetVersionPage />} />
+          <Route path="configs" element={<ConfigProfilesPage />} />
+          <Route path="configs/new" element={<NewConfigProfilePage />} />
+          <Route path="configs/:profileId" element={<ConfigProfilePage />} />
+          <Route path="deployments" element={<DeploymentsPage />} />
+          <Route path="deployments/:deploymentId" element={<DeploymentPage />} />
+          <Route path="monitoring" element={<MonitoringWallPage />} />
+          <Route path="alerts" element={<AlertsPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

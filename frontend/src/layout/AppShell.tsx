@@ -4,11 +4,12 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 
 import { Loading } from "../common/Loading";
+import { NotificationBell } from "../monitoring/NotificationBell";
 import { useSession, useViewer } from "../session/SessionContext";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { TeamSwitcher } from "./TeamSwitcher";
 
-export const SECTIONS = ["models", "audit", "access"] as const;
+export const SECTIONS = ["models", "audit", "access", "datasets", "configs", "deployments", "monitoring", "alerts"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export function sectionOf(pathname: string): Section {
@@ -31,6 +32,11 @@ export function AppShell() {
         { key: "models", label: <Link to={`/teams/${teamId}/models`}>{t("nav.models")}</Link> },
         { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
         { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
+        { key: "datasets", label: <Link to={`/teams/${teamId}/datasets`}>{t("datasets.title")}</Link> },
+        { key: "configs", label: <Link to={`/teams/${teamId}/configs`}>{t("configs.title")}</Link> },
+        { key: "deployments", label: <Link to={`/teams/${teamId}/deployments`}>{t("deployments.title")}</Link> },
+        { key: "monitoring", label: <Link to={`/teams/${teamId}/monitoring`}>{t("wall.nav")}</Link> },
+        { key: "alerts", label: <Link to={`/teams/${teamId}/alerts`}>{t("alerts.title")}</Link> },
       ]
     : [];
 
@@ -45,6 +51,7 @@ export function AppShell() {
           <Menu mode="horizontal" theme="dark" selectedKeys={teamId ? [section] : []} items={items} />
         </nav>
         <Space className="app-user">
+          {teamId && <NotificationBell teamId={teamId} />}
           <LanguageSwitch />
           <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
           <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>
