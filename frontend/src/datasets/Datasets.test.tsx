@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockServer } from "../test/mockClient";
 import type { Answer, MockServer } from "../test/mockClient";
 import { operationsNamed, renderTeamPage, TEST_TEAM } from "../test/renderTeamPage";
+import { DatasetPage } from "./DatasetPage";
 import { DatasetsPage, TYPING_DELAY_MS } from "./DatasetsPage";
 import { DatasetVersionPage } from "./DatasetVersionPage";
 import { newDraft, toOperations } from "./operations";
@@ -223,6 +224,39 @@ function buttonNamed(text: string): HTMLElement {
   return screen.getByText(text).closest("button") as HTMLElement;
 }
 
+/** Replaces XMLHttpRequest, so a test can act as the server of /v1/uploads. */
+class FakeRequest {
+  static last: FakeRequest | null = null;
+  headers: Record<string, string> = {};
+  url = "";
+  withCredentials = false;
+  status = 0;
+  responseText = "";
+  upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = {
+    onprogress: null,
+  };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  body: unknown = null;
+
+  constructor() {
+    FakeRequest.last = this;
+  }
+  open(_method: string, url: string) {
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  send(body: unknown) {
+    this.body = body;
+  }
+  abort() {
+    this.onabort?.();
+  }
+}
+
 describe("dataset list", () => {
   it("searches and follows datasetUpdated", async () => {
     const server = mockServer(answerFor());
@@ -252,6 +286,65 @@ describe("dataset list", () => {
       nameContains: "nothing",
       archived: false,
     });
+  });
+});
+
+describe("dataset page", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("uploads and follows the version", async () => {
+    vi.stubGlobal("XMLHttpRequest", FakeRequest);
+    const base = answerFor();
+    const server = mockServer((name, variables) => {
+      if (name === "Dataset") {
+        const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
+        return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
+      }
+      if (name === "UploadDatasetVersion") {
+        return {
+          data: { uploadDatasetVersion: versionRow({ id: "version-3", number: 3, status: "PROFILING", source: "UPLOAD" }) },
+        };
+      }
+      return base(name, variables);
+    });
+    renderTeamPage(server, "/teams/:teamId/datasets/:datasetId", `/teams/${TEST_TEAM.id}/datasets/dataset-1`, <DatasetPage />);
+    await screen.findByText("Version 2");
+
+    const file = new File(["a,b\n1,2\n"], "more.csv");
+    fireEvent.change(screen.getByLabelText("File (CSV, Parquet or JSON Lines)"), { target: { files: [file] } });
+    fireEvent.change(screen.getByLabelText("Label column"), { target: { value: "b" } });
+    fireEvent.click(buttonNamed("Upload"));
+    const request = FakeRequest.last as FakeRequest;
+    request.status = 201;
+    request.responseText = JSON.stringify({ uploadId: "upload-1", sha256: "ff", size: 8 });
+    act(() => request.onload?.());
+
+    expect(await screen.findByText("Version 3 was created; it is being profiled.")).toBeInTheDocument();
+    expect(operationsNamed(server, "UploadDatasetVersion")[0]?.variables).toEqual({
+      input: {
+        datasetId: "dataset-1",
+        uploadId: "upload-1",
+        format: null,
+        delimiter: null,
+        label: "b",
+        allowDuplicate: false,
+        columnTypes: [],
+      },
+    });
+
+    act(() =>
+      server.push("DatasetUpdated", {
+        datasetUpdated: {
+          dataset: (base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } }).data.datasets.nodes[0],
+          version: versionRow({ id: "version-3", number: 3, status: "READY", source: "UPLOAD", filename: "more.csv" }),
+          change: { position: 12, action: "DatasetVersion.Profiled", summary: "", occurredAt: CREATED },
+        },
+      }),
+    );
+    const row = (await screen.findByText("Upload of more.csv")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Ready")).toBeInTheDocument();
   });
 });
 
@@ -402,38 +495,6 @@ describe("operations", () => {
 });
 
 describe("upload", () => {
-  class FakeRequest {
-    static last: FakeRequest | null = null;
-    headers: Record<string, string> = {};
-    url = "";
-    withCredentials = false;
-    status = 0;
-    responseText = "";
-    upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = {
-      onprogress: null,
-    };
-    onload: (() => void) | null = null;
-    onerror: (() => void) | null = null;
-    onabort: (() => void) | null = null;
-    body: unknown = null;
-
-    constructor() {
-      FakeRequest.last = this;
-    }
-    open(_method: string, url: string) {
-      this.url = url;
-    }
-    setRequestHeader(name: string, value: string) {
-      this.headers[name] = value;
-    }
-    send(body: unknown) {
-      this.body = body;
-    }
-    abort() {
-      this.onabort?.();
-    }
-  }
-
   afterEach(() => {
     vi.unstubAllGlobals();
   });

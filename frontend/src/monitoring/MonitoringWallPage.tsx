@@ -75,12 +75,15 @@ function WallBody({ wall, history, teamId }: { wall: Wall; history: Record<strin
 
   return (
     <div className="wall-body">
-      <div className="wall-grid" role="list" aria-label={t("wall.deployments")}>
-        {tiles.length === 0 && <p className="wall-empty">{t("wall.noDeployments")}</p>}
-        {tiles.map((tile) => (
-          <Tile key={tile.deployment.id} tile={tile} samples={history[tile.deployment.id] ?? []} teamId={teamId} />
-        ))}
-      </div>
+      {tiles.length === 0 ? (
+        <p className="wall-empty">{t("wall.noDeployments")}</p>
+      ) : (
+        <div className="wall-grid" role="list" aria-label={t("wall.deployments")}>
+          {tiles.map((tile) => (
+            <Tile key={tile.deployment.id} tile={tile} samples={history[tile.deployment.id] ?? []} teamId={teamId} />
+          ))}
+        </div>
+      )}
       <aside className="wall-alerts" aria-labelledby="wall-alerts-title">
         <h3 id="wall-alerts-title">{t("wall.openAlerts", { count: alerts.length })}</h3>
         {alerts.length === 0 ? (
