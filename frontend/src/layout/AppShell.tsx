@@ -1,13 +1,17 @@
 import { Button, Layout, Menu, Space, Typography } from "antd";
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 
 import { Loading } from "../common/Loading";
-import { NotificationBell } from "../monitoring/NotificationBell";
 import { useSession, useViewer } from "../session/SessionContext";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { TeamSwitcher } from "./TeamSwitcher";
+
+// The bell loads apart from the first bundle, so its feed's components are fetched only when the header shows it.
+const NotificationBell = lazy(() =>
+  import("../monitoring/NotificationBell").then((module) => ({ default: module.NotificationBell })),
+);
 
 export const SECTIONS = ["models", "audit", "access", "datasets", "configs", "deployments", "monitoring", "alerts"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -51,7 +55,11 @@ export function AppShell() {
           <Menu mode="horizontal" theme="dark" selectedKeys={teamId ? [section] : []} items={items} />
         </nav>
         <Space className="app-user">
-          {teamId && <NotificationBell teamId={teamId} />}
+          {teamId && (
+            <Suspense fallback={null}>
+              <NotificationBell teamId={teamId} />
+            </Suspense>
+          )}
           <LanguageSwitch />
           <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
           <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>
