@@ -27,6 +27,9 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     pool: "threads",
+    // One module graph for all test files: every file renders into a fresh DOM and its own mock client, and
+    // importing Ant Design and the catalogues once instead of per file roughly halves the suite's time.
+    isolate: false,
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     css: false,

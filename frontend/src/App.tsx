@@ -34,6 +34,28 @@ const EvaluationPage = lazy(() => import("./evaluation/EvaluationPage").then((mo
 const EvaluationComparePage = lazy(() =>
   import("./evaluation/EvaluationComparePage").then((module) => ({ default: module.EvaluationComparePage })),
 );
+const DatasetsPage = lazy(() => import("./datasets/DatasetsPage").then((module) => ({ default: module.DatasetsPage })));
+const DatasetPage = lazy(() => import("./datasets/DatasetPage").then((module) => ({ default: module.DatasetPage })));
+const DatasetVersionPage = lazy(() =>
+  import("./datasets/DatasetVersionPage").then((module) => ({ default: module.DatasetVersionPage })),
+);
+const ConfigProfilesPage = lazy(() =>
+  import("./configs/ConfigProfilesPage").then((module) => ({ default: module.ConfigProfilesPage })),
+);
+const NewConfigProfilePage = lazy(() =>
+  import("./configs/NewConfigProfilePage").then((module) => ({ default: module.NewConfigProfilePage })),
+);
+const ConfigProfilePage = lazy(() =>
+  import("./configs/ConfigProfilePage").then((module) => ({ default: module.ConfigProfilePage })),
+);
+const DeploymentsPage = lazy(() =>
+  import("./deployments/DeploymentsPage").then((module) => ({ default: module.DeploymentsPage })),
+);
+const DeploymentPage = lazy(() => import("./deployments/DeploymentPage").then((module) => ({ default: module.DeploymentPage })));
+const MonitoringWallPage = lazy(() =>
+  import("./monitoring/MonitoringWallPage").then((module) => ({ default: module.MonitoringWallPage })),
+);
+const AlertsPage = lazy(() => import("./monitoring/AlertsPage").then((module) => ({ default: module.AlertsPage })));
 
 export function AppRoutes() {
   return (
@@ -53,6 +75,16 @@ export function AppRoutes() {
           <Route path="evaluations" element={<EvaluationsPage />} />
           <Route path="evaluations/compare" element={<EvaluationComparePage />} />
           <Route path="evaluations/:evaluationId" element={<EvaluationPage />} />
+          <Route path="datasets" element={<DatasetsPage />} />
+          <Route path="datasets/:datasetId" element={<DatasetPage />} />
+          <Route path="datasets/:datasetId/versions/:versionId" element={<DatasetVersionPage />} />
+          <Route path="configs" element={<ConfigProfilesPage />} />
+          <Route path="configs/new" element={<NewConfigProfilePage />} />
+          <Route path="configs/:profileId" element={<ConfigProfilePage />} />
+          <Route path="deployments" element={<DeploymentsPage />} />
+          <Route path="deployments/:deploymentId" element={<DeploymentPage />} />
+          <Route path="monitoring" element={<MonitoringWallPage />} />
+          <Route path="alerts" element={<AlertsPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

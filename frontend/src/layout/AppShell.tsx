@@ -1,5 +1,5 @@
 import { Button, Layout, Menu, Space, Typography } from "antd";
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 
@@ -8,7 +8,23 @@ import { useSession, useViewer } from "../session/SessionContext";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { TeamSwitcher } from "./TeamSwitcher";
 
-export const SECTIONS = ["models", "audit", "access", "training", "evaluations"] as const;
+// The bell loads apart from the first bundle, so its feed's components are fetched only when the header shows it.
+const NotificationBell = lazy(() =>
+  import("../monitoring/NotificationBell").then((module) => ({ default: module.NotificationBell })),
+);
+
+export const SECTIONS = [
+  "models",
+  "datasets",
+  "configs",
+  "training",
+  "evaluations",
+  "deployments",
+  "monitoring",
+  "alerts",
+  "audit",
+  "access",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export function sectionOf(pathname: string): Section {
@@ -33,6 +49,11 @@ export function AppShell() {
         { key: "evaluations", label: <Link to={`/teams/${teamId}/evaluations`}>{t("evaluation.nav")}</Link> },
         { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
         { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
+        { key: "datasets", label: <Link to={`/teams/${teamId}/datasets`}>{t("datasets.title")}</Link> },
+        { key: "configs", label: <Link to={`/teams/${teamId}/configs`}>{t("configs.title")}</Link> },
+        { key: "deployments", label: <Link to={`/teams/${teamId}/deployments`}>{t("deployments.title")}</Link> },
+        { key: "monitoring", label: <Link to={`/teams/${teamId}/monitoring`}>{t("wall.nav")}</Link> },
+        { key: "alerts", label: <Link to={`/teams/${teamId}/alerts`}>{t("alerts.title")}</Link> },
       ]
     : [];
 
@@ -47,6 +68,11 @@ export function AppShell() {
           <Menu mode="horizontal" theme="dark" selectedKeys={teamId ? [section] : []} items={items} />
         </nav>
         <Space className="app-user">
+          {teamId && (
+            <Suspense fallback={null}>
+              <NotificationBell teamId={teamId} />
+            </Suspense>
+          )}
           <LanguageSwitch />
           <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
           <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>

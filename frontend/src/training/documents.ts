@@ -277,7 +277,7 @@ export const TeamCatalogQuery = graphql(`
 `);
 
 export const ConfigProfilesQuery = graphql(`
-  query ConfigProfiles($teamId: ID!) {
+  query TrainingConfigProfiles($teamId: ID!) {
     configProfiles(teamId: $teamId, first: 200) {
       nodes {
         id
@@ -290,7 +290,7 @@ export const ConfigProfilesQuery = graphql(`
 `);
 
 export const ConfigRevisionsQuery = graphql(`
-  query ConfigRevisions($id: ID!) {
+  query TrainingConfigRevisions($id: ID!) {
     configProfile(id: $id) {
       id
       latestRevisionNumber

@@ -471,11 +471,11 @@ describe("StartTrainingPage", () => {
       switch (name) {
         case "TeamCatalog":
           return { data: CATALOG };
-        case "ConfigProfiles":
+        case "TrainingConfigProfiles":
           return {
             data: { configProfiles: { nodes: [{ id: "profile-1", name: "small", description: "", latestRevisionNumber: 2 }] } },
           };
-        case "ConfigRevisions":
+        case "TrainingConfigRevisions":
           return {
             data: {
               configProfile: {

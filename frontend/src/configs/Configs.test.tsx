@@ -1,0 +1,235 @@
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { mockServer } from "../test/mockClient";
+import type { Answer, MockServer } from "../test/mockClient";
+import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
+import { ConfigProfilePage } from "./ConfigProfilePage";
+import { defaultsOf, kindOf, nullableOf, resolve, validate } from "./jsonSchema";
+import type { JsonSchema, JsonValue } from "./jsonSchema";
+import { newDocument } from "./NewConfigProfilePage";
+import SCHEMA_JSON from "./trainingConfigSchema.fixture.json";
+
+/** The schema trainingConfigSchema returned on a server with the demo data. */
+const SCHEMA = SCHEMA_JSON as unknown as JsonSchema;
+const CREATED = "2026-12-05T10:00:00Z";
+
+/** Builds the document of a stored revision, which has every default filled in by the server. */
+function storedDocument(epochs: number): JsonValue {
+  const document = newDocument(SCHEMA) as Record<string, JsonValue>;
+  return { ...document, epochs };
+}
+
+function revision(number: number, epochs: number, comment: string) {
+  return { profileId: "profile-1", number, document: storedDocument(epochs), comment, createdBy: "user-1", createdAt: CREATED };
+}
+
+function profile(latest: number) {
+  return {
+    id: "profile-1",
+    teamId: TEST_TEAM.id,
+    name: "breast-cancer-small",
+    description: "Small MLP",
+    ownerId: "user-1",
+    archived: false,
+    latestRevisionNumber: latest,
+    createdAt: CREATED,
+    updatedAt: CREATED,
+    latestRevision: revision(latest, latest === 1 ? 10 : 12, ""),
+  };
+}
+
+function answerFor(state: { latest: number; conflict: boolean }) {
+  return (name: string, variables: Record<string, unknown>): Answer => {
+    switch (name) {
+      case "TrainingConfigSchema":
+        return { data: { trainingConfigSchema: SCHEMA } };
+      case "ConfigProfile":
+        return { data: { configProfile: profile(state.latest) } };
+      case "ReviseConfigProfile":
+        if (state.conflict) {
+          return {
+            errors: [
+              {
+                message: "Configuration 'breast-cancer-small' is at revision 2, not 1; someone revised it meanwhile.",
+                extensions: { code: "CONFLICT", field: "expectedRevision", value: 1 },
+              },
+            ],
+          };
+        }
+        return { data: { reviseConfigProfile: { ...profile(2), latestRevision: revision(2, 20, "more epochs") } } };
+      case "ConfigRevisions":
+        return {
+          data: {
+            configProfile: {
+              id: "profile-1",
+              revisions: {
+                nodes: [revision(2, 12, "more epochs"), revision(1, 10, "")],
+                pageInfo: { hasNextPage: false, endCursor: null },
+              },
+            },
+          },
+        };
+      case "ConfigDiff":
+        return {
+          data: {
+            configProfile: {
+              id: "profile-1",
+              diff: variables.a === variables.b ? [] : [{ path: "epochs", a: 10, b: 12 }],
+            },
+          },
+        };
+      default:
+        return null;
+    }
+  };
+}
+
+function renderProfile(server: MockServer, query = "") {
+  return renderSignedInTeamPage(
+    server,
+    "/teams/:teamId/configs/:profileId",
+    `/teams/${TEST_TEAM.id}/configs/profile-1${query}`,
+    <ConfigProfilePage />,
+  );
+}
+
+function jsonEditor(): HTMLTextAreaElement {
+  return screen.getByLabelText("JSON") as HTMLTextAreaElement;
+}
+
+function documentInEditor(): Record<string, unknown> {
+  return JSON.parse(jsonEditor().value) as Record<string, unknown>;
+}
+
+describe("json schema", () => {
+  it("resolves references and nullables", () => {
+    const properties = resolve(SCHEMA, SCHEMA).properties ?? {};
+    const optimizer = resolve(properties.optimizer as JsonSchema, SCHEMA);
+
+    expect(kindOf(optimizer, SCHEMA)).toBe("object");
+    expect(nullableOf(properties.loss as JsonSchema, SCHEMA)).toMatchObject({ nullable: true, inner: { type: "string" } });
+    expect(kindOf(nullableOf(properties.classWeights as JsonSchema, SCHEMA).inner, SCHEMA)).toBe("map");
+    expect(kindOf(properties.metrics as JsonSchema, SCHEMA)).toBe("enumList");
+  });
+
+  it("defaults fill a valid document", () => {
+    const document = newDocument(SCHEMA);
+
+    expect(document).toMatchObject({ model: { template: "tabular_mlp", hiddenUnits: [64, 32] }, epochs: 10, loss: null });
+    expect(validate(document, SCHEMA, SCHEMA)).toEqual([]);
+    expect(defaultsOf(SCHEMA, SCHEMA)).not.toHaveProperty("model.template");
+  });
+
+  it("validation names path and rule", () => {
+    const document = {
+      ...(newDocument(SCHEMA) as Record<string, JsonValue>),
+      epochs: 0,
+      misspelt: true,
+      optimizer: { learningRate: 0 },
+    };
+
+    expect(validate(document, SCHEMA, SCHEMA)).toEqual([
+      { path: "optimizer.learningRate", rule: "exclusiveMinimum", expected: "0" },
+      { path: "epochs", rule: "minimum", expected: "1" },
+      expect.objectContaining({ path: "misspelt", rule: "unknownKey" }),
+    ]);
+  });
+});
+
+// The generated form draws dozens of Ant Design controls, which took 2 to 4 s per test in jsdom on a
+// loaded 2-core machine; the longer timeout only has to catch hangs.
+const FORM_TEST_TIMEOUT_MS = 15_000;
+
+describe("configuration profile", () => {
+  it(
+    "form edit syncs JSON and saves",
+    async () => {
+      const server = mockServer(answerFor({ latest: 1, conflict: false }));
+      renderProfile(server);
+      fireEvent.change(await screen.findByLabelText(/^Epochs/), { target: { value: "20" } });
+
+      await waitFor(() => expect(documentInEditor().epochs).toBe(20));
+      expect(screen.getByText("The document matches the schema.")).toBeInTheDocument();
+
+      fireEvent.change(screen.getByLabelText("Comment"), { target: { value: "more epochs" } });
+      fireEvent.click(screen.getByText("Save as a new revision").closest("button") as HTMLElement);
+
+      expect(await screen.findByText("Saved as revision 2.")).toBeInTheDocument();
+      const sent = operationsNamed(server, "ReviseConfigProfile")[0]?.variables as { input: Record<string, unknown> };
+      expect(sent.input).toMatchObject({ id: "profile-1", comment: "more epochs", expectedRevision: 1 });
+      expect(sent.input.document).toMatchObject({ epochs: 20 });
+    },
+    FORM_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "JSON edit updates the form",
+    async () => {
+      const server = mockServer(answerFor({ latest: 1, conflict: false }));
+      renderProfile(server);
+      await screen.findByLabelText(/^Epochs/);
+      const document = { ...documentInEditor(), epochs: 7, optimizer: { name: "sgd", learningRate: 0 } };
+
+      fireEvent.change(jsonEditor(), { target: { value: JSON.stringify(document) } });
+
+      await waitFor(() => expect(screen.getByLabelText(/^Epochs/)).toHaveValue("7"));
+      expect(screen.getByText("optimizer.learningRate")).toBeInTheDocument();
+      fireEvent.click(screen.getByText("Optimizer (1 to fix)"));
+      expect(await screen.findByText("Must be greater than 0.")).toBeInTheDocument();
+      expect(screen.getByTitle("sgd")).toBeInTheDocument();
+      fireEvent.click(screen.getByText("General"));
+
+      fireEvent.change(jsonEditor(), { target: { value: '{"epochs": ' } });
+
+      expect(await screen.findByText(/^The JSON does not parse:/)).toBeInTheDocument();
+      expect(screen.getByLabelText(/^Epochs/)).toBeDisabled();
+      expect(screen.getByLabelText(/^Epochs/)).toHaveValue("7");
+      expect(screen.getByText("Save as a new revision").closest("button")).toBeDisabled();
+    },
+    FORM_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "concurrent revision shows conflict",
+    async () => {
+      const state = { latest: 1, conflict: true };
+      const server = mockServer(answerFor(state));
+      renderProfile(server);
+      await screen.findByLabelText(/^Epochs/);
+      await waitFor(() => expect(operationsNamed(server, "ConfigEvents").length).toBeGreaterThan(0));
+
+      state.latest = 2;
+      act(() =>
+        server.push("ConfigEvents", { events: { position: 9, action: "ConfigProfile.Revised", subjectId: "profile-1" } }),
+      );
+      expect(await screen.findByText(/Revision 2 was recorded after revision 1/)).toBeInTheDocument();
+
+      fireEvent.click(screen.getByText("Save as a new revision").closest("button") as HTMLElement);
+
+      expect(await screen.findByText("It conflicts with the current state; reload and try again.")).toBeInTheDocument();
+      expect(screen.getByText("expectedRevision")).toBeInTheDocument();
+    },
+    FORM_TEST_TIMEOUT_MS,
+  );
+
+  it("diff lists changed settings", async () => {
+    const server = mockServer(answerFor({ latest: 2, conflict: false }));
+    renderProfile(server, "?tab=diff&a=1&b=2");
+
+    expect(await screen.findByText("epochs")).toBeInTheDocument();
+    expect(screen.getByText("10")).toBeInTheDocument();
+    expect(screen.getByText("12")).toBeInTheDocument();
+    expect(operationsNamed(server, "ConfigDiff")[0]?.variables).toEqual({ id: "profile-1", a: 1, b: 2 });
+  });
+
+  it("history compares with previous", async () => {
+    const server = mockServer(answerFor({ latest: 2, conflict: false }));
+    renderProfile(server, "?tab=history");
+
+    fireEvent.click((await screen.findByText("Compare with the previous")).closest("button") as HTMLElement);
+
+    expect(await screen.findByText("epochs")).toBeInTheDocument();
+    expect(operationsNamed(server, "ConfigDiff").at(-1)?.variables).toEqual({ id: "profile-1", a: 1, b: 2 });
+  });
+});

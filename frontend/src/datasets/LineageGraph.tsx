@@ -1,0 +1,151 @@
+import { Background, Controls, Handle, Position, ReactFlow } from "@xyflow/react";
+import type { Edge, Node, NodeProps } from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { Empty, Table, Typography } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useQuery } from "urql";
+
+import { ErrorDisplay } from "../common/ErrorDisplay";
+import { Loading } from "../common/Loading";
+import { useFormat } from "../i18n/format";
+import { DatasetLineageQuery } from "./documents";
+import { layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
+import type { LineageEdge } from "./lineage";
+
+/** Edge labels longer than this are cut; the table below the graph has the whole text. */
+const EDGE_LABEL_LENGTH = 60;
+
+interface VersionNodeData extends Record<string, unknown> {
+  title: string;
+  detail: string;
+  path: string;
+  current: boolean;
+}
+type VersionNode = Node<VersionNodeData, "version">;
+
+function VersionNodeView({ data }: NodeProps<VersionNode>) {
+  return (
+    <div className={data.current ? "lineage-node current" : "lineage-node"} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      {data.current ? <strong>{data.title}</strong> : <Link to={data.path}>{data.title}</Link>}
+      <div className="lineage-node-detail">{data.detail}</div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+const NODE_TYPES = { version: VersionNodeView };
+
+/**
+ * Draws the version's lineage: the versions it descends from and those derived from it, laid out by
+ * ELK and drawn with React Flow, each edge labelled with its operations. A table repeats the edges as text.
+ */
+export function LineageGraph({ teamId, versionId }: { teamId: string; versionId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: DatasetLineageQuery, variables: { id: versionId } });
+  const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
+
+  const lineage = useMemo(() => {
+    const version = data?.datasetVersion;
+    return version ? lineageOf(version, version.lineage.ancestors, version.lineage.children) : null;
+  }, [data]);
+
+  useEffect(() => {
+    let current = true;
+    setPositions(null);
+    if (lineage) {
+      void layoutLineage(lineage).then((placed) => {
+        if (current) {
+          setPositions(placed);
+        }
+      });
+    }
+    return () => {
+      current = false;
+    };
+  }, [lineage]);
+
+  const pathOf = (datasetId: string, id: string) => `/teams/${teamId}/datasets/${datasetId}/versions/${id}`;
+  const titleOf = useMemo(() => {
+    const titles = new Map((lineage?.versions ?? []).map((entry) => [entry.id, `${entry.dataset.name} · v${entry.number}`]));
+    return (id: string) => titles.get(id) ?? id;
+  }, [lineage]);
+
+  if (error) {
+    return <ErrorDisplay error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />;
+  }
+  if (!lineage) {
+    return fetching ? <Loading /> : null;
+  }
+
+  const nodes: VersionNode[] = lineage.versions.map((entry) => ({
+    id: entry.id,
+    type: "version",
+    position: positions?.get(entry.id) ?? { x: 0, y: 0 },
+    draggable: false,
+    connectable: false,
+    data: {
+      title: titleOf(entry.id),
+      detail: `${t(`datasetVersion.sources.${entry.source}`)} · ${t("lineage.rows", { rows: format.number(entry.rows) })}`,
+      path: pathOf(entry.datasetId, entry.id),
+      current: entry.id === versionId,
+    },
+  }));
+  const edges: Edge[] = lineage.edges.map((edge) => ({
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    label: shortLabel(edge.operations.join("; ") || t("lineage.noOperations")),
+    labelBgPadding: [4, 2],
+    animated: false,
+  }));
+
+  return (
+    <div className="lineage">
+      {lineage.edges.length === 0 && <Typography.Paragraph type="secondary">{t("lineage.alone")}</Typography.Paragraph>}
+      <div className="lineage-canvas" aria-label={t("lineage.graphLabel")} role="figure">
+        {positions === null ? (
+          <Loading />
+        ) : (
+          <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} fitView nodesConnectable={false} nodesDraggable={false}>
+            <Background />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        )}
+      </div>
+      <Typography.Title level={4}>{t("lineage.edgesTitle")}</Typography.Title>
+      <Table<LineageEdge>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={lineage.edges}
+        locale={{ emptyText: <Empty description={t("lineage.noEdges")} /> }}
+        columns={[
+          { title: t("lineage.from"), key: "from", render: (_, edge) => titleOf(edge.source) },
+          { title: t("lineage.to"), key: "to", render: (_, edge) => titleOf(edge.target) },
+          {
+            title: t("lineage.operations"),
+            key: "operations",
+            render: (_, edge) =>
+              edge.operations.length === 0 ? (
+                t("lineage.noOperations")
+              ) : (
+                <ol className="operation-list">
+                  {edge.operations.map((operation, index) => (
+                    <li key={index}>{operation}</li>
+                  ))}
+                </ol>
+              ),
+          },
+        ]}
+      />
+    </div>
+  );
+}
+
+function shortLabel(text: string): string {
+  return text.length > EDGE_LABEL_LENGTH ? `${text.slice(0, EDGE_LABEL_LENGTH - 1)}…` : text;
+}

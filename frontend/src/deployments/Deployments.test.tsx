@@ -1,0 +1,290 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+
+import { mockServer } from "../test/mockClient";
+import type { Answer } from "../test/mockClient";
+import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
+import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
+import { DeploymentsPage } from "./DeploymentsPage";
+import { mergePoints } from "./healthSeries";
+
+// ECharts measures text on a canvas, which jsdom lacks; the chart options are tested as data instead.
+vi.mock("../common/EChart", () => ({
+  EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} />,
+}));
+
+const CREATED = "2026-12-05T10:00:00Z";
+
+function config(traffic: { version: number; percent: number }[]) {
+  return {
+    traffic: traffic.map((entry) => ({ ...entry, versionId: `version-${entry.version}` })),
+    scaling: { minReplicas: 1, maxReplicas: 1, targetOngoingRequests: 2 },
+    cpusPerReplica: 0.25,
+    batching: { maxBatchSize: 16, batchWaitMs: 5 },
+    requestLogSample: 0.1,
+    languages: [],
+  };
+}
+
+function deployment(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "deployment-1",
+    teamId: TEST_TEAM.id,
+    modelId: "model-1",
+    name: "breast-cancer",
+    status: "HEALTHY",
+    revision: 2,
+    activeRevision: 2,
+    replicas: 1,
+    healthReason: null,
+    createdBy: "user-1",
+    createdAt: CREATED,
+    updatedAt: CREATED,
+    endpoint: "/v1/models/breast-cancer:predict",
+    config: config([{ version: 1, percent: 100 }]),
+    activeConfig: config([{ version: 1, percent: 100 }]),
+    ...overrides,
+  };
+}
+
+function point(minute: number, requests: number) {
+  const start = new Date(Date.parse("2026-12-05T11:00:00Z") + minute * 60_000).toISOString();
+  const end = new Date(Date.parse(start) + 60_000).toISOString();
+  return {
+    start,
+    end,
+    requests,
+    requestsPerSecond: requests / 60,
+    errorRate: 0,
+    clientErrorRate: 0,
+    latencyP50Ms: 12,
+    latencyP95Ms: 30,
+    latencyP99Ms: 45 + minute,
+  };
+}
+
+const NO_MORE = { hasNextPage: false, endCursor: null };
+
+function answer(name: string, variables: Record<string, unknown>): Answer {
+  switch (name) {
+    case "Deployment":
+      return { data: { deployment: deployment() } };
+    case "Deployments":
+      return { data: { deployments: { nodes: [deployment()], pageInfo: NO_MORE } } };
+    case "DeploymentHealth": {
+      const series = variables.since === null ? [point(0, 60), point(1, 120)] : [point(1, 180), point(2, 240)];
+      return {
+        data: {
+          deploymentHealth: {
+            windowSeconds: 300,
+            signals: [{ signal: "requestsPerSecond", value: 2, unit: "requests/s" }],
+            series,
+          },
+        },
+      };
+    }
+    case "ModelVersionNumbers":
+      return {
+        data: {
+          model: {
+            id: "model-1",
+            name: "breast-cancer-classifier",
+            versions: {
+              nodes: [
+                { id: "version-1", number: 1, status: "ready" },
+                { id: "version-2", number: 2, status: "ready" },
+              ],
+            },
+          },
+        },
+      };
+    case "UpdateDeployment":
+      return { data: { updateDeployment: deployment({ revision: 3 }) } };
+    case "DeploymentRevisions":
+      return {
+        data: {
+          deployment: {
+            id: "deployment-1",
+            revisions: {
+              nodes: [
+                {
+                  revision: 2,
+                  action: "trafficShifted",
+                  restoredRevision: null,
+                  createdBy: "user-1",
+                  createdAt: CREATED,
+                  activatedAt: CREATED,
+                  config: config([{ version: 1, percent: 100 }]),
+                },
+                {
+                  revision: 1,
+                  action: "created",
+                  restoredRevision: null,
+                  createdBy: "user-1",
+                  createdAt: CREATED,
+                  activatedAt: CREATED,
+                  config: config([{ version: 2, percent: 100 }]),
+                },
+              ],
+              pageInfo: NO_MORE,
+            },
+          },
+        },
+      };
+    case "RollbackDeployment":
+      return { data: { rollbackDeployment: deployment({ revision: 3 }) } };
+    case "Predict": {
+      const input = variables.input as { instances: unknown[][] };
+      if ((input.instances[0] ?? []).length !== 3) {
+        return {
+          errors: [
+            {
+              message: "instances[0] has 2 values; input 'features' expects 3 (shape [null, 3]).",
+              extensions: {
+                code: "BAD_USER_INPUT",
+                field: "instances[0]",
+                value: "2 values",
+                expected: "3 values",
+                received: "2 values",
+              },
+            },
+          ],
+        };
+      }
+      return { data: { predict: { predictions: [[0.98]], outputs: null, version: 1, rows: 1 } } };
+    }
+    default:
+      return null;
+  }
+}
+
+function renderDeployment(server: ReturnType<typeof mockServer>, query = "") {
+  return renderSignedInTeamPage(
+    server,
+    "/teams/:teamId/deployments/:deploymentId",
+    `/teams/${TEST_TEAM.id}/deployments/deployment-1${query}`,
+    <DeploymentPage />,
+  );
+}
+
+function buttonNamed(text: string): HTMLElement {
+  return screen.getByText(text).closest("button") as HTMLElement;
+}
+
+describe("deployments", () => {
+  it("list follows deploymentUpdated", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/deployments", `/teams/${TEST_TEAM.id}/deployments`, <DeploymentsPage />);
+    expect(await screen.findByText("Healthy")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "DeploymentUpdated")).toHaveLength(1));
+
+    act(() =>
+      server.push("DeploymentUpdated", {
+        deploymentUpdated: { deployment: deployment({ status: "DEGRADED", healthReason: "replica died" }), change: null },
+      }),
+    );
+
+    expect(await screen.findByText("Degraded")).toBeInTheDocument();
+    expect(screen.queryByText("Healthy")).not.toBeInTheDocument();
+  });
+
+  it("traffic edit sends update", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server);
+    await screen.findByText("Change the split");
+    await waitFor(() => expect(operationsNamed(server, "ModelVersionNumbers").length).toBeGreaterThan(0));
+
+    fireEvent.click(buttonNamed("Add a version"));
+    fireEvent.change(screen.getByLabelText("Percent of row 1"), { target: { value: "90" } });
+    fireEvent.change(screen.getByLabelText("Percent of row 2"), { target: { value: "10" } });
+    fireEvent.mouseDown(screen.getByLabelText("Version of row 2"));
+    fireEvent.click(await screen.findByTitle("Version 2"));
+    await screen.findByText("Total: 100 % (must be 100 %)");
+    fireEvent.click(buttonNamed("Save the split"));
+
+    await screen.findByText("Saved as a new revision; traffic moves once its replicas run.");
+    expect(operationsNamed(server, "UpdateDeployment")[0]?.variables).toEqual({
+      id: "deployment-1",
+      input: {
+        traffic: [
+          { version: 1, percent: 90 },
+          { version: 2, percent: 10 },
+        ],
+      },
+    });
+  });
+
+  it("window push extends health series", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=health");
+    expect(await screen.findByText(/^Latest minute: 120 requests/)).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Latency percentiles per minute over the last hour" })).toBeInTheDocument();
+
+    act(() =>
+      server.push("DeploymentUpdated", {
+        deploymentUpdated: {
+          deployment: deployment(),
+          change: { position: 42, action: WINDOW_RECORDED, summary: "window", occurredAt: CREATED },
+        },
+      }),
+    );
+
+    expect(await screen.findByText(/^Latest minute: 240 requests/)).toBeInTheDocument();
+    const reads = operationsNamed(server, "DeploymentHealth");
+    expect(reads).toHaveLength(2);
+    expect(reads[1]?.variables).toMatchObject({ since: point(1, 0).start, stepSeconds: 60 });
+  });
+
+  it("rollback asks and calls", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=revisions");
+    expect(await screen.findByText("Traffic changed")).toBeInTheDocument();
+
+    fireEvent.click(buttonNamed("Roll back"));
+    const confirm = (await screen.findByText(/Restore the configuration/)).closest(".ant-popover") as HTMLElement;
+    fireEvent.click(within(confirm).getByText("Roll back"));
+
+    await waitFor(() => expect(operationsNamed(server, "RollbackDeployment")).toHaveLength(1));
+    expect(operationsNamed(server, "RollbackDeployment")[0]?.variables).toEqual({ id: "deployment-1" });
+  });
+
+  it("console shows predictions and errors", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+
+    fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
+    fireEvent.click(buttonNamed("Predict"));
+    expect(
+      await screen.findByText("instances[0] has 2 values; input 'features' expects 3 (shape [null, 3])."),
+    ).toBeInTheDocument();
+    expect(screen.getByText("instances[0]")).toBeInTheDocument();
+    expect(screen.getByText("3 values")).toBeInTheDocument();
+
+    fireEvent.change(payload, { target: { value: "[[1, 2, 3]]" } });
+    fireEvent.click(buttonNamed("Predict"));
+    expect(await screen.findByText("Version 1 predicted 1 rows")).toBeInTheDocument();
+    expect(operationsNamed(server, "Predict")[1]?.variables).toEqual({
+      input: { deploymentId: "deployment-1", version: null, instances: [[1, 2, 3]] },
+    });
+  });
+
+  it("invalid JSON blocks the call", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+
+    fireEvent.change(payload, { target: { value: "[[1, 2" } });
+
+    expect(await screen.findByText("This is not valid JSON.")).toBeInTheDocument();
+    expect(buttonNamed("Predict")).toBeDisabled();
+  });
+});
+
+describe("health series", () => {
+  it("merge replaces by start", () => {
+    const merged = mergePoints([point(0, 1), point(1, 2)], [point(1, 5), point(2, 7)]);
+
+    expect(merged.map((entry) => entry.requests)).toEqual([1, 5, 7]);
+  });
+});

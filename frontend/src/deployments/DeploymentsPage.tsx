@@ -1,0 +1,157 @@
+import { Alert, Button, Select, Space, Table, Typography } from "antd";
+import type { TableColumnsType } from "antd";
+import { useCallback, useId, useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
+
+import { ErrorDisplay } from "../common/ErrorDisplay";
+import { useConnectionPages } from "../common/useConnectionPages";
+import { useEventCount } from "../common/useEventCount";
+import { useLiveSubjects } from "../common/useLiveSubjects";
+import type {
+  DeploymentFieldsFragment,
+  DeploymentStatus,
+  DeploymentUpdatedSubscription as DeploymentUpdate,
+} from "../gql/graphql";
+import { useFormat } from "../i18n/format";
+import { useCurrentTeam } from "../teams/TeamContext";
+import { DeploymentStatusTag, trafficText } from "./DeploymentStatusTag";
+import { DeploymentEventsSubscription, DeploymentsQuery, DeploymentUpdatedSubscription } from "./documents";
+import "../common/blocks.css";
+import "./deployments.css";
+
+export const DEPLOYMENT_PAGE = 50;
+export const DEPLOYMENT_REQUESTED = "Deployment.Requested";
+const STATUSES: DeploymentStatus[] = ["DEPLOYING", "HEALTHY", "DEGRADED", "STOPPED"];
+
+/** Lists the team's deployments, newest first, with a status filter; each row follows `deploymentUpdated`, and new deployments are announced. */
+export function DeploymentsPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const team = useCurrentTeam();
+  const ids = useId();
+  const [params, setParams] = useSearchParams();
+  const statusKey = params.get("status") ?? "";
+  const statuses = useMemo(
+    () => statusKey.split(",").filter((value): value is DeploymentStatus => STATUSES.some((status) => status === value)),
+    [statusKey],
+  );
+
+  const variables = useMemo(() => ({ teamId: team.id, status: statuses.length > 0 ? statuses : null }), [team.id, statuses]);
+  const pages = useConnectionPages(
+    DeploymentsQuery,
+    variables,
+    (data) => data.deployments,
+    (row) => row.id,
+    DEPLOYMENT_PAGE,
+  );
+  const { upsert } = pages;
+  const visibleIds = useMemo(() => pages.rows.map((row) => row.id), [pages.rows]);
+  useLiveSubjects(
+    visibleIds,
+    DeploymentUpdatedSubscription,
+    (id) => ({ id }),
+    useCallback((data: DeploymentUpdate) => upsert(data.deploymentUpdated.deployment), [upsert]),
+  );
+  const requested = useEventCount(DeploymentEventsSubscription, { filter: { teamId: team.id, action: DEPLOYMENT_REQUESTED } });
+
+  const columns: TableColumnsType<DeploymentFieldsFragment> = [
+    {
+      title: t("deployments.columns.name"),
+      key: "name",
+      render: (_, deployment) => <Link to={`/teams/${team.id}/deployments/${deployment.id}`}>{deployment.name}</Link>,
+    },
+    {
+      title: t("deployments.columns.status"),
+      key: "status",
+      render: (_, deployment) => <DeploymentStatusTag status={deployment.status} reason={deployment.healthReason} />,
+    },
+    {
+      title: t("deployments.columns.model"),
+      key: "model",
+      render: (_, deployment) => <Link to={`/teams/${team.id}/models/${deployment.modelId}`}>{t("deployments.openModel")}</Link>,
+    },
+    {
+      title: t("deployments.columns.traffic"),
+      key: "traffic",
+      render: (_, deployment) => trafficText(deployment.config.traffic),
+    },
+    {
+      title: t("deployments.columns.revision"),
+      key: "revision",
+      render: (_, deployment) =>
+        t("deployments.revisionOf", { revision: deployment.revision, active: deployment.activeRevision ?? "—" }),
+    },
+    { title: t("deployments.columns.replicas"), key: "replicas", render: (_, deployment) => format.number(deployment.replicas) },
+    { title: t("deployments.columns.updated"), key: "updated", render: (_, deployment) => format.dateTime(deployment.updatedAt) },
+  ];
+
+  return (
+    <section aria-labelledby="deployments-title" className="page">
+      <Typography.Title level={2} id="deployments-title">
+        {t("deployments.title")}
+      </Typography.Title>
+      <form className="filters" role="search" aria-label={t("deployments.filters")} onSubmit={(event) => event.preventDefault()}>
+        <div className="filter">
+          <label htmlFor={`${ids}-status`}>{t("deployments.statusFilter")}</label>
+          <Select<DeploymentStatus[]>
+            id={`${ids}-status`}
+            mode="multiple"
+            allowClear
+            placeholder={t("deployments.anyStatus")}
+            value={statuses}
+            onChange={(chosen) => {
+              const next = new URLSearchParams(params);
+              if (chosen.length === 0) {
+                next.delete("status");
+              } else {
+                next.set("status", chosen.join(","));
+              }
+              setParams(next, { replace: true });
+            }}
+            options={STATUSES.map((status) => ({ value: status, label: t(`deployments.status.${status}`) }))}
+            style={{ minWidth: 280 }}
+          />
+        </div>
+      </form>
+      {requested.count > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          className="page-notice"
+          title={t("deployments.newDeployments", { count: requested.count })}
+          action={
+            <Button
+              onClick={() => {
+                requested.reset();
+                pages.reload();
+              }}
+            >
+              {t("deployments.reload")}
+            </Button>
+          }
+        />
+      )}
+      {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
+      {!(pages.error && pages.rows.length === 0) && (
+        <Table<DeploymentFieldsFragment>
+          rowKey="id"
+          size="small"
+          columns={columns}
+          dataSource={pages.rows}
+          loading={pages.fetching && pages.rows.length === 0}
+          pagination={false}
+          scroll={{ x: true }}
+          locale={{ emptyText: pages.fetching ? t("common.loading") : t("deployments.empty") }}
+        />
+      )}
+      {pages.hasNextPage && (
+        <Space>
+          <Button className="load-more" onClick={pages.loadMore} loading={pages.fetching}>
+            {t("common.loadMore")}
+          </Button>
+        </Space>
+      )}
+    </section>
+  );
+}

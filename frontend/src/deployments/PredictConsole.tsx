@@ -1,0 +1,178 @@
+import { Button, Descriptions, Input, Radio, Select, Space, Typography } from "antd";
+import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useClient, useMutation } from "urql";
+import type { CombinedError } from "urql";
+
+import { ErrorDisplay } from "../common/ErrorDisplay";
+import type { DeploymentFieldsFragment, PredictMutation as PredictResult } from "../gql/graphql";
+import { useFormat } from "../i18n/format";
+import { DeploymentRequestLogQuery, PredictMutation } from "./documents";
+
+type PayloadFormat = "instances" | "inputs";
+
+/** Parses the payload text into its JSON value, or names the problem (a key under console.problems). */
+export function parsePayload(
+  text: string,
+  payloadFormat: PayloadFormat,
+): { value: unknown } | { problem: "empty" | "syntax" | "shape" } {
+  if (text.trim() === "") {
+    return { problem: "empty" };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: "syntax" };
+  }
+  const fits = payloadFormat === "instances" ? Array.isArray(value) : typeof value === "object" && value !== null;
+  return fits ? { value } : { problem: "shape" };
+}
+
+/** Details a prediction error may carry beyond field and value: what the signature expects and what arrived. */
+function signatureDetails(error: CombinedError): { expected: string | null; received: string | null } {
+  const extensions = error.graphQLErrors[0]?.extensions ?? {};
+  const text = (value: unknown): string | null => {
+    if (value === undefined || value === null) {
+      return null;
+    }
+    return typeof value === "string" ? value : JSON.stringify(value);
+  };
+  return { expected: text(extensions.expected), received: text(extensions.received) };
+}
+
+/**
+ * Calls the deployment through the GraphQL `predict` mutation with JSON rows (`instances`) or
+ * columns (`inputs`), and shows the predictions or the server's error with its field and value.
+ */
+export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFragment }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const ids = useId();
+  const client = useClient();
+  const [payloadFormat, setPayloadFormat] = useState<PayloadFormat>("instances");
+  const [version, setVersion] = useState<number | null>(null);
+  const [text, setText] = useState("");
+  const [result, setResult] = useState<PredictResult["predict"] | null>(null);
+  const [error, setError] = useState<CombinedError | null>(null);
+  const [{ fetching }, predict] = useMutation(PredictMutation);
+  const traffic = deployment.activeConfig?.traffic ?? deployment.config.traffic;
+  const parsed = parsePayload(text, payloadFormat);
+  const problem = "problem" in parsed && parsed.problem !== "empty" ? parsed.problem : null;
+
+  const send = async () => {
+    if (!("value" in parsed)) {
+      return;
+    }
+    const payload = payloadFormat === "instances" ? { instances: parsed.value } : { inputs: parsed.value };
+    const response = await predict({ input: { deploymentId: deployment.id, version, ...payload } });
+    setError(response.error ?? null);
+    setResult(response.data?.predict ?? null);
+  };
+
+  const fillFromLog = async () => {
+    const logged = await client
+      .query(DeploymentRequestLogQuery, { id: deployment.id, first: 1 }, { requestPolicy: "network-only" })
+      .toPromise();
+    const entry = logged.data?.deployment.requestLog.nodes[0];
+    if (entry) {
+      setPayloadFormat("inputs");
+      setText(JSON.stringify(entry.inputs, null, 2));
+    } else if (logged.error) {
+      setError(logged.error);
+    }
+  };
+
+  const details = error ? signatureDetails(error) : null;
+
+  return (
+    <form
+      className="predict-console"
+      aria-label={t("console.title")}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <Space wrap align="end" className="filters">
+        <fieldset className="filter">
+          <legend>{t("console.format")}</legend>
+          <Radio.Group
+            value={payloadFormat}
+            onChange={(event) => setPayloadFormat(event.target.value as PayloadFormat)}
+            options={[
+              { value: "instances", label: t("console.instances") },
+              { value: "inputs", label: t("console.inputs") },
+            ]}
+          />
+        </fieldset>
+        <div className="filter">
+          <label htmlFor={`${ids}-version`}>{t("console.version")}</label>
+          <Select<number | "SPLIT">
+            id={`${ids}-version`}
+            value={version ?? "SPLIT"}
+            onChange={(choice) => setVersion(choice === "SPLIT" ? null : choice)}
+            options={[
+              { value: "SPLIT", label: t("console.followSplit") },
+              ...traffic.map((entry) => ({
+                value: entry.version,
+                label: t("deployment.versionLabel", { version: entry.version }),
+              })),
+            ]}
+            style={{ width: 220 }}
+          />
+        </div>
+        <Button onClick={() => void fillFromLog()}>{t("console.fillFromLog")}</Button>
+      </Space>
+      <div className="filter">
+        <label htmlFor={`${ids}-payload`}>
+          {payloadFormat === "instances" ? t("console.instancesLabel") : t("console.inputsLabel")}
+        </label>
+        <Input.TextArea
+          id={`${ids}-payload`}
+          className="code-input"
+          spellCheck={false}
+          rows={8}
+          value={text}
+          placeholder={payloadFormat === "instances" ? "[[17.99, 10.38, 122.8]]" : '{"features": [[17.99, 10.38, 122.8]]}'}
+          status={problem ? "error" : undefined}
+          aria-invalid={problem !== null}
+          onChange={(event) => setText(event.target.value)}
+        />
+        {problem && <Typography.Text type="danger">{t(`console.problems.${problem}`)}</Typography.Text>}
+      </div>
+      <Button
+        type="primary"
+        htmlType="submit"
+        loading={fetching}
+        disabled={!("value" in parsed) || deployment.status === "STOPPED"}
+        className="form-actions"
+      >
+        {t("console.send")}
+      </Button>
+      {error && <ErrorDisplay error={error} />}
+      {details && (details.expected || details.received) && (
+        <Descriptions
+          size="small"
+          column={1}
+          items={[
+            ...(details.expected
+              ? [{ key: "expected", label: t("console.expected"), children: <code>{details.expected}</code> }]
+              : []),
+            ...(details.received
+              ? [{ key: "received", label: t("console.received"), children: <code>{details.received}</code> }]
+              : []),
+          ]}
+        />
+      )}
+      {result && !error && (
+        <section aria-label={t("console.result")} className="predict-result">
+          <Typography.Title level={5}>
+            {t("console.servedBy", { version: result.version, rows: format.number(result.rows) })}
+          </Typography.Title>
+          <pre className="json-block">{JSON.stringify(result.predictions ?? result.outputs, null, 2)}</pre>
+        </section>
+      )}
+    </form>
+  );
+}

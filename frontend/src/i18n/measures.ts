@@ -1,0 +1,47 @@
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+
+export interface Measures {
+  /** A share from 0 to 1 as a percentage, such as 12.5 %. */
+  percent: (share: number | null | undefined) => string;
+  /** A number with at most `digits` fraction digits. */
+  decimal: (value: number | null | undefined, digits?: number) => string;
+  /** Milliseconds, such as 12.3 ms. */
+  milliseconds: (value: number | null | undefined) => string;
+  /** Requests per second, such as 4.2/s. */
+  perSecond: (value: number | null | undefined) => string;
+}
+
+/** Builds the formatters of measured values for the given BCP 47 locale; a missing value becomes an em dash. */
+export function measuresFor(locale: string): Measures {
+  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const decimals = new Map<number, Intl.NumberFormat>();
+  const decimalFormat = (digits: number) => {
+    let found = decimals.get(digits);
+    if (!found) {
+      found = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+      decimals.set(digits, found);
+    }
+    return found;
+  };
+  const milliseconds = new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: "millisecond",
+    unitDisplay: "short",
+    maximumFractionDigits: 1,
+  });
+  const missing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined;
+
+  return {
+    percent: (share) => (missing(share) ? "—" : percent.format(share)),
+    decimal: (value, digits = 3) => (missing(value) ? "—" : decimalFormat(digits).format(value)),
+    milliseconds: (value) => (missing(value) ? "—" : milliseconds.format(value)),
+    perSecond: (value) => (missing(value) ? "—" : `${decimalFormat(2).format(value)}/s`),
+  };
+}
+
+/** Returns the measure formatters of the active language, rebuilt when it changes. */
+export function useMeasures(): Measures {
+  const { i18n } = useTranslation();
+  return useMemo(() => measuresFor(i18n.language), [i18n.language]);
+}
