@@ -4,9 +4,9 @@ The demo trains one model on two Ray workers, and TensorFlow's multi-worker gRPC
 listens on every interface, so the server runs inside a private network namespace whose only
 interface is loopback. This module is also the script that runs there. It starts the server,
 waits for the demo and reads what it made through the public API. Then it runs the web app's
-browser flows (frontend/e2e/run.mjs, headless Chromium) against the same server, trains the
-demo's one-worker breast cancer configuration again on two workers to compare their held-out
-accuracy, and writes everything to a JSON file that the tests check. The tests are skipped where no namespace can be
+browser flows (frontend/e2e/run.mjs, headless Chromium) against the same server. Last, it trains
+the demo's one-worker breast cancer configuration again on two workers, to compare their
+held-out accuracy. Everything goes to a JSON file that the tests check. The tests are skipped where no namespace can be
 made, and the browser flows are skipped where no Chromium is installed.
 """
 
