@@ -470,7 +470,8 @@ def test_metrics_exposition(monitoring: Monitoring) -> None:
 
     from backend.http.deployment_metrics import DeploymentCollector
 
-    monitoring.serve(monitoring.rows[:40], calls=20, errors=2, latency_ms=30.0)
+    # 18 logged calls of 10 rows: enough for drift, which needs MIN_DRIFT_ROWS.
+    monitoring.serve(monitoring.rows[:200], calls=20, errors=2, latency_ms=30.0)
     monitoring.round()
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DeploymentCollector(monitoring.runtime))
@@ -566,15 +567,15 @@ def test_failed_subject_listing_keeps_open_alerts(monitoring: Monitoring, monkey
 
 
 def test_window_recorded_late_is_measured_next(monitoring: Monitoring) -> None:
-    monitoring.serve(monitoring.rows[:40], calls=10)
+    monitoring.serve(monitoring.rows[:200], calls=10)
     monitoring.round()
 
     # A window whose end precedes the last measurement, as when another process's window reaches the read model late.
     monitoring.clock.advance(seconds=-20)
-    monitoring.serve(monitoring.rows[40:80], calls=4)
+    monitoring.serve(monitoring.rows[200:320], calls=4)
     monitoring.clock.advance(seconds=40)
     monitoring.round()
 
     rows = monitoring.runtime.readers.monitoring.measurements(str(monitoring.deployment_id), None, None, 10)
     assert len(rows) == 2
-    assert json.loads(rows[-1]["features"])["mean radius"]["rows"] == 40
+    assert json.loads(rows[-1]["features"])["mean radius"]["rows"] == 200
