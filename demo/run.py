@@ -364,15 +364,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def wait(check: Callable[[], T | None], timeout: float, what: str) -> T:
-    """Call `check` every POLL_SECONDS until it returns a value; raises DemoError naming `what` after `timeout` seconds."""
+def wait(check: Callable[[], T | None], timeout: float, subject: str) -> T:
+    """Call `check` every POLL_SECONDS until it returns a value; raises DemoError naming `subject` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value is not None:
             return value
         if time.monotonic() > deadline:
-            raise DemoError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise DemoError(f"timed out after {timeout:.0f} s waiting for {subject}")
         time.sleep(POLL_SECONDS)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the web app's browser tests need: Debian's Chromium, and a font with Chinese
 # glyphs so the screenshots of zh-CN pages show text instead of empty boxes. Installs with
-# apt-get when run as root; otherwise it prints what to install and exits 0, and the browser
+# apt-get when run as root. Otherwise it prints what to install and exits 0, and the browser
 # tests are skipped where no Chromium is found.
 set -euo pipefail
 

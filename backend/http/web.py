@@ -25,7 +25,7 @@ class WebApp:
     """Serves the files of `dist`, and `dist/index.html` for any other GET path outside the API.
 
     The folder is checked on each request, so a build made while the server runs is served at
-    once. Until index.html exists, / returns a line that says how to build the app.
+    once. Until index.html exists, / returns a line that explains how to build the app.
     """
 
     def __init__(self, dist: Path) -> None:

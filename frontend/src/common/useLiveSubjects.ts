@@ -22,11 +22,11 @@ export function useLiveSubjects<Data, Variables extends AnyVariables>(
   const active = useRef(new Map<string, () => void>());
   const latest = useRef({ variablesOf, onData });
   latest.current = { variablesOf, onData };
-  const wantedKey = ids.slice(0, MAX_LIVE_SUBJECTS).join(",");
+  const requestedKey = ids.slice(0, MAX_LIVE_SUBJECTS).join(",");
 
   useEffect(() => {
     const subscriptions = active.current;
-    const keep = new Set(wantedKey === "" ? [] : wantedKey.split(","));
+    const keep = new Set(requestedKey === "" ? [] : requestedKey.split(","));
 
     for (const [id, unsubscribe] of subscriptions) {
       if (!keep.has(id)) {
@@ -45,7 +45,7 @@ export function useLiveSubjects<Data, Variables extends AnyVariables>(
       });
       subscriptions.set(id, unsubscribe);
     }
-  }, [client, subscription, wantedKey]);
+  }, [client, subscription, requestedKey]);
 
   useEffect(() => {
     const subscriptions = active.current;

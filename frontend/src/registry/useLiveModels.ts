@@ -19,12 +19,12 @@ export function useLiveModels(ids: readonly string[], onModel: (model: ModelRowF
   const subscriptions = useRef(new Map<string, () => void>());
   const latestOnModel = useRef(onModel);
   latestOnModel.current = onModel;
-  const wanted = ids.slice(0, MAX_LIVE_ROWS);
-  const wantedKey = wanted.join(",");
+  const requested = ids.slice(0, MAX_LIVE_ROWS);
+  const requestedKey = requested.join(",");
 
   useEffect(() => {
     const active = subscriptions.current;
-    const keep = new Set(wantedKey === "" ? [] : wantedKey.split(","));
+    const keep = new Set(requestedKey === "" ? [] : requestedKey.split(","));
 
     for (const [id, unsubscribe] of active) {
       if (!keep.has(id)) {
@@ -43,7 +43,7 @@ export function useLiveModels(ids: readonly string[], onModel: (model: ModelRowF
       });
       active.set(id, unsubscribe);
     }
-  }, [client, wantedKey]);
+  }, [client, requestedKey]);
 
   useEffect(() => {
     const active = subscriptions.current;

@@ -7,7 +7,7 @@ import { setUpI18n } from "../i18n/i18n";
 setUpI18n("en");
 
 // The first render of a lazily loaded page waits for Vite to transform its modules, which took
-// over the default second on a loaded 2-core machine; the timeout only has to catch hangs.
+// over the default second on a loaded 2-core machine. The timeout only has to catch hangs.
 configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no layout engine and lacks these browser APIs, which Ant Design calls.
