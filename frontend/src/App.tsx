@@ -51,6 +51,9 @@ const ConfigProfilePage = lazy(() =>
 const DeploymentsPage = lazy(() =>
   import("./deployments/DeploymentsPage").then((module) => ({ default: module.DeploymentsPage })),
 );
+const NewDeploymentPage = lazy(() =>
+  import("./deployments/NewDeploymentPage").then((module) => ({ default: module.NewDeploymentPage })),
+);
 const DeploymentPage = lazy(() => import("./deployments/DeploymentPage").then((module) => ({ default: module.DeploymentPage })));
 const MonitoringWallPage = lazy(() =>
   import("./monitoring/MonitoringWallPage").then((module) => ({ default: module.MonitoringWallPage })),
@@ -82,6 +85,7 @@ export function AppRoutes() {
           <Route path="configs/new" element={<NewConfigProfilePage />} />
           <Route path="configs/:profileId" element={<ConfigProfilePage />} />
           <Route path="deployments" element={<DeploymentsPage />} />
+          <Route path="deployments/new" element={<NewDeploymentPage />} />
           <Route path="deployments/:deploymentId" element={<DeploymentPage />} />
           <Route path="monitoring" element={<MonitoringWallPage />} />
           <Route path="alerts" element={<AlertsPage />} />

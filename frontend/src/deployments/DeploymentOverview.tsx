@@ -1,4 +1,4 @@
-import { Button, Card, Col, Descriptions, InputNumber, Progress, Row, Select, Space, Table, Typography } from "antd";
+import { Button, Card, Col, Descriptions, Progress, Row, Space, Table, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
@@ -9,11 +9,14 @@ import type { DeploymentConfigFieldsFragment, DeploymentFieldsFragment } from ".
 import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
 import { ModelVersionNumbersQuery, UpdateDeploymentMutation } from "./documents";
+import { SettingsEditor } from "./SettingsEditor";
+import { checkTraffic, TrafficRows } from "./TrafficRows";
+import type { TrafficRow } from "./TrafficRows";
 
 /** The versions of one model the traffic editor offers. */
 export const MODEL_VERSION_PAGE = 500;
 
-/** Shows the deployment's traffic split with its editor, and its scaling, batching and logging settings. */
+/** Shows the deployment's traffic split and its scaling, batching and logging settings, each with an editor. */
 export function DeploymentOverview({ deployment }: { deployment: DeploymentFieldsFragment }) {
   const { t } = useTranslation();
   const pending = deployment.activeRevision !== null && deployment.activeRevision !== deployment.revision;
@@ -32,16 +35,60 @@ export function DeploymentOverview({ deployment }: { deployment: DeploymentField
         </Card>
       </Col>
       <Col xs={24} xl={12}>
-        <Card size="small" title={t("deployment.settings")}>
+        <SettingsCard deployment={deployment} />
+      </Col>
+    </Row>
+  );
+}
+
+/** Shows the settings, or their editor after "Edit settings", and confirms the revision a save recorded. */
+function SettingsCard({ deployment }: { deployment: DeploymentFieldsFragment }) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState(false);
+  const [savedRevision, setSavedRevision] = useState<number | null>(null);
+  const stopped = deployment.status === "STOPPED";
+
+  const edit = (
+    <Button
+      size="small"
+      disabled={stopped}
+      onClick={() => {
+        setSavedRevision(null);
+        setEditing(true);
+      }}
+    >
+      {t("deploymentSettings.edit")}
+    </Button>
+  );
+
+  return (
+    <Card size="small" title={t("deployment.settings")} extra={editing ? null : edit}>
+      {editing ? (
+        <SettingsEditor
+          deployment={deployment}
+          onSaved={(revision) => {
+            setSavedRevision(revision);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        <>
+          {stopped && <Typography.Paragraph type="secondary">{t("deploymentSettings.stopped")}</Typography.Paragraph>}
+          {savedRevision !== null && (
+            <Typography.Paragraph type="success" role="status">
+              {t("deploymentSettings.saved", { revision: savedRevision })}
+            </Typography.Paragraph>
+          )}
           <Settings
             config={deployment.config}
             revision={deployment.revision}
             activeRevision={deployment.activeRevision ?? null}
             replicas={deployment.replicas ?? null}
           />
-        </Card>
-      </Col>
-    </Row>
+        </>
+      )}
+    </Card>
   );
 }
 
@@ -60,11 +107,6 @@ function TrafficBars({ traffic }: { traffic: DeploymentConfigFieldsFragment["tra
       ))}
     </ul>
   );
-}
-
-interface TrafficRow {
-  version: number | null;
-  percent: number;
 }
 
 /** Edits the split as whole percents that must add up to 100, and records it with updateDeployment. */
@@ -87,16 +129,7 @@ function TrafficEditor({ deployment }: { deployment: DeploymentFieldsFragment })
     setRows((JSON.parse(configKey) as TrafficRow[]).map(({ version, percent }) => ({ version, percent })));
   }, [configKey]);
 
-  const total = rows.reduce((sum, row) => sum + (row.percent || 0), 0);
-  const chosen = rows.map((row) => row.version);
-  const duplicate = new Set(chosen).size !== chosen.length;
-  const complete = rows.length > 0 && rows.every((row) => row.version !== null);
-  const valid = complete && total === 100 && !duplicate;
-
-  const setRow = (index: number, row: TrafficRow) => {
-    setSaved(false);
-    setRows(rows.map((other, at) => (at === index ? row : other)));
-  };
+  const { valid } = checkTraffic(rows);
 
   const save = async () => {
     const traffic = rows.map((row) => ({ version: row.version as number, percent: row.percent }));
@@ -116,43 +149,14 @@ function TrafficEditor({ deployment }: { deployment: DeploymentFieldsFragment })
     >
       <Typography.Title level={5}>{t("deployment.editTraffic")}</Typography.Title>
       <Space orientation="vertical">
-        {rows.map((row, index) => (
-          <Space key={index} wrap>
-            <Select<number>
-              aria-label={t("deployment.trafficVersion", { index: index + 1 })}
-              placeholder={t("deployment.chooseVersion")}
-              value={row.version ?? undefined}
-              onChange={(version) => setRow(index, { ...row, version })}
-              options={versions.map((version) => ({
-                value: version.number,
-                label: t("deployment.versionLabel", { version: version.number }),
-                disabled: version.status !== "ready",
-              }))}
-              style={{ width: 160 }}
-            />
-            <InputNumber<number>
-              aria-label={t("deployment.trafficPercent", { index: index + 1 })}
-              min={0}
-              max={100}
-              precision={0}
-              value={row.percent}
-              onChange={(percent) => setRow(index, { ...row, percent: percent ?? 0 })}
-              suffix="%"
-            />
-            <Button onClick={() => setRows(rows.filter((_, at) => at !== index))} disabled={rows.length === 1}>
-              {t("common.remove")}
-            </Button>
-          </Space>
-        ))}
-        <Space wrap>
-          <Button size="small" onClick={() => setRows([...rows, { version: null, percent: 0 }])}>
-            {t("deployment.addVersion")}
-          </Button>
-          <Typography.Text type={total === 100 ? "secondary" : "danger"} aria-live="polite">
-            {t("deployment.trafficTotal", { total })}
-          </Typography.Text>
-          {duplicate && <Typography.Text type="danger">{t("deployment.duplicateVersion")}</Typography.Text>}
-        </Space>
+        <TrafficRows
+          rows={rows}
+          onChange={(next) => {
+            setSaved(false);
+            setRows(next);
+          }}
+          versions={versions}
+        />
         <Button type="primary" htmlType="submit" loading={fetching} disabled={!valid || deployment.status === "STOPPED"}>
           {t("deployment.saveTraffic")}
         </Button>

@@ -98,8 +98,20 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
           },
         },
       };
-    case "UpdateDeployment":
+    case "UpdateDeployment": {
+      const input = variables.input as { scaling?: { minReplicas?: number } };
+      if ((input.scaling?.minReplicas ?? 1) > 1) {
+        return {
+          errors: [
+            {
+              message: `scaling.maxReplicas 1 is below minReplicas ${input.scaling?.minReplicas}.`,
+              extensions: { code: "BAD_USER_INPUT", field: "scaling.maxReplicas", value: 1 },
+            },
+          ],
+        };
+      }
       return { data: { updateDeployment: deployment({ revision: 3 }) } };
+    }
     case "DeploymentRevisions":
       return {
         data: {
@@ -212,6 +224,85 @@ describe("deployments", () => {
         ],
       },
     });
+  });
+
+  it("settings edit sends changes", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server);
+    fireEvent.click(await screen.findByRole("button", { name: "Edit settings" }));
+    const form = screen.getByRole("form", { name: "Change scaling and batching" });
+    expect(within(form).getByLabelText("Maximum replicas")).toHaveValue("1");
+    expect(within(form).getByLabelText("Calls logged with payloads (%)")).toHaveValue("10");
+    expect(within(form).getByRole("button", { name: "Save settings" })).toBeDisabled();
+
+    fireEvent.change(within(form).getByLabelText("Maximum replicas"), { target: { value: "4" } });
+    fireEvent.change(within(form).getByLabelText("Target ongoing requests per replica"), { target: { value: "3.5" } });
+    fireEvent.change(within(form).getByLabelText("CPUs per replica"), { target: { value: "0.5" } });
+    fireEvent.change(within(form).getByLabelText("Maximum batch size"), { target: { value: "32" } });
+    fireEvent.change(within(form).getByLabelText("Calls logged with payloads (%)"), { target: { value: "7" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save settings" }));
+
+    expect(await screen.findByText(/^Saved as revision 3\./)).toBeInTheDocument();
+    expect(screen.queryByRole("form", { name: "Change scaling and batching" })).not.toBeInTheDocument();
+    expect(operationsNamed(server, "UpdateDeployment")[0]?.variables).toEqual({
+      id: "deployment-1",
+      input: {
+        scaling: { maxReplicas: 4, targetOngoingRequests: 3.5 },
+        batching: { maxBatchSize: 32 },
+        cpusPerReplica: 0.5,
+        requestLogSample: 0.07,
+      },
+    });
+  });
+
+  it("settings error shows on its field", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server);
+    fireEvent.click(await screen.findByRole("button", { name: "Edit settings" }));
+    const form = screen.getByRole("form", { name: "Change scaling and batching" });
+
+    fireEvent.change(within(form).getByLabelText("Minimum replicas"), { target: { value: "3" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save settings" }));
+
+    const item = within(form).getByLabelText("Maximum replicas").closest(".ant-form-item") as HTMLElement;
+    expect(await within(item).findByText(/scaling\.maxReplicas 1 is below minReplicas 3\./)).toBeInTheDocument();
+    expect(operationsNamed(server, "UpdateDeployment")[0]?.variables).toEqual({
+      id: "deployment-1",
+      input: { scaling: { minReplicas: 3 } },
+    });
+    expect(screen.queryByText(/^Saved as revision/)).not.toBeInTheDocument();
+  });
+
+  it("settings empty field blocks saving", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server);
+    fireEvent.click(await screen.findByRole("button", { name: "Edit settings" }));
+    const form = screen.getByRole("form", { name: "Change scaling and batching" });
+
+    fireEvent.change(within(form).getByLabelText("Batch wait (ms)"), { target: { value: "" } });
+    fireEvent.change(within(form).getByLabelText("Maximum batch size"), { target: { value: "8" } });
+
+    expect(within(form).getByText("Enter a value.")).toBeInTheDocument();
+    expect(within(form).getByRole("button", { name: "Save settings" })).toBeDisabled();
+  });
+
+  it("stopped deployment cannot edit settings", async () => {
+    const server = mockServer((name, variables) =>
+      name === "Deployment" ? { data: { deployment: deployment({ status: "STOPPED" }) } } : answer(name, variables),
+    );
+    renderDeployment(server);
+
+    expect(await screen.findByRole("button", { name: "Edit settings" })).toBeDisabled();
+    expect(screen.getByText("A stopped deployment's settings cannot change. Start it first.")).toBeInTheDocument();
+  });
+
+  it("list links to the deploy form", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/deployments", `/teams/${TEST_TEAM.id}/deployments`, <DeploymentsPage />);
+
+    fireEvent.click(await screen.findByRole("button", { name: "New deployment" }));
+
+    expect(await screen.findByTestId("elsewhere")).toBeInTheDocument();
   });
 
   it("window push extends health series", async () => {

@@ -2,7 +2,7 @@ import { Alert, Button, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useCallback, useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
@@ -30,6 +30,7 @@ export function DeploymentsPage() {
   const format = useFormat();
   const team = useCurrentTeam();
   const ids = useId();
+  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const statusKey = params.get("status") ?? "";
   const statuses = useMemo(
@@ -88,9 +89,16 @@ export function DeploymentsPage() {
 
   return (
     <section aria-labelledby="deployments-title" className="page">
-      <Typography.Title level={2} id="deployments-title">
-        {t("deployments.title")}
-      </Typography.Title>
+      <Space align="center" wrap className="page-heading">
+        <Typography.Title level={2} id="deployments-title">
+          {t("deployments.title")}
+        </Typography.Title>
+        {team.viewerRole !== "VIEWER" && (
+          <Button type="primary" onClick={() => void navigate(`/teams/${team.id}/deployments/new`)}>
+            {t("deploy.newDeployment")}
+          </Button>
+        )}
+      </Space>
       <form className="filters" role="search" aria-label={t("deployments.filters")} onSubmit={(event) => event.preventDefault()}>
         <div className="filter">
           <label htmlFor={`${ids}-status`}>{t("deployments.statusFilter")}</label>

@@ -247,3 +247,42 @@ export const PredictMutation = graphql(`
     }
   }
 `);
+
+export const DeployModelChoicesQuery = graphql(`
+  query DeployModelChoices($teamId: ID!, $first: Int!) {
+    models(teamId: $teamId, first: $first) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const DeployModelVersionsQuery = graphql(`
+  query DeployModelVersions($id: ID!, $first: Int!) {
+    model(id: $id) {
+      id
+      name
+      aliases {
+        alias
+        versionNumber
+      }
+      versions(first: $first) {
+        nodes {
+          id
+          number
+          status
+        }
+      }
+    }
+  }
+`);
+
+export const CreateDeploymentMutation = graphql(`
+  mutation CreateDeployment($input: CreateDeploymentInput!) {
+    createDeployment(input: $input) {
+      ...DeploymentFields
+    }
+  }
+`);

@@ -62,6 +62,9 @@ type Documents = {
     "\n  mutation StopDeployment($id: ID!) {\n    stopDeployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.StopDeploymentDocument,
     "\n  mutation StartDeployment($id: ID!) {\n    startDeployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.StartDeploymentDocument,
     "\n  mutation Predict($input: PredictInput!) {\n    predict(input: $input) {\n      predictions\n      outputs\n      version\n      rows\n    }\n  }\n": typeof types.PredictDocument,
+    "\n  query DeployModelChoices($teamId: ID!, $first: Int!) {\n    models(teamId: $teamId, first: $first) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.DeployModelChoicesDocument,
+    "\n  query DeployModelVersions($id: ID!, $first: Int!) {\n    model(id: $id) {\n      id\n      name\n      aliases {\n        alias\n        versionNumber\n      }\n      versions(first: $first) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n": typeof types.DeployModelVersionsDocument,
+    "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.CreateDeploymentDocument,
     "\n  fragment EvaluationRow on Evaluation {\n    id\n    teamId\n    modelId\n    modelVersionId\n    modelVersionNumber\n    datasetId\n    datasetVersionId\n    split\n    label\n    task\n    status\n    rows\n    failureReason\n    createdBy\n    createdAt\n    updatedAt\n    summary {\n      name\n      value\n    }\n  }\n": typeof types.EvaluationRowFragmentDoc,
     "\n  query Evaluations($teamId: ID, $filter: EvaluationFilter, $first: Int!, $after: String) {\n    evaluations(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...EvaluationRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EvaluationsDocument,
     "\n  query EvaluationRow($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationRow\n    }\n  }\n": typeof types.EvaluationRowDocument,
@@ -187,6 +190,9 @@ const documents: Documents = {
     "\n  mutation StopDeployment($id: ID!) {\n    stopDeployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": types.StopDeploymentDocument,
     "\n  mutation StartDeployment($id: ID!) {\n    startDeployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": types.StartDeploymentDocument,
     "\n  mutation Predict($input: PredictInput!) {\n    predict(input: $input) {\n      predictions\n      outputs\n      version\n      rows\n    }\n  }\n": types.PredictDocument,
+    "\n  query DeployModelChoices($teamId: ID!, $first: Int!) {\n    models(teamId: $teamId, first: $first) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.DeployModelChoicesDocument,
+    "\n  query DeployModelVersions($id: ID!, $first: Int!) {\n    model(id: $id) {\n      id\n      name\n      aliases {\n        alias\n        versionNumber\n      }\n      versions(first: $first) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n": types.DeployModelVersionsDocument,
+    "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      ...DeploymentFields\n    }\n  }\n": types.CreateDeploymentDocument,
     "\n  fragment EvaluationRow on Evaluation {\n    id\n    teamId\n    modelId\n    modelVersionId\n    modelVersionNumber\n    datasetId\n    datasetVersionId\n    split\n    label\n    task\n    status\n    rows\n    failureReason\n    createdBy\n    createdAt\n    updatedAt\n    summary {\n      name\n      value\n    }\n  }\n": types.EvaluationRowFragmentDoc,
     "\n  query Evaluations($teamId: ID, $filter: EvaluationFilter, $first: Int!, $after: String) {\n    evaluations(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...EvaluationRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EvaluationsDocument,
     "\n  query EvaluationRow($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationRow\n    }\n  }\n": types.EvaluationRowDocument,
@@ -470,6 +476,18 @@ export function graphql(source: "\n  mutation StartDeployment($id: ID!) {\n    s
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Predict($input: PredictInput!) {\n    predict(input: $input) {\n      predictions\n      outputs\n      version\n      rows\n    }\n  }\n"): (typeof documents)["\n  mutation Predict($input: PredictInput!) {\n    predict(input: $input) {\n      predictions\n      outputs\n      version\n      rows\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeployModelChoices($teamId: ID!, $first: Int!) {\n    models(teamId: $teamId, first: $first) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeployModelChoices($teamId: ID!, $first: Int!) {\n    models(teamId: $teamId, first: $first) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeployModelVersions($id: ID!, $first: Int!) {\n    model(id: $id) {\n      id\n      name\n      aliases {\n        alias\n        versionNumber\n      }\n      versions(first: $first) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeployModelVersions($id: ID!, $first: Int!) {\n    model(id: $id) {\n      id\n      name\n      aliases {\n        alias\n        versionNumber\n      }\n      versions(first: $first) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      ...DeploymentFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      ...DeploymentFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

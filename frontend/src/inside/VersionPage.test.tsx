@@ -167,6 +167,29 @@ describe("VersionPage", () => {
     expect(screen.getAllByText("(None, 30)").length).toBeGreaterThan(0);
   });
 
+  it("ready version links to deploy", async () => {
+    renderTeamPage(mockServer(answer), PATTERN, <VersionPage />, path("version-2"));
+
+    fireEvent.click(await screen.findByRole("button", { name: "Deploy" }));
+
+    expect(screen.getByTestId("location")).toHaveTextContent(
+      `/teams/${TEST_TEAM.id}/deployments/new?model=${MODEL_ID}&version=2`,
+    );
+  });
+
+  it("pending version has no deploy", async () => {
+    const pending = { ...VERSIONS["version-1"], status: "pending" };
+    const server = mockServer((name, variables) =>
+      name === "VersionInside" && variables.versionId === "version-1"
+        ? { data: { ...(answer(name, variables) as { data: object }).data, modelVersion: pending } }
+        : answer(name, variables),
+    );
+    renderTeamPage(server, PATTERN, <VersionPage />, path("version-1"));
+
+    expect(await screen.findByText("Pending inspection")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Deploy" })).not.toBeInTheDocument();
+  });
+
   it("weights compare two versions", async () => {
     const server = mockServer(answer);
     renderTeamPage(server, PATTERN, <VersionPage />, path("version-2", "?tab=weights"));

@@ -1,7 +1,7 @@
-import { Space, Tabs, Tag, Typography } from "antd";
+import { Button, Space, Tabs, Tag, Typography } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
@@ -29,6 +29,7 @@ export function VersionPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const team = useCurrentTeam();
+  const navigate = useNavigate();
   const { modelId = "", versionId = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const tab: VersionTab = TABS.find((name) => name === params.get("tab")) ?? "structure";
@@ -77,6 +78,14 @@ export function VersionPage() {
         <Space wrap>
           <Tag>{version.format}</Tag>
           <Tag color={STATUS_COLORS[version.status] ?? "red"}>{t(`versions.statuses.${statusKey(version.status)}`)}</Tag>
+          {version.status === "ready" && (
+            <Button
+              type="primary"
+              onClick={() => void navigate(`/teams/${team.id}/deployments/new?model=${model.id}&version=${version.number}`)}
+            >
+              {t("inside.deploy")}
+            </Button>
+          )}
         </Space>
       </Space>
       <Typography.Paragraph type="secondary">
