@@ -2,6 +2,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient } from "urql";
 import type { AnyVariables, CombinedError, TypedDocumentNode } from "urql";
 
+import { placeRow } from "./listOrder";
+import type { RowOrder } from "./listOrder";
+
 /** The part of a Relay-style connection that the pages read. */
 export interface Connection<Node> {
   nodes: Node[];
@@ -17,7 +20,10 @@ export interface ConnectionPages<Node> {
   loadMore: () => void;
   /** Reads the list again from its first page. */
   reload: () => void;
-  /** Replaces the loaded row with the same key, or adds the row at the top when `addIfMissing` is set. */
+  /**
+   * Replaces the loaded row with the same key, or adds the row when `addIfMissing` is set: on
+   * top, or at its place in the list's order when the hook was given one (see placeRow).
+   */
   upsert: (row: Node, addIfMissing?: boolean) => void;
 }
 
@@ -29,7 +35,8 @@ interface Loaded<Node> {
 
 /**
  * Reads a connection page by page with cursors and keeps every loaded page. New variables
- * start again from the first page; `select` picks the connection out of a result.
+ * start again from the first page; `select` picks the connection out of a result. `order` is
+ * the order the server lists the rows in, which `upsert` keeps.
  */
 export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   query: TypedDocumentNode<Data, Variables>,
@@ -37,6 +44,7 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   select: (data: Data) => Connection<Node> | null | undefined,
   keyOf: (row: Node) => string,
   pageSize: number,
+  order?: RowOrder<Node>,
 ): ConnectionPages<Node> {
   const client = useClient();
   const [loaded, setLoaded] = useState<Loaded<Node>>({ rows: [], endCursor: null, hasNextPage: false });
@@ -45,13 +53,18 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   const [generation, setGeneration] = useState(0);
   const variablesKey = JSON.stringify(variables);
   const request = useRef(0);
-  const latest = useRef({ select, keyOf, loaded, fetching });
-  latest.current = { select, keyOf, loaded, fetching };
+  const latest = useRef({ select, keyOf, order, loaded, fetching });
+  latest.current = { select, keyOf, order, loaded, fetching };
+  // Rows added while the first page is on its way, which its result would otherwise drop.
+  const addedDuringFirstRead = useRef<Map<string, Node> | null>(null);
 
   const readPage = useCallback(
     async (after: string | null) => {
       request.current += 1;
       const mine = request.current;
+      if (after === null) {
+        addedDuringFirstRead.current = new Map();
+      }
       setFetching(true);
       const pageVariables = { ...(JSON.parse(variablesKey) as object), first: pageSize, after } as unknown as Variables;
       const result = await client.query(query, pageVariables, { requestPolicy: "network-only" }).toPromise();
@@ -60,19 +73,25 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
       }
       setFetching(false);
       setError(result.error);
+      const addedMeanwhile = after === null ? [...(addedDuringFirstRead.current?.values() ?? [])] : [];
+      if (after === null) {
+        addedDuringFirstRead.current = null;
+      }
       const connection = result.data ? latest.current.select(result.data) : null;
       if (!connection) {
         return;
       }
       setLoaded((previous) => {
+        const { keyOf: key, order: listOrder } = latest.current;
         const base = after === null ? [] : previous.rows;
-        const known = new Set(base.map(latest.current.keyOf));
-        const added = connection.nodes.filter((row) => !known.has(latest.current.keyOf(row)));
-        return {
-          rows: [...base, ...added],
-          endCursor: connection.pageInfo.endCursor ?? null,
-          hasNextPage: connection.pageInfo.hasNextPage,
-        };
+        const known = new Set(base.map(key));
+        const hasNextPage = connection.pageInfo.hasNextPage;
+        let rows = [...base, ...connection.nodes.filter((row) => !known.has(key(row)))];
+        for (const row of addedMeanwhile) {
+          const listed = rows.some((candidate) => key(candidate) === key(row));
+          rows = listed ? rows : placeRow(rows, row, key, { addIfMissing: true, order: listOrder, hasNextPage });
+        }
+        return { rows, endCursor: connection.pageInfo.endCursor ?? null, hasNextPage };
       });
     },
     [client, query, variablesKey, pageSize],
@@ -93,15 +112,14 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   const reload = useCallback(() => setGeneration((count) => count + 1), []);
 
   const upsert = useCallback((row: Node, addIfMissing = false) => {
+    const pending = addedDuringFirstRead.current;
+    if (pending !== null && (addIfMissing || pending.has(latest.current.keyOf(row)))) {
+      pending.set(latest.current.keyOf(row), row);
+    }
     setLoaded((previous) => {
-      const key = latest.current.keyOf(row);
-      const index = previous.rows.findIndex((candidate) => latest.current.keyOf(candidate) === key);
-      if (index < 0) {
-        return addIfMissing ? { ...previous, rows: [row, ...previous.rows] } : previous;
-      }
-      const rows = [...previous.rows];
-      rows[index] = row;
-      return { ...previous, rows };
+      const { keyOf: key, order: listOrder } = latest.current;
+      const rows = placeRow(previous.rows, row, key, { addIfMissing, order: listOrder, hasNextPage: previous.hasNextPage });
+      return rows === previous.rows ? previous : { ...previous, rows };
     });
   }, []);
 

@@ -1,30 +1,36 @@
-import { Alert, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
+import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useConnectionPages } from "../common/useConnectionPages";
 import { useDebounced } from "../common/useDebounced";
-import { useEventCount } from "../common/useEventCount";
-import type { ConfigProfileRowFragment } from "../gql/graphql";
+import { useNewSubjects } from "../common/useNewSubjects";
+import type { ConfigProfileRowFragment, ConfigProfileRowQuery as ConfigProfileRowData } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamMembers } from "../teams/useTeamMembers";
-import { ConfigEventsSubscription, ConfigProfilesQuery } from "./documents";
+import { ConfigProfileRowQuery, ConfigProfilesQuery } from "./documents";
 import "../common/blocks.css";
 import "./configs.css";
 
 export const PROFILE_PAGE = 50;
 export const TYPING_DELAY_MS = 300;
 export const PROFILE_CREATED = "ConfigProfile.Created";
+const CREATING_ACTIONS = [PROFILE_CREATED];
 
 const ARCHIVED_CHOICES = ["active", "archived", "all"] as const;
 type ArchivedChoice = (typeof ARCHIVED_CHOICES)[number];
 const ARCHIVED_FILTER: Record<ArchivedChoice, boolean | null> = { active: false, archived: true, all: null };
 
-/** Lists the team's configuration profiles with a name search and an archived filter; new profiles are announced. */
+/**
+ * Lists the team's configuration profiles by name with a name search and an archived filter;
+ * profiles created elsewhere go in at their place by name.
+ */
 export function ConfigProfilesPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -65,8 +71,21 @@ export function ConfigProfilesPage() {
     (data) => data.configProfiles,
     (row) => row.id,
     PROFILE_PAGE,
+    byNameThenId,
   );
-  const created = useEventCount(ConfigEventsSubscription, { filter: { teamId: team.id, action: PROFILE_CREATED } });
+  const { upsert } = pages;
+  const newRows = useNewSubjects({
+    teamId: team.id,
+    actions: CREATING_ACTIONS,
+    query: ConfigProfileRowQuery,
+    select: (data: ConfigProfileRowData) => data.configProfile,
+    rows: pages.rows,
+    matches: (profile) =>
+      nameMatches(profile.name, variables.nameContains) &&
+      (variables.archived === null || profile.archived === variables.archived),
+    upsert: useCallback((profile: ConfigProfileRowFragment) => upsert(profile, true), [upsert]),
+    listKey: JSON.stringify(variables),
+  });
 
   const columns: TableColumnsType<ConfigProfileRowFragment> = [
     {
@@ -125,24 +144,7 @@ export function ConfigProfilesPage() {
           </div>
         </Space>
       </form>
-      {created.count > 0 && (
-        <Alert
-          type="info"
-          showIcon
-          className="page-notice"
-          title={t("configs.newProfiles", { count: created.count })}
-          action={
-            <Button
-              onClick={() => {
-                created.reset();
-                pages.reload();
-              }}
-            >
-              {t("configs.reload")}
-            </Button>
-          }
-        />
-      )}
+      <NewRowsNotice newRows={newRows} onReload={pages.reload} />
       {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
       {!(pages.error && pages.rows.length === 0) && (
         <Table<ConfigProfileRowFragment>
@@ -150,6 +152,7 @@ export function ConfigProfilesPage() {
           size="small"
           columns={columns}
           dataSource={pages.rows}
+          rowClassName={newRows.rowClassName}
           loading={pages.fetching && pages.rows.length === 0}
           pagination={false}
           locale={{ emptyText: pages.fetching ? t("common.loading") : t("configs.empty") }}

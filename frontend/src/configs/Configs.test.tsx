@@ -5,6 +5,7 @@ import { mockServer } from "../test/mockClient";
 import type { Answer, MockServer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
 import { ConfigProfilePage } from "./ConfigProfilePage";
+import { ConfigProfilesPage } from "./ConfigProfilesPage";
 import { defaultsOf, kindOf, nullableOf, resolve, validate } from "./jsonSchema";
 import type { JsonSchema, JsonValue } from "./jsonSchema";
 import { newDocument } from "./NewConfigProfilePage";
@@ -231,5 +232,69 @@ describe("configuration profile", () => {
 
     expect(await screen.findByText("epochs")).toBeInTheDocument();
     expect(operationsNamed(server, "ConfigDiff").at(-1)?.variables).toEqual({ id: "profile-1", a: 1, b: 2 });
+  });
+});
+
+describe("configuration profile list", () => {
+  /** Builds the list row of a profile, without the latest revision that the profile page reads. */
+  function listed(id: string, name: string) {
+    const row: Record<string, unknown> = { ...profile(1), id, name };
+    delete row.latestRevision;
+    return row;
+  }
+
+  const NEW_NAMES: Record<string, string> = { "profile-2": "tiny-cnn", "profile-3": "a-small-tree" };
+
+  function answer(name: string, variables: Record<string, unknown>): Answer {
+    switch (name) {
+      case "ConfigProfiles":
+        return {
+          data: {
+            configProfiles: {
+              nodes: [listed("profile-1", "breast-cancer-small")],
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+        };
+      case "ConfigProfileRow": {
+        const id = String(variables.id);
+        return { data: { configProfile: listed(id, NEW_NAMES[id] ?? id) } };
+      }
+      default:
+        return null;
+    }
+  }
+
+  function listedNames(): string[] {
+    return screen
+      .getAllByRole("link")
+      .filter((link) => /\/configs\/profile-\d+$/.test(link.getAttribute("href") ?? ""))
+      .map((link) => link.textContent ?? "");
+  }
+
+  it("created profile goes in by name", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/configs", `/teams/${TEST_TEAM.id}/configs?q=small`, <ConfigProfilesPage />);
+    expect(await screen.findByText("breast-cancer-small")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+    expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
+      filter: { teamId: TEST_TEAM.id, action: "ConfigProfile.Created" },
+    });
+
+    for (const [position, subjectId] of [
+      [20, "profile-2"],
+      [21, "profile-3"],
+    ] as const) {
+      act(() =>
+        server.push("SubjectEvents", {
+          events: { position, action: "ConfigProfile.Created", subjectType: "ConfigProfile", subjectId },
+        }),
+      );
+    }
+
+    await waitFor(() => expect(listedNames()).toEqual(["a-small-tree", "breast-cancer-small"]));
+    expect(screen.getByText("a-small-tree").closest("tr")).toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+    expect(operationsNamed(server, "ConfigProfileRow")).toHaveLength(2);
   });
 });

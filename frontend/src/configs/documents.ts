@@ -28,6 +28,14 @@ export const ConfigProfilesQuery = graphql(`
   }
 `);
 
+export const ConfigProfileRowQuery = graphql(`
+  query ConfigProfileRow($id: ID!) {
+    configProfile(id: $id) {
+      ...ConfigProfileRow
+    }
+  }
+`);
+
 export const TrainingConfigSchemaQuery = graphql(`
   query TrainingConfigSchema {
     trainingConfigSchema

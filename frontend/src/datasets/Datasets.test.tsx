@@ -289,6 +289,69 @@ describe("dataset list", () => {
   });
 });
 
+describe("dataset list live", () => {
+  function created(id: string, name: string) {
+    return {
+      id,
+      teamId: TEST_TEAM.id,
+      name,
+      description: "",
+      archived: false,
+      versionCount: 0,
+      ownerId: "user-1",
+      createdAt: CREATED,
+      updatedAt: CREATED,
+      tags: [],
+      latestVersion: null,
+    };
+  }
+
+  const NEW_NAMES: Record<string, string> = { "dataset-2": "breast-cancer", "dataset-3": "Dia-clinical" };
+
+  function answerWithNew(name: string, variables: Record<string, unknown>): Answer {
+    if (name === "DatasetRow") {
+      const id = String(variables.id);
+      return { data: { dataset: created(id, NEW_NAMES[id] ?? id) } };
+    }
+    return answerFor()(name, variables);
+  }
+
+  function listedNames(): string[] {
+    return screen
+      .getAllByRole("link")
+      .filter((link) => /\/datasets\/[^/]+$/.test(link.getAttribute("href") ?? ""))
+      .map((link) => link.textContent ?? "");
+  }
+
+  function createdEvent(server: MockServer, subjectId: string, position: number) {
+    act(() =>
+      server.push("SubjectEvents", { events: { position, action: "Dataset.Created", subjectType: "Dataset", subjectId } }),
+    );
+  }
+
+  it("created dataset goes in by name", async () => {
+    const server = mockServer(answerWithNew);
+    renderSignedInTeamPage(server, "/teams/:teamId/datasets", `/teams/${TEST_TEAM.id}/datasets?q=dia`, <DatasetsPage />);
+    expect(await screen.findByText("diabetes")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+    expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
+      filter: { teamId: TEST_TEAM.id, action: "Dataset.Created" },
+    });
+
+    createdEvent(server, "dataset-2", 20);
+    createdEvent(server, "dataset-3", 21);
+
+    await waitFor(() => expect(listedNames()).toEqual(["Dia-clinical", "diabetes"]));
+    expect(screen.getByText("Dia-clinical").closest("tr")).toHaveClass("new-row");
+    expect(screen.getByText("diabetes").closest("tr")).not.toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+    expect(operationsNamed(server, "DatasetRow").map((operation) => operation.variables)).toEqual([
+      { id: "dataset-2" },
+      { id: "dataset-3" },
+    ]);
+  });
+});
+
 describe("dataset page", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -309,7 +372,12 @@ describe("dataset page", () => {
       }
       return base(name, variables);
     });
-    renderSignedInTeamPage(server, "/teams/:teamId/datasets/:datasetId", `/teams/${TEST_TEAM.id}/datasets/dataset-1`, <DatasetPage />);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/datasets/:datasetId",
+      `/teams/${TEST_TEAM.id}/datasets/dataset-1`,
+      <DatasetPage />,
+    );
     await screen.findByText("Version 2");
 
     const file = new File(["a,b\n1,2\n"], "more.csv");

@@ -1,32 +1,42 @@
-import { Alert, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
+import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useConnectionPages } from "../common/useConnectionPages";
 import { useDebounced } from "../common/useDebounced";
-import { useEventCount } from "../common/useEventCount";
 import { useLiveSubjects } from "../common/useLiveSubjects";
-import type { DatasetRowFragment, DatasetUpdatedSubscription as DatasetUpdate } from "../gql/graphql";
+import { useNewSubjects } from "../common/useNewSubjects";
+import type {
+  DatasetRowFragment,
+  DatasetUpdatedSubscription as DatasetUpdate,
+  DatasetRowQuery as DatasetRowData,
+} from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { CreateDatasetForm } from "./CreateDatasetForm";
-import { DatasetEventsSubscription, DatasetsQuery, DatasetUpdatedSubscription } from "./documents";
+import { DatasetRowQuery, DatasetsQuery, DatasetUpdatedSubscription } from "./documents";
 import { VersionStatusTag } from "./VersionStatusTag";
 import "../common/blocks.css";
 import "./datasets.css";
 
 export const DATASET_PAGE = 50;
 export const DATASET_CREATED = "Dataset.Created";
+const CREATING_ACTIONS = [DATASET_CREATED];
 export const TYPING_DELAY_MS = 300;
 
 const ARCHIVED_CHOICES = ["active", "archived", "all"] as const;
 type ArchivedChoice = (typeof ARCHIVED_CHOICES)[number];
 const ARCHIVED_FILTER: Record<ArchivedChoice, boolean | null> = { active: false, archived: true, all: null };
 
-/** Lists the team's datasets with a name search and an archived filter; rows follow `datasetUpdated`, new datasets are announced. */
+/**
+ * Lists the team's datasets by name with a name search and an archived filter. Rows follow
+ * `datasetUpdated`, and datasets created elsewhere go in at their place by name.
+ */
 export function DatasetsPage() {
   const { t } = useTranslation();
   const team = useCurrentTeam();
@@ -60,7 +70,7 @@ export function DatasetsPage() {
     () => ({ teamId: team.id, nameContains: nameContains === "" ? null : nameContains, archived: ARCHIVED_FILTER[archived] }),
     [team.id, nameContains, archived],
   );
-  const pages = useConnectionPages(DatasetsQuery, variables, (data) => data.datasets, rowKey, DATASET_PAGE);
+  const pages = useConnectionPages(DatasetsQuery, variables, (data) => data.datasets, rowKey, DATASET_PAGE, byNameThenId);
 
   const visibleIds = useMemo(() => pages.rows.map((row) => row.id), [pages.rows]);
   const { upsert } = pages;
@@ -71,11 +81,18 @@ export function DatasetsPage() {
     useCallback((data: DatasetUpdate) => upsert(data.datasetUpdated.dataset), [upsert]),
   );
 
-  const created = useEventCount(DatasetEventsSubscription, { filter: { teamId: team.id, action: DATASET_CREATED } });
-  const reload = () => {
-    created.reset();
-    pages.reload();
-  };
+  const newRows = useNewSubjects({
+    teamId: team.id,
+    actions: CREATING_ACTIONS,
+    query: DatasetRowQuery,
+    select: (data: DatasetRowData) => data.dataset,
+    rows: pages.rows,
+    matches: (dataset) =>
+      nameMatches(dataset.name, variables.nameContains) &&
+      (variables.archived === null || dataset.archived === variables.archived),
+    upsert: useCallback((dataset: DatasetRowFragment) => upsert(dataset, true), [upsert]),
+    listKey: JSON.stringify(variables),
+  });
 
   return (
     <section aria-labelledby="datasets-title" className="page">
@@ -109,17 +126,11 @@ export function DatasetsPage() {
           </div>
         </Space>
       </form>
-      {created.count > 0 && (
-        <Alert
-          type="info"
-          showIcon
-          className="page-notice"
-          title={t("datasets.newDatasets", { count: created.count })}
-          action={<Button onClick={reload}>{t("datasets.reload")}</Button>}
-        />
-      )}
+      <NewRowsNotice newRows={newRows} onReload={pages.reload} />
       {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
-      {!(pages.error && pages.rows.length === 0) && <DatasetTable teamId={team.id} rows={pages.rows} fetching={pages.fetching} />}
+      {!(pages.error && pages.rows.length === 0) && (
+        <DatasetTable teamId={team.id} rows={pages.rows} fetching={pages.fetching} rowClassName={newRows.rowClassName} />
+      )}
       {pages.hasNextPage && (
         <Button className="load-more" onClick={pages.loadMore} loading={pages.fetching}>
           {t("common.loadMore")}
@@ -133,7 +144,14 @@ function rowKey(row: DatasetRowFragment): string {
   return row.id;
 }
 
-function DatasetTable({ teamId, rows, fetching }: { teamId: string; rows: DatasetRowFragment[]; fetching: boolean }) {
+interface DatasetTableProps {
+  teamId: string;
+  rows: DatasetRowFragment[];
+  fetching: boolean;
+  rowClassName: (dataset: DatasetRowFragment) => string;
+}
+
+function DatasetTable({ teamId, rows, fetching, rowClassName }: DatasetTableProps) {
   const { t } = useTranslation();
   const format = useFormat();
 
@@ -182,6 +200,7 @@ function DatasetTable({ teamId, rows, fetching }: { teamId: string; rows: Datase
       size="small"
       columns={columns}
       dataSource={rows}
+      rowClassName={rowClassName}
       loading={fetching && rows.length === 0}
       pagination={false}
       locale={{ emptyText: fetching ? t("common.loading") : t("datasets.empty") }}

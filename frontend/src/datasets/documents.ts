@@ -99,12 +99,10 @@ export const DatasetUpdatedSubscription = graphql(`
   }
 `);
 
-export const DatasetEventsSubscription = graphql(`
-  subscription DatasetEvents($filter: AuditLogFilter) {
-    events(filter: $filter) {
-      position
-      action
-      subjectId
+export const DatasetRowQuery = graphql(`
+  query DatasetRow($id: ID!) {
+    dataset(id: $id) {
+      ...DatasetRow
     }
   }
 `);

@@ -200,6 +200,57 @@ describe("deployments", () => {
     expect(screen.queryByText("Healthy")).not.toBeInTheDocument();
   });
 
+  it("requested deployment goes on top", async () => {
+    // deployment-2 is still deploying; deployment-3 came up healthy before the list read it.
+    const withNew = (name: string, variables: Record<string, unknown>): Answer => {
+      if (name === "Deployment" && variables.id !== "deployment-1") {
+        const id = String(variables.id);
+        return {
+          data: { deployment: deployment({ id, name: `model-${id}`, status: id === "deployment-2" ? "DEPLOYING" : "HEALTHY" }) },
+        };
+      }
+      return answer(name, variables);
+    };
+    const server = mockServer(withNew);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/deployments",
+      `/teams/${TEST_TEAM.id}/deployments?status=HEALTHY`,
+      <DeploymentsPage />,
+    );
+    expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+    expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
+      filter: { teamId: TEST_TEAM.id, action: "Deployment.Requested" },
+    });
+
+    for (const [position, subjectId] of [
+      [30, "deployment-2"],
+      [31, "deployment-3"],
+    ] as const) {
+      act(() =>
+        server.push("SubjectEvents", {
+          events: { position, action: "Deployment.Requested", subjectType: "Deployment", subjectId },
+        }),
+      );
+    }
+
+    expect(await screen.findByText("model-deployment-3")).toBeInTheDocument();
+    const names = screen
+      .getAllByRole("link")
+      .filter((link) => /\/deployments\/[^/]+$/.test(link.getAttribute("href") ?? ""))
+      .map((link) => link.textContent);
+    expect(names).toEqual(["model-deployment-3", "breast-cancer"]);
+    expect(screen.getByText("model-deployment-3").closest("tr")).toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+    await waitFor(() =>
+      expect(operationsNamed(server, "DeploymentUpdated").map((operation) => operation.variables)).toEqual([
+        { id: "deployment-1" },
+        { id: "deployment-3" },
+      ]),
+    );
+  });
+
   it("traffic edit sends update", async () => {
     const server = mockServer(answer);
     renderDeployment(server);

@@ -1,30 +1,36 @@
-import { Alert, Button, Select, Space, Table, Typography } from "antd";
+import { Button, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useCallback, useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useConnectionPages } from "../common/useConnectionPages";
-import { useEventCount } from "../common/useEventCount";
 import { useLiveSubjects } from "../common/useLiveSubjects";
+import { useNewSubjects } from "../common/useNewSubjects";
 import type {
   DeploymentFieldsFragment,
+  DeploymentQuery as DeploymentData,
   DeploymentStatus,
   DeploymentUpdatedSubscription as DeploymentUpdate,
 } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { DeploymentStatusTag, trafficText } from "./DeploymentStatusTag";
-import { DeploymentEventsSubscription, DeploymentsQuery, DeploymentUpdatedSubscription } from "./documents";
+import { DeploymentQuery, DeploymentsQuery, DeploymentUpdatedSubscription } from "./documents";
 import "../common/blocks.css";
 import "./deployments.css";
 
 export const DEPLOYMENT_PAGE = 50;
 export const DEPLOYMENT_REQUESTED = "Deployment.Requested";
+const CREATING_ACTIONS = [DEPLOYMENT_REQUESTED];
 const STATUSES: DeploymentStatus[] = ["DEPLOYING", "HEALTHY", "DEGRADED", "STOPPED"];
 
-/** Lists the team's deployments, newest first, with a status filter; each row follows `deploymentUpdated`, and new deployments are announced. */
+/**
+ * Lists the team's deployments, newest first, with a status filter. Each row follows
+ * `deploymentUpdated`, and deployments requested elsewhere go on top.
+ */
 export function DeploymentsPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -54,7 +60,16 @@ export function DeploymentsPage() {
     (id) => ({ id }),
     useCallback((data: DeploymentUpdate) => upsert(data.deploymentUpdated.deployment), [upsert]),
   );
-  const requested = useEventCount(DeploymentEventsSubscription, { filter: { teamId: team.id, action: DEPLOYMENT_REQUESTED } });
+  const newRows = useNewSubjects({
+    teamId: team.id,
+    actions: CREATING_ACTIONS,
+    query: DeploymentQuery,
+    select: (data: DeploymentData) => data.deployment,
+    rows: pages.rows,
+    matches: (deployment) => statuses.length === 0 || statuses.includes(deployment.status),
+    upsert: useCallback((deployment: DeploymentFieldsFragment) => upsert(deployment, true), [upsert]),
+    listKey: JSON.stringify(variables),
+  });
 
   const columns: TableColumnsType<DeploymentFieldsFragment> = [
     {
@@ -122,24 +137,7 @@ export function DeploymentsPage() {
           />
         </div>
       </form>
-      {requested.count > 0 && (
-        <Alert
-          type="info"
-          showIcon
-          className="page-notice"
-          title={t("deployments.newDeployments", { count: requested.count })}
-          action={
-            <Button
-              onClick={() => {
-                requested.reset();
-                pages.reload();
-              }}
-            >
-              {t("deployments.reload")}
-            </Button>
-          }
-        />
-      )}
+      <NewRowsNotice newRows={newRows} onReload={pages.reload} />
       {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
       {!(pages.error && pages.rows.length === 0) && (
         <Table<DeploymentFieldsFragment>
@@ -147,6 +145,7 @@ export function DeploymentsPage() {
           size="small"
           columns={columns}
           dataSource={pages.rows}
+          rowClassName={newRows.rowClassName}
           loading={pages.fetching && pages.rows.length === 0}
           pagination={false}
           scroll={{ x: true }}

@@ -79,16 +79,6 @@ export const DeploymentUpdatedSubscription = graphql(`
   }
 `);
 
-export const DeploymentEventsSubscription = graphql(`
-  subscription DeploymentEvents($filter: AuditLogFilter) {
-    events(filter: $filter) {
-      position
-      action
-      subjectId
-    }
-  }
-`);
-
 export const DeploymentQuery = graphql(`
   query Deployment($id: ID!) {
     deployment(id: $id) {

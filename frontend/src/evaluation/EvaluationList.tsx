@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useFormat } from "../i18n/format";
 import type { EvaluationRowFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
@@ -98,6 +99,7 @@ export function EvaluationList({ evaluations, showModel = false }: EvaluationLis
 
   return (
     <div className="evaluation-list">
+      <NewRowsNotice newRows={evaluations.newRows} onReload={evaluations.reload} />
       {evaluations.error && <ErrorDisplay error={evaluations.error} onRetry={evaluations.reload} />}
       <Space wrap align="center" className="filters">
         <Button onClick={compare} disabled={selected.length < 2 || selected.length > MAX_COMPARED}>
@@ -110,6 +112,7 @@ export function EvaluationList({ evaluations, showModel = false }: EvaluationLis
         size="small"
         columns={columns}
         dataSource={evaluations.rows}
+        rowClassName={evaluations.newRows.rowClassName}
         loading={evaluations.fetching}
         pagination={false}
         scroll={{ x: true }}

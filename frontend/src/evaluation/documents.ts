@@ -57,16 +57,6 @@ export const EvaluationRowUpdatedSubscription = graphql(`
   }
 `);
 
-export const EvaluationEventsSubscription = graphql(`
-  subscription EvaluationEvents($filter: AuditLogFilter) {
-    events(filter: $filter) {
-      position
-      action
-      subjectId
-    }
-  }
-`);
-
 export const EvaluationReportFragment = graphql(`
   fragment EvaluationReport on Evaluation {
     ...EvaluationRow

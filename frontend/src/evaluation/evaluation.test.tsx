@@ -7,6 +7,7 @@ import type { Answer, MockServer } from "../test/mockClient";
 import { operationsNamed, renderTeamPage, TEST_TEAM } from "../test/renderTeamPage";
 import { EvaluationComparePage } from "./EvaluationComparePage";
 import { EvaluationPage } from "./EvaluationPage";
+import { EvaluationsPage } from "./EvaluationsPage";
 import { evaluationFieldOf } from "./StartEvaluationForm";
 import { THRESHOLD_DELAY_MS } from "./ThresholdExplorer";
 import { VersionEvaluations } from "./VersionEvaluations";
@@ -410,5 +411,106 @@ describe("VersionEvaluations", () => {
     expect(evaluationFieldOf("slices[1]")).toBe("slice:1:kind");
     expect(evaluationFieldOf("datasetVersionId")).toBe("datasetVersion");
     expect(evaluationFieldOf("other")).toBeNull();
+  });
+});
+
+describe("EvaluationsPage", () => {
+  const PATTERN = "/teams/:teamId/evaluations";
+
+  /** Builds a list row: the evaluation without the report's fields. */
+  function row(id: string, status: string, createdAt: string) {
+    const {
+      id: rowId,
+      teamId,
+      modelId,
+      modelVersionId,
+      modelVersionNumber,
+      datasetId,
+      datasetVersionId,
+      split,
+      label,
+      task,
+    } = binaryEvaluation({ id });
+    return {
+      id: rowId,
+      teamId,
+      modelId,
+      modelVersionId,
+      modelVersionNumber,
+      datasetId,
+      datasetVersionId,
+      split,
+      label,
+      task,
+      status,
+      rows: null,
+      failureReason: null,
+      createdBy: "user-1",
+      createdAt,
+      updatedAt: createdAt,
+      summary: [],
+    };
+  }
+
+  function answer(name: string, variables: Record<string, unknown>): Answer {
+    switch (name) {
+      case "TeamCatalog":
+        return { data: CATALOG };
+      case "Evaluations":
+        return {
+          data: {
+            evaluations: {
+              nodes: [row("evaluation-1", "PENDING", "2026-11-01T10:00:00Z")],
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+        };
+      case "EvaluationRow": {
+        // evaluation-3 finished before the page read it; evaluation-4 is still pending.
+        const id = String(variables.id);
+        const status = id === "evaluation-3" ? "COMPLETED" : "PENDING";
+        return { data: { evaluation: row(id, status, id === "evaluation-3" ? "2026-11-02T10:00:00Z" : "2026-11-03T10:00:00Z") } };
+      }
+      default:
+        return null;
+    }
+  }
+
+  function listedIds(): string[] {
+    return Array.from(
+      document.querySelectorAll("tbody tr[data-row-key]"),
+      (tableRow) => tableRow.getAttribute("data-row-key") ?? "",
+    );
+  }
+
+  it("requested evaluation goes on top", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(server, PATTERN, <EvaluationsPage />, `/teams/${TEST_TEAM.id}/evaluations?status=PENDING`);
+    expect(await screen.findByText("Pending")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+    expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
+      filter: { teamId: TEST_TEAM.id, action: "Evaluation.Requested" },
+    });
+
+    for (const [position, subjectId] of [
+      [40, "evaluation-3"],
+      [41, "evaluation-4"],
+    ] as const) {
+      act(() =>
+        server.push("SubjectEvents", {
+          events: { position, action: "Evaluation.Requested", subjectType: "Evaluation", subjectId },
+        }),
+      );
+    }
+
+    await waitFor(() => expect(listedIds()).toEqual(["evaluation-4", "evaluation-1"]));
+    expect(document.querySelector('tr[data-row-key="evaluation-4"]')).toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+    await waitFor(() =>
+      expect(operationsNamed(server, "EvaluationRowUpdated").map((operation) => operation.variables)).toEqual([
+        { id: "evaluation-1" },
+        { id: "evaluation-4" },
+      ]),
+    );
   });
 });

@@ -1,17 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { useClient } from "urql";
+import { useCallback, useMemo } from "react";
 import type { CombinedError } from "urql";
 
-import type { EvaluationFilter, EvaluationRowFragment } from "../gql/graphql";
+import { useConnectionPages } from "../common/useConnectionPages";
+import { useNewSubjects } from "../common/useNewSubjects";
+import type { NewSubjects } from "../common/useNewSubjects";
+import type {
+  EvaluationFilter,
+  EvaluationRowFragment,
+  EvaluationRowQuery as EvaluationRowData,
+  EvaluationRowUpdatedSubscription as EvaluationRowUpdate,
+} from "../gql/graphql";
 import { useSubscriptionsById } from "../training/useSubscriptionsById";
-import {
-  EvaluationEventsSubscription,
-  EvaluationRowQuery,
-  EvaluationRowUpdatedSubscription,
-  EvaluationsQuery,
-} from "./documents";
+import { EvaluationRowQuery, EvaluationRowUpdatedSubscription, EvaluationsQuery } from "./documents";
 
 export const EVALUATION_PAGE = 50;
+export const EVALUATION_REQUESTED = "Evaluation.Requested";
+const CREATING_ACTIONS = [EVALUATION_REQUESTED];
 
 export interface Evaluations {
   rows: EvaluationRowFragment[];
@@ -22,6 +26,8 @@ export interface Evaluations {
   reload: () => void;
   /** Puts an evaluation on top, such as one this page just requested. */
   add: (evaluation: EvaluationRowFragment) => void;
+  /** The evaluations put on top live, for highlighting and the reload notice. */
+  newRows: NewSubjects;
 }
 
 export function matchesEvaluationFilter(evaluation: EvaluationRowFragment, filter: EvaluationFilter): boolean {
@@ -33,94 +39,47 @@ export function matchesEvaluationFilter(evaluation: EvaluationRowFragment, filte
   );
 }
 
+function evaluationKey(evaluation: EvaluationRowFragment): string {
+  return evaluation.id;
+}
+
 /**
  * Reads a team's evaluations newest first, page by page. Pending rows follow
  * `evaluationUpdated` until they complete or fail, and evaluations requested after the first
  * page was read go on top as the audit log records them, when they match the filter.
  */
 export function useEvaluations(teamId: string, filter: EvaluationFilter): Evaluations {
-  const client = useClient();
-  const filterKey = JSON.stringify(filter);
-  const [rows, setRows] = useState<EvaluationRowFragment[]>([]);
-  const [endCursor, setEndCursor] = useState<string | null>(null);
-  const [hasNextPage, setHasNextPage] = useState(false);
-  const [fetching, setFetching] = useState(true);
-  const [error, setError] = useState<CombinedError | undefined>(undefined);
-  const [generation, setGeneration] = useState(0);
-  const request = useRef(0);
+  const variables = useMemo(() => ({ teamId, filter }), [teamId, filter]);
+  const pages = useConnectionPages(EvaluationsQuery, variables, (data) => data.evaluations, evaluationKey, EVALUATION_PAGE);
+  const { upsert } = pages;
+  const add = useCallback((evaluation: EvaluationRowFragment) => upsert(evaluation, true), [upsert]);
 
-  const read = useCallback(
-    async (after: string | null) => {
-      request.current += 1;
-      const mine = request.current;
-      setFetching(true);
-      const variables = { teamId, filter: JSON.parse(filterKey) as EvaluationFilter, first: EVALUATION_PAGE, after };
-      const result = await client.query(EvaluationsQuery, variables, { requestPolicy: "network-only" }).toPromise();
-      if (mine !== request.current) {
-        return;
-      }
-      setFetching(false);
-      setError(result.error);
-      const connection = result.data?.evaluations;
-      if (!connection) {
-        return;
-      }
-      setRows((previous) => (after === null ? connection.nodes : appendNew(previous, connection.nodes)));
-      setEndCursor(connection.pageInfo.endCursor ?? null);
-      setHasNextPage(connection.pageInfo.hasNextPage);
-    },
-    [client, teamId, filterKey],
-  );
-
-  useEffect(() => {
-    setRows([]);
-    void read(null);
-  }, [read, generation]);
-
-  const add = useCallback((evaluation: EvaluationRowFragment) => {
-    setRows((previous) => (previous.some((row) => row.id === evaluation.id) ? previous : [evaluation, ...previous]));
-  }, []);
-
-  useEffect(() => {
-    const currentFilter = JSON.parse(filterKey) as EvaluationFilter;
-    const subscription = client
-      .subscription(EvaluationEventsSubscription, { filter: { teamId, action: "Evaluation.Requested" } })
-      .subscribe((result) => {
-        const evaluationId = result.data?.events.subjectId;
-        if (!evaluationId) {
-          return;
-        }
-        void client
-          .query(EvaluationRowQuery, { id: evaluationId }, { requestPolicy: "network-only" })
-          .toPromise()
-          .then((answer) => {
-            const evaluation = answer.data?.evaluation;
-            if (evaluation && matchesEvaluationFilter(evaluation, currentFilter)) {
-              add(evaluation);
-            }
-          });
-      });
-    return () => subscription.unsubscribe();
-  }, [client, teamId, filterKey, add]);
-
-  const pendingIds = rows.filter((row) => row.status === "PENDING").map((row) => row.id);
-  useSubscriptionsById(pendingIds, EvaluationRowUpdatedSubscription, (data) => {
-    const evaluation = data.evaluationUpdated.evaluation;
-    setRows((previous) => previous.map((row) => (row.id === evaluation.id ? evaluation : row)));
+  const newRows = useNewSubjects({
+    teamId,
+    actions: CREATING_ACTIONS,
+    query: EvaluationRowQuery,
+    select: (data: EvaluationRowData) => data.evaluation,
+    rows: pages.rows,
+    matches: (evaluation) => matchesEvaluationFilter(evaluation, filter),
+    upsert: add,
+    listKey: JSON.stringify(variables),
   });
 
-  const loadMore = useCallback(() => {
-    if (hasNextPage && !fetching) {
-      void read(endCursor);
-    }
-  }, [read, endCursor, hasNextPage, fetching]);
+  const pendingIds = useMemo(() => pages.rows.filter((row) => row.status === "PENDING").map(evaluationKey), [pages.rows]);
+  useSubscriptionsById(
+    pendingIds,
+    EvaluationRowUpdatedSubscription,
+    useCallback((data: EvaluationRowUpdate) => upsert(data.evaluationUpdated.evaluation), [upsert]),
+  );
 
-  const reload = useCallback(() => setGeneration((count) => count + 1), []);
-
-  return { rows, hasNextPage, fetching, error, loadMore, reload, add };
-}
-
-function appendNew(current: EvaluationRowFragment[], page: EvaluationRowFragment[]): EvaluationRowFragment[] {
-  const known = new Set(current.map((row) => row.id));
-  return [...current, ...page.filter((row) => !known.has(row.id))];
+  return {
+    rows: pages.rows,
+    hasNextPage: pages.hasNextPage,
+    fetching: pages.fetching,
+    error: pages.error,
+    loadMore: pages.loadMore,
+    reload: pages.reload,
+    add,
+    newRows,
+  };
 }

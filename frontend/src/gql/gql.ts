@@ -17,8 +17,10 @@ type Documents = {
     "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    summary\n    correlationId\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...AuditEntryFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  subscription AuditEvents($filter: AuditLogFilter, $afterPosition: Int) {\n    events(filter: $filter, afterPosition: $afterPosition) {\n      ...AuditEntryFields\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n": typeof types.SubjectEventsDocument,
     "\n  fragment ConfigProfileRow on ConfigProfile {\n    id\n    teamId\n    name\n    description\n    ownerId\n    archived\n    latestRevisionNumber\n    createdAt\n    updatedAt\n  }\n": typeof types.ConfigProfileRowFragmentDoc,
     "\n  query ConfigProfiles($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    configProfiles(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...ConfigProfileRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConfigProfilesDocument,
+    "\n  query ConfigProfileRow($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n    }\n  }\n": typeof types.ConfigProfileRowDocument,
     "\n  query TrainingConfigSchema {\n    trainingConfigSchema\n  }\n": typeof types.TrainingConfigSchemaDocument,
     "\n  fragment ConfigRevisionFields on ConfigRevision {\n    profileId\n    number\n    document\n    comment\n    createdBy\n    createdAt\n  }\n": typeof types.ConfigRevisionFieldsFragmentDoc,
     "\n  query ConfigProfile($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n      latestRevision {\n        ...ConfigRevisionFields\n      }\n    }\n  }\n": typeof types.ConfigProfileDocument,
@@ -32,7 +34,7 @@ type Documents = {
     "\n  query Datasets($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    datasets(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...DatasetRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.DatasetsDocument,
     "\n  fragment DatasetVersionRow on DatasetVersion {\n    id\n    datasetId\n    number\n    source\n    status\n    rows\n    label\n    size\n    sha256\n    format\n    filename\n    parentId\n    parentNumber\n    duplicateOfId\n    failureReason\n    missingCells\n    createdBy\n    createdAt\n    updatedAt\n    downloadPath\n    profilingProgress {\n      rowsDone\n      rowsTotal\n    }\n    columns {\n      name\n      type\n      isLabel\n    }\n    splits {\n      name\n      rows\n    }\n    operations {\n      op\n      description\n    }\n  }\n": typeof types.DatasetVersionRowFragmentDoc,
     "\n  subscription DatasetUpdated($id: ID!) {\n    datasetUpdated(id: $id) {\n      dataset {\n        ...DatasetRow\n      }\n      version {\n        ...DatasetVersionRow\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": typeof types.DatasetUpdatedDocument,
-    "\n  subscription DatasetEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": typeof types.DatasetEventsDocument,
+    "\n  query DatasetRow($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": typeof types.DatasetRowDocument,
     "\n  mutation CreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      ...DatasetRow\n    }\n  }\n": typeof types.CreateDatasetDocument,
     "\n  mutation ArchiveDataset($id: ID!) {\n    archiveDataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": typeof types.ArchiveDatasetDocument,
     "\n  mutation RestoreDataset($id: ID!) {\n    restoreDataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": typeof types.RestoreDatasetDocument,
@@ -49,7 +51,6 @@ type Documents = {
     "\n  fragment DeploymentFields on Deployment {\n    id\n    teamId\n    modelId\n    name\n    status\n    revision\n    activeRevision\n    replicas\n    healthReason\n    createdBy\n    createdAt\n    updatedAt\n    endpoint\n    config {\n      ...DeploymentConfigFields\n    }\n    activeConfig {\n      ...DeploymentConfigFields\n    }\n  }\n": typeof types.DeploymentFieldsFragmentDoc,
     "\n  query Deployments($teamId: ID!, $status: [DeploymentStatus!], $first: Int!, $after: String) {\n    deployments(teamId: $teamId, status: $status, first: $first, after: $after) {\n      nodes {\n        ...DeploymentFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.DeploymentsDocument,
     "\n  subscription DeploymentUpdated($id: ID!) {\n    deploymentUpdated(id: $id) {\n      deployment {\n        ...DeploymentFields\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": typeof types.DeploymentUpdatedDocument,
-    "\n  subscription DeploymentEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": typeof types.DeploymentEventsDocument,
     "\n  query Deployment($id: ID!) {\n    deployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.DeploymentDocument,
     "\n  fragment HealthPointFields on HealthPoint {\n    start\n    end\n    requests\n    requestsPerSecond\n    errorRate\n    clientErrorRate\n    latencyP50Ms\n    latencyP95Ms\n    latencyP99Ms\n  }\n": typeof types.HealthPointFieldsFragmentDoc,
     "\n  query DeploymentHealth($id: ID!, $since: DateTime, $stepSeconds: Int!) {\n    deploymentHealth(id: $id, since: $since, stepSeconds: $stepSeconds) {\n      windowSeconds\n      signals {\n        signal\n        value\n        unit\n      }\n      series {\n        ...HealthPointFields\n      }\n    }\n  }\n": typeof types.DeploymentHealthDocument,
@@ -69,7 +70,6 @@ type Documents = {
     "\n  query Evaluations($teamId: ID, $filter: EvaluationFilter, $first: Int!, $after: String) {\n    evaluations(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...EvaluationRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EvaluationsDocument,
     "\n  query EvaluationRow($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationRow\n    }\n  }\n": typeof types.EvaluationRowDocument,
     "\n  subscription EvaluationRowUpdated($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationRow\n      }\n    }\n  }\n": typeof types.EvaluationRowUpdatedDocument,
-    "\n  subscription EvaluationEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": typeof types.EvaluationEventsDocument,
     "\n  fragment EvaluationReport on Evaluation {\n    ...EvaluationRow\n    features\n    classes\n    notes\n    metrics\n    curves\n    slices\n    thresholds\n    attributions\n  }\n": typeof types.EvaluationReportFragmentDoc,
     "\n  query Evaluation($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationReport\n    }\n  }\n": typeof types.EvaluationDocument,
     "\n  subscription EvaluationLive($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationReport\n      }\n    }\n  }\n": typeof types.EvaluationLiveDocument,
@@ -96,7 +96,7 @@ type Documents = {
     "\n  fragment ModelRow on Model {\n    id\n    name\n    description\n    task\n    archived\n    versionCount\n    ownerId\n    createdAt\n    updatedAt\n    tags {\n      key\n      value\n    }\n    aliases {\n      alias\n      versionNumber\n    }\n  }\n": typeof types.ModelRowFragmentDoc,
     "\n  query Models($teamId: ID!, $filter: ModelSearch, $orderBy: ModelOrder!, $descending: Boolean!, $first: Int!, $after: String) {\n    models(teamId: $teamId, filter: $filter, orderBy: $orderBy, descending: $descending, first: $first, after: $after) {\n      nodes {\n        ...ModelRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ModelsDocument,
     "\n  subscription ModelRowUpdated($id: ID!) {\n    modelUpdated(id: $id) {\n      model {\n        ...ModelRow\n      }\n    }\n  }\n": typeof types.ModelRowUpdatedDocument,
-    "\n  subscription TeamEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": typeof types.TeamEventsDocument,
+    "\n  query ModelRow($id: ID!) {\n    model(id: $id) {\n      ...ModelRow\n    }\n  }\n": typeof types.ModelRowDocument,
     "\n  fragment ModelDetail on Model {\n    id\n    teamId\n    name\n    description\n    task\n    ownerId\n    archived\n    protectedAliases\n    versionCount\n    retentionDays\n    createdAt\n    updatedAt\n    asOf\n    tags {\n      key\n      value\n    }\n    aliases {\n      alias\n      versionNumber\n      movedAt\n    }\n  }\n": typeof types.ModelDetailFragmentDoc,
     "\n  query Model($id: ID!, $asOf: DateTime) {\n    model(id: $id, asOf: $asOf) {\n      ...ModelDetail\n    }\n  }\n": typeof types.ModelDocument,
     "\n  subscription ModelUpdated($id: ID!) {\n    modelUpdated(id: $id) {\n      model {\n        ...ModelDetail\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": typeof types.ModelUpdatedDocument,
@@ -124,7 +124,6 @@ type Documents = {
     "\n  query TrainingRuns($teamId: ID!, $filter: TrainingRunFilter, $first: Int!, $after: String) {\n    trainingRuns(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...TrainingRunRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.TrainingRunsDocument,
     "\n  query TrainingRunRow($id: ID!) {\n    trainingRun(id: $id) {\n      ...TrainingRunRow\n    }\n  }\n": typeof types.TrainingRunRowDocument,
     "\n  subscription TrainingRunRowUpdated($id: ID!) {\n    trainingRunUpdated(id: $id) {\n      run {\n        ...TrainingRunRow\n      }\n    }\n  }\n": typeof types.TrainingRunRowUpdatedDocument,
-    "\n  subscription TrainingRunEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": typeof types.TrainingRunEventsDocument,
     "\n  fragment MetricValueFields on MetricValue {\n    name\n    value\n    nonFinite\n  }\n": typeof types.MetricValueFieldsFragmentDoc,
     "\n  fragment TrainingEpochFields on TrainingEpoch {\n    epoch\n    attempt\n    step\n    learningRate\n    durationSeconds\n    etaSeconds\n    recordedAt\n    metrics {\n      ...MetricValueFields\n    }\n  }\n": typeof types.TrainingEpochFieldsFragmentDoc,
     "\n  fragment TrainingRunDetail on TrainingRun {\n    ...TrainingRunRow\n    template\n    baseModelVersionId\n    features\n    classes\n    workers\n    step\n    learningRate\n    checkpointEpoch\n    restartReason\n    failureReason\n    stoppedEarly\n    bestEpoch\n    registrationError\n    config\n    dataSummary\n    metricNames\n    latestMetrics {\n      ...MetricValueFields\n    }\n    finalMetrics {\n      ...MetricValueFields\n    }\n  }\n": typeof types.TrainingRunDetailFragmentDoc,
@@ -145,8 +144,10 @@ const documents: Documents = {
     "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    summary\n    correlationId\n  }\n": types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...AuditEntryFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  subscription AuditEvents($filter: AuditLogFilter, $afterPosition: Int) {\n    events(filter: $filter, afterPosition: $afterPosition) {\n      ...AuditEntryFields\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n": types.SubjectEventsDocument,
     "\n  fragment ConfigProfileRow on ConfigProfile {\n    id\n    teamId\n    name\n    description\n    ownerId\n    archived\n    latestRevisionNumber\n    createdAt\n    updatedAt\n  }\n": types.ConfigProfileRowFragmentDoc,
     "\n  query ConfigProfiles($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    configProfiles(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...ConfigProfileRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConfigProfilesDocument,
+    "\n  query ConfigProfileRow($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n    }\n  }\n": types.ConfigProfileRowDocument,
     "\n  query TrainingConfigSchema {\n    trainingConfigSchema\n  }\n": types.TrainingConfigSchemaDocument,
     "\n  fragment ConfigRevisionFields on ConfigRevision {\n    profileId\n    number\n    document\n    comment\n    createdBy\n    createdAt\n  }\n": types.ConfigRevisionFieldsFragmentDoc,
     "\n  query ConfigProfile($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n      latestRevision {\n        ...ConfigRevisionFields\n      }\n    }\n  }\n": types.ConfigProfileDocument,
@@ -160,7 +161,7 @@ const documents: Documents = {
     "\n  query Datasets($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    datasets(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...DatasetRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.DatasetsDocument,
     "\n  fragment DatasetVersionRow on DatasetVersion {\n    id\n    datasetId\n    number\n    source\n    status\n    rows\n    label\n    size\n    sha256\n    format\n    filename\n    parentId\n    parentNumber\n    duplicateOfId\n    failureReason\n    missingCells\n    createdBy\n    createdAt\n    updatedAt\n    downloadPath\n    profilingProgress {\n      rowsDone\n      rowsTotal\n    }\n    columns {\n      name\n      type\n      isLabel\n    }\n    splits {\n      name\n      rows\n    }\n    operations {\n      op\n      description\n    }\n  }\n": types.DatasetVersionRowFragmentDoc,
     "\n  subscription DatasetUpdated($id: ID!) {\n    datasetUpdated(id: $id) {\n      dataset {\n        ...DatasetRow\n      }\n      version {\n        ...DatasetVersionRow\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": types.DatasetUpdatedDocument,
-    "\n  subscription DatasetEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": types.DatasetEventsDocument,
+    "\n  query DatasetRow($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": types.DatasetRowDocument,
     "\n  mutation CreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      ...DatasetRow\n    }\n  }\n": types.CreateDatasetDocument,
     "\n  mutation ArchiveDataset($id: ID!) {\n    archiveDataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": types.ArchiveDatasetDocument,
     "\n  mutation RestoreDataset($id: ID!) {\n    restoreDataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n": types.RestoreDatasetDocument,
@@ -177,7 +178,6 @@ const documents: Documents = {
     "\n  fragment DeploymentFields on Deployment {\n    id\n    teamId\n    modelId\n    name\n    status\n    revision\n    activeRevision\n    replicas\n    healthReason\n    createdBy\n    createdAt\n    updatedAt\n    endpoint\n    config {\n      ...DeploymentConfigFields\n    }\n    activeConfig {\n      ...DeploymentConfigFields\n    }\n  }\n": types.DeploymentFieldsFragmentDoc,
     "\n  query Deployments($teamId: ID!, $status: [DeploymentStatus!], $first: Int!, $after: String) {\n    deployments(teamId: $teamId, status: $status, first: $first, after: $after) {\n      nodes {\n        ...DeploymentFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.DeploymentsDocument,
     "\n  subscription DeploymentUpdated($id: ID!) {\n    deploymentUpdated(id: $id) {\n      deployment {\n        ...DeploymentFields\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": types.DeploymentUpdatedDocument,
-    "\n  subscription DeploymentEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": types.DeploymentEventsDocument,
     "\n  query Deployment($id: ID!) {\n    deployment(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": types.DeploymentDocument,
     "\n  fragment HealthPointFields on HealthPoint {\n    start\n    end\n    requests\n    requestsPerSecond\n    errorRate\n    clientErrorRate\n    latencyP50Ms\n    latencyP95Ms\n    latencyP99Ms\n  }\n": types.HealthPointFieldsFragmentDoc,
     "\n  query DeploymentHealth($id: ID!, $since: DateTime, $stepSeconds: Int!) {\n    deploymentHealth(id: $id, since: $since, stepSeconds: $stepSeconds) {\n      windowSeconds\n      signals {\n        signal\n        value\n        unit\n      }\n      series {\n        ...HealthPointFields\n      }\n    }\n  }\n": types.DeploymentHealthDocument,
@@ -197,7 +197,6 @@ const documents: Documents = {
     "\n  query Evaluations($teamId: ID, $filter: EvaluationFilter, $first: Int!, $after: String) {\n    evaluations(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...EvaluationRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EvaluationsDocument,
     "\n  query EvaluationRow($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationRow\n    }\n  }\n": types.EvaluationRowDocument,
     "\n  subscription EvaluationRowUpdated($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationRow\n      }\n    }\n  }\n": types.EvaluationRowUpdatedDocument,
-    "\n  subscription EvaluationEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": types.EvaluationEventsDocument,
     "\n  fragment EvaluationReport on Evaluation {\n    ...EvaluationRow\n    features\n    classes\n    notes\n    metrics\n    curves\n    slices\n    thresholds\n    attributions\n  }\n": types.EvaluationReportFragmentDoc,
     "\n  query Evaluation($id: ID!) {\n    evaluation(id: $id) {\n      ...EvaluationReport\n    }\n  }\n": types.EvaluationDocument,
     "\n  subscription EvaluationLive($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationReport\n      }\n    }\n  }\n": types.EvaluationLiveDocument,
@@ -224,7 +223,7 @@ const documents: Documents = {
     "\n  fragment ModelRow on Model {\n    id\n    name\n    description\n    task\n    archived\n    versionCount\n    ownerId\n    createdAt\n    updatedAt\n    tags {\n      key\n      value\n    }\n    aliases {\n      alias\n      versionNumber\n    }\n  }\n": types.ModelRowFragmentDoc,
     "\n  query Models($teamId: ID!, $filter: ModelSearch, $orderBy: ModelOrder!, $descending: Boolean!, $first: Int!, $after: String) {\n    models(teamId: $teamId, filter: $filter, orderBy: $orderBy, descending: $descending, first: $first, after: $after) {\n      nodes {\n        ...ModelRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ModelsDocument,
     "\n  subscription ModelRowUpdated($id: ID!) {\n    modelUpdated(id: $id) {\n      model {\n        ...ModelRow\n      }\n    }\n  }\n": types.ModelRowUpdatedDocument,
-    "\n  subscription TeamEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": types.TeamEventsDocument,
+    "\n  query ModelRow($id: ID!) {\n    model(id: $id) {\n      ...ModelRow\n    }\n  }\n": types.ModelRowDocument,
     "\n  fragment ModelDetail on Model {\n    id\n    teamId\n    name\n    description\n    task\n    ownerId\n    archived\n    protectedAliases\n    versionCount\n    retentionDays\n    createdAt\n    updatedAt\n    asOf\n    tags {\n      key\n      value\n    }\n    aliases {\n      alias\n      versionNumber\n      movedAt\n    }\n  }\n": types.ModelDetailFragmentDoc,
     "\n  query Model($id: ID!, $asOf: DateTime) {\n    model(id: $id, asOf: $asOf) {\n      ...ModelDetail\n    }\n  }\n": types.ModelDocument,
     "\n  subscription ModelUpdated($id: ID!) {\n    modelUpdated(id: $id) {\n      model {\n        ...ModelDetail\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n": types.ModelUpdatedDocument,
@@ -252,7 +251,6 @@ const documents: Documents = {
     "\n  query TrainingRuns($teamId: ID!, $filter: TrainingRunFilter, $first: Int!, $after: String) {\n    trainingRuns(teamId: $teamId, filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...TrainingRunRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.TrainingRunsDocument,
     "\n  query TrainingRunRow($id: ID!) {\n    trainingRun(id: $id) {\n      ...TrainingRunRow\n    }\n  }\n": types.TrainingRunRowDocument,
     "\n  subscription TrainingRunRowUpdated($id: ID!) {\n    trainingRunUpdated(id: $id) {\n      run {\n        ...TrainingRunRow\n      }\n    }\n  }\n": types.TrainingRunRowUpdatedDocument,
-    "\n  subscription TrainingRunEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n": types.TrainingRunEventsDocument,
     "\n  fragment MetricValueFields on MetricValue {\n    name\n    value\n    nonFinite\n  }\n": types.MetricValueFieldsFragmentDoc,
     "\n  fragment TrainingEpochFields on TrainingEpoch {\n    epoch\n    attempt\n    step\n    learningRate\n    durationSeconds\n    etaSeconds\n    recordedAt\n    metrics {\n      ...MetricValueFields\n    }\n  }\n": types.TrainingEpochFieldsFragmentDoc,
     "\n  fragment TrainingRunDetail on TrainingRun {\n    ...TrainingRunRow\n    template\n    baseModelVersionId\n    features\n    classes\n    workers\n    step\n    learningRate\n    checkpointEpoch\n    restartReason\n    failureReason\n    stoppedEarly\n    bestEpoch\n    registrationError\n    config\n    dataSummary\n    metricNames\n    latestMetrics {\n      ...MetricValueFields\n    }\n    finalMetrics {\n      ...MetricValueFields\n    }\n  }\n": types.TrainingRunDetailFragmentDoc,
@@ -299,11 +297,19 @@ export function graphql(source: "\n  subscription AuditEvents($filter: AuditLogF
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment ConfigProfileRow on ConfigProfile {\n    id\n    teamId\n    name\n    description\n    ownerId\n    archived\n    latestRevisionNumber\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment ConfigProfileRow on ConfigProfile {\n    id\n    teamId\n    name\n    description\n    ownerId\n    archived\n    latestRevisionNumber\n    createdAt\n    updatedAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConfigProfiles($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    configProfiles(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...ConfigProfileRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConfigProfiles($teamId: ID!, $nameContains: String, $archived: Boolean, $first: Int!, $after: String) {\n    configProfiles(teamId: $teamId, nameContains: $nameContains, archived: $archived, first: $first, after: $after) {\n      nodes {\n        ...ConfigProfileRow\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConfigProfileRow($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n    }\n  }\n"): (typeof documents)["\n  query ConfigProfileRow($id: ID!) {\n    configProfile(id: $id) {\n      ...ConfigProfileRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -359,7 +365,7 @@ export function graphql(source: "\n  subscription DatasetUpdated($id: ID!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription DatasetEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription DatasetEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"];
+export function graphql(source: "\n  query DatasetRow($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n"): (typeof documents)["\n  query DatasetRow($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -424,10 +430,6 @@ export function graphql(source: "\n  query Deployments($teamId: ID!, $status: [D
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DeploymentUpdated($id: ID!) {\n    deploymentUpdated(id: $id) {\n      deployment {\n        ...DeploymentFields\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription DeploymentUpdated($id: ID!) {\n    deploymentUpdated(id: $id) {\n      deployment {\n        ...DeploymentFields\n      }\n      change {\n        position\n        action\n        summary\n        occurredAt\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription DeploymentEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription DeploymentEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -504,10 +506,6 @@ export function graphql(source: "\n  query EvaluationRow($id: ID!) {\n    evalua
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription EvaluationRowUpdated($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationRow\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription EvaluationRowUpdated($id: ID!) {\n    evaluationUpdated(id: $id) {\n      evaluation {\n        ...EvaluationRow\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription EvaluationEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription EvaluationEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -615,7 +613,7 @@ export function graphql(source: "\n  subscription ModelRowUpdated($id: ID!) {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription TeamEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription TeamEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"];
+export function graphql(source: "\n  query ModelRow($id: ID!) {\n    model(id: $id) {\n      ...ModelRow\n    }\n  }\n"): (typeof documents)["\n  query ModelRow($id: ID!) {\n    model(id: $id) {\n      ...ModelRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -724,10 +722,6 @@ export function graphql(source: "\n  query TrainingRunRow($id: ID!) {\n    train
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription TrainingRunRowUpdated($id: ID!) {\n    trainingRunUpdated(id: $id) {\n      run {\n        ...TrainingRunRow\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription TrainingRunRowUpdated($id: ID!) {\n    trainingRunUpdated(id: $id) {\n      run {\n        ...TrainingRunRow\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription TrainingRunEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"): (typeof documents)["\n  subscription TrainingRunEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

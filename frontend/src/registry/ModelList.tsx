@@ -20,13 +20,24 @@ interface ModelListProps {
   /** Called with the ids of the rows on screen, whenever they change. */
   onVisibleChange: (ids: string[]) => void;
   nameOf: (userId: string) => string;
+  /** Extra classes of a row, such as the highlight of a model registered live. */
+  rowClassName?: (model: ModelRowFragment) => string;
 }
 
 /**
  * Renders the registry's models as an ARIA table with virtualized rows. Only the rows on screen
  * are in the DOM, so thousands of loaded models scroll as fast as fifty.
  */
-export function ModelList({ teamId, rows, hasNextPage, fetching, onLoadMore, onVisibleChange, nameOf }: ModelListProps) {
+export function ModelList({
+  teamId,
+  rows,
+  hasNextPage,
+  fetching,
+  onLoadMore,
+  onVisibleChange,
+  nameOf,
+  rowClassName,
+}: ModelListProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const scroller = useRef<HTMLDivElement>(null);
@@ -88,7 +99,7 @@ export function ModelList({ teamId, rows, hasNextPage, fetching, onLoadMore, onV
                 key={model.id}
                 role="row"
                 aria-rowindex={item.index + 2}
-                className={model.archived ? "model-row archived" : "model-row"}
+                className={["model-row", model.archived ? "archived" : "", rowClassName?.(model) ?? ""].filter(Boolean).join(" ")}
                 style={{
                   position: "absolute",
                   top: 0,

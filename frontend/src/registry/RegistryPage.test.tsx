@@ -12,6 +12,7 @@ import { ROW_HEIGHT } from "./ModelList";
 import { RegistryPage } from "./RegistryPage";
 import { MODEL_PAGE } from "./useModelPages";
 import { renderWithoutStyles } from "../test/render";
+import { operationsNamed } from "../test/renderTeamPage";
 
 const TEAM = { id: "team-1", name: "Vision", viewerRole: "EDITOR" as const, canAdminister: false };
 const MODEL_COUNT = 10_000;
@@ -82,6 +83,11 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
       },
     };
   }
+  if (name === "ModelRow") {
+    const id = String(variables.id);
+    const registered = id === "regression" ? { ...model(1), name: "model-00000b" } : { ...model(0), name: "model-00000a" };
+    return { data: { model: { ...registered, id, versionCount: 0, aliases: [] } } };
+  }
   return null;
 }
 
@@ -112,6 +118,35 @@ function listBody(): HTMLElement {
     throw new Error("the model list has no scrolling body");
   }
   return body;
+}
+
+function subscribedIds(server: MockServer): unknown[] {
+  return operationsNamed(server, "ModelRowUpdated").map((operation) => operation.variables?.id);
+}
+
+/** Returns the model names of the rendered rows, top to bottom. */
+function listedNames(): string[] {
+  return within(listBody())
+    .getAllByRole("row")
+    .map((row) => row.querySelector(".model-name a")?.textContent ?? "");
+}
+
+function rowNamed(name: string): HTMLElement {
+  return screen.getByText(name).closest<HTMLElement>('[role="row"]') as HTMLElement;
+}
+
+function registered(server: MockServer, subjectId: string, position = 9) {
+  act(() =>
+    server.push("SubjectEvents", {
+      events: {
+        __typename: "AuditEntry",
+        position,
+        action: "RegisteredModel.Registered",
+        subjectType: "RegisteredModel",
+        subjectId,
+      },
+    }),
+  );
 }
 
 describe("RegistryPage", () => {
@@ -199,30 +234,82 @@ describe("RegistryPage", () => {
     const server = mockServer(answer);
     renderRegistry(server);
     await screen.findByText("model-00000");
-    await waitFor(() =>
-      expect(server.operations.some((operation) => operation.kind === "subscription" && operation.variables?.id === "id-0")).toBe(
-        true,
-      ),
-    );
+    await waitFor(() => expect(subscribedIds(server)).toContain("id-0"));
 
     act(() =>
-      server.push("ModelRowUpdated", { modelUpdated: { __typename: "ModelUpdate", model: { ...model(0), name: "renamed" } } }),
-    );
-
-    expect(await screen.findByText("renamed")).toBeInTheDocument();
-  });
-
-  it("registered model offers reload", async () => {
-    const server = mockServer(answer);
-    renderRegistry(server);
-    await screen.findByText("model-00000");
-
-    act(() =>
-      server.push("TeamEvents", {
-        events: { __typename: "AuditEntry", position: 9, action: "RegisteredModel.Registered", subjectId: "new" },
+      server.push("ModelRowUpdated", {
+        modelUpdated: { __typename: "ModelUpdate", model: { ...model(0), description: "Retrained weekly" } },
       }),
     );
 
-    expect(await screen.findByText("1 model was registered since this list was loaded.")).toBeInTheDocument();
+    expect(await screen.findByText("Retrained weekly")).toBeInTheDocument();
+    expect(listedNames().slice(0, 2)).toEqual(["model-00000", "model-00001"]);
+  });
+
+  it("updated row moves to the top", async () => {
+    const server = mockServer(answer);
+    renderRegistry(server, `/teams/${TEAM.id}/models?sort=UPDATED&order=desc`);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(subscribedIds(server)).toContain("id-3"));
+
+    act(() =>
+      server.push("ModelRowUpdated", {
+        modelUpdated: { __typename: "ModelUpdate", model: { ...model(3), updatedAt: "2026-11-03T08:00:00Z" } },
+      }),
+    );
+
+    await waitFor(() => expect(listedNames()[0]).toBe("model-00003"));
+    expect(listedNames().filter((name) => name === "model-00003")).toHaveLength(1);
+  });
+
+  it("row sorted past loaded pages leaves", async () => {
+    const server = mockServer(answer);
+    renderRegistry(server, `/teams/${TEAM.id}/models?sort=UPDATED`);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(subscribedIds(server)).toContain("id-0"));
+
+    act(() =>
+      server.push("ModelRowUpdated", {
+        modelUpdated: { __typename: "ModelUpdate", model: { ...model(0), updatedAt: "2026-11-03T08:00:00Z" } },
+      }),
+    );
+
+    await waitFor(() => expect(screen.queryByText("model-00000")).not.toBeInTheDocument());
+    expect(screen.getByText(new RegExp(`^${MODEL_PAGE - 1} models loaded\\.`))).toBeInTheDocument();
+  });
+
+  it("registered model goes in by name", async () => {
+    const server = mockServer(answer);
+    renderRegistry(server);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+    expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
+      filter: { teamId: TEAM.id, action: "RegisteredModel.Registered" },
+    });
+
+    registered(server, "new");
+
+    await waitFor(() => expect(listedNames().slice(0, 3)).toEqual(["model-00000", "model-00000a", "model-00001"]));
+    expect(rowNamed("model-00000a")).toHaveClass("new-row");
+    expect(rowNamed("model-00000")).not.toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(`^${MODEL_PAGE + 1} models loaded\\.`))).toBeInTheDocument();
+  });
+
+  it("registered model outside the search stays out", async () => {
+    const server = mockServer(answer);
+    renderRegistry(server, `/teams/${TEAM.id}/models?task=CLASSIFICATION`);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    registered(server, "regression");
+    registered(server, "new", 10);
+
+    await waitFor(() => expect(listedNames().slice(0, 2)).toEqual(["model-00000", "model-00000a"]));
+    expect(screen.queryByText("model-00000b")).not.toBeInTheDocument();
+    expect(operationsNamed(server, "ModelRow").map((operation) => operation.variables)).toEqual([
+      { id: "regression" },
+      { id: "new" },
+    ]);
   });
 });

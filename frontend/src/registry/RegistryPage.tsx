@@ -1,25 +1,40 @@
-import { Alert, Button, Typography } from "antd";
+import { Typography } from "antd";
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { useSubscription } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
+import { NewRowsNotice } from "../common/NewRowsNotice";
+import { useLiveSubjects } from "../common/useLiveSubjects";
+import { useNewSubjects } from "../common/useNewSubjects";
+import type {
+  ModelRowFragment,
+  ModelRowQuery as ModelRowData,
+  ModelRowUpdatedSubscription as ModelRowUpdate,
+} from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamMembers } from "../teams/useTeamMembers";
-import { TeamEventsSubscription } from "./documents";
+import { ModelRowQuery, ModelRowUpdatedSubscription } from "./documents";
 import { ModelFilters } from "./ModelFilters";
 import { ModelList } from "./ModelList";
-import { filterOf, paramsFromSearch, searchFromParams } from "./modelSearch";
+import { filterOf, matchesModelSearch, paramsFromSearch, searchFromParams } from "./modelSearch";
 import type { RegistrySearch } from "./modelSearch";
-import { useLiveModels } from "./useLiveModels";
 import { useModelPages } from "./useModelPages";
 import type { ModelPages } from "./useModelPages";
 
 export const MODEL_REGISTERED = "RegisteredModel.Registered";
+const CREATING_ACTIONS = [MODEL_REGISTERED];
 
-/** Shows the team's models with search, filters and sort order, in a virtualized list that loads pages as it scrolls and follows changes live. */
+function idVariables(id: string): { id: string } {
+  return { id };
+}
+
+/**
+ * Shows the team's models with search, filters and sort order, in a virtualized list that loads
+ * pages as it scrolls. Rows on screen follow `modelUpdated` and move when their sort key
+ * changes; models registered elsewhere go in at their place in the order.
+ */
 export function RegistryPage() {
   const { t } = useTranslation();
   const team = useCurrentTeam();
@@ -33,16 +48,27 @@ export function RegistryPage() {
   );
   const pages = useModelPages(variables);
 
+  const { upsert } = pages;
   const [visible, setVisible] = useState<string[]>([]);
-  useLiveModels(visible, pages.replace);
+  useLiveSubjects(
+    visible,
+    ModelRowUpdatedSubscription,
+    idVariables,
+    useCallback((data: ModelRowUpdate) => upsert(data.modelUpdated.model), [upsert]),
+  );
 
-  const registered = useRegisteredCount(team.id);
+  const newRows = useNewSubjects({
+    teamId: team.id,
+    actions: CREATING_ACTIONS,
+    query: ModelRowQuery,
+    select: (data: ModelRowData) => data.model,
+    rows: pages.rows,
+    matches: (model) => matchesModelSearch(model, variables.filter),
+    upsert: useCallback((model: ModelRowFragment) => upsert(model, true), [upsert]),
+    listKey: JSON.stringify(variables),
+  });
 
   const change = useCallback((next: RegistrySearch) => setParams(paramsFromSearch(next), { replace: true }), [setParams]);
-  const reload = () => {
-    registered.reset();
-    pages.reload();
-  };
 
   return (
     <section aria-labelledby="registry-title" className="page">
@@ -50,17 +76,15 @@ export function RegistryPage() {
         {t("registry.title")}
       </Typography.Title>
       <ModelFilters search={search} onChange={change} />
-      {registered.count > 0 && (
-        <Alert
-          type="info"
-          showIcon
-          className="page-notice"
-          title={t("registry.newModels", { count: registered.count })}
-          action={<Button onClick={reload}>{t("registry.showNewModels")}</Button>}
-        />
-      )}
+      <NewRowsNotice newRows={newRows} onReload={pages.reload} />
       {pages.error && <ErrorDisplay error={pages.error} onRetry={pages.reload} />}
-      <RegistryBody pages={pages} teamId={team.id} nameOf={nameOf} onVisibleChange={setVisible} />
+      <RegistryBody
+        pages={pages}
+        teamId={team.id}
+        nameOf={nameOf}
+        onVisibleChange={setVisible}
+        rowClassName={newRows.rowClassName}
+      />
     </section>
   );
 }
@@ -70,10 +94,11 @@ interface RegistryBodyProps {
   teamId: string;
   nameOf: (userId: string) => string;
   onVisibleChange: (ids: string[]) => void;
+  rowClassName: (model: ModelRowFragment) => string;
 }
 
 /** Shows the loading state, nothing after a failed first page (the error is above), or the list. */
-function RegistryBody({ pages, teamId, nameOf, onVisibleChange }: RegistryBodyProps) {
+function RegistryBody({ pages, teamId, nameOf, onVisibleChange, rowClassName }: RegistryBodyProps) {
   if (pages.rows.length === 0 && pages.fetching) {
     return <Loading />;
   }
@@ -89,22 +114,7 @@ function RegistryBody({ pages, teamId, nameOf, onVisibleChange }: RegistryBodyPr
       onLoadMore={pages.loadMore}
       onVisibleChange={onVisibleChange}
       nameOf={nameOf}
+      rowClassName={rowClassName}
     />
   );
-}
-
-/**
- * Counts the models registered in the team since the list was read. `modelUpdated` follows
- * one model each, so new models are learnt from the team's audit events instead.
- */
-function useRegisteredCount(teamId: string): { count: number; reset: () => void } {
-  const [offset, setOffset] = useState(0);
-  const [{ data: total = 0 }] = useSubscription(
-    {
-      query: TeamEventsSubscription,
-      variables: { filter: { teamId, action: MODEL_REGISTERED } },
-    },
-    (count: number | undefined) => (count ?? 0) + 1,
-  );
-  return { count: total - offset, reset: () => setOffset(total) };
 }

@@ -46,12 +46,10 @@ export const ModelRowUpdatedSubscription = graphql(`
   }
 `);
 
-export const TeamEventsSubscription = graphql(`
-  subscription TeamEvents($filter: AuditLogFilter) {
-    events(filter: $filter) {
-      position
-      action
-      subjectId
+export const ModelRowQuery = graphql(`
+  query ModelRow($id: ID!) {
+    model(id: $id) {
+      ...ModelRow
     }
   }
 `);

@@ -1,4 +1,6 @@
-import type { ModelOrder, ModelSearch, ModelTask } from "../gql/graphql";
+import { compareText, compareTimes, foldCase, nameContains } from "../common/listOrder";
+import type { RowOrder } from "../common/listOrder";
+import type { ModelOrder, ModelRowFragment, ModelSearch, ModelTask } from "../gql/graphql";
 
 export const MODEL_TASKS: ModelTask[] = ["CLASSIFICATION", "REGRESSION", "TEXT", "OTHER"];
 export const MODEL_ORDERS: ModelOrder[] = ["NAME", "UPDATED", "CREATED"];
@@ -76,4 +78,35 @@ export function filterOf(search: RegistrySearch): ModelSearch {
     alias: text(search.alias),
     archived,
   };
+}
+
+/** Orders model rows as the server's `models` query does for `orderBy` and `descending`, ties broken by id. */
+export function modelOrder(orderBy: ModelOrder, descending: boolean): RowOrder<ModelRowFragment> {
+  const byKey: RowOrder<ModelRowFragment> = {
+    NAME: (a: ModelRowFragment, b: ModelRowFragment) => compareText(foldCase(a.name), foldCase(b.name)),
+    CREATED: (a: ModelRowFragment, b: ModelRowFragment) => compareTimes(a.createdAt, b.createdAt),
+    UPDATED: (a: ModelRowFragment, b: ModelRowFragment) => compareTimes(a.updatedAt, b.updatedAt),
+  }[orderBy];
+  const direction = descending ? -1 : 1;
+  return (a, b) => direction * (byKey(a, b) || compareText(a.id, b.id));
+}
+
+/** Returns whether a model row meets every condition of a registry search, as the server checks them. */
+export function matchesModelSearch(model: ModelRowFragment, filter: ModelSearch): boolean {
+  const tagMatches =
+    !filter.tagKey ||
+    model.tags.some((tag) => tag.key === filter.tagKey && (filter.tagValue == null || tag.value === filter.tagValue));
+  const createdAt = Date.parse(model.createdAt);
+  // Like the server, an absent `archived` means active models only and null means any.
+  const archived = filter.archived === undefined ? false : filter.archived;
+  return (
+    nameContains(model.name, filter.nameContains) &&
+    tagMatches &&
+    (!filter.task || model.task === filter.task) &&
+    (!filter.alias || model.aliases.some((alias) => alias.alias === filter.alias)) &&
+    (archived === null || model.archived === archived) &&
+    (!filter.ownerId || model.ownerId === filter.ownerId) &&
+    (!filter.createdAfter || createdAt >= Date.parse(filter.createdAfter)) &&
+    (!filter.createdBefore || createdAt < Date.parse(filter.createdBefore))
+  );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useFormat } from "../i18n/format";
 import type { TrainingRunFilter, TrainingRunRowFragment, TrainingRunStatus } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
@@ -21,7 +22,7 @@ export function statusesFrom(value: string | null): TrainingRunStatus[] {
   return value.split(",").flatMap((name) => RUN_STATUSES.filter((status) => status === name));
 }
 
-/** Lists the team's training runs, newest first, filtered by status and model, and updates active rows live. */
+/** Lists the team's training runs, newest first, filtered by status and model; active rows and new runs show live. */
 export function TrainingRunsPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -165,6 +166,7 @@ export function TrainingRunsPage() {
           />
         </div>
       </Space>
+      <NewRowsNotice newRows={runs.newRows} onReload={runs.reload} />
       {runs.error && <ErrorDisplay error={runs.error} onRetry={runs.reload} />}
       {catalog.error && <ErrorDisplay error={catalog.error} />}
       <Table<TrainingRunRowFragment>
@@ -172,6 +174,7 @@ export function TrainingRunsPage() {
         size="small"
         columns={columns}
         dataSource={runs.rows}
+        rowClassName={runs.newRows.rowClassName}
         loading={runs.fetching}
         pagination={false}
         locale={{ emptyText: statuses.length > 0 || modelId ? t("training.noMatch") : t("training.empty") }}

@@ -61,16 +61,6 @@ export const TrainingRunRowUpdatedSubscription = graphql(`
   }
 `);
 
-export const TrainingRunEventsSubscription = graphql(`
-  subscription TrainingRunEvents($filter: AuditLogFilter) {
-    events(filter: $filter) {
-      position
-      action
-      subjectId
-    }
-  }
-`);
-
 export const MetricValueFieldsFragment = graphql(`
   fragment MetricValueFields on MetricValue {
     name

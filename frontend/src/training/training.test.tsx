@@ -405,17 +405,51 @@ describe("TrainingRunsPage", () => {
     const server = mockServer(answer);
     renderRuns(server);
     await screen.findByRole("link", { name: "run a" });
-    await waitFor(() => expect(operationsNamed(server, "TrainingRunEvents")).toHaveLength(2));
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(2));
+    expect(operationsNamed(server, "SubjectEvents").map((operation) => operation.variables)).toEqual([
+      { filter: { teamId: TEST_TEAM.id, action: "TrainingRun.Queued" } },
+      { filter: { teamId: TEST_TEAM.id, action: "TrainingRun.Opened" } },
+    ]);
 
     act(() =>
-      server.push("TrainingRunEvents", {
-        events: { position: 50, action: "TrainingRun.Queued", subjectId: "c" },
+      server.push("SubjectEvents", {
+        events: { position: 50, action: "TrainingRun.Queued", subjectType: "TrainingRun", subjectId: "c" },
       }),
     );
 
     expect(await screen.findByRole("link", { name: "run c" })).toBeInTheDocument();
     const names = screen.getAllByRole("link", { name: /^run / }).map((link) => link.textContent);
     expect(names).toEqual(["run c", "run a", "run b"]);
+    expect(rowOf("run c")).toHaveClass("new-row");
+    expect(rowOf("run a")).not.toHaveClass("new-row");
+    expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
+  });
+
+  it("new run outside the filter stays out", async () => {
+    // Run d is opened by an external tracker and has already succeeded; run c is queued.
+    const withExternal: typeof answer = (name, variables) =>
+      name === "TrainingRunRow" && variables.id === "d"
+        ? { data: { trainingRun: run("d", "SUCCEEDED", { source: "external" }) } }
+        : answer(name, variables);
+    const server = mockServer(withExternal);
+    renderRuns(server, "?status=SUCCEEDED");
+    await screen.findByRole("link", { name: "run b" });
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(2));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 50, action: "TrainingRun.Queued", subjectType: "TrainingRun", subjectId: "c" },
+      }),
+    );
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 51, action: "TrainingRun.Opened", subjectType: "TrainingRun", subjectId: "d" },
+      }),
+    );
+
+    expect(await screen.findByRole("link", { name: "run d" })).toBeInTheDocument();
+    expect(screen.getAllByRole("link", { name: /^run / }).map((link) => link.textContent)).toEqual(["run d", "run b"]);
+    expect(operationsNamed(server, "TrainingRunRow").map((operation) => operation.variables)).toEqual([{ id: "c" }, { id: "d" }]);
   });
 
   it("no match shows empty state", async () => {

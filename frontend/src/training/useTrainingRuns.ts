@@ -1,14 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { useClient } from "urql";
+import { useCallback, useMemo } from "react";
 import type { CombinedError } from "urql";
 
-import type { TrainingRunFilter, TrainingRunRowFragment } from "../gql/graphql";
-import {
-  TrainingRunEventsSubscription,
-  TrainingRunRowQuery,
-  TrainingRunRowUpdatedSubscription,
-  TrainingRunsQuery,
-} from "./documents";
+import { useConnectionPages } from "../common/useConnectionPages";
+import { useNewSubjects } from "../common/useNewSubjects";
+import type { NewSubjects } from "../common/useNewSubjects";
+import type {
+  TrainingRunFilter,
+  TrainingRunRowFragment,
+  TrainingRunRowQuery as TrainingRunRowData,
+  TrainingRunRowUpdatedSubscription as TrainingRunRowUpdate,
+} from "../gql/graphql";
+import { TrainingRunRowQuery, TrainingRunRowUpdatedSubscription, TrainingRunsQuery } from "./documents";
 import { isActive } from "./RunStatusTag";
 import { useSubscriptionsById } from "./useSubscriptionsById";
 
@@ -24,6 +26,8 @@ export interface TrainingRuns {
   error: CombinedError | undefined;
   loadMore: () => void;
   reload: () => void;
+  /** The runs put on top live, for highlighting and the reload notice. */
+  newRows: NewSubjects;
 }
 
 export function matchesRunFilter(run: TrainingRunRowFragment, filter: TrainingRunFilter): boolean {
@@ -35,92 +39,46 @@ export function matchesRunFilter(run: TrainingRunRowFragment, filter: TrainingRu
   );
 }
 
+function runKey(run: TrainingRunRowFragment): string {
+  return run.id;
+}
+
 /**
  * Reads the team's runs newest first, page by page. Queued and running rows follow
  * `trainingRunUpdated`, and runs started after the first page was read are put on top as the
  * audit log records them, when they match the filter.
  */
 export function useTrainingRuns(teamId: string, filter: TrainingRunFilter): TrainingRuns {
-  const client = useClient();
-  const filterKey = JSON.stringify(filter);
-  const [rows, setRows] = useState<TrainingRunRowFragment[]>([]);
-  const [endCursor, setEndCursor] = useState<string | null>(null);
-  const [hasNextPage, setHasNextPage] = useState(false);
-  const [fetching, setFetching] = useState(true);
-  const [error, setError] = useState<CombinedError | undefined>(undefined);
-  const [generation, setGeneration] = useState(0);
-  const request = useRef(0);
+  const variables = useMemo(() => ({ teamId, filter }), [teamId, filter]);
+  const pages = useConnectionPages(TrainingRunsQuery, variables, (data) => data.trainingRuns, runKey, RUN_PAGE);
+  const { upsert } = pages;
 
-  const read = useCallback(
-    async (after: string | null) => {
-      request.current += 1;
-      const mine = request.current;
-      setFetching(true);
-      const variables = { teamId, filter: JSON.parse(filterKey) as TrainingRunFilter, first: RUN_PAGE, after };
-      const result = await client.query(TrainingRunsQuery, variables, { requestPolicy: "network-only" }).toPromise();
-      if (mine !== request.current) {
-        return;
-      }
-      setFetching(false);
-      setError(result.error);
-      const connection = result.data?.trainingRuns;
-      if (!connection) {
-        return;
-      }
-      setRows((previous) => (after === null ? connection.nodes : mergeRuns(previous, connection.nodes)));
-      setEndCursor(connection.pageInfo.endCursor ?? null);
-      setHasNextPage(connection.pageInfo.hasNextPage);
-    },
-    [client, teamId, filterKey],
-  );
-
-  useEffect(() => {
-    setRows([]);
-    void read(null);
-  }, [read, generation]);
-
-  useEffect(() => {
-    const currentFilter = JSON.parse(filterKey) as TrainingRunFilter;
-    const subscriptions = NEW_RUN_ACTIONS.map((action) =>
-      client.subscription(TrainingRunEventsSubscription, { filter: { teamId, action } }).subscribe((result) => {
-        const runId = result.data?.events.subjectId;
-        if (!runId) {
-          return;
-        }
-        void client
-          .query(TrainingRunRowQuery, { id: runId }, { requestPolicy: "network-only" })
-          .toPromise()
-          .then((answer) => {
-            const run = answer.data?.trainingRun;
-            if (run && matchesRunFilter(run, currentFilter)) {
-              setRows((previous) => (previous.some((row) => row.id === run.id) ? previous : [run, ...previous]));
-            }
-          });
-      }),
-    );
-    return () => subscriptions.forEach((subscription) => subscription.unsubscribe());
-  }, [client, teamId, filterKey]);
-
-  // The state that ends a run already has the version it registered, so a row is followed only while active.
-  const liveIds = rows.filter((row) => isActive(row.status)).map((row) => row.id);
-  useSubscriptionsById(liveIds, TrainingRunRowUpdatedSubscription, (data) => {
-    const run = data.trainingRunUpdated.run;
-    setRows((previous) => previous.map((row) => (row.id === run.id ? run : row)));
+  const newRows = useNewSubjects({
+    teamId,
+    actions: NEW_RUN_ACTIONS,
+    query: TrainingRunRowQuery,
+    select: (data: TrainingRunRowData) => data.trainingRun,
+    rows: pages.rows,
+    matches: (run) => matchesRunFilter(run, filter),
+    upsert: useCallback((run: TrainingRunRowFragment) => upsert(run, true), [upsert]),
+    listKey: JSON.stringify(variables),
   });
 
-  const loadMore = useCallback(() => {
-    if (hasNextPage && !fetching) {
-      void read(endCursor);
-    }
-  }, [read, endCursor, hasNextPage, fetching]);
+  // The state that ends a run already has the version it registered, so a row is followed only while active.
+  const liveIds = useMemo(() => pages.rows.filter((row) => isActive(row.status)).map(runKey), [pages.rows]);
+  useSubscriptionsById(
+    liveIds,
+    TrainingRunRowUpdatedSubscription,
+    useCallback((data: TrainingRunRowUpdate) => upsert(data.trainingRunUpdated.run), [upsert]),
+  );
 
-  const reload = useCallback(() => setGeneration((count) => count + 1), []);
-
-  return { rows, hasNextPage, fetching, error, loadMore, reload };
-}
-
-/** Appends a page, leaving out runs already listed (a run put on top live may reappear in a later page). */
-function mergeRuns(current: TrainingRunRowFragment[], page: TrainingRunRowFragment[]): TrainingRunRowFragment[] {
-  const known = new Set(current.map((row) => row.id));
-  return [...current, ...page.filter((row) => !known.has(row.id))];
+  return {
+    rows: pages.rows,
+    hasNextPage: pages.hasNextPage,
+    fetching: pages.fetching,
+    error: pages.error,
+    loadMore: pages.loadMore,
+    reload: pages.reload,
+    newRows,
+  };
 }
