@@ -47,14 +47,24 @@ function deployment(id: string, status: DeploymentStatus = "HEALTHY"): Deploymen
   };
 }
 
-/** Returns two deployments for the list, and for a single read the deployment of that id, DEPLOYING when the id starts with "deploying". */
+/** Ids whose read models lag: the first read of each is NOT_FOUND, as when the audit log is projected first. */
+const lagging = new Set<string>();
+
+/**
+ * Returns two deployments for the list, and for a single read the deployment of that id, DEPLOYING when the id
+ * starts with "deploying". "missing" is never found, and an id starting with "late" only from its second read.
+ */
 function answer(name: string, variables: Record<string, unknown>): Answer {
   switch (name) {
     case "Deployments":
       return { data: { deployments: { nodes: [deployment("old-1"), deployment("old-2")], pageInfo: NO_MORE } } };
     case "Deployment": {
       const id = String(variables.id);
-      if (id === "missing") {
+      const late = id.startsWith("late") && !lagging.has(id);
+      if (late) {
+        lagging.add(id);
+      }
+      if (id === "missing" || late) {
         return {
           errors: [{ message: `Deployment ${id} was not found.`, extensions: { code: "NOT_FOUND", field: "id", value: id } }],
         };
@@ -201,13 +211,29 @@ describe("useNewSubjects", () => {
 
     requested(server, "missing");
 
-    expect(await screen.findByText("1 new entry was created but could not be shown here.")).toBeInTheDocument();
+    // The read is retried while NOT_FOUND, for about two seconds in all.
+    expect(
+      await screen.findByText("1 new entry was created but could not be shown here.", undefined, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(operationsNamed(server, "Deployment")).toHaveLength(4);
     expect(listedIds()).toEqual(["old-1", "old-2"]);
 
     fireEvent.click(screen.getByRole("button", { name: "Reload the list" }));
 
     await waitFor(() => expect(operationsNamed(server, "Deployments")).toHaveLength(2));
     expect(screen.queryByText("1 new entry was created but could not be shown here.")).not.toBeInTheDocument();
+  });
+
+  it("subject read again until projected", async () => {
+    const server = mockServer(answer);
+    renderList(server.client);
+    await listed(server);
+
+    requested(server, "late-1");
+
+    await waitFor(() => expect(listedIds()).toEqual(["late-1", "old-1", "old-2"]));
+    expect(operationsNamed(server, "Deployment")).toHaveLength(2);
+    expect(screen.queryByText(/could not be shown here/)).not.toBeInTheDocument();
   });
 
   it("subject created while the first page loads is kept", async () => {

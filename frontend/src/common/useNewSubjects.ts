@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useClient } from "urql";
-import type { TypedDocumentNode } from "urql";
+import type { CombinedError, TypedDocumentNode } from "urql";
 
 import { SubjectEventsSubscription } from "./documents";
 
@@ -44,6 +44,16 @@ interface Tally {
   notShownCount: number;
 }
 
+/**
+ * Delays in ms before reading a new subject again while it is NOT_FOUND. The audit log is projected
+ * before the other read models, so the `events` message can arrive a moment before the row exists.
+ */
+export const NOT_FOUND_RETRY_MS = [100, 400, 1600] as const;
+
+function isNotFound(error: CombinedError | undefined): boolean {
+  return error?.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === "NOT_FOUND") ?? false;
+}
+
 function emptyTally(listKey: string): Tally {
   return { listKey, added: new Set(), notShownCount: 0 };
 }
@@ -69,12 +79,19 @@ export function useNewSubjects<Row extends { id: string }, Data>(options: NewSub
 
     const place = async (subjectId: string) => {
       const keyAtRequest = latest.current.listKey;
-      const result = await client.query(latest.current.query, { id: subjectId }, { requestPolicy: "network-only" }).toPromise();
+      const read = () => client.query(latest.current.query, { id: subjectId }, { requestPolicy: "network-only" }).toPromise();
+      let result = await read();
+      for (const delay of NOT_FOUND_RETRY_MS) {
+        if (!isNotFound(result.error) || latest.current.listKey !== keyAtRequest) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        result = await read();
+      }
       const now = latest.current;
       if (now.listKey !== keyAtRequest) {
         return;
       }
-      // The audit log is projected before the other read models, so a subject can still be NOT_FOUND here.
       const row = result.data ? now.select(result.data) : null;
       const fits = row ? now.matches(row) : null;
       if (!row || fits === null) {
