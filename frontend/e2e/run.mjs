@@ -2,7 +2,9 @@
 // ModelCloud server seeded by `modelcloud demo`.
 //
 //   MODELCLOUD_ADMIN_PASSWORD=… MODELCLOUD_TOKEN=mc_… node e2e/run.mjs \
-//     --url http://127.0.0.1:8000 --results results.json --screenshots screenshots/
+//     --url http://127.0.0.1:8000 --results results.json --screenshots screenshots/ [--flows a,b]
+//
+// --flows runs only the named flows (after signIn, which every flow needs), in their usual order.
 //
 // Each flow is one async function that opens its own page in a browser context that is
 // already signed in, checks what a user would see and returns those values. A flow that throws
@@ -36,10 +38,10 @@ const FLOWS = {
   auditLive,
   language,
   graphqlError,
-  // TODO: structureDiagram: the model's layer graph drawn by @xyflow/react and elkjs.
-  // TODO: trainingLiveCurve: a training run's loss curve that grows from trainingRunUpdated.
-  // TODO: deployRequestConsole: deploy a version, then send a request from the request console.
-  // TODO: monitoringWallAlert: the monitoring wall shows an alert that fires on the demo deployment.
+  structureDiagram,
+  trainingLiveCurve,
+  deployRequestConsole,
+  monitoringWallAlert,
 };
 
 function readOptions() {
@@ -49,8 +51,13 @@ function readOptions() {
       results: { type: "string" },
       screenshots: { type: "string" },
       chromium: { type: "string", default: "/usr/bin/chromium" },
+      flows: { type: "string" },
     },
   });
+  const unknown = (values.flows ?? "").split(",").filter((name) => name !== "" && !(name in FLOWS));
+  if (unknown.length > 0) {
+    throw new Error(`unknown --flows ${unknown.join(", ")}; the flows are ${Object.keys(FLOWS).join(", ")}`);
+  }
   const password = process.env.MODELCLOUD_ADMIN_PASSWORD;
   const token = process.env.MODELCLOUD_TOKEN;
   const missing = [
@@ -90,7 +97,8 @@ async function main() {
     const run = { options, context, shots: 0, teamId: null, record: null };
 
     results.flows.signIn = await runFlow(run, signIn);
-    for (const [name, flow] of Object.entries(FLOWS)) {
+    const chosen = options.flows ? options.flows.split(",") : Object.keys(FLOWS);
+    for (const [name, flow] of Object.entries(FLOWS).filter(([name]) => chosen.includes(name))) {
       results.flows[name] = results.flows.signIn.passed
         ? await runFlow(run, flow)
         : { passed: false, error: "not run: signIn failed", values: {}, screenshots: [], seconds: 0 };
@@ -180,7 +188,10 @@ async function texts(locator) {
   return (await locator.allInnerTexts()).map((text) => text.trim());
 }
 
-/** Opens an Ant Design select and clicks the first option in its dropdown whose text contains `label`. */
+/**
+ * Opens an Ant Design select and clicks the first option in its dropdown whose text contains `label` (a string)
+ * or matches it (a RegExp). A dropdown closed just before may still be fading out, so its options can match too.
+ */
 async function pickOption(page, select, label) {
   await select.click();
   const option = page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: label });
@@ -470,6 +481,314 @@ async function graphqlError(page, run) {
   } finally {
     await chooseLanguage(page, "English");
   }
+}
+
+const VERSION_INSIDE = `query($model: ID!) {
+  model(id: $model) {
+    aliases { alias versionNumber version { id } }
+    versions(first: 100) { nodes { id number status } }
+  }
+}`;
+const INSPECTION = `query($id: ID!) {
+  modelVersion(id: $id) { inspection { layers { name className outputShape parameters } edges { source target } } }
+}`;
+
+/** Reads the layer details panel as a map from each row's label to its text. */
+async function layerDetails(page) {
+  const panel = page.getByRole("complementary", { name: "Layer details" });
+  const rows = {};
+  for (const row of await panel.locator("tr").all()) {
+    const label = (await row.locator("th").innerText()).trim();
+    rows[label] = (await row.locator("td").innerText()).trim();
+  }
+  return rows;
+}
+
+async function structureDiagram(page, run) {
+  await openTeamPage(page, run, `models?q=${SEARCH_TEXT}`);
+  await page.getByRole("link", { name: SEARCHED_MODEL }).click();
+  await page.getByRole("heading", { level: 2, name: SEARCHED_MODEL }).waitFor();
+  const modelId = new URL(page.url()).pathname.split("/")[4];
+  const { model } = await graphql(run, VERSION_INSIDE, { model: modelId });
+  const production = model.aliases.find((alias) => alias.alias === PROTECTED_ALIAS);
+  check(production !== undefined, `${SEARCHED_MODEL} has no ${PROTECTED_ALIAS} alias`);
+  const { modelVersion } = await graphql(run, INSPECTION, { id: production.version.id });
+  const layers = modelVersion.inspection.layers;
+
+  await page.getByRole("tab", { name: "Versions", exact: true }).click();
+  await page.getByRole("link", { name: `Open version ${production.versionNumber}`, exact: true }).click();
+  const graph = page.getByRole("region", { name: "Layer graph" });
+  const nodes = graph.locator(".react-flow__node");
+  const shown = await waitFor(
+    "the layer graph's nodes",
+    async () => texts(nodes.locator(".layer-node-name")),
+    (names) => names.length === layers.length,
+  );
+  check(
+    sameItems(shown, layers.map((layer) => layer.name)),
+    `the graph shows the layers ${shown.join(", ")}, but the inspection has ${layers.map((layer) => layer.name).join(", ")}`,
+  );
+  const links = await graph.locator(".react-flow__edge").count();
+  check(links === modelVersion.inspection.edges.length, `the graph draws ${links} links, the inspection has ${modelVersion.inspection.edges.length}`);
+
+  // Zooming in through the graph's own control scales the viewport.
+  const viewport = graph.locator(".react-flow__viewport");
+  const scale = () => viewport.evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
+  const before = await scale();
+  await graph.getByRole("button", { name: "Zoom in" }).click();
+  const after = await waitFor("the graph to zoom in", scale, (value) => value > before);
+
+  // The layer with the most parameters is the densest; selecting it shows its class, shape and parameter count.
+  const chosen = layers.reduce((most, layer) => (layer.parameters > most.parameters ? layer : most));
+  await graph.getByRole("group", { name: `Layer ${chosen.name} (${chosen.className})` }).click();
+  const details = await waitFor(
+    "the chosen layer's details",
+    () => layerDetails(page),
+    (rows) => rows.Class === chosen.className,
+  );
+  const expectedShape = pythonShape(chosen.outputShape);
+  check(details["Output shape"] === expectedShape, `the details show the shape ${details["Output shape"]}, expected ${expectedShape}`);
+  check(
+    details.Parameters === chosen.parameters.toLocaleString("en-US"),
+    `the details show ${details.Parameters} parameters, the inspection has ${chosen.parameters}`,
+  );
+  await screenshot(page, run, "structure-diagram");
+
+  await page.getByRole("tab", { name: "Weights", exact: true }).click();
+  const histogram = page.getByRole("img", { name: /^Histogram of the values of / }).first();
+  await histogram.waitFor();
+  await screenshot(page, run, "weight-distributions");
+  return { version: production.versionNumber, layers: shown, links, zoom: [before, after], chosen: chosen.name, details };
+}
+
+const TRAINED_DATASET = "breast-cancer";
+const TRAINING_PROFILE = "breast-cancer-wide";
+const RUN_NAME = "browser-live-run";
+const RUN_STATE = `query($id: ID!) {
+  trainingRun(id: $id) {
+    status failureReason epochsDone epochsPlanned modelId modelVersionId datasetVersionId features
+    metrics(names: ["loss"]) { name points { value } }
+  }
+}`;
+/** Maximum wait for the browser's training run, which starts a Ray worker and trains up to 25 epochs. */
+const TRAINING_MS = 180_000;
+
+/** Reads the number of points and the last value that the loss chart's caption reports. */
+async function lossCurve(page) {
+  const caption = await page.locator(".metric-chart", { has: page.getByRole("heading", { name: "loss", exact: true }) })
+    .locator(".chart-caption")
+    .innerText();
+  const match = /^loss: (\d+) points?, last (\S+)/.exec(caption.trim());
+  return match ? { points: Number(match[1]), last: match[2] } : { points: 0, last: null };
+}
+
+async function trainingLiveCurve(page, run) {
+  await openTeamPage(page, run, "training/new");
+  const form = page.getByRole("form", { name: "Start a training run" });
+  await pickOption(page, form.getByLabel("Model", { exact: true }), new RegExp(`^${SEARCHED_MODEL}$`));
+  await pickOption(page, form.getByLabel("Dataset", { exact: true }), new RegExp(`^${TRAINED_DATASET}$`));
+  await pickOption(page, form.getByLabel("Dataset version", { exact: true }), /^Version 2 \(/);
+  await pickOption(page, form.getByLabel("Configuration profile", { exact: true }), new RegExp(`^${TRAINING_PROFILE}$`));
+  await form.getByLabel("Run name").fill(RUN_NAME);
+  await screenshot(page, run, "training-start-form");
+  await form.getByRole("button", { name: "Start run" }).click();
+
+  await page.waitForURL(/\/training\/[0-9a-f-]{36}$/);
+  const runId = new URL(page.url()).pathname.split("/").pop();
+  await page.getByRole("heading", { level: 2, name: new RegExp(RUN_NAME) }).waitFor();
+  await page.evaluate(() => {
+    window.__liveMarker = true;
+  });
+
+  // Each epoch's metrics arrive through trainingRunUpdated; record every distinct point count the chart shows.
+  const counts = [];
+  const final = await waitFor(
+    "the loss curve to grow to the last epoch",
+    async () => {
+      const curve = await lossCurve(page);
+      if (counts.at(-1) !== curve.points) {
+        counts.push(curve.points);
+      }
+      if (counts.length === 3) {
+        await screenshot(page, run, "training-live-curve");
+      }
+      const status = (await page.locator(".model-heading .ant-tag").first().innerText()).trim();
+      return { ...curve, status };
+    },
+    (state) => state.status === "Succeeded" || state.status === "Failed",
+    TRAINING_MS,
+  );
+  const { trainingRun } = await graphql(run, RUN_STATE, { id: runId });
+  check(trainingRun.status === "SUCCEEDED", `the run ended ${trainingRun.status}: ${trainingRun.failureReason}`);
+  const marker = await page.evaluate(() => window.__liveMarker === true);
+  check(marker, "the run page was reloaded while the run trained");
+  const finalCount = await waitFor("the last epoch's point", () => lossCurve(page), (curve) => curve.points === trainingRun.epochsDone);
+  if (counts.at(-1) !== finalCount.points) {
+    counts.push(finalCount.points);
+  }
+  const growing = counts.filter((count) => count > 0 && count < trainingRun.epochsDone);
+  check(growing.length > 0, `the chart never showed a partial curve, only ${counts.join(" → ")} points`);
+  check(
+    counts.every((count, index) => index === 0 || count > counts[index - 1]),
+    `the point counts went ${counts.join(" → ")}, not upwards`,
+  );
+  const losses = trainingRun.metrics.find((series) => series.name === "loss").points;
+  // The caption formats numbers as Intl.NumberFormat("en-US") does by default.
+  const lastLoss = losses.at(-1).value.toLocaleString("en-US");
+  check(finalCount.last === lastLoss, `the caption's last loss is ${finalCount.last}, the API's is ${lastLoss}`);
+  await screenshot(page, run, "training-finished");
+  run.trained = trainingRun;
+  return { runId, counts, status: final.status, epochs: trainingRun.epochsDone, shownLast: finalCount.last, lastLoss };
+}
+
+const DEMO_DEPLOYMENT = "breast-cancer";
+const DEPLOYMENT_IDS = `query($team: ID!) { deployments(teamId: $team, first: 100) { nodes { id name } } }`;
+const CREATE_ALERT_RULE = `mutation($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { id name } }`;
+const DELETE_ALERT_RULE = `mutation($id: ID!) { deleteAlertRule(id: $id) { id } }`;
+/** Maximum wait for the monitoring loop to evaluate a new rule; the test's server runs it every few seconds. */
+const ALERT_MS = 60_000;
+
+/** Reads the wall's open alerts as rule name, severity and state, as written (the badge's CSS shows it in capitals). */
+async function wallAlerts(page) {
+  const alerts = [];
+  for (const item of await page.locator(".wall-alert-list > li").all()) {
+    alerts.push({
+      badge: (await item.locator(".wall-alert-badge").textContent()).trim(),
+      rule: (await item.locator("strong").textContent()).trim(),
+      subject: (await item.locator("span").nth(1).textContent()).trim(),
+    });
+  }
+  return alerts;
+}
+
+async function monitoringWallAlert(page, run) {
+  await openTeamPage(page, run, "monitoring");
+  const tile = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: DEMO_DEPLOYMENT, exact: true }) });
+  await tile.waitFor();
+  const before = await wallAlerts(page);
+  await page.evaluate(() => {
+    window.__liveMarker = true;
+  });
+
+  // The demo sent its predictions minutes ago, so a one-hour window sees a request rate above 0 and fires at once.
+  const { deployments } = await graphql(run, DEPLOYMENT_IDS, { team: run.teamId });
+  const deployment = deployments.nodes.find((node) => node.name === DEMO_DEPLOYMENT);
+  check(deployment !== undefined, `the demo team has no deployment named ${DEMO_DEPLOYMENT}`);
+  const name = `browser-test-traffic-${Date.now()}`;
+  const { createAlertRule } = await graphql(run, CREATE_ALERT_RULE, {
+    input: {
+      teamId: run.teamId,
+      name,
+      signal: "requestsPerSecond",
+      comparator: ">",
+      threshold: 0,
+      targetKind: "DEPLOYMENT",
+      targetId: deployment.id,
+      windowSeconds: 3600,
+      forSeconds: 0,
+      severity: "CRITICAL",
+    },
+  });
+  try {
+    const after = await waitFor(
+      "the new alert on the wall",
+      () => wallAlerts(page),
+      (alerts) => alerts.some((alert) => alert.rule === name),
+      ALERT_MS,
+    );
+    const alert = after.find((entry) => entry.rule === name);
+    check(alert.badge === "Critical · Firing", `the alert's badge reads ${JSON.stringify(alert.badge)}`);
+    check(alert.subject === DEMO_DEPLOYMENT, `the alert names ${JSON.stringify(alert.subject)}, not ${DEMO_DEPLOYMENT}`);
+    const tileAlerts = await waitFor(
+      "the tile to count the alert",
+      async () => (await tile.locator(".wall-tile-alerts").innerText()).trim(),
+      (text) => /critical/i.test(text),
+    );
+    const marker = await page.evaluate(() => window.__liveMarker === true);
+    check(marker, "the wall was reloaded while waiting for the alert");
+    await screenshot(page, run, "monitoring-wall-alert");
+    return { before: before.length, alert, tileAlerts };
+  } finally {
+    await graphql(run, DELETE_ALERT_RULE, { id: createAlertRule.id });
+  }
+}
+
+const DEPLOYMENT_NAME = "browser-deploy";
+const PREVIEW_ROWS = `query($id: ID!, $columns: [String!]) { datasetVersion(id: $id) { preview(limit: 3, columns: $columns) { rows } } }`;
+const VERSION_NUMBER = `query($id: ID!) { modelVersion(id: $id) { number } }`;
+const STOP_DEPLOYMENT = `mutation($id: ID!) { stopDeployment(id: $id) { status } }`;
+/** Maximum wait for Ray Serve to start the new deployment's replica. */
+const DEPLOY_MS = 180_000;
+
+/** Predicts rows through the REST endpoint with the admin's token, as a program would. */
+async function restPredict(run, name, rows) {
+  const response = await fetch(`${run.options.url}/v1/models/${name}:predict?team=${run.teamId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${run.options.token}` },
+    body: JSON.stringify({ instances: rows }),
+  });
+  const body = await response.json();
+  check(response.ok, `the REST call failed with HTTP ${response.status}: ${JSON.stringify(body)}`);
+  return body.predictions;
+}
+
+async function deployRequestConsole(page, run) {
+  check(run.trained !== undefined, "no version to deploy because trainingLiveCurve failed");
+  const { modelId, modelVersionId, datasetVersionId, features } = run.trained;
+  const { modelVersion } = await graphql(run, VERSION_NUMBER, { id: modelVersionId });
+  await openTeamPage(page, run, `models/${modelId}/versions/${modelVersionId}`);
+  await page.getByRole("button", { name: "Deploy", exact: true }).click();
+
+  const form = page.getByRole("form", { name: "Deploy a model" });
+  await form.waitFor();
+  const model = (await form.locator(".ant-select-content").first().innerText()).trim();
+  check(model === SEARCHED_MODEL, `the form chose the model ${JSON.stringify(model)}, not ${SEARCHED_MODEL}`);
+  await form.getByLabel("Deployment name").fill(DEPLOYMENT_NAME);
+  await screenshot(page, run, "deploy-form");
+  await form.getByRole("button", { name: "Deploy", exact: true }).click();
+
+  await page.waitForURL(/\/deployments\/[0-9a-f-]{36}$/);
+  const deploymentId = new URL(page.url()).pathname.split("/").pop();
+  try {
+    await page.getByRole("heading", { level: 2, name: DEPLOYMENT_NAME }).waitFor();
+    await page.evaluate(() => {
+      window.__liveMarker = true;
+    });
+    await page.locator(".ant-tag", { hasText: /^Healthy$/ }).first().waitFor({ timeout: DEPLOY_MS });
+    const marker = await page.evaluate(() => window.__liveMarker === true);
+    check(marker, "the deployment page was reloaded while the deployment started");
+    await screenshot(page, run, "deployment-healthy");
+
+    const { datasetVersion } = await graphql(run, PREVIEW_ROWS, { id: datasetVersionId, columns: features });
+    const rows = datasetVersion.preview.rows;
+    await page.getByRole("tab", { name: "Try a prediction", exact: true }).click();
+    const consoleForm = page.getByRole("form", { name: "Prediction console" });
+    await consoleForm.getByLabel("Instances as JSON: a list with one entry per row").fill(JSON.stringify(rows));
+    await consoleForm.getByRole("button", { name: "Predict", exact: true }).click();
+
+    const result = consoleForm.getByRole("region", { name: "Prediction" });
+    const title = (await result.getByRole("heading", { level: 5 }).innerText()).trim();
+    const shown = JSON.parse(await result.locator("pre").innerText());
+    await screenshot(page, run, "console-prediction");
+    const expectedTitle = `Version ${modelVersion.number} predicted ${rows.length} rows`;
+    check(title === expectedTitle, `the console says ${JSON.stringify(title)}, expected ${JSON.stringify(expectedTitle)}`);
+    const expected = await restPredict(run, DEPLOYMENT_NAME, rows);
+    check(shown.length === expected.length, `the console shows ${shown.length} predictions for ${rows.length} rows`);
+    shown.forEach((prediction, index) => {
+      const difference = Math.abs(prediction[0] - expected[index][0]);
+      check(difference < 1e-5, `row ${index}: the console shows ${prediction[0]}, the REST call returns ${expected[index][0]}`);
+    });
+    return { deploymentId, version: modelVersion.number, title, shown, expected };
+  } finally {
+    // The stopped deployment frees its Ray CPUs for the scenario's next training run.
+    await graphql(run, STOP_DEPLOYMENT, { id: deploymentId });
+  }
+}
+
+/** Writes a shape as Keras prints it: (None, 30), and (30,) for one dimension. */
+function pythonShape(shape) {
+  const sizes = shape.map((size) => (size === null ? "None" : String(size)));
+  return sizes.length === 1 ? `(${sizes[0]},)` : `(${sizes.join(", ")})`;
 }
 
 main().catch((error) => {

@@ -6,7 +6,7 @@ import type { Answer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
 import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
 import { DeploymentsPage } from "./DeploymentsPage";
-import { mergePoints } from "./healthSeries";
+import { markIsolated, mergePoints } from "./healthSeries";
 
 // ECharts measures text on a canvas, which jsdom lacks; the chart options are tested as data instead.
 vi.mock("../common/EChart", () => ({
@@ -428,5 +428,13 @@ describe("health series", () => {
     const merged = mergePoints([point(0, 1), point(1, 2)], [point(1, 5), point(2, 7)]);
 
     expect(merged.map((entry) => entry.requests)).toEqual([1, 5, 7]);
+  });
+
+  it("isolated value gets a dot", () => {
+    const dot = (value: number) => ({ value, symbol: "circle", symbolSize: 6 });
+
+    expect(markIsolated([null, 4, null, 1, 2, null])).toEqual([null, dot(4), null, 1, 2, null]);
+    expect(markIsolated([3])).toEqual([dot(3)]);
+    expect(markIsolated([0, null])).toEqual([dot(0), null]);
   });
 });

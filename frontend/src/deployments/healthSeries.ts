@@ -30,6 +30,20 @@ export interface ChartLabels {
   time: (iso: string) => string;
 }
 
+/** A chart value, or a value drawn with its own dot. */
+export type ChartValue = number | null | { value: number; symbol: string; symbolSize: number };
+
+/**
+ * Gives each value whose neighbours are both missing a dot of its own. A line needs two points, so
+ * without a dot a minute of traffic between idle minutes would not be drawn at all.
+ */
+export function markIsolated(data: (number | null)[]): ChartValue[] {
+  return data.map((value, index) => {
+    const isolated = value !== null && (data[index - 1] ?? null) === null && (data[index + 1] ?? null) === null;
+    return isolated ? { value, symbol: "circle", symbolSize: 6 } : value;
+  });
+}
+
 function lineOption(
   categories: string[],
   series: { name: string; data: (number | null)[] }[],
@@ -47,7 +61,13 @@ function lineOption(
       min: 0,
       ...(percent ? { max: (extent: { max: number }) => Math.max(extent.max, 0.01) } : {}),
     },
-    series: series.map((entry) => ({ type: "line", name: entry.name, data: entry.data, showSymbol: false, connectNulls: false })),
+    series: series.map((entry) => ({
+      type: "line",
+      name: entry.name,
+      data: markIsolated(entry.data),
+      symbol: "none",
+      connectNulls: false,
+    })),
   };
 }
 

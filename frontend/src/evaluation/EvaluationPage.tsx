@@ -121,7 +121,10 @@ export function EvaluationPage() {
 
   return (
     <section aria-labelledby="evaluation-title" className="page">
-      <Link to={`/teams/${team.id}/models/${evaluation.modelId}/versions/${evaluation.modelVersionId}?tab=evaluations`}>
+      <Link
+        className="back-link"
+        to={`/teams/${team.id}/models/${evaluation.modelId}/versions/${evaluation.modelVersionId}?tab=evaluations`}
+      >
         {t("evaluation.backToVersion", { number: evaluation.modelVersionNumber })}
       </Link>
       <Space align="center" wrap>
