@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,6 +98,16 @@ def test_schema_uses_json_keys() -> None:
     assert set(schema["required"]) == {"model"}
     assert "batchSize" in schema["properties"]
     assert schema["$defs"]["Optimizer"]["properties"]["name"]["enum"] == ["adam", "adamw", "sgd", "rmsprop"]
+
+
+def test_web_app_schema_fixture_is_current() -> None:
+    # The web app's form tests and its translated help texts are checked against this copy of the schema.
+    fixture = Path(__file__).resolve().parents[2] / "frontend" / "src" / "configs" / "trainingConfigSchema.fixture.json"
+
+    assert json.loads(fixture.read_text(encoding="utf-8")) == json_schema(), (
+        "regenerate the fixture: python -c 'import json; from backend.domain.training_config import json_schema; "
+        "print(json.dumps(json_schema(), indent=2))' > frontend/src/configs/trainingConfigSchema.fixture.json"
+    )
 
 
 def test_diff_lists_changed_leaves() -> None:

@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 
 import { mockServer } from "../test/mockClient";
@@ -160,6 +161,23 @@ describe("configuration profile", () => {
       const sent = operationsNamed(server, "ReviseConfigProfile")[0]?.variables as { input: Record<string, unknown> };
       expect(sent.input).toMatchObject({ id: "profile-1", comment: "more epochs", expectedRevision: 1 });
       expect(sent.input.document).toMatchObject({ epochs: 20 });
+    },
+    FORM_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "help text follows the language",
+    async () => {
+      const server = mockServer(answerFor({ latest: 1, conflict: false }));
+      renderProfile(server);
+      expect(await screen.findByText("Null picks the usual loss for the task and the number of classes.")).toBeInTheDocument();
+
+      await act(() => i18next.changeLanguage("zh-CN"));
+      try {
+        expect(await screen.findByText("为 null 时按任务和类别数选用常用的损失函数。")).toBeInTheDocument();
+      } finally {
+        await act(() => i18next.changeLanguage("en"));
+      }
     },
     FORM_TEST_TIMEOUT_MS,
   );

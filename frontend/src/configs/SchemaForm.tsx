@@ -174,7 +174,8 @@ function FieldView({ name, schema, value, required, path, context }: FieldProps)
   const shown = value === undefined ? (fallback ?? null) : value;
 
   const help = [
-    inner.description,
+    // The schema's descriptions are English; the catalogues translate those of the known fields.
+    t(`configHelp.${name}`, { defaultValue: inner.description ?? "" }),
     kind === "integer" || kind === "number" ? boundsText(inner, (number) => format.number(number)) : "",
   ]
     .filter((part) => part)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import SCHEMA from "../configs/trainingConfigSchema.fixture.json";
 import { en } from "./en";
 import { initialLanguage, LANGUAGE_STORAGE_KEY } from "./i18n";
 import { zhCN } from "./zhCN";
@@ -55,6 +56,27 @@ describe("catalogues", () => {
       .filter(([key, value]) => !untranslatedOnPurpose.has(key) && chinese.get(key) === value)
       .map(([key]) => key);
     expect(same).toEqual([]);
+  });
+
+  it("carry the schema's help text of every described setting", () => {
+    // The form shows configHelp in place of the server schema's English description, so both must agree.
+    const described = new Map<string, string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach(collect);
+      } else if (typeof node === "object" && node !== null) {
+        const properties = (node as { properties?: Record<string, { description?: unknown }> }).properties ?? {};
+        for (const [name, property] of Object.entries(properties)) {
+          if (typeof property.description === "string") {
+            described.set(name, property.description);
+          }
+        }
+        Object.values(node).forEach(collect);
+      }
+    };
+    collect(SCHEMA);
+
+    expect(Object.fromEntries(described)).toEqual(en.configHelp);
   });
 
   it("have a message for every server error code", () => {
