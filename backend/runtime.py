@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
+
 from backend.application.alerting import AlertingService, WebhookPolicy
 from backend.application.batch_prediction import BatchPredictionService
 from backend.application.commands import CommandRunner
@@ -65,6 +67,14 @@ def all_projections() -> list[Projection]:
         ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
         DeploymentsProjection(), BatchPredictionsProjection(), MonitoringProjection(),
     ]
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+        parallelism=settings.password_hash_parallelism,
+    )
 
 
 @dataclass
@@ -169,7 +179,7 @@ class Runtime:
             commands=commands,
             keys=keys,
             sessions=SessionStore(database, clock, timedelta(hours=settings.session_ttl_hours)),
-            identity=IdentityService(commands, keys, clock),
+            identity=IdentityService(commands, keys, clock, password_hasher(settings)),
             uploads=UploadService(commands, artifacts, clock),
             registry=registry,
             datasets=datasets,

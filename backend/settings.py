@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=50, description="Maximum number of tokens in one GraphQL document.")
     graphql_max_aliases: int = Field(default=30, ge=1, description="Maximum number of aliases in one GraphQL document.")
     session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of a sign-in session, in hours.")
+    # The defaults are argon2-cffi's, the low-memory profile of RFC 9106; the test suite lowers them.
+    password_hash_time_cost: int = Field(default=3, ge=1, le=20, description="Argon2id passes over memory per password hash.")
+    password_hash_memory_kib: int = Field(
+        default=65536, ge=1024, le=4 * 1024**2, description="Argon2id memory per password hash, in KiB."
+    )
+    password_hash_parallelism: int = Field(default=4, ge=1, le=16, description="Argon2id lanes per password hash.")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure; turn on behind HTTPS.")
     workers: bool = Field(
         default=True,

@@ -17,6 +17,13 @@ from backend.runtime import Runtime
 from workers.dataset_engine import LocalDatasetEngine
 from backend.settings import load_settings
 
+# Argon2id at its production cost took about 0.15 s a hash on a 2-core machine, and most tests create users, so the
+# suite, and every server it starts (they inherit the environment), hashes at the lowest cost instead.
+# tests/unit/test_passwords.py checks the production defaults.
+os.environ.setdefault("MODELCLOUD_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("MODELCLOUD_PASSWORD_HASH_MEMORY_KIB", "1024")
+os.environ.setdefault("MODELCLOUD_PASSWORD_HASH_PARALLELISM", "1")
+
 # `make test` creates a database for the run and names it here; each test then creates its own
 # database through that connection, so no test reads another's events.
 POSTGRES_ADMIN_URL = os.environ.get("MODELCLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

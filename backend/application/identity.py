@@ -64,12 +64,15 @@ def new_token_secret() -> str:
 class IdentityService:
     """Commands of the identity context. Team rights are checked on the Team aggregate itself, not a read model."""
 
-    def __init__(self, runner: CommandRunner, keys: KeyStore, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, runner: CommandRunner, keys: KeyStore, clock: Callable[[], datetime], hasher: PasswordHasher | None = None
+    ) -> None:
         self.runner = runner
         self.store = runner.store
         self.keys = keys
         self.clock = clock
-        self.hasher = PasswordHasher()
+        # Each hash records its own parameters, so hashes made with other settings still verify.
+        self.hasher = hasher or PasswordHasher()
         self._throwaway_hash: str | None = None
 
     def _load(self, aggregate_id: uuid.UUID, kind: type[T], field: str, label: str) -> T:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -113,12 +114,23 @@ class PostgresChangeListener:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="postgres-listener", daemon=True)
         self.ready = threading.Event()
+        # A channel only this listener follows, so stop() can end its wait for notifications at once.
+        self._wake_channel = f"modelcloud_wake_{uuid.uuid4().hex}"
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
+        import psycopg
+
         self._stop.set()
+        if self.ready.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=2) as connection:
+                    connection.execute(f'NOTIFY "{self._wake_channel}"')
+            except psycopg.Error as error:
+                # The listener then notices the stop at its next timeout, within half a second.
+                log.warning("could not wake the PostgreSQL listener", extra={"error": str(error)})
         self._thread.join(timeout=5)
 
     def _listen(self) -> None:
@@ -129,16 +141,21 @@ class PostgresChangeListener:
                 with psycopg.connect(self.url, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     connection.execute(f'LISTEN "{self.events_channel}"')
+                    connection.execute(f'LISTEN "{self._wake_channel}"')
                     self.ready.set()
                     self.on_events()
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=0.5):
                             self._dispatch(notice.channel, notice.payload)
+                            if self._stop.is_set():
+                                break
             except psycopg.Error as error:
                 log.warning("PostgreSQL listener lost its connection; reconnecting", extra={"error": str(error)})
                 self._stop.wait(1.0)
 
     def _dispatch(self, channel: str, payload: str) -> None:
+        if channel == self._wake_channel:
+            return
         if channel == CHANNEL:
             self.broker.publish([decode(payload)])
         else:
