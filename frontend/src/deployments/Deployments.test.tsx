@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import * as echarts from "echarts";
 import { describe, expect, it, vi } from "vitest";
 
 import { mockServer } from "../test/mockClient";
@@ -6,7 +7,8 @@ import type { Answer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
 import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
 import { DeploymentsPage } from "./DeploymentsPage";
-import { markIsolated, mergePoints } from "./healthSeries";
+import { isIsolated, latencyOption, mergePoints } from "./healthSeries";
+import type { ChartLabels } from "./healthSeries";
 
 // ECharts measures text on a canvas, which jsdom lacks; the chart options are tested as data instead.
 vi.mock("../common/EChart", () => ({
@@ -64,6 +66,16 @@ function point(minute: number, requests: number) {
 }
 
 const NO_MORE = { hasNextPage: false, endCursor: null };
+
+const CHART_LABELS: ChartLabels = {
+  p50: "p50",
+  p95: "p95",
+  p99: "p99",
+  throughput: "Requests per second",
+  errors: "Server errors",
+  clientErrors: "Rejected requests",
+  time: (iso) => iso.slice(11, 16),
+};
 
 function answer(name: string, variables: Record<string, unknown>): Answer {
   switch (name) {
@@ -431,10 +443,30 @@ describe("health series", () => {
   });
 
   it("isolated value gets a dot", () => {
-    const dot = (value: number) => ({ value, symbol: "circle", symbolSize: 6 });
+    const data = [null, 4, null, 1, 2, null];
+    const isolated = (values: (number | null)[]) => values.map((_, index) => isIsolated(values, index));
 
-    expect(markIsolated([null, 4, null, 1, 2, null])).toEqual([null, dot(4), null, 1, 2, null]);
-    expect(markIsolated([3])).toEqual([dot(3)]);
-    expect(markIsolated([0, null])).toEqual([dot(0), null]);
+    expect(isolated(data)).toEqual([false, true, false, false, false, false]);
+    expect(isolated([3])).toEqual([true]);
+    expect(isolated([0, null])).toEqual([true, false]);
+  });
+
+  it("isolated latency is drawn", () => {
+    // One minute of traffic in an idle hour: the latency series has a single value, at index 58.
+    const points = Array.from({ length: 60 }, (_, index) => ({
+      ...point(index, index === 58 ? 120 : 0),
+      latencyP50Ms: index === 58 ? 15 : null,
+      latencyP95Ms: index === 58 ? 20 : null,
+      latencyP99Ms: index === 58 ? 70 : null,
+    }));
+    const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 600, height: 300 });
+    chart.setOption(latencyOption(points, CHART_LABELS) as echarts.EChartsCoreOption);
+
+    const symbols = chart.renderToSVGString().match(/<path [^>]*ecmeta_ssr_type="chart"[^>]*>/g) ?? [];
+    chart.dispose();
+
+    // A dot of size 6 is the unit circle scaled by 3, one for each of p50, p95 and p99.
+    const dots = symbols.filter((symbol) => symbol.includes('ecmeta_data_index="58"') && symbol.includes("matrix(3,0,0,3,"));
+    expect(dots).toHaveLength(3);
   });
 });

@@ -30,18 +30,14 @@ export interface ChartLabels {
   time: (iso: string) => string;
 }
 
-/** A chart value, or a value drawn with its own dot. */
-export type ChartValue = number | null | { value: number; symbol: string; symbolSize: number };
-
 /**
- * Gives each value whose neighbours are both missing a dot of its own. A line needs two points, so
- * without a dot a minute of traffic between idle minutes would not be drawn at all.
+ * Returns whether the value at `index` has a missing value on both sides. A line needs two points, so
+ * such a value, a minute of traffic between idle minutes, is drawn as a dot or not at all.
  */
-export function markIsolated(data: (number | null)[]): ChartValue[] {
-  return data.map((value, index) => {
-    const isolated = value !== null && (data[index - 1] ?? null) === null && (data[index + 1] ?? null) === null;
-    return isolated ? { value, symbol: "circle", symbolSize: 6 } : value;
-  });
+export function isIsolated(data: readonly (number | null)[], index: number): boolean {
+  return (
+    data[index] !== null && data[index] !== undefined && (data[index - 1] ?? null) === null && (data[index + 1] ?? null) === null
+  );
 }
 
 function lineOption(
@@ -51,6 +47,8 @@ function lineOption(
   percent = false,
 ): ChartOption {
   return {
+    // Each recorded window redraws the chart, and an entry animation on every redraw would only distract.
+    animation: false,
     grid: { left: 56, right: 16, top: 32, bottom: 32, containLabel: true },
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
@@ -64,9 +62,12 @@ function lineOption(
     series: series.map((entry) => ({
       type: "line",
       name: entry.name,
-      data: markIsolated(entry.data),
-      symbol: "none",
+      // Only isolated values get a visible dot; showAllSymbol keeps ECharts from thinning the dots out.
+      data: entry.data.map((value, index) => (isIsolated(entry.data, index) ? { value, symbolSize: 6 } : value)),
       connectNulls: false,
+      symbol: "circle",
+      symbolSize: 0,
+      showAllSymbol: true,
     })),
   };
 }
