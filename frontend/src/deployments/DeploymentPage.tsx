@@ -9,6 +9,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import type { DeploymentFieldsFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
+import { useTeamCatalog } from "../training/useTeamCatalog";
 import { useTeamMembers } from "../teams/useTeamMembers";
 import { CallersTable } from "./CallersTable";
 import { DeploymentOverview } from "./DeploymentOverview";
@@ -41,6 +42,7 @@ function DeploymentPageBody() {
   const { t } = useTranslation();
   const { deploymentId = "" } = useParams();
   const team = useCurrentTeam();
+  const catalog = useTeamCatalog(team.id);
   const { nameOf } = useTeamMembers(team.id);
   const [params, setParams] = useSearchParams();
   const tab: DeploymentTab = TABS.find((name) => name === params.get("tab")) ?? "overview";
@@ -114,7 +116,9 @@ function DeploymentPageBody() {
           </Typography.Title>
           <DeploymentStatusTag status={deployment.status} />
           {live && <Tag color="green">{t("deployment.live")}</Tag>}
-          <Link to={`/teams/${team.id}/models/${deployment.modelId}`}>{t("deployments.openModel")}</Link>
+          <Link to={`/teams/${team.id}/models/${deployment.modelId}`}>
+            {catalog.modelName(deployment.modelId) ?? t("deployments.openModel")}
+          </Link>
         </Space>
         <StopStart deployment={deployment} />
       </Space>

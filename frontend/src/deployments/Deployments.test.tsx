@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import * as echarts from "echarts";
 import { describe, expect, it, vi } from "vitest";
 
+import { CATALOG } from "../evaluation/fixtures";
 import { mockServer } from "../test/mockClient";
 import type { Answer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
@@ -210,6 +211,17 @@ describe("deployments", () => {
 
     expect(await screen.findByText("Degraded")).toBeInTheDocument();
     expect(screen.queryByText("Healthy")).not.toBeInTheDocument();
+  });
+
+  it("list names the model", async () => {
+    const withCatalog = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "TeamCatalog" ? { data: CATALOG } : answer(name, variables);
+    const server = mockServer(withCatalog);
+    renderSignedInTeamPage(server, "/teams/:teamId/deployments", `/teams/${TEST_TEAM.id}/deployments`, <DeploymentsPage />);
+
+    const link = await screen.findByRole("link", { name: "breast-cancer-classifier" });
+
+    expect(link).toHaveAttribute("href", `/teams/${TEST_TEAM.id}/models/model-1`);
   });
 
   it("requested deployment goes on top", async () => {

@@ -17,6 +17,7 @@ import type {
 } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
+import { useTeamCatalog } from "../training/useTeamCatalog";
 import { DeploymentStatusTag, trafficText } from "./DeploymentStatusTag";
 import { DeploymentQuery, DeploymentsQuery, DeploymentUpdatedSubscription } from "./documents";
 import "../common/blocks.css";
@@ -35,6 +36,7 @@ export function DeploymentsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const team = useCurrentTeam();
+  const catalog = useTeamCatalog(team.id);
   const ids = useId();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -85,7 +87,11 @@ export function DeploymentsPage() {
     {
       title: t("deployments.columns.model"),
       key: "model",
-      render: (_, deployment) => <Link to={`/teams/${team.id}/models/${deployment.modelId}`}>{t("deployments.openModel")}</Link>,
+      render: (_, deployment) => (
+        <Link to={`/teams/${team.id}/models/${deployment.modelId}`}>
+          {catalog.modelName(deployment.modelId) ?? t("deployments.openModel")}
+        </Link>
+      ),
     },
     {
       title: t("deployments.columns.traffic"),
