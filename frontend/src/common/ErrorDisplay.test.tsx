@@ -68,7 +68,7 @@ describe("ErrorDisplay", () => {
 
     renderWithoutStyles(<ErrorDisplay error={error} />);
 
-    expect(screen.getByText("It conflicts with the current state; reload and try again.")).toBeInTheDocument();
+    expect(screen.getByText("It conflicts with something that already exists or was changed meanwhile.")).toBeInTheDocument();
     expect(screen.getByText("You are not signed in, or your session has ended.")).toBeInTheDocument();
   });
 

@@ -226,7 +226,7 @@ describe("configuration profile", () => {
 
       fireEvent.click(screen.getByText("Save as a new revision").closest("button") as HTMLElement);
 
-      expect(await screen.findByText("It conflicts with the current state; reload and try again.")).toBeInTheDocument();
+      expect(await screen.findByText("It conflicts with something that already exists or was changed meanwhile.")).toBeInTheDocument();
       expect(screen.getByText("expectedRevision")).toBeInTheDocument();
     },
     FORM_TEST_TIMEOUT_MS,

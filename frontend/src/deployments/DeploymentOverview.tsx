@@ -30,7 +30,10 @@ export function DeploymentOverview({ deployment }: { deployment: DeploymentField
               {t("deployment.trafficPending", { revision: deployment.revision, active: deployment.activeRevision })}
             </Typography.Paragraph>
           )}
-          <TrafficBars traffic={deployment.activeConfig?.traffic ?? deployment.config.traffic} />
+          <TrafficBars
+            traffic={deployment.activeConfig?.traffic ?? deployment.config.traffic}
+            stopped={deployment.status === "STOPPED"}
+          />
           <TrafficEditor deployment={deployment} />
         </Card>
       </Col>
@@ -92,20 +95,27 @@ function SettingsCard({ deployment }: { deployment: DeploymentFieldsFragment }) 
   );
 }
 
-function TrafficBars({ traffic }: { traffic: DeploymentConfigFieldsFragment["traffic"] }) {
+/** The split as bars; a stopped deployment's bars are grey, without the completion mark, under a notice. */
+function TrafficBars({ traffic, stopped }: { traffic: DeploymentConfigFieldsFragment["traffic"]; stopped: boolean }) {
   const { t } = useTranslation();
   return (
-    <ul className="plain-list traffic-bars" aria-label={t("deployment.currentSplit")}>
-      {traffic.map((entry) => (
-        <li key={entry.version}>
-          <span className="traffic-version">{t("deployment.versionLabel", { version: entry.version })}</span>
-          <Progress
-            percent={entry.percent}
-            aria-label={t("deployment.versionShare", { version: entry.version, percent: entry.percent })}
-          />
-        </li>
-      ))}
-    </ul>
+    <>
+      {stopped && <Typography.Paragraph type="secondary">{t("deployment.stoppedSplit")}</Typography.Paragraph>}
+      <ul className="plain-list traffic-bars" aria-label={t("deployment.currentSplit")}>
+        {traffic.map((entry) => (
+          <li key={entry.version}>
+            <span className="traffic-version">{t("deployment.versionLabel", { version: entry.version })}</span>
+            <Progress
+              percent={entry.percent}
+              status="normal"
+              strokeColor={stopped ? "#bfbfbf" : undefined}
+              format={(percent) => `${percent ?? 0}%`}
+              aria-label={t("deployment.versionShare", { version: entry.version, percent: entry.percent })}
+            />
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

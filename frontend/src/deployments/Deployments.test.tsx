@@ -428,11 +428,27 @@ describe("deployments", () => {
     expect(screen.getByText("3 values")).toBeInTheDocument();
 
     fireEvent.change(payload, { target: { value: "[[1, 2, 3]]" } });
+    // The error belonged to the text sent before, so editing the text clears it.
+    expect(screen.queryByText("instances[0]")).not.toBeInTheDocument();
     fireEvent.click(buttonNamed("Predict"));
-    expect(await screen.findByText("Version 1 predicted 1 rows")).toBeInTheDocument();
+    expect(await screen.findByText("Version 1 predicted 1 row")).toBeInTheDocument();
     expect(operationsNamed(server, "Predict")[1]?.variables).toEqual({
       input: { deploymentId: "deployment-1", version: null, instances: [[1, 2, 3]] },
     });
+  });
+
+  it("empty request log is reported", async () => {
+    const withEmptyLog = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "DeploymentRequestLog"
+        ? { data: { deployment: { id: "deployment-1", requestLog: { nodes: [], pageInfo: NO_MORE } } } }
+        : answer(name, variables);
+    const server = mockServer(withEmptyLog);
+    renderDeployment(server, "?tab=console");
+    await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+
+    fireEvent.click(buttonNamed("Use the newest logged call"));
+
+    expect(await screen.findByText("The request log has no call of this deployment yet.")).toBeInTheDocument();
   });
 
   it("invalid JSON blocks the call", async () => {

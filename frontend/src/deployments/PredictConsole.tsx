@@ -55,6 +55,7 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
   const [text, setText] = useState("");
   const [result, setResult] = useState<PredictResult["predict"] | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
+  const [noLoggedCall, setNoLoggedCall] = useState(false);
   const [{ fetching }, predict] = useMutation(PredictMutation);
   const traffic = deployment.activeConfig?.traffic ?? deployment.config.traffic;
   const parsed = parsePayload(text, payloadFormat);
@@ -75,11 +76,14 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
       .query(DeploymentRequestLogQuery, { id: deployment.id, first: 1 }, { requestPolicy: "network-only" })
       .toPromise();
     const entry = logged.data?.deployment.requestLog.nodes[0];
+    setNoLoggedCall(false);
     if (entry) {
       setPayloadFormat("inputs");
       setText(JSON.stringify(entry.inputs, null, 2));
     } else if (logged.error) {
       setError(logged.error);
+    } else {
+      setNoLoggedCall(true);
     }
   };
 
@@ -123,6 +127,7 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
           />
         </div>
         <Button onClick={() => void fillFromLog()}>{t("console.fillFromLog")}</Button>
+        {noLoggedCall && <Typography.Text type="secondary">{t("console.noLoggedCall")}</Typography.Text>}
       </Space>
       <div className="filter">
         <label htmlFor={`${ids}-payload`}>
@@ -134,10 +139,15 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
           spellCheck={false}
           rows={8}
           value={text}
-          placeholder={payloadFormat === "instances" ? "[[17.99, 10.38, 122.8]]" : '{"features": [[17.99, 10.38, 122.8]]}'}
+          placeholder={payloadFormat === "instances" ? "[[17.99, 10.38, …]]" : '{"features": [[17.99, 10.38, …]]}'}
           status={problem ? "error" : undefined}
           aria-invalid={problem !== null}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            // The shown error and result belong to the text that was sent, not to the text being edited.
+            setText(event.target.value);
+            setError(null);
+            setResult(null);
+          }}
         />
         {problem && <Typography.Text type="danger">{t(`console.problems.${problem}`)}</Typography.Text>}
       </div>
@@ -168,7 +178,7 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
       {result && !error && (
         <section aria-label={t("console.result")} className="predict-result">
           <Typography.Title level={5}>
-            {t("console.servedBy", { version: result.version, rows: format.number(result.rows) })}
+            {t("console.servedBy", { version: result.version, rows: format.number(result.rows), count: result.rows })}
           </Typography.Title>
           <pre className="json-block">{JSON.stringify(result.predictions ?? result.outputs, null, 2)}</pre>
         </section>

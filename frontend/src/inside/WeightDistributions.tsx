@@ -171,7 +171,8 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
       legend: { top: 0 },
       grid: { left: 56, right: 24, top: 36, bottom: 36 },
       xAxis: { type: "value", scale: true, name: t("inside.weightValue"), nameLocation: "middle", nameGap: 24 },
-      yAxis: { type: "value", name: t("inside.count") },
+      // The axis name sits at the top left, above the axis, clear of the legend in the middle.
+      yAxis: { type: "value", name: t("inside.count"), nameLocation: "end", nameTextStyle: { align: "left" } },
       series: withHistogram.map((entry) => ({
         name: t("inside.versionOption", { number: entry.versionNumber }),
         type: "line",

@@ -22,6 +22,8 @@ interface ModelListProps {
   nameOf: (userId: string) => string;
   /** Extra classes of a row, such as the highlight of a model registered live. */
   rowClassName?: (model: ModelRowFragment) => string;
+  /** Catalogue key of the text shown when there are no rows. */
+  emptyText?: "registry.empty" | "registry.noModels";
 }
 
 /**
@@ -37,6 +39,7 @@ export function ModelList({
   onVisibleChange,
   nameOf,
   rowClassName,
+  emptyText = "registry.empty",
 }: ModelListProps) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -66,7 +69,7 @@ export function ModelList({
   }, [visibleKey, onVisibleChange]);
 
   if (rows.length === 0 && !fetching) {
-    return <Empty description={t("registry.empty")} />;
+    return <Empty description={t(emptyText)} />;
   }
 
   return (

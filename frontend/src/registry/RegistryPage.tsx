@@ -18,7 +18,7 @@ import { useTeamMembers } from "../teams/useTeamMembers";
 import { ModelRowQuery, ModelRowUpdatedSubscription } from "./documents";
 import { ModelFilters } from "./ModelFilters";
 import { ModelList } from "./ModelList";
-import { filterOf, matchesModelSearch, paramsFromSearch, searchFromParams } from "./modelSearch";
+import { filterOf, matchesModelSearch, narrowsList, paramsFromSearch, searchFromParams } from "./modelSearch";
 import type { RegistrySearch } from "./modelSearch";
 import { useModelPages } from "./useModelPages";
 import type { ModelPages } from "./useModelPages";
@@ -84,6 +84,7 @@ export function RegistryPage() {
         nameOf={nameOf}
         onVisibleChange={setVisible}
         rowClassName={newRows.rowClassName}
+        narrowed={narrowsList(search)}
       />
     </section>
   );
@@ -95,10 +96,12 @@ interface RegistryBodyProps {
   nameOf: (userId: string) => string;
   onVisibleChange: (ids: string[]) => void;
   rowClassName: (model: ModelRowFragment) => string;
+  /** Whether a filter is set, which decides the text of an empty list. */
+  narrowed: boolean;
 }
 
 /** Shows the loading state, nothing after a failed first page (the error is above), or the list. */
-function RegistryBody({ pages, teamId, nameOf, onVisibleChange, rowClassName }: RegistryBodyProps) {
+function RegistryBody({ pages, teamId, nameOf, onVisibleChange, rowClassName, narrowed }: RegistryBodyProps) {
   if (pages.rows.length === 0 && pages.fetching) {
     return <Loading />;
   }
@@ -115,6 +118,7 @@ function RegistryBody({ pages, teamId, nameOf, onVisibleChange, rowClassName }: 
       onVisibleChange={onVisibleChange}
       nameOf={nameOf}
       rowClassName={rowClassName}
+      emptyText={narrowed ? "registry.empty" : "registry.noModels"}
     />
   );
 }

@@ -65,6 +65,14 @@ export function paramsFromSearch(search: RegistrySearch): URLSearchParams {
   return params;
 }
 
+/** Returns whether the search narrows the list: a name, tag, alias, task or archived choice (sorting does not). */
+export function narrowsList(search: RegistrySearch): boolean {
+  const narrowing = paramsFromSearch(search);
+  narrowing.delete("sort");
+  narrowing.delete("order");
+  return narrowing.toString() !== "";
+}
+
 /** Builds the GraphQL filter of a search; a tag value counts only with a tag key, as the server requires. */
 export function filterOf(search: RegistrySearch): ModelSearch {
   const text = (value: string) => (value.trim() === "" ? null : value.trim());

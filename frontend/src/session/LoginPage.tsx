@@ -12,6 +12,11 @@ interface Credentials {
   password: string;
 }
 
+/** Returns whether the server rejected the credentials themselves, as opposed to failing in another way. */
+function rejectedSignIn(error: CombinedError): boolean {
+  return error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === "UNAUTHENTICATED");
+}
+
 export function LoginPage({ expired }: { expired: boolean }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
@@ -51,7 +56,11 @@ export function LoginPage({ expired }: { expired: boolean }) {
           >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          {error && <ErrorDisplay error={error} />}
+          {error && rejectedSignIn(error) ? (
+            <Alert type="error" showIcon title={t("login.rejected")} className="login-notice" role="alert" />
+          ) : (
+            error && <ErrorDisplay error={error} />
+          )}
           <Button type="primary" htmlType="submit" loading={pending} block>
             {t("login.submit")}
           </Button>

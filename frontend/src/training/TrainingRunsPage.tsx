@@ -87,6 +87,8 @@ export function TrainingRunsPage() {
     {
       title: t("training.columns.epochs"),
       key: "epochs",
+      // Without a width the table squeezes the progress bar to nothing beside its "21 of 25" text.
+      width: 200,
       render: (_, run) =>
         run.epochsPlanned ? (
           <Progress
