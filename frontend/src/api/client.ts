@@ -17,8 +17,17 @@ export interface ApiClientOptions {
   extraExchanges?: Exchange[];
 }
 
+/** The subscription socket's state: whether it is open, and how many times it has reconnected. */
+export interface ConnectionState {
+  online: boolean;
+  /** Grows by one at each reconnection, after which lists read themselves again: the socket missed what happened meanwhile. */
+  reconnections: number;
+}
+
 export interface ApiClient {
   client: Client;
+  /** Calls `listener` at each change of the connection state; returns the function that stops it. */
+  onConnectionChange: (listener: (state: ConnectionState) => void) => () => void;
   /** Closes the WebSocket, so the next client opens one with the current session cookie. */
   dispose: () => void;
 }
@@ -33,10 +42,33 @@ export function graphqlWebSocketUrl(location: Location): string {
  * session cookie and the CSRF header, subscriptions over one lazy graphql-transport-ws socket.
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
+  let connection: ConnectionState = { online: true, reconnections: 0 };
+  const listeners = new Set<(state: ConnectionState) => void>();
+  const publish = (next: ConnectionState) => {
+    connection = next;
+    listeners.forEach((listener) => listener(next));
+  };
+
   const webSocket: WebSocketClient = createWebSocketClient({
     url: graphqlWebSocketUrl(window.location),
     lazy: true,
-    retryAttempts: 20,
+    // graphql-ws gives up at once on a refused connection unless told to retry it, so a restarted
+    // server would leave every page without live updates. Retry forever, every 1 to 30 s.
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(30, 2 ** retries) * 1000 * (0.5 + Math.random() / 2))),
+    on: {
+      connected: (_socket, _payload, wasRetry) => {
+        publish({ online: true, reconnections: connection.reconnections + (wasRetry ? 1 : 0) });
+      },
+      closed: (event) => {
+        // 1000 is the lazy socket closing when no subscription is left, not a lost connection.
+        if ((event as { code?: number }).code !== 1000) {
+          publish({ ...connection, online: false });
+        }
+      },
+    },
   });
 
   const endedSession = mapExchange({
@@ -75,5 +107,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     ],
   });
 
-  return { client, dispose: () => void webSocket.dispose() };
+  return {
+    client,
+    onConnectionChange: (listener) => {
+      listeners.add(listener);
+      listener(connection);
+      return () => listeners.delete(listener);
+    },
+    dispose: () => void webSocket.dispose(),
+  };
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient } from "urql";
 import type { AnyVariables, CombinedError, TypedDocumentNode } from "urql";
 
+import { useConnection } from "../api/ConnectionContext";
 import { placeRow } from "./listOrder";
 import type { RowOrder } from "./listOrder";
 
@@ -97,10 +98,12 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
     [client, query, variablesKey, pageSize],
   );
 
+  // After the live connection comes back, the list is read again, because the events of the gap were missed.
+  const { reconnections } = useConnection();
   useEffect(() => {
     setLoaded({ rows: [], endCursor: null, hasNextPage: false });
     void readPage(null);
-  }, [readPage, generation]);
+  }, [readPage, generation, reconnections]);
 
   const loadMore = useCallback(() => {
     const { loaded: now, fetching: busy } = latest.current;

@@ -5,6 +5,7 @@ import type { Exchange, OperationResult } from "urql";
 import { describe, expect, it } from "vitest";
 import { fromValue, makeSubject, map, mergeMap, pipe, take } from "wonka";
 
+import { ConnectionContext } from "../api/ConnectionContext";
 import { DeploymentQuery, DeploymentsQuery } from "../deployments/documents";
 import type { DeploymentFieldsFragment, DeploymentQuery as DeploymentData, DeploymentStatus } from "../gql/graphql";
 import { mockServer } from "../test/mockClient";
@@ -222,6 +223,26 @@ describe("useNewSubjects", () => {
 
     await waitFor(() => expect(operationsNamed(server, "Deployments")).toHaveLength(2));
     expect(screen.queryByText("1 new entry was created but could not be shown here.")).not.toBeInTheDocument();
+  });
+
+  it("reconnection reads the list again", async () => {
+    const server = mockServer(answer);
+    const at = (reconnections: number) => (
+      <Provider value={server.client}>
+        <ConnectionContext.Provider value={{ online: true, reconnections }}>
+          <DeploymentList statuses={[]} />
+        </ConnectionContext.Provider>
+      </Provider>
+    );
+    const { rerender } = renderWithoutStyles(at(0));
+    await listed(server);
+    expect(operationsNamed(server, "Deployments")).toHaveLength(1);
+
+    rerender(at(1));
+
+    // The socket missed what happened while it was down, so the first page is read again.
+    await waitFor(() => expect(operationsNamed(server, "Deployments")).toHaveLength(2));
+    expect(await screen.findByText("old-1")).toBeInTheDocument();
   });
 
   it("subject read again until projected", async () => {

@@ -45,6 +45,10 @@ export const en = {
     rejected: "The username or password is incorrect.",
   },
   layout: {
+    connectionLost:
+      "The live connection to the server is lost, so pages do not update. It reconnects on its own, and lists are read again then.",
+    pageFailed: "This page could not be shown.",
+    reloadPage: "Reload the page",
     team: "Team",
     chooseTeam: "Choose a team",
     noTeams: "You are not a member of any team yet.",

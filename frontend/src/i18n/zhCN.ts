@@ -47,6 +47,9 @@ export const zhCN: Catalogue = {
     expired: "您的会话已结束，请重新登录。",
   },
   layout: {
+    connectionLost: "与服务器的实时连接已断开，页面暂时不会更新。连接会自动恢复，届时列表会重新读取。",
+    pageFailed: "无法显示此页面。",
+    reloadPage: "重新加载页面",
     team: "团队",
     chooseTeam: "选择团队",
     noTeams: "您还不是任何团队的成员。",

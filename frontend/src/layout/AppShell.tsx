@@ -5,7 +5,9 @@ import { Link, Outlet, useLocation, useMatch } from "react-router";
 
 import { Loading } from "../common/Loading";
 import { useSession, useViewer } from "../session/SessionContext";
+import { ConnectionNotice } from "./ConnectionNotice";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 import { TeamSwitcher } from "./TeamSwitcher";
 
 // The bell loads apart from the first bundle, so its feed's components are fetched only when the header shows it.
@@ -80,9 +82,12 @@ export function AppShell() {
       </Layout.Header>
       <Layout.Content className="app-content">
         <main>
-          <Suspense fallback={<Loading />}>
-            <Outlet />
-          </Suspense>
+          <ConnectionNotice />
+          <PageErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<Loading />}>
+              <Outlet />
+            </Suspense>
+          </PageErrorBoundary>
         </main>
       </Layout.Content>
     </Layout>

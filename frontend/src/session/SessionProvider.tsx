@@ -4,7 +4,8 @@ import { Provider } from "urql";
 import type { Exchange } from "urql";
 
 import { createApiClient } from "../api/client";
-import type { ApiClient } from "../api/client";
+import type { ApiClient, ConnectionState } from "../api/client";
+import { ConnectionContext } from "../api/ConnectionContext";
 import { errorCodes } from "../api/errors";
 import { LoginMutation, LogoutMutation, ViewerQuery } from "./documents";
 import { SessionContext } from "./SessionContext";
@@ -96,10 +97,14 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
   }, []);
 
   const session = useMemo<Session>(() => ({ state, signIn, signOut, retry }), [state, signIn, signOut, retry]);
+  const [connection, setConnection] = useState<ConnectionState>({ online: true, reconnections: 0 });
+  useEffect(() => api.onConnectionChange(setConnection), [api]);
 
   return (
     <SessionContext.Provider value={session}>
-      <Provider value={api.client}>{children}</Provider>
+      <ConnectionContext.Provider value={connection}>
+        <Provider value={api.client}>{children}</Provider>
+      </ConnectionContext.Provider>
     </SessionContext.Provider>
   );
 }
