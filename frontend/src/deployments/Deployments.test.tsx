@@ -330,6 +330,33 @@ describe("deployments", () => {
     });
   });
 
+  it("settings saved meanwhile are kept", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server);
+    fireEvent.click(await screen.findByRole("button", { name: "Edit settings" }));
+    const form = screen.getByRole("form", { name: "Change scaling and batching" });
+    await waitFor(() => expect(operationsNamed(server, "DeploymentUpdated")).toHaveLength(1));
+
+    // Another editor lowers the batch size to 8 in revision 3 while this one is open.
+    const other = { ...config([{ version: 1, percent: 100 }]), batching: { maxBatchSize: 8, batchWaitMs: 5 } };
+    act(() =>
+      server.push("DeploymentUpdated", {
+        deploymentUpdated: { deployment: deployment({ revision: 3, config: other }), change: null },
+      }),
+    );
+    expect(await within(form).findByRole("status")).toHaveTextContent(/^Someone saved revision 3 while you were editing\./);
+    expect(within(form).getByRole("button", { name: "Save settings" })).toBeDisabled();
+
+    fireEvent.change(within(form).getByLabelText("Batch wait (ms)"), { target: { value: "7" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save settings" }));
+
+    await waitFor(() => expect(operationsNamed(server, "UpdateDeployment")).toHaveLength(1));
+    expect(operationsNamed(server, "UpdateDeployment")[0]?.variables).toEqual({
+      id: "deployment-1",
+      input: { batching: { batchWaitMs: 7 } },
+    });
+  });
+
   it("settings error shows on its field", async () => {
     const server = mockServer(answer);
     renderDeployment(server);

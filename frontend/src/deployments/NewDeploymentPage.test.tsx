@@ -251,6 +251,23 @@ describe("new deployment form", () => {
     expect(buttonNamed("Deploy")).toBeDisabled();
   });
 
+  it("overlong name is rejected, not cut", async () => {
+    const server = mockServer(answer);
+    renderForm(server, "?model=model-2");
+    await screen.findByDisplayValue("churn");
+    const long = "a".repeat(70);
+
+    fireEvent.change(screen.getByLabelText("Deployment name"), { target: { value: long } });
+
+    expect(screen.getByLabelText("Deployment name")).toHaveValue(long);
+    expect(
+      within(formItemOf("Deployment name")).getByText(
+        `'${long}' is not a valid name: use 1 to 63 lowercase letters, digits or '-', starting with a letter.`,
+      ),
+    ).toBeInTheDocument();
+    expect(buttonNamed("Deploy")).toBeDisabled();
+  });
+
   it("percent over 100 blocks sending", async () => {
     const server = mockServer(answer);
     renderForm(server, "?model=model-2");

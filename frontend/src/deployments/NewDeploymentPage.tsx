@@ -171,7 +171,6 @@ export function NewDeploymentPage() {
           <Input
             id={`${ids}-name`}
             value={shownName}
-            maxLength={MAX_NAME_LENGTH}
             onChange={(event) => {
               setNameEdited(true);
               setName(event.target.value);

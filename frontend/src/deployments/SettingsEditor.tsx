@@ -24,11 +24,15 @@ export function SettingsEditor({ deployment, onSaved, onCancel }: SettingsEditor
   const { t } = useTranslation();
   const ids = useId();
   const current = useMemo(() => settingsOfConfig(deployment.config), [deployment.config]);
+  // Changes are taken against the values the editing began from, not the live config, so a setting
+  // that someone else changed meanwhile and this user left alone is not sent back with its old value.
+  const [started] = useState(current);
   const [values, setValues] = useState(current);
+  const changedMeanwhile = JSON.stringify(current) !== JSON.stringify(started);
   const [{ fetching, error }, update] = useMutation(UpdateDeploymentMutation);
   const errors = splitFieldErrors(error, settingsFieldOf);
 
-  const input = changedSettingsInput(values, current);
+  const input = changedSettingsInput(values, started);
   const changed = Object.keys(input).length > 0;
   const complete = Object.values(values).every((value) => value !== null);
   const stopped = deployment.status === "STOPPED";
@@ -47,6 +51,11 @@ export function SettingsEditor({ deployment, onSaved, onCancel }: SettingsEditor
         {t("deploymentSettings.editTitle")}
       </Typography.Title>
       {stopped && <Typography.Paragraph type="warning">{t("deploymentSettings.stopped")}</Typography.Paragraph>}
+      {changedMeanwhile && (
+        <Typography.Paragraph type="warning" role="status">
+          {t("deploymentSettings.changedMeanwhile", { revision: deployment.revision })}
+        </Typography.Paragraph>
+      )}
       {errors.rest && <ErrorDisplay error={errors.rest} />}
       <SettingsFields
         idPrefix={ids}

@@ -1188,6 +1188,8 @@ export const en = {
     submit: "Deploy",
   },
   deploymentSettings: {
+    changedMeanwhile:
+      "Someone saved revision {{revision}} while you were editing. Only the settings you changed are sent; the others keep their new values.",
     groups: {
       scaling: "Scaling",
       resources: "Resources",

@@ -1187,6 +1187,7 @@ export const zhCN: Catalogue = {
     submit: "部署",
   },
   deploymentSettings: {
+    changedMeanwhile: "在您编辑期间，有人保存了修订 {{revision}}。只会提交您修改过的设置，其他设置保留它们的新值。",
     groups: {
       scaling: "扩缩容",
       resources: "资源",
