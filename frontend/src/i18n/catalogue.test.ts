@@ -65,10 +65,14 @@ describe("catalogues", () => {
       if (Array.isArray(node)) {
         node.forEach(collect);
       } else if (typeof node === "object" && node !== null) {
-        const properties = (node as { properties?: Record<string, { description?: unknown }> }).properties ?? {};
+        const properties = (node as { properties?: Record<string, { description?: unknown; $ref?: string }> }).properties ?? {};
         for (const [name, property] of Object.entries(properties)) {
-          if (typeof property.description === "string") {
-            described.set(name, property.description);
+          // A setting that only refers to a definition shows the definition's description.
+          const definitions = (SCHEMA as { $defs: Record<string, { description?: unknown }> }).$defs;
+          const referred = property.$ref ? definitions[property.$ref.split("/").pop() ?? ""] : undefined;
+          const description = property.description ?? referred?.description;
+          if (typeof description === "string") {
+            described.set(name, description);
           }
         }
         Object.values(node).forEach(collect);

@@ -1052,6 +1052,7 @@ export const en = {
     maxRetries: "Retries after a worker dies",
   },
   configHelp: {
+    model: "The model template and its parameters; each template reads the parameters that concern it.",
     loss: "Null picks the usual loss for the task and the number of classes.",
     classWeights: "Weight of each class value, as text.",
     logEverySteps: "Also record metrics every this many steps.",

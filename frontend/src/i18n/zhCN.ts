@@ -1052,6 +1052,7 @@ export const zhCN: Catalogue = {
     maxRetries: "工作进程失败后的重试次数",
   },
   configHelp: {
+    model: "模型模板及其参数；每个模板只读取与它相关的参数。",
     loss: "为 null 时按任务和类别数选用常用的损失函数。",
     classWeights: "每个类别值的权重，类别值写作文本。",
     logEverySteps: "另外每隔这么多步记录一次指标。",
