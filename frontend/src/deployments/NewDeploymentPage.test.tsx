@@ -268,6 +268,22 @@ describe("new deployment form", () => {
     expect(buttonNamed("Deploy")).toBeDisabled();
   });
 
+  it.each([
+    ["Maximum batch size", "2.7", "2.7"],
+    ["Minimum replicas", "99999999999", "99999999999"],
+  ])("%s of %s blocks sending", async (label, typed, shown) => {
+    const server = mockServer(answer);
+    renderForm(server, "?model=model-2");
+    await screen.findByDisplayValue("churn");
+
+    fireEvent.change(screen.getByLabelText(label), { target: { value: typed } });
+
+    expect(
+      await within(formItemOf(label)).findByText(`${shown} is not valid here: enter a whole number from 1 to 2,147,483,647.`),
+    ).toBeInTheDocument();
+    expect(buttonNamed("Deploy")).toBeDisabled();
+  });
+
   it("percent over 100 blocks sending", async () => {
     const server = mockServer(answer);
     renderForm(server, "?model=model-2");

@@ -9,7 +9,7 @@ import { useCurrentTeam } from "../teams/TeamContext";
 import { FieldProblems, splitFieldErrors } from "../training/fieldErrors";
 import { MODEL_VERSION_PAGE } from "./DeploymentOverview";
 import { CreateDeploymentMutation, DeployModelChoicesQuery, DeployModelVersionsQuery } from "./documents";
-import { createSettingsInput, EMPTY_SETTINGS, percentOutOfRange, SettingsFields, settingsFieldOf } from "./SettingsFields";
+import { createSettingsInput, EMPTY_SETTINGS, invalidSettings, SettingsFields, settingsFieldOf } from "./SettingsFields";
 import type { SettingsField, SettingsValues } from "./SettingsFields";
 import { checkTraffic, TrafficRows } from "./TrafficRows";
 import type { TrafficRow } from "./TrafficRows";
@@ -129,7 +129,7 @@ export function NewDeploymentPage() {
     shownName !== "" &&
     !nameInvalid &&
     (versionMode === "default" || traffic.valid) &&
-    !percentOutOfRange(settings);
+    !invalidSettings(settings);
 
   return (
     <section aria-labelledby="new-deployment-title" className="page">

@@ -7,7 +7,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import type { DeploymentFieldsFragment } from "../gql/graphql";
 import { splitFieldErrors } from "../training/fieldErrors";
 import { UpdateDeploymentMutation } from "./documents";
-import { changedSettingsInput, percentOutOfRange, SettingsFields, settingsFieldOf, settingsOfConfig } from "./SettingsFields";
+import { changedSettingsInput, invalidSettings, SettingsFields, settingsFieldOf, settingsOfConfig } from "./SettingsFields";
 
 interface SettingsEditorProps {
   deployment: DeploymentFieldsFragment;
@@ -70,7 +70,7 @@ export function SettingsEditor({ deployment, onSaved, onCancel }: SettingsEditor
           type="primary"
           htmlType="submit"
           loading={fetching}
-          disabled={stopped || !changed || !complete || percentOutOfRange(values)}
+          disabled={stopped || !changed || !complete || invalidSettings(values)}
         >
           {t("deploymentSettings.save")}
         </Button>

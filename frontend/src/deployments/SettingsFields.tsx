@@ -88,6 +88,21 @@ export function percentOutOfRange(values: SettingsValues): boolean {
   return percent !== null && (percent < 0 || percent > 100);
 }
 
+/** The settings that take whole numbers; the API's Int is 32-bit. */
+const WHOLE_NUMBER_FIELDS: SettingsField[] = ["minReplicas", "maxReplicas", "maxBatchSize"];
+const LARGEST_INT = 2 ** 31 - 1;
+
+/** Returns whether a whole-number setting holds a fraction or a number beyond the API's 32-bit Int. */
+export function notWholeNumber(values: SettingsValues, field: SettingsField): boolean {
+  const value = values[field];
+  return WHOLE_NUMBER_FIELDS.includes(field) && value !== null && (!Number.isInteger(value) || Math.abs(value) > LARGEST_INT);
+}
+
+/** Returns whether any setting has a value the browser can already tell is invalid, which blocks sending. */
+export function invalidSettings(values: SettingsValues): boolean {
+  return percentOutOfRange(values) || WHOLE_NUMBER_FIELDS.some((field) => notWholeNumber(values, field));
+}
+
 function presentOnly<T extends object>(entries: T): T | null {
   const present = Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== null && value !== undefined));
   return Object.keys(present).length > 0 ? (present as T) : null;
@@ -205,6 +220,9 @@ export function SettingsFields({ idPrefix, values, onChange, problems, mode, dis
     if (mode === "edit" && values[field] === null) {
       return <div role="alert">{t("deploymentSettings.required")}</div>;
     }
+    if (notWholeNumber(values, field)) {
+      return <div role="alert">{t("deploymentSettings.wholeNumber", { value: values[field] })}</div>;
+    }
     if (field === "requestLogPercent" && percentOutOfRange(values)) {
       return <div role="alert">{t("deploymentSettings.percentRange", { value: format.number(values.requestLogPercent) })}</div>;
     }
@@ -236,7 +254,7 @@ export function SettingsFields({ idPrefix, values, onChange, problems, mode, dis
                   id={`${idPrefix}-${field}`}
                   value={values[field]}
                   onChange={(value) => onChange({ ...values, [field]: value ?? null })}
-                  precision={integer ? 0 : undefined}
+                  step={integer ? 1 : undefined}
                   placeholder={mode === "create" ? format.number(SERVER_DEFAULTS[field]) : undefined}
                   suffix={unit}
                   disabled={disabled}

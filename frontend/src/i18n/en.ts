@@ -1189,6 +1189,7 @@ export const en = {
     submit: "Deploy",
   },
   deploymentSettings: {
+    wholeNumber: "{{value}} is not valid here: enter a whole number from 1 to 2,147,483,647.",
     changedMeanwhile:
       "Someone saved revision {{revision}} while you were editing. Only the settings you changed are sent; the others keep their new values.",
     groups: {

@@ -1188,6 +1188,7 @@ export const zhCN: Catalogue = {
     submit: "部署",
   },
   deploymentSettings: {
+    wholeNumber: "{{value}} 在这里无效：请输入 1 到 2,147,483,647 之间的整数。",
     changedMeanwhile: "在您编辑期间，有人保存了修订 {{revision}}。只会提交您修改过的设置，其他设置保留它们的新值。",
     groups: {
       scaling: "扩缩容",
