@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.e2e.conftest import CREATE_TEAM, unique
+from tests.e2e.test_training_flow import wait_for
 from tests.support.graphql_ws import GraphQLWebSocket
 from tests.support.server import Client, Server
 
@@ -147,10 +148,15 @@ def test_breast_cancer_from_upload_to_cleaned_split(server: Server, admin_token:
     assert lineage["lineage"]["children"] == []
     assert lineage["dataset"] == {"name": "breast-cancer", "versionCount": 3}
 
-    audit = admin_token.data(
-        'query($t: ID) { auditLog(filter: {teamId: $t}, first: 500) { nodes { action summary } } }', {"t": team_id}
-    )["auditLog"]["nodes"]
-    actions = [entry["action"] for entry in audit]
+    def audit_actions() -> list[str]:
+        nodes = admin_token.data(
+            'query($t: ID) { auditLog(filter: {teamId: $t}, first: 500) { nodes { action summary } } }', {"t": team_id}
+        )["auditLog"]["nodes"]
+        return [entry["action"] for entry in nodes]
+
+    # The downloads were just recorded, and the audit log is a projection that may trail them by a moment.
+    actions = wait_for(lambda: (found := audit_actions()).count("DatasetVersion.Downloaded") >= 2 and found, 30,
+                       "both downloads in the audit log")
     for action in ("Dataset.Created", "DatasetVersion.Uploaded", "DatasetVersion.Profiled", "DatasetVersion.Derived"):
         assert action in actions
     assert actions.count("DatasetVersion.Derived") == 2
