@@ -741,8 +741,12 @@ async function deployRequestConsole(page, run) {
 
   const form = page.getByRole("form", { name: "Deploy a model" });
   await form.waitFor();
-  const model = (await form.locator(".ant-select-content").first().innerText()).trim();
-  check(model === SEARCHED_MODEL, `the form chose the model ${JSON.stringify(model)}, not ${SEARCHED_MODEL}`);
+  // The select shows the preselected id until the team's models arrive, then their name.
+  const model = await waitFor(
+    "the preselected model's name",
+    async () => (await form.locator(".ant-select-content").first().innerText()).trim(),
+    (text) => text === SEARCHED_MODEL,
+  );
   await form.getByLabel("Deployment name").fill(DEPLOYMENT_NAME);
   await screenshot(page, run, "deploy-form");
   await form.getByRole("button", { name: "Deploy", exact: true }).click();
