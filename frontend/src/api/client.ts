@@ -52,7 +52,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const webSocket: WebSocketClient = createWebSocketClient({
     url: graphqlWebSocketUrl(window.location),
     lazy: true,
-    // graphql-ws gives up at once on a refused connection unless told to retry it, so a restarted
+    // graphql-ws gives up at once on a refused connection unless shouldRetry allows it, so a restarted
     // server would leave every page without live updates. Retry forever, every 1 to 30 s.
     retryAttempts: Infinity,
     shouldRetry: () => true,

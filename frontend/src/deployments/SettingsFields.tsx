@@ -90,12 +90,12 @@ export function percentOutOfRange(values: SettingsValues): boolean {
 
 /** The settings that take whole numbers; the API's Int is 32-bit. */
 const WHOLE_NUMBER_FIELDS: SettingsField[] = ["minReplicas", "maxReplicas", "maxBatchSize"];
-const LARGEST_INT = 2 ** 31 - 1;
+const MAX_INT = 2 ** 31 - 1;
 
-/** Returns whether a whole-number setting holds a fraction or a number beyond the API's 32-bit Int. */
+/** Returns whether a whole-number setting contains a fraction or a number beyond the API's 32-bit Int. */
 export function notWholeNumber(values: SettingsValues, field: SettingsField): boolean {
   const value = values[field];
-  return WHOLE_NUMBER_FIELDS.includes(field) && value !== null && (!Number.isInteger(value) || Math.abs(value) > LARGEST_INT);
+  return WHOLE_NUMBER_FIELDS.includes(field) && value !== null && (!Number.isInteger(value) || Math.abs(value) > MAX_INT);
 }
 
 /** Returns whether any setting has a value the browser can already tell is invalid, which blocks sending. */
