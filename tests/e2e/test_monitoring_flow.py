@@ -212,7 +212,22 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
                 assert http.post("/v1/models/watched:predict", json={"instances": rows[:1].tolist()}).status_code == 200
         slow = await _next_state(socket, updates, "slow calls", "FIRING")
         assert 150 < slow["alert"]["value"] <= 500
-        await asyncio.to_thread(_set_batch_wait, client, deployment_id, 1.0, 3)
+        # Calls keep coming while the cut wait rolls out: an idle 10-second window would resolve the alert on
+        # "no data" instead of on fast calls.
+        switched = threading.Event()
+
+        def keep_calling() -> None:
+            with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+                while not switched.wait(0.5):
+                    http.post("/v1/models/watched:predict", json={"instances": rows[:1].tolist()})
+
+        caller = threading.Thread(target=keep_calling, daemon=True)
+        caller.start()
+        try:
+            await asyncio.to_thread(_set_batch_wait, client, deployment_id, 1.0, 3)
+        finally:
+            switched.set()
+            caller.join(timeout=60)
         deadline = time.monotonic() + MONITOR_TIMEOUT
         recovered = None
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
