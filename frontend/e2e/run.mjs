@@ -525,11 +525,17 @@ async function structureDiagram(page, run) {
     (names) => names.length === layers.length,
   );
   check(
-    sameItems(shown, layers.map((layer) => layer.name)),
+    sameItems(
+      shown,
+      layers.map((layer) => layer.name),
+    ),
     `the graph shows the layers ${shown.join(", ")}, but the inspection has ${layers.map((layer) => layer.name).join(", ")}`,
   );
   const links = await graph.locator(".react-flow__edge").count();
-  check(links === modelVersion.inspection.edges.length, `the graph draws ${links} links, the inspection has ${modelVersion.inspection.edges.length}`);
+  check(
+    links === modelVersion.inspection.edges.length,
+    `the graph draws ${links} links, the inspection has ${modelVersion.inspection.edges.length}`,
+  );
 
   // Zooming in through the graph's own control scales the viewport.
   const viewport = graph.locator(".react-flow__viewport");
@@ -538,8 +544,8 @@ async function structureDiagram(page, run) {
   await graph.getByRole("button", { name: "Zoom in" }).click();
   const after = await waitFor("the graph to zoom in", scale, (value) => value > before);
 
-  // The layer with the most parameters is the densest; selecting it shows its class, shape and parameter count.
-  const chosen = layers.reduce((most, layer) => (layer.parameters > most.parameters ? layer : most));
+  // Selecting the layer with the most parameters shows its class, shape and parameter count.
+  const chosen = layers.reduce((largest, layer) => (layer.parameters > largest.parameters ? layer : largest));
   await graph.getByRole("group", { name: `Layer ${chosen.name} (${chosen.className})` }).click();
   const details = await waitFor(
     "the chosen layer's details",
@@ -547,7 +553,10 @@ async function structureDiagram(page, run) {
     (rows) => rows.Class === chosen.className,
   );
   const expectedShape = pythonShape(chosen.outputShape);
-  check(details["Output shape"] === expectedShape, `the details show the shape ${details["Output shape"]}, expected ${expectedShape}`);
+  check(
+    details["Output shape"] === expectedShape,
+    `the details show the shape ${details["Output shape"]}, expected ${expectedShape}`,
+  );
   check(
     details.Parameters === chosen.parameters.toLocaleString("en-US"),
     `the details show ${details.Parameters} parameters, the inspection has ${chosen.parameters}`,
@@ -575,7 +584,8 @@ const TRAINING_MS = 180_000;
 
 /** Reads the number of points and the last value that the loss chart's caption reports. */
 async function lossCurve(page) {
-  const caption = await page.locator(".metric-chart", { has: page.getByRole("heading", { name: "loss", exact: true }) })
+  const caption = await page
+    .locator(".metric-chart", { has: page.getByRole("heading", { name: "loss", exact: true }) })
     .locator(".chart-caption")
     .innerText();
   const match = /^loss: (\d+) points?, last (\S+)/.exec(caption.trim());
@@ -622,7 +632,11 @@ async function trainingLiveCurve(page, run) {
   check(trainingRun.status === "SUCCEEDED", `the run ended ${trainingRun.status}: ${trainingRun.failureReason}`);
   const marker = await page.evaluate(() => window.__liveMarker === true);
   check(marker, "the run page was reloaded while the run trained");
-  const finalCount = await waitFor("the last epoch's point", () => lossCurve(page), (curve) => curve.points === trainingRun.epochsDone);
+  const finalCount = await waitFor(
+    "the last epoch's point",
+    () => lossCurve(page),
+    (curve) => curve.points === trainingRun.epochsDone,
+  );
   if (counts.at(-1) !== finalCount.points) {
     counts.push(finalCount.points);
   }
@@ -670,7 +684,7 @@ async function monitoringWallAlert(page, run) {
     window.__liveMarker = true;
   });
 
-  // The demo sent its predictions minutes ago, so a one-hour window sees a request rate above 0 and fires at once.
+  // The demo sent its predictions minutes ago, so over a one-hour window the request rate is above 0 and the rule fires at once.
   const { deployments } = await graphql(run, DEPLOYMENT_IDS, { team: run.teamId });
   const deployment = deployments.nodes.find((node) => node.name === DEMO_DEPLOYMENT);
   check(deployment !== undefined, `the demo team has no deployment named ${DEMO_DEPLOYMENT}`);
@@ -758,7 +772,10 @@ async function deployRequestConsole(page, run) {
     await page.evaluate(() => {
       window.__liveMarker = true;
     });
-    await page.locator(".ant-tag", { hasText: /^Healthy$/ }).first().waitFor({ timeout: DEPLOY_MS });
+    await page
+      .locator(".ant-tag", { hasText: /^Healthy$/ })
+      .first()
+      .waitFor({ timeout: DEPLOY_MS });
     const marker = await page.evaluate(() => window.__liveMarker === true);
     check(marker, "the deployment page was reloaded while the deployment started");
     await screenshot(page, run, "deployment-healthy");

@@ -42,7 +42,9 @@ function readOptions() {
   const password = process.env.MODELCLOUD_ADMIN_PASSWORD;
   const token = process.env.MODELCLOUD_TOKEN;
   if (!values.url || !values.out || !password || !token) {
-    throw new Error("missing --url, --out, MODELCLOUD_ADMIN_PASSWORD or MODELCLOUD_TOKEN; see the usage at the top of e2e/tour.mjs");
+    throw new Error(
+      "missing --url, --out, MODELCLOUD_ADMIN_PASSWORD or MODELCLOUD_TOKEN; see the usage at the top of e2e/tour.mjs",
+    );
   }
   return { ...values, url: values.url.replace(/\/$/, ""), password, token };
 }
@@ -67,6 +69,7 @@ async function tourPages(options) {
   if (!team) {
     throw new Error("the server has no team named demo: run `modelcloud demo` first");
   }
+
   const ids = await graphql(options, TEAM_IDS, { team: team.id });
   const model = ids.models.nodes.find((node) => node.name === "breast-cancer-classifier");
   const production = model.aliases.find((alias) => alias.alias === "production").version.id;
@@ -76,6 +79,7 @@ async function tourPages(options) {
   const cleaned = dataset.versions.nodes.reduce((newest, version) => (version.number > newest.number ? version : newest));
   const profile = ids.configProfiles.nodes.find((node) => node.name === "breast-cancer-wide");
   const deployment = ids.deployments.nodes.find((node) => node.name === "breast-cancer");
+
   const base = `/teams/${team.id}`;
   const modelPath = `${base}/models/${model.id}`;
   return [

@@ -95,7 +95,7 @@ function SettingsCard({ deployment }: { deployment: DeploymentFieldsFragment }) 
   );
 }
 
-/** The split as bars; a stopped deployment's bars are grey, without the completion mark, under a notice. */
+/** Draws the split as bars. A stopped deployment's bars are grey, without the completion mark, under a notice. */
 function TrafficBars({ traffic, stopped }: { traffic: DeploymentConfigFieldsFragment["traffic"]; stopped: boolean }) {
   const { t } = useTranslation();
   return (
