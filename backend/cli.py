@@ -230,13 +230,21 @@ def rebuild_projections(arguments: argparse.Namespace, settings: Settings) -> in
     runtime = Runtime.build(settings)
     runtime.prepare()
     try:
-        runtime.projections.rebuild(arguments.names or None)
+        replayed = runtime.projections.rebuild(arguments.names or None)
     except KeyError as error:
         print(f"modelcloud: {error.args[0]}", file=sys.stderr)
         return 2
     finally:
         runtime.stop()
-    print(f"Rebuilt {', '.join(arguments.names or ['all projections'])}.")
+    chosen = ", ".join(arguments.names or ["all projections"])
+    if not replayed:
+        print(
+            f"modelcloud: rewound {chosen}, but the process that holds them has not replayed the log yet; "
+            "check that `modelcloud projections run` or a server is running.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Rebuilt {chosen}.")
     return 0
 
 

@@ -36,6 +36,7 @@ from backend.application.tracking import TrackingService
 from backend.application.training import TrainingService
 from backend.application.uploads import UploadService
 from backend.database import Database, open_database, setup_lock
+from backend.leases import Leases, LocalLeases, open_leases
 from backend.domain.base import Cause, SYSTEM_ACTOR, utc_now
 from backend.projections.audit import AuditProjection, AuditReader
 from backend.projections.batch_prediction import BatchPredictionsProjection, BatchPredictionsReader
@@ -126,6 +127,7 @@ class Runtime:
     listener: PostgresChangeListener | None = None
     reconciler: Any = None
     policies: list[Any] = field(default_factory=list)
+    policy_leases: Leases = field(default_factory=LocalLeases)
     running: bool = field(default=False)
 
     @classmethod
@@ -147,7 +149,9 @@ class Runtime:
         artifacts = open_artifact_store(settings.artifacts)
         broker = ChangeBroker()
         poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
-        projections = ProjectionRunner(store, database, all_projections(), broker, poll_interval=poll)
+        projections = ProjectionRunner(
+            store, database, all_projections(), broker, poll_interval=poll, leases=open_leases(settings.database_url)
+        )
         readers = Readers(
             IdentityReader(database), AuditReader(database), UploadsReader(database), RegistryReader(database), DatasetsReader(database),
             ConfigsReader(database), TrainingReader(database), EvaluationReader(database), EvaluationRulesReader(database),
@@ -229,7 +233,9 @@ class Runtime:
             self.projections.start()
         if self.settings.is_postgres:
             wake = self.projections.wake if in_process else (lambda: None)
-            self.listener = PostgresChangeListener(self.settings.database_url, self.broker, wake)
+            self.listener = PostgresChangeListener(
+                self.settings.database_url, self.broker, wake, events_channel=self.store.recorder.channel_name
+            )
             self.listener.start()
             self.listener.ready.wait(timeout=10)
         if run_workers:
@@ -248,12 +254,14 @@ class Runtime:
         from backend.processes.retention import apply_retention
         from backend.processes.scheduler import Periodic
 
+        self.policy_leases = leases = open_leases(self.settings.database_url)
         self.policies = [
-            Periodic("retention", self.settings.retention_interval_seconds, lambda: apply_retention(self)),
-            Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self)),
+            Periodic("retention", self.settings.retention_interval_seconds, lambda: apply_retention(self), leases=leases),
+            Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self), leases=leases),
+            # Each process counts its own prediction calls, so each flushes them.
             Periodic("inference-windows", self.settings.inference_window_seconds, self.meter.flush),
-            Periodic("monitoring", self.settings.monitoring_interval_seconds, lambda: monitor(self)),
-            Periodic("webhooks", self.settings.webhook_interval_seconds, lambda: deliver_webhooks(self)),
+            Periodic("monitoring", self.settings.monitoring_interval_seconds, lambda: monitor(self), leases=leases),
+            Periodic("webhooks", self.settings.webhook_interval_seconds, lambda: deliver_webhooks(self), leases=leases),
         ]
         for policy in self.policies:
             policy.start()
@@ -268,6 +276,7 @@ class Runtime:
     def stop(self) -> None:
         for policy in self.policies:
             policy.stop()
+        self.policy_leases.release_all()
         if self.policies:
             # The calls counted since the last window would be lost otherwise.
             self.meter.flush()

@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from backend.domain.base import Cause, SYSTEM_ACTOR
+from backend.leases import open_leases
 from backend.processes.evaluation_rules import follow_evaluation_rules
 from backend.runtime import Runtime
 
@@ -27,6 +28,7 @@ MAX_PROFILES = 2
 MAX_CRASHES = 3
 MAX_EVALUATIONS = 1
 MAX_BATCH_PREDICTIONS = 1
+LEASE = "reconciler"
 
 
 class Reconciler:
@@ -47,6 +49,8 @@ class Reconciler:
         self._evaluating: dict[str, threading.Thread] = {}
         self._predicting: dict[str, threading.Thread] = {}
         self._serving: Any = None
+        # Several API processes on one PostgreSQL each start a reconciler; the lease lets one act at a time.
+        self.leases = open_leases(runtime.settings.database_url)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
@@ -68,12 +72,18 @@ class Reconciler:
             thread.join(timeout=30)
         for thread in list(self._predicting.values()):
             thread.join(timeout=30)
+        self.leases.release_all()
         from workers.ray_runtime import shutdown_ray
 
         shutdown_ray()
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if LEASE not in self.leases.claim([LEASE]):
+                # Another process reconciles; try again later, so this one takes over if that one dies.
+                self._wake.wait(self.poll_interval)
+                self._wake.clear()
+                continue
             try:
                 self._submit_pending()
                 self._submit_profiles()

@@ -6,16 +6,23 @@ import logging
 import threading
 from collections.abc import Callable
 
+from backend.leases import Leases
+
 log = logging.getLogger(__name__)
 
 
 class Periodic:
-    """Calls `action` every `interval` seconds until stopped; a failing call is logged and retried next time."""
+    """Calls `action` every `interval` seconds until stopped; a failing call is logged and retried next time.
 
-    def __init__(self, name: str, interval: float, action: Callable[[], object]) -> None:
+    With `leases`, a call runs only while this process holds the lease named after the policy,
+    so among several processes one runs it and another takes over when that one stops.
+    """
+
+    def __init__(self, name: str, interval: float, action: Callable[[], object], *, leases: Leases | None = None) -> None:
         self.name = name
         self.interval = interval
         self.action = action
+        self.leases = leases
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -28,6 +35,8 @@ class Periodic:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
+            if self.leases is not None and f"policy:{self.name}" not in self.leases.claim([f"policy:{self.name}"]):
+                continue
             try:
                 self.action()
             except Exception:

@@ -97,7 +97,9 @@ class PostgresChangeListener:
     """A thread that LISTENs for changes and for new events on PostgreSQL and hands both on.
 
     `on_change` gets each change another (or this) process committed; `on_events` is called when
-    any process appends events, so projections here wake without polling.
+    any process appends events, so projections here wake without polling. `events_channel` is the
+    channel the event store NOTIFYs on each append (the eventsourcing library names it after the
+    events table).
     """
 
     def __init__(
@@ -105,7 +107,7 @@ class PostgresChangeListener:
         url: str,
         broker: ChangeBroker,
         on_events: Callable[[], None],
-        events_channel: str = "stored_events",
+        events_channel: str,
     ) -> None:
         self.url = url
         self.broker = broker

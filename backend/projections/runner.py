@@ -2,7 +2,9 @@
 
 A batch of events and the tracking position it reaches commit in one transaction, and the
 position only moves by compare-and-set, so each event changes a read model exactly once even
-when several processes run the same projections.
+when several processes run the same projections. On PostgreSQL each projection also has a
+lease (an advisory lock), so one process at a time applies it and another takes over when
+that process dies.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from backend.application.eventstore import EventStore
 from backend.database import Database, Transaction
+from backend.leases import Leases, LocalLeases
 from backend.projections.base import Change, Projection
 from backend.projections.broker import CHANNEL, ChangeBroker, encode
 from backend.telemetry import projection_batch_seconds, projection_lag_events, projection_position, tracer
@@ -49,6 +52,7 @@ class ProjectionRunner:
         *,
         poll_interval: float = 0.5,
         decode: Callable[[Any], Any] | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self.store = store
         self.database = database
@@ -56,6 +60,9 @@ class ProjectionRunner:
         self.broker = broker
         self.poll_interval = poll_interval
         self.decode = decode or store.decode
+        self.leases = leases or LocalLeases()
+        self.owned: frozenset[str] = frozenset()
+        self._claimed_once = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._progress = threading.Condition()
@@ -66,15 +73,28 @@ class ProjectionRunner:
     # set-up
 
     def create_tables(self) -> None:
-        """Create missing tables; a projection whose table definitions changed since they were made is rebuilt from 0."""
+        """Create missing tables; a projection whose table definitions changed since they were made is rebuilt from 0.
+
+        A projection whose stored digest matches is left alone, without DDL: on PostgreSQL,
+        `CREATE INDEX IF NOT EXISTS` locks its table even when the index exists, and that lock
+        would deadlock with another process applying a batch to the same table.
+        """
         with self.database.transaction() as tx:
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
             tx.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMAS_TABLE} (name TEXT PRIMARY KEY, digest TEXT NOT NULL)")
+            current = {
+                row["name"]: row["digest"]
+                for row in tx.fetchall(
+                    f"SELECT s.name, s.digest FROM {SCHEMAS_TABLE} s JOIN {TRACKING_TABLE} t ON t.name = s.name"
+                )
+            }
             for projection in self.projections.values():
-                stored = tx.fetchone(f"SELECT digest FROM {SCHEMAS_TABLE} WHERE name = ?", (projection.name,))
                 digest = schema_digest(projection)
+                if current.get(projection.name) == digest:
+                    continue
+                stored = tx.fetchone(f"SELECT digest FROM {SCHEMAS_TABLE} WHERE name = ?", (projection.name,))
                 if stored is not None and stored["digest"] != digest:
                     log.info("projection tables changed; rebuilding from position 0", extra={"projection": projection.name})
                     self._drop_projection(tx, projection)
@@ -116,12 +136,17 @@ class ProjectionRunner:
             projection_lag_events.labels(name).set(lag)
         return lags
 
-    def wait_for(self, position: int, timeout: float = 10.0) -> bool:
-        """Block until every projection has applied the event at `position`; False on timeout."""
+    def wait_for(self, position: int, timeout: float = 10.0, names: Sequence[str] | None = None) -> bool:
+        """Block until every projection (or each of `names`) has applied the event at `position`; False on timeout.
+
+        The projections may be applied by another process; this one only reads their positions.
+        """
         deadline = time.monotonic() + timeout
         self.wake()
         while True:
-            if min(self.positions().values(), default=position) >= position:
+            positions = self.positions()
+            watched = [positions[name] for name in (names or positions)]
+            if min(watched, default=position) >= position:
                 return True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -145,14 +170,18 @@ class ProjectionRunner:
                     return batches
 
     def _process_once(self) -> int:
-        positions = self.positions()
+        self._claim_leases()
+        if not self.owned:
+            return 0
+        positions = {name: position for name, position in self.positions().items() if name in self.owned}
         start = min(positions.values(), default=0)
         notifications = self.store.read_log(after=start, limit=BATCH_SIZE)
         if not notifications:
             return 0
         decoded = [(notification.id, self.decode(notification)) for notification in notifications]
         committed = 0
-        for name, projection in self.projections.items():
+        for name in positions:
+            projection = self.projections[name]
             pending = [(position, event) for position, event in decoded if position > positions[name]]
             if not pending:
                 continue
@@ -197,6 +226,14 @@ class ProjectionRunner:
         projection_position.labels(projection.name).set(last)
         projection_batch_seconds.labels(projection.name).observe(time.perf_counter() - started)
 
+    def _claim_leases(self) -> None:
+        leases = self.leases.claim(f"projection:{name}" for name in self.projections)
+        owned = frozenset(name for name in self.projections if f"projection:{name}" in leases)
+        if self._claimed_once and owned - self.owned:
+            log.info("took over projections whose lease became free", extra={"projections": sorted(owned - self.owned)})
+        self._claimed_once = True
+        self.owned = owned
+
     def _record_failure(self, name: str, position: int, error: Exception) -> None:
         if name not in self.failures:
             log.error(
@@ -219,6 +256,8 @@ class ProjectionRunner:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        self.leases.release_all()
+        self.owned = frozenset()
 
     def _run_forever(self) -> None:
         while not self._stop.is_set():
@@ -232,8 +271,13 @@ class ProjectionRunner:
             self._wake.wait(self.poll_interval)
             self._wake.clear()
 
-    def rebuild(self, names: Sequence[str] | None = None) -> None:
-        """Drop the named projections' tables (all when None), rewind them to position 0 and replay the log."""
+    def rebuild(self, names: Sequence[str] | None = None, *, timeout: float = 3600.0) -> bool:
+        """Drop the named projections' tables (all when None), rewind them to position 0 and replay the log.
+
+        This process replays the projections whose lease it can take. Those held by a running
+        process are replayed there, and this call waits for them; it returns False when they
+        have not reached the log's head within `timeout` seconds.
+        """
         chosen = list(names) if names else list(self.projections)
         unknown = [name for name in chosen if name not in self.projections]
         if unknown:
@@ -245,4 +289,9 @@ class ProjectionRunner:
                     self._drop_projection(tx, projection)
                     self._create_projection_tables(tx, projection)
         log.info("projections rewound to position 0", extra={"projections": chosen})
+        head = self.store.head()
         self.catch_up()
+        elsewhere = [name for name in chosen if name not in self.owned]
+        if elsewhere:
+            log.info("waiting for the process that holds these projections to replay them", extra={"projections": elsewhere})
+        return self.wait_for(head, timeout=timeout, names=elsewhere) if elsewhere else True

@@ -175,6 +175,8 @@ def test_changed_table_definition_rebuilds(runtime: Runtime, database_url: str, 
     live = dump_read_models(runtime)
     runtime.database.execute("UPDATE projection_schemas SET digest = 'an older definition' WHERE name = 'audit'")
     runtime.database.execute("DELETE FROM audit_log WHERE position > 3")
+    # An upgrade stops the old process first; until then it holds the projections' leases.
+    runtime.stop()
 
     upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
     upgraded.start()
