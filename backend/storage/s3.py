@@ -400,8 +400,8 @@ class _MultipartUpload:
         number = len(self.parts) + 1
         if number > MAX_PARTS:
             raise StorageError(
-                f"The blob exceeds {MAX_PARTS} parts of {self.part_size} bytes, the most one S3 upload holds, so nothing was "
-                "stored. Raise part_size in the s3:// location, such as ?part_size=67108864 for 64 MiB parts."
+                f"The blob needs more than {MAX_PARTS} parts of {self.part_size} bytes, the maximum for one S3 multipart "
+                "upload, so nothing was stored. Raise part_size in the s3:// location, such as ?part_size=67108864 for 64 MiB parts."
             )
         checksum = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
         response = self.client.upload_part(
@@ -464,13 +464,13 @@ class _ObjectReader(io.RawIOBase):
         if self._body is None or self._body_position != self._position:
             self._reopen()
 
-        wanted = min(len(buffer), self._size - self._position)
+        requested = min(len(buffer), self._size - self._position)
         try:
-            data = self._body.read(wanted)
+            data = self._body.read(requested)
         except (botocore.exceptions.ResponseStreamingError, botocore.exceptions.ReadTimeoutError):
             # The server may close a response that its reader left idle, such as a download to a slow client.
             self._reopen()
-            data = self._body.read(wanted)
+            data = self._body.read(requested)
         if not data:
             raise StorageError(f"Reading blob {self._sha256} ended at byte {self._position} of {self._size}. Try again.")
         count = len(data)
