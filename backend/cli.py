@@ -24,6 +24,7 @@ from backend.domain.validation import parse_utc_time
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.settings import Settings, SettingsError, load_settings
+from backend.storage import StoreUnavailable
 from backend.telemetry import configure_logging
 
 log = logging.getLogger("modelcloud")
@@ -56,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except DATABASE_ERRORS as error:
         print(f"modelcloud: cannot use the database at {_safe_url(settings.database_url)}: {_first_line(error)}", file=sys.stderr)
+        return 1
+    except StoreUnavailable as error:
+        print(f"modelcloud: MODELCLOUD_ARTIFACTS={settings.artifacts!r} cannot be used: {error}", file=sys.stderr)
         return 1
 
 
@@ -175,7 +179,8 @@ def serve(arguments: argparse.Namespace, settings: Settings) -> int:
         app = create_app(runtime, manage_runtime=False)
         log.info(
             "serving",
-            extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url), "workers": settings.workers},
+            extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url),
+                   "artifacts": settings.artifacts, "workers": settings.workers},
         )
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the handler that was in place
         # before it started. Ending with SystemExit there, rather than the default handler killing the process, lets

@@ -141,12 +141,14 @@ class Runtime:
         MODELCLOUD_WORKERS off and no `row_explainer`, explanation requests fail with SERVICE_UNAVAILABLE, and
         predictions do too unless `model_server` names a server.
         """
+        # The artifact store is checked first, so an unusable location stops start-up before the database is touched.
+        artifacts = open_artifact_store(settings.artifacts)
+        artifacts.check()
         with setup_lock(settings.database_url):
             store = EventStore(settings.database_url)
         database = open_database(settings.database_url)
         commands = CommandRunner(store)
         keys = KeyStore(database)
-        artifacts = open_artifact_store(settings.artifacts)
         broker = ChangeBroker()
         poll = POSTGRES_POLL_SECONDS if settings.is_postgres else SQLITE_POLL_SECONDS
         projections = ProjectionRunner(

@@ -11,6 +11,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from backend.storage.s3_location import is_s3_location, parse_s3_location
+
 DEFAULT_HOME = Path(".modelcloud")
 DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
@@ -30,7 +32,10 @@ class Settings(BaseSettings):
     )
     artifacts: str = Field(
         default=str(DEFAULT_HOME / "artifacts"),
-        description="Folder (or file:// URL) of the content-addressed artifact store.",
+        description=(
+            "Folder or file:// URL of the content-addressed artifact store, or s3://BUCKET/PREFIX for an S3 bucket, "
+            "optionally with ?multipart_threshold=BYTES&part_size=BYTES&addressing_style=path."
+        ),
     )
     ray_address: str = Field(
         default="",
@@ -128,7 +133,13 @@ class Settings(BaseSettings):
     @classmethod
     def _check_artifacts(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must name a folder, a file:// URL or an s3:// URL")
+            raise ValueError("must name a folder, a file:// URL or an s3://BUCKET/PREFIX URL")
+        if is_s3_location(value):
+            parse_s3_location(value)
+        elif "://" in value and urlsplit(value).scheme.lower() != "file":
+            raise ValueError(
+                f"scheme {urlsplit(value).scheme!r} is not supported; use a folder, file:///PATH or s3://BUCKET/PREFIX"
+            )
         return value
 
     @field_validator("webhook_allowed_hosts")

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -16,6 +17,9 @@ import pytest
 from backend.runtime import Runtime
 from workers.dataset_engine import LocalDatasetEngine
 from backend.settings import load_settings
+
+if TYPE_CHECKING:
+    from tests.support.s3 import S3Server
 
 # Argon2id at its production cost took about 0.15 s a hash on a 2-core machine, and most tests create users, so the
 # suite, and every server it starts (they inherit the environment), hashes at the lowest cost instead.
@@ -108,3 +112,20 @@ def dataset_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.support.datasets import write_dataset_files
 
     return write_dataset_files(tmp_path_factory.mktemp("datasets"))
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on a free loopback port, shared by the tests of a session. Each test creates its own bucket."""
+    from tests.support.s3 import running_s3_server
+
+    with running_s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_environment(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> S3Server:
+    """Point boto3 in this process, and in the processes it starts, at the local S3 server."""
+    for name, value in s3_server.environment.items():
+        monkeypatch.setenv(name, value)
+    return s3_server

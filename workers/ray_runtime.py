@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.settings import Settings
+from backend.storage.s3_location import is_s3_location
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def ensure_ray(settings: Settings) -> None:
         import ray
 
         try:
-            _connect(ray, address)
+            _connect(ray, address, worker_environment(settings))
         except Exception:
             _stop_local_head()
             raise
@@ -84,6 +85,18 @@ def worker_settings(settings: Settings) -> dict[str, str]:
     return {"database_url": database_url, "artifacts": artifacts}
 
 
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """Return the AWS_* variables of this process when the artifact store is in S3, for every Ray worker of this job.
+
+    Workers open the store themselves, and the nodes of a cluster at RAY_ADDRESS do not inherit this
+    process's environment. Variables that name files (AWS_CONFIG_FILE, AWS_CA_BUNDLE) are passed as
+    they are, so those files must exist at the same paths on the nodes.
+    """
+    if not is_s3_location(settings.artifacts):
+        return {}
+    return {name: value for name, value in os.environ.items() if name.startswith("AWS_")}
+
+
 def shutdown_ray() -> None:
     """Disconnect from Ray, and stop the local head if this process started one."""
     global _connected
@@ -97,12 +110,16 @@ def shutdown_ray() -> None:
         _stop_local_head()
 
 
-def _connect(ray: object, address: str) -> None:
+def _connect(ray: object, address: str, environment: dict[str, str]) -> None:
+    # Ray merges these job-level variables into the env_vars that an actor or task sets for itself.
+    runtime_env = {"env_vars": environment} if environment else None
     deadline = time.monotonic() + HEAD_START_SECONDS
     while True:
         try:
             # A fixed namespace, so a restarted server finds the named training actors of the one before it.
-            ray.init(address=address, namespace=RAY_NAMESPACE, ignore_reinit_error=True, log_to_driver=False)  # type: ignore[attr-defined]
+            ray.init(  # type: ignore[attr-defined]
+                address=address, namespace=RAY_NAMESPACE, ignore_reinit_error=True, log_to_driver=False, runtime_env=runtime_env,
+            )
             return
         except ConnectionError:
             if _head is not None and _head.process.poll() is not None:

@@ -1,4 +1,7 @@
-"""Content-addressed storage for model artifacts, built on the standard library only."""
+"""Content-addressed storage for model artifacts: a local folder, or an S3 bucket through boto3.
+
+boto3 is imported only when an s3:// location is opened, so a process on a local store never loads it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from backend.storage.artifacts import (
     BlobNotFound,
     BlobTooLarge,
     StorageError,
+    StoreUnavailable,
 )
 from backend.storage.local import LocalArtifactStore
+from backend.storage.s3_location import S3Location, is_s3_location, parse_s3_location
 
 __all__ = [
     "ArtifactStore",
@@ -19,34 +24,37 @@ __all__ = [
     "BlobNotFound",
     "BlobTooLarge",
     "LocalArtifactStore",
+    "S3Location",
     "StorageError",
+    "StoreUnavailable",
     "open_artifact_store",
 ]
 
 
-def open_artifact_store(location: str) -> ArtifactStore:
-    """Open the artifact store at a folder path or `file://` URL, creating the folder if missing.
+_ACCEPTED = "a folder path, a file:// URL or an s3://bucket/prefix URL"
 
-    Raises ValueError for an empty location, for `s3://` (not supported in this build) and
-    for any other URL scheme.
+
+def open_artifact_store(location: str) -> ArtifactStore:
+    """Open the artifact store at a folder path, a `file://` URL or an `s3://bucket/prefix` URL.
+
+    A local folder is created if missing. Opening an S3 store sends no request; call `check()` for
+    that. Raises ValueError for an empty or malformed location and for any other URL scheme, and
+    StoreUnavailable when the S3 client cannot be configured.
     """
     if not location:
-        raise ValueError("Invalid artifact store location ''. Expected a folder path or a file:// URL.")
+        raise ValueError(f"Invalid artifact store location ''. Expected {_ACCEPTED}.")
 
     if "://" not in location:
         return LocalArtifactStore(location)
 
+    if is_s3_location(location):
+        from backend.storage.s3 import S3ArtifactStore
+
+        return S3ArtifactStore(parse_s3_location(location))
+
     url = urlsplit(location)
-    scheme = url.scheme.lower()
-    if scheme == "s3":
-        raise ValueError(
-            f"Artifact store location {location!r} uses S3, which this build does not support yet. "
-            "Use a folder path or a file:// URL."
-        )
-    if scheme != "file":
-        raise ValueError(
-            f"Unsupported artifact store location {location!r}. Expected a folder path or a file:// URL."
-        )
+    if url.scheme.lower() != "file":
+        raise ValueError(f"Unsupported artifact store location {location!r}. Expected {_ACCEPTED}.")
     if url.netloc not in ("", "localhost"):
         raise ValueError(
             f"Invalid file URL {location!r}. Its host must be empty or localhost. "

@@ -54,6 +54,10 @@ class BlobTooLarge(StorageError):
         self.received = received
 
 
+class StoreUnavailable(StorageError):
+    """Raised when the store's location cannot be used: its server is unreachable, its bucket is missing, or access is denied."""
+
+
 def validate_digest(sha256: str) -> str:
     """Return `sha256` unchanged, or raise ValueError unless it is 64 lowercase hex characters.
 
@@ -141,6 +145,9 @@ class ArtifactStore(abc.ABC):
     Every method that takes a digest raises ValueError for a malformed one (see
     `validate_digest`) before it touches storage.
     """
+
+    def check(self) -> None:
+        """Raise StoreUnavailable unless the store can be reached and written. The default checks nothing."""
 
     @abc.abstractmethod
     def write(self, stream: BinaryIO | Iterable[bytes], *, max_size: int | None = None) -> BlobInfo:

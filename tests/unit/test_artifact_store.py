@@ -1,4 +1,7 @@
-"""Behaviour of the content-addressed artifact store on a local folder."""
+"""Contract of the content-addressed artifact store, run against a local folder and an S3 bucket.
+
+The S3 variant talks to moto's S3 server on a loopback port (the `s3_environment` fixture).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +27,8 @@ from backend.storage import (
     StorageError,
     open_artifact_store,
 )
+from backend.storage.s3 import S3ArtifactStore
+from tests.support.s3 import S3Server
 
 pytestmark = pytest.mark.unit
 
@@ -41,9 +47,65 @@ def list_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> LocalArtifactStore:
-    return LocalArtifactStore(tmp_path / "artifacts")
+def list_names(store: ArtifactStore, folder: str) -> list[str]:
+    """Names of the files or objects under `folder` of the store's layout, relative to it."""
+    if isinstance(store, LocalArtifactStore):
+        return [str(path.relative_to(store.root / folder)) for path in list_files(store.root / folder)]
+    assert isinstance(store, S3ArtifactStore)
+    prefix = store.location.key(folder) + "/"
+    return [key.removeprefix(prefix) for key in list_keys(store, prefix)]
+
+
+def list_keys(store: S3ArtifactStore, prefix: str) -> list[str]:
+    response = store.client.list_objects_v2(Bucket=store.location.bucket, Prefix=prefix)
+    return sorted(entry["Key"] for entry in response.get("Contents", []))
+
+
+def list_everything(store: ArtifactStore) -> list[str]:
+    """Every file or object the store keeps, including lock files, which a local store never removes."""
+    if isinstance(store, LocalArtifactStore):
+        return [str(path.relative_to(store.root)) for path in list_files(store.root)]
+    assert isinstance(store, S3ArtifactStore)
+    return list_keys(store, store.location.key(""))
+
+
+def list_partial_writes(store: ArtifactStore) -> list[str]:
+    """Temporary files of a local store, or unfinished multipart uploads and their objects in S3."""
+    if isinstance(store, LocalArtifactStore):
+        return list_names(store, "tmp")
+    assert isinstance(store, S3ArtifactStore)
+    uploads = store.client.list_multipart_uploads(Bucket=store.location.bucket).get("Uploads", [])
+    return list_names(store, "uploads") + [upload["Key"] for upload in uploads]
+
+
+def corrupt_blob(store: ArtifactStore, sha256: str) -> None:
+    """Flip one byte of the stored blob behind the store's back."""
+    if isinstance(store, LocalArtifactStore):
+        blob_path = store.root / "blobs" / sha256[:2] / sha256
+        corrupted = bytearray(blob_path.read_bytes())
+        corrupted[10] ^= 0xFF
+        blob_path.write_bytes(bytes(corrupted))
+        return
+    assert isinstance(store, S3ArtifactStore)
+    key = store.location.key("blobs", sha256[:2], sha256)
+    corrupted = bytearray(store.client.get_object(Bucket=store.location.bucket, Key=key)["Body"].read())
+    corrupted[10] ^= 0xFF
+    store.client.put_object(Bucket=store.location.bucket, Key=key, Body=bytes(corrupted))
+
+
+def store_location(store: ArtifactStore) -> str:
+    if isinstance(store, LocalArtifactStore):
+        return str(store.root)
+    assert isinstance(store, S3ArtifactStore)
+    return str(store.location)
+
+
+@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.integration)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> ArtifactStore:
+    if request.param == "local":
+        return LocalArtifactStore(tmp_path / "artifacts")
+    s3: S3Server = request.getfixturevalue("s3_environment")
+    return open_artifact_store(f"s3://{s3.create_bucket()}/artifacts")
 
 
 @pytest.fixture
@@ -52,21 +114,21 @@ def csv_bytes() -> bytes:
 
 
 @pytest.fixture
-def stored(store: LocalArtifactStore, csv_bytes: bytes) -> BlobInfo:
+def stored(store: ArtifactStore, csv_bytes: bytes) -> BlobInfo:
     return store.write(io.BytesIO(csv_bytes))
 
 
 # Writing
 
 
-def test_write_returns_sha256_and_size(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_returns_sha256_and_size(store: ArtifactStore, csv_bytes: bytes) -> None:
     info = store.write(io.BytesIO(csv_bytes))
 
     assert info.sha256 == hashlib.sha256(csv_bytes).hexdigest()
     assert info.size == len(csv_bytes)
 
 
-def test_write_multi_chunk_stream(store: LocalArtifactStore) -> None:
+def test_write_multi_chunk_stream(store: ArtifactStore) -> None:
     content = make_csv_bytes(1000) * 200
     assert len(content) > 4 * MIB
 
@@ -77,7 +139,7 @@ def test_write_multi_chunk_stream(store: LocalArtifactStore) -> None:
     assert store.size(info.sha256) == len(content)
 
 
-def test_write_accepts_iterable_of_chunks(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_accepts_iterable_of_chunks(store: ArtifactStore, csv_bytes: bytes) -> None:
     chunks = [csv_bytes[:100], b"", csv_bytes[100:]]
 
     info = store.write(iter(chunks))
@@ -85,34 +147,32 @@ def test_write_accepts_iterable_of_chunks(store: LocalArtifactStore, csv_bytes: 
     assert info == BlobInfo(sha256=hashlib.sha256(csv_bytes).hexdigest(), size=len(csv_bytes))
 
 
-def test_write_empty_stream(store: LocalArtifactStore) -> None:
+def test_write_empty_stream(store: ArtifactStore) -> None:
     info = store.write(io.BytesIO(b""))
 
     assert info == BlobInfo(sha256=hashlib.sha256(b"").hexdigest(), size=0)
     assert store.exists(info.sha256)
 
 
-def test_write_stores_blob_under_sharded_digest(store: LocalArtifactStore, stored: BlobInfo) -> None:
-    blob_path = store.root / "blobs" / stored.sha256[:2] / stored.sha256
-
-    assert list_files(store.root / "blobs") == [blob_path]
+def test_write_stores_blob_under_sharded_digest(store: ArtifactStore, stored: BlobInfo) -> None:
+    assert list_names(store, "blobs") == [f"{stored.sha256[:2]}/{stored.sha256}"]
 
 
-def test_write_same_content_stores_one_file(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_same_content_stores_one_file(store: ArtifactStore, csv_bytes: bytes) -> None:
     first = store.write(io.BytesIO(csv_bytes))
     second = store.write(iter([csv_bytes]))
 
     assert first == second
-    assert len(list_files(store.root / "blobs")) == 1
-    assert list_files(store.root / "tmp") == []
+    assert len(list_names(store, "blobs")) == 1
+    assert list_partial_writes(store) == []
 
 
-def test_write_rejects_bytes_object(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_rejects_bytes_object(store: ArtifactStore, csv_bytes: bytes) -> None:
     with pytest.raises(TypeError, match=r"io\.BytesIO"):
         store.write(csv_bytes)  # type: ignore[arg-type]
 
 
-def test_write_rejects_negative_max_size(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_rejects_negative_max_size(store: ArtifactStore, csv_bytes: bytes) -> None:
     with pytest.raises(ValueError, match="-1"):
         store.write(io.BytesIO(csv_bytes), max_size=-1)
 
@@ -120,7 +180,7 @@ def test_write_rejects_negative_max_size(store: LocalArtifactStore, csv_bytes: b
 # Size limit
 
 
-def test_write_over_max_size_raises(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_over_max_size_raises(store: ArtifactStore, csv_bytes: bytes) -> None:
     limit = len(csv_bytes) - 1
 
     with pytest.raises(BlobTooLarge) as raised:
@@ -132,7 +192,7 @@ def test_write_over_max_size_raises(store: LocalArtifactStore, csv_bytes: bytes)
     assert isinstance(raised.value, StorageError)
 
 
-def test_write_over_max_size_stops_reading(store: LocalArtifactStore) -> None:
+def test_write_over_max_size_stops_reading(store: ArtifactStore) -> None:
     stream = io.BytesIO(make_csv_bytes(1000) * 200)
 
     with pytest.raises(BlobTooLarge):
@@ -141,35 +201,35 @@ def test_write_over_max_size_stops_reading(store: LocalArtifactStore) -> None:
     assert stream.tell() == MIB + 1
 
 
-def test_write_over_max_size_leaves_no_files(store: LocalArtifactStore) -> None:
+def test_write_over_max_size_leaves_no_files(store: ArtifactStore) -> None:
     content = make_csv_bytes(1000) * 200
 
     with pytest.raises(BlobTooLarge):
         store.write(io.BytesIO(content), max_size=3 * MIB)
 
-    assert list_files(store.root / "blobs") == []
-    assert list_files(store.root / "tmp") == []
+    assert list_names(store, "blobs") == []
+    assert list_partial_writes(store) == []
     assert not store.exists(hashlib.sha256(content).hexdigest())
 
 
-def test_write_over_max_size_from_chunks(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_over_max_size_from_chunks(store: ArtifactStore, csv_bytes: bytes) -> None:
     chunks = [csv_bytes, csv_bytes]
 
     with pytest.raises(BlobTooLarge) as raised:
         store.write(iter(chunks), max_size=len(csv_bytes) + 10)
 
     assert raised.value.received == 2 * len(csv_bytes)
-    assert list_files(store.root / "tmp") == []
+    assert list_partial_writes(store) == []
 
 
-def test_write_exactly_max_size_is_accepted(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_exactly_max_size_is_accepted(store: ArtifactStore, csv_bytes: bytes) -> None:
     info = store.write(io.BytesIO(csv_bytes), max_size=len(csv_bytes))
 
     assert info.size == len(csv_bytes)
     assert store.exists(info.sha256)
 
 
-def test_write_failure_removes_temp_file(store: LocalArtifactStore, csv_bytes: bytes) -> None:
+def test_write_failure_removes_temp_file(store: ArtifactStore, csv_bytes: bytes) -> None:
     def failing_chunks():
         yield csv_bytes
         raise OSError("connection reset by peer")
@@ -177,14 +237,14 @@ def test_write_failure_removes_temp_file(store: LocalArtifactStore, csv_bytes: b
     with pytest.raises(OSError, match="connection reset"):
         store.write(failing_chunks())
 
-    assert list_files(store.root / "tmp") == []
-    assert list_files(store.root / "blobs") == []
+    assert list_partial_writes(store) == []
+    assert list_names(store, "blobs") == []
 
 
 # Reading and integrity
 
 
-def test_open_streams_identical_bytes(store: LocalArtifactStore) -> None:
+def test_open_streams_identical_bytes(store: ArtifactStore) -> None:
     content = make_csv_bytes(1000) * 200
     info = store.write(io.BytesIO(content))
 
@@ -196,21 +256,18 @@ def test_open_streams_identical_bytes(store: LocalArtifactStore) -> None:
     assert bytes(read_back) == content
 
 
-def test_exists_and_size(store: LocalArtifactStore, stored: BlobInfo, csv_bytes: bytes) -> None:
+def test_exists_and_size(store: ArtifactStore, stored: BlobInfo, csv_bytes: bytes) -> None:
     assert store.exists(stored.sha256)
     assert not store.exists(UNKNOWN_DIGEST)
     assert store.size(stored.sha256) == len(csv_bytes)
 
 
-def test_verify_intact_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_verify_intact_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     assert store.verify(stored.sha256) is True
 
 
-def test_verify_detects_corruption(store: LocalArtifactStore, stored: BlobInfo) -> None:
-    blob_path = store.root / "blobs" / stored.sha256[:2] / stored.sha256
-    corrupted = bytearray(blob_path.read_bytes())
-    corrupted[10] ^= 0xFF
-    blob_path.write_bytes(bytes(corrupted))
+def test_verify_detects_corruption(store: ArtifactStore, stored: BlobInfo) -> None:
+    corrupt_blob(store, stored.sha256)
 
     assert store.verify(stored.sha256) is False
 
@@ -243,7 +300,7 @@ DIGEST_OPERATIONS: dict[str, Callable[[ArtifactStore, str], object]] = {
 
 @pytest.mark.parametrize("digest", INVALID_DIGESTS)
 @pytest.mark.parametrize("operation", DIGEST_OPERATIONS)
-def test_invalid_digest_raises_value_error(store: LocalArtifactStore, operation: str, digest: str) -> None:
+def test_invalid_digest_raises_value_error(store: ArtifactStore, operation: str, digest: str) -> None:
     with pytest.raises(ValueError) as raised:
         DIGEST_OPERATIONS[operation](store, digest)
 
@@ -251,16 +308,17 @@ def test_invalid_digest_raises_value_error(store: LocalArtifactStore, operation:
     assert "64 lowercase hexadecimal" in str(raised.value)
 
 
-def test_invalid_digest_creates_nothing(store: LocalArtifactStore) -> None:
+def test_invalid_digest_creates_nothing(store: ArtifactStore) -> None:
     with pytest.raises(ValueError):
         store.add_reference("../../escape", "upload:1")
 
-    assert not (store.root.parent / "escape").exists()
-    assert list_files(store.root) == []
+    if isinstance(store, LocalArtifactStore):
+        assert not (store.root.parent / "escape").exists()
+    assert list_everything(store) == []
 
 
 @pytest.mark.parametrize("operation", ["open", "size", "verify", "add_reference", "references"])
-def test_unknown_digest_raises_blob_not_found(store: LocalArtifactStore, operation: str) -> None:
+def test_unknown_digest_raises_blob_not_found(store: ArtifactStore, operation: str) -> None:
     with pytest.raises(BlobNotFound) as raised:
         DIGEST_OPERATIONS[operation](store, UNKNOWN_DIGEST)
 
@@ -271,24 +329,24 @@ def test_unknown_digest_raises_blob_not_found(store: LocalArtifactStore, operati
 # References
 
 
-def test_add_reference_counts_holders(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_add_reference_counts_holders(store: ArtifactStore, stored: BlobInfo) -> None:
     assert store.add_reference(stored.sha256, "upload:1") == 1
     assert store.add_reference(stored.sha256, "model-version:7") == 2
 
 
-def test_add_reference_is_idempotent(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_add_reference_is_idempotent(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "upload:1")
 
     assert store.add_reference(stored.sha256, "upload:1") == 1
     assert store.references(stored.sha256) == frozenset({"upload:1"})
 
 
-def test_add_reference_rejects_empty_holder(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_add_reference_rejects_empty_holder(store: ArtifactStore, stored: BlobInfo) -> None:
     with pytest.raises(ValueError, match="holder"):
         store.add_reference(stored.sha256, "")
 
 
-def test_references_returns_holder_strings(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_references_returns_holder_strings(store: ArtifactStore, stored: BlobInfo) -> None:
     holders = {"upload:3f2a", "model-version:../../etc/passwd", "run:ünïcödé/with/slashes"}
     for holder in holders:
         store.add_reference(stored.sha256, holder)
@@ -296,11 +354,11 @@ def test_references_returns_holder_strings(store: LocalArtifactStore, stored: Bl
     assert store.references(stored.sha256) == frozenset(holders)
 
 
-def test_references_empty_for_new_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_references_empty_for_new_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     assert store.references(stored.sha256) == frozenset()
 
 
-def test_release_keeps_blob_while_holder_remains(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_release_keeps_blob_while_holder_remains(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "upload:1")
     store.add_reference(stored.sha256, "model-version:7")
 
@@ -311,18 +369,18 @@ def test_release_keeps_blob_while_holder_remains(store: LocalArtifactStore, stor
     assert store.references(stored.sha256) == frozenset({"model-version:7"})
 
 
-def test_release_last_holder_deletes_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_release_last_holder_deletes_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "upload:1")
 
     remaining = store.release_reference(stored.sha256, "upload:1")
 
     assert remaining == 0
     assert not store.exists(stored.sha256)
-    assert list_files(store.root / "blobs") == []
-    assert not (store.root / "refs" / stored.sha256).exists()
+    assert list_names(store, "blobs") == []
+    assert list_names(store, "refs") == []
 
 
-def test_release_reference_is_idempotent(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_release_reference_is_idempotent(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "upload:1")
     store.add_reference(stored.sha256, "model-version:7")
     store.release_reference(stored.sha256, "upload:1")
@@ -331,20 +389,20 @@ def test_release_reference_is_idempotent(store: LocalArtifactStore, stored: Blob
     assert store.exists(stored.sha256)
 
 
-def test_release_after_deletion_returns_zero(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_release_after_deletion_returns_zero(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "upload:1")
     store.release_reference(stored.sha256, "upload:1")
 
     assert store.release_reference(stored.sha256, "upload:1") == 0
 
 
-def test_release_unknown_holder_keeps_unheld_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_release_unknown_holder_keeps_unheld_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     assert store.release_reference(stored.sha256, "upload:never-added") == 0
     assert store.exists(stored.sha256)
 
 
 def test_write_after_deletion_restores_blob(
-    store: LocalArtifactStore, stored: BlobInfo, csv_bytes: bytes
+    store: ArtifactStore, stored: BlobInfo, csv_bytes: bytes
 ) -> None:
     store.add_reference(stored.sha256, "upload:1")
     store.release_reference(stored.sha256, "upload:1")
@@ -356,26 +414,26 @@ def test_write_after_deletion_restores_blob(
     assert store.add_reference(info.sha256, "upload:2") == 1
 
 
-def test_delete_unreferenced_deletes_unheld_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_delete_unreferenced_deletes_unheld_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     assert store.delete_unreferenced(stored.sha256) is True
     assert not store.exists(stored.sha256)
 
 
-def test_delete_unreferenced_keeps_held_blob(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_delete_unreferenced_keeps_held_blob(store: ArtifactStore, stored: BlobInfo) -> None:
     store.add_reference(stored.sha256, "model-version:7")
 
     assert store.delete_unreferenced(stored.sha256) is False
     assert store.exists(stored.sha256)
 
 
-def test_delete_unreferenced_missing_blob(store: LocalArtifactStore) -> None:
+def test_delete_unreferenced_missing_blob(store: ArtifactStore) -> None:
     assert store.delete_unreferenced(UNKNOWN_DIGEST) is False
 
 
 # Concurrency
 
 
-def test_concurrent_writes_yield_one_intact_blob(store: LocalArtifactStore) -> None:
+def test_concurrent_writes_yield_one_intact_blob(store: ArtifactStore) -> None:
     content = make_csv_bytes(1000) * 60
     thread_count = 8
     start = threading.Barrier(thread_count)
@@ -389,12 +447,12 @@ def test_concurrent_writes_yield_one_intact_blob(store: LocalArtifactStore) -> N
 
     expected = BlobInfo(sha256=hashlib.sha256(content).hexdigest(), size=len(content))
     assert results == [expected] * thread_count
-    assert len(list_files(store.root / "blobs")) == 1
-    assert list_files(store.root / "tmp") == []
+    assert len(list_names(store, "blobs")) == 1
+    assert list_partial_writes(store) == []
     assert store.verify(expected.sha256)
 
 
-def test_concurrent_add_reference_counts_all_holders(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_concurrent_add_reference_counts_all_holders(store: ArtifactStore, stored: BlobInfo) -> None:
     thread_count = 16
     holders = [f"model-version:{index}" for index in range(thread_count)]
     start = threading.Barrier(thread_count)
@@ -410,7 +468,7 @@ def test_concurrent_add_reference_counts_all_holders(store: LocalArtifactStore, 
     assert store.references(stored.sha256) == frozenset(holders)
 
 
-def test_concurrent_release_deletes_blob_once(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_concurrent_release_deletes_blob_once(store: ArtifactStore, stored: BlobInfo) -> None:
     thread_count = 16
     holders = [f"upload:{index}" for index in range(thread_count)]
     for holder in holders:
@@ -429,24 +487,24 @@ def test_concurrent_release_deletes_blob_once(store: LocalArtifactStore, stored:
 
 
 def add_reference_in_process(
-    root: Path,
+    location: str,
     sha256: str,
     holder: str,
     start: multiprocessing.synchronize.Barrier,
     counts: multiprocessing.queues.Queue[int],
 ) -> None:
     start.wait()
-    counts.put(LocalArtifactStore(root).add_reference(sha256, holder))
+    counts.put(open_artifact_store(location).add_reference(sha256, holder))
 
 
-def test_concurrent_add_reference_across_processes(store: LocalArtifactStore, stored: BlobInfo) -> None:
+def test_concurrent_add_reference_across_processes(store: ArtifactStore, stored: BlobInfo) -> None:
     process_count = 6
     holders = [f"model-version:{index}" for index in range(process_count)]
     context = multiprocessing.get_context("fork")
     start = context.Barrier(process_count)
     counts = context.Queue()
     processes = [
-        context.Process(target=add_reference_in_process, args=(store.root, stored.sha256, holder, start, counts))
+        context.Process(target=add_reference_in_process, args=(store_location(store), stored.sha256, holder, start, counts))
         for holder in holders
     ]
 
@@ -481,17 +539,19 @@ def test_open_artifact_store_from_file_url(tmp_path: Path) -> None:
     assert store.root == folder
 
 
-def test_open_artifact_store_rejects_s3() -> None:
-    location = "s3://models-bucket/artifacts"
+def test_open_artifact_store_from_s3_url(s3_environment: S3Server) -> None:
+    store = open_artifact_store("s3://models-bucket/team/artifacts/?part_size=16777216")
 
-    with pytest.raises(ValueError) as raised:
-        open_artifact_store(location)
+    assert isinstance(store, S3ArtifactStore)
+    assert store.location.bucket == "models-bucket"
+    assert store.location.prefix == "team/artifacts"
+    assert store.location.part_size == 16 * MIB
+    assert store.endpoint_url == s3_environment.endpoint_url
 
-    assert repr(location) in str(raised.value)
-    assert "S3" in str(raised.value)
 
-
-@pytest.mark.parametrize("location", ["", "http://example.com/store", "file://remote-host/store"])
+@pytest.mark.parametrize(
+    "location", ["", "http://example.com/store", "file://remote-host/store", "s3://", "s3://Models/artifacts"]
+)
 def test_open_artifact_store_rejects_invalid_location(location: str) -> None:
     with pytest.raises(ValueError) as raised:
         open_artifact_store(location)
