@@ -38,7 +38,7 @@ class Output:
 
 
 def module_dirs(root: Path = ROOT) -> list[Path]:
-    """Return every folder under root that holds .tf files: the modules and the examples."""
+    """Return every folder under root that contains .tf files: the modules and the examples."""
     return sorted({path.parent for path in root.rglob("*.tf") if ".terraform" not in path.parts})
 
 

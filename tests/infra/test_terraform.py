@@ -11,6 +11,8 @@ from pathlib import Path
 import hcl2
 import pytest
 
+pytestmark = pytest.mark.unit
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 TERRAFORM_ROOT = REPOSITORY / "infra" / "terraform"
 
