@@ -24,7 +24,7 @@ from backend.domain.validation import parse_utc_time
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.settings import Settings, SettingsError, load_settings
-from backend.telemetry import configure_logging
+from backend.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger("modelcloud")
 
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"modelcloud: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    configure_tracing("modelcloud")
     try:
         return int(arguments.handler(arguments, settings) or 0)
     except DomainError as error:
