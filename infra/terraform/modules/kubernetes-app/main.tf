@@ -21,8 +21,12 @@ locals {
     "app.kubernetes.io/component" = "projections"
   }
 
-  database_secret_name = var.database_url != null ? kubernetes_secret_v1.database[0].metadata[0].name : var.database_secret_name
-  ray_secret_name      = var.ray_auth_token != null ? kubernetes_secret_v1.ray[0].metadata[0].name : null
+  # Whether a secret was given is not secret itself, and count and for_each reject sensitive values.
+  create_database_secret = nonsensitive(var.database_url != null)
+  create_ray_secret      = nonsensitive(var.ray_auth_token != null)
+
+  database_secret_name = local.create_database_secret ? kubernetes_secret_v1.database[0].metadata[0].name : var.database_secret_name
+  ray_secret_name      = local.create_ray_secret ? kubernetes_secret_v1.ray[0].metadata[0].name : null
 
   # Settings shared by the API and the projection process. The projections run in their own
   # Deployment, so no API pod runs them as well.
@@ -37,7 +41,7 @@ locals {
       HOME = "/tmp"
     },
     var.otel_exporter_otlp_endpoint == "" ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint },
-    var.ray_auth_token == null ? {} : { RAY_AUTH_MODE = "token" },
+    local.create_ray_secret ? { RAY_AUTH_MODE = "token" } : {},
     var.extra_env,
   )
 
@@ -91,7 +95,7 @@ resource "kubernetes_service_account_v1" "this" {
 }
 
 resource "kubernetes_secret_v1" "database" {
-  count = var.database_url != null ? 1 : 0
+  count = local.create_database_secret ? 1 : 0
 
   metadata {
     name      = "${var.name}-database"
@@ -105,7 +109,7 @@ resource "kubernetes_secret_v1" "database" {
 }
 
 resource "kubernetes_secret_v1" "ray" {
-  count = var.ray_auth_token != null ? 1 : 0
+  count = local.create_ray_secret ? 1 : 0
 
   metadata {
     name      = "${var.name}-ray-auth"

@@ -2,7 +2,8 @@
 # when external_database_url names a server that runs elsewhere.
 
 locals {
-  create = var.external_database_url == null
+  # Whether a URL was given is not secret itself, and count rejects sensitive values.
+  create = nonsensitive(var.external_database_url == null)
   database_url = local.create ? format(
     "postgresql://%s:%s@%s:%d/%s",
     var.username,
