@@ -205,7 +205,9 @@ resource "kubernetes_manifest" "ray_cluster" {
             requests = { cpu = "250m", memory = "512Mi" }
             limits   = { cpu = "500m", memory = "512Mi" }
           }
-          securityContext = local.container_security_context
+          # KubeRay adds this container to the head pod without the head's /tmp volume, so its
+          # root file system stays writable.
+          securityContext = merge(local.container_security_context, { readOnlyRootFilesystem = false })
         }
         headGroupSpec = local.head_group
         # The worker groups set no replicas: the autoscaler owns that field.
