@@ -170,7 +170,7 @@ locals {
       },
       {
         to    = [{ namespace = null, cidr = "0.0.0.0/0" }]
-        ports = [for port in var.https_egress_ports : { port = port, protocol = "TCP" }]
+        ports = [for port in var.external_egress_ports : { port = port, protocol = "TCP" }]
       },
     ],
     var.otel_namespace == null ? [] : [

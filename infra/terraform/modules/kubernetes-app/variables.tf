@@ -172,8 +172,8 @@ variable "database_cidrs" {
   }
 }
 
-variable "https_egress_ports" {
-  description = "Ports that pods may reach anywhere except the cloud metadata address: S3 and STS on 443, and the webhook receivers of alert channels."
+variable "external_egress_ports" {
+  description = "Ports that pods may reach on any address except the cloud metadata address: 443 for S3 and STS, and the ports of alert channels' webhook receivers."
   type        = list(number)
   default     = [443, 80]
 }
