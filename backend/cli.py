@@ -25,7 +25,7 @@ from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
 from backend.settings import Settings, SettingsError, load_settings
 from backend.storage import StoreUnavailable
-from backend.telemetry import configure_logging
+from backend.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger("modelcloud")
 
@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"modelcloud: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    configure_tracing("modelcloud")
     try:
         return int(arguments.handler(arguments, settings) or 0)
     except DomainError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -65,3 +66,31 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+
+
+TRACES_ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+
+
+def configure_tracing(service_name: str) -> bool:
+    """Export this process's spans over OTLP/HTTP when an OTLP endpoint variable is set; return whether it does.
+
+    The exporter reads the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout), and
+    OTEL_SERVICE_NAME, when set, replaces `service_name`. Without an endpoint, spans stay unexported.
+    """
+    endpoint_variable = next((name for name in TRACES_ENDPOINT_VARIABLES if os.environ.get(name)), None)
+    if endpoint_variable is None:
+        return False
+
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    resource = Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME") or service_name})
+    provider = TracerProvider(resource=resource)
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    logging.getLogger(__name__).info(
+        "exporting spans over OTLP", extra={"endpoint": os.environ[endpoint_variable], "service": resource.attributes[SERVICE_NAME]}
+    )
+    return True
