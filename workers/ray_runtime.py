@@ -70,6 +70,30 @@ def ensure_ray(settings: Settings) -> None:
             raise
         _connected = True
         log.info("connected to Ray", extra={"address": settings.ray_address or f"local head at {address}"})
+        for problem in local_only_locations(settings):
+            log.warning(problem, extra={"address": settings.ray_address})
+
+
+def local_only_locations(settings: Settings) -> list[str]:
+    """Return a warning for each location that Ray workers on other nodes of the cluster at RAY_ADDRESS cannot reach.
+
+    Workers open the event store and the artifact store themselves. A SQLite file or a local folder is
+    only reachable when every node mounts it at the same path, which Ray does not arrange.
+    """
+    if not settings.ray_address:
+        return []
+    problems = []
+    if settings.database_url.startswith("sqlite:///"):
+        problems.append(
+            "RAY_ADDRESS names a Ray cluster, but MODELCLOUD_DATABASE_URL is a SQLite file that workers on other "
+            "nodes cannot open; use PostgreSQL (postgresql://...) for a cluster."
+        )
+    if not is_s3_location(settings.artifacts):
+        problems.append(
+            "RAY_ADDRESS names a Ray cluster, but MODELCLOUD_ARTIFACTS is a local folder that workers on other "
+            "nodes cannot read unless every node mounts it at the same path; use s3://bucket/prefix for a cluster."
+        )
+    return problems
 
 
 def worker_settings(settings: Settings) -> dict[str, str]:

@@ -22,11 +22,14 @@ def two_servers(fresh_postgres_url: str, tmp_path: Path) -> Iterator[tuple[Serve
     """Two API processes started at the same moment on one new database, as after a deployment."""
     first = launch_server(tmp_path / "first", fresh_postgres_url, MODELCLOUD_WORKERS="false")
     second = launch_server(tmp_path / "second", fresh_postgres_url, MODELCLOUD_WORKERS="false")
-    wait_until_up(first)
-    wait_until_up(second)
-    yield first, second
-    second.stop()
-    first.stop()
+    try:
+        wait_until_up(first)
+        wait_until_up(second)
+        yield first, second
+    finally:
+        # Stopping a server that already exited is harmless, and a failed start must not leave the other running.
+        second.stop()
+        first.stop()
 
 
 def test_subscriber_on_one_process_sees_write_on_another(two_servers: tuple[Server, Server]) -> None:

@@ -1,5 +1,5 @@
-# One process keeps every projection current. Its tracking positions move only by
-# compare-and-set, so a second copy during a rolling update applies no event twice.
+# Projection processes keep the read models current. Each projection has a PostgreSQL advisory-lock
+# lease, so one pod applies it while the others stand by and take it over when that pod dies.
 
 resource "kubernetes_deployment_v1" "projections" {
   #checkov:skip=CKV_K8S_8:The projection process serves no HTTP; its lag shows on the API's /readyz and /metrics.
@@ -13,7 +13,7 @@ resource "kubernetes_deployment_v1" "projections" {
   }
 
   spec {
-    replicas = 1
+    replicas = var.projection_replicas
 
     selector {
       match_labels = local.projections_selector

@@ -195,6 +195,17 @@ variable "otel_namespace" {
   default     = null
 }
 
+variable "projection_replicas" {
+  description = "Projection pods; one applies each projection and the others stand by to take it over."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.projection_replicas >= 1
+    error_message = "projection_replicas must be at least 1."
+  }
+}
+
 variable "api_min_replicas" {
   description = "Fewest API pods the autoscaler keeps."
   type        = number
