@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from typing import Any
 
 from opentelemetry import trace
@@ -69,6 +70,10 @@ def configure_logging(level: str) -> None:
 
 
 TRACES_ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+# Maximum seconds a Ray worker waits for its spans to be sent before it reports back.
+FLUSH_TIMEOUT_SECONDS = 5.0
+
+_exporting: bool | None = None
 
 
 def configure_tracing(service_name: str) -> bool:
@@ -76,9 +81,14 @@ def configure_tracing(service_name: str) -> bool:
 
     The exporter reads the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout), and
     OTEL_SERVICE_NAME, when set, replaces `service_name`. Without an endpoint, spans stay unexported.
+    Only the first call in a process decides, because OpenTelemetry sets its tracer provider once.
     """
+    global _exporting
+    if _exporting is not None:
+        return _exporting
     endpoint_variable = next((name for name in TRACES_ENDPOINT_VARIABLES if os.environ.get(name)), None)
     if endpoint_variable is None:
+        _exporting = False
         return False
 
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -90,7 +100,29 @@ def configure_tracing(service_name: str) -> bool:
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    _exporting = True
     logging.getLogger(__name__).info(
         "exporting spans over OTLP", extra={"endpoint": os.environ[endpoint_variable], "service": resource.attributes[SERVICE_NAME]}
     )
     return True
+
+
+def flush_spans() -> None:
+    """Send the spans that this process has finished but not yet exported, waiting at most FLUSH_TIMEOUT_SECONDS.
+
+    A Ray worker calls it before it reports back, since the supervisor may kill its process
+    right after, and a killed process runs no exit handler that would flush.
+    """
+    force_flush = getattr(trace.get_tracer_provider(), "force_flush", None)
+    if force_flush is None:
+        return
+    # The SDK's BatchSpanProcessor (opentelemetry-sdk 1.45) ignores force_flush's timeout and exports
+    # in the calling thread for as long as OTEL_EXPORTER_OTLP_TIMEOUT allows, so a thread bounds the wait.
+    flushing = threading.Thread(target=force_flush, name="span-flush", daemon=True)
+    flushing.start()
+    flushing.join(FLUSH_TIMEOUT_SECONDS)
+    if flushing.is_alive():
+        logging.getLogger(__name__).warning(
+            "spans were not exported before the flush timed out; they are sent later if the process lives on",
+            extra={"timeout_seconds": FLUSH_TIMEOUT_SECONDS},
+        )

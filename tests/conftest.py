@@ -20,6 +20,7 @@ from backend.settings import load_settings
 
 if TYPE_CHECKING:
     from tests.support.s3 import S3Server
+    from tests.support.tracing import SpanCapture
 
 # Argon2id at its production cost took about 0.15 s a hash on a 2-core machine, and most tests create users, so the
 # suite, and every server it starts (they inherit the environment), hashes at the lowest cost instead.
@@ -129,3 +130,17 @@ def s3_environment(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> S3Se
     for name, value in s3_server.environment.items():
         monkeypatch.setenv(name, value)
     return s3_server
+
+
+@pytest.fixture(scope="session")
+def span_capture_session() -> SpanCapture:
+    from tests.support.tracing import install_span_capture
+
+    return install_span_capture()
+
+
+@pytest.fixture
+def spans(span_capture_session: SpanCapture) -> Iterator[SpanCapture]:
+    """The spans this test finishes in this process, kept in memory by the SDK's in-memory exporter."""
+    with span_capture_session.capturing() as capture:
+        yield capture

@@ -36,6 +36,10 @@ OBJECT_STORE_BYTES = 128 * 1024 * 1024
 HEAD_START_SECONDS = 90.0
 HEAD_STOP_SECONDS = 20.0
 RAY_NAMESPACE = "modelcloud"
+# The service name under which Ray workers export spans, unless their node sets OTEL_SERVICE_NAME.
+WORKER_SERVICE_NAME = "modelcloud-worker"
+# Variables that describe this process rather than the job, so neither workers nor a local head inherit them.
+PROCESS_OWN_VARIABLES = frozenset({"OTEL_SERVICE_NAME"})
 
 
 @dataclass
@@ -110,15 +114,20 @@ def worker_settings(settings: Settings) -> dict[str, str]:
 
 
 def worker_environment(settings: Settings) -> dict[str, str]:
-    """Return the AWS_* variables of this process when the artifact store is in S3, for every Ray worker of this job.
+    """Return the variables of this process that every Ray worker of this job needs.
 
-    Workers open the store themselves, and the nodes of a cluster at RAY_ADDRESS do not inherit this
-    process's environment. Variables that name files (AWS_CONFIG_FILE, AWS_CA_BUNDLE) are passed as
-    they are, so those files must exist at the same paths on the nodes.
+    These are the OTEL_* variables, so workers export their spans where this process does, and,
+    when the artifact store is in S3, the AWS_* variables, because workers open the store
+    themselves. The nodes of a cluster at RAY_ADDRESS do not inherit this process's environment.
+    OTEL_SERVICE_NAME stays behind, so workers report under their node's name or
+    WORKER_SERVICE_NAME instead of this process's. Variables that name files (AWS_CONFIG_FILE,
+    AWS_CA_BUNDLE, OTEL_EXPORTER_OTLP_CERTIFICATE) are passed as they are, so those files must
+    exist at the same paths on the nodes.
     """
-    if not is_s3_location(settings.artifacts):
-        return {}
-    return {name: value for name, value in os.environ.items() if name.startswith("AWS_")}
+    forwarded = {name: value for name, value in os.environ.items() if name.startswith("OTEL_") and name not in PROCESS_OWN_VARIABLES}
+    if is_s3_location(settings.artifacts):
+        forwarded.update((name, value) for name, value in os.environ.items() if name.startswith("AWS_"))
+    return forwarded
 
 
 def shutdown_ray() -> None:
@@ -177,8 +186,9 @@ def _start_local_head() -> LocalHead:
         # Its own session folder and client port, so it never replaces another Ray's /tmp/ray state or port 10001.
         f"--temp-dir={folder}", f"--ray-client-server-port={client_port}",
     ]
+    environment = {name: value for name, value in os.environ.items() if name not in PROCESS_OWN_VARIABLES}
     with open(log_path, "wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, env=environment)
     log.info("started a local Ray head", extra={"pid": process.pid, "port": port, "log": str(log_path)})
     return LocalHead(process=process, address=f"127.0.0.1:{port}", log_path=log_path)
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 from backend.application.eventstore import EventStore
 from backend.domain.base import Cause, Conflict
 from backend.telemetry import command_conflicts_total, command_seconds, commands_total, events_appended_total, tracer
+from backend.trace_context import current_traceparent
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class CommandRunner:
             span.set_attribute("modelcloud.actor", cause.actor)
             started = time.perf_counter()
             try:
-                outcome = self._run_with_retries(name, decide, attempts)
+                outcome = self._run_with_retries(name, decide, attempts, current_traceparent())
             except Exception as error:
                 commands_total.labels(name, type(error).__name__).inc()
                 raise
@@ -64,11 +65,11 @@ class CommandRunner:
             span.set_attribute("modelcloud.position", outcome.position)
             return outcome
 
-    def _run_with_retries(self, name: str, decide: Decision, attempts: int) -> Outcome:
+    def _run_with_retries(self, name: str, decide: Decision, attempts: int, traceparent: str) -> Outcome:
         for attempt in range(1, attempts + 1):
             aggregates = decide()
             try:
-                recordings = self.store.save(*aggregates)
+                recordings = self._append(aggregates, traceparent)
             except IntegrityError:
                 command_conflicts_total.labels(name).inc()
                 log.info("command conflicted with a concurrent write; retrying", extra={"command": name, "attempt": attempt})
@@ -81,6 +82,17 @@ class CommandRunner:
             field=None,
             value=None,
         )
+
+    def _append(self, aggregates: Sequence[Aggregate], traceparent: str) -> Sequence[object]:
+        """Store the aggregates' new events in one transaction, each carrying the command span's `traceparent`."""
+        with tracer.start_as_current_span("append") as span:
+            events = [event for aggregate in aggregates for event in aggregate.pending_events]
+            if traceparent:
+                for event in events:
+                    # Events are frozen dataclasses, but these are not stored or seen by anyone yet.
+                    object.__setattr__(event, "traceparent", traceparent)
+            span.set_attribute("modelcloud.events", len(events))
+            return self.store.save(*aggregates)
 
     def _announce(self, recordings: Sequence[object]) -> Outcome:
         if not recordings:

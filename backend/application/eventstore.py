@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
@@ -33,6 +34,11 @@ class EventStore(Application):
 
     def decode(self, notification: Notification) -> Any:
         return self.mapper.to_domain_event(notification)
+
+    def creation_traceparent(self, aggregate_id: UUID) -> str:
+        """Return the `traceparent` stored on an aggregate's first event, or "" when it has none or the aggregate does not exist."""
+        first = next(iter(self.events.get(aggregate_id, lte=1)), None)
+        return getattr(first, "traceparent", "")
 
 
 def store_environment(database_url: str) -> dict[str, str]:

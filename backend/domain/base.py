@@ -101,6 +101,10 @@ class ModelCloudAggregate(Aggregate):
         team: str | None
         correlation_id: str
         causation_id: str
+        # W3C traceparent of the command span that appended the event, or "" without tracing. The
+        # command runner sets it just before the append. Events stored before it existed decode
+        # with this default, because the library restores a stored event's attributes on top of its class.
+        traceparent: str = field(default="", kw_only=True)
 
     class Created(Event, Aggregate.Created):
         pass

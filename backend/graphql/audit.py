@@ -15,6 +15,7 @@ from backend.graphql.coalescing import CoalescingReader
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, visible_team_ids
+from backend.graphql.telemetry import pushing
 from backend.projections.audit import AUDIT_TOPIC, AuditFilter, AuditReader
 
 REPLAY_BATCH = 500
@@ -177,7 +178,8 @@ class AuditSubscription:
                     row = await rows.read(position)
                     if row is not None and where.matches(row):
                         last = position
-                        yield AuditEntry.from_row(row)
+                        with pushing(info, [change]):
+                            yield AuditEntry.from_row(row)
         finally:
             subscriptions_active.dec()
 

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from backend.graphql.audit import AuditEntry
 from backend.graphql.context import Context
+from backend.graphql.telemetry import pushing
 from backend.projections.base import Change
 from backend.telemetry import subscriptions_active
 
@@ -27,11 +28,12 @@ async def subject_changes(
             async for change in changes:
                 if change.keys.get("id") != subject_id:
                     continue
-                await info.context.authenticate()
-                entry = None
-                if info.context.audit_rows is not None:
-                    audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
-                    entry = AuditEntry.from_row(audit_row) if audit_row else None
-                yield change, entry
+                with pushing(info, [change]):
+                    await info.context.authenticate()
+                    entry = None
+                    if info.context.audit_rows is not None:
+                        audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
+                        entry = AuditEntry.from_row(audit_row) if audit_row else None
+                    yield change, entry
     finally:
         subscriptions_active.dec()

@@ -26,6 +26,7 @@ from backend.graphql.context import Context, in_thread
 from backend.graphql.deployments import Deployment, readable_deployment
 from backend.graphql.identity import parse_id, readable_team, searched_team_ids, visible_team_ids
 from backend.graphql.live import subject_changes
+from backend.graphql.telemetry import pushing
 from backend.projections.base import Change
 from backend.projections.deployments import DEPLOYMENT_TOPIC
 from backend.projections.monitoring import ALERT_RULE_TOPIC, ALERT_TOPIC, MONITORING_TOPIC, NOTIFICATION_TOPIC
@@ -816,11 +817,12 @@ class MonitoringSubscription:
             row = await in_thread(info.context.runtime.readers.monitoring.alert_row, change.keys["id"])
             if row is None:
                 continue
-            entry = None
-            if info.context.audit_rows is not None:
-                audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
-                entry = AuditEntry.from_row(audit_row) if audit_row else None
-            yield AlertUpdate(alert=Alert.from_row(row), change=entry)
+            with pushing(info, [change]):
+                entry = None
+                if info.context.audit_rows is not None:
+                    audit_row = await info.context.audit_rows.read(int(change.keys["position"]))
+                    entry = AuditEntry.from_row(audit_row) if audit_row else None
+                yield AlertUpdate(alert=Alert.from_row(row), change=entry)
 
     @strawberry.subscription(description=(
         "A team's deployments and open alerts: at once, then again whenever a deployment, an alert, a rule or a measurement "
@@ -834,13 +836,13 @@ class MonitoringSubscription:
             async with runtime.broker.subscribe(lambda name: name in WALL_TOPICS) as changes:
                 yield await in_thread(wall_state, runtime, team, None)
                 dirty = asyncio.Event()
-                latest: list[str] = []
+                latest: list[Change] = []
 
                 async def collect() -> None:
                     async for change in changes:
                         if change.keys.get("team") not in (team, None):
                             continue
-                        latest.append(change.topic)
+                        latest.append(change)
                         dirty.set()
 
                 collector = asyncio.create_task(collect())
@@ -852,10 +854,12 @@ class MonitoringSubscription:
                             waiter.cancel()
                             return
                         dirty.clear()
-                        topic = latest[-1] if latest else None
+                        pending = list(latest)
                         latest.clear()
-                        await info.context.authenticate()
-                        yield await in_thread(wall_state, runtime, team, topic)
+                        with pushing(info, pending):
+                            await info.context.authenticate()
+                            topic = pending[-1].topic if pending else None
+                            yield await in_thread(wall_state, runtime, team, topic)
                 finally:
                     collector.cancel()
         finally:
@@ -872,8 +876,9 @@ class MonitoringSubscription:
                 continue
             rows = await in_thread(reader.notifications, team, int(change.keys["position"]) + 1, 1)
             if rows and int(rows[0]["position"]) == int(change.keys["position"]):
-                read_up_to = await in_thread(reader.read_up_to, principal.actor, team)
-                yield Notification.from_row(rows[0], read_up_to)
+                with pushing(info, [change]):
+                    read_up_to = await in_thread(reader.read_up_to, principal.actor, team)
+                    yield Notification.from_row(rows[0], read_up_to)
 
 
 async def _team_changes(info: Info[Context, None], topic: str, teams: list[str] | None) -> AsyncGenerator[Change, None]:

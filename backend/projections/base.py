@@ -15,6 +15,8 @@ class Change:
 
     topic: str
     keys: dict[str, Any] = field(default_factory=dict)
+    # W3C traceparent of the command span that appended the event behind the change, or "" without tracing.
+    traceparent: str = field(default="", compare=False)
 
 
 class Projection:

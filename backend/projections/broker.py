@@ -85,12 +85,16 @@ class ChangeBroker:
 
 
 def encode(change: Change) -> str:
-    return json.dumps({"topic": change.topic, "keys": change.keys}, separators=(",", ":"), default=str)
+    """Return a change as the JSON payload of a NOTIFY, without the `traceparent` key when the change has none."""
+    data: dict[str, Any] = {"topic": change.topic, "keys": change.keys}
+    if change.traceparent:
+        data["traceparent"] = change.traceparent
+    return json.dumps(data, separators=(",", ":"), default=str)
 
 
 def decode(payload: str) -> Change:
     data: dict[str, Any] = json.loads(payload)
-    return Change(topic=data["topic"], keys=data.get("keys", {}))
+    return Change(topic=data["topic"], keys=data.get("keys", {}), traceparent=data.get("traceparent", ""))
 
 
 class PostgresChangeListener:

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from backend.application.eventstore import EventStore
@@ -22,6 +23,7 @@ from backend.leases import Leases, LocalLeases
 from backend.projections.base import Change, Projection
 from backend.projections.broker import CHANNEL, ChangeBroker, encode
 from backend.telemetry import projection_batch_seconds, projection_lag_events, projection_position, tracer
+from backend.trace_context import links_to, parent_from, single_origin
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +203,11 @@ class ProjectionRunner:
     def _apply_batch(self, projection: Projection, expected: int, batch: list[tuple[int, Any]]) -> None:
         last = batch[-1][0]
         started = time.perf_counter()
-        with tracer.start_as_current_span(f"projection {projection.name}") as span:
+        origins = [getattr(event, "traceparent", "") for _, event in batch]
+        # The batch links to every command span whose events it applies. When there is only one,
+        # the batch is also that span's child, so it shows in the command's own trace.
+        parent = parent_from(single_origin(origins))
+        with tracer.start_as_current_span(f"projection {projection.name}", context=parent, links=links_to(origins)) as span:
             span.set_attribute("modelcloud.projection", projection.name)
             span.set_attribute("modelcloud.events", len(batch))
             correlation_ids = sorted({getattr(event, "correlation_id", "") for _, event in batch} - {""})
@@ -217,7 +223,7 @@ class ProjectionRunner:
                 if moved != 1:
                     raise TrackingConflict(projection.name)
                 for position, event in batch:
-                    changes.extend(projection.apply(tx, event, position))
+                    changes.extend(_traced(projection.apply(tx, event, position), getattr(event, "traceparent", "")))
                 if self.database.dialect == "postgres":
                     for change in changes:
                         tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, encode(change)))
@@ -295,3 +301,10 @@ class ProjectionRunner:
         if elsewhere:
             log.info("waiting for the process that holds these projections to replay them", extra={"projections": elsewhere})
         return self.wait_for(head, timeout=timeout, names=elsewhere) if elsewhere else True
+
+
+def _traced(changes: list[Change], traceparent: str) -> list[Change]:
+    """Give each change the `traceparent` of the event that caused it, so its push to subscribers can link to that command."""
+    if not traceparent:
+        return changes
+    return [replace(change, traceparent=traceparent) for change in changes]

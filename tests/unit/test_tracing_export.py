@@ -3,67 +3,27 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
 
+from backend import telemetry
 from backend.telemetry import configure_tracing
+from tests.support.tracing import Collector, ReceivedExport, running_collector
 
 pytestmark = pytest.mark.unit
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class ReceivedExport:
-    path: str
-    headers: dict[str, str]
-    request: ExportTraceServiceRequest
-
-
-@dataclass
-class Collector:
-    """A stand-in for an OpenTelemetry collector's OTLP/HTTP receiver on a free loopback port."""
-
-    url: str
-    received: list[ReceivedExport] = field(default_factory=list)
-
-
 @pytest.fixture
 def collector() -> Iterator[Collector]:
-    received: list[ReceivedExport] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802  (the name http.server calls)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            request = ExportTraceServiceRequest()
-            request.ParseFromString(body)
-            received.append(ReceivedExport(self.path, {key.lower(): value for key, value in self.headers.items()}, request))
-            answer = ExportTraceServiceResponse().SerializeToString()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-protobuf")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Collector(f"http://127.0.0.1:{server.server_address[1]}", received)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running_collector() as running:
+        yield running
 
 
 def run_traced_process(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -119,5 +79,35 @@ def test_otlp_headers_are_sent(collector: Collector):
 def test_tracing_stays_off_without_endpoint(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
+    # Only the first call in a process decides, so this test forgets any earlier call.
+    monkeypatch.setattr(telemetry, "_exporting", None)
 
     assert configure_tracing("modelcloud") is False
+
+
+def test_flush_gives_up_on_silent_collector() -> None:
+    """A collector that accepts the connection but never responds delays a worker's report by the flush timeout only."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        probe = (
+            "import time\n"
+            "from backend import telemetry\n"
+            "telemetry.configure_tracing('modelcloud-worker')\n"
+            "telemetry.FLUSH_TIMEOUT_SECONDS = 0.3\n"
+            "with telemetry.tracer.start_as_current_span('training attempt'):\n"
+            "    pass\n"
+            "started = time.monotonic()\n"
+            "telemetry.flush_spans()\n"
+            "print(round(time.monotonic() - started, 1))\n"
+        )
+        clean = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
+        environment = {
+            **clean,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{silent.getsockname()[1]}",
+            "OTEL_EXPORTER_OTLP_TIMEOUT": "2",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", probe], cwd=REPOSITORY, env=environment, capture_output=True, text=True, timeout=60, check=True
+        )
+
+    assert float(result.stdout.strip()) < 2.0
+    assert "spans were not exported before the flush timed out" in result.stderr

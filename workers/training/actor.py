@@ -48,11 +48,31 @@ class TrainingWorker:
         self.finished.wait()
         return self.outcome
 
-    def train(self, job: Any, index: int, cluster: dict[str, list[str]] | None) -> dict[str, Any]:
-        """Train this worker's share; the chief records each epoch and the outcome. Returns {"status": …}."""
+    def train(
+        self, job: Any, index: int, cluster: dict[str, list[str]] | None, trace_carrier: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Train this worker's share; the chief records each epoch and the outcome. Returns {"status": …}.
+
+        `trace_carrier` is the supervisor's trace context (`backend.trace_context.inject_carrier`):
+        this worker's spans, and the commands it records, continue that trace.
+        """
+        from opentelemetry.trace import StatusCode
+
+        from backend.telemetry import configure_tracing, flush_spans, tracer
+        from backend.trace_context import extract_carrier
+        from workers.ray_runtime import WORKER_SERVICE_NAME
+
+        configure_tracing(WORKER_SERVICE_NAME)
+        attributes = {"modelcloud.run_id": job.run_id, "modelcloud.attempt": job.attempt, "modelcloud.worker_index": index}
         try:
-            self.outcome = self._train(job, index, cluster)
+            with tracer.start_as_current_span("training attempt", context=extract_carrier(trace_carrier), attributes=attributes) as span:
+                self.outcome = self._train(job, index, cluster)
+                span.set_attribute("modelcloud.outcome", self.outcome["status"])
+                if self.outcome["status"] == "failed":
+                    span.set_status(StatusCode.ERROR, self.outcome["reason"][:300])
         finally:
+            # The supervisor may kill this process as soon as `train` returns.
+            flush_spans()
             self.finished.set()
         return self.outcome
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from backend.telemetry import tracer
 from workers.training.compilation import MetricSet, compile_model, make_loss
 from workers.training.data import TrainingData, load_training_data
 from workers.training.job import Reporter, TrainingFailed, TrainingJob
@@ -61,10 +62,12 @@ def run_training(
 
     with strategy.scope():
         for epoch_index in range(job.resume_epoch, job.config["epochs"]):
-            trainer.run_epoch(epoch_index)
+            with tracer.start_as_current_span(f"epoch {epoch_index + 1}", attributes={"modelcloud.epoch": epoch_index + 1}):
+                trainer.run_epoch(epoch_index)
             if trainer.stopped_early:
                 break
-        result = trainer.finish()
+        with tracer.start_as_current_span("save model"):
+            result = trainer.finish()
 
     logger.info(
         "Training run %s attempt %d: worker %d finished at epoch %d%s",

@@ -23,6 +23,7 @@ from backend.application.training import TrainingService
 from backend.domain.base import SYSTEM_ACTOR, Cause, Conflict, utc_now
 from backend.domain.training import MAX_POINTS_PER_BATCH
 from backend.storage import open_artifact_store
+from backend.telemetry import tracer
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,10 @@ class TrainingRecorder:
         self.flushed_at = time.monotonic()
 
     def _store_file(self, path: str) -> Any:
-        with Path(path).open("rb") as stream:
-            return self.artifacts.write(stream)
+        with tracer.start_as_current_span("store artifact") as span, Path(path).open("rb") as stream:
+            blob = self.artifacts.write(stream)
+            span.set_attribute("modelcloud.size", blob.size)
+            return blob
 
     def _call(self, command: Any, **values: Any) -> None:
         cause = Cause.new(SYSTEM_ACTOR, None, at=utc_now())

@@ -14,9 +14,13 @@ import threading
 import uuid
 from typing import Any
 
+from opentelemetry import trace
+
 from backend.domain.base import SYSTEM_ACTOR, Cause, DomainError
 from backend.domain.training import QUEUED, RUNNING, TrainingRun
 from backend.runtime import Runtime
+from backend.telemetry import tracer
+from backend.trace_context import continued, inject_carrier
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +75,14 @@ class _Follower:
         self.actors: list[Any] = []
         self.futures: list[Any] = []
         self.attempt = 0
+        # What this thread does for the run joins the trace of the command that started the run.
+        self.traceparent = runtime.store.creation_traceparent(run_id)
 
     def follow(self) -> None:
+        with continued(self.traceparent):
+            self._follow()
+
+    def _follow(self) -> None:
         while not self.stopping.is_set():
             run = self.training.get(self.run_id)
             if run.finished:
@@ -83,7 +93,9 @@ class _Follower:
                 return
             try:
                 if run.status == QUEUED:
-                    if not self._launch(run):
+                    with tracer.start_as_current_span("launch training attempt", attributes={"modelcloud.run_id": str(self.run_id)}):
+                        launched = self._launch(run)
+                    if not launched:
                         continue
                 elif run.status == RUNNING and not self.futures:
                     self._reattach(run)
@@ -106,6 +118,7 @@ class _Follower:
         if not self._has_capacity(workers, float(resources["cpusPerWorker"]), float(resources["gpusPerWorker"])):
             return False
         attempt = run.attempt + 1
+        trace.get_current_span().set_attribute("modelcloud.attempt", attempt)
         # A server that stopped while placing these workers may have left them behind.
         self._kill_actors(attempt=attempt, workers=workers)
         located = worker_settings(self.runtime.settings)
@@ -132,7 +145,8 @@ class _Follower:
         log.info("training attempt started", extra={"run_id": str(self.run_id), "attempt": attempt, "workers": workers})
         cluster = {"worker": addresses} if workers > 1 else None
         job = self._job(run, attempt, located["artifacts"])
-        self.futures = [actor.train.remote(job, index, cluster) for index, actor in enumerate(self.actors)]
+        carrier = inject_carrier()
+        self.futures = [actor.train.remote(job, index, cluster, carrier) for index, actor in enumerate(self.actors)]
         return True
 
     def _start_attempt(self, workers: int) -> bool:
