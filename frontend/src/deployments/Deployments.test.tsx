@@ -230,7 +230,14 @@ describe("deployments", () => {
       if (name === "Deployment" && variables.id !== "deployment-1") {
         const id = String(variables.id);
         return {
-          data: { deployment: deployment({ id, name: `model-${id}`, status: id === "deployment-2" ? "DEPLOYING" : "HEALTHY" }) },
+          data: {
+            deployment: deployment({
+              id,
+              name: `model-${id}`,
+              status: id === "deployment-2" ? "DEPLOYING" : "HEALTHY",
+              createdAt: "2026-12-05T11:00:00Z",
+            }),
+          },
         };
       }
       return answer(name, variables);
@@ -245,7 +252,7 @@ describe("deployments", () => {
     expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEST_TEAM.id, action: "Deployment.Requested" },
+      filter: { teamId: TEST_TEAM.id, subjectType: "Deployment" },
     });
 
     for (const [position, subjectId] of [
@@ -273,6 +280,58 @@ describe("deployments", () => {
         { id: "deployment-3" },
       ]),
     );
+  });
+
+  it("degraded deployment leaves the healthy filter", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/deployments",
+      `/teams/${TEST_TEAM.id}/deployments?status=HEALTHY`,
+      <DeploymentsPage />,
+    );
+    expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "DeploymentUpdated")).toHaveLength(1));
+
+    act(() =>
+      server.push("DeploymentUpdated", {
+        deploymentUpdated: { deployment: deployment({ status: "DEGRADED", healthReason: "replica died" }), change: null },
+      }),
+    );
+
+    await waitFor(() => expect(screen.queryByText("breast-cancer")).not.toBeInTheDocument());
+    expect(screen.getByText("No deployments match this filter.")).toBeInTheDocument();
+  });
+
+  it("deployment that becomes healthy joins the filter", async () => {
+    // deployment-4 was requested before the page opened, and deployment-1 after it.
+    const withOlder = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "Deployment" && variables.id === "deployment-4"
+        ? { data: { deployment: deployment({ id: "deployment-4", name: "iris", createdAt: "2026-12-04T10:00:00Z" }) } }
+        : answer(name, variables);
+    const server = mockServer(withOlder);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/deployments",
+      `/teams/${TEST_TEAM.id}/deployments?status=HEALTHY`,
+      <DeploymentsPage />,
+    );
+    expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 40, action: "Deployment.BecameHealthy", subjectType: "Deployment", subjectId: "deployment-4" },
+      }),
+    );
+
+    expect(await screen.findByText("iris")).toBeInTheDocument();
+    const names = screen
+      .getAllByRole("link")
+      .filter((link) => /\/deployments\/[^/]+$/.test(link.getAttribute("href") ?? ""))
+      .map((link) => link.textContent);
+    expect(names).toEqual(["breast-cancer", "iris"]);
+    expect(screen.getByText("iris").closest("tr")).toHaveClass("new-row");
   });
 
   it("traffic edit sends update", async () => {

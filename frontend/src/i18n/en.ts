@@ -11,6 +11,8 @@ export const en = {
       notShown_one: "{{count}} new entry was created but could not be shown here.",
       notShown_other: "{{count}} new entries were created but could not be shown here.",
       reload: "Reload the list",
+      unreadChange_one: "{{count}} entry changed but could not be read again, so the list may be out of date.",
+      unreadChange_other: "{{count}} entries changed but could not be read again, so the list may be out of date.",
     },
     no: "No",
     none: "None",

@@ -13,6 +13,8 @@ export const zhCN: Catalogue = {
       notShown_one: "新建了 {{count}} 个条目，但无法在此显示。",
       notShown_other: "新建了 {{count}} 个条目，但无法在此显示。",
       reload: "重新加载列表",
+      unreadChange_one: "有 {{count}} 个条目已更改，但无法重新读取，列表可能已过时。",
+      unreadChange_other: "有 {{count}} 个条目已更改，但无法重新读取，列表可能已过时。",
     },
     no: "否",
     none: "无",
