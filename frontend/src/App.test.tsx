@@ -245,6 +245,16 @@ describe("App", () => {
     expect(summaries).toEqual(["Summary of entry 8", "Summary of entry 7"]);
   });
 
+  it("Chinese audit page names action and subject", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    renderApp(`/teams/${TEAM_ID}/audit`);
+
+    expect(await screen.findByText("Summary of entry 7")).toBeInTheDocument();
+    const row = screen.getByText("Summary of entry 7").closest(".ant-table-row") as HTMLElement;
+    expect(within(row).getByText("注册了模型")).toBeInTheDocument();
+    expect(within(row).getByText("模型")).toBeInTheDocument();
+  });
+
   it("audit export keeps filters", async () => {
     renderApp(`/teams/${TEAM_ID}/audit?action=RegisteredModel.AliasMoved`);
 

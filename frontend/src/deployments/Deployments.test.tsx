@@ -90,7 +90,12 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
         data: {
           deploymentHealth: {
             windowSeconds: 300,
-            signals: [{ signal: "requestsPerSecond", value: 2, unit: "requests/s" }],
+            signals: [
+              { signal: "requestsPerSecond", value: 2, unit: "requests/s" },
+              { signal: "latencyP95Ms", value: 30.25, unit: "ms" },
+              { signal: "errorRate", value: 0.125, unit: "ratio" },
+              { signal: "futureSignal", value: 4, unit: "widgets" },
+            ],
             series,
           },
         },
@@ -485,6 +490,21 @@ describe("deployments", () => {
     const reads = operationsNamed(server, "DeploymentHealth");
     expect(reads).toHaveLength(2);
     expect(reads[1]?.variables).toMatchObject({ since: point(1, 0).start, stepSeconds: 60 });
+  });
+
+  it("health signals are named and formatted", async () => {
+    renderDeployment(mockServer(answer), "?tab=health");
+    await screen.findByText(/^Latest minute: 120 requests/);
+
+    const rowOf = (signal: string) => screen.getByTitle(signal).closest("tr") as HTMLElement;
+    expect(within(rowOf("requestsPerSecond")).getByText("Requests per second")).toBeInTheDocument();
+    expect(within(rowOf("requestsPerSecond")).getByText("2/s")).toBeInTheDocument();
+    expect(within(rowOf("latencyP95Ms")).getByText("Latency p95")).toBeInTheDocument();
+    expect(within(rowOf("latencyP95Ms")).getByText("30.3 ms")).toBeInTheDocument();
+    expect(within(rowOf("errorRate")).getByText("Server error rate")).toBeInTheDocument();
+    expect(within(rowOf("errorRate")).getByText("12.5%")).toBeInTheDocument();
+    expect(within(rowOf("futureSignal")).getByText("futureSignal")).toBeInTheDocument();
+    expect(within(rowOf("futureSignal")).getByText("4 widgets")).toBeInTheDocument();
   });
 
   it("rollback asks and calls", async () => {

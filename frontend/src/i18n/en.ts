@@ -1,3 +1,5 @@
+import { auditActionsEn, auditSubjectTypesEn } from "./auditActions.en";
+
 /** The English catalogue; its shape is the type every other catalogue must match. */
 export const en = {
   common: {
@@ -228,6 +230,29 @@ export const en = {
     aliases: "Aliases after it",
     showAt: "Show the model at this moment",
     empty: "No changes recorded.",
+  },
+  auditActions: auditActionsEn,
+  auditSubjectTypes: auditSubjectTypesEn,
+  signals: {
+    names: {
+      replicaHealth: "Replica health",
+      requestsPerSecond: "Requests per second",
+      latencyP50Ms: "Latency p50",
+      latencyP95Ms: "Latency p95",
+      latencyP99Ms: "Latency p99",
+      errorRate: "Server error rate",
+      clientErrorRate: "Rejected request rate",
+      featureDriftPsi: "Feature drift (PSI)",
+      featureDriftKs: "Feature drift (KS)",
+      predictionDriftPsi: "Prediction drift (PSI)",
+      predictionDriftKs: "Prediction drift (KS)",
+      integrityFailures: "Broken model versions",
+      failedTrainingRuns: "Failed training runs",
+    },
+    versions_one: "{{count}} version",
+    versions_other: "{{count}} versions",
+    runs_one: "{{count}} run",
+    runs_other: "{{count}} runs",
   },
   audit: {
     title: "Audit log",

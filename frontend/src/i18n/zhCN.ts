@@ -1,3 +1,4 @@
+import { auditActionsZhCN, auditSubjectTypesZhCN } from "./auditActions.zhCN";
 import type { Catalogue } from "./en";
 
 /** The Simplified Chinese catalogue. Chinese has one plural form, so `_one` and `_other` keys read the same. */
@@ -229,6 +230,29 @@ export const zhCN: Catalogue = {
     aliases: "变更后的别名",
     showAt: "显示此时刻的模型",
     empty: "没有记录的变更。",
+  },
+  auditActions: auditActionsZhCN,
+  auditSubjectTypes: auditSubjectTypesZhCN,
+  signals: {
+    names: {
+      replicaHealth: "副本健康度",
+      requestsPerSecond: "每秒请求数",
+      latencyP50Ms: "延迟 p50",
+      latencyP95Ms: "延迟 p95",
+      latencyP99Ms: "延迟 p99",
+      errorRate: "服务器错误率",
+      clientErrorRate: "被拒绝请求率",
+      featureDriftPsi: "特征漂移（PSI）",
+      featureDriftKs: "特征漂移（KS）",
+      predictionDriftPsi: "预测漂移（PSI）",
+      predictionDriftKs: "预测漂移（KS）",
+      integrityFailures: "损坏的模型版本",
+      failedTrainingRuns: "失败的训练运行",
+    },
+    versions_one: "{{count}} 个版本",
+    versions_other: "{{count}} 个版本",
+    runs_one: "{{count}} 次运行",
+    runs_other: "{{count}} 次运行",
   },
   audit: {
     title: "审计日志",

@@ -668,7 +668,7 @@ describe("StartTrainingPage", () => {
 
     const message = await screen.findByText(/classification needs 2 to 1,000/);
     expect(message.closest(".ant-form-item")?.querySelector("label")).toHaveTextContent("Label column");
-    expect(message).toHaveTextContent("The request has an invalid value.");
+    expect(message.closest('[role="alert"]')).toHaveTextContent("The request has an invalid value.");
     expect(operationsNamed(server, "StartTrainingRun")[0]?.variables).toEqual({
       input: {
         modelId: "model-1",
