@@ -170,6 +170,54 @@ describe("App", () => {
     expect(namedOperations(server, "Login")[0]?.variables).toEqual({ username: "ada", password: "secret" });
   });
 
+  it("sign-out in one tab signs out the other", async () => {
+    const answer = (name: string): Answer => (name === "Logout" ? { data: { logout: true } } : responses()(name));
+    window.history.pushState({}, "", `/teams/${TEAM_ID}/models`);
+    const [thisServer, otherServer] = [mockServer(answer), mockServer(answer)];
+    const thisTab = within(renderWithoutStyles(<App exchanges={[thisServer.exchange]} />).container);
+    const otherTab = within(renderWithoutStyles(<App exchanges={[otherServer.exchange]} />).container);
+    await thisTab.findByText("churn");
+    await otherTab.findByText("churn");
+
+    fireEvent.click(thisTab.getByText("Sign out").closest("button") as HTMLElement);
+
+    expect(await otherTab.findByText("You signed out in another tab. Sign in again to continue.")).toBeInTheDocument();
+    expect(otherTab.getByText("Sign in to ModelCloud")).toBeInTheDocument();
+    expect(await thisTab.findByText("Sign in to ModelCloud")).toBeInTheDocument();
+    expect(thisTab.queryByText("You signed out in another tab. Sign in again to continue.")).not.toBeInTheDocument();
+    expect(namedOperations(thisServer, "Logout")).toHaveLength(1);
+    expect(namedOperations(otherServer, "Logout")).toHaveLength(0);
+  });
+
+  it("sign-in in one tab signs in the other", async () => {
+    let signedIn = false;
+    const answer = (name: string): Answer => {
+      if (name === "Viewer" && !signedIn) {
+        return { errors: [{ message: "Sign in first.", extensions: { code: "UNAUTHENTICATED" } }] };
+      }
+      if (name === "Login") {
+        signedIn = true;
+        return { data: { login: { expiresAt: "2026-12-01T00:00:00Z", viewer } } };
+      }
+      return responses()(name);
+    };
+    window.history.pushState({}, "", "/");
+    const [thisServer, otherServer] = [mockServer(answer), mockServer(answer)];
+    const thisTab = within(renderWithoutStyles(<App exchanges={[thisServer.exchange]} />).container);
+    const otherTab = within(renderWithoutStyles(<App exchanges={[otherServer.exchange]} />).container);
+    await otherTab.findByText("Sign in to ModelCloud");
+    const form = (await thisTab.findByText("Sign in to ModelCloud")).closest("main") as HTMLElement;
+
+    fireEvent.change(form.querySelector('input[autocomplete="username"]') as HTMLElement, { target: { value: "ada" } });
+    fireEvent.change(form.querySelector('input[type="password"]') as HTMLElement, { target: { value: "secret" } });
+    fireEvent.click(thisTab.getByText("Sign in").closest("button") as HTMLElement);
+
+    // The other tab reads the viewer again, now with the new session, and opens the team's models.
+    expect(await thisTab.findByText("churn")).toBeInTheDocument();
+    expect(await otherTab.findByText("churn")).toBeInTheDocument();
+    expect(namedOperations(otherServer, "Viewer")).toHaveLength(2);
+  });
+
   it("failed sign-in shows error", async () => {
     renderApp(
       "/",

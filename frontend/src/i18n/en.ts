@@ -46,6 +46,7 @@ export const en = {
     passwordRequired: "Enter your password.",
     submit: "Sign in",
     expired: "Your session has ended. Sign in again.",
+    signedOutElsewhere: "You signed out in another tab. Sign in again to continue.",
     rejected: "The username or password is incorrect.",
   },
   layout: {

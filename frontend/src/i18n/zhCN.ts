@@ -48,6 +48,7 @@ export const zhCN: Catalogue = {
     submit: "登录",
     rejected: "用户名或密码不正确。",
     expired: "您的会话已结束，请重新登录。",
+    signedOutElsewhere: "您已在另一个标签页中退出登录。请重新登录以继续。",
   },
   layout: {
     connectionLost: "与服务器的实时连接已断开，页面暂时不会更新。连接会自动恢复，届时列表会重新读取。",
