@@ -218,6 +218,27 @@ describe("App", () => {
     expect(namedOperations(otherServer, "Viewer")).toHaveLength(2);
   });
 
+  it("navigation lists sections in work order", async () => {
+    renderApp(`/teams/${TEAM_ID}/models`);
+    await screen.findByText("churn");
+
+    const navigation = screen.getByRole("navigation", { name: "Main" });
+    const sections = Array.from(navigation.querySelectorAll("a"), (link) => link.textContent);
+    expect(sections).toEqual([
+      "Models",
+      "Datasets",
+      "Configurations",
+      "Training",
+      "Evaluations",
+      "Deployments",
+      "Monitoring wall",
+      "Alerts",
+      "Audit log",
+      "Members and tokens",
+    ]);
+    expect(navigation.closest(".app-header-bar")).toBeNull();
+  });
+
   it("failed sign-in shows error", async () => {
     renderApp(
       "/",
