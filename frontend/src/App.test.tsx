@@ -275,6 +275,35 @@ describe("App", () => {
     expect(within(table).getByText("2,010")).toBeInTheDocument();
   });
 
+  it("versions name the run that trained them", async () => {
+    const trained = (number: number, runId: string) => ({ ...version(number), lineage: [{ key: "trainingRun", value: runId }] });
+    const server = renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=versions`,
+      responses({
+        ModelVersions: {
+          data: { model: { id: MODEL_ID, versions: { nodes: [trained(1, "run-1"), trained(2, "run-2")], pageInfo: NO_MORE } } },
+        },
+        ModelRunNames: {
+          data: {
+            trainingRuns: {
+              nodes: [
+                { id: "run-2", name: "nightly-retrain" },
+                { id: "run-1", name: "first-baseline" },
+              ],
+              pageInfo: NO_MORE,
+            },
+          },
+        },
+      }),
+    );
+
+    const link = await screen.findByText("nightly-retrain");
+    expect(link.closest("a")).toHaveAttribute("href", `/teams/${TEAM_ID}/training/run-2`);
+    expect(screen.getByText("first-baseline").closest("a")).toHaveAttribute("href", `/teams/${TEAM_ID}/training/run-1`);
+    expect(namedOperations(server, "ModelRunNames")).toHaveLength(1);
+    expect(namedOperations(server, "ModelRunNames")[0]?.variables).toMatchObject({ teamId: TEAM_ID, modelId: MODEL_ID });
+  });
+
   it("alias removal shows server error", async () => {
     const server = renderApp(
       `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=aliases`,

@@ -332,6 +332,7 @@ export const en = {
     openVersion: "Open version {{number}}",
     createdAt: "Created {{moment}}",
     trainedBy: "Training run",
+    trainedByRun: "Trained by {{name}}",
     deploy: "Deploy",
     trainingRun: "Trained by",
     modelClass: "Model class",

@@ -332,6 +332,7 @@ export const zhCN: Catalogue = {
     openVersion: "打开版本 {{number}}",
     createdAt: "创建于 {{moment}}",
     trainedBy: "训练运行",
+    trainedByRun: "由 {{name}} 训练",
     deploy: "部署",
     trainingRun: "训练来源",
     modelClass: "模型类",
