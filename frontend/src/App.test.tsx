@@ -304,6 +304,63 @@ describe("App", () => {
     expect(namedOperations(server, "ModelRunNames")[0]?.variables).toMatchObject({ teamId: TEAM_ID, modelId: MODEL_ID });
   });
 
+  it("version comparison names and formats fields", async () => {
+    renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=compare`,
+      responses({
+        CompareModelVersions: {
+          data: {
+            compareModelVersions: {
+              sameBytes: false,
+              sizeDelta: -1_250_000,
+              parameterDelta: 2_048,
+              signatureChanged: false,
+              layersAdded: [],
+              layersRemoved: [],
+              a: { id: "version-1", number: 1 },
+              b: { id: "version-2", number: 2 },
+              changes: [
+                { field: "size", a: "2500000", b: "1250000" },
+                { field: "sha256", a: "a".repeat(64), b: "b".repeat(64) },
+                { field: "lineage.trainingRun", a: "run-1", b: "run-2" },
+                { field: "lineage.configRevision", a: "1", b: "3" },
+              ],
+              layersChanged: [{ field: "dense_1", a: "Dense (None, 16) 496 parameters", b: "Dense (None, 32) 992 parameters" }],
+              evaluation: {
+                split: "test",
+                label: "target",
+                metrics: [{ name: "rocAuc", a: 0.91, b: 0.95, difference: 0.04, better: "b" }],
+              },
+            },
+          },
+        },
+        ModelRunNames: {
+          data: {
+            trainingRuns: {
+              nodes: [
+                { id: "run-2", name: "nightly-retrain" },
+                { id: "run-1", name: "first-baseline" },
+              ],
+              pageInfo: NO_MORE,
+            },
+          },
+        },
+      }),
+    );
+
+    expect(await screen.findByText("−1.3 MB")).toBeInTheDocument();
+    expect(screen.getByText("+2,048")).toBeInTheDocument();
+    const rowOf = (label: string) => screen.getByText(label).closest("tr") as HTMLElement;
+    expect(within(rowOf("Size")).getByText("2.5 MB")).toBeInTheDocument();
+    expect(within(rowOf("Size")).getByText("1.3 MB")).toBeInTheDocument();
+    expect(within(rowOf("SHA-256 of the file")).getByText(`${"a".repeat(12)}…`)).toBeInTheDocument();
+    expect(await within(rowOf("Training run")).findByText("first-baseline")).toBeInTheDocument();
+    expect(within(rowOf("Training run")).getByText("nightly-retrain")).toBeInTheDocument();
+    expect(within(rowOf("Configuration revision")).getByText("Revision 3")).toBeInTheDocument();
+    expect(within(rowOf("Layer dense_1")).getByText("Dense, output (None, 32), 992 parameters")).toBeInTheDocument();
+    expect(within(rowOf("ROC AUC")).getByText("B")).toBeInTheDocument();
+  });
+
   it("alias removal shows server error", async () => {
     const server = renderApp(
       `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=aliases`,
