@@ -6,6 +6,7 @@ import { CATALOG } from "../evaluation/fixtures";
 import { mockServer } from "../test/mockClient";
 import type { Answer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
+import { renderTeamPage } from "../test/renderTeamPage";
 import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
 import { DeploymentsPage } from "./DeploymentsPage";
 import { isIsolated, latencyOption, mergePoints } from "./healthSeries";
@@ -505,6 +506,32 @@ describe("deployments", () => {
     expect(within(rowOf("errorRate")).getByText("12.5%")).toBeInTheDocument();
     expect(within(rowOf("futureSignal")).getByText("futureSignal")).toBeInTheDocument();
     expect(within(rowOf("futureSignal")).getByText("4 widgets")).toBeInTheDocument();
+  });
+
+  it("viewer sees why nothing can change", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(
+      server,
+      "/teams/:teamId/deployments/:deploymentId",
+      <DeploymentPage />,
+      `/teams/${TEST_TEAM.id}/deployments/deployment-1`,
+      { ...TEST_TEAM, viewerRole: "VIEWER" },
+    );
+
+    expect(
+      await screen.findByText(
+        "You are a viewer in this team, so you can watch this deployment but not stop, start, roll back or change it. A team admin can make you an editor.",
+      ),
+    ).toBeInTheDocument();
+    expect(buttonNamed("Stop")).toBeDisabled();
+    expect(buttonNamed("Edit settings")).toBeDisabled();
+    expect(buttonNamed("Save the split")).toBeDisabled();
+
+    fireEvent.click(screen.getByRole("tab", { name: "Revisions" }));
+
+    expect(await screen.findByText("Roll back")).toBeInTheDocument();
+    expect(buttonNamed("Roll back")).toBeDisabled();
+    expect(operationsNamed(server, "StopDeployment")).toHaveLength(0);
   });
 
   it("rollback asks and calls", async () => {

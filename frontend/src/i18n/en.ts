@@ -1173,6 +1173,9 @@ export const en = {
     start: "Start",
     stop: "Stop",
     stopConfirm: "Stop {{name}}? Its replicas are removed and calls fail until it starts again.",
+    readOnly:
+      "You are a viewer in this team, so you can watch this deployment but not stop, start, roll back or change it. A team admin can make you an editor.",
+    viewerCannotChange: "Viewers cannot change deployments.",
     tabs: {
       overview: "Traffic and settings",
       health: "Health",

@@ -1171,6 +1171,8 @@ export const zhCN: Catalogue = {
     healthReason: "健康状况",
     start: "启动",
     stop: "停止",
+    readOnly: "您是此团队的查看者，可以查看此部署，但不能停止、启动、回滚或更改它。团队管理员可以将您设为编辑者。",
+    viewerCannotChange: "查看者不能更改部署。",
     stopConfirm: "停止 {{name}}？其副本将被移除，重新启动前调用都会失败。",
     tabs: {
       overview: "流量与设置",
