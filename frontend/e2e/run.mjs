@@ -755,7 +755,7 @@ async function deployRequestConsole(page, run) {
 
   const form = page.getByRole("form", { name: "Deploy a model" });
   await form.waitFor();
-  // The select shows the preselected id until the team's models arrive, then their name.
+  // The select reads "Loading…" until the team's models arrive, then shows the preselected model's name.
   const model = await waitFor(
     "the preselected model's name",
     async () => (await form.locator(".ant-select-content").first().innerText()).trim(),

@@ -170,6 +170,75 @@ describe("App", () => {
     expect(namedOperations(server, "Login")[0]?.variables).toEqual({ username: "ada", password: "secret" });
   });
 
+  it("sign-out in one tab signs out the other", async () => {
+    const answer = (name: string): Answer => (name === "Logout" ? { data: { logout: true } } : responses()(name));
+    window.history.pushState({}, "", `/teams/${TEAM_ID}/models`);
+    const [thisServer, otherServer] = [mockServer(answer), mockServer(answer)];
+    const thisTab = within(renderWithoutStyles(<App exchanges={[thisServer.exchange]} />).container);
+    const otherTab = within(renderWithoutStyles(<App exchanges={[otherServer.exchange]} />).container);
+    await thisTab.findByText("churn");
+    await otherTab.findByText("churn");
+
+    fireEvent.click(thisTab.getByText("Sign out").closest("button") as HTMLElement);
+
+    expect(await otherTab.findByText("You signed out in another tab. Sign in again to continue.")).toBeInTheDocument();
+    expect(otherTab.getByText("Sign in to ModelCloud")).toBeInTheDocument();
+    expect(await thisTab.findByText("Sign in to ModelCloud")).toBeInTheDocument();
+    expect(thisTab.queryByText("You signed out in another tab. Sign in again to continue.")).not.toBeInTheDocument();
+    expect(namedOperations(thisServer, "Logout")).toHaveLength(1);
+    expect(namedOperations(otherServer, "Logout")).toHaveLength(0);
+  });
+
+  it("sign-in in one tab signs in the other", async () => {
+    let signedIn = false;
+    const answer = (name: string): Answer => {
+      if (name === "Viewer" && !signedIn) {
+        return { errors: [{ message: "Sign in first.", extensions: { code: "UNAUTHENTICATED" } }] };
+      }
+      if (name === "Login") {
+        signedIn = true;
+        return { data: { login: { expiresAt: "2026-12-01T00:00:00Z", viewer } } };
+      }
+      return responses()(name);
+    };
+    window.history.pushState({}, "", "/");
+    const [thisServer, otherServer] = [mockServer(answer), mockServer(answer)];
+    const thisTab = within(renderWithoutStyles(<App exchanges={[thisServer.exchange]} />).container);
+    const otherTab = within(renderWithoutStyles(<App exchanges={[otherServer.exchange]} />).container);
+    await otherTab.findByText("Sign in to ModelCloud");
+    const form = (await thisTab.findByText("Sign in to ModelCloud")).closest("main") as HTMLElement;
+
+    fireEvent.change(form.querySelector('input[autocomplete="username"]') as HTMLElement, { target: { value: "ada" } });
+    fireEvent.change(form.querySelector('input[type="password"]') as HTMLElement, { target: { value: "secret" } });
+    fireEvent.click(thisTab.getByText("Sign in").closest("button") as HTMLElement);
+
+    // The other tab reads the viewer again, now with the new session, and opens the team's models.
+    expect(await thisTab.findByText("churn")).toBeInTheDocument();
+    expect(await otherTab.findByText("churn")).toBeInTheDocument();
+    expect(namedOperations(otherServer, "Viewer")).toHaveLength(2);
+  });
+
+  it("navigation lists sections in work order", async () => {
+    renderApp(`/teams/${TEAM_ID}/models`);
+    await screen.findByText("churn");
+
+    const navigation = screen.getByRole("navigation", { name: "Main" });
+    const sections = Array.from(navigation.querySelectorAll("a"), (link) => link.textContent);
+    expect(sections).toEqual([
+      "Models",
+      "Datasets",
+      "Configurations",
+      "Training",
+      "Evaluations",
+      "Deployments",
+      "Monitoring wall",
+      "Alerts",
+      "Audit log",
+      "Members and tokens",
+    ]);
+    expect(navigation.closest(".app-header-bar")).toBeNull();
+  });
+
   it("failed sign-in shows error", async () => {
     renderApp(
       "/",
@@ -204,6 +273,92 @@ describe("App", () => {
     await waitFor(() => expect(within(table).getAllByText("Ready")).toHaveLength(2));
     expect(within(table).getByText("2.5 MB")).toBeInTheDocument();
     expect(within(table).getByText("2,010")).toBeInTheDocument();
+  });
+
+  it("versions name the run that trained them", async () => {
+    const trained = (number: number, runId: string) => ({ ...version(number), lineage: [{ key: "trainingRun", value: runId }] });
+    const server = renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=versions`,
+      responses({
+        ModelVersions: {
+          data: { model: { id: MODEL_ID, versions: { nodes: [trained(1, "run-1"), trained(2, "run-2")], pageInfo: NO_MORE } } },
+        },
+        ModelRunNames: {
+          data: {
+            trainingRuns: {
+              nodes: [
+                { id: "run-2", name: "nightly-retrain" },
+                { id: "run-1", name: "first-baseline" },
+              ],
+              pageInfo: NO_MORE,
+            },
+          },
+        },
+      }),
+    );
+
+    const link = await screen.findByText("nightly-retrain");
+    expect(link.closest("a")).toHaveAttribute("href", `/teams/${TEAM_ID}/training/run-2`);
+    expect(screen.getByText("first-baseline").closest("a")).toHaveAttribute("href", `/teams/${TEAM_ID}/training/run-1`);
+    expect(namedOperations(server, "ModelRunNames")).toHaveLength(1);
+    expect(namedOperations(server, "ModelRunNames")[0]?.variables).toMatchObject({ teamId: TEAM_ID, modelId: MODEL_ID });
+  });
+
+  it("version comparison names and formats fields", async () => {
+    renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=compare`,
+      responses({
+        CompareModelVersions: {
+          data: {
+            compareModelVersions: {
+              sameBytes: false,
+              sizeDelta: -1_250_000,
+              parameterDelta: 2_048,
+              signatureChanged: false,
+              layersAdded: [],
+              layersRemoved: [],
+              a: { id: "version-1", number: 1 },
+              b: { id: "version-2", number: 2 },
+              changes: [
+                { field: "size", a: "2500000", b: "1250000" },
+                { field: "sha256", a: "a".repeat(64), b: "b".repeat(64) },
+                { field: "lineage.trainingRun", a: "run-1", b: "run-2" },
+                { field: "lineage.configRevision", a: "1", b: "3" },
+              ],
+              layersChanged: [{ field: "dense_1", a: "Dense (None, 16) 496 parameters", b: "Dense (None, 32) 992 parameters" }],
+              evaluation: {
+                split: "test",
+                label: "target",
+                metrics: [{ name: "rocAuc", a: 0.91, b: 0.95, difference: 0.04, better: "b" }],
+              },
+            },
+          },
+        },
+        ModelRunNames: {
+          data: {
+            trainingRuns: {
+              nodes: [
+                { id: "run-2", name: "nightly-retrain" },
+                { id: "run-1", name: "first-baseline" },
+              ],
+              pageInfo: NO_MORE,
+            },
+          },
+        },
+      }),
+    );
+
+    expect(await screen.findByText("−1.3 MB")).toBeInTheDocument();
+    expect(screen.getByText("+2,048")).toBeInTheDocument();
+    const rowOf = (label: string) => screen.getByText(label).closest("tr") as HTMLElement;
+    expect(within(rowOf("Size")).getByText("2.5 MB")).toBeInTheDocument();
+    expect(within(rowOf("Size")).getByText("1.3 MB")).toBeInTheDocument();
+    expect(within(rowOf("SHA-256 of the file")).getByText(`${"a".repeat(12)}…`)).toBeInTheDocument();
+    expect(await within(rowOf("Training run")).findByText("first-baseline")).toBeInTheDocument();
+    expect(within(rowOf("Training run")).getByText("nightly-retrain")).toBeInTheDocument();
+    expect(within(rowOf("Configuration revision")).getByText("Revision 3")).toBeInTheDocument();
+    expect(within(rowOf("Layer dense_1")).getByText("Dense, output (None, 32), 992 parameters")).toBeInTheDocument();
+    expect(within(rowOf("ROC AUC")).getByText("B")).toBeInTheDocument();
   });
 
   it("alias removal shows server error", async () => {
@@ -243,6 +398,16 @@ describe("App", () => {
     expect(await screen.findByText("Summary of entry 8")).toBeInTheDocument();
     const summaries = screen.getAllByText(/^Summary of entry/).map((element) => element.textContent);
     expect(summaries).toEqual(["Summary of entry 8", "Summary of entry 7"]);
+  });
+
+  it("Chinese audit page names action and subject", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    renderApp(`/teams/${TEAM_ID}/audit`);
+
+    expect(await screen.findByText("Summary of entry 7")).toBeInTheDocument();
+    const row = screen.getByText("Summary of entry 7").closest(".ant-table-row") as HTMLElement;
+    expect(within(row).getByText("注册了模型")).toBeInTheDocument();
+    expect(within(row).getByText("模型")).toBeInTheDocument();
   });
 
   it("audit export keeps filters", async () => {

@@ -110,7 +110,7 @@ function SignedIn({ children }: { children: ReactNode }) {
         </main>
       );
     case "signedOut":
-      return <LoginPage expired={state.expired} />;
+      return <LoginPage notice={state.notice} />;
     case "signedIn":
       return <>{children}</>;
   }

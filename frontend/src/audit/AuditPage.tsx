@@ -10,8 +10,10 @@ import type { AuditEntryFieldsFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamMembers } from "../teams/useTeamMembers";
 import { AuditFilters } from "./AuditFilters";
+import { AuditSummary } from "./AuditSummary";
 import { auditFilterOf, auditSearchFromParams, EXPORT_FORMATS, exportUrl, paramsFromAuditSearch } from "./auditSearch";
 import type { AuditSearch } from "./auditSearch";
+import { useAuditText } from "./auditText";
 import { useAuditEntries } from "./useAuditEntries";
 
 const TABLE_HEIGHT = 560;
@@ -26,6 +28,7 @@ export function AuditPage() {
   const search = useMemo(() => auditSearchFromParams(params), [params]);
   const filter = useMemo(() => auditFilterOf(team.id, search), [team.id, search]);
   const audit = useAuditEntries(filter);
+  const auditText = useAuditText();
 
   const change = useCallback((next: AuditSearch) => setParams(paramsFromAuditSearch(next), { replace: true }), [setParams]);
 
@@ -34,14 +37,14 @@ export function AuditPage() {
     { title: t("audit.columns.time"), key: "time", width: 200, render: (_, entry) => format.dateTime(entry.occurredAt) },
     { title: t("audit.columns.actor"), key: "actor", width: 140, render: (_, entry) => nameOf(entry.actor) },
     { title: t("audit.columns.action"), key: "action", width: 240, render: (_, entry) => <Tag>{entry.action}</Tag> },
-    { title: t("audit.columns.summary"), dataIndex: "summary", key: "summary" },
+    { title: t("audit.columns.summary"), key: "summary", render: (_, entry) => <AuditSummary entry={entry} /> },
     {
       title: t("audit.columns.subject"),
       key: "subject",
       width: 160,
       render: (_, entry) => (
-        <Typography.Text copyable={{ text: entry.subjectId }} title={entry.subjectId}>
-          {entry.subjectType}
+        <Typography.Text copyable={{ text: entry.subjectId }} title={`${entry.subjectType} ${entry.subjectId}`}>
+          {auditText.subjectType(entry.subjectType)}
         </Typography.Text>
       ),
     },

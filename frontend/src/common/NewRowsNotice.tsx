@@ -12,7 +12,7 @@ interface NewRowsNoticeProps {
 
 /**
  * Announces to screen readers how many rows were put into the list live, and shows a reload
- * notice for the new subjects that could not be put in.
+ * notice for the new subjects that could not be put in and the changed ones that could not be read.
  */
 export function NewRowsNotice({ newRows, onReload }: NewRowsNoticeProps) {
   const { t } = useTranslation();
@@ -22,12 +22,19 @@ export function NewRowsNotice({ newRows, onReload }: NewRowsNoticeProps) {
       <div role="status" aria-live="polite" className="visually-hidden">
         {newRows.addedCount > 0 ? t("common.newRows.added", { count: newRows.addedCount }) : ""}
       </div>
-      {newRows.notShownCount > 0 && (
+      {(newRows.notShownCount > 0 || newRows.unreadChangeCount > 0) && (
         <Alert
           type="info"
           showIcon
           className="page-notice"
-          title={t("common.newRows.notShown", { count: newRows.notShownCount })}
+          title={
+            <>
+              {newRows.notShownCount > 0 && <div>{t("common.newRows.notShown", { count: newRows.notShownCount })}</div>}
+              {newRows.unreadChangeCount > 0 && (
+                <div>{t("common.newRows.unreadChange", { count: newRows.unreadChangeCount })}</div>
+              )}
+            </>
+          }
           action={
             <Button
               onClick={() => {

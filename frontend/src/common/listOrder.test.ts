@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { byNameThenId, compareTimes, foldCase, nameContains, placeRow } from "./listOrder";
+import { byCreatedNewestFirst, byNameThenId, compareTimes, foldCase, nameContains, placeRow } from "./listOrder";
 
 interface Row {
   id: string;
@@ -86,5 +86,40 @@ describe("name matching", () => {
   it("times compare by moment", () => {
     expect(compareTimes("2026-12-05T10:00:00+01:00", "2026-12-05T09:30:00Z")).toBeLessThan(0);
     expect(compareTimes("2026-12-05T10:00:00.000002Z", "2026-12-05T10:00:00.000001Z")).toBeGreaterThan(0);
+  });
+});
+
+describe("creation order", () => {
+  const runs = [
+    { id: "c", createdAt: "2026-12-05T12:00:00Z" },
+    { id: "a", createdAt: "2026-12-05T10:00:00Z" },
+  ];
+  const runKey = (run: { id: string }) => run.id;
+
+  it("newer row goes above", () => {
+    const placed = placeRow(runs, { id: "d", createdAt: "2026-12-05T13:00:00Z" }, runKey, {
+      addIfMissing: true,
+      order: byCreatedNewestFirst,
+      hasNextPage: false,
+    });
+    expect(placed.map(runKey)).toEqual(["d", "c", "a"]);
+  });
+
+  it("older row goes between", () => {
+    const placed = placeRow(runs, { id: "b", createdAt: "2026-12-05T11:00:00Z" }, runKey, {
+      addIfMissing: true,
+      order: byCreatedNewestFirst,
+      hasNextPage: false,
+    });
+    expect(placed.map(runKey)).toEqual(["c", "b", "a"]);
+  });
+
+  it("row older than a loaded page waits for it", () => {
+    const placed = placeRow(runs, { id: "z", createdAt: "2026-12-01T00:00:00Z" }, runKey, {
+      addIfMissing: true,
+      order: byCreatedNewestFirst,
+      hasNextPage: true,
+    });
+    expect(placed.map(runKey)).toEqual(["c", "a"]);
   });
 });

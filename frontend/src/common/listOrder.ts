@@ -77,3 +77,13 @@ export function compareTimes(a: string, b: string): number {
 export function byNameThenId<Row extends { id: string; name: string }>(a: Row, b: Row): number {
   return compareText(foldCase(a.name), foldCase(b.name)) || compareText(a.id, b.id);
 }
+
+/**
+ * Orders rows newest first by `createdAt`, as the server pages runs, evaluations and deployments.
+ * NOTE: the server orders by the log position of the creating event, and `createdAt` is that
+ * event's time. The two agree unless two rows were created in the same microsecond, or by
+ * processes whose clocks differ. A row with an equal time goes after the listed ones.
+ */
+export function byCreatedNewestFirst<Row extends { createdAt: string }>(a: Row, b: Row): number {
+  return compareTimes(b.createdAt, a.createdAt);
+}

@@ -26,6 +26,8 @@ export interface ConnectionPages<Node> {
    * top, or at its place in the list's order when the hook was given one (see placeRow).
    */
   upsert: (row: Node, addIfMissing?: boolean) => void;
+  /** Takes the loaded row with this key out of the list, as when it stops matching the list's filters. */
+  remove: (key: string) => void;
 }
 
 interface Loaded<Node> {
@@ -56,15 +58,15 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   const request = useRef(0);
   const latest = useRef({ select, keyOf, order, loaded, fetching });
   latest.current = { select, keyOf, order, loaded, fetching };
-  // Rows added while the first page is on its way, which its result would otherwise drop.
-  const addedDuringFirstRead = useRef<Map<string, Node> | null>(null);
+  // Rows added (a row) or removed (null) while the first page is on its way, which its result would otherwise undo.
+  const changedDuringFirstRead = useRef<Map<string, Node | null> | null>(null);
 
   const readPage = useCallback(
     async (after: string | null) => {
       request.current += 1;
       const mine = request.current;
       if (after === null) {
-        addedDuringFirstRead.current = new Map();
+        changedDuringFirstRead.current = new Map();
       }
       setFetching(true);
       const pageVariables = { ...(JSON.parse(variablesKey) as object), first: pageSize, after } as unknown as Variables;
@@ -74,9 +76,9 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
       }
       setFetching(false);
       setError(result.error);
-      const addedMeanwhile = after === null ? [...(addedDuringFirstRead.current?.values() ?? [])] : [];
+      const changedMeanwhile = after === null ? [...(changedDuringFirstRead.current?.entries() ?? [])] : [];
       if (after === null) {
-        addedDuringFirstRead.current = null;
+        changedDuringFirstRead.current = null;
       }
       const connection = result.data ? latest.current.select(result.data) : null;
       if (!connection) {
@@ -88,8 +90,12 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
         const known = new Set(base.map(key));
         const hasNextPage = connection.pageInfo.hasNextPage;
         let rows = [...base, ...connection.nodes.filter((row) => !known.has(key(row)))];
-        for (const row of addedMeanwhile) {
-          const listed = rows.some((candidate) => key(candidate) === key(row));
+        for (const [changedKey, row] of changedMeanwhile) {
+          if (row === null) {
+            rows = rows.filter((candidate) => key(candidate) !== changedKey);
+            continue;
+          }
+          const listed = rows.some((candidate) => key(candidate) === changedKey);
           rows = listed ? rows : placeRow(rows, row, key, { addIfMissing: true, order: listOrder, hasNextPage });
         }
         return { rows, endCursor: connection.pageInfo.endCursor ?? null, hasNextPage };
@@ -115,8 +121,8 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
   const reload = useCallback(() => setGeneration((count) => count + 1), []);
 
   const upsert = useCallback((row: Node, addIfMissing = false) => {
-    const pending = addedDuringFirstRead.current;
-    if (pending !== null && (addIfMissing || pending.has(latest.current.keyOf(row)))) {
+    const pending = changedDuringFirstRead.current;
+    if (pending !== null && (addIfMissing || pending.get(latest.current.keyOf(row)))) {
       pending.set(latest.current.keyOf(row), row);
     }
     setLoaded((previous) => {
@@ -126,5 +132,13 @@ export function useConnectionPages<Data, Variables extends AnyVariables, Node>(
     });
   }, []);
 
-  return { rows: loaded.rows, hasNextPage: loaded.hasNextPage, fetching, error, loadMore, reload, upsert };
+  const remove = useCallback((key: string) => {
+    changedDuringFirstRead.current?.set(key, null);
+    setLoaded((previous) => {
+      const rows = previous.rows.filter((candidate) => latest.current.keyOf(candidate) !== key);
+      return rows.length === previous.rows.length ? previous : { ...previous, rows };
+    });
+  }, []);
+
+  return { rows: loaded.rows, hasNextPage: loaded.hasNextPage, fetching, error, loadMore, reload, upsert, remove };
 }

@@ -10,11 +10,12 @@ export const MAX_LIVE_SUBJECTS = 60;
 
 /**
  * Keeps one subscription open for each of the given ids (the rows on screen, at most
- * MAX_LIVE_SUBJECTS) and hands every message to `onData`. Ids that leave the list are unsubscribed.
+ * MAX_LIVE_SUBJECTS) and hands every message to `onData`. Ids that leave the list are
+ * unsubscribed. A null subscription opens nothing, for lists whose rows have none.
  */
 export function useLiveSubjects<Data, Variables extends AnyVariables>(
   ids: readonly string[],
-  subscription: TypedDocumentNode<Data, Variables>,
+  subscription: TypedDocumentNode<Data, Variables> | null,
   variablesOf: (id: string) => Variables,
   onData: (data: Data) => void,
 ): void {
@@ -26,7 +27,7 @@ export function useLiveSubjects<Data, Variables extends AnyVariables>(
 
   useEffect(() => {
     const subscriptions = active.current;
-    const keep = new Set(requestedKey === "" ? [] : requestedKey.split(","));
+    const keep = new Set(requestedKey === "" || subscription === null ? [] : requestedKey.split(","));
 
     for (const [id, unsubscribe] of subscriptions) {
       if (!keep.has(id)) {
@@ -35,7 +36,7 @@ export function useLiveSubjects<Data, Variables extends AnyVariables>(
       }
     }
     for (const id of keep) {
-      if (subscriptions.has(id)) {
+      if (subscriptions.has(id) || subscription === null) {
         continue;
       }
       const { unsubscribe } = client.subscription(subscription, latest.current.variablesOf(id)).subscribe((result) => {

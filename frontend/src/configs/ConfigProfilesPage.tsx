@@ -7,10 +7,9 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
 import { NewRowsNotice } from "../common/NewRowsNotice";
-import { useConnectionPages } from "../common/useConnectionPages";
 import { useDebounced } from "../common/useDebounced";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type { ConfigProfileRowFragment, ConfigProfileRowQuery as ConfigProfileRowData } from "../gql/graphql";
+import { useLiveList } from "../common/useLiveList";
+import type { ConfigProfileRowFragment } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamMembers } from "../teams/useTeamMembers";
@@ -22,14 +21,16 @@ export const PROFILE_PAGE = 50;
 export const TYPING_DELAY_MS = 300;
 export const PROFILE_CREATED = "ConfigProfile.Created";
 const CREATING_ACTIONS = [PROFILE_CREATED];
+const CHANGING_ACTIONS = ["ConfigProfile.Revised", "ConfigProfile.Archived"];
 
 const ARCHIVED_CHOICES = ["active", "archived", "all"] as const;
 type ArchivedChoice = (typeof ARCHIVED_CHOICES)[number];
 const ARCHIVED_FILTER: Record<ArchivedChoice, boolean | null> = { active: false, archived: true, all: null };
 
 /**
- * Lists the team's configuration profiles by name with a name search and an archived filter;
- * profiles created elsewhere go in at their place by name.
+ * Lists the team's configuration profiles by name with a name search and an archived filter.
+ * Profiles created, revised or archived elsewhere go in at their place by name, are replaced,
+ * or go out, by the filters.
  */
 export function ConfigProfilesPage() {
   const { t } = useTranslation();
@@ -65,27 +66,24 @@ export function ConfigProfilesPage() {
     () => ({ teamId: team.id, nameContains: nameContains === "" ? null : nameContains, archived: ARCHIVED_FILTER[archived] }),
     [team.id, nameContains, archived],
   );
-  const pages = useConnectionPages(
-    ConfigProfilesQuery,
-    variables,
-    (data) => data.configProfiles,
-    (row) => row.id,
-    PROFILE_PAGE,
-    byNameThenId,
-  );
-  const { upsert } = pages;
-  const newRows = useNewSubjects({
+  // Profiles have no subscription of their own, so every change is read again from the team's events.
+  const pages = useLiveList({
     teamId: team.id,
-    actions: CREATING_ACTIONS,
-    query: ConfigProfileRowQuery,
-    select: (data: ConfigProfileRowData) => data.configProfile,
-    rows: pages.rows,
-    matches: (profile) =>
+    query: ConfigProfilesQuery,
+    variables,
+    selectConnection: (data) => data.configProfiles,
+    pageSize: PROFILE_PAGE,
+    order: byNameThenId,
+    matches: (profile: ConfigProfileRowFragment) =>
       nameMatches(profile.name, variables.nameContains) &&
       (variables.archived === null || profile.archived === variables.archived),
-    upsert: useCallback((profile: ConfigProfileRowFragment) => upsert(profile, true), [upsert]),
-    listKey: JSON.stringify(variables),
+    subjectType: "ConfigProfile",
+    createdActions: CREATING_ACTIONS,
+    changedActions: CHANGING_ACTIONS,
+    rowQuery: ConfigProfileRowQuery,
+    selectRow: (data) => data.configProfile,
   });
+  const { newRows } = pages;
 
   const columns: TableColumnsType<ConfigProfileRowFragment> = [
     {

@@ -1,6 +1,6 @@
-import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import i18next from "i18next";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { mockServer } from "../test/mockClient";
 import type { Answer, MockServer } from "../test/mockClient";
@@ -226,7 +226,9 @@ describe("configuration profile", () => {
 
       fireEvent.click(screen.getByText("Save as a new revision").closest("button") as HTMLElement);
 
-      expect(await screen.findByText("It conflicts with something that already exists or was changed meanwhile.")).toBeInTheDocument();
+      expect(
+        await screen.findByText("It conflicts with something that already exists or was changed meanwhile."),
+      ).toBeInTheDocument();
       expect(screen.getByText("expectedRevision")).toBeInTheDocument();
     },
     FORM_TEST_TIMEOUT_MS,
@@ -262,6 +264,13 @@ describe("configuration profile list", () => {
   }
 
   const NEW_NAMES: Record<string, string> = { "profile-2": "tiny-cnn", "profile-3": "a-small-tree" };
+  /** Fields a test changes on a profile after the list was read. */
+  const changes = new Map<string, Record<string, unknown>>();
+  afterEach(() => changes.clear());
+
+  function recorded(server: MockServer, action: string, subjectId: string, position: number) {
+    act(() => server.push("SubjectEvents", { events: { position, action, subjectType: "ConfigProfile", subjectId } }));
+  }
 
   function answer(name: string, variables: Record<string, unknown>): Answer {
     switch (name) {
@@ -276,7 +285,7 @@ describe("configuration profile list", () => {
         };
       case "ConfigProfileRow": {
         const id = String(variables.id);
-        return { data: { configProfile: listed(id, NEW_NAMES[id] ?? id) } };
+        return { data: { configProfile: { ...listed(id, NEW_NAMES[id] ?? id), ...changes.get(id) } } };
       }
       default:
         return null;
@@ -296,7 +305,7 @@ describe("configuration profile list", () => {
     expect(await screen.findByText("breast-cancer-small")).toBeInTheDocument();
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEST_TEAM.id, action: "ConfigProfile.Created" },
+      filter: { teamId: TEST_TEAM.id, subjectType: "ConfigProfile" },
     });
 
     for (const [position, subjectId] of [
@@ -314,5 +323,32 @@ describe("configuration profile list", () => {
     expect(screen.getByText("a-small-tree").closest("tr")).toHaveClass("new-row");
     expect(screen.getByText("1 new row was added to the list.")).toBeInTheDocument();
     expect(operationsNamed(server, "ConfigProfileRow")).toHaveLength(2);
+  });
+
+  it("revised profile is read again", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/configs", `/teams/${TEST_TEAM.id}/configs`, <ConfigProfilesPage />);
+    const row = (await screen.findByText("breast-cancer-small")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Revision 1")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    changes.set("profile-1", { latestRevisionNumber: 2, updatedAt: "2026-12-06T09:00:00Z" });
+    recorded(server, "ConfigProfile.Revised", "profile-1", 30);
+
+    await waitFor(() => expect(within(row).getByText("Revision 2")).toBeInTheDocument());
+    expect(operationsNamed(server, "ConfigProfileRow").map((operation) => operation.variables)).toEqual([{ id: "profile-1" }]);
+    expect(row).not.toHaveClass("new-row");
+  });
+
+  it("archived profile leaves the active list", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/configs", `/teams/${TEST_TEAM.id}/configs`, <ConfigProfilesPage />);
+    expect(await screen.findByText("breast-cancer-small")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    changes.set("profile-1", { archived: true });
+    recorded(server, "ConfigProfile.Archived", "profile-1", 31);
+
+    await waitFor(() => expect(screen.queryByText("breast-cancer-small")).not.toBeInTheDocument());
   });
 });

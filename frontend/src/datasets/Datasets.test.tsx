@@ -335,7 +335,7 @@ describe("dataset list live", () => {
     expect(await screen.findByText("diabetes")).toBeInTheDocument();
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEST_TEAM.id, action: "Dataset.Created" },
+      filter: { teamId: TEST_TEAM.id, subjectType: "Dataset" },
     });
 
     createdEvent(server, "dataset-2", 20);
@@ -349,6 +349,38 @@ describe("dataset list live", () => {
       { id: "dataset-2" },
       { id: "dataset-3" },
     ]);
+  });
+
+  it("archived dataset leaves the active list", async () => {
+    const server = mockServer(answerWithNew);
+    renderSignedInTeamPage(server, "/teams/:teamId/datasets", `/teams/${TEST_TEAM.id}/datasets`, <DatasetsPage />);
+    expect(await screen.findByText("diabetes")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "DatasetUpdated")).toHaveLength(1));
+    const listed = (answerFor()("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } }).data.datasets
+      .nodes[0];
+
+    act(() =>
+      server.push("DatasetUpdated", { datasetUpdated: { dataset: { ...listed, archived: true }, version: null, change: null } }),
+    );
+
+    expect(await screen.findByText("No datasets match this search.")).toBeInTheDocument();
+    expect(screen.queryByText("diabetes")).not.toBeInTheDocument();
+  });
+
+  it("restored dataset joins the active list", async () => {
+    const server = mockServer(answerWithNew);
+    renderSignedInTeamPage(server, "/teams/:teamId/datasets", `/teams/${TEST_TEAM.id}/datasets`, <DatasetsPage />);
+    expect(await screen.findByText("diabetes")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 30, action: "Dataset.Restored", subjectType: "Dataset", subjectId: "dataset-2" },
+      }),
+    );
+
+    await waitFor(() => expect(listedNames()).toEqual(["breast-cancer", "diabetes"]));
+    expect(screen.getByText("breast-cancer").closest("tr")).toHaveClass("new-row");
   });
 });
 

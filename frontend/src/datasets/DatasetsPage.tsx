@@ -7,15 +7,9 @@ import { Link, useSearchParams } from "react-router";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
 import { NewRowsNotice } from "../common/NewRowsNotice";
-import { useConnectionPages } from "../common/useConnectionPages";
 import { useDebounced } from "../common/useDebounced";
-import { useLiveSubjects } from "../common/useLiveSubjects";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type {
-  DatasetRowFragment,
-  DatasetUpdatedSubscription as DatasetUpdate,
-  DatasetRowQuery as DatasetRowData,
-} from "../gql/graphql";
+import { useLiveList } from "../common/useLiveList";
+import type { DatasetRowFragment } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { CreateDatasetForm } from "./CreateDatasetForm";
@@ -27,6 +21,8 @@ import "./datasets.css";
 export const DATASET_PAGE = 50;
 export const DATASET_CREATED = "Dataset.Created";
 const CREATING_ACTIONS = [DATASET_CREATED];
+/** Archiving and restoring move a dataset into or out of the archived filter; the others change its row. */
+const CHANGING_ACTIONS = ["Dataset.Updated", "Dataset.VersionAdded", "Dataset.Archived", "Dataset.Restored"];
 export const TYPING_DELAY_MS = 300;
 
 const ARCHIVED_CHOICES = ["active", "archived", "all"] as const;
@@ -35,7 +31,8 @@ const ARCHIVED_FILTER: Record<ArchivedChoice, boolean | null> = { active: false,
 
 /**
  * Lists the team's datasets by name with a name search and an archived filter. Rows follow
- * `datasetUpdated`, and datasets created elsewhere go in at their place by name.
+ * `datasetUpdated`; datasets created, archived or restored elsewhere go in at their place by
+ * name, or out, by the filters.
  */
 export function DatasetsPage() {
   const { t } = useTranslation();
@@ -70,29 +67,28 @@ export function DatasetsPage() {
     () => ({ teamId: team.id, nameContains: nameContains === "" ? null : nameContains, archived: ARCHIVED_FILTER[archived] }),
     [team.id, nameContains, archived],
   );
-  const pages = useConnectionPages(DatasetsQuery, variables, (data) => data.datasets, rowKey, DATASET_PAGE, byNameThenId);
-
-  const visibleIds = useMemo(() => pages.rows.map((row) => row.id), [pages.rows]);
-  const { upsert } = pages;
-  useLiveSubjects(
-    visibleIds,
-    DatasetUpdatedSubscription,
-    (id) => ({ id }),
-    useCallback((data: DatasetUpdate) => upsert(data.datasetUpdated.dataset), [upsert]),
-  );
-
-  const newRows = useNewSubjects({
+  const pages = useLiveList({
     teamId: team.id,
-    actions: CREATING_ACTIONS,
-    query: DatasetRowQuery,
-    select: (data: DatasetRowData) => data.dataset,
-    rows: pages.rows,
-    matches: (dataset) =>
+    query: DatasetsQuery,
+    variables,
+    selectConnection: (data) => data.datasets,
+    pageSize: DATASET_PAGE,
+    order: byNameThenId,
+    matches: (dataset: DatasetRowFragment) =>
       nameMatches(dataset.name, variables.nameContains) &&
       (variables.archived === null || dataset.archived === variables.archived),
-    upsert: useCallback((dataset: DatasetRowFragment) => upsert(dataset, true), [upsert]),
-    listKey: JSON.stringify(variables),
+    subjectType: "Dataset",
+    createdActions: CREATING_ACTIONS,
+    changedActions: CHANGING_ACTIONS,
+    rowQuery: DatasetRowQuery,
+    selectRow: (data) => data.dataset,
+    updates: {
+      subscription: DatasetUpdatedSubscription,
+      selectRow: (data) => data.datasetUpdated.dataset,
+      follow: allIds,
+    },
   });
+  const { newRows } = pages;
 
   return (
     <section aria-labelledby="datasets-title" className="page">
@@ -140,8 +136,8 @@ export function DatasetsPage() {
   );
 }
 
-function rowKey(row: DatasetRowFragment): string {
-  return row.id;
+function allIds(rows: readonly DatasetRowFragment[]): string[] {
+  return rows.map((row) => row.id);
 }
 
 interface DatasetTableProps {

@@ -1,4 +1,4 @@
-import { Button, Card, Col, Descriptions, Progress, Row, Space, Table, Typography } from "antd";
+import { Button, Card, Col, Descriptions, Progress, Row, Space, Table, Tooltip, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
@@ -16,8 +16,11 @@ import type { TrafficRow } from "./TrafficRows";
 /** The versions of one model the traffic editor offers. */
 export const MODEL_VERSION_PAGE = 500;
 
-/** Shows the deployment's traffic split and its scaling, batching and logging settings, each with an editor. */
-export function DeploymentOverview({ deployment }: { deployment: DeploymentFieldsFragment }) {
+/**
+ * Shows the deployment's traffic split and its scaling, batching and logging settings, each with an
+ * editor. For a viewer (`readOnly`) the editors are disabled, with the reason in a tooltip.
+ */
+export function DeploymentOverview({ deployment, readOnly }: { deployment: DeploymentFieldsFragment; readOnly: boolean }) {
   const { t } = useTranslation();
   const pending = deployment.activeRevision !== null && deployment.activeRevision !== deployment.revision;
 
@@ -34,34 +37,36 @@ export function DeploymentOverview({ deployment }: { deployment: DeploymentField
             traffic={deployment.activeConfig?.traffic ?? deployment.config.traffic}
             stopped={deployment.status === "STOPPED"}
           />
-          <TrafficEditor deployment={deployment} />
+          <TrafficEditor deployment={deployment} readOnly={readOnly} />
         </Card>
       </Col>
       <Col xs={24} xl={12}>
-        <SettingsCard deployment={deployment} />
+        <SettingsCard deployment={deployment} readOnly={readOnly} />
       </Col>
     </Row>
   );
 }
 
 /** Shows the settings, or their editor after "Edit settings", and confirms the revision a save recorded. */
-function SettingsCard({ deployment }: { deployment: DeploymentFieldsFragment }) {
+function SettingsCard({ deployment, readOnly }: { deployment: DeploymentFieldsFragment; readOnly: boolean }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [savedRevision, setSavedRevision] = useState<number | null>(null);
   const stopped = deployment.status === "STOPPED";
 
   const edit = (
-    <Button
-      size="small"
-      disabled={stopped}
-      onClick={() => {
-        setSavedRevision(null);
-        setEditing(true);
-      }}
-    >
-      {t("deploymentSettings.edit")}
-    </Button>
+    <Tooltip title={readOnly ? t("deployment.viewerCannotChange") : undefined}>
+      <Button
+        size="small"
+        disabled={stopped || readOnly}
+        onClick={() => {
+          setSavedRevision(null);
+          setEditing(true);
+        }}
+      >
+        {t("deploymentSettings.edit")}
+      </Button>
+    </Tooltip>
   );
 
   return (
@@ -120,7 +125,7 @@ function TrafficBars({ traffic, stopped }: { traffic: DeploymentConfigFieldsFrag
 }
 
 /** Edits the split as whole percents that must add up to 100, and records it with updateDeployment. */
-function TrafficEditor({ deployment }: { deployment: DeploymentFieldsFragment }) {
+function TrafficEditor({ deployment, readOnly }: { deployment: DeploymentFieldsFragment; readOnly: boolean }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<TrafficRow[]>(() =>
     deployment.config.traffic.map(({ version, percent }) => ({ version, percent })),
@@ -166,10 +171,18 @@ function TrafficEditor({ deployment }: { deployment: DeploymentFieldsFragment })
             setRows(next);
           }}
           versions={versions}
+          disabled={readOnly}
         />
-        <Button type="primary" htmlType="submit" loading={fetching} disabled={!valid || deployment.status === "STOPPED"}>
-          {t("deployment.saveTraffic")}
-        </Button>
+        <Tooltip title={readOnly ? t("deployment.viewerCannotChange") : undefined}>
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={fetching}
+            disabled={!valid || deployment.status === "STOPPED" || readOnly}
+          >
+            {t("deployment.saveTraffic")}
+          </Button>
+        </Tooltip>
         {saved && <Typography.Text type="success">{t("deployment.trafficSaved")}</Typography.Text>}
         {error && <ErrorDisplay error={error} />}
       </Space>

@@ -1,4 +1,4 @@
-import { Alert, Button, Popconfirm, Space, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Popconfirm, Space, Tabs, Tag, Tooltip, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
@@ -42,6 +42,8 @@ function DeploymentPageBody() {
   const { t } = useTranslation();
   const { deploymentId = "" } = useParams();
   const team = useCurrentTeam();
+  // Viewers may read a deployment but not change it, so its buttons are disabled with the reason.
+  const readOnly = team.viewerRole === "VIEWER";
   const catalog = useTeamCatalog(team.id);
   const { nameOf } = useTeamMembers(team.id);
   const [params, setParams] = useSearchParams();
@@ -83,7 +85,11 @@ function DeploymentPageBody() {
   };
 
   const items = [
-    { key: "overview", label: t("deployment.tabs.overview"), children: <DeploymentOverview deployment={deployment} /> },
+    {
+      key: "overview",
+      label: t("deployment.tabs.overview"),
+      children: <DeploymentOverview deployment={deployment} readOnly={readOnly} />,
+    },
     {
       key: "health",
       label: t("deployment.tabs.health"),
@@ -92,7 +98,7 @@ function DeploymentPageBody() {
     {
       key: "revisions",
       label: t("deployment.tabs.revisions"),
-      children: <RevisionsPanel deployment={deployment} changePosition={revisionPosition} nameOf={nameOf} />,
+      children: <RevisionsPanel deployment={deployment} changePosition={revisionPosition} nameOf={nameOf} readOnly={readOnly} />,
     },
     {
       key: "callers",
@@ -120,8 +126,9 @@ function DeploymentPageBody() {
             {catalog.modelName(deployment.modelId) ?? t("deployments.openModel")}
           </Link>
         </Space>
-        <StopStart deployment={deployment} />
+        <StopStart deployment={deployment} readOnly={readOnly} />
       </Space>
+      {readOnly && <Alert type="info" showIcon className="page-notice" title={t("deployment.readOnly")} />}
       <Typography.Paragraph>
         {t("deployment.endpoint")}:{" "}
         <Typography.Text code copyable>
@@ -142,12 +149,23 @@ function DeploymentPageBody() {
   );
 }
 
-function StopStart({ deployment }: { deployment: DeploymentFieldsFragment }) {
+/** Renders the Stop or Start button, disabled with the reason for a viewer, who may not change deployments. */
+function StopStart({ deployment, readOnly }: { deployment: DeploymentFieldsFragment; readOnly: boolean }) {
   const { t } = useTranslation();
   const [stopping, stop] = useMutation(StopDeploymentMutation);
   const [starting, start] = useMutation(StartDeploymentMutation);
   const [error, setError] = useState<CombinedError | null>(null);
   const stopped = deployment.status === "STOPPED";
+
+  if (readOnly) {
+    return (
+      <Tooltip title={t("deployment.viewerCannotChange")}>
+        <Button danger={!stopped} type={stopped ? "primary" : "default"} disabled>
+          {stopped ? t("deployment.start") : t("deployment.stop")}
+        </Button>
+      </Tooltip>
+    );
+  }
 
   return (
     <Space orientation="vertical" align="end">

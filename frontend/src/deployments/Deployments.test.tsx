@@ -6,6 +6,7 @@ import { CATALOG } from "../evaluation/fixtures";
 import { mockServer } from "../test/mockClient";
 import type { Answer } from "../test/mockClient";
 import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
+import { renderTeamPage } from "../test/renderTeamPage";
 import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
 import { DeploymentsPage } from "./DeploymentsPage";
 import { isIsolated, latencyOption, mergePoints } from "./healthSeries";
@@ -90,7 +91,12 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
         data: {
           deploymentHealth: {
             windowSeconds: 300,
-            signals: [{ signal: "requestsPerSecond", value: 2, unit: "requests/s" }],
+            signals: [
+              { signal: "requestsPerSecond", value: 2, unit: "requests/s" },
+              { signal: "latencyP95Ms", value: 30.25, unit: "ms" },
+              { signal: "errorRate", value: 0.125, unit: "ratio" },
+              { signal: "futureSignal", value: 4, unit: "widgets" },
+            ],
             series,
           },
         },
@@ -230,7 +236,14 @@ describe("deployments", () => {
       if (name === "Deployment" && variables.id !== "deployment-1") {
         const id = String(variables.id);
         return {
-          data: { deployment: deployment({ id, name: `model-${id}`, status: id === "deployment-2" ? "DEPLOYING" : "HEALTHY" }) },
+          data: {
+            deployment: deployment({
+              id,
+              name: `model-${id}`,
+              status: id === "deployment-2" ? "DEPLOYING" : "HEALTHY",
+              createdAt: "2026-12-05T11:00:00Z",
+            }),
+          },
         };
       }
       return answer(name, variables);
@@ -245,7 +258,7 @@ describe("deployments", () => {
     expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEST_TEAM.id, action: "Deployment.Requested" },
+      filter: { teamId: TEST_TEAM.id, subjectType: "Deployment" },
     });
 
     for (const [position, subjectId] of [
@@ -273,6 +286,58 @@ describe("deployments", () => {
         { id: "deployment-3" },
       ]),
     );
+  });
+
+  it("degraded deployment leaves the healthy filter", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/deployments",
+      `/teams/${TEST_TEAM.id}/deployments?status=HEALTHY`,
+      <DeploymentsPage />,
+    );
+    expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "DeploymentUpdated")).toHaveLength(1));
+
+    act(() =>
+      server.push("DeploymentUpdated", {
+        deploymentUpdated: { deployment: deployment({ status: "DEGRADED", healthReason: "replica died" }), change: null },
+      }),
+    );
+
+    await waitFor(() => expect(screen.queryByText("breast-cancer")).not.toBeInTheDocument());
+    expect(screen.getByText("No deployments match this filter.")).toBeInTheDocument();
+  });
+
+  it("deployment that becomes healthy joins the filter", async () => {
+    // deployment-4 was requested before the page opened, and deployment-1 after it.
+    const withOlder = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "Deployment" && variables.id === "deployment-4"
+        ? { data: { deployment: deployment({ id: "deployment-4", name: "iris", createdAt: "2026-12-04T10:00:00Z" }) } }
+        : answer(name, variables);
+    const server = mockServer(withOlder);
+    renderSignedInTeamPage(
+      server,
+      "/teams/:teamId/deployments",
+      `/teams/${TEST_TEAM.id}/deployments?status=HEALTHY`,
+      <DeploymentsPage />,
+    );
+    expect(await screen.findByText("breast-cancer")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 40, action: "Deployment.BecameHealthy", subjectType: "Deployment", subjectId: "deployment-4" },
+      }),
+    );
+
+    expect(await screen.findByText("iris")).toBeInTheDocument();
+    const names = screen
+      .getAllByRole("link")
+      .filter((link) => /\/deployments\/[^/]+$/.test(link.getAttribute("href") ?? ""))
+      .map((link) => link.textContent);
+    expect(names).toEqual(["breast-cancer", "iris"]);
+    expect(screen.getByText("iris").closest("tr")).toHaveClass("new-row");
   });
 
   it("traffic edit sends update", async () => {
@@ -426,6 +491,47 @@ describe("deployments", () => {
     const reads = operationsNamed(server, "DeploymentHealth");
     expect(reads).toHaveLength(2);
     expect(reads[1]?.variables).toMatchObject({ since: point(1, 0).start, stepSeconds: 60 });
+  });
+
+  it("health signals are named and formatted", async () => {
+    renderDeployment(mockServer(answer), "?tab=health");
+    await screen.findByText(/^Latest minute: 120 requests/);
+
+    const rowOf = (signal: string) => screen.getByTitle(signal).closest("tr") as HTMLElement;
+    expect(within(rowOf("requestsPerSecond")).getByText("Requests per second")).toBeInTheDocument();
+    expect(within(rowOf("requestsPerSecond")).getByText("2/s")).toBeInTheDocument();
+    expect(within(rowOf("latencyP95Ms")).getByText("Latency p95")).toBeInTheDocument();
+    expect(within(rowOf("latencyP95Ms")).getByText("30.3 ms")).toBeInTheDocument();
+    expect(within(rowOf("errorRate")).getByText("Server error rate")).toBeInTheDocument();
+    expect(within(rowOf("errorRate")).getByText("12.5%")).toBeInTheDocument();
+    expect(within(rowOf("futureSignal")).getByText("futureSignal")).toBeInTheDocument();
+    expect(within(rowOf("futureSignal")).getByText("4 widgets")).toBeInTheDocument();
+  });
+
+  it("viewer sees why nothing can change", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(
+      server,
+      "/teams/:teamId/deployments/:deploymentId",
+      <DeploymentPage />,
+      `/teams/${TEST_TEAM.id}/deployments/deployment-1`,
+      { ...TEST_TEAM, viewerRole: "VIEWER" },
+    );
+
+    expect(
+      await screen.findByText(
+        "You are a viewer in this team, so you can watch this deployment but not stop, start, roll back or change it. A team admin can make you an editor.",
+      ),
+    ).toBeInTheDocument();
+    expect(buttonNamed("Stop")).toBeDisabled();
+    expect(buttonNamed("Edit settings")).toBeDisabled();
+    expect(buttonNamed("Save the split")).toBeDisabled();
+
+    fireEvent.click(screen.getByRole("tab", { name: "Revisions" }));
+
+    expect(await screen.findByText("Roll back")).toBeInTheDocument();
+    expect(buttonNamed("Roll back")).toBeDisabled();
+    expect(operationsNamed(server, "StopDeployment")).toHaveLength(0);
   });
 
   it("rollback asks and calls", async () => {

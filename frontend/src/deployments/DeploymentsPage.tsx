@@ -1,20 +1,14 @@
 import { Button, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
-import { useCallback, useId, useMemo } from "react";
+import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
-import { useConnectionPages } from "../common/useConnectionPages";
-import { useLiveSubjects } from "../common/useLiveSubjects";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type {
-  DeploymentFieldsFragment,
-  DeploymentQuery as DeploymentData,
-  DeploymentStatus,
-  DeploymentUpdatedSubscription as DeploymentUpdate,
-} from "../gql/graphql";
+import { byCreatedNewestFirst } from "../common/listOrder";
+import { useLiveList } from "../common/useLiveList";
+import type { DeploymentFieldsFragment, DeploymentStatus } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
@@ -26,11 +20,26 @@ import "./deployments.css";
 export const DEPLOYMENT_PAGE = 50;
 export const DEPLOYMENT_REQUESTED = "Deployment.Requested";
 const CREATING_ACTIONS = [DEPLOYMENT_REQUESTED];
+/** Every other action of a deployment: each changes its status, its configuration or both. */
+const CHANGING_ACTIONS = [
+  "Deployment.TrafficShifted",
+  "Deployment.Scaled",
+  "Deployment.RolledBack",
+  "Deployment.BecameHealthy",
+  "Deployment.Degraded",
+  "Deployment.Stopped",
+  "Deployment.Started",
+];
 const STATUSES: DeploymentStatus[] = ["DEPLOYING", "HEALTHY", "DEGRADED", "STOPPED"];
+
+function allIds(rows: readonly DeploymentFieldsFragment[]): string[] {
+  return rows.map((row) => row.id);
+}
 
 /**
  * Lists the team's deployments, newest first, with a status filter. Each row follows
- * `deploymentUpdated`, and deployments requested elsewhere go on top.
+ * `deploymentUpdated`. Deployments requested elsewhere, or whose status changes, go in at their
+ * place or out, by the filter.
  */
 export function DeploymentsPage() {
   const { t } = useTranslation();
@@ -47,31 +56,26 @@ export function DeploymentsPage() {
   );
 
   const variables = useMemo(() => ({ teamId: team.id, status: statuses.length > 0 ? statuses : null }), [team.id, statuses]);
-  const pages = useConnectionPages(
-    DeploymentsQuery,
-    variables,
-    (data) => data.deployments,
-    (row) => row.id,
-    DEPLOYMENT_PAGE,
-  );
-  const { upsert } = pages;
-  const visibleIds = useMemo(() => pages.rows.map((row) => row.id), [pages.rows]);
-  useLiveSubjects(
-    visibleIds,
-    DeploymentUpdatedSubscription,
-    (id) => ({ id }),
-    useCallback((data: DeploymentUpdate) => upsert(data.deploymentUpdated.deployment), [upsert]),
-  );
-  const newRows = useNewSubjects({
+  const pages = useLiveList({
     teamId: team.id,
-    actions: CREATING_ACTIONS,
-    query: DeploymentQuery,
-    select: (data: DeploymentData) => data.deployment,
-    rows: pages.rows,
-    matches: (deployment) => statuses.length === 0 || statuses.includes(deployment.status),
-    upsert: useCallback((deployment: DeploymentFieldsFragment) => upsert(deployment, true), [upsert]),
-    listKey: JSON.stringify(variables),
+    query: DeploymentsQuery,
+    variables,
+    selectConnection: (data) => data.deployments,
+    pageSize: DEPLOYMENT_PAGE,
+    order: byCreatedNewestFirst,
+    matches: (deployment: DeploymentFieldsFragment) => statuses.length === 0 || statuses.includes(deployment.status),
+    subjectType: "Deployment",
+    createdActions: CREATING_ACTIONS,
+    changedActions: CHANGING_ACTIONS,
+    rowQuery: DeploymentQuery,
+    selectRow: (data) => data.deployment,
+    updates: {
+      subscription: DeploymentUpdatedSubscription,
+      selectRow: (data) => data.deploymentUpdated.deployment,
+      follow: allIds,
+    },
   });
+  const { newRows } = pages;
 
   const columns: TableColumnsType<DeploymentFieldsFragment> = [
     {

@@ -6,6 +6,7 @@ import { EChart } from "../common/EChart";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useMeasures } from "../i18n/measures";
+import { useSignalFormat } from "../monitoring/signals";
 import { errorOption, latencyOption, throughputOption } from "./healthSeries";
 import type { ChartLabels } from "./healthSeries";
 import { useHealthSeries } from "./useHealthSeries";
@@ -20,6 +21,7 @@ interface HealthPanelProps {
 export function HealthPanel({ deploymentId, windowPosition }: HealthPanelProps) {
   const { t, i18n } = useTranslation();
   const measures = useMeasures();
+  const signals = useSignalFormat();
   const health = useHealthSeries(deploymentId, windowPosition);
 
   const labels: ChartLabels = useMemo(() => {
@@ -87,15 +89,12 @@ export function HealthPanel({ deploymentId, windowPosition }: HealthPanelProps) 
                   title: t("health.signal"),
                   dataIndex: "signal",
                   key: "signal",
-                  render: (signal: string) => <code>{signal}</code>,
+                  render: (signal: string) => <span title={signal}>{signals.label(signal)}</span>,
                 },
                 {
                   title: t("health.value"),
                   key: "value",
-                  render: (_, signal) =>
-                    signal.unit === "ratio"
-                      ? measures.percent(signal.value)
-                      : `${measures.decimal(signal.value)} ${signal.value === null ? "" : signal.unit}`,
+                  render: (_, signal) => signals.value(signal.value, signal.unit),
                 },
               ]}
             />

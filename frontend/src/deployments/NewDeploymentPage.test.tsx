@@ -1,5 +1,8 @@
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { Client } from "urql";
+import type { Exchange, OperationResult } from "urql";
 import { describe, expect, it } from "vitest";
+import { fromValue, makeSubject, map, mergeMap, pipe, take } from "wonka";
 
 import { mockServer } from "../test/mockClient";
 import type { Answer } from "../test/mockClient";
@@ -139,6 +142,41 @@ describe("new deployment form", () => {
       cpusPerReplica: null,
       requestLogSample: null,
     });
+  });
+
+  it("preselected model reads Loading until named", async () => {
+    const server = mockServer(answer);
+    const release = makeSubject<void>();
+    // Holds back every query until the test releases them, as a slow server would.
+    const holdQueries: Exchange =
+      ({ forward }) =>
+      (operations$) =>
+        pipe(
+          forward(operations$),
+          mergeMap((result: OperationResult) =>
+            result.operation.kind === "query"
+              ? pipe(
+                  release.source,
+                  take(1),
+                  map(() => result),
+                )
+              : fromValue(result),
+          ),
+        );
+    renderForm(
+      { ...server, client: new Client({ url: "/graphql", exchanges: [holdQueries, server.exchange] }) },
+      "?model=model-1",
+    );
+    await waitFor(() => expect(operationsNamed(server, "DeployModelVersions").length).toBeGreaterThan(0));
+    const model = formItemOf("Model");
+
+    expect(within(model).getByText("Loading…")).toBeInTheDocument();
+    expect(within(model).queryByText("model-1")).not.toBeInTheDocument();
+
+    act(() => release.next());
+
+    expect(await within(model).findByText("Breast_Cancer Classifier")).toBeInTheDocument();
+    expect(within(model).queryByText("Loading…")).not.toBeInTheDocument();
   });
 
   it("split needs a total of 100", async () => {

@@ -82,7 +82,7 @@ export function NewDeploymentPage() {
     query: DeployModelChoicesQuery,
     variables: { teamId: team.id, first: MODEL_CHOICES },
   });
-  const [{ data: chosen, error: versionsError }] = useQuery({
+  const [{ data: chosen, fetching: versionsFetching, error: versionsError }] = useQuery({
     query: DeployModelVersionsQuery,
     variables: { id: modelId ?? "", first: MODEL_VERSION_PAGE },
     pause: modelId === null,
@@ -159,6 +159,15 @@ export function NewDeploymentPage() {
             placeholder={t("deploy.chooseModel")}
             showSearch={{ optionFilterProp: "label" }}
             options={modelOptions}
+            // A model chosen by the query string has no option until its name is read; until then it
+            // reads "Loading…" instead of its id.
+            labelRender={({ value, label }) =>
+              modelOptions.some((option) => option.value === value)
+                ? label
+                : modelsFetching || versionsFetching
+                  ? t("common.loading")
+                  : value
+            }
           />
         </Form.Item>
         <Form.Item

@@ -1,4 +1,4 @@
-import { Button, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Button, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -27,10 +27,12 @@ interface RevisionsPanelProps {
   /** The position of the newest non-window change pushed by deploymentUpdated; the list is read again on each. */
   changePosition: number | null;
   nameOf: (userId: string) => string;
+  /** Whether the reader is a viewer, who may not roll back. */
+  readOnly: boolean;
 }
 
 /** Lists the deployment's revisions, newest first, with the rollback that restores the previous revision's configuration. */
-export function RevisionsPanel({ deployment, changePosition, nameOf }: RevisionsPanelProps) {
+export function RevisionsPanel({ deployment, changePosition, nameOf, readOnly }: RevisionsPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const [error, setError] = useState<CombinedError | null>(null);
@@ -100,22 +102,28 @@ export function RevisionsPanel({ deployment, changePosition, nameOf }: Revisions
   return (
     <div>
       <Space className="panel-actions" wrap>
-        <Popconfirm
-          title={t("revisions.rollbackConfirm")}
-          okText={t("revisions.rollback")}
-          cancelText={t("common.cancel")}
-          onConfirm={async () => {
-            const result = await rollback({ id: deployment.id });
-            setError(result.error ?? null);
-            if (!result.error) {
-              reload();
-            }
-          }}
-        >
-          <Button loading={rollingBack} disabled={deployment.revision < 2}>
-            {t("revisions.rollback")}
-          </Button>
-        </Popconfirm>
+        {readOnly ? (
+          <Tooltip title={t("deployment.viewerCannotChange")}>
+            <Button disabled>{t("revisions.rollback")}</Button>
+          </Tooltip>
+        ) : (
+          <Popconfirm
+            title={t("revisions.rollbackConfirm")}
+            okText={t("revisions.rollback")}
+            cancelText={t("common.cancel")}
+            onConfirm={async () => {
+              const result = await rollback({ id: deployment.id });
+              setError(result.error ?? null);
+              if (!result.error) {
+                reload();
+              }
+            }}
+          >
+            <Button loading={rollingBack} disabled={deployment.revision < 2}>
+              {t("revisions.rollback")}
+            </Button>
+          </Popconfirm>
+        )}
         <Typography.Text type="secondary">{t("revisions.rollbackHelp")}</Typography.Text>
       </Space>
       {error && <ErrorDisplay error={error} />}

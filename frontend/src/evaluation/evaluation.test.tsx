@@ -456,15 +456,18 @@ describe("EvaluationsPage", () => {
     switch (name) {
       case "TeamCatalog":
         return { data: CATALOG };
-      case "Evaluations":
+      case "Evaluations": {
+        const statuses = (variables.filter as { status?: string[] | null }).status;
+        const rows = [row("evaluation-1", "PENDING", "2026-11-01T10:00:00Z")];
         return {
           data: {
             evaluations: {
-              nodes: [row("evaluation-1", "PENDING", "2026-11-01T10:00:00Z")],
+              nodes: rows.filter((listed) => !statuses || statuses.includes(listed.status)),
               pageInfo: { hasNextPage: false, endCursor: null },
             },
           },
         };
+      }
       case "EvaluationRow": {
         // evaluation-3 finished before the page read it; evaluation-4 is still pending.
         const id = String(variables.id);
@@ -489,7 +492,7 @@ describe("EvaluationsPage", () => {
     expect(await screen.findByText("Pending")).toBeInTheDocument();
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEST_TEAM.id, action: "Evaluation.Requested" },
+      filter: { teamId: TEST_TEAM.id, subjectType: "Evaluation" },
     });
 
     for (const [position, subjectId] of [
@@ -512,5 +515,51 @@ describe("EvaluationsPage", () => {
         { id: "evaluation-4" },
       ]),
     );
+  });
+
+  function recorded(server: MockServer, action: string, subjectId: string, position: number) {
+    act(() => server.push("SubjectEvents", { events: { position, action, subjectType: "Evaluation", subjectId } }));
+  }
+
+  it("evaluations go in by creation time", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(server, PATTERN, <EvaluationsPage />, `/teams/${TEST_TEAM.id}/evaluations`);
+    expect(await screen.findByText("Pending")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    // evaluation-4 (requested on 3 November) is announced before evaluation-3 (2 November).
+    recorded(server, "Evaluation.Requested", "evaluation-4", 40);
+    await waitFor(() => expect(listedIds()).toEqual(["evaluation-4", "evaluation-1"]));
+    recorded(server, "Evaluation.Requested", "evaluation-3", 41);
+
+    await waitFor(() => expect(listedIds()).toEqual(["evaluation-4", "evaluation-3", "evaluation-1"]));
+  });
+
+  it("completed evaluation leaves the pending filter", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(server, PATTERN, <EvaluationsPage />, `/teams/${TEST_TEAM.id}/evaluations?status=PENDING`);
+    expect(await screen.findByText("Pending")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "EvaluationRowUpdated")).toHaveLength(1));
+
+    act(() =>
+      server.push("EvaluationRowUpdated", {
+        evaluationUpdated: { evaluation: row("evaluation-1", "COMPLETED", "2026-11-01T10:00:00Z") },
+      }),
+    );
+
+    await waitFor(() => expect(listedIds()).toEqual([]));
+    expect(screen.getByText("No evaluations yet.")).toBeInTheDocument();
+  });
+
+  it("completed evaluation joins the completed filter", async () => {
+    const server = mockServer(answer);
+    renderTeamPage(server, PATTERN, <EvaluationsPage />, `/teams/${TEST_TEAM.id}/evaluations?status=COMPLETED`);
+    expect(await screen.findByText("No evaluations yet.")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    recorded(server, "Evaluation.Completed", "evaluation-3", 42);
+
+    await waitFor(() => expect(listedIds()).toEqual(["evaluation-3"]));
+    expect(document.querySelector('tr[data-row-key="evaluation-3"]')).toHaveClass("new-row");
   });
 });

@@ -1,34 +1,17 @@
-import { useCallback, useMemo } from "react";
-import type { CombinedError } from "urql";
+import { useMemo } from "react";
 
-import { useConnectionPages } from "../common/useConnectionPages";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type { NewSubjects } from "../common/useNewSubjects";
-import type {
-  EvaluationFilter,
-  EvaluationRowFragment,
-  EvaluationRowQuery as EvaluationRowData,
-  EvaluationRowUpdatedSubscription as EvaluationRowUpdate,
-} from "../gql/graphql";
-import { useSubscriptionsById } from "../training/useSubscriptionsById";
+import { byCreatedNewestFirst } from "../common/listOrder";
+import { useLiveList } from "../common/useLiveList";
+import type { LiveList } from "../common/useLiveList";
+import type { EvaluationFilter, EvaluationRowFragment } from "../gql/graphql";
 import { EvaluationRowQuery, EvaluationRowUpdatedSubscription, EvaluationsQuery } from "./documents";
 
 export const EVALUATION_PAGE = 50;
 export const EVALUATION_REQUESTED = "Evaluation.Requested";
 const CREATING_ACTIONS = [EVALUATION_REQUESTED];
+const FINISHING_ACTIONS = ["Evaluation.Completed", "Evaluation.Failed"];
 
-export interface Evaluations {
-  rows: EvaluationRowFragment[];
-  hasNextPage: boolean;
-  fetching: boolean;
-  error: CombinedError | undefined;
-  loadMore: () => void;
-  reload: () => void;
-  /** Puts an evaluation on top, such as one this page just requested. */
-  add: (evaluation: EvaluationRowFragment) => void;
-  /** The evaluations put on top live, for highlighting and the reload notice. */
-  newRows: NewSubjects;
-}
+export type Evaluations = LiveList<EvaluationRowFragment>;
 
 export function matchesEvaluationFilter(evaluation: EvaluationRowFragment, filter: EvaluationFilter): boolean {
   return (
@@ -39,47 +22,34 @@ export function matchesEvaluationFilter(evaluation: EvaluationRowFragment, filte
   );
 }
 
-function evaluationKey(evaluation: EvaluationRowFragment): string {
-  return evaluation.id;
+function pendingIds(evaluations: readonly EvaluationRowFragment[]): string[] {
+  return evaluations.filter((evaluation) => evaluation.status === "PENDING").map((evaluation) => evaluation.id);
 }
 
 /**
  * Reads a team's evaluations newest first, page by page. Pending rows follow
- * `evaluationUpdated` until they complete or fail, and evaluations requested after the first
- * page was read go on top as the audit log records them, when they match the filter.
+ * `evaluationUpdated` until they complete or fail; evaluations requested or finished elsewhere
+ * go in at their place or out, by the filter.
  */
 export function useEvaluations(teamId: string, filter: EvaluationFilter): Evaluations {
   const variables = useMemo(() => ({ teamId, filter }), [teamId, filter]);
-  const pages = useConnectionPages(EvaluationsQuery, variables, (data) => data.evaluations, evaluationKey, EVALUATION_PAGE);
-  const { upsert } = pages;
-  const add = useCallback((evaluation: EvaluationRowFragment) => upsert(evaluation, true), [upsert]);
-
-  const newRows = useNewSubjects({
+  return useLiveList({
     teamId,
-    actions: CREATING_ACTIONS,
-    query: EvaluationRowQuery,
-    select: (data: EvaluationRowData) => data.evaluation,
-    rows: pages.rows,
+    query: EvaluationsQuery,
+    variables,
+    selectConnection: (data) => data.evaluations,
+    pageSize: EVALUATION_PAGE,
+    order: byCreatedNewestFirst,
     matches: (evaluation) => matchesEvaluationFilter(evaluation, filter),
-    upsert: add,
-    listKey: JSON.stringify(variables),
+    subjectType: "Evaluation",
+    createdActions: CREATING_ACTIONS,
+    changedActions: FINISHING_ACTIONS,
+    rowQuery: EvaluationRowQuery,
+    selectRow: (data) => data.evaluation,
+    updates: {
+      subscription: EvaluationRowUpdatedSubscription,
+      selectRow: (data) => data.evaluationUpdated.evaluation,
+      follow: pendingIds,
+    },
   });
-
-  const pendingIds = useMemo(() => pages.rows.filter((row) => row.status === "PENDING").map(evaluationKey), [pages.rows]);
-  useSubscriptionsById(
-    pendingIds,
-    EvaluationRowUpdatedSubscription,
-    useCallback((data: EvaluationRowUpdate) => upsert(data.evaluationUpdated.evaluation), [upsert]),
-  );
-
-  return {
-    rows: pages.rows,
-    hasNextPage: pages.hasNextPage,
-    fetching: pages.fetching,
-    error: pages.error,
-    loadMore: pages.loadMore,
-    reload: pages.reload,
-    add,
-    newRows,
-  };
 }

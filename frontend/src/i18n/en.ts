@@ -1,3 +1,5 @@
+import { auditActionsEn, auditSubjectTypesEn } from "./auditActions.en";
+
 /** The English catalogue; its shape is the type every other catalogue must match. */
 export const en = {
   common: {
@@ -11,6 +13,8 @@ export const en = {
       notShown_one: "{{count}} new entry was created but could not be shown here.",
       notShown_other: "{{count}} new entries were created but could not be shown here.",
       reload: "Reload the list",
+      unreadChange_one: "{{count}} entry changed but could not be read again, so the list may be out of date.",
+      unreadChange_other: "{{count}} entries changed but could not be read again, so the list may be out of date.",
     },
     no: "No",
     none: "None",
@@ -42,6 +46,7 @@ export const en = {
     passwordRequired: "Enter your password.",
     submit: "Sign in",
     expired: "Your session has ended. Sign in again.",
+    signedOutElsewhere: "You signed out in another tab. Sign in again to continue.",
     rejected: "The username or password is incorrect.",
   },
   layout: {
@@ -200,7 +205,7 @@ export const en = {
     b: "Version B",
     needTwo: "A comparison needs at least two versions.",
     sameBytes: "Same file",
-    sizeDelta: "Size change (bytes, B − A)",
+    sizeDelta: "Size change (B − A)",
     parameterDelta: "Parameter change (B − A)",
     signatureChanged: "Signature changed",
     layersAdded: "Layers only in B",
@@ -217,6 +222,22 @@ export const en = {
     difference: "Difference (B − A)",
     better: "Better",
     equal: "Equal",
+    fields: {
+      model: "Model",
+      sha256: "SHA-256 of the file",
+      size: "Size",
+      format: "Format",
+      source: "Source",
+      status: "Status",
+      trainingRun: "Training run",
+      datasetVersion: "Dataset version",
+      configProfile: "Configuration",
+      configRevision: "Configuration revision",
+      baseModelVersion: "Fine-tuned from",
+    },
+    layerField: "Layer {{name}}",
+    layerValue: "{{className}}, output {{shape}}, {{parameters}} parameters",
+    versionNumber: "Version {{number}}",
   },
   history: {
     when: "When",
@@ -226,6 +247,29 @@ export const en = {
     aliases: "Aliases after it",
     showAt: "Show the model at this moment",
     empty: "No changes recorded.",
+  },
+  auditActions: auditActionsEn,
+  auditSubjectTypes: auditSubjectTypesEn,
+  signals: {
+    names: {
+      replicaHealth: "Replica health",
+      requestsPerSecond: "Requests per second",
+      latencyP50Ms: "Latency p50",
+      latencyP95Ms: "Latency p95",
+      latencyP99Ms: "Latency p99",
+      errorRate: "Server error rate",
+      clientErrorRate: "Rejected request rate",
+      featureDriftPsi: "Feature drift (PSI)",
+      featureDriftKs: "Feature drift (KS)",
+      predictionDriftPsi: "Prediction drift (PSI)",
+      predictionDriftKs: "Prediction drift (KS)",
+      integrityFailures: "Broken model versions",
+      failedTrainingRuns: "Failed training runs",
+    },
+    versions_one: "{{count}} version",
+    versions_other: "{{count}} versions",
+    runs_one: "{{count}} run",
+    runs_other: "{{count}} runs",
   },
   audit: {
     title: "Audit log",
@@ -304,6 +348,7 @@ export const en = {
     openVersion: "Open version {{number}}",
     createdAt: "Created {{moment}}",
     trainedBy: "Training run",
+    trainedByRun: "Trained by {{name}}",
     deploy: "Deploy",
     trainingRun: "Trained by",
     modelClass: "Model class",
@@ -1128,6 +1173,9 @@ export const en = {
     start: "Start",
     stop: "Stop",
     stopConfirm: "Stop {{name}}? Its replicas are removed and calls fail until it starts again.",
+    readOnly:
+      "You are a viewer in this team, so you can watch this deployment but not stop, start, roll back or change it. A team admin can make you an editor.",
+    viewerCannotChange: "Viewers cannot change deployments.",
     tabs: {
       overview: "Traffic and settings",
       health: "Health",

@@ -145,6 +145,47 @@ describe("VersionPage", () => {
     expect(screen.getByRole("link", { name: "Training run" })).toHaveAttribute("href", `/teams/${TEST_TEAM.id}/training/run-7`);
   });
 
+  it("trained-by link names the run", async () => {
+    const withRuns = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "ModelRunNames"
+        ? {
+            data: {
+              trainingRuns: {
+                nodes: [{ id: "run-7", name: "nightly-retrain" }],
+                pageInfo: { hasNextPage: false, endCursor: null },
+              },
+            },
+          }
+        : answer(name, variables);
+    renderTeamPage(mockServer(withRuns), PATTERN, <VersionPage />, path("version-2"));
+
+    const link = await screen.findByRole("link", { name: "Trained by nightly-retrain" });
+
+    expect(link).toHaveAttribute("href", `/teams/${TEST_TEAM.id}/training/run-7`);
+  });
+
+  it("run on a later page is found", async () => {
+    const paged = (name: string, variables: Record<string, unknown>): Answer => {
+      if (name !== "ModelRunNames") {
+        return answer(name, variables);
+      }
+      const first = variables.after === null;
+      return {
+        data: {
+          trainingRuns: {
+            nodes: [first ? { id: "run-9", name: "newer-run" } : { id: "run-7", name: "nightly-retrain" }],
+            pageInfo: { hasNextPage: first, endCursor: first ? "cursor-1" : null },
+          },
+        },
+      };
+    };
+    const server = mockServer(paged);
+    renderTeamPage(server, PATTERN, <VersionPage />, path("version-2"));
+
+    expect(await screen.findByRole("link", { name: "Trained by nightly-retrain" })).toBeInTheDocument();
+    expect(operationsNamed(server, "ModelRunNames").map((operation) => operation.variables?.after)).toEqual([null, "cursor-1"]);
+  });
+
   it("layer table selects a layer", async () => {
     renderTeamPage(mockServer(answer), PATTERN, <VersionPage />, path("version-1"));
     await screen.findByRole("region", { name: "Layer graph" });

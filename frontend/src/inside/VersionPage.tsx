@@ -8,6 +8,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { VersionEvaluations } from "../evaluation/VersionEvaluations";
 import { useFormat } from "../i18n/format";
+import { useRunNames } from "../registry/useRunNames";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { VersionInsideQuery, VersionModelChangedSubscription } from "./documents";
 import { ModelStructure } from "./ModelStructure";
@@ -93,7 +94,7 @@ export function VersionPage() {
         {runId !== null && (
           <>
             {" · "}
-            <Link to={`/teams/${team.id}/training/${runId}`}>{t("inside.trainedBy")}</Link>
+            <TrainedByLink teamId={team.id} modelId={model.id} runId={runId} />
           </>
         )}
       </Typography.Paragraph>
@@ -125,4 +126,14 @@ const STATUS_COLORS: Record<string, string> = { ready: "green", pending: "gold",
 
 function statusKey(status: string): (typeof KNOWN_STATUSES)[number] | "other" {
   return KNOWN_STATUSES.find((known) => known === status) ?? "other";
+}
+
+/** Links to the training run that registered the version, named once the model's runs are read. */
+function TrainedByLink({ teamId, modelId, runId }: { teamId: string; modelId: string; runId: string }) {
+  const { t } = useTranslation();
+  const name = useRunNames(teamId, modelId, [runId]).get(runId);
+
+  return (
+    <Link to={`/teams/${teamId}/training/${runId}`}>{name ? t("inside.trainedByRun", { name }) : t("inside.trainedBy")}</Link>
+  );
 }

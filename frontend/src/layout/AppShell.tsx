@@ -44,41 +44,49 @@ export function AppShell() {
   const teamId = teamMatch?.params.teamId ?? null;
   const section = sectionOf(location.pathname);
 
+  // In the order of the work: data and models, training and evaluation, serving, then the team's records.
+  // A window too narrow for all of them shows the last ones under the menu's overflow item.
   const items = teamId
     ? [
         { key: "models", label: <Link to={`/teams/${teamId}/models`}>{t("nav.models")}</Link> },
-        { key: "training", label: <Link to={`/teams/${teamId}/training`}>{t("training.nav")}</Link> },
-        { key: "evaluations", label: <Link to={`/teams/${teamId}/evaluations`}>{t("evaluation.nav")}</Link> },
-        { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
-        { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
         { key: "datasets", label: <Link to={`/teams/${teamId}/datasets`}>{t("datasets.title")}</Link> },
         { key: "configs", label: <Link to={`/teams/${teamId}/configs`}>{t("configs.title")}</Link> },
+        { key: "training", label: <Link to={`/teams/${teamId}/training`}>{t("training.nav")}</Link> },
+        { key: "evaluations", label: <Link to={`/teams/${teamId}/evaluations`}>{t("evaluation.nav")}</Link> },
         { key: "deployments", label: <Link to={`/teams/${teamId}/deployments`}>{t("deployments.title")}</Link> },
         { key: "monitoring", label: <Link to={`/teams/${teamId}/monitoring`}>{t("wall.nav")}</Link> },
         { key: "alerts", label: <Link to={`/teams/${teamId}/alerts`}>{t("alerts.title")}</Link> },
+        { key: "audit", label: <Link to={`/teams/${teamId}/audit`}>{t("nav.audit")}</Link> },
+        { key: "access", label: <Link to={`/teams/${teamId}/access`}>{t("nav.access")}</Link> },
       ]
     : [];
 
+  // The sections get a row of their own below the team and user controls, because ten of them
+  // beside those controls did not fit a 1440 px window and half went under the overflow item.
   return (
     <Layout className="app-shell">
       <Layout.Header className="app-header">
-        <Link to="/" className="app-brand">
-          ModelCloud
-        </Link>
-        <TeamSwitcher teamId={teamId} section={section} />
-        <nav aria-label={t("nav.label")} className="app-nav">
-          <Menu mode="horizontal" theme="dark" selectedKeys={teamId ? [section] : []} items={items} />
-        </nav>
-        <Space className="app-user">
-          {teamId && (
-            <Suspense fallback={null}>
-              <NotificationBell teamId={teamId} />
-            </Suspense>
-          )}
-          <LanguageSwitch />
-          <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
-          <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>
-        </Space>
+        <div className="app-header-bar">
+          <Link to="/" className="app-brand">
+            ModelCloud
+          </Link>
+          <TeamSwitcher teamId={teamId} section={section} />
+          <Space className="app-user">
+            {teamId && (
+              <Suspense fallback={null}>
+                <NotificationBell teamId={teamId} />
+              </Suspense>
+            )}
+            <LanguageSwitch />
+            <Typography.Text className="app-username">{viewer.user.displayName || viewer.user.username}</Typography.Text>
+            <Button onClick={() => void signOut()}>{t("layout.signOut")}</Button>
+          </Space>
+        </div>
+        {teamId && (
+          <nav aria-label={t("nav.label")} className="app-nav">
+            <Menu mode="horizontal" theme="dark" selectedKeys={[section]} items={items} />
+          </nav>
+        )}
       </Layout.Header>
       <Layout.Content className="app-content">
         <main>

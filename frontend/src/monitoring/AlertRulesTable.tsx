@@ -7,6 +7,7 @@ import { useConnectionPages } from "../common/useConnectionPages";
 import type { AlertRulesQuery as AlertRulesResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { AlertRulesQuery } from "./documents";
+import { useSignalFormat } from "./signals";
 
 export const RULE_PAGE = 50;
 const SEVERITY_COLORS = { CRITICAL: "red", WARNING: "orange", INFO: "blue" } as const;
@@ -17,6 +18,7 @@ type Rule = AlertRulesResult["alertRules"]["nodes"][number];
 export function AlertRulesTable({ teamId }: { teamId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const signals = useSignalFormat();
   const pages = useConnectionPages(
     AlertRulesQuery,
     { teamId },
@@ -31,10 +33,10 @@ export function AlertRulesTable({ teamId }: { teamId: string }) {
       title: t("alertRules.condition"),
       key: "condition",
       render: (_, rule) => (
-        <code>
-          {rule.signal}
-          {rule.feature ? `(${rule.feature})` : ""} {rule.comparator} {format.number(rule.threshold)}
-        </code>
+        <span title={rule.signal}>
+          {signals.label(rule.signal)}
+          {rule.feature ? ` (${rule.feature})` : ""} <code>{rule.comparator}</code> {format.number(rule.threshold)}
+        </span>
       ),
     },
     { title: t("alertRules.window"), key: "window", render: (_, rule) => t("alertRules.seconds", { count: rule.windowSeconds }) },

@@ -14,6 +14,7 @@ import { useCurrentTeam } from "../teams/TeamContext";
 import { AlertActions } from "./AlertActions";
 import { AlertRulesTable } from "./AlertRulesTable";
 import { AlertsQuery, AlertUpdatedSubscription } from "./documents";
+import { useSignalFormat } from "./signals";
 import "../common/blocks.css";
 import "./monitoring.css";
 
@@ -72,6 +73,7 @@ function AlertList({ teamId }: { teamId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const measures = useMeasures();
+  const signals = useSignalFormat();
   const ids = useId();
   const [params, setParams] = useSearchParams();
   const statesKey = params.get("states");
@@ -141,8 +143,8 @@ function AlertList({ teamId }: { teamId: string }) {
       render: (_, alert) => (
         <Space orientation="vertical" size={0}>
           <span>{alert.ruleName ?? alert.ruleId}</span>
-          <Typography.Text type="secondary">
-            {alert.signal} {alert.feature ? `(${alert.feature}) ` : ""}
+          <Typography.Text type="secondary" title={alert.signal ?? undefined}>
+            {alert.signal ? signals.label(alert.signal) : ""} {alert.feature ? `(${alert.feature}) ` : ""}
             {alert.comparator} {measures.decimal(alert.threshold)}
           </Typography.Text>
         </Space>

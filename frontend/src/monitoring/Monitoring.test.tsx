@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { mockServer } from "../test/mockClient";
@@ -203,8 +204,21 @@ describe("alerts page", () => {
     renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
 
     expect(await screen.findByText("slow predictions")).toBeInTheDocument();
-    expect(screen.getByText("latencyP95Ms > 250")).toBeInTheDocument();
+    expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent("Latency p95 > 250");
     expect(screen.getByText("60 seconds")).toBeInTheDocument();
+  });
+
+  it("signal names follow the language", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(answer);
+      renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
+
+      expect(await screen.findByText("slow predictions")).toBeInTheDocument();
+      expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent("延迟 p95 > 250");
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { MonitoringWallSubscription } from "./documents";
+import { useSignalFormat } from "./signals";
 import { Sparkline } from "./Sparkline";
 import { useFullscreen } from "./useFullscreen";
 import { foldWall, tileOrder, wallAlertOrder } from "./wallState";
@@ -70,6 +71,7 @@ export function MonitoringWallPage() {
 
 function WallBody({ wall, history, teamId }: { wall: Wall; history: Record<string, SignalSample[]>; teamId: string }) {
   const { t } = useTranslation();
+  const signals = useSignalFormat();
   const tiles = [...wall.deployments].sort(tileOrder);
   const alerts = [...wall.alerts].sort(wallAlertOrder);
 
@@ -95,7 +97,7 @@ function WallBody({ wall, history, teamId }: { wall: Wall; history: Record<strin
                 <span className="wall-alert-badge">
                   {t(`alerts.severity.${alert.severity}`)} · {t(`alerts.state.${alert.state}`)}
                 </span>
-                <strong>{alert.ruleName ?? alert.signal ?? alert.ruleId}</strong>
+                <strong>{alert.ruleName ?? (alert.signal ? signals.label(alert.signal) : alert.ruleId)}</strong>
                 <span>{alert.subjectName}</span>
                 <span className="wall-alert-message">{alert.message}</span>
                 {alert.acknowledgedAt && (

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 
+import { useAuditText } from "../audit/auditText";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import type { ModelHistoryQuery as ModelHistoryResult } from "../gql/graphql";
@@ -24,12 +25,17 @@ interface ModelHistoryProps {
 export function ModelHistory({ modelId, nameOf, onShowAt }: ModelHistoryProps) {
   const { t } = useTranslation();
   const format = useFormat();
+  const auditText = useAuditText();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
 
   const columns: TableColumnsType<HistoryEntry> = [
     { title: t("history.when"), key: "when", render: (_, entry) => format.dateTime(entry.occurredAt) },
     { title: t("history.who"), key: "who", render: (_, entry) => nameOf(entry.actor) },
-    { title: t("history.action"), key: "action", render: (_, entry) => <Tag>{entry.action}</Tag> },
+    {
+      title: t("history.action"),
+      key: "action",
+      render: (_, entry) => <Tag title={entry.action}>{auditText.action(entry.action) ?? entry.action}</Tag>,
+    },
     { title: t("history.versions"), key: "versions", render: (_, entry) => format.number(entry.model.versionCount) },
     {
       title: t("history.aliases"),

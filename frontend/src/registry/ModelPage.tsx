@@ -71,7 +71,11 @@ export function ModelPage() {
           label: t("model.tabs.aliases"),
           children: <AliasPanel model={model} versions={versions.rows} readOnly={readOnly} />,
         },
-        { key: "compare", label: t("model.tabs.compare"), children: <VersionCompare versions={versions.rows} /> },
+        {
+          key: "compare",
+          label: t("model.tabs.compare"),
+          children: <VersionCompare versions={versions.rows} modelId={model.id} />,
+        },
         {
           key: "history",
           label: t("model.tabs.history"),

@@ -284,7 +284,7 @@ describe("RegistryPage", () => {
     await screen.findByText("model-00000");
     await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents")[0]?.variables).toEqual({
-      filter: { teamId: TEAM.id, action: "RegisteredModel.Registered" },
+      filter: { teamId: TEAM.id, subjectType: "RegisteredModel" },
     });
 
     registered(server, "new");
@@ -311,5 +311,51 @@ describe("RegistryPage", () => {
       { id: "regression" },
       { id: "new" },
     ]);
+  });
+
+  it("archived model leaves the active list", async () => {
+    const server = mockServer(answer);
+    renderRegistry(server);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(subscribedIds(server)).toContain("id-1"));
+
+    act(() =>
+      server.push("ModelRowUpdated", {
+        modelUpdated: { __typename: "ModelUpdate", model: { ...model(1), archived: true } },
+      }),
+    );
+
+    await waitFor(() => expect(screen.queryByText("model-00001")).not.toBeInTheDocument());
+    expect(listedNames().slice(0, 2)).toEqual(["model-00000", "model-00002"]);
+  });
+
+  it("model given the alias goes in", async () => {
+    const withAlias = (name: string, variables: Record<string, unknown>): Answer => {
+      const read = answer(name, variables);
+      if (name !== "ModelRow" || read === null || !("data" in read)) {
+        return read;
+      }
+      const { model: row } = read.data as { model: ModelRowFragment };
+      return { data: { model: { ...row, aliases: [{ alias: "production", versionNumber: 1 }] } } };
+    };
+    const server = mockServer(withAlias);
+    renderRegistry(server, `/teams/${TEAM.id}/models?alias=production`);
+    await screen.findByText("model-00000");
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: {
+          __typename: "AuditEntry",
+          position: 12,
+          action: "RegisteredModel.AliasMoved",
+          subjectType: "RegisteredModel",
+          subjectId: "new",
+        },
+      }),
+    );
+
+    await waitFor(() => expect(listedNames().slice(0, 3)).toEqual(["model-00000", "model-00000a", "model-00001"]));
+    expect(rowNamed("model-00000a")).toHaveClass("new-row");
   });
 });

@@ -6,34 +6,21 @@ import { useSearchParams } from "react-router";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { NewRowsNotice } from "../common/NewRowsNotice";
-import { useLiveSubjects } from "../common/useLiveSubjects";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type {
-  ModelRowFragment,
-  ModelRowQuery as ModelRowData,
-  ModelRowUpdatedSubscription as ModelRowUpdate,
-} from "../gql/graphql";
+import type { ModelRowFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamMembers } from "../teams/useTeamMembers";
-import { ModelRowQuery, ModelRowUpdatedSubscription } from "./documents";
 import { ModelFilters } from "./ModelFilters";
 import { ModelList } from "./ModelList";
-import { filterOf, matchesModelSearch, narrowsList, paramsFromSearch, searchFromParams } from "./modelSearch";
+import { filterOf, narrowsList, paramsFromSearch, searchFromParams } from "./modelSearch";
 import type { RegistrySearch } from "./modelSearch";
 import { useModelPages } from "./useModelPages";
 import type { ModelPages } from "./useModelPages";
 
-export const MODEL_REGISTERED = "RegisteredModel.Registered";
-const CREATING_ACTIONS = [MODEL_REGISTERED];
-
-function idVariables(id: string): { id: string } {
-  return { id };
-}
-
 /**
  * Shows the team's models with search, filters and sort order, in a virtualized list that loads
  * pages as it scrolls. Rows on screen follow `modelUpdated` and move when their sort key
- * changes; models registered elsewhere go in at their place in the order.
+ * changes; models registered or changed elsewhere go in at their place in the order, and models
+ * that no longer meet the search go out.
  */
 export function RegistryPage() {
   const { t } = useTranslation();
@@ -46,27 +33,9 @@ export function RegistryPage() {
     () => ({ teamId: team.id, filter: filterOf(search), orderBy: search.orderBy, descending: search.descending }),
     [team.id, search],
   );
-  const pages = useModelPages(variables);
-
-  const { upsert } = pages;
   const [visible, setVisible] = useState<string[]>([]);
-  useLiveSubjects(
-    visible,
-    ModelRowUpdatedSubscription,
-    idVariables,
-    useCallback((data: ModelRowUpdate) => upsert(data.modelUpdated.model), [upsert]),
-  );
-
-  const newRows = useNewSubjects({
-    teamId: team.id,
-    actions: CREATING_ACTIONS,
-    query: ModelRowQuery,
-    select: (data: ModelRowData) => data.model,
-    rows: pages.rows,
-    matches: (model) => matchesModelSearch(model, variables.filter),
-    upsert: useCallback((model: ModelRowFragment) => upsert(model, true), [upsert]),
-    listKey: JSON.stringify(variables),
-  });
+  const pages = useModelPages(variables, visible);
+  const { newRows } = pages;
 
   const change = useCallback((next: RegistrySearch) => setParams(paramsFromSearch(next), { replace: true }), [setParams]);
 

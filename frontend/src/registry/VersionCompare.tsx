@@ -5,14 +5,31 @@ import { useQuery } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
-import { useFormat } from "../i18n/format";
+import { useMetricLabel } from "../evaluation/useMetricLabel";
 import type { ModelVersionFieldsFragment } from "../gql/graphql";
+import { useFormat } from "../i18n/format";
+import { useCurrentTeam } from "../teams/TeamContext";
+import { useTeamCatalog } from "../training/useTeamCatalog";
+import { comparedField } from "./comparedFields";
+import { ComparedValue } from "./ComparedValue";
 import { CompareModelVersionsQuery } from "./documents";
+import { useRunNames } from "./useRunNames";
+
+interface ChangeRow {
+  field: string;
+  a?: string | null;
+  b?: string | null;
+  /** Whether the row is a layer that both versions have, changed. */
+  layer: boolean;
+}
 
 /** Compares two versions: bytes, size, parameters, signature, layers, changed fields and evaluation metrics. */
-export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragment[] }) {
+export function VersionCompare({ versions, modelId }: { versions: ModelVersionFieldsFragment[]; modelId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const metricLabel = useMetricLabel();
+  const team = useCurrentTeam();
+  const catalog = useTeamCatalog(team.id);
   const ids = useId();
   const newest = versions[versions.length - 1];
   const previous = versions[versions.length - 2];
@@ -28,16 +45,35 @@ export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragm
     pause: !ready,
   });
 
-  if (versions.length < 2) {
-    return <Empty description={t("compare.needTwo")} />;
-  }
-
   const options = versions.map((version) => ({
     value: version.id,
     label: t("aliases.versionOption", { number: version.number }),
   }));
   const comparison = data?.compareModelVersions;
-  const signed = (value: number) => (value > 0 ? `+${format.number(value)}` : format.number(value));
+  const changeRows: ChangeRow[] = comparison
+    ? [
+        ...comparison.changes.map((change) => ({ ...change, layer: false })),
+        ...(comparison.layersChanged ?? []).map((change) => ({ ...change, layer: true })),
+      ]
+    : [];
+  const runIds = changeRows.flatMap((row) =>
+    !row.layer && comparedField(row.field) === "trainingRun" ? [row.a, row.b].filter((id): id is string => !!id) : [],
+  );
+  const runNames = useRunNames(team.id, modelId, runIds);
+
+  if (versions.length < 2) {
+    return <Empty description={t("compare.needTwo")} />;
+  }
+
+  const signed = (value: number, shown: (magnitude: number) => string) =>
+    `${value > 0 ? "+" : value < 0 ? "−" : ""}${shown(Math.abs(value))}`;
+  const fieldLabel = (row: ChangeRow) => {
+    if (row.layer) {
+      return t("compare.layerField", { name: row.field });
+    }
+    const known = comparedField(row.field);
+    return known === null ? row.field : t(`compare.fields.${known}`);
+  };
   const yesNo = (value: boolean | null | undefined) => {
     if (value === null || value === undefined) {
       return t("compare.unknown");
@@ -63,11 +99,11 @@ export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragm
         <>
           <Descriptions bordered size="small" column={1} className="compare-summary">
             <Descriptions.Item label={t("compare.sameBytes")}>{yesNo(comparison.sameBytes)}</Descriptions.Item>
-            <Descriptions.Item label={t("compare.sizeDelta")}>{signed(comparison.sizeDelta)}</Descriptions.Item>
+            <Descriptions.Item label={t("compare.sizeDelta")}>{signed(comparison.sizeDelta, format.bytes)}</Descriptions.Item>
             <Descriptions.Item label={t("compare.parameterDelta")}>
               {comparison.parameterDelta === null || comparison.parameterDelta === undefined
                 ? t("compare.unknown")
-                : signed(comparison.parameterDelta)}
+                : signed(comparison.parameterDelta, format.number)}
             </Descriptions.Item>
             <Descriptions.Item label={t("compare.signatureChanged")}>{yesNo(comparison.signatureChanged)}</Descriptions.Item>
             <Descriptions.Item label={t("compare.layersAdded")}>
@@ -78,15 +114,29 @@ export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragm
             </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={4}>{t("compare.changes")}</Typography.Title>
-          <Table
-            rowKey="field"
+          <Table<ChangeRow>
+            rowKey={(row) => `${row.layer ? "layer" : "field"}:${row.field}`}
             size="small"
             pagination={false}
-            dataSource={[...comparison.changes, ...(comparison.layersChanged ?? [])]}
+            dataSource={changeRows}
             columns={[
-              { title: t("compare.field"), dataIndex: "field", key: "field" },
-              { title: t("compare.valueA", { number: comparison.a.number }), dataIndex: "a", key: "a" },
-              { title: t("compare.valueB", { number: comparison.b.number }), dataIndex: "b", key: "b" },
+              { title: t("compare.field"), key: "field", render: (_, row) => <span title={row.field}>{fieldLabel(row)}</span> },
+              ...(["a", "b"] as const).map((side) => ({
+                title: t(side === "a" ? "compare.valueA" : "compare.valueB", {
+                  number: side === "a" ? comparison.a.number : comparison.b.number,
+                }),
+                key: side,
+                render: (_: unknown, row: ChangeRow) => (
+                  <ComparedValue
+                    field={row.field}
+                    layer={row.layer}
+                    value={row[side]}
+                    versions={versions}
+                    catalog={catalog}
+                    runNames={runNames}
+                  />
+                ),
+              })),
             ]}
             locale={{ emptyText: t("compare.noChanges") }}
           />
@@ -98,7 +148,7 @@ export function VersionCompare({ versions }: { versions: ModelVersionFieldsFragm
               pagination={false}
               dataSource={comparison.evaluation.metrics}
               columns={[
-                { title: t("compare.metric"), dataIndex: "name", key: "name" },
+                { title: t("compare.metric"), key: "name", render: (_, row) => metricLabel(row.name) },
                 {
                   title: t("compare.valueA", { number: comparison.a.number }),
                   key: "a",

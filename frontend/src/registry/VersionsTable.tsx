@@ -8,6 +8,7 @@ import { useFormat } from "../i18n/format";
 import type { ModelVersionFieldsFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import type { ModelVersions } from "./useModelVersions";
+import { useRunNames } from "./useRunNames";
 
 const STATUS_COLORS: Record<string, string> = {
   ready: "green",
@@ -16,6 +17,11 @@ const STATUS_COLORS: Record<string, string> = {
   broken: "red",
   expired: "default",
 };
+
+/** Returns the id of the training run that registered the version, from its lineage. */
+function trainingRunOf(version: ModelVersionFieldsFragment): string | undefined {
+  return version.lineage.find((tag) => tag.key === "trainingRun")?.value;
+}
 
 export function totalParameters(version: ModelVersionFieldsFragment): number | null {
   if (version.trainableParameters === null || version.trainableParameters === undefined) {
@@ -32,6 +38,11 @@ export function VersionsTable({ versions, modelId }: { versions: ModelVersions; 
   const { t } = useTranslation();
   const format = useFormat();
   const team = useCurrentTeam();
+  const runNames = useRunNames(
+    team.id,
+    modelId,
+    versions.rows.flatMap((version) => trainingRunOf(version) ?? []),
+  );
 
   const columns: TableColumnsType<ModelVersionFieldsFragment> = [
     {
@@ -66,8 +77,15 @@ export function VersionsTable({ versions, modelId }: { versions: ModelVersions; 
       title: t("inside.trainingRun"),
       key: "trainingRun",
       render: (_, version) => {
-        const runId = version.lineage.find((tag) => tag.key === "trainingRun")?.value;
-        return runId ? <Link to={`/teams/${team.id}/training/${runId}`}>{t("inside.trainedBy")}</Link> : "—";
+        const runId = trainingRunOf(version);
+        if (!runId) {
+          return "—";
+        }
+        return (
+          <Link to={`/teams/${team.id}/training/${runId}`} title={t("inside.trainedBy")}>
+            {runNames.get(runId) ?? t("inside.trainedBy")}
+          </Link>
+        );
       },
     },
     { title: t("versions.created"), key: "created", render: (_, version) => format.dateTime(version.createdAt) },

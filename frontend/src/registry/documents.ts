@@ -230,3 +230,18 @@ export const ModelHistoryQuery = graphql(`
     }
   }
 `);
+
+export const ModelRunNamesQuery = graphql(`
+  query ModelRunNames($teamId: ID!, $modelId: ID!, $first: Int!, $after: String) {
+    trainingRuns(teamId: $teamId, filter: { modelId: $modelId }, first: $first, after: $after) {
+      nodes {
+        id
+        name
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);

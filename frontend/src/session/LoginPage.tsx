@@ -6,6 +6,7 @@ import type { CombinedError } from "urql";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { LanguageSwitch } from "../layout/LanguageSwitch";
 import { useSession } from "./SessionContext";
+import type { SignedOutNotice } from "./SessionContext";
 
 interface Credentials {
   username: string;
@@ -17,7 +18,7 @@ function rejectedSignIn(error: CombinedError): boolean {
   return error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === "UNAUTHENTICATED");
 }
 
-export function LoginPage({ expired }: { expired: boolean }) {
+export function LoginPage({ notice }: { notice: SignedOutNotice }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
   const [error, setError] = useState<CombinedError | null>(null);
@@ -40,7 +41,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
         <Typography.Title level={1} className="login-title">
           {t("login.title")}
         </Typography.Title>
-        {expired && <Alert type="info" showIcon title={t("login.expired")} className="login-notice" />}
+        {notice !== null && <Alert type="info" showIcon title={t(`login.${notice}`)} className="login-notice" />}
         <Form<Credentials> layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item
             label={t("login.username")}

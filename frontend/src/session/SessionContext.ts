@@ -3,9 +3,12 @@ import type { CombinedError } from "urql";
 
 import type { ViewerFieldsFragment } from "../gql/graphql";
 
+/** Why the sign-in page shows: the session ended on the server, or the user signed out in another tab. */
+export type SignedOutNotice = "expired" | "signedOutElsewhere" | null;
+
 export type SessionState =
   | { status: "loading" }
-  | { status: "signedOut"; expired: boolean }
+  | { status: "signedOut"; notice: SignedOutNotice }
   | { status: "signedIn"; viewer: ViewerFieldsFragment }
   | { status: "failed"; error: CombinedError };
 

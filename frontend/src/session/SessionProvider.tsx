@@ -11,6 +11,11 @@ import { LoginMutation, LogoutMutation, ViewerQuery } from "./documents";
 import { SessionContext } from "./SessionContext";
 import type { Session, SessionState } from "./SessionContext";
 
+/** The BroadcastChannel on which the tabs of one origin announce sign-ins and sign-outs. */
+export const SESSION_CHANNEL = "modelcloud.session";
+const SIGNED_IN = "signedIn";
+const SIGNED_OUT = "signedOut";
+
 interface SessionProviderProps {
   children: ReactNode;
   /** Exchanges put in front of the network ones, so tests can respond to operations themselves. */
@@ -33,7 +38,7 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
         csrfToken: () => csrfToken.current,
         onSessionEnded: () => {
           csrfToken.current = null;
-          setState((current) => (current.status === "signedIn" ? { status: "signedOut", expired: true } : current));
+          setState((current) => (current.status === "signedIn" ? { status: "signedOut", notice: "expired" } : current));
         },
         extraExchanges: exchanges,
       }),
@@ -59,7 +64,7 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
           csrfToken.current = result.data.viewer.csrfToken ?? null;
           setState({ status: "signedIn", viewer: result.data.viewer });
         } else if (result.error && errorCodes(result.error).includes("UNAUTHENTICATED")) {
-          setState({ status: "signedOut", expired: false });
+          setState({ status: "signedOut", notice: null });
         } else if (result.error) {
           setState({ status: "failed", error: result.error });
         }
@@ -79,6 +84,7 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
       csrfToken.current = result.data.login.viewer.csrfToken ?? null;
       renew();
       setState({ status: "signedIn", viewer: result.data.login.viewer });
+      otherTabs.current?.postMessage(SIGNED_IN);
       return null;
     },
     [api, renew],
@@ -88,12 +94,40 @@ export function SessionProvider({ children, exchanges }: SessionProviderProps) {
     await api.client.mutation(LogoutMutation, {}).toPromise();
     csrfToken.current = null;
     renew();
-    setState({ status: "signedOut", expired: false });
+    setState({ status: "signedOut", notice: null });
+    otherTabs.current?.postMessage(SIGNED_OUT);
   }, [api, renew]);
 
   const retry = useCallback(() => {
     setState({ status: "loading" });
     setAttempt((count) => count + 1);
+  }, []);
+
+  // The session cookie is shared by every tab, so a sign-in or sign-out in one tab changes the others.
+  const otherTabs = useRef<BroadcastChannel | null>(null);
+  const latest = useRef({ renew, retry });
+  latest.current = { renew, retry };
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") {
+      return;
+    }
+    const channel = new BroadcastChannel(SESSION_CHANNEL);
+    otherTabs.current = channel;
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      if (event.data === SIGNED_OUT) {
+        csrfToken.current = null;
+        latest.current.renew();
+        setState((current) => (current.status === "signedIn" ? { status: "signedOut", notice: "signedOutElsewhere" } : current));
+      } else if (event.data === SIGNED_IN) {
+        // Another user may have signed in, so the viewer is read again with a client that has no cached data.
+        latest.current.renew();
+        latest.current.retry();
+      }
+    };
+    return () => {
+      channel.close();
+      otherTabs.current = null;
+    };
   }, []);
 
   const session = useMemo<Session>(() => ({ state, signIn, signOut, retry }), [state, signIn, signOut, retry]);

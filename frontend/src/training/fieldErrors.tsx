@@ -41,7 +41,10 @@ export function splitFieldErrors<Field extends string>(
   return { byField, rest: unplaced.length > 0 ? new CombinedError({ graphQLErrors: unplaced }) : null };
 }
 
-/** Shows a form field's server problems as its help text: the translated message of each code and the server's detail. */
+/**
+ * Shows a form field's server problems as its help text: the translated message of each code,
+ * with the server's English detail beneath it.
+ */
 export function FieldProblems({ problems }: { problems: ApiProblem[] | undefined }) {
   const { t } = useTranslation();
   if (!problems || problems.length === 0) {
@@ -51,7 +54,8 @@ export function FieldProblems({ problems }: { problems: ApiProblem[] | undefined
     <>
       {problems.map((problem, index) => (
         <div key={index} role="alert">
-          {t(`errors.codes.${problem.code}`)} {problem.message}
+          <div>{t(`errors.codes.${problem.code}`)}</div>
+          <div lang="en">{problem.message}</div>
         </div>
       ))}
     </>

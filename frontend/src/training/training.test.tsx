@@ -346,7 +346,9 @@ describe("TrainingRunsPage", () => {
         };
       }
       case "TrainingRunRow":
-        return { data: { trainingRun: run(String(variables.id), "QUEUED", { epochsDone: 0 }) } };
+        return {
+          data: { trainingRun: run(String(variables.id), "QUEUED", { epochsDone: 0, createdAt: "2026-11-01T11:00:00Z" }) },
+        };
       default:
         return null;
     }
@@ -405,10 +407,9 @@ describe("TrainingRunsPage", () => {
     const server = mockServer(answer);
     renderRuns(server);
     await screen.findByRole("link", { name: "run a" });
-    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(2));
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
     expect(operationsNamed(server, "SubjectEvents").map((operation) => operation.variables)).toEqual([
-      { filter: { teamId: TEST_TEAM.id, action: "TrainingRun.Queued" } },
-      { filter: { teamId: TEST_TEAM.id, action: "TrainingRun.Opened" } },
+      { filter: { teamId: TEST_TEAM.id, subjectType: "TrainingRun" } },
     ]);
 
     act(() =>
@@ -429,12 +430,12 @@ describe("TrainingRunsPage", () => {
     // Run d is opened by an external tracker and has already succeeded; run c is queued.
     const withExternal: typeof answer = (name, variables) =>
       name === "TrainingRunRow" && variables.id === "d"
-        ? { data: { trainingRun: run("d", "SUCCEEDED", { source: "external" }) } }
+        ? { data: { trainingRun: run("d", "SUCCEEDED", { source: "external", createdAt: "2026-11-01T11:00:00Z" }) } }
         : answer(name, variables);
     const server = mockServer(withExternal);
     renderRuns(server, "?status=SUCCEEDED");
     await screen.findByRole("link", { name: "run b" });
-    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(2));
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
 
     act(() =>
       server.push("SubjectEvents", {
@@ -450,6 +451,97 @@ describe("TrainingRunsPage", () => {
     expect(await screen.findByRole("link", { name: "run d" })).toBeInTheDocument();
     expect(screen.getAllByRole("link", { name: /^run / }).map((link) => link.textContent)).toEqual(["run d", "run b"]);
     expect(operationsNamed(server, "TrainingRunRow").map((operation) => operation.variables)).toEqual([{ id: "c" }, { id: "d" }]);
+  });
+
+  it("new runs go in by creation time", async () => {
+    // Run c was created at 11:00 and f at 10:30, but f's audit entry arrives last.
+    const withOlder: typeof answer = (name, variables) =>
+      name === "TrainingRunRow" && variables.id === "f"
+        ? { data: { trainingRun: run("f", "QUEUED", { createdAt: "2026-11-01T10:30:00Z" }) } }
+        : answer(name, variables);
+    const server = mockServer(withOlder);
+    renderRuns(server);
+    await screen.findByRole("link", { name: "run a" });
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    for (const [position, subjectId] of [
+      [50, "c"],
+      [51, "f"],
+    ] as const) {
+      act(() =>
+        server.push("SubjectEvents", {
+          events: { position, action: "TrainingRun.Queued", subjectType: "TrainingRun", subjectId },
+        }),
+      );
+    }
+
+    await waitFor(() =>
+      expect(screen.getAllByRole("link", { name: /^run / }).map((link) => link.textContent)).toEqual([
+        "run c",
+        "run f",
+        "run a",
+        "run b",
+      ]),
+    );
+  });
+
+  it("finished run leaves the running filter", async () => {
+    const server = mockServer(answer);
+    renderRuns(server, "?status=RUNNING");
+    await screen.findByRole("link", { name: "run a" });
+    await waitFor(() => expect(operationsNamed(server, "TrainingRunRowUpdated")).toHaveLength(1));
+
+    act(() =>
+      server.push("TrainingRunRowUpdated", {
+        trainingRunUpdated: { run: run("a", "SUCCEEDED", { epochsDone: 6, finishedAt: "2026-11-01T10:05:00Z" }) },
+      }),
+    );
+
+    expect(await screen.findByText("No training runs match these filters.")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "run a" })).not.toBeInTheDocument();
+  });
+
+  it("run that succeeds joins the succeeded filter", async () => {
+    // Run g was queued before run b, so it goes below it.
+    const withFinished: typeof answer = (name, variables) =>
+      name === "TrainingRunRow" && variables.id === "g"
+        ? { data: { trainingRun: run("g", "SUCCEEDED", { createdAt: "2026-11-01T09:00:00Z" }) } }
+        : answer(name, variables);
+    const server = mockServer(withFinished);
+    renderRuns(server, "?status=SUCCEEDED");
+    await screen.findByRole("link", { name: "run b" });
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 60, action: "TrainingRun.Succeeded", subjectType: "TrainingRun", subjectId: "g" },
+      }),
+    );
+
+    expect(await screen.findByRole("link", { name: "run g" })).toBeInTheDocument();
+    expect(screen.getAllByRole("link", { name: /^run / }).map((link) => link.textContent)).toEqual(["run b", "run g"]);
+    expect(rowOf("run g")).toHaveClass("new-row");
+  });
+
+  it("metrics of an unlisted run are not read", async () => {
+    const server = mockServer(answer);
+    renderRuns(server, "?status=SUCCEEDED");
+    await screen.findByRole("link", { name: "run b" });
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(1));
+
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 61, action: "TrainingRun.MetricsLogged", subjectType: "TrainingRun", subjectId: "a" },
+      }),
+    );
+    act(() =>
+      server.push("SubjectEvents", {
+        events: { position: 62, action: "TrainingRun.Queued", subjectType: "TrainingRun", subjectId: "c" },
+      }),
+    );
+
+    await waitFor(() => expect(operationsNamed(server, "TrainingRunRow")).toHaveLength(1));
+    expect(operationsNamed(server, "TrainingRunRow")[0]?.variables).toEqual({ id: "c" });
   });
 
   it("no match shows empty state", async () => {
@@ -576,7 +668,7 @@ describe("StartTrainingPage", () => {
 
     const message = await screen.findByText(/classification needs 2 to 1,000/);
     expect(message.closest(".ant-form-item")?.querySelector("label")).toHaveTextContent("Label column");
-    expect(message).toHaveTextContent("The request has an invalid value.");
+    expect(message.closest('[role="alert"]')).toHaveTextContent("The request has an invalid value.");
     expect(operationsNamed(server, "StartTrainingRun")[0]?.variables).toEqual({
       input: {
         modelId: "model-1",

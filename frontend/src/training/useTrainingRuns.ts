@@ -1,34 +1,31 @@
-import { useCallback, useMemo } from "react";
-import type { CombinedError } from "urql";
+import { useMemo } from "react";
 
-import { useConnectionPages } from "../common/useConnectionPages";
-import { useNewSubjects } from "../common/useNewSubjects";
-import type { NewSubjects } from "../common/useNewSubjects";
-import type {
-  TrainingRunFilter,
-  TrainingRunRowFragment,
-  TrainingRunRowQuery as TrainingRunRowData,
-  TrainingRunRowUpdatedSubscription as TrainingRunRowUpdate,
-} from "../gql/graphql";
+import { byCreatedNewestFirst } from "../common/listOrder";
+import { useLiveList } from "../common/useLiveList";
+import type { LiveList } from "../common/useLiveList";
+import type { TrainingRunFilter, TrainingRunRowFragment } from "../gql/graphql";
 import { TrainingRunRowQuery, TrainingRunRowUpdatedSubscription, TrainingRunsQuery } from "./documents";
 import { isActive } from "./RunStatusTag";
-import { useSubscriptionsById } from "./useSubscriptionsById";
 
 export const RUN_PAGE = 50;
 
 /** The audit actions that start a run: the platform queues its own runs, and createRun opens an external one. */
 const NEW_RUN_ACTIONS = ["TrainingRun.Queued", "TrainingRun.Opened"];
 
-export interface TrainingRuns {
-  rows: TrainingRunRowFragment[];
-  hasNextPage: boolean;
-  fetching: boolean;
-  error: CombinedError | undefined;
-  loadMore: () => void;
-  reload: () => void;
-  /** The runs put on top live, for highlighting and the reload notice. */
-  newRows: NewSubjects;
-}
+/**
+ * The audit actions that change a run's status. Metrics, epochs, histograms and checkpoints
+ * change no filtered field, and are too frequent to read the run again after each.
+ */
+const RUN_STATUS_ACTIONS = [
+  "TrainingRun.Started",
+  "TrainingRun.Restarted",
+  "TrainingRun.Cancelled",
+  "TrainingRun.Succeeded",
+  "TrainingRun.Failed",
+  "TrainingRun.Finished",
+];
+
+export type TrainingRuns = LiveList<TrainingRunRowFragment>;
 
 export function matchesRunFilter(run: TrainingRunRowFragment, filter: TrainingRunFilter): boolean {
   return (
@@ -39,46 +36,34 @@ export function matchesRunFilter(run: TrainingRunRowFragment, filter: TrainingRu
   );
 }
 
-function runKey(run: TrainingRunRowFragment): string {
-  return run.id;
+/** The state that ends a run already has the version it registered, so a row is followed only while active. */
+function activeRunIds(runs: readonly TrainingRunRowFragment[]): string[] {
+  return runs.filter((run) => isActive(run.status)).map((run) => run.id);
 }
 
 /**
  * Reads the team's runs newest first, page by page. Queued and running rows follow
- * `trainingRunUpdated`, and runs started after the first page was read are put on top as the
- * audit log records them, when they match the filter.
+ * `trainingRunUpdated`. Runs started or finished elsewhere go in at their place or out, by the filter.
  */
 export function useTrainingRuns(teamId: string, filter: TrainingRunFilter): TrainingRuns {
   const variables = useMemo(() => ({ teamId, filter }), [teamId, filter]);
-  const pages = useConnectionPages(TrainingRunsQuery, variables, (data) => data.trainingRuns, runKey, RUN_PAGE);
-  const { upsert } = pages;
-
-  const newRows = useNewSubjects({
+  return useLiveList({
     teamId,
-    actions: NEW_RUN_ACTIONS,
-    query: TrainingRunRowQuery,
-    select: (data: TrainingRunRowData) => data.trainingRun,
-    rows: pages.rows,
+    query: TrainingRunsQuery,
+    variables,
+    selectConnection: (data) => data.trainingRuns,
+    pageSize: RUN_PAGE,
+    order: byCreatedNewestFirst,
     matches: (run) => matchesRunFilter(run, filter),
-    upsert: useCallback((run: TrainingRunRowFragment) => upsert(run, true), [upsert]),
-    listKey: JSON.stringify(variables),
+    subjectType: "TrainingRun",
+    createdActions: NEW_RUN_ACTIONS,
+    changedActions: RUN_STATUS_ACTIONS,
+    rowQuery: TrainingRunRowQuery,
+    selectRow: (data) => data.trainingRun,
+    updates: {
+      subscription: TrainingRunRowUpdatedSubscription,
+      selectRow: (data) => data.trainingRunUpdated.run,
+      follow: activeRunIds,
+    },
   });
-
-  // The state that ends a run already has the version it registered, so a row is followed only while active.
-  const liveIds = useMemo(() => pages.rows.filter((row) => isActive(row.status)).map(runKey), [pages.rows]);
-  useSubscriptionsById(
-    liveIds,
-    TrainingRunRowUpdatedSubscription,
-    useCallback((data: TrainingRunRowUpdate) => upsert(data.trainingRunUpdated.run), [upsert]),
-  );
-
-  return {
-    rows: pages.rows,
-    hasNextPage: pages.hasNextPage,
-    fetching: pages.fetching,
-    error: pages.error,
-    loadMore: pages.loadMore,
-    reload: pages.reload,
-    newRows,
-  };
 }
