@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.settings import Settings
+from backend.settings import ENCRYPTION_KEY_VARIABLE, Settings, decode_encryption_key
 from backend.storage.s3_location import is_s3_location
 
 log = logging.getLogger(__name__)
@@ -86,15 +86,23 @@ def worker_settings(settings: Settings) -> dict[str, str]:
 
 
 def worker_environment(settings: Settings) -> dict[str, str]:
-    """Return the AWS_* variables of this process when the artifact store is in S3, for every Ray worker of this job.
+    """Return the variables every Ray worker of this job needs: the event store's key and, for S3, the AWS_* variables.
 
-    Workers open the store themselves, and the nodes of a cluster at RAY_ADDRESS do not inherit this
+    Workers open the stores themselves, and the nodes of a cluster at RAY_ADDRESS do not inherit this
     process's environment. Variables that name files (AWS_CONFIG_FILE, AWS_CA_BUNDLE) are passed as
     they are, so those files must exist at the same paths on the nodes.
     """
-    if not is_s3_location(settings.artifacts):
-        return {}
-    return {name: value for name, value in os.environ.items() if name.startswith("AWS_")}
+    environment = {}
+    if settings.encryption_key_bytes is not None:
+        environment[ENCRYPTION_KEY_VARIABLE] = settings.encryption_key.get_secret_value()
+    if is_s3_location(settings.artifacts):
+        environment.update({name: value for name, value in os.environ.items() if name.startswith("AWS_")})
+    return environment
+
+
+def worker_encryption_key() -> bytes | None:
+    """Return the event store's key that `worker_environment` passed to this Ray worker, or None."""
+    return decode_encryption_key(os.environ.get(ENCRYPTION_KEY_VARIABLE, ""))
 
 
 def shutdown_ray() -> None:
