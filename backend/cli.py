@@ -1,4 +1,4 @@
-"""The `modelcloud` command line: serve the API, print the schema, run projections, manage users and tokens."""
+"""The `modelcloud` command line: serve the API, print the schema, run projections, copy events, manage users and tokens."""
 
 from __future__ import annotations
 
@@ -13,18 +13,22 @@ import sys
 import threading
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 import psycopg
 import psycopg_pool
 from eventsourcing.persistence import PersistenceError
 
+from backend.application.encryption import EncryptionMismatch, key_fingerprint
+from backend.database import redacted_url, sqlite_path
 from backend.domain.access import SYSTEM, Principal
 from backend.domain.base import DomainError, iso
 from backend.domain.validation import parse_utc_time
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
-from backend.runtime import Runtime
-from backend.settings import Settings, SettingsError, load_settings
+from backend.runtime import Runtime, open_store
+from backend.settings import Settings, SettingsError, check_database_url, decode_encryption_key, load_settings
 from backend.storage import StoreUnavailable
+from backend.store_copy import CopyError, CopyResult, copy_store
 from backend.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger("modelcloud")
@@ -53,11 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_tracing("modelcloud")
     try:
         return int(arguments.handler(arguments, settings) or 0)
+    except EncryptionMismatch as error:
+        print(f"modelcloud: {error}", file=sys.stderr)
+        return 2
     except DomainError as error:
         print(f"modelcloud: {error.message}", file=sys.stderr)
         return 1
     except DATABASE_ERRORS as error:
-        print(f"modelcloud: cannot use the database at {_safe_url(settings.database_url)}: {_first_line(error)}", file=sys.stderr)
+        print(f"modelcloud: cannot use the database at {redacted_url(settings.database_url)}: {_first_line(error)}", file=sys.stderr)
         return 1
     except StoreUnavailable as error:
         print(f"modelcloud: MODELCLOUD_ARTIFACTS={settings.artifacts!r} cannot be used: {error}", file=sys.stderr)
@@ -100,6 +107,28 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild_parser = projection_commands.add_parser("rebuild", help="Drop read models and replay the log from position 0.")
     rebuild_parser.add_argument("names", nargs="*", metavar="NAME", help="Projections to rebuild (default: all).")
     rebuild_parser.set_defaults(handler=rebuild_projections)
+
+    events_parser = commands.add_parser("events", help="Work with the event store.")
+    event_commands = events_parser.add_subparsers(metavar="ACTION", required=True)
+    copy_parser = event_commands.add_parser(
+        "copy",
+        help="Copy every event, the per-user keys and the request log into a new, empty database, encrypted with a "
+        "new key or unencrypted. Stop every server, projection process and Ray job of this installation first.",
+    )
+    copy_parser.add_argument(
+        "--to", required=True, metavar="DATABASE_URL",
+        help="The new database: sqlite:///PATH or postgresql://USER@HOST:PORT/DB. It must contain no events.",
+    )
+    target_key = copy_parser.add_mutually_exclusive_group()
+    target_key.add_argument(
+        "--to-key-env", metavar="VARIABLE",
+        help="Environment variable that contains the new database's key: base64 of 16, 24 or 32 bytes.",
+    )
+    target_key.add_argument(
+        "--unencrypted", action="store_true",
+        help="Store the copied events unencrypted (the default when the source is unencrypted).",
+    )
+    copy_parser.set_defaults(handler=copy_events)
 
     audit_parser = commands.add_parser("audit", help="Work with the audit log.")
     audit_commands = audit_parser.add_subparsers(metavar="ACTION", required=True)
@@ -180,8 +209,8 @@ def serve(arguments: argparse.Namespace, settings: Settings) -> int:
         app = create_app(runtime, manage_runtime=False)
         log.info(
             "serving",
-            extra={"host": settings.host, "port": settings.port, "database": _safe_url(settings.database_url),
-                   "artifacts": settings.artifacts, "workers": settings.workers},
+            extra={"host": settings.host, "port": settings.port, "database": redacted_url(settings.database_url),
+                   "artifacts": settings.artifacts, "workers": settings.workers, **_encryption_fields(settings)},
         )
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the handler that was in place
         # before it started. Ending with SystemExit there, rather than the default handler killing the process, lets
@@ -223,7 +252,7 @@ def run_projections(_: argparse.Namespace, settings: Settings) -> int:
     runtime.start(run_projections=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    log.info("projections running", extra={"projections": list(runtime.projections.projections)})
+    log.info("projections running", extra={"projections": list(runtime.projections.projections), **_encryption_fields(settings)})
     try:
         stop.wait()
     except KeyboardInterrupt:
@@ -252,6 +281,81 @@ def rebuild_projections(arguments: argparse.Namespace, settings: Settings) -> in
         return 1
     print(f"Rebuilt {chosen}.")
     return 0
+
+
+def copy_events(arguments: argparse.Namespace, settings: Settings) -> int:
+    try:
+        target_url = check_database_url(arguments.to)
+    except ValueError as error:
+        print(f"modelcloud: --to {redacted_url(arguments.to)!r} is invalid: {error}", file=sys.stderr)
+        return 2
+    try:
+        target_key = _copy_key(arguments, settings)
+    except ValueError as error:
+        print(f"modelcloud: {error}", file=sys.stderr)
+        return 2
+    if not settings.is_postgres and not Path(sqlite_path(settings.database_url)).exists():
+        # Opening the store would create an empty file, and the copy would succeed with nothing in it.
+        print(f"modelcloud: MODELCLOUD_DATABASE_URL={settings.database_url!r} names a SQLite file that does not exist. "
+              "Point it at the database to copy.", file=sys.stderr)
+        return 2
+
+    source, source_database = open_store(settings)
+    try:
+        result = copy_store(source, source_database, target_url, target_key, progress=_print_copy_progress)
+    except CopyError as error:
+        print(f"modelcloud: {error}", file=sys.stderr)
+        return 1
+    except DATABASE_ERRORS as error:
+        print(
+            f"modelcloud: copying from {redacted_url(settings.database_url)} to {redacted_url(target_url)} failed: "
+            f"{_first_line(error)}", file=sys.stderr,
+        )
+        return 1
+    finally:
+        source_database.close()
+        source.close()
+    print(_copy_summary(result, target_url, target_key))
+    return 0
+
+
+def _copy_key(arguments: argparse.Namespace, settings: Settings) -> bytes | None:
+    """Return the key of the copy from the variable --to-key-env names, or None for an unencrypted copy."""
+    if arguments.to_key_env:
+        variable = arguments.to_key_env
+        value = os.environ.get(variable, "")
+        if not value.strip():
+            raise ValueError(f"--to-key-env names {variable}, which is not set. Put the new key, in base64, in it.")
+        try:
+            return decode_encryption_key(value)
+        except ValueError as error:
+            raise ValueError(f"{variable} is invalid: its value {error}") from None
+    if settings.encryption_key_bytes is not None and not arguments.unencrypted:
+        raise ValueError(
+            "The source store is encrypted. Name the copy's key with --to-key-env VARIABLE, or pass --unencrypted to "
+            "store the copy unencrypted."
+        )
+    return None
+
+
+def _print_copy_progress(position: int, last: int) -> None:
+    print(f"Copied the events up to position {position} of {last} ({position / last:.0%}).", flush=True)
+
+
+def _copy_summary(result: CopyResult, target_url: str, target_key: bytes | None) -> str:
+    encrypted = (
+        f"encrypted with the key of fingerprint {key_fingerprint(target_key)}" if target_key is not None else "unencrypted"
+    )
+    rows = ", ".join(f"{table} {count}" for table, count in result.table_rows.items())
+    key_step = (
+        "set MODELCLOUD_ENCRYPTION_KEY to the new key" if target_key is not None else "unset MODELCLOUD_ENCRYPTION_KEY"
+    )
+    return (
+        f"Copied and verified {result.events} events (checksum {result.checksum[:16]}) into "
+        f"{redacted_url(target_url)}, {encrypted}. Rows copied from other tables: {rows}.\n"
+        f"Next: set MODELCLOUD_DATABASE_URL to the new database, {key_step}, and start ModelCloud. The projections "
+        "rebuild the read models from the events when they start, and users sign in again."
+    )
 
 
 def export_audit(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -326,18 +430,15 @@ def create_token(arguments: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _encryption_fields(settings: Settings) -> dict[str, object]:
+    """Return the log fields that show whether events are encrypted, and the key's fingerprint, never the key."""
+    key = settings.encryption_key_bytes
+    return {"encrypted": key is not None, "key_fingerprint": key_fingerprint(key) if key is not None else ""}
+
+
 def _first_line(error: BaseException) -> str:
     cause = error.__cause__ or error
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-
-
-def _safe_url(url: str) -> str:
-    """Return the database URL without its password, for logs."""
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    credentials, _, host = rest.rpartition("@")
-    return f"{scheme}://{credentials.split(':')[0]}@{host}"
 
 
 if __name__ == "__main__":

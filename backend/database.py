@@ -237,6 +237,15 @@ def postgres_parameters(url: str) -> dict[str, str]:
     }
 
 
+def redacted_url(url: str) -> str:
+    """Return the database URL without its password, for logs and messages."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':')[0]}@{host}"
+
+
 def open_database(url: str) -> Database:
     """Open the database a MODELCLOUD_DATABASE_URL names."""
     if url.startswith("sqlite:///"):

@@ -19,6 +19,7 @@ from backend.application.batch_prediction import BatchPredictionService
 from backend.application.commands import CommandRunner
 from backend.application.configs import ConfigService
 from backend.application.datasets import DatasetEngine, DatasetService
+from backend.application.encryption import check_encryption
 from backend.application.deployments import DeploymentService
 from backend.application.evaluation import EvaluationService
 from backend.application.evaluation_explanations import ExplanationService, RowExplainer
@@ -68,6 +69,23 @@ def all_projections() -> list[Projection]:
         ConfigsProjection(), TrainingProjection(), EvaluationProjection(), EvaluationRulesProjection(),
         DeploymentsProjection(), BatchPredictionsProjection(), MonitoringProjection(),
     ]
+
+
+def open_store(settings: Settings, clock: Callable[[], datetime] = utc_now) -> tuple[EventStore, Database]:
+    """Open the event store and the database, and check MODELCLOUD_ENCRYPTION_KEY against the store's record.
+
+    Raises EncryptionMismatch, with both closed, when the key does not fit the store.
+    """
+    with setup_lock(settings.database_url):
+        store = EventStore(settings.database_url, settings.encryption_key_bytes)
+        database = open_database(settings.database_url)
+        try:
+            check_encryption(store, database, settings.encryption_key_bytes, clock)
+        except BaseException:
+            database.close()
+            store.close()
+            raise
+    return store, database
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -144,9 +162,7 @@ class Runtime:
         # The artifact store is checked first, so an unusable location stops start-up before the database is touched.
         artifacts = open_artifact_store(settings.artifacts)
         artifacts.check()
-        with setup_lock(settings.database_url):
-            store = EventStore(settings.database_url)
-        database = open_database(settings.database_url)
+        store, database = open_store(settings, clock)
         commands = CommandRunner(store)
         keys = KeyStore(database)
         broker = ChangeBroker()

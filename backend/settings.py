@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
@@ -15,6 +17,11 @@ from backend.storage.s3_location import is_s3_location, parse_s3_location
 
 DEFAULT_HOME = Path(".modelcloud")
 DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+# AES-128, AES-192 and AES-256.
+ENCRYPTION_KEY_BYTES = (16, 24, 32)
+ENCRYPTION_KEY_VARIABLE = "MODELCLOUD_ENCRYPTION_KEY"
+# Settings whose value never appears in an error message.
+SECRET_SETTINGS = frozenset({"encryption_key"})
 
 
 class SettingsError(Exception):
@@ -29,6 +36,14 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_HOME / 'modelcloud.db'}",
         description="sqlite:///PATH for the embedded default, postgresql://USER@HOST:PORT/DB for a team.",
+    )
+    encryption_key: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "Base64 of a 16, 24 or 32-byte AES key that encrypts event payloads with AES-GCM, or empty to "
+            "store them unencrypted. Chosen when the installation is created: turning it on later or changing it needs "
+            "`modelcloud events copy`."
+        ),
     )
     artifacts: str = Field(
         default=str(DEFAULT_HOME / "artifacts"),
@@ -120,14 +135,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        scheme = urlsplit(value).scheme
-        if scheme not in ("sqlite", "postgresql", "postgres"):
-            raise ValueError(
-                f"scheme {scheme!r} is not supported; use sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
-            )
-        if scheme == "sqlite" and not value.startswith("sqlite:///"):
-            raise ValueError("a SQLite URL needs three slashes: sqlite:///PATH")
-        return value
+        return check_database_url(value)
 
     @field_validator("artifacts")
     @classmethod
@@ -153,6 +161,12 @@ class Settings(BaseSettings):
                     raise ValueError(f"{entry!r} is not a network; write one as an address and a prefix, such as 10.0.0.0/8") from None
         return value
 
+    @field_validator("encryption_key")
+    @classmethod
+    def _check_encryption_key(cls, value: SecretStr) -> SecretStr:
+        decode_encryption_key(value.get_secret_value())
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -166,10 +180,49 @@ class Settings(BaseSettings):
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property
+    def encryption_key_bytes(self) -> bytes | None:
+        """The AES key of the event store, or None when event payloads are stored unencrypted."""
+        return decode_encryption_key(self.encryption_key.get_secret_value())
+
+    @property
     def own_origins(self) -> list[str]:
         """Origins of this server, which are always allowed to use cookies."""
         hosts = {self.host, "127.0.0.1", "localhost"} if self.host in ("127.0.0.1", "localhost") else {self.host}
         return sorted(f"http://{host}:{self.port}" for host in hosts)
+
+
+def check_database_url(value: str) -> str:
+    """Return a database URL that ModelCloud can open, or raise ValueError saying which forms are accepted."""
+    scheme = urlsplit(value).scheme
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise ValueError(
+            f"scheme {scheme!r} is not supported; use sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+        )
+    if scheme == "sqlite" and not value.startswith("sqlite:///"):
+        raise ValueError("a SQLite URL needs three slashes: sqlite:///PATH")
+    return value
+
+
+def decode_encryption_key(text: str) -> bytes | None:
+    """Decode a base64 AES key, or return None for an empty text.
+
+    Raises ValueError when the key is unusable, with a message that leaves the key out.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(
+            "is not valid base64. Generate a key with `openssl rand -base64 32` (16, 24 or 32 bytes are accepted)."
+        ) from None
+    if len(key) not in ENCRYPTION_KEY_BYTES:
+        raise ValueError(
+            f"decodes to {len(key)} bytes, but an AES key has 16, 24 or 32 bytes. "
+            "Generate one with `openssl rand -base64 32`."
+        )
+    return key
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -187,6 +240,8 @@ def load_settings(**overrides: object) -> Settings:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
         variable = "RAY_ADDRESS" if field in ("ray_address", "RAY_ADDRESS") else f"MODELCLOUD_{field.upper()}"
-        value = first.get("input")
         reason = first["msg"].removeprefix("Value error, ")
+        if field in SECRET_SETTINGS:
+            raise SettingsError(f"{variable} is invalid: its value {reason}") from None
+        value = first.get("input")
         raise SettingsError(f"{variable}={value!r} is invalid: {reason}") from None

@@ -1,8 +1,8 @@
 """Run every benchmark and rewrite bench/README.md with the results and the machine they ran on.
 
 `make bench` runs this module, which creates fresh PostgreSQL databases and drops them afterwards.
-`--only registry`, `--only datasets`, `--only training`, `--only tracking`, `--only serving`, `--only rebuild` or
-`--only startup` runs that benchmark alone and replaces only its rows and section.
+`--only registry`, `--only datasets`, `--only training`, `--only tracking`, `--only serving`, `--only rebuild`,
+`--only startup` or `--only encryption` runs that benchmark alone and replaces only its rows and section.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bench import (
     api_startup,
     command_throughput,
     dataset_ingest,
+    encryption_cost,
     projection_rebuild,
     registry_search,
     serving,
@@ -37,6 +38,7 @@ from bench import (
 from bench.api_startup import ApiStartupResult, ServerRuns
 from bench.command_throughput import CommandRun, ThroughputReport
 from bench.dataset_ingest import DatasetIngestResult, ProcessRun, ServerPhase
+from bench.encryption_cost import EncryptionCostResult
 from bench.projection_rebuild import DatabaseRebuild, ProjectionRebuildResult
 from bench.registry_search import Latency, RegistrySearchResult
 from bench.serving import ServingResult, Variant
@@ -192,6 +194,7 @@ def render_readme(
     served: ServingResult,
     rebuilt: ProjectionRebuildResult,
     started: ApiStartupResult,
+    encrypted: EncryptionCostResult,
     machine: Machine,
     measured_at: datetime,
     seconds: float,
@@ -215,6 +218,7 @@ def render_readme(
                 *serving_rows(served),
                 *rebuild_rows(rebuilt),
                 *startup_rows(started),
+                *encryption_cost.readme_rows(encrypted),
             ]
         ),
         "## Machine",
@@ -237,6 +241,7 @@ def render_readme(
         serving_section(served, machine, "python -m bench.run"),
         rebuild_section(rebuilt, machine, "python -m bench.run"),
         startup_section(started, machine, "python -m bench.run"),
+        encryption_section(encrypted, machine, "python -m bench.run"),
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
@@ -270,6 +275,8 @@ def reproduce_section() -> str:
                 "models go to the system's temporary folder, which needs room for the size its section gives, and are "
                 "deleted afterwards. `python -m bench.run --only startup` runs the API "
                 "startup benchmark alone in the same way, and uses `bench/.venv-mlflow` like the registry benchmark. "
+                "`python -m bench.run --only encryption` runs the encryption at rest benchmark alone in the same way. It "
+                "creates and drops a PostgreSQL database for each of its runs unless `--skip-postgres` is given. "
                 "`python -m bench.run --help` lists the sizes, which are constants in each module."
             ),
         ]
@@ -1427,6 +1434,29 @@ def merge_startup(readme: str, result: ApiStartupResult, machine: Machine) -> st
     return merge_benchmark(readme, STARTUP_ROW_PREFIX, startup_rows(result), STARTUP_HEADING, section)
 
 
+def encryption_section(result: EncryptionCostResult, machine: Machine, command: str) -> str:
+    postgres = f" and PostgreSQL {machine.postgres}" if any(run.database == "PostgreSQL" for run in result.runs) else ""
+    return "\n\n".join(
+        [
+            encryption_cost.HEADING,
+            paragraph(
+                f"Measured on {result.measured_at:%Y-%m-%d %H:%M} UTC by `{command}` ({result.seconds:.0f} s) on "
+                f"{machine.cpu} with {machine.cores} cores, Python {machine.python}, SQLite {machine.sqlite}{postgres}. The "
+                f"1-minute load average was {machine.load_average:.2f} when the run started. Other processes were not "
+                "stopped. In the `Encryption at rest` rows the result is the encrypted store, with "
+                "MODELCLOUD_ENCRYPTION_KEY set, and the baseline is the same work on an unencrypted one."
+            ),
+            encryption_cost.readme_method(result),
+        ]
+    )
+
+
+def merge_encryption(readme: str, result: EncryptionCostResult, machine: Machine) -> str:
+    """Replace the encryption rows, the encryption section and the reproduce section of `readme`, keeping the rest."""
+    section = encryption_section(result, machine, "python -m bench.run --only encryption")
+    return merge_benchmark(readme, encryption_cost.ROW_PREFIX, encryption_cost.readme_rows(result), encryption_cost.HEADING, section)
+
+
 def merge_registry(readme: str, result: RegistrySearchResult, machine: Machine) -> str:
     """Replace the registry rows, the registry section and the reproduce section of `readme`, keeping the rest."""
     section = registry_section(result, machine, "python -m bench.run --only registry")
@@ -1548,9 +1578,17 @@ def main() -> None:
     parser.add_argument(
         "--startup-runs", type=int, default=api_startup.RUNS, help="Timed starts of each server in the API startup benchmark."
     )
+    parser.add_argument(
+        "--encryption-commands", type=int, default=encryption_cost.COMMANDS,
+        help="createTeam commands in each run of the encryption at rest benchmark.",
+    )
+    parser.add_argument(
+        "--encryption-repeats", type=int, default=encryption_cost.REPEATS,
+        help="Runs of each side of the encryption at rest benchmark, of which the median is reported.",
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="Measure SQLite only.")
     parser.add_argument(
-        "--only", choices=["registry", "datasets", "training", "tracking", "serving", "rebuild", "startup"],
+        "--only", choices=["registry", "datasets", "training", "tracking", "serving", "rebuild", "startup", "encryption"],
         help="Run only this benchmark and replace its rows and section in the output file, keeping the rest.",
     )
     parser.add_argument("--output", type=Path, default=README, help=f"File to write (default {README}).")
@@ -1576,6 +1614,9 @@ def main() -> None:
         return
     if arguments.only == "startup":
         run_startup_only(arguments)
+        return
+    if arguments.only == "encryption":
+        run_encryption_only(arguments)
         return
 
     started = time.monotonic()
@@ -1612,8 +1653,12 @@ def main() -> None:
     print("API startup", flush=True)
     started_up = api_startup.measure(arguments.startup_runs)
 
+    print("encryption at rest", flush=True)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as encryption_postgres_url:
+        encrypted = measure_encryption(arguments, encryption_postgres_url)
+
     readme = render_readme(
-        report, latency, registry, datasets, trained, tracked, served, rebuilt, started_up, machine, measured_at,
+        report, latency, registry, datasets, trained, tracked, served, rebuilt, started_up, encrypted, machine, measured_at,
         time.monotonic() - started,
     )
     arguments.output.write_text(readme)
@@ -1713,6 +1758,22 @@ def run_startup_only(arguments: argparse.Namespace) -> None:
     print("API startup", flush=True)
     started_up = api_startup.measure(arguments.startup_runs)
     readme = merge_startup(arguments.output.read_text(), started_up, machine)
+    arguments.output.write_text(readme)
+    print(readme)
+
+
+def measure_encryption(arguments: argparse.Namespace, postgres_url: str | None) -> EncryptionCostResult:
+    return encryption_cost.measure(arguments.encryption_commands, postgres_url, arguments.encryption_repeats)
+
+
+def run_encryption_only(arguments: argparse.Namespace) -> None:
+    if not arguments.output.exists():
+        raise SystemExit(f"{arguments.output} does not exist. Run `python -m bench.run` without --only to create it.")
+    print("encryption at rest", flush=True)
+    with command_throughput.bench_postgres_database(arguments.skip_postgres) as postgres_url:
+        machine = describe_machine(postgres_url)
+        encrypted = measure_encryption(arguments, postgres_url)
+    readme = merge_encryption(arguments.output.read_text(), encrypted, machine)
     arguments.output.write_text(readme)
     print(readme)
 

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.settings import Settings
+from backend.settings import ENCRYPTION_KEY_VARIABLE, Settings, decode_encryption_key
 from backend.storage.s3_location import is_s3_location
 
 log = logging.getLogger(__name__)
@@ -116,18 +116,25 @@ def worker_settings(settings: Settings) -> dict[str, str]:
 def worker_environment(settings: Settings) -> dict[str, str]:
     """Return the variables of this process that every Ray worker of this job needs.
 
-    These are the OTEL_* variables, so workers export their spans where this process does, and,
-    when the artifact store is in S3, the AWS_* variables, because workers open the store
-    themselves. The nodes of a cluster at RAY_ADDRESS do not inherit this process's environment.
-    OTEL_SERVICE_NAME stays behind, so workers report under their node's name or
-    WORKER_SERVICE_NAME instead of this process's. Variables that name files (AWS_CONFIG_FILE,
-    AWS_CA_BUNDLE, OTEL_EXPORTER_OTLP_CERTIFICATE) are passed as they are, so those files must
-    exist at the same paths on the nodes.
+    These are the OTEL_* variables, so workers export their spans where this process does; the
+    event store's key, when it is encrypted; and, when the artifact store is in S3, the AWS_*
+    variables, because workers open the stores themselves. The nodes of a cluster at RAY_ADDRESS do
+    not inherit this process's environment. OTEL_SERVICE_NAME stays behind, so workers report under
+    their node's name or WORKER_SERVICE_NAME instead of this process's. Variables that name files
+    (AWS_CONFIG_FILE, AWS_CA_BUNDLE, OTEL_EXPORTER_OTLP_CERTIFICATE) are passed as they are, so
+    those files must exist at the same paths on the nodes.
     """
     forwarded = {name: value for name, value in os.environ.items() if name.startswith("OTEL_") and name not in PROCESS_OWN_VARIABLES}
+    if settings.encryption_key_bytes is not None:
+        forwarded[ENCRYPTION_KEY_VARIABLE] = settings.encryption_key.get_secret_value()
     if is_s3_location(settings.artifacts):
         forwarded.update((name, value) for name, value in os.environ.items() if name.startswith("AWS_"))
     return forwarded
+
+
+def worker_encryption_key() -> bytes | None:
+    """Return the event store's key that `worker_environment` passed to this Ray worker, or None."""
+    return decode_encryption_key(os.environ.get(ENCRYPTION_KEY_VARIABLE, ""))
 
 
 def shutdown_ray() -> None:

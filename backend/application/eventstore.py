@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -13,16 +14,23 @@ from backend.database import postgres_parameters, sqlite_path
 
 AGGREGATE_CACHE_SIZE = 10_000
 SQLITE_LOCK_TIMEOUT_SECONDS = 30
+# AES-GCM from the `cryptography` package, with a random 96-bit nonce for each event.
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 
 
 class EventStore(Application):
-    """The eventsourcing application holding every aggregate; its notification log is the event log."""
+    """The eventsourcing application holding every aggregate; its notification log is the event log.
+
+    With an `encryption_key`, the state of each event is encrypted before it is stored. Topics,
+    originator ids and versions, and positions stay readable.
+    """
 
     name = "ModelCloud"
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, encryption_key: bytes | None = None) -> None:
         self.database_url = database_url
-        super().__init__(env=store_environment(database_url))
+        self.encrypted = encryption_key is not None
+        super().__init__(env=store_environment(database_url, encryption_key))
 
     def read_log(self, after: int, limit: int) -> list[Notification]:
         """Return up to `limit` stored events whose position is greater than `after`, in log order."""
@@ -41,12 +49,16 @@ class EventStore(Application):
         return getattr(first, "traceparent", "")
 
 
-def store_environment(database_url: str) -> dict[str, str]:
-    """Translate a MODELCLOUD_DATABASE_URL into the eventsourcing library's settings."""
+def store_environment(database_url: str, encryption_key: bytes | None = None) -> dict[str, str]:
+    """Translate a MODELCLOUD_DATABASE_URL and MODELCLOUD_ENCRYPTION_KEY into the eventsourcing library's settings."""
     environment = {
         "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+        # The library merges the process environment into these settings and looks up MODELCLOUD_CIPHER_* before
+        # CIPHER_*. Setting the prefixed names here leaves the key to MODELCLOUD_ENCRYPTION_KEY alone.
+        "MODELCLOUD_CIPHER_TOPIC": CIPHER_TOPIC if encryption_key is not None else "",
+        "MODELCLOUD_CIPHER_KEY": base64.b64encode(encryption_key).decode() if encryption_key is not None else "",
     }
     if database_url.startswith("sqlite:///"):
         path = sqlite_path(database_url)

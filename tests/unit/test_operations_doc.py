@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from backend.settings import Settings
 
@@ -23,6 +24,8 @@ def environment_variable(name: str) -> str:
 def rendered_default(name: str) -> str:
     """Return the default as the table writes it: a JSON-like literal in backticks, or `empty`."""
     value = Settings.model_fields[name].get_default(call_default_factory=True)
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, list):

@@ -24,6 +24,7 @@ from backend.domain.base import SYSTEM_ACTOR, Cause, Conflict, utc_now
 from backend.domain.training import MAX_POINTS_PER_BATCH
 from backend.storage import open_artifact_store
 from backend.telemetry import tracer
+from workers.ray_runtime import worker_encryption_key
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class TrainingRecorder:
     """Record a run's progress from the chief worker; implements the training loop's reporter."""
 
     def __init__(self, database_url: str, artifacts: str, run_id: str, attempt: int) -> None:
-        self.store = EventStore(database_url)
+        self.store = EventStore(database_url, worker_encryption_key())
         self.artifacts = open_artifact_store(artifacts)
         runner = CommandRunner(self.store)
         self.training = TrainingService(runner, self.artifacts, RegistryService(runner, self.artifacts, utc_now), utc_now)

@@ -62,6 +62,10 @@ locals {
   secret_env = merge(
     { MODELCLOUD_DATABASE_URL = { secret = local.database_secret_name, key = "MODELCLOUD_DATABASE_URL" } },
     local.ray_secret_name == null ? {} : { RAY_AUTH_TOKEN = { secret = local.ray_secret_name, key = "auth_token" } },
+    # The API passes the key on to its Ray jobs, so the Ray pods need no copy of this Secret.
+    var.encryption_key_secret_name == null ? {} : {
+      MODELCLOUD_ENCRYPTION_KEY = { secret = var.encryption_key_secret_name, key = "MODELCLOUD_ENCRYPTION_KEY" }
+    },
   )
 
   pod_security = {

@@ -65,6 +65,12 @@ variable "database_secret_name" {
   }
 }
 
+variable "encryption_key_secret_name" {
+  description = "Name of an existing Secret in the namespace whose key MODELCLOUD_ENCRYPTION_KEY holds the key that encrypts event payloads (base64 of 16, 24 or 32 bytes); null stores them unencrypted. Set it before the first start: turning encryption on later needs `modelcloud events copy`."
+  type        = string
+  default     = null
+}
+
 variable "postgres_sslmode" {
   description = "libpq sslmode (PGSSLMODE) of every connection to PostgreSQL; verify-full also needs the server's CA in PGSSLROOTCERT through extra_env and a mounted file."
   type        = string
