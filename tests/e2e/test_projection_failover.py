@@ -27,12 +27,15 @@ PROJECTION_NAMES = [projection.name for projection in all_projections()]
 TAKEOVER_TIMEOUT = 60.0
 
 
-def start_projection_process(home: Path, database_url: str) -> subprocess.Popen[str]:
+def start_projection_process(home: Path, database_url: str, **environment: str) -> subprocess.Popen[str]:
+    """Start `modelcloud projections run` with `environment` added to this process's variables."""
     home.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "MODELCLOUD_DATABASE_URL": database_url, "MODELCLOUD_ARTIFACTS": str(home / "artifacts")}
+    variables = {
+        **os.environ, "MODELCLOUD_DATABASE_URL": database_url, "MODELCLOUD_ARTIFACTS": str(home / "artifacts"), **environment,
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "projections", "run"],
-        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        env=variables, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
     )
 
 
