@@ -1,11 +1,12 @@
 import { Button, Input, Popconfirm, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import type { CombinedError } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { useRefetchOnEvents } from "../common/useRefetchOnEvents";
 import { useFormat } from "../i18n/format";
 import type { Role } from "../gql/graphql";
 import { useViewer } from "../session/SessionContext";
@@ -16,13 +17,17 @@ import type { Member } from "./useTeamMembers";
 
 export const ROLES: Role[] = ["VIEWER", "EDITOR", "ADMIN"];
 const USER_PAGE = 500;
+/** The audit actions that add, change or remove a member. The subject of each is the team. */
+export const MEMBER_ACTIONS = ["Team.MemberAdded", "Team.MemberRoleChanged", "Team.MemberRemoved"] as const;
 
 /** Lists the team's members; for an admin, also adds members, changes roles and removes members. */
 export function MembersPanel() {
   const { t } = useTranslation();
   const format = useFormat();
   const team = useCurrentTeam();
-  const { members, fetching, error: readError } = useTeamMembers(team.id);
+  const { members, fetching, error: readError, reload } = useTeamMembers(team.id);
+  const memberEvents = useMemo(() => ({ teamId: team.id, subjectType: "Team", subjectId: team.id }), [team.id]);
+  useRefetchOnEvents(memberEvents, MEMBER_ACTIONS, reload);
   const [error, setError] = useState<CombinedError | null>(null);
   const [changed, changeRole] = useMutation(ChangeMemberRoleMutation);
   const [, removeMember] = useMutation(RemoveMemberMutation);

@@ -1,12 +1,13 @@
 import { Alert, Button, Checkbox, DatePicker, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import type { Dayjs } from "dayjs";
-import { useId, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import type { CombinedError } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
+import { useRefetchOnEvents } from "../common/useRefetchOnEvents";
 import { useFormat } from "../i18n/format";
 import type { Scope, TeamTokensQuery as TeamTokensResult } from "../gql/graphql";
 import { CreateApiTokenMutation, RevokeApiTokenMutation, TeamTokensQuery } from "./documents";
@@ -15,6 +16,8 @@ import { useCurrentTeam } from "./TeamContext";
 export const SCOPES: Scope[] = ["READ", "WRITE", "PREDICT", "ADMIN"];
 // NOTE: only the first 500 tokens of the team are read and listed.
 const TOKEN_PAGE = 500;
+/** The audit actions that issue or revoke a token. */
+export const TOKEN_ACTIONS = ["ApiToken.Issued", "ApiToken.Revoked"] as const;
 
 type TokenRow = TeamTokensResult["team"]["apiTokens"]["nodes"][number];
 
@@ -23,10 +26,13 @@ export function TokensPanel() {
   const { t } = useTranslation();
   const format = useFormat();
   const team = useCurrentTeam();
-  const [{ data, fetching, error: readError }] = useQuery({
+  const [{ data, fetching, error: readError }, reexecute] = useQuery({
     query: TeamTokensQuery,
     variables: { id: team.id, first: TOKEN_PAGE },
   });
+  const tokenEvents = useMemo(() => ({ teamId: team.id, subjectType: "ApiToken" }), [team.id]);
+  const reload = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+  useRefetchOnEvents(tokenEvents, TOKEN_ACTIONS, reload);
   const [error, setError] = useState<CombinedError | null>(null);
   const [, revokeToken] = useMutation(RevokeApiTokenMutation);
 

@@ -16,10 +16,15 @@ export interface TeamMembers {
   error: CombinedError | undefined;
   /** The username of a member, or the id itself for anyone else (the system, a former member). */
   nameOf: (userId: string) => string;
+  /** Reads the members again from the server, skipping the cache. */
+  reload: () => void;
 }
 
 export function useTeamMembers(teamId: string): TeamMembers {
-  const [{ data, fetching, error }] = useQuery({ query: TeamMembersQuery, variables: { id: teamId, first: MEMBER_PAGE } });
+  const [{ data, fetching, error }, reexecute] = useQuery({
+    query: TeamMembersQuery,
+    variables: { id: teamId, first: MEMBER_PAGE },
+  });
   const members = useMemo(() => data?.team.members.nodes ?? [], [data]);
 
   const names = useMemo(
@@ -28,5 +33,7 @@ export function useTeamMembers(teamId: string): TeamMembers {
   );
   const nameOf = useCallback((userId: string) => names.get(userId) ?? userId, [names]);
 
-  return { members, fetching, error, nameOf };
+  const reload = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+
+  return { members, fetching, error, nameOf, reload };
 }
