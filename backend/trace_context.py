@@ -9,6 +9,7 @@ here return empty values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
@@ -25,12 +26,26 @@ MAX_LINKS = 32
 # because events outlive any change of that setting.
 _w3c = TraceContextTextMapPropagator()
 
+# The form `current_traceparent` stores: W3C version 00, lowercase hex.
+_STORED_FORMAT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
 
 def current_traceparent() -> str:
     """Return the W3C `traceparent` of the current span, or "" when there is no valid span."""
     carrier: dict[str, str] = {}
     _w3c.inject(carrier)
     return carrier.get(TRACEPARENT, "")
+
+
+def stored_traceparent(value: object) -> str:
+    """Return `value` when it is a `traceparent` in the form commands store, else "".
+
+    Stored events are read back by every projection, so a damaged value (written by other
+    software, or by hand) must read as no trace rather than fail the batch or overflow a NOTIFY.
+    """
+    if isinstance(value, str) and _STORED_FORMAT.fullmatch(value):
+        return value
+    return ""
 
 
 def span_context_of(traceparent: str) -> trace.SpanContext | None:

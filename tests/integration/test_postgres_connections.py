@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,3 +61,24 @@ def test_commands_work_after_connections_end(postgres_runtime: Runtime, fresh_po
     team = postgres_runtime.readers.identity.team_by_name("After")
     assert team is not None
     assert team["name"] == "After"
+
+
+def test_malformed_notification_keeps_listener(postgres_runtime: Runtime, fresh_postgres_url: str, clock: FrozenClock) -> None:
+    """A payload on the changes channel that is not a change, such as one from another version, is skipped."""
+    admin = admin_of(postgres_runtime)
+
+    async def create_and_receive() -> str:
+        async with postgres_runtime.broker.subscribe(lambda topic: topic == "team") as changes:
+            with psycopg.connect(fresh_postgres_url, autocommit=True) as other:
+                for payload in ("not json", "[1, 2]", '{"keys": {}}', '{"topic": "team", "keys": [1]}'):
+                    other.execute("SELECT pg_notify('modelcloud_changes', %s)", (payload,))
+            team_id, _ = await asyncio.to_thread(
+                postgres_runtime.identity.create_team, admin, Cause.new(admin.actor, None, at=clock()), name="Heard"
+            )
+            change = await asyncio.wait_for(anext(changes), timeout=10)
+            assert change.keys["id"] == str(team_id)
+            return change.topic
+
+    assert asyncio.run(create_and_receive()) == "team"
+    assert postgres_runtime.listener is not None
+    assert postgres_runtime.listener.is_alive()
