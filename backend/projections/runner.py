@@ -306,6 +306,10 @@ class ProjectionRunner:
                     projection = self.projections[name]
                     self._drop_projection(tx, projection)
                     self._create_projection_tables(tx, projection)
+                if self.database.dialect == "postgres":
+                    # Every process's listener wakes its projections on the event store's channel, as after an
+                    # append, so the process that holds a lease replays now rather than at its next poll.
+                    tx.execute("SELECT pg_notify(?, '')", (self.store.recorder.channel_name,))
         log.info("projections rewound to position 0", extra={"projections": chosen})
         head = self.store.head()
         self.catch_up()

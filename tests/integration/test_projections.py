@@ -76,6 +76,27 @@ def test_rebuild_of_one_projection(runtime: Runtime, clock) -> None:
     assert dump_read_models(runtime) == live
 
 
+def test_rebuild_wakes_the_leaseholder(fresh_postgres_url: str, tmp_path: Path, clock) -> None:
+    """`projections rebuild` in another process has the process that holds the leases replay at once, not at its next poll."""
+    holder = build_runtime(fresh_postgres_url, tmp_path / "holder", clock)
+    # Without a wake-up, the holder would not look at the rewound positions within this test.
+    holder.projections.poll_interval = 3600
+    holder.start()
+    populate(holder, clock)
+    assert holder.projections.wait_for(holder.store.head())
+    live = dump_read_models(holder)
+    rebuilder = build_runtime(fresh_postgres_url, tmp_path / "rebuilder", clock)
+    rebuilder.prepare()
+
+    replayed = rebuilder.projections.rebuild(["audit", "identity"], timeout=30)
+
+    assert replayed
+    assert rebuilder.projections.owned == frozenset()
+    assert dump_read_models(holder) == live
+    rebuilder.stop()
+    holder.stop()
+
+
 def test_rebuild_rejects_unknown_name(runtime: Runtime) -> None:
     with pytest.raises(KeyError, match="Unknown projection nonsense; known: identity, audit, uploads, registry"):
         runtime.projections.rebuild(["nonsense"])
