@@ -22,6 +22,9 @@ ENCRYPTION_KEY_BYTES = (16, 24, 32)
 ENCRYPTION_KEY_VARIABLE = "MODELCLOUD_ENCRYPTION_KEY"
 # Settings whose value never appears in an error message.
 SECRET_SETTINGS = frozenset({"encryption_key"})
+# Upper bound of the interval settings: a year. A timer thread cannot wait past what the platform's time_t
+# holds, and `inf` would end the thread that runs the policy.
+MAX_INTERVAL_SECONDS = 365 * 24 * 3600
 
 
 class SettingsError(Exception):
@@ -88,22 +91,22 @@ class Settings(BaseSettings):
         ),
     )
     retention_interval_seconds: float = Field(
-        default=3600, gt=0, description="Seconds between runs of the retention policy in `modelcloud serve`."
+        default=3600, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between runs of the retention policy in `modelcloud serve`."
     )
     integrity_interval_seconds: float = Field(
-        default=86400, gt=0, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
+        default=86400, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
     )
     inference_window_seconds: float = Field(
-        default=60, gt=0, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
+        default=60, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
     )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )
     monitoring_interval_seconds: float = Field(
-        default=30, gt=0, description="Seconds between rounds of deployment measurement and alert evaluation in `modelcloud serve`."
+        default=30, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between rounds of deployment measurement and alert evaluation in `modelcloud serve`."
     )
     webhook_interval_seconds: float = Field(
-        default=1, gt=0, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
+        default=1, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
     )
     webhook_timeout_seconds: float = Field(
         default=5, gt=0, le=60, description="Seconds a webhook receiver has to respond to one attempt."
