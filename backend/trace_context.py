@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from types import ModuleType
 
-from opentelemetry import context, propagate, trace
+from opentelemetry import context, trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from backend.otel_environment import remove_invalid_otel_variables
 
 TRACEPARENT = "traceparent"
 
@@ -103,10 +106,18 @@ def continued(traceparent: str) -> Iterator[None]:
 def inject_carrier() -> dict[str, str]:
     """Return the current context as a carrier dict for a Ray call, in the format OTEL_PROPAGATORS selects."""
     carrier: dict[str, str] = {}
-    propagate.inject(carrier)
+    _propagate().inject(carrier)
     return carrier
 
 
 def extract_carrier(carrier: Mapping[str, str] | None) -> context.Context:
     """Return the context that `inject_carrier` put into `carrier`; an empty context for None or {}."""
-    return propagate.extract(dict(carrier or {}))
+    return _propagate().extract(dict(carrier or {}))
+
+
+def _propagate() -> ModuleType:
+    """Import `opentelemetry.propagate`, which reads OTEL_PROPAGATORS on import and raises for an unknown name, once that is checked."""
+    remove_invalid_otel_variables()
+    from opentelemetry import propagate
+
+    return propagate
