@@ -7,12 +7,13 @@ import binascii
 import ipaddress
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from backend.database import redacted_url
 from backend.storage.s3_location import is_s3_location, parse_s3_location
 
 DEFAULT_HOME = Path(".modelcloud")
@@ -203,6 +204,14 @@ def check_database_url(value: str) -> str:
         )
     if scheme == "sqlite" and not value.startswith("sqlite:///"):
         raise ValueError("a SQLite URL needs three slashes: sqlite:///PATH")
+    options = [name for name, _ in parse_qsl(urlsplit(value).query, keep_blank_values=True)]
+    if scheme != "sqlite" and options:
+        # The event store's connections take only the host, port, user, password and database of the URL.
+        raise ValueError(
+            f"options in the URL ({', '.join(options)}) are not supported, because the event store's connections "
+            "would ignore them. Remove them and set libpq's environment variables instead, such as "
+            "PGSSLMODE=verify-full and PGSSLROOTCERT=/path/to/ca.pem"
+        )
     return value
 
 
@@ -247,4 +256,6 @@ def load_settings(**overrides: object) -> Settings:
         if field in SECRET_SETTINGS:
             raise SettingsError(f"{variable} is invalid: its value {reason}") from None
         value = first.get("input")
+        if field == "database_url" and isinstance(value, str):
+            value = redacted_url(value)
         raise SettingsError(f"{variable}={value!r} is invalid: {reason}") from None

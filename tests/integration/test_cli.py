@@ -119,6 +119,28 @@ def test_invalid_setting_stops_with_one_line(variable: str, value: str, tmp_path
     assert not (tmp_path / "x.db").exists()
 
 
+def test_database_url_options_are_invalid(tmp_path: Path) -> None:
+    """The event store's connections would ignore a URL's options, such as sslmode, so they are rejected, not half applied."""
+    url = "postgresql://postgres@127.0.0.1:5432/modelcloud?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+
+    result = modelcloud("serve", database_url=url, home=tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"modelcloud: MODELCLOUD_DATABASE_URL={url!r} is invalid")
+    assert "sslmode, sslrootcert" in lines[0]
+    assert "PGSSLMODE" in lines[0]
+
+
+def test_invalid_database_url_hides_password(tmp_path: Path) -> None:
+    result = modelcloud("serve", database_url="mysql://root:hunter2@db.internal/modelcloud", home=tmp_path)
+
+    assert result.returncode == 2
+    assert "hunter2" not in result.stderr
+    assert "MODELCLOUD_DATABASE_URL='mysql://root@db.internal/modelcloud' is invalid" in result.stderr
+
+
 @pytest.mark.parametrize(
     "variable",
     [
