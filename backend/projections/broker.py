@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from backend.leases import SESSION_KEEPALIVES
 from backend.projections.base import Change
 from backend.trace_context import stored_traceparent
 
@@ -161,7 +162,8 @@ class PostgresChangeListener:
 
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True) as connection:
+                # Keepalives let this connection notice a server that vanished without closing it, and reconnect.
+                with psycopg.connect(self.url, autocommit=True, **SESSION_KEEPALIVES) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     connection.execute(f'LISTEN "{self.events_channel}"')
                     connection.execute(f'LISTEN "{self._wake_channel}"')
