@@ -10,7 +10,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -182,6 +182,7 @@ class PostgresDatabase(Database):
         from psycopg_pool import ConnectionPool
 
         self.url = url
+        self.max_size = max_size
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -193,8 +194,26 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:  # type: ignore[override]
-        with self._pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
-            yield _PostgresTransaction(cursor)
+        """Run the block in a transaction on a pooled connection.
+
+        A pooled connection that the server ended (a restart, a failover, pg_terminate_backend) fails
+        at BEGIN, before the block runs. The pool then discards it, and the transaction starts on
+        another, so at most `max_size` dead connections are tried before the error is raised.
+        """
+        import psycopg
+
+        for attempt in range(self.max_size + 1):
+            with ExitStack() as stack:
+                connection = stack.enter_context(self._pool.connection())
+                try:
+                    stack.enter_context(connection.transaction())
+                except psycopg.OperationalError:
+                    if attempt == self.max_size:
+                        raise
+                    continue
+                cursor = stack.enter_context(connection.cursor())
+                yield _PostgresTransaction(cursor)
+                return
 
     def close(self) -> None:
         self._pool.close()

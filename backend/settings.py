@@ -7,12 +7,13 @@ import binascii
 import ipaddress
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from backend.database import redacted_url
 from backend.storage.s3_location import is_s3_location, parse_s3_location
 
 DEFAULT_HOME = Path(".modelcloud")
@@ -22,6 +23,9 @@ ENCRYPTION_KEY_BYTES = (16, 24, 32)
 ENCRYPTION_KEY_VARIABLE = "MODELCLOUD_ENCRYPTION_KEY"
 # Settings whose value never appears in an error message.
 SECRET_SETTINGS = frozenset({"encryption_key"})
+# Upper bound of the interval settings: a year. A timer thread cannot wait past what the platform's time_t
+# holds, and `inf` would end the thread that runs the policy.
+MAX_INTERVAL_SECONDS = 365 * 24 * 3600
 
 
 class SettingsError(Exception):
@@ -88,22 +92,22 @@ class Settings(BaseSettings):
         ),
     )
     retention_interval_seconds: float = Field(
-        default=3600, gt=0, description="Seconds between runs of the retention policy in `modelcloud serve`."
+        default=3600, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between runs of the retention policy in `modelcloud serve`."
     )
     integrity_interval_seconds: float = Field(
-        default=86400, gt=0, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
+        default=86400, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between integrity checks of stored model files in `modelcloud serve`."
     )
     inference_window_seconds: float = Field(
-        default=60, gt=0, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
+        default=60, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
     )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )
     monitoring_interval_seconds: float = Field(
-        default=30, gt=0, description="Seconds between rounds of deployment measurement and alert evaluation in `modelcloud serve`."
+        default=30, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between rounds of deployment measurement and alert evaluation in `modelcloud serve`."
     )
     webhook_interval_seconds: float = Field(
-        default=1, gt=0, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
+        default=1, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds between checks for webhook deliveries that are due in `modelcloud serve`."
     )
     webhook_timeout_seconds: float = Field(
         default=5, gt=0, le=60, description="Seconds a webhook receiver has to respond to one attempt."
@@ -200,6 +204,14 @@ def check_database_url(value: str) -> str:
         )
     if scheme == "sqlite" and not value.startswith("sqlite:///"):
         raise ValueError("a SQLite URL needs three slashes: sqlite:///PATH")
+    options = [name for name, _ in parse_qsl(urlsplit(value).query, keep_blank_values=True)]
+    if scheme != "sqlite" and options:
+        # The event store's connections take only the host, port, user, password and database of the URL.
+        raise ValueError(
+            f"options in the URL ({', '.join(options)}) are not supported, because the event store's connections "
+            "would ignore them. Remove them and set libpq's environment variables instead, such as "
+            "PGSSLMODE=verify-full and PGSSLROOTCERT=/path/to/ca.pem"
+        )
     return value
 
 
@@ -244,4 +256,6 @@ def load_settings(**overrides: object) -> Settings:
         if field in SECRET_SETTINGS:
             raise SettingsError(f"{variable} is invalid: its value {reason}") from None
         value = first.get("input")
+        if field == "database_url" and isinstance(value, str):
+            value = redacted_url(value)
         raise SettingsError(f"{variable}={value!r} is invalid: {reason}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import struct
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -110,14 +111,45 @@ def copy_store(
 
 
 def _same_database(first: str, second: str) -> bool:
-    """Return whether two URLs name the same SQLite file or the same PostgreSQL URL; the emptiness check catches aliases."""
+    """Return whether two URLs name one database, also when they name it differently (a host alias, a link to the file).
 
-    def normalized(url: str) -> str:
-        if url.startswith("sqlite:///"):
-            return str(Path(sqlite_path(url)).resolve())
-        return url.replace("postgres://", "postgresql://", 1).rstrip("/")
+    A target that is the source under another name would pass the emptiness check when the source
+    is empty, and the copy would then overwrite the source's encryption record.
+    """
+    first_sqlite, second_sqlite = first.startswith("sqlite:///"), second.startswith("sqlite:///")
+    if first_sqlite and second_sqlite:
+        return _same_file(Path(sqlite_path(first)), Path(sqlite_path(second)))
+    if first_sqlite or second_sqlite:
+        return False
+    return _same_postgres_database(first, second)
 
-    return normalized(first) == normalized(second)
+
+def _same_file(first: Path, second: Path) -> bool:
+    if first.exists() and second.exists():
+        return first.samefile(second)
+    return first.resolve() == second.resolve()
+
+
+def _same_postgres_database(first: str, second: str) -> bool:
+    """Take a random advisory lock through `first` and try it through `second`; it is taken already only in the same database.
+
+    Advisory locks belong to one database of one server, so this needs no privileges and detects any alias.
+    """
+    import psycopg
+
+    key = secrets.randbits(63)
+    first_url, second_url = (url.replace("postgres://", "postgresql://", 1) for url in (first, second))
+    with psycopg.connect(first_url, autocommit=True, connect_timeout=10) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            with psycopg.connect(second_url, autocommit=True, connect_timeout=10) as probe:
+                row = probe.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+                taken = bool(row and row[0])
+                if taken:
+                    probe.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    return not taken
 
 
 def _prepare_target(target: EventStore, database: Database, key: bytes | None, clock: Callable[[], datetime]) -> None:
@@ -127,6 +159,12 @@ def _prepare_target(target: EventStore, database: Database, key: bytes | None, c
         KeyStore(database).create_table()
         RequestLog(database).create_table()
         encryption.create_table(database)
+    record = encryption.read_record(database)
+    if record is not None and record.state == COPYING:
+        raise CopyError(
+            f"The target database at {location} is an unfinished copy: an earlier `modelcloud events copy` stopped "
+            "before it verified. Drop it (or delete the SQLite file), then run the copy again into a new, empty database."
+        )
     events = target.head()
     if events:
         raise CopyError(

@@ -12,6 +12,8 @@ from typing import Any
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from backend.otel_environment import remove_invalid_otel_variables
+
 tracer = trace.get_tracer("modelcloud")
 
 registry = CollectorRegistry(auto_describe=True)
@@ -82,10 +84,13 @@ def configure_tracing(service_name: str) -> bool:
     The exporter reads the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout), and
     OTEL_SERVICE_NAME, when set, replaces `service_name`. Without an endpoint, spans stay unexported.
     Only the first call in a process decides, because OpenTelemetry sets its tracer provider once.
+    An OTEL_* value that the SDK would reject is ignored with a warning (backend/otel_environment.py).
     """
     global _exporting
     if _exporting is not None:
         return _exporting
+    for problem in remove_invalid_otel_variables():
+        logging.getLogger(__name__).warning(problem)
     endpoint_variable = next((name for name in TRACES_ENDPOINT_VARIABLES if os.environ.get(name)), None)
     if endpoint_variable is None:
         _exporting = False

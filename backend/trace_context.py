@@ -9,11 +9,15 @@ here return empty values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from types import ModuleType
 
-from opentelemetry import context, propagate, trace
+from opentelemetry import context, trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from backend.otel_environment import remove_invalid_otel_variables
 
 TRACEPARENT = "traceparent"
 
@@ -25,12 +29,26 @@ MAX_LINKS = 32
 # because events outlive any change of that setting.
 _w3c = TraceContextTextMapPropagator()
 
+# The form `current_traceparent` stores: W3C version 00, lowercase hex.
+_STORED_FORMAT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
 
 def current_traceparent() -> str:
     """Return the W3C `traceparent` of the current span, or "" when there is no valid span."""
     carrier: dict[str, str] = {}
     _w3c.inject(carrier)
     return carrier.get(TRACEPARENT, "")
+
+
+def stored_traceparent(value: object) -> str:
+    """Return `value` when it is a `traceparent` in the form commands store, else "".
+
+    Stored events are read back by every projection, so a damaged value (written by other
+    software, or by hand) must read as no trace rather than fail the batch or overflow a NOTIFY.
+    """
+    if isinstance(value, str) and _STORED_FORMAT.fullmatch(value):
+        return value
+    return ""
 
 
 def span_context_of(traceparent: str) -> trace.SpanContext | None:
@@ -88,10 +106,18 @@ def continued(traceparent: str) -> Iterator[None]:
 def inject_carrier() -> dict[str, str]:
     """Return the current context as a carrier dict for a Ray call, in the format OTEL_PROPAGATORS selects."""
     carrier: dict[str, str] = {}
-    propagate.inject(carrier)
+    _propagate().inject(carrier)
     return carrier
 
 
 def extract_carrier(carrier: Mapping[str, str] | None) -> context.Context:
     """Return the context that `inject_carrier` put into `carrier`; an empty context for None or {}."""
-    return propagate.extract(dict(carrier or {}))
+    return _propagate().extract(dict(carrier or {}))
+
+
+def _propagate() -> ModuleType:
+    """Import `opentelemetry.propagate`, which reads OTEL_PROPAGATORS on import and raises for an unknown name, once that is checked."""
+    remove_invalid_otel_variables()
+    from opentelemetry import propagate
+
+    return propagate

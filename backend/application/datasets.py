@@ -7,7 +7,6 @@ that fails there creates no version. Profiling a new version runs afterwards, in
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from collections.abc import Callable
@@ -286,8 +285,7 @@ class DatasetService:
     def record_profile(self, cause: Cause, *, version_id: uuid.UUID, profile: dict[str, Any]) -> Outcome:
         """Store the whole profile as a blob and record its digest on the version."""
         encoded = json.dumps(profile, sort_keys=True, separators=(",", ":")).encode()
-        blob = self.artifacts.write(io.BytesIO(encoded))
-        self.artifacts.add_reference(blob.sha256, f"dataset-profile:{version_id}")
+        blob = self.artifacts.write_held(lambda: [encoded], f"dataset-profile:{version_id}")
         missing = sum(int(column["missing"]) for column in profile["columns"])
 
         def decide() -> list[object]:

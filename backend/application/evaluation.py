@@ -98,8 +98,7 @@ class EvaluationService:
     def record_report(self, cause: Cause, *, evaluation_id: uuid.UUID, report: dict[str, Any]) -> Outcome:
         """Store the worker's report as a blob and record its digest and headline metrics."""
         encoded = json.dumps(report, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
-        blob = self.artifacts.write([encoded])
-        self.artifacts.add_reference(blob.sha256, report_holder(evaluation_id))
+        blob = self.artifacts.write_held(lambda: [encoded], report_holder(evaluation_id))
 
         def decide() -> list[object]:
             evaluation = load(self.store, evaluation_id, Evaluation, "id", "Evaluation")

@@ -11,6 +11,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from backend.database import postgres_parameters, sqlite_path
+from backend.trace_context import stored_traceparent
 
 AGGREGATE_CACHE_SIZE = 10_000
 SQLITE_LOCK_TIMEOUT_SECONDS = 30
@@ -46,7 +47,7 @@ class EventStore(Application):
     def creation_traceparent(self, aggregate_id: UUID) -> str:
         """Return the `traceparent` stored on an aggregate's first event, or "" when it has none or the aggregate does not exist."""
         first = next(iter(self.events.get(aggregate_id, lte=1)), None)
-        return getattr(first, "traceparent", "")
+        return stored_traceparent(getattr(first, "traceparent", ""))
 
 
 def store_environment(database_url: str, encryption_key: bytes | None = None) -> dict[str, str]:

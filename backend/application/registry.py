@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from collections.abc import Callable
@@ -263,8 +262,7 @@ class RegistryService:
     def record_inspection(self, cause: Cause, *, version_id: uuid.UUID, report: dict[str, Any]) -> Outcome:
         """Record a worker's inspection report: the summary in the event, the whole report as a stored blob."""
         encoded = json.dumps(report, sort_keys=True, separators=(",", ":")).encode()
-        blob = self.artifacts.write(io.BytesIO(encoded))
-        self.artifacts.add_reference(blob.sha256, f"inspection:{version_id}")
+        blob = self.artifacts.write_held(lambda: [encoded], f"inspection:{version_id}")
 
         def decide() -> list[object]:
             version = self._get(version_id, ModelVersion, "versionId", "Model version")

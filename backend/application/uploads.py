@@ -51,16 +51,15 @@ class UploadService:
     ) -> ReceivedUpload:
         """Stream `body` into the artifact store and record the upload; nothing is kept past `max_size`."""
         self.check_editor(principal, team_id)
+        upload_id = uuid.uuid4()
         try:
-            blob = self.artifacts.write(body, max_size=max_size)
+            blob = self.artifacts.write_held(lambda: _from_start(body), upload_holder(upload_id), max_size=max_size)
         except BlobTooLarge as error:
             raise PayloadTooLarge(
                 f"The upload is larger than the limit of {error.limit} bytes (MODELCLOUD_MAX_UPLOAD_BYTES).",
                 field="body",
                 value=error.received,
             ) from None
-        upload_id = uuid.uuid4()
-        self.artifacts.add_reference(blob.sha256, upload_holder(upload_id))
 
         def decide() -> list[object]:
             upload = Upload.receive(
@@ -86,3 +85,10 @@ class UploadService:
         if not isinstance(team, Team):
             raise NotFound(f"Team {team_id} was not found.", field="team", value=str(team_id))
         principal.require_role(team_id, team.role_of(principal.user_id), EDITOR, "upload", team_name=team.name)
+
+
+def _from_start(body: BinaryIO | Iterable[bytes]) -> BinaryIO | Iterable[bytes]:
+    """Return `body` rewound to its first byte when it is a seekable file, so it can be written again."""
+    if hasattr(body, "seek") and getattr(body, "seekable", lambda: False)():
+        body.seek(0)
+    return body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -18,12 +19,14 @@ from strawberry.dataloader import DataLoader
 from backend.application.commands import Outcome
 from backend.application.sessions import Session
 from backend.domain.access import Principal
-from backend.domain.base import Cause
+from backend.domain.base import Cause, DomainError
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.coalescing import CoalescingReader
 from backend.runtime import Runtime
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -31,6 +34,12 @@ READ_YOUR_WRITES_TIMEOUT = 10.0
 # A WebSocket connection lives for hours, so its credentials are checked again at most this many
 # seconds apart: a revoked token, an ended session or a removed member loses access that quickly.
 WEBSOCKET_REVALIDATE_SECONDS = 1.0
+
+
+class ReadModelsBehind(DomainError):
+    """Error for a command whose events are stored but not yet applied to the read models."""
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 def correlation_id_from(headers: Any) -> str:
@@ -97,9 +106,26 @@ class Context:
         return Cause.new(principal.actor, str(team) if team else None, at=self.runtime.clock(), correlation_id=self.correlation_id)
 
     async def settle(self, outcome: Outcome) -> None:
-        """Wait until the projections include this command's events, so the response reads its own write."""
-        if outcome.position:
-            await in_thread(self.runtime.projections.wait_for, outcome.position, READ_YOUR_WRITES_TIMEOUT)
+        """Wait until the projections include this command's events, so the response reads its own write.
+
+        Raises ReadModelsBehind when they do not within READ_YOUR_WRITES_TIMEOUT, such as while no
+        process holds the projections' leases; the events are stored all the same.
+        """
+        if not outcome.position:
+            return
+        timeout = READ_YOUR_WRITES_TIMEOUT
+        if not await in_thread(self.runtime.projections.wait_for, outcome.position, timeout):
+            log.warning(
+                "read models did not include a command's events in time",
+                extra={"position": outcome.position, "timeout_seconds": timeout, "correlation_id": self.correlation_id},
+            )
+            raise ReadModelsBehind(
+                f"The change was recorded at log position {outcome.position}, but the read models did not include it "
+                f"within {timeout:g} s, so the response cannot show it. Do not send it again: read it once /readyz "
+                "reports the projections caught up, and check that a process runs them (`modelcloud projections run`).",
+                field=None,
+                value=outcome.position,
+            )
 
     def loader(self, name: str, batch: Callable[[list[Any]], dict[Any, Any]]) -> DataLoader[Any, Any]:
         """Return this request's DataLoader `name`, which fetches many keys with one call of `batch` (keys -> {key: value})."""

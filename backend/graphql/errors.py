@@ -16,12 +16,21 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from backend.domain.base import DomainError
+from backend.storage import StoreUnavailable
 from backend.telemetry import graphql_operations_total
 
 log = logging.getLogger(__name__)
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+
+def artifact_store_unavailable_message(correlation_id: str | None) -> str:
+    return (
+        "The artifact store could not be used, so the request failed. Try again shortly; if it keeps failing, the "
+        f"server log has the cause under correlation id {correlation_id}."
+    )
 
 
 def describe_domain_error(error: DomainError) -> dict[str, Any]:
@@ -48,6 +57,13 @@ def normalize(error: GraphQLError, correlation_id: str | None) -> None:
         pass
     elif isinstance(original, DomainError):
         extensions.update(describe_domain_error(original))
+    elif isinstance(original, StoreUnavailable):
+        # The cause names the bucket and endpoint, which the log keeps and the client does not need.
+        log.warning(
+            "artifact store unavailable", extra={"path": error.path, "error": str(original), "correlation_id": correlation_id}
+        )
+        error.message = artifact_store_unavailable_message(correlation_id)
+        extensions.update(code=SERVICE_UNAVAILABLE, field=None, value=None)
     elif original is None or isinstance(original, GraphQLError):
         extensions.update(code=BAD_USER_INPUT, field=_field_of(error) or "query", value=None)
     else:

@@ -22,7 +22,7 @@ from backend.domain.base import Cause, Conflict, DomainError, InvalidInput, NotF
 from backend.domain.validation import parse_utc_time
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
-from backend.graphql.errors import describe_domain_error
+from backend.graphql.errors import artifact_store_unavailable_message, describe_domain_error
 from backend.graphql.schema import build_schema
 from backend.http.deployment_metrics import DeploymentCollector
 from backend.http.graphql_view import ModelCloudGraphQL
@@ -30,6 +30,7 @@ from backend.http.predictions import prediction_routes
 from backend.http.web import web_routes
 from backend.projections.audit import EXPORT_FORMATS, AuditFilter, export_lines
 from backend.runtime import Runtime
+from backend.storage import StoreUnavailable
 from backend.telemetry import registry, uploads_bytes_total
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ STATUS_BY_CODE = {
     "NOT_FOUND": 404,
     "CONFLICT": 409,
     "PAYLOAD_TOO_LARGE": 413,
+    "SERVICE_UNAVAILABLE": 503,
 }
 
 
@@ -288,8 +290,21 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         Route("/metrics", metrics),
         *web_routes(runtime.settings.web_dist),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={StoreUnavailable: store_unavailable})
     return BodyLimit(app, runtime.settings.max_request_bytes)
+
+
+async def store_unavailable(request: Request, error: Exception) -> Response:
+    """Answer 503 for a request that the artifact store failed, with the cause in the log only, since it names the bucket and endpoint."""
+    correlation_id = correlation_id_from(request.headers)
+    log.warning("artifact store unavailable", extra={"path": request.url.path, "error": str(error), "correlation_id": correlation_id})
+    body = {
+        "error": {
+            "message": artifact_store_unavailable_message(correlation_id), "code": "SERVICE_UNAVAILABLE", "field": None,
+            "value": None, "correlationId": correlation_id,
+        }
+    }
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
 
 DOWNLOAD_CHUNK = 1024 * 1024

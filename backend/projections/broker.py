@@ -16,12 +16,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from backend.leases import SESSION_KEEPALIVES
 from backend.projections.base import Change
+from backend.trace_context import stored_traceparent
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "modelcloud_changes"
 QUEUE_SIZE = 10_000
+# PostgreSQL's NOTIFY documentation: in the default configuration a payload must be shorter than 8000 bytes.
+MAX_PAYLOAD_BYTES = 7999
 
 TopicFilter = Callable[[str], bool]
 
@@ -84,17 +88,30 @@ class ChangeBroker:
             return len(self._subscribers)
 
 
-def encode(change: Change) -> str:
-    """Return a change as the JSON payload of a NOTIFY, without the `traceparent` key when the change has none."""
+def encode(change: Change) -> str | None:
+    """Return a change as the JSON payload of a NOTIFY, or None when it would exceed MAX_PAYLOAD_BYTES.
+
+    The `traceparent` key is left out when the change has no valid one.
+    """
     data: dict[str, Any] = {"topic": change.topic, "keys": change.keys}
-    if change.traceparent:
-        data["traceparent"] = change.traceparent
-    return json.dumps(data, separators=(",", ":"), default=str)
+    traceparent = stored_traceparent(change.traceparent)
+    if traceparent:
+        data["traceparent"] = traceparent
+    payload = json.dumps(data, separators=(",", ":"), default=str)
+    if len(payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return None
+    return payload
 
 
 def decode(payload: str) -> Change:
-    data: dict[str, Any] = json.loads(payload)
-    return Change(topic=data["topic"], keys=data.get("keys", {}), traceparent=data.get("traceparent", ""))
+    """Return the change in a NOTIFY payload; raise ValueError when the payload is not one, such as from other software."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        raise ValueError("the payload is not a change: it is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("topic"), str) or not isinstance(data.get("keys", {}), dict):
+        raise ValueError("the payload is not a change: it needs a text `topic` and an object `keys`")
+    return Change(topic=data["topic"], keys=data.get("keys", {}), traceparent=stored_traceparent(data.get("traceparent", "")))
 
 
 class PostgresChangeListener:
@@ -122,6 +139,7 @@ class PostgresChangeListener:
         self.ready = threading.Event()
         # A channel only this listener follows, so stop() can end its wait for notifications at once.
         self._wake_channel = f"modelcloud_wake_{uuid.uuid4().hex}"
+        self._rejected_payloads = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -144,7 +162,8 @@ class PostgresChangeListener:
 
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True) as connection:
+                # Keepalives let this connection notice a server that vanished without closing it, and reconnect.
+                with psycopg.connect(self.url, autocommit=True, **SESSION_KEEPALIVES) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     connection.execute(f'LISTEN "{self.events_channel}"')
                     connection.execute(f'LISTEN "{self._wake_channel}"')
@@ -159,10 +178,24 @@ class PostgresChangeListener:
                 log.warning("PostgreSQL listener lost its connection; reconnecting", extra={"error": str(error)})
                 self._stop.wait(1.0)
 
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _dispatch(self, channel: str, payload: str) -> None:
         if channel == self._wake_channel:
             return
-        if channel == CHANNEL:
-            self.broker.publish([decode(payload)])
-        else:
+        if channel != CHANNEL:
             self.on_events()
+            return
+        try:
+            change = decode(payload)
+        except ValueError as error:
+            # Skipped rather than raised, which would end this thread and silence every subscription of the process.
+            self._rejected_payloads += 1
+            if self._rejected_payloads == 1 or self._rejected_payloads % 1000 == 0:
+                log.warning(
+                    "skipped a notification on the changes channel",
+                    extra={"error": str(error), "payload_bytes": len(payload.encode("utf-8")), "skipped": self._rejected_payloads},
+                )
+            return
+        self.broker.publish([change])

@@ -23,7 +23,7 @@ from backend.leases import Leases, LocalLeases
 from backend.projections.base import Change, Projection
 from backend.projections.broker import CHANNEL, ChangeBroker, encode
 from backend.telemetry import projection_batch_seconds, projection_lag_events, projection_position, tracer
-from backend.trace_context import links_to, parent_from, single_origin
+from backend.trace_context import links_to, parent_from, single_origin, stored_traceparent
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class ProjectionRunner:
     def _apply_batch(self, projection: Projection, expected: int, batch: list[tuple[int, Any]]) -> None:
         last = batch[-1][0]
         started = time.perf_counter()
-        origins = [getattr(event, "traceparent", "") for _, event in batch]
+        origins = [stored_traceparent(getattr(event, "traceparent", "")) for _, event in batch]
         # The batch links to every command span whose events it applies. When there is only one,
         # the batch is also that span's child, so it shows in the command's own trace.
         parent = parent_from(single_origin(origins))
@@ -222,15 +222,27 @@ class ProjectionRunner:
                 )
                 if moved != 1:
                     raise TrackingConflict(projection.name)
-                for position, event in batch:
-                    changes.extend(_traced(projection.apply(tx, event, position), getattr(event, "traceparent", "")))
+                for (position, event), origin in zip(batch, origins):
+                    changes.extend(_traced(projection.apply(tx, event, position), origin))
                 if self.database.dialect == "postgres":
-                    for change in changes:
-                        tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, encode(change)))
+                    self._notify(tx, projection, changes)
             if self.database.dialect != "postgres" and changes:
                 self.broker.publish(changes)
         projection_position.labels(projection.name).set(last)
         projection_batch_seconds.labels(projection.name).observe(time.perf_counter() - started)
+
+    @staticmethod
+    def _notify(tx: Transaction, projection: Projection, changes: list[Change]) -> None:
+        """Send each change with NOTIFY. A change over the payload limit is logged and not sent, because a failed NOTIFY would stop the projection."""
+        for change in changes:
+            payload = encode(change)
+            if payload is None:
+                log.error(
+                    "change exceeds the NOTIFY payload limit; it was not sent to subscribers",
+                    extra={"projection": projection.name, "topic": change.topic, "keys": sorted(change.keys)},
+                )
+                continue
+            tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
 
     def _claim_leases(self) -> None:
         leases = self.leases.claim(f"projection:{name}" for name in self.projections)
@@ -294,6 +306,10 @@ class ProjectionRunner:
                     projection = self.projections[name]
                     self._drop_projection(tx, projection)
                     self._create_projection_tables(tx, projection)
+                if self.database.dialect == "postgres":
+                    # Every process's listener wakes its projections on the event store's channel, as after an
+                    # append, so the process that holds a lease replays now rather than at its next poll.
+                    tx.execute("SELECT pg_notify(?, '')", (self.store.recorder.channel_name,))
         log.info("projections rewound to position 0", extra={"projections": chosen})
         head = self.store.head()
         self.catch_up()

@@ -10,16 +10,22 @@ from __future__ import annotations
 import abc
 import contextlib
 import hashlib
+import logging
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
 """Bytes read or hashed at a time, which bounds the memory that one write or verify uses."""
 
+WRITE_HELD_ATTEMPTS = 3
+"""Writes in a row that `write_held` tries while concurrent releases keep deleting the blob."""
+
 _DIGEST_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,8 @@ class BlobTooLarge(StorageError):
 
 
 class StoreUnavailable(StorageError):
-    """Raised when the store's location cannot be used: its server is unreachable, its bucket is missing, or access is denied."""
+    """Raised when the store cannot be used now: its server is unreachable or failed a request, its bucket is missing,
+    access is denied, or another process kept a blob's reference lock too long. Trying again later may succeed."""
 
 
 def validate_digest(sha256: str) -> str:
@@ -156,8 +163,34 @@ class ArtifactStore(abc.ABC):
         Raises BlobTooLarge, and stores nothing, if the data exceeds `max_size` bytes. Storing
         content that already exists keeps the existing blob. The blob has no new holder yet,
         so a concurrent release or `delete_unreferenced` may remove it before the caller adds
-        a reference. If `add_reference` then raises BlobNotFound, write the data again.
+        a reference. `write_held` writes and adds the reference, writing again in that case.
         """
+
+    def write_held(
+        self, data: Callable[[], BinaryIO | Iterable[bytes]], holder: str, *, max_size: int | None = None
+    ) -> BlobInfo:
+        """Store the bytes that `data()` returns and add `holder`'s reference, writing again if a concurrent release deleted them.
+
+        A write that finds the blob in place stores nothing, and another process may release the
+        blob's last reference before `add_reference` runs. Then the data is written again, so `data`
+        must return the same bytes at each call (a file rewound to its start, or a list of chunks).
+        Raises BlobNotFound when it returns other bytes, or when the race repeats WRITE_HELD_ATTEMPTS times.
+        """
+        first: BlobInfo | None = None
+        for attempt in range(1, WRITE_HELD_ATTEMPTS + 1):
+            info = self.write(data(), max_size=max_size)
+            if first is None:
+                first = info
+            elif info != first:
+                raise BlobNotFound(first.sha256)
+            try:
+                self.add_reference(info.sha256, holder)
+                return info
+            except BlobNotFound:
+                if attempt == WRITE_HELD_ATTEMPTS:
+                    raise
+                log.info("blob was deleted before its reference was added; writing it again", extra={"sha256": info.sha256, "holder": holder})
+        raise AssertionError("unreachable")
 
     @abc.abstractmethod
     def open(self, sha256: str) -> BinaryIO:

@@ -18,7 +18,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 import boto3
@@ -94,6 +94,10 @@ class S3ArtifactStore(ArtifactStore):
             )
 
     def write(self, stream: BinaryIO | Iterable[bytes], *, max_size: int | None = None) -> BlobInfo:
+        with self._failed_requests_unavailable():
+            return self._write(stream, max_size)
+
+    def _write(self, stream: BinaryIO | Iterable[bytes], max_size: int | None) -> BlobInfo:
         digest = hashlib.sha256()
         size = 0
         buffer = bytearray()
@@ -125,31 +129,40 @@ class S3ArtifactStore(ArtifactStore):
         return info
 
     def open(self, sha256: str) -> BinaryIO:
-        reader = _ObjectReader(self.client, self.location.bucket, self._blob_key(sha256), sha256)
+        blob_key = self._blob_key(sha256)
+        with self._failed_requests_unavailable():
+            reader = _ObjectReader(self.client, self.location.bucket, blob_key, sha256, self._unavailable)
         return io.BufferedReader(reader, buffer_size=CHUNK_SIZE)  # type: ignore[return-value]
 
     def exists(self, sha256: str) -> bool:
-        return self._head(self._blob_key(sha256)) is not None
+        blob_key = self._blob_key(sha256)
+        with self._failed_requests_unavailable():
+            if self._head(blob_key) is not None:
+                return True
+            self._check_bucket_exists()
+            return False
 
     def size(self, sha256: str) -> int:
-        head = self._head(self._blob_key(sha256))
-        if head is None:
-            raise BlobNotFound(sha256)
-        return int(head["ContentLength"])
+        blob_key = self._blob_key(sha256)
+        with self._failed_requests_unavailable():
+            head = self._head(blob_key)
+            if head is None:
+                raise self._blob_not_found(sha256)
+            return int(head["ContentLength"])
 
     def add_reference(self, sha256: str, holder: str) -> int:
         reference_key = self._reference_key(sha256, holder)
 
-        with self._locked(sha256):
+        with self._failed_requests_unavailable(), self._locked(sha256):
             if self._head(self._blob_key(sha256)) is None:
-                raise BlobNotFound(sha256)
+                raise self._blob_not_found(sha256)
             self.client.put_object(Bucket=self.location.bucket, Key=reference_key, Body=b"")
             return len(self._reference_keys(sha256))
 
     def release_reference(self, sha256: str, holder: str) -> int:
         reference_key = self._reference_key(sha256, holder)
 
-        with self._locked(sha256):
+        with self._failed_requests_unavailable(), self._locked(sha256):
             if self._head(reference_key) is None:
                 return len(self._reference_keys(sha256))
 
@@ -160,18 +173,44 @@ class S3ArtifactStore(ArtifactStore):
             return remaining
 
     def references(self, sha256: str) -> frozenset[str]:
-        if self._head(self._blob_key(sha256)) is None:
-            raise BlobNotFound(sha256)
-        return frozenset(_decode_holder(key.rsplit("/", 1)[1]) for key in self._reference_keys(sha256))
+        blob_key = self._blob_key(sha256)
+        with self._failed_requests_unavailable():
+            if self._head(blob_key) is None:
+                raise self._blob_not_found(sha256)
+            return frozenset(_decode_holder(key.rsplit("/", 1)[1]) for key in self._reference_keys(sha256))
 
     def delete_unreferenced(self, sha256: str) -> bool:
         blob_key = self._blob_key(sha256)
 
-        with self._locked(sha256):
-            if self._head(blob_key) is None or self._reference_keys(sha256):
+        with self._failed_requests_unavailable(), self._locked(sha256):
+            if self._head(blob_key) is None:
+                self._check_bucket_exists()
+                return False
+            if self._reference_keys(sha256):
                 return False
             self.client.delete_object(Bucket=self.location.bucket, Key=blob_key)
             return True
+
+    @contextlib.contextmanager
+    def _failed_requests_unavailable(self) -> Iterator[None]:
+        """Raise StoreUnavailable, which names the location and the cause, for a request that failed in the block."""
+        try:
+            yield
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+            raise self._unavailable(error) from error
+
+    def _blob_not_found(self, sha256: str) -> BlobNotFound:
+        """Return BlobNotFound for a blob whose HEAD request found nothing, once the bucket is known to exist."""
+        self._check_bucket_exists()
+        return BlobNotFound(sha256)
+
+    def _check_bucket_exists(self) -> None:
+        """Raise StoreUnavailable when the bucket is gone.
+
+        A HEAD request answers 404 for a missing bucket as for a missing key, and a blob reported
+        missing makes the integrity check mark its model version broken, so a miss is confirmed here.
+        """
+        self.client.head_bucket(Bucket=self.location.bucket)
 
     def _start_upload(self) -> _MultipartUpload:
         key = self.location.key("uploads", str(uuid.uuid4()))
@@ -277,7 +316,7 @@ class S3ArtifactStore(ArtifactStore):
 
             self._remove_stale_lock(lock_key)
             if time.monotonic() > deadline:
-                raise StorageError(
+                raise StoreUnavailable(
                     f"Timed out after {self.lock_timeout_seconds:g} s waiting for the lock object {lock_key!r} in bucket "
                     f"{self.location.bucket!r}, which another process holds. Try again; it is removed as stale after "
                     f"{self.lock_stale_seconds:g} s."
@@ -427,11 +466,14 @@ class _MultipartUpload:
 class _ObjectReader(io.RawIOBase):
     """Seekable reader of one object: it streams from the current position and starts a ranged GET after a seek."""
 
-    def __init__(self, client: Any, bucket: str, key: str, sha256: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, key: str, sha256: str, unavailable: Callable[[Exception], StoreUnavailable]
+    ) -> None:
         self._client = client
         self._bucket = bucket
         self._key = key
         self._sha256 = sha256
+        self._unavailable = unavailable
         self._body: Any = None
         self._body_position = 0
         self._position = 0
@@ -470,7 +512,10 @@ class _ObjectReader(io.RawIOBase):
         except (botocore.exceptions.ResponseStreamingError, botocore.exceptions.ReadTimeoutError):
             # The server may close a response that its reader left idle, such as a download to a slow client.
             self._reopen()
-            data = self._body.read(requested)
+            try:
+                data = self._body.read(requested)
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+                raise self._unavailable(error) from error
         if not data:
             raise StorageError(f"Reading blob {self._sha256} ended at byte {self._position} of {self._size}. Try again.")
         count = len(data)
@@ -504,9 +549,11 @@ class _ObjectReader(io.RawIOBase):
         try:
             return self._client.get_object(**arguments)  # type: ignore[no-any-return]
         except botocore.exceptions.ClientError as error:
-            if _status(error) == 404:
+            if _status(error) == 404 and error.response.get("Error", {}).get("Code") != "NoSuchBucket":
                 raise BlobNotFound(self._sha256) from None
-            raise
+            raise self._unavailable(error) from error
+        except botocore.exceptions.BotoCoreError as error:
+            raise self._unavailable(error) from error
 
 
 def _create_client(location: S3Location) -> Any:

@@ -102,6 +102,11 @@ def test_cli_audit_export_jsonl(runtime: Runtime, database_url: str, tmp_path: P
         ("MODELCLOUD_DATABASE_URL", "mysql://localhost/db"),
         ("MODELCLOUD_MAX_UPLOAD_BYTES", "-1"),
         ("MODELCLOUD_LOG_LEVEL", "LOUD"),
+        ("MODELCLOUD_PROJECTIONS_IN_PROCESS", "maybe"),
+        ("MODELCLOUD_READINESS_MAX_LAG", "-1"),
+        ("MODELCLOUD_MONITORING_INTERVAL_SECONDS", "inf"),
+        ("MODELCLOUD_RETENTION_INTERVAL_SECONDS", "1e308"),
+        ("MODELCLOUD_INFERENCE_WINDOW_SECONDS", "nan"),
     ],
 )
 def test_invalid_setting_stops_with_one_line(variable: str, value: str, tmp_path: Path) -> None:
@@ -111,6 +116,44 @@ def test_invalid_setting_stops_with_one_line(variable: str, value: str, tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"modelcloud: {variable}={value!r} is invalid")
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_database_url_options_are_invalid(tmp_path: Path) -> None:
+    """The event store's connections would ignore a URL's options, such as sslmode, so they are rejected, not half applied."""
+    url = "postgresql://postgres@127.0.0.1:5432/modelcloud?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+
+    result = modelcloud("serve", database_url=url, home=tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"modelcloud: MODELCLOUD_DATABASE_URL={url!r} is invalid")
+    assert "sslmode, sslrootcert" in lines[0]
+    assert "PGSSLMODE" in lines[0]
+
+
+def test_invalid_database_url_hides_password(tmp_path: Path) -> None:
+    result = modelcloud("serve", database_url="mysql://root:hunter2@db.internal/modelcloud", home=tmp_path)
+
+    assert result.returncode == 2
+    assert "hunter2" not in result.stderr
+    assert "MODELCLOUD_DATABASE_URL='mysql://root@db.internal/modelcloud' is invalid" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "MODELCLOUD_RETENTION_INTERVAL_SECONDS", "MODELCLOUD_INTEGRITY_INTERVAL_SECONDS", "MODELCLOUD_INFERENCE_WINDOW_SECONDS",
+        "MODELCLOUD_MONITORING_INTERVAL_SECONDS", "MODELCLOUD_WEBHOOK_INTERVAL_SECONDS",
+    ],
+)
+def test_interval_beyond_a_year_is_invalid(variable: str, tmp_path: Path) -> None:
+    """A timer thread cannot wait longer than the platform's time_t allows, so the settings stop at a year."""
+    result = modelcloud("serve", database_url=f"sqlite:///{tmp_path / 'x.db'}", home=tmp_path, **{variable: "inf"})
+
+    assert result.returncode == 2
+    assert "less than or equal to 31536000" in result.stderr
 
 
 def test_schema_command_prints_sdl(tmp_path: Path) -> None:

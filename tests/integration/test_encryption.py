@@ -15,6 +15,7 @@ import pytest
 from backend.application import encryption
 from backend.application.encryption import COPYING, EncryptionMismatch, key_fingerprint, record_for
 from backend.application.request_log import LoggedCall
+from backend.database import sqlite_path
 from backend.domain.access import SESSION, Principal
 from backend.domain.base import Cause, Conflict, NameIndex
 from backend.runtime import Runtime
@@ -402,6 +403,28 @@ def test_copy_rejects_source_as_target(database_url: str, tmp_path: Path, clock:
         source.stop()
 
 
+def other_url_of(database_url: str, tmp_path: Path) -> str:
+    """Name the same database another way: `localhost` for 127.0.0.1, or the SQLite file through a hard link."""
+    if database_url.startswith("sqlite:///"):
+        linked = tmp_path / "linked.db"
+        os.link(sqlite_path(database_url), linked)
+        return f"sqlite:///{linked}"
+    assert "@127.0.0.1:" in database_url
+    return database_url.replace("@127.0.0.1:", "@localhost:")
+
+
+def test_copy_rejects_source_under_other_url(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
+    """An empty store named twice would otherwise be copied onto itself, and its record would take the new key."""
+    source = start(database_url, tmp_path / "artifacts", clock, None)
+    before = encryption.read_record(source.database)
+    try:
+        with pytest.raises(CopyError, match="names the source database"):
+            copy_store(source.store, source.database, other_url_of(database_url, tmp_path), KEY, clock=clock)
+        assert encryption.read_record(source.database) == before
+    finally:
+        source.stop()
+
+
 def test_copy_rejects_appends_meanwhile(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
     source = start(database_url, tmp_path / "artifacts", clock, None)
     create_team(source, clock)
@@ -417,6 +440,31 @@ def test_copy_rejects_appends_meanwhile(database_url: str, tmp_path: Path, clock
         source.stop()
     with pytest.raises(EncryptionMismatch, match="is an unfinished copy"):
         build(target_url, tmp_path / "artifacts", clock, KEY)
+
+
+class Interrupted(Exception):
+    """Stands for a copy process that was killed after its first batch."""
+
+
+def test_copy_rerun_on_unfinished_copy_says_so(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
+    source = start(database_url, tmp_path / "artifacts", clock, None)
+    create_team(source, clock)
+    target_url = f"sqlite:///{tmp_path / 'target.db'}"
+
+    def interrupt(_position: int, _last: int) -> None:
+        raise Interrupted
+
+    try:
+        with pytest.raises(Interrupted):
+            copy_store(source.store, source.database, target_url, KEY, progress=interrupt, clock=clock)
+        with pytest.raises(CopyError) as raised:
+            copy_store(source.store, source.database, target_url, KEY, clock=clock)
+    finally:
+        source.stop()
+
+    message = str(raised.value)
+    assert f"The target database at {target_url} is an unfinished copy" in message
+    assert "Drop it (or delete the SQLite file), then run the copy again into a new, empty database." in message
 
 
 def test_copy_detects_lost_event(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:

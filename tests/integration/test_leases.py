@@ -100,3 +100,22 @@ def test_policy_runs_in_one_process_until_it_stops(fresh_postgres_url: str) -> N
     leases["second"].release_all()
 
     assert runs["second"] >= 5
+
+
+def test_lease_session_detects_lost_peer(two_processes: tuple[AdvisoryLeases, AdvisoryLeases]) -> None:
+    """A holder whose machine vanishes sends nothing more, so only TCP keepalives let PostgreSQL end its session.
+
+    Without them, Linux's defaults keep such a session, and its leases, for over two hours.
+    """
+    first, _ = two_processes
+    first.claim(NAMES)
+    # The lease connection is private; the test reads the settings PostgreSQL applies to its socket.
+    connection = first._connection
+
+    settings = {
+        name: connection.execute(f"SHOW {name}").fetchone()[0]
+        for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+    }
+
+    assert settings == {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
+    assert connection.info.get_parameters()["keepalives_idle"] == "10"

@@ -6,12 +6,16 @@ import asyncio
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from backend.domain.access import SESSION, Principal
 from backend.domain.base import Cause
 from backend.domain.identity import EDITOR, VIEWER, User
+from backend.graphql import context as graphql_context
+from backend.http.app import create_app
 from backend.projections.audit import AUDIT_TOPIC
 from backend.projections.base import Change
 from backend.runtime import Runtime
@@ -70,6 +74,27 @@ def test_rebuild_of_one_projection(runtime: Runtime, clock) -> None:
     runtime.projections.rebuild(["audit"])
 
     assert dump_read_models(runtime) == live
+
+
+def test_rebuild_wakes_the_leaseholder(fresh_postgres_url: str, tmp_path: Path, clock) -> None:
+    """`projections rebuild` in another process has the process that holds the leases replay at once, not at its next poll."""
+    holder = build_runtime(fresh_postgres_url, tmp_path / "holder", clock)
+    # Without a wake-up, the holder would not look at the rewound positions within this test.
+    holder.projections.poll_interval = 3600
+    holder.start()
+    populate(holder, clock)
+    assert holder.projections.wait_for(holder.store.head())
+    live = dump_read_models(holder)
+    rebuilder = build_runtime(fresh_postgres_url, tmp_path / "rebuilder", clock)
+    rebuilder.prepare()
+
+    replayed = rebuilder.projections.rebuild(["audit", "identity"], timeout=30)
+
+    assert replayed
+    assert rebuilder.projections.owned == frozenset()
+    assert dump_read_models(holder) == live
+    rebuilder.stop()
+    holder.stop()
 
 
 def test_rebuild_rejects_unknown_name(runtime: Runtime) -> None:
@@ -137,6 +162,38 @@ def test_command_result_is_readable_at_once(runtime: Runtime, clock) -> None:
     assert runtime.projections.wait_for(outcome.position)
     assert runtime.readers.identity.team(str(team_id))["name"] == "Instant"
     assert runtime.readers.identity.memberships(str(admin.user_id))[str(team_id)] == "admin"
+
+
+def test_mutation_behind_projections_is_unavailable(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mutation whose events the projections do not apply in time reports them as recorded, not as an internal error."""
+    credentials = runtime.bootstrap()
+    assert credentials is not None
+    assert runtime.projections.wait_for(credentials.outcome.position)
+    runtime.projections.stop()
+    monkeypatch.setattr(graphql_context, "READ_YOUR_WRITES_TIMEOUT", 0.2)
+    app = create_app(runtime, manage_runtime=False)
+
+    async def create_team() -> dict[str, Any]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api.test") as client:
+            response = await client.post(
+                "/graphql", json={"query": 'mutation { createTeam(input: {name: "Behind"}) { id } }'},
+                headers={"Authorization": f"Bearer {credentials.token}"},
+            )
+            assert response.status_code == 200
+            return response.json()
+
+    body = asyncio.run(create_team())
+
+    head = runtime.store.head()
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["extensions"]["field"] is None
+    assert error["extensions"]["value"] == head
+    assert f"recorded at log position {head}" in error["message"]
+    assert "Do not send it again" in error["message"]
+    runtime.projections.start()
+    assert runtime.projections.wait_for(head)
+    assert runtime.readers.identity.team_by_name("Behind") is not None
 
 
 def test_lag_is_zero_when_caught_up(runtime: Runtime, clock) -> None:

@@ -1,4 +1,4 @@
-"""S3 store behaviour beyond the shared contract: multipart uploads, checksums, seeking, locks and start-up checks.
+"""S3 store behaviour beyond the shared contract: multipart uploads, checksums, seeking, locks, failures while running and start-up checks.
 
 tests/unit/test_artifact_store.py runs the contract itself against both stores. These tests use
 moto's S3 server on a loopback port.
@@ -6,9 +6,11 @@ moto's S3 server on a loopback port.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
+import json
 import logging
 import os
 import subprocess
@@ -18,12 +20,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from backend.application.identity import BootstrapCredentials
+from backend.http.app import create_app
+from backend.runtime import Runtime
+from backend.settings import load_settings
 from backend.storage import BlobNotFound, BlobTooLarge, StorageError, StoreUnavailable, open_artifact_store
 from backend.storage.s3 import S3ArtifactStore
 from tests.support.s3 import S3Server
 from tests.support.server import free_port
+from workers.dataset_engine import LocalDatasetEngine
 
 pytestmark = pytest.mark.integration
 
@@ -289,6 +297,127 @@ def test_stale_lock_is_removed(bucket: str, caplog: pytest.LogCaptureFixture) ->
     store_records = [record for record in caplog.records if record.name == "backend.storage.s3"]
     assert [record.getMessage() for record in store_records] == ["removed a stale lock object"]
     assert keys_under(store, "locks") == []
+
+
+# Failures while running
+
+
+def delete_bucket(store: S3ArtifactStore) -> None:
+    """Empty and delete the store's bucket, as an operator who removes it while servers run would."""
+    for key in keys_under(store, "blobs") + keys_under(store, "refs") + keys_under(store, "locks"):
+        store.client.delete_object(Bucket=store.location.bucket, Key=key)
+    store.client.delete_bucket(Bucket=store.location.bucket)
+
+
+def test_deleted_bucket_is_unavailable_not_missing_blob(bucket: str) -> None:
+    """A blob in a bucket that was deleted is not reported missing, which would mark its model version broken for good."""
+    store = open_store(bucket)
+    blob = store.write([metrics_csv(1000)])
+    store.add_reference(blob.sha256, "model-version:1")
+    delete_bucket(store)
+
+    operations = {
+        "write": lambda: store.write([metrics_csv(2000)]),
+        "open": lambda: store.open(blob.sha256),
+        "verify": lambda: store.verify(blob.sha256),
+        "exists": lambda: store.exists(blob.sha256),
+        "size": lambda: store.size(blob.sha256),
+        "add_reference": lambda: store.add_reference(blob.sha256, "upload:2"),
+        "references": lambda: store.references(blob.sha256),
+        "delete_unreferenced": lambda: store.delete_unreferenced(blob.sha256),
+    }
+    for name, operation in operations.items():
+        with pytest.raises(StoreUnavailable) as raised:
+            operation()
+        assert f"Bucket {bucket!r} of the artifact store s3://{bucket}/artifacts was not found" in str(raised.value), name
+
+
+def test_unreachable_endpoint_is_unavailable(bucket: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = open_store(bucket).write([metrics_csv(1000)])
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", endpoint)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    store = open_store(bucket)
+
+    operations = {
+        "write": lambda: store.write([metrics_csv(2000)]),
+        "open": lambda: store.open(written.sha256),
+        "exists": lambda: store.exists(written.sha256),
+        "add_reference": lambda: store.add_reference(written.sha256, "upload:2"),
+        "release_reference": lambda: store.release_reference(written.sha256, "upload:2"),
+    }
+    for name, operation in operations.items():
+        with pytest.raises(StoreUnavailable) as raised:
+            operation()
+        assert f"The S3 endpoint {endpoint} of the artifact store s3://{bucket}/artifacts could not be reached" in str(
+            raised.value
+        ), name
+
+
+@pytest.fixture
+def s3_runtime(bucket: str, tmp_path: Path) -> Iterator[tuple[Runtime, BootstrapCredentials]]:
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'modelcloud.db'}", artifacts=f"s3://{bucket}/artifacts")
+    runtime = Runtime.build(settings, dataset_engine=LocalDatasetEngine(settings.artifacts))
+    runtime.start()
+    credentials = runtime.bootstrap()
+    assert credentials is not None
+    assert runtime.projections.wait_for(credentials.outcome.position)
+    yield runtime, credentials
+    runtime.stop()
+
+
+def send(runtime: Runtime, path: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(runtime, manage_runtime=False))
+        async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+            return await client.post(path, content=content, headers=headers)
+
+    return asyncio.run(post())
+
+
+def test_upload_to_deleted_bucket_is_503(bucket: str, s3_runtime: tuple[Runtime, BootstrapCredentials]) -> None:
+    runtime, credentials = s3_runtime
+    assert isinstance(runtime.artifacts, S3ArtifactStore)
+    delete_bucket(runtime.artifacts)
+    head = runtime.store.head()
+
+    response = send(
+        runtime, "/v1/uploads", metrics_csv(1000),
+        {"Authorization": f"Bearer {credentials.token}", "X-Request-ID": "upload-1", "X-Filename": "metrics.csv"},
+    )
+
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "SERVICE_UNAVAILABLE"
+    assert error["correlationId"] == "upload-1"
+    assert "artifact store could not be used" in error["message"]
+    assert bucket not in error["message"]
+    assert runtime.store.head() == head
+
+
+def test_mutation_on_deleted_bucket_is_unavailable(bucket: str, s3_runtime: tuple[Runtime, BootstrapCredentials]) -> None:
+    runtime, credentials = s3_runtime
+    token = {"Authorization": f"Bearer {credentials.token}", "Content-Type": "application/json"}
+    uploaded = send(runtime, "/v1/uploads", metrics_csv(1000), {**token, "X-Filename": "model.keras"}).json()
+    register = {
+        "query": "mutation($i: RegisterModelInput!) { registerModel(input: $i) { id } }",
+        "variables": {"i": {"teamId": str(credentials.team_id), "name": "churn"}},
+    }
+    model_id = send(runtime, "/graphql", json.dumps(register).encode(), token).json()["data"]["registerModel"]["id"]
+    assert isinstance(runtime.artifacts, S3ArtifactStore)
+    delete_bucket(runtime.artifacts)
+
+    add_version = {
+        "query": "mutation($i: UploadModelVersionInput!) { uploadModelVersion(input: $i) { id } }",
+        "variables": {"i": {"modelId": model_id, "uploadId": uploaded["uploadId"]}},
+    }
+    body = send(runtime, "/graphql", json.dumps(add_version).encode(), {**token, "X-Request-ID": "version-1"}).json()
+
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["extensions"]["correlationId"] == "version-1"
+    assert "artifact store could not be used" in error["message"]
+    assert bucket not in error["message"]
 
 
 # Start-up checks

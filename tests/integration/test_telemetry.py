@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 
 from backend.domain.base import Cause, NameIndex
 from backend.http.app import create_app
+from backend.projections.audit import AuditFilter
 from backend.runtime import Runtime
 from tests.integration.test_event_store import admin_of, stored_events
 from tests.support.graphql_ws import GraphQLWebSocket
@@ -150,6 +151,29 @@ def test_event_stored_without_traceparent_decodes(runtime: Runtime, clock) -> No
     assert runtime.store.creation_traceparent(uuid.uuid4()) == ""
     assert runtime.projections.wait_for(runtime.store.head())
     assert runtime.projections.failures == {}
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["x" * 9000, "00-" + "a" * 7990, "00-zz", 12345, ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"], {"a": 1}, None],
+    ids=["too-long", "too-long-w3c-prefix", "malformed", "number", "list", "object", "null"],
+)
+def test_damaged_traceparent_spares_projections(runtime: Runtime, clock, damaged: object) -> None:
+    """An event whose stored traceparent is not one (written by hand, or by other software) is applied without a trace."""
+    admin = admin_of(runtime)
+    reservation = NameIndex.reserve("legacy", f"damaged-{uuid.uuid4().hex[:8]}", uuid.uuid4(), Cause.new(admin.actor, None, at=clock()))
+    stored = runtime.store.mapper.to_stored_event(reservation.collect_events()[0])
+    state = runtime.store.mapper.transcoder.decode(stored.state)
+    state["traceparent"] = damaged
+    runtime.store.recorder.insert_events(
+        [StoredEvent(stored.originator_id, stored.originator_version, stored.topic, runtime.store.mapper.transcoder.encode(state))]
+    )
+
+    assert runtime.projections.wait_for(runtime.store.head())
+    assert runtime.projections.failures == {}
+    assert runtime.store.creation_traceparent(reservation.id) == ""
+    audit = runtime.readers.audit.entries(AuditFilter(subject_id=str(reservation.id)), None, 10)
+    assert len(audit) == 1
 
 
 def test_no_traceparent_without_tracer_provider(tmp_path: Path) -> None:

@@ -557,3 +557,56 @@ def test_open_artifact_store_rejects_invalid_location(location: str) -> None:
         open_artifact_store(location)
 
     assert repr(location) in str(raised.value)
+
+
+class ReleasedAfterFirstWrite(LocalArtifactStore):
+    """A folder store where another process releases a blob's last reference just after this one's first write.
+
+    That write found the blob in place, so it stored nothing, and the release then deleted the blob.
+    """
+
+    def __init__(self, root: Path, other_holder: str) -> None:
+        super().__init__(root)
+        self.other_holder: str | None = other_holder
+        self.writes = 0
+
+    def write(self, stream: Any, *, max_size: int | None = None) -> BlobInfo:
+        info = super().write(stream, max_size=max_size)
+        self.writes += 1
+        if self.other_holder is not None:
+            self.release_reference(info.sha256, self.other_holder)
+            self.other_holder = None
+        return info
+
+
+def test_write_held_survives_concurrent_release(tmp_path: Path, csv_bytes: bytes) -> None:
+    store = ReleasedAfterFirstWrite(tmp_path / "artifacts", "upload:earlier")
+    earlier = LocalArtifactStore(tmp_path / "artifacts").write([csv_bytes])
+    store.add_reference(earlier.sha256, "upload:earlier")
+
+    info = store.write_held(lambda: io.BytesIO(csv_bytes), "upload:later")
+
+    assert info == earlier
+    assert store.writes == 2
+    assert store.references(info.sha256) == frozenset({"upload:later"})
+    with store.open(info.sha256) as blob:
+        assert blob.read() == csv_bytes
+
+
+def test_write_held_rejects_changed_data(tmp_path: Path, csv_bytes: bytes) -> None:
+    """A source that gives other bytes on the second call, such as a spent generator, must not be referenced instead."""
+    store = ReleasedAfterFirstWrite(tmp_path / "artifacts", "upload:earlier")
+    store.add_reference(LocalArtifactStore(tmp_path / "artifacts").write([csv_bytes]).sha256, "upload:earlier")
+    chunks = iter([csv_bytes])
+
+    with pytest.raises(BlobNotFound):
+        store.write_held(lambda: chunks, "upload:later")
+
+    assert store.writes == 2
+
+
+def test_write_held_adds_reference(store: ArtifactStore, csv_bytes: bytes) -> None:
+    info = store.write_held(lambda: [csv_bytes], "evaluation-report:1")
+
+    assert info.sha256 == hashlib.sha256(csv_bytes).hexdigest()
+    assert store.references(info.sha256) == frozenset({"evaluation-report:1"})

@@ -8,12 +8,12 @@ import pytest
 from opentelemetry import trace
 
 from backend.projections.base import Change
-from backend.projections.broker import decode, encode
+from backend.projections.broker import MAX_PAYLOAD_BYTES, decode, encode
 from backend.settings import load_settings
 from backend.telemetry import tracer
 from backend.trace_context import (
     MAX_LINKS, continued, current_traceparent, extract_carrier, inject_carrier, links_to, parent_from, single_origin,
-    span_context_of,
+    span_context_of, stored_traceparent,
 )
 from tests.support.tracing import SpanCapture
 from workers.ray_runtime import worker_environment
@@ -127,6 +127,40 @@ def test_notify_payload_without_traceparent() -> None:
 
     assert json.loads(payload) == {"topic": "training", "keys": {"id": "r-1"}}
     assert decode(payload).traceparent == ""
+
+
+@pytest.mark.parametrize("stored", ["x" * 9000, "00-zz", TRACEPARENT.upper(), f" {TRACEPARENT}", 12345, [TRACEPARENT], None])
+def test_damaged_stored_traceparent_reads_as_none(stored: object) -> None:
+    assert stored_traceparent(stored) == ""
+
+
+def test_stored_traceparent_kept() -> None:
+    assert stored_traceparent(TRACEPARENT) == TRACEPARENT
+
+
+def test_notify_payload_drops_damaged_traceparent() -> None:
+    payload = encode(Change("training", {"id": "r-1"}, traceparent="x" * 9000))
+
+    assert payload is not None
+    assert json.loads(payload) == {"topic": "training", "keys": {"id": "r-1"}}
+
+
+def test_notify_payload_over_limit_is_none() -> None:
+    assert encode(Change("training", {"id": "r" * MAX_PAYLOAD_BYTES})) is None
+    assert MAX_PAYLOAD_BYTES == 7999
+
+
+def test_received_damaged_traceparent_is_dropped() -> None:
+    received = decode(json.dumps({"topic": "team", "keys": {"id": "t"}, "traceparent": ["not", "one"]}))
+
+    assert received == Change("team", {"id": "t"})
+    assert received.traceparent == ""
+
+
+@pytest.mark.parametrize("payload", ["not json", "[1, 2]", '{"keys": {}}', '{"topic": "team", "keys": [1]}', '{"topic": 7}'])
+def test_payload_that_is_no_change_is_rejected(payload: str) -> None:
+    with pytest.raises(ValueError, match="not a change"):
+        decode(payload)
 
 
 def test_changes_equal_whatever_their_traceparent() -> None:

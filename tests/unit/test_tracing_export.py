@@ -111,3 +111,61 @@ def test_flush_gives_up_on_silent_collector() -> None:
 
     assert float(result.stdout.strip()) < 2.0
     assert "spans were not exported before the flush timed out" in result.stderr
+
+
+def run_probe_with(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Start a process as `modelcloud` commands do (JSON logs, then tracing), record a span and hand its context on."""
+    probe = (
+        "from backend.telemetry import configure_logging, configure_tracing, tracer\n"
+        "from backend.trace_context import inject_carrier\n"
+        "configure_logging('WARNING')\n"
+        "print(configure_tracing('modelcloud'))\n"
+        "with tracer.start_as_current_span('command createTeam'):\n"
+        "    print(sorted(inject_carrier()))\n"
+    )
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
+    return subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPOSITORY, env={**clean, **environment}, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("OTEL_PROPAGATORS", "tracecontext,bogus", "installed propagators"),
+        ("OTEL_BSP_MAX_QUEUE_SIZE", "-5", "a positive integer"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "soon", "a positive integer"),
+        ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096", "at most OTEL_BSP_MAX_QUEUE_SIZE"),
+        ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "many", "an integer of 0 or more, or 'unset'"),
+        ("OTEL_SPAN_LINK_COUNT_LIMIT", "-1", "an integer of 0 or more, or 'unset'"),
+    ],
+)
+def test_invalid_otel_variable_is_ignored(collector: Collector, variable: str, value: str, accepted: str) -> None:
+    """A value the OpenTelemetry SDK would reject does not stop start-up: it is named in one warning, and spans still go out."""
+    result = run_probe_with({"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, variable: value})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True", "['traceparent']"]
+    warnings = [line for line in result.stderr.splitlines() if variable in line]
+    assert len(warnings) == 1
+    assert "Traceback" not in result.stderr
+    assert f"{variable}={value!r} is invalid" in warnings[0]
+    assert accepted in warnings[0]
+    assert exported_spans(collector.received) == [("modelcloud", "command createTeam")]
+
+
+def test_unknown_propagator_without_exporter_starts() -> None:
+    """Without an exporter, OTEL_PROPAGATORS is still read, because it decides how a Ray call carries the context."""
+    result = run_probe_with({"OTEL_PROPAGATORS": "bogus"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["False", "[]"]
+    assert "OTEL_PROPAGATORS='bogus' is invalid" in result.stderr
+    assert "the OpenTelemetry default applies" in result.stderr
+
+
+def test_known_propagators_still_apply() -> None:
+    result = run_probe_with({"OTEL_PROPAGATORS": "bogus, tracecontext"})
+
+    assert result.returncode == 0, result.stderr
+    assert "Only tracecontext applies." in result.stderr

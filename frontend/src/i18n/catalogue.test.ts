@@ -84,7 +84,15 @@ describe("catalogues", () => {
   });
 
   it("have a message for every server error code", () => {
-    const codes = ["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "CONFLICT", "PAYLOAD_TOO_LARGE"];
+    const codes = [
+      "BAD_USER_INPUT",
+      "NOT_FOUND",
+      "FORBIDDEN",
+      "UNAUTHENTICATED",
+      "CONFLICT",
+      "PAYLOAD_TOO_LARGE",
+      "SERVICE_UNAVAILABLE",
+    ];
     for (const code of codes) {
       expect(english.has(`errors.codes.${code}`)).toBe(true);
     }

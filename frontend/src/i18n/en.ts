@@ -30,6 +30,7 @@ export const en = {
       UNAUTHENTICATED: "You are not signed in, or your session has ended.",
       CONFLICT: "It conflicts with something that already exists or was changed meanwhile.",
       PAYLOAD_TOO_LARGE: "The request is larger than the server accepts.",
+      SERVICE_UNAVAILABLE: "The server cannot complete this right now; the details below say what to do.",
       INTERNAL_SERVER_ERROR: "The server failed; its log has the details.",
       NETWORK: "The server could not be reached.",
       UNKNOWN: "The request failed.",

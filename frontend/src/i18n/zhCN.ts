@@ -31,6 +31,7 @@ export const zhCN: Catalogue = {
       UNAUTHENTICATED: "您尚未登录，或会话已结束。",
       CONFLICT: "与已存在的内容或刚发生的更改冲突。",
       PAYLOAD_TOO_LARGE: "请求超出了服务器允许的大小。",
+      SERVICE_UNAVAILABLE: "服务器暂时无法完成此操作，请按下方详情处理。",
       INTERNAL_SERVER_ERROR: "服务器出错，详情见服务器日志。",
       NETWORK: "无法连接到服务器。",
       UNKNOWN: "请求失败。",

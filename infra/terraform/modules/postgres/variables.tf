@@ -5,8 +5,8 @@ variable "external_database_url" {
   sensitive   = true
 
   validation {
-    condition     = var.external_database_url == null || can(regex("^postgres(ql)?://[^/]+/[^/?]+", var.external_database_url))
-    error_message = "external_database_url must look like postgresql://USER:PASSWORD@HOST:PORT/DB, or be null to create an RDS instance."
+    condition     = var.external_database_url == null || can(regex("^postgres(ql)?://[^/?]+/[^/?]+$", var.external_database_url))
+    error_message = "external_database_url must look like postgresql://USER:PASSWORD@HOST:PORT/DB, without options such as ?sslmode= (the kubernetes-app module sets PGSSLMODE from postgres_sslmode), or be null to create an RDS instance."
   }
 }
 
