@@ -410,6 +410,19 @@ describe("App", () => {
     expect(within(row).getByText("模型")).toBeInTheDocument();
   });
 
+  it("system actor named in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    const systemEntry = { ...auditEntry(7, "RegisteredModel.Registered"), actor: "system" };
+    renderApp(
+      `/teams/${TEAM_ID}/audit`,
+      responses({ AuditLog: { data: { auditLog: { nodes: [systemEntry], pageInfo: NO_MORE } } } }),
+    );
+
+    const row = (await screen.findByText("Summary of entry 7")).closest(".ant-table-row") as HTMLElement;
+    expect(within(row).getByText("平台")).toBeInTheDocument();
+    expect(within(row).queryByText("system")).not.toBeInTheDocument();
+  });
+
   it("audit export keeps filters", async () => {
     renderApp(`/teams/${TEAM_ID}/audit?action=RegisteredModel.AliasMoved`);
 

@@ -390,7 +390,7 @@ export const en = {
     outputsTo: "Feeds",
     layer: "Layer",
     compareWith: "Compare with",
-    noComparison: "No other version",
+    noComparison: "Don't compare",
     versionOption: "Version {{number}}",
     versionColumn: "Version",
     noWeights: "This version has no weights.",

@@ -1,4 +1,5 @@
 import { useCallback, useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import type { CombinedError } from "urql";
 
@@ -7,6 +8,7 @@ import { TeamMembersQuery } from "./documents";
 
 // NOTE: only the first 500 members are read, so the names of later members show as user ids.
 export const MEMBER_PAGE = 500;
+const SYSTEM_ACTOR = "system";
 
 export type Member = NonNullable<TeamMembersResult["team"]>["members"]["nodes"][number];
 
@@ -14,7 +16,7 @@ export interface TeamMembers {
   members: Member[];
   fetching: boolean;
   error: CombinedError | undefined;
-  /** The username of a member, or the id itself for anyone else (the system, a former member). */
+  /** The username of a member, the platform's own name for the system actor, or the id itself for a former member. */
   nameOf: (userId: string) => string;
   /** Reads the members again from the server, skipping the cache. */
   reload: () => void;
@@ -31,7 +33,12 @@ export function useTeamMembers(teamId: string): TeamMembers {
     () => new Map(members.map((member) => [member.userId, member.user?.username ?? member.userId])),
     [members],
   );
-  const nameOf = useCallback((userId: string) => names.get(userId) ?? userId, [names]);
+  const { t } = useTranslation();
+  // The server records its own actions (policies, workers, the demo's bootstrap) under the actor "system".
+  const nameOf = useCallback(
+    (userId: string) => names.get(userId) ?? (userId === SYSTEM_ACTOR ? t("callers.system") : userId),
+    [names, t],
+  );
 
   const reload = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
 
