@@ -584,6 +584,20 @@ describe("deployments", () => {
     expect(await screen.findByText("The request log has no call of this deployment yet.")).toBeInTheDocument();
   });
 
+  it("console accepts a whole REST body", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+
+    fireEvent.change(payload, { target: { value: '{"instances": [[1, 2, 3]]}' } });
+    fireEvent.click(buttonNamed("Predict"));
+
+    expect(await screen.findByText("Version 1 predicted 1 row")).toBeInTheDocument();
+    expect(operationsNamed(server, "Predict")[0]?.variables).toEqual({
+      input: { deploymentId: "deployment-1", version: null, instances: [[1, 2, 3]] },
+    });
+  });
+
   it("invalid JSON blocks the call", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");

@@ -25,8 +25,22 @@ export function parsePayload(
   } catch {
     return { problem: "syntax" };
   }
+  // A whole REST body, {"instances": [...]}, as the README's curl example sends it, means its list.
+  if (payloadFormat === "instances" && isRestBody(value)) {
+    value = value.instances;
+  }
   const fits = payloadFormat === "instances" ? Array.isArray(value) : typeof value === "object" && value !== null;
   return fits ? { value } : { problem: "shape" };
+}
+
+function isRestBody(value: unknown): value is { instances: unknown } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    "instances" in value
+  );
 }
 
 /** Details a prediction error may carry beyond field and value: what the signature expects and what arrived. */
