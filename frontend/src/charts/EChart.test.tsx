@@ -47,6 +47,18 @@ describe("EChart", () => {
 describe("page options", () => {
   const histograms = [1, 2, 3].map((epoch) => ({ epoch, edges: [-1, 0, 1], counts: [epoch, 4 - epoch] }));
   const labels = { value: "Value", count: "Count", epoch: "Epoch" };
+
+  it("histogram count axis stays at the left edge", () => {
+    for (const built of [overlayOption(histograms, labels), singleOption(histograms[0] as (typeof histograms)[number], labels)]) {
+      const { getByRole, unmount } = render(<EChart option={built} label="Histogram" />);
+      const chart = echarts.getInstanceByDom(getByRole("img", { name: "Histogram" }));
+      // The bins run from -1 to 1, so a y axis on zero would sit in the middle of the plot.
+      const yAxis = (chart?.getOption().yAxis as { axisLine: { onZero: boolean } }[])[0];
+      expect(yAxis?.axisLine.onZero).toBe(false);
+      unmount();
+    }
+  });
+
   const cases: [string, ChartOption][] = [
     ["offset", offsetOption(histograms, labels)],
     ["overlay", overlayOption(histograms, labels)],

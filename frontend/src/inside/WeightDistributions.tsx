@@ -172,7 +172,14 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
       grid: { left: 56, right: 24, top: 36, bottom: 36 },
       xAxis: { type: "value", scale: true, name: t("inside.weightValue"), nameLocation: "middle", nameGap: 24 },
       // The axis name sits at the top left, above the axis, clear of the legend in the middle.
-      yAxis: { type: "value", name: t("inside.count"), nameLocation: "end", nameTextStyle: { align: "left" } },
+      // onZero off keeps the axis at the left edge instead of where the weights cross zero, under the legend.
+      yAxis: {
+        type: "value",
+        name: t("inside.count"),
+        nameLocation: "end",
+        nameTextStyle: { align: "left" },
+        axisLine: { onZero: false },
+      },
       series: withHistogram.map((entry) => ({
         name: t("inside.versionOption", { number: entry.versionNumber }),
         type: "line",

@@ -82,7 +82,8 @@ export function overlayOption(
     tooltip: { trigger: "axis" },
     grid: { left: 64, right: 24, top: 16, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.value, nameLocation: "middle", nameGap: 28 },
-    yAxis: { type: "value", name: labels.count },
+    // Keep the count axis at the left edge; by default ECharts draws it where the values cross zero.
+    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false } },
     series: ordered.map((histogram, index) => ({
       name: `${labels.epoch} ${histogram.epoch}`,
       type: "line",
@@ -103,7 +104,8 @@ export function singleOption(histogram: EpochHistogram, labels: { value: string;
     tooltip: { trigger: "axis" },
     grid: { left: 64, right: 24, top: 16, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.value, nameLocation: "middle", nameGap: 28 },
-    yAxis: { type: "value", name: labels.count },
+    // Keep the count axis at the left edge; by default ECharts draws it where the values cross zero.
+    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false } },
     series: [
       {
         name: labels.count,
