@@ -467,7 +467,8 @@ export const en = {
     bestEpochLabel: "Best epoch",
     bestEpochStoppedEarly: "{{epoch}} (stopped early)",
     bestEpoch: "Best epoch",
-    latestMetrics: "Metrics",
+    latestMetrics: "Latest epoch's metrics",
+    finalMetrics: "Metrics of the saved model",
     recordedAt: "Recorded",
     tabs: {
       metrics: "Metrics",

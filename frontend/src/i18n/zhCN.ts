@@ -467,7 +467,8 @@ export const zhCN: Catalogue = {
     bestEpochLabel: "最佳轮次",
     bestEpochStoppedEarly: "{{epoch}}（提前停止）",
     bestEpoch: "最佳轮次",
-    latestMetrics: "指标",
+    latestMetrics: "最近一轮的指标",
+    finalMetrics: "所保存模型的指标",
     recordedAt: "记录时间",
     tabs: {
       metrics: "指标",

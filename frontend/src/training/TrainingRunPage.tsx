@@ -209,7 +209,10 @@ function RunSummary({ run }: { run: TrainingRunDetailFragment }) {
           "—"
         )}
       </Descriptions.Item>
-      <Descriptions.Item label={t("training.latestMetrics")} span="filled">
+      <Descriptions.Item
+        label={t(run.finalMetrics.length > 0 ? "training.finalMetrics" : "training.latestMetrics")}
+        span="filled"
+      >
         <MetricTags metrics={run.finalMetrics.length > 0 ? run.finalMetrics : run.latestMetrics} />
       </Descriptions.Item>
     </Descriptions>

@@ -258,6 +258,19 @@ describe("TrainingRunPage", () => {
     expect(screen.queryByRole("button", { name: "Cancel run" })).not.toBeInTheDocument();
   });
 
+  it("saved model's metrics are labelled", async () => {
+    const saved = run({
+      status: "SUCCEEDED",
+      finalMetrics: [{ name: "val_loss", value: 0.019, nonFinite: null }],
+    });
+    const finished: typeof answer = (name, variables) =>
+      name === "TrainingRun" ? { data: { trainingRun: { ...saved, epochs: [] } } } : answer(name, variables);
+    renderRun(mockServer(finished));
+
+    expect(await screen.findByText("Metrics of the saved model")).toBeInTheDocument();
+    expect(screen.queryByText("Latest epoch's metrics")).not.toBeInTheDocument();
+  });
+
   it("histograms by epoch and offset", async () => {
     const server = mockServer(answer);
     renderRun(server, "?tab=histograms");
