@@ -67,14 +67,14 @@ class AdvisoryLeases(Leases):
         self._lock = threading.Lock()
 
     def claim(self, names: Iterable[str]) -> frozenset[str]:
-        wanted = list(names)
+        requested = list(names)
         with self._lock:
             if self._held and not self._still_connected():
                 self._forget_connection()
-            missing = [name for name in wanted if name not in self._held]
+            missing = [name for name in requested if name not in self._held]
             if missing:
                 self._try_lock(missing)
-            return frozenset(name for name in wanted if name in self._held)
+            return frozenset(name for name in requested if name in self._held)
 
     def release_all(self) -> None:
         with self._lock:
@@ -91,18 +91,18 @@ class AdvisoryLeases(Leases):
             connection = self._connect()
             keys = [lease_key(name) for name in names]
             rows = connection.execute(
-                "SELECT key, pg_try_advisory_lock(key) AS taken FROM unnest(%s::bigint[]) AS key", (keys,)
+                "SELECT key, pg_try_advisory_lock(key) AS acquired FROM unnest(%s::bigint[]) AS key", (keys,)
             ).fetchall()
         except psycopg.Error as error:
             # A lost connection lost its locks too, so nothing is held until a new one takes them again.
             log.warning("could not take leases; retrying at the next claim", extra={"error": str(error), "leases": names})
             self._forget_connection()
             return
-        taken = {key for key, was_taken in rows if was_taken}
-        newly_held = [name for name in names if lease_key(name) in taken]
+        acquired_keys = {key for key, acquired in rows if acquired}
+        newly_held = [name for name in names if lease_key(name) in acquired_keys]
         self._held.update(newly_held)
         if newly_held:
-            log.debug("leases taken", extra={"leases": newly_held})
+            log.debug("leases acquired", extra={"leases": newly_held})
 
     def _connect(self) -> Any:
         import psycopg

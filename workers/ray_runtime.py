@@ -116,10 +116,10 @@ def worker_settings(settings: Settings) -> dict[str, str]:
 def worker_environment(settings: Settings) -> dict[str, str]:
     """Return the variables of this process that every Ray worker of this job needs.
 
-    These are the OTEL_* variables, so workers export their spans where this process does; the
-    event store's key, when it is encrypted; and, when the artifact store is in S3, the AWS_*
-    variables, because workers open the stores themselves. The nodes of a cluster at RAY_ADDRESS do
-    not inherit this process's environment. OTEL_SERVICE_NAME stays behind, so workers report under
+    Workers export their spans where this process does, so the OTEL_* variables go to them.
+    Workers also open the stores themselves, so they get the event store's key when it is
+    encrypted and the AWS_* variables when the artifact store is in S3. The nodes of a cluster
+    at RAY_ADDRESS do not inherit this process's environment. OTEL_SERVICE_NAME stays behind, so workers report under
     their node's name or WORKER_SERVICE_NAME instead of this process's. Variables that name files
     (AWS_CONFIG_FILE, AWS_CA_BUNDLE, OTEL_EXPORTER_OTLP_CERTIFICATE) are passed as they are, so
     those files must exist at the same paths on the nodes.

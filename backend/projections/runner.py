@@ -292,9 +292,9 @@ class ProjectionRunner:
     def rebuild(self, names: Sequence[str] | None = None, *, timeout: float = 3600.0) -> bool:
         """Drop the named projections' tables (all when None), rewind them to position 0 and replay the log.
 
-        This process replays the projections whose lease it can take. Those held by a running
-        process are replayed there, and this call waits for them; it returns False when they
-        have not reached the log's head within `timeout` seconds.
+        This process replays the projections whose lease it can take. A running process that
+        holds the others replays them, and this call waits for it. Returns False when they have
+        not reached the log's head within `timeout` seconds.
         """
         chosen = list(names) if names else list(self.projections)
         unknown = [name for name in chosen if name not in self.projections]
@@ -315,7 +315,7 @@ class ProjectionRunner:
         self.catch_up()
         elsewhere = [name for name in chosen if name not in self.owned]
         if elsewhere:
-            log.info("waiting for the process that holds these projections to replay them", extra={"projections": elsewhere})
+            log.info("waiting for the leaseholder to replay these projections", extra={"projections": elsewhere})
         return self.wait_for(head, timeout=timeout, names=elsewhere) if elsewhere else True
 
 
