@@ -24,6 +24,7 @@ UNSTORABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 class Transaction(Protocol):
     def execute(self, sql: str, params: Params = ()) -> int: ...
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
     def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
@@ -73,6 +74,9 @@ class _SQLiteTransaction:
 
     def execute(self, sql: str, params: Params = ()) -> int:
         return self._connection.execute(sql, storable(params)).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self._connection.executemany(sql, [storable(params) for params in rows])
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return [dict(row) for row in self._connection.execute(sql, storable(params)).fetchall()]
@@ -158,6 +162,11 @@ class _PostgresTransaction:
     def execute(self, sql: str, params: Params = ()) -> int:
         self._cursor.execute(_to_psycopg(sql), storable(params))
         return self._cursor.rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement for each row; psycopg pipelines them, so the rows cost one round trip, not one each."""
+        if rows:
+            self._cursor.executemany(_to_psycopg(sql), [storable(params) for params in rows])
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         self._cursor.execute(_to_psycopg(sql), storable(params))

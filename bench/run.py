@@ -51,6 +51,8 @@ from workers.training.loop import PROBE_ROWS
 README = Path(__file__).with_name("README.md")
 PROSE_WIDTH = 100
 TABLE_HEADER = "| Measurement | Result | Baseline | Ratio |"
+DETAIL_HEADING = "## Figures without a peer"
+DETAIL_HEADER = "| Measurement | Result |"
 REGISTRY_ROW_PREFIX = "| Registry search: "
 REGISTRY_HEADING = "## Registry search (`bench/registry_search.py`)"
 DATASET_ROW_PREFIX = "| Dataset ingest: "
@@ -142,8 +144,12 @@ def spread(rate_range: tuple[float, float] | None) -> str:
 def latency_rows(result: LatencyResult) -> list[str]:
     subscribers = f"{result.subscriptions} subscriptions"
     return [
-        f"| Entry delivery after the mutation is sent, {subscribers}, p50 | {result.delivery_p50_ms:,.0f} ms | | |",
-        f"| Entry delivery after the mutation is sent, {subscribers}, p99 | {result.delivery_p99_ms:,.0f} ms | | |",
+        f"| Entry delivery after the mutation is sent, {subscribers}, p50 | {result.delivery_p50_ms:,.0f} ms "
+        f"| {result.single_delivery_p50_ms:,.1f} ms with 1 subscription "
+        f"| {result.delivery_p50_ms / result.single_delivery_p50_ms:.1f} |",
+        f"| Entry delivery after the mutation is sent, {subscribers}, p99 | {result.delivery_p99_ms:,.0f} ms "
+        f"| {result.single_delivery_p99_ms:,.1f} ms with 1 subscription "
+        f"| {result.delivery_p99_ms / result.single_delivery_p99_ms:.1f} |",
         f"| createTeam round trip, {subscribers}, p50 | {result.mutation_p50_ms:,.0f} ms "
         f"| {result.idle_mutation_p50_ms:,.1f} ms with no subscriptions "
         f"| {result.mutation_p50_ms / result.idle_mutation_p50_ms:.1f} |",
@@ -153,7 +159,7 @@ def latency_rows(result: LatencyResult) -> list[str]:
 def registry_rows(result: RegistrySearchResult) -> list[str]:
     rows = []
     for row in result.rows:
-        baseline, ratio = "no MLflow equivalent", ""
+        baseline, ratio = "", ""
         if row.mlflow is not None:
             baseline = f"MLflow: {percentiles(row.mlflow)}"
             ratio = f"{row.modelcloud.p50_ms / row.mlflow.p50_ms:.2f}"
@@ -205,10 +211,8 @@ def render_readme(
             f"Measured on {measured_at:%Y-%m-%d %H:%M} UTC by `python -m bench.run`, which `make bench` runs "
             f"({seconds:.0f} s). Every ratio divides two figures measured in the same run on the same machine."
         ),
-        "\n".join(
+        *results_tables(
             [
-                TABLE_HEADER,
-                "|---|---|---|---|",
                 *throughput_rows(report),
                 *latency_rows(latency),
                 *registry_rows(registry),
@@ -245,6 +249,33 @@ def render_readme(
         reproduce_section(),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def results_tables(rows: list[str]) -> list[str]:
+    """Return the comparison table, then a section with the figures that have no peer's figure beside them."""
+    compared, alone = split_rows(rows)
+    return [
+        "\n".join([TABLE_HEADER, "|---|---|---|---|", *compared]),
+        DETAIL_HEADING,
+        paragraph(
+            "These figures have nothing to compare with: the peers lack the feature (MLflow's registry search cannot "
+            "order by creation time or filter by alias), or they break down a figure of the table above, or they "
+            "time a step of ModelCloud's own."
+        ),
+        "\n".join([DETAIL_HEADER, "|---|---|", *alone]),
+    ]
+
+
+def split_rows(rows: list[str]) -> tuple[list[str], list[str]]:
+    """Separate rows with a baseline from rows without one, which lose their two empty cells."""
+    compared, alone = [], []
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) == 4 and not cells[2]:
+            alone.append(f"| {cells[0]} | {cells[1]} |")
+        else:
+            compared.append(row)
+    return compared, alone
 
 
 def reproduce_section() -> str:
@@ -314,7 +345,10 @@ def latency_method(latency: LatencyResult) -> str:
         f"first administrator. {latency.mutations} createTeam mutations, each sent after the previous one's entries "
         f"arrived, cause {latency.entries_per_mutation} audit entries each: {latency.deliveries:,} deliveries, "
         f"{latency.missed} missed. Latency runs from just before the mutation is sent to the receipt of an entry, on "
-        f"one monotonic clock. Maximum {latency.delivery_max_ms:,.0f} ms. The client shares the machine with the "
+        f"one monotonic clock. Maximum {latency.delivery_max_ms:,.0f} ms. The baselines come from the same server "
+        f"before those connections open: {latency.idle_mutations} createTeam round trips with no subscription, "
+        f"then {latency.single_mutations} mutations sent the same way to one connection with a single subscription. "
+        "The client shares the machine with the "
         f"server. During the measured mutations the server used {latency.server_cpu_seconds:.1f} s of CPU "
         f"({server_cpu_per_delivery:,.0f} µs for each delivery, mutations and projections included) and the client "
         f"{latency.client_cpu_seconds:.1f} s, in {latency.wall_seconds:.1f} s of wall time."
@@ -1300,15 +1334,15 @@ def rebuild_method(result: ProjectionRebuildResult) -> str:
 
 def rebuild_findings(result: ProjectionRebuildResult) -> str:
     notes = [
-        "The training projection takes the largest share. For each epoch it deletes and inserts the epoch row, then "
-        "every metric point and every histogram one statement at a time, and updates the run: 45 statements for an "
-        "epoch of 5 points and 16 histograms, each a round trip to the server on PostgreSQL. The audit projection "
+        "The training projection takes the largest share. For each epoch it deletes and inserts the epoch row, "
+        "replaces the metric points and the histograms with one `executemany` each for the deletes and the inserts, "
+        "and updates the run. On PostgreSQL psycopg pipelines each `executemany`, so an epoch of 5 points and 16 "
+        "histograms costs 7 round trips instead of 45. The audit projection "
         "looks up the subject's label for most events' summaries and inserts a row into a table with four indexes. The "
         "registry projection reads the model and its aliases after every model event and writes the whole state into "
         "`model_history`.",
         "The store was just written, so the operating system's file cache holds it and neither step waits on the "
-        "disk. The log has no `MetricsLogged` events from tracking clients, which write two statements a point, so a "
-        "log heavy in those rebuilds more slowly.",
+        "disk. The log has no `MetricsLogged` events from tracking clients.",
     ]
     sqlite = result.databases[0]
     for measured in result.databases[1:]:
@@ -1490,23 +1524,31 @@ def merge_serving(readme: str, result: ServingResult, machine: Machine) -> str:
 def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
     """Replace one benchmark's table rows and section, and the reproduce section, of `readme`.
 
-    The new rows take the place of the old ones, or go to the end of the table when there were none.
+    Rows with a baseline take the place of the old ones in the comparison table, and rows without one in the table
+    of figures without a peer; either goes to the end of its table when it had none of this benchmark's rows.
     """
     lines = readme.split("\n")
-    if TABLE_HEADER not in lines:
-        raise SystemExit(f"The README has no results table starting with {TABLE_HEADER!r}. Run `python -m bench.run` first.")
-    old_rows = [index for index, line in enumerate(lines) if line.startswith(row_prefix)]
-    lines = [line for line in lines if not line.startswith(row_prefix)]
-    if old_rows:
-        position = old_rows[0]
-    else:
-        position = lines.index(TABLE_HEADER)
-        while position < len(lines) and lines[position].startswith("|"):
-            position += 1
-    lines[position:position] = rows
-
+    for header in (TABLE_HEADER, DETAIL_HEADER):
+        if header not in lines:
+            raise SystemExit(f"The README has no results table starting with {header!r}. Run `python -m bench.run` first.")
+    compared, alone = split_rows(rows)
+    lines = merge_rows(lines, TABLE_HEADER, row_prefix, compared)
+    lines = merge_rows(lines, DETAIL_HEADER, row_prefix, alone)
     merged = replace_section("\n".join(lines), heading, section)
     return replace_section(merged, REPRODUCE_HEADING, reproduce_section())
+
+
+def merge_rows(lines: list[str], header: str, row_prefix: str, rows: list[str]) -> list[str]:
+    """Put `rows` where the table under `header` had its rows starting with `row_prefix`, or at the table's end."""
+    start = lines.index(header)
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    old = [index for index in range(start, end) if lines[index].startswith(row_prefix)]
+    table = [line for line in lines[start:end] if not line.startswith(row_prefix)]
+    position = old[0] - start if old else len(table)
+    table[position:position] = rows
+    return lines[:start] + table + lines[end:]
 
 
 def replace_section(text: str, heading: str, section: str) -> str:

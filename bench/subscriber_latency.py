@@ -40,6 +40,7 @@ CONNECTIONS = 50
 SUBSCRIPTIONS_PER_CONNECTION = 10
 MUTATIONS = 50
 MUTATIONS_WITHOUT_SUBSCRIBERS = 20
+MUTATIONS_WITH_ONE_SUBSCRIBER = 20
 MUTATION_GAP_SECONDS = 0.1
 DELIVERY_TIMEOUT_SECONDS = 20.0
 RUN_TIMEOUT_SECONDS = 150.0
@@ -68,6 +69,10 @@ class LatencyResult:
     delivery_p50_ms: float
     delivery_p99_ms: float
     delivery_max_ms: float
+    single_delivery_p50_ms: float
+    single_delivery_p99_ms: float
+    single_mutations: int
+    idle_mutations: int
     mutation_p50_ms: float
     mutation_p99_ms: float
     idle_mutation_p50_ms: float
@@ -317,6 +322,7 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
     async with httpx.AsyncClient(base_url=server.base_url, trust_env=False, timeout=DELIVERY_TIMEOUT_SECONDS) as client:
         cookie = await sign_in(client, server)
         idle_round_trips = await round_trips_without_subscribers(client, server, MUTATIONS_WITHOUT_SUBSCRIBERS)
+        single_latencies = await deliveries_to_one_subscription(client, server, cookie, MUTATIONS_WITH_ONE_SUBSCRIBER)
         opened = await asyncio.gather(
             *(open_subscriptions(server, cookie, per_connection, deliveries) for _ in range(connections))
         )
@@ -347,6 +353,10 @@ async def measure_async(server: Server, connections: int, per_connection: int, m
         delivery_p50_ms=percentile(latencies, 50) * 1000,
         delivery_p99_ms=percentile(latencies, 99) * 1000,
         delivery_max_ms=max(latencies, default=math.nan) * 1000,
+        single_delivery_p50_ms=percentile(single_latencies, 50) * 1000,
+        single_delivery_p99_ms=percentile(single_latencies, 99) * 1000,
+        single_mutations=MUTATIONS_WITH_ONE_SUBSCRIBER,
+        idle_mutations=MUTATIONS_WITHOUT_SUBSCRIBERS,
         mutation_p50_ms=percentile(round_trips, 50) * 1000,
         mutation_p99_ms=percentile(round_trips, 99) * 1000,
         idle_mutation_p50_ms=percentile(idle_round_trips, 50) * 1000,
@@ -367,6 +377,30 @@ async def round_trips_without_subscribers(client: httpx.AsyncClient, server: Ser
         round_trips.append(time.monotonic() - started)
         await asyncio.sleep(MUTATION_GAP_SECONDS)
     return round_trips
+
+
+async def deliveries_to_one_subscription(client: httpx.AsyncClient, server: Server, cookie: str, mutations: int) -> list[float]:
+    """Measure delivery latency with a single subscription open, the baseline for the many-subscriber figures.
+
+    The connection is closed before returning, so the many-subscriber run starts from the same server with none open.
+    """
+    deliveries = DeliveryLog()
+    connection = await open_subscriptions(server, cookie, 1, deliveries)
+    reader = asyncio.create_task(read_entries(connection, deliveries))
+    try:
+        await wait_for_active_subscriptions(client, 1)
+        per_mutation = await warm_up(client, server, cookie, deliveries, 1)
+        correlation_ids, _ = await send_mutations(client, server, deliveries, per_mutation, mutations)
+    finally:
+        await connection.close()
+        await asyncio.gather(reader, return_exceptions=True)
+    if deliveries.errors:
+        raise RuntimeError(f"The single subscription got {len(deliveries.errors)} error frames. The first: {deliveries.errors[0]}")
+    expected = len(correlation_ids) * per_mutation
+    latencies = deliveries.latencies(correlation_ids)
+    if len(latencies) < expected:
+        raise RuntimeError(f"The single subscription missed {expected - len(latencies)} of {expected} entries.")
+    return latencies
 
 
 async def warm_up(client: httpx.AsyncClient, server: Server, cookie: str, deliveries: DeliveryLog, subscriptions: int) -> int:

@@ -140,8 +140,7 @@ class TrainingProjection(Projection):
         return self._changed(event, position)
 
     def on_TrainingRun_HistogramsLogged(self, tx: Transaction, event: TrainingRun.HistogramsLogged, position: int) -> list[Change]:
-        for histogram in event.histograms:
-            _insert_histogram(tx, str(event.originator_id), event.epoch, histogram)
+        _insert_histograms(tx, str(event.originator_id), event.epoch, event.histograms)
         self._update(tx, event, position)
         return self._changed(event, position)
 
@@ -181,10 +180,8 @@ class TrainingProjection(Projection):
         metrics = dict(event.metrics)
         if event.learning_rate is not None:
             metrics["learning_rate"] = event.learning_rate
-        for name, value in metrics.items():
-            _upsert_point(tx, run_id, name, event.step, event.epoch, value, wall_time, position)
-        for histogram in event.histograms:
-            _insert_histogram(tx, run_id, event.epoch, histogram)
+        _upsert_points(tx, run_id, [(name, event.step, event.epoch, value, wall_time) for name, value in metrics.items()], position)
+        _insert_histograms(tx, run_id, event.epoch, event.histograms)
         self._update(
             tx, event, position, epochs_done=event.epoch, step=event.step, latest_metrics=json.dumps(event.metrics),
             learning_rate=_finite(event.learning_rate), eta_seconds=_finite(event.eta_seconds),
@@ -194,11 +191,13 @@ class TrainingProjection(Projection):
     def on_TrainingRun_MetricsLogged(self, tx: Transaction, event: TrainingRun.MetricsLogged, position: int) -> list[Change]:
         run_id = str(event.originator_id)
         latest: dict[str, tuple[int, float]] = {}
+        points = []
         for point in event.points:
             step, value = int(point["step"]), float(point["value"])
-            _upsert_point(tx, run_id, point["name"], step, None, value, int(point["wallTime"]), position)
+            points.append((point["name"], step, None, value, int(point["wallTime"])))
             if point["name"] not in latest or step >= latest[point["name"]][0]:
                 latest[point["name"]] = (step, value)
+        _upsert_points(tx, run_id, points, position)
         if event.batch_id is None:
             self._update(tx, event, position)
             return self._changed(event, position, points=len(event.points))
@@ -279,29 +278,46 @@ def special_of(value: float) -> str | None:
     return None
 
 
-def _upsert_point(
-    tx: Transaction, run_id: str, name: str, step: int, epoch: int | None, value: float, wall_time: int, position: int
+def _upsert_points(
+    tx: Transaction, run_id: str, points: list[tuple[str, int, int | None, float, int]], position: int
 ) -> None:
-    tx.execute("DELETE FROM training_points WHERE run_id = ? AND name = ? AND step = ?", (run_id, name, step))
-    tx.execute(
+    """Store (name, step, epoch, value, wall time) points, each replacing the run's point of that name and step.
+
+    A batch that names one step twice keeps the later point, as storing them one at a time would.
+    """
+    latest = {(name, step): (name, step, epoch, value, wall_time) for name, step, epoch, value, wall_time in points}
+    tx.executemany(
+        "DELETE FROM training_points WHERE run_id = ? AND name = ? AND step = ?",
+        [(run_id, name, step) for name, step in latest],
+    )
+    tx.executemany(
         "INSERT INTO training_points (run_id, name, step, epoch, value, special, wall_time, position) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (run_id, name, step, epoch, _finite(value), special_of(value), wall_time, position),
+        [
+            (run_id, name, step, epoch, _finite(value), special_of(value), wall_time, position)
+            for name, step, epoch, value, wall_time in latest.values()
+        ],
     )
 
 
-def _insert_histogram(tx: Transaction, run_id: str, epoch: int, histogram: dict[str, Any]) -> None:
-    tx.execute(
+def _insert_histograms(tx: Transaction, run_id: str, epoch: int, histograms: list[dict[str, Any]]) -> None:
+    """Store an epoch's histograms, each replacing the one of the same kind and tensor; a later duplicate wins."""
+    latest = {(histogram["kind"], histogram["tensor"]): histogram for histogram in histograms}
+    tx.executemany(
         "DELETE FROM training_histograms WHERE run_id = ? AND epoch = ? AND kind = ? AND tensor = ?",
-        (run_id, epoch, histogram["kind"], histogram["tensor"]),
+        [(run_id, epoch, kind, tensor) for kind, tensor in latest],
     )
-    tx.execute(
+    tx.executemany(
         "INSERT INTO training_histograms (run_id, epoch, kind, tensor, layer, low, high, counts, nan_count, inf_count, "
         "minimum, maximum, mean, std) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (run_id, epoch, histogram["kind"], histogram["tensor"], histogram["layer"], _finite_or_none(histogram.get("low")),
-         _finite_or_none(histogram.get("high")), json.dumps(histogram["counts"]), int(histogram["nanCount"]),
-         int(histogram["infCount"]), _finite_or_none(histogram.get("min")), _finite_or_none(histogram.get("max")),
-         _finite_or_none(histogram.get("mean")), _finite_or_none(histogram.get("std"))),
+        [
+            (run_id, epoch, histogram["kind"], histogram["tensor"], histogram["layer"],
+             _finite_or_none(histogram.get("low")), _finite_or_none(histogram.get("high")),
+             json.dumps(histogram["counts"]), int(histogram["nanCount"]), int(histogram["infCount"]),
+             _finite_or_none(histogram.get("min")), _finite_or_none(histogram.get("max")),
+             _finite_or_none(histogram.get("mean")), _finite_or_none(histogram.get("std")))
+            for histogram in latest.values()
+        ],
     )
 
 

@@ -97,6 +97,18 @@ def test_repeated_batch_is_stored_once(tracking: Tracking) -> None:
     assert len(logged_events) == 1
 
 
+def test_later_batch_replaces_step_value(tracking: Tracking) -> None:
+    run_id = tracking.open()
+
+    first = tracking.log(run_id, [point("loss", 0, 0.9), point("loss", 1, 0.7), point("loss", 1, 0.6)], batch_id="b1")
+    second = tracking.log(run_id, [point("loss", 0, 0.8), point("acc", 0, 0.5)], batch_id="b2")
+
+    assert (first.accepted, len(first.rejected)) == (2, 1)
+    assert second.accepted == 2
+    assert tracking.series(run_id, "loss") == [(0, 0.8, None), (1, 0.7, None)]
+    assert tracking.series(run_id, "acc") == [(0, 0.5, None)]
+
+
 @pytest.mark.parametrize("name", ["val_loss", "val/AR@100", "top-5 acc", "loss[0]", "lr:group=2", "mAP@0.5:0.95"])
 def test_common_metric_names_accepted(tracking: Tracking, name: str) -> None:
     logged = tracking.log(tracking.open(), [point(name, 1, 0.25)])
