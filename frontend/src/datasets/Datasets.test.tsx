@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { mockServer } from "../test/mockClient";
@@ -387,6 +388,39 @@ describe("dataset list live", () => {
 describe("dataset page", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
+  });
+
+  it("file picker speaks the page's language", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer((name, variables) => {
+        const base = answerFor();
+        if (name === "Dataset") {
+          const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
+          return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
+        }
+        return base(name, variables);
+      });
+      renderSignedInTeamPage(
+        server,
+        "/teams/:teamId/datasets/:datasetId",
+        `/teams/${TEST_TEAM.id}/datasets/dataset-1`,
+        <DatasetPage />,
+      );
+      const choose = (await screen.findByText("选择文件…")).closest("button") as HTMLElement;
+      expect(screen.getByText("未选择文件")).toBeInTheDocument();
+      const input = screen.getByLabelText("文件（CSV、Parquet 或 JSON Lines）") as HTMLInputElement;
+      const opened = vi.spyOn(input, "click").mockImplementation(() => undefined);
+
+      fireEvent.click(choose);
+      fireEvent.change(input, { target: { files: [new File(["a,b\n1,2\n"], "more.csv")] } });
+
+      expect(opened).toHaveBeenCalledTimes(1);
+      expect(screen.getByText("more.csv，8 B")).toBeInTheDocument();
+      expect(screen.queryByText("未选择文件")).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("uploads and follows the version", async () => {

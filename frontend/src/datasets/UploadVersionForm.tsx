@@ -107,17 +107,25 @@ export function UploadVersionForm({ teamId, datasetId }: UploadVersionFormProps)
       <Space orientation="vertical" style={{ width: "100%" }}>
         <div className="filter">
           <label htmlFor={`${ids}-file`}>{t("datasetUpload.file")}</label>
+          {/* The browser draws a file input's button and text in its own language, so a translated button opens it. */}
           <input
             id={`${ids}-file`}
             ref={fileInput}
             type="file"
+            className="visually-hidden"
+            tabIndex={-1}
             accept=".csv,.tsv,.txt,.parquet,.pq,.jsonl,.ndjson"
             disabled={busy}
             onChange={(event) => setFile(event.target.files?.[0] ?? null)}
           />
-          {file && (
-            <span className="form-hint">{t("datasetUpload.chosen", { name: file.name, size: format.bytes(file.size) })}</span>
-          )}
+          <Space>
+            <Button disabled={busy} aria-describedby={`${ids}-file-name`} onClick={() => fileInput.current?.click()}>
+              {t("datasetUpload.chooseFile")}
+            </Button>
+            <span id={`${ids}-file-name`} className="form-hint">
+              {file ? t("datasetUpload.chosen", { name: file.name, size: format.bytes(file.size) }) : t("datasetUpload.noFile")}
+            </span>
+          </Space>
         </div>
         <Space wrap align="end">
           <div className="filter">

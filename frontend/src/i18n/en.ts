@@ -829,7 +829,9 @@ export const en = {
   datasetUpload: {
     title: "Upload a new version",
     file: "File (CSV, Parquet or JSON Lines)",
+    chooseFile: "Choose a file…",
     chosen: "{{name}}, {{size}}",
+    noFile: "No file chosen",
     format: "Format",
     formats: {
       CSV: "CSV",

@@ -829,7 +829,9 @@ export const zhCN: Catalogue = {
   datasetUpload: {
     title: "上传新版本",
     file: "文件（CSV、Parquet 或 JSON Lines）",
+    chooseFile: "选择文件…",
     chosen: "{{name}}，{{size}}",
+    noFile: "未选择文件",
     format: "格式",
     formats: {
       CSV: "CSV 格式",
