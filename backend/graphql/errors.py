@@ -6,8 +6,10 @@ traceback, and the client sees only INTERNAL_SERVER_ERROR with the correlation i
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
+import sqlite3
 from typing import Any
 
 import strawberry
@@ -24,12 +26,30 @@ log = logging.getLogger(__name__)
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+INSUFFICIENT_STORAGE = "INSUFFICIENT_STORAGE"
+OUT_OF_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def artifact_store_unavailable_message(correlation_id: str | None) -> str:
     return (
         "The artifact store could not be used, so the request failed. Try again shortly; if it keeps failing, the "
         f"server log has the cause under correlation id {correlation_id}."
+    )
+
+
+def out_of_space(error: BaseException | None) -> bool:
+    """Return whether `error` says that a disk or quota is full: a write's OSError, or SQLite's SQLITE_FULL."""
+    if isinstance(error, OSError):
+        return error.errno in OUT_OF_SPACE_ERRNOS
+    if isinstance(error, sqlite3.OperationalError):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "database or disk is full" in str(error)
+    return False
+
+
+def out_of_space_message(correlation_id: str | None) -> str:
+    return (
+        "The server ran out of disk space, so nothing was stored. Free space where it keeps its database, artifacts and "
+        f"temporary files, then try again; the server log names the file under correlation id {correlation_id}."
     )
 
 
@@ -64,6 +84,10 @@ def normalize(error: GraphQLError, correlation_id: str | None) -> None:
         )
         error.message = artifact_store_unavailable_message(correlation_id)
         extensions.update(code=SERVICE_UNAVAILABLE, field=None, value=None)
+    elif out_of_space(original):
+        log.error("out of disk space", extra={"path": error.path, "error": str(original), "correlation_id": correlation_id})
+        error.message = out_of_space_message(correlation_id)
+        extensions.update(code=INSUFFICIENT_STORAGE, field=None, value=None)
     elif original is None or isinstance(original, GraphQLError):
         extensions.update(code=BAD_USER_INPUT, field=_field_of(error) or "query", value=None)
     else:

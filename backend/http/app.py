@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -22,7 +23,14 @@ from backend.domain.base import Cause, Conflict, DomainError, InvalidInput, NotF
 from backend.domain.validation import parse_utc_time
 from backend.graphql.auth import Authenticator, Credentials, check_csrf
 from backend.graphql.context import correlation_id_from, in_thread
-from backend.graphql.errors import artifact_store_unavailable_message, describe_domain_error
+from backend.graphql.errors import (
+    INSUFFICIENT_STORAGE,
+    INTERNAL_SERVER_ERROR,
+    artifact_store_unavailable_message,
+    describe_domain_error,
+    out_of_space,
+    out_of_space_message,
+)
 from backend.graphql.schema import build_schema
 from backend.http.deployment_metrics import DeploymentCollector
 from backend.http.graphql_view import ModelCloudGraphQL
@@ -51,6 +59,7 @@ STATUS_BY_CODE = {
     "CONFLICT": 409,
     "PAYLOAD_TOO_LARGE": 413,
     "SERVICE_UNAVAILABLE": 503,
+    INSUFFICIENT_STORAGE: 507,
 }
 
 
@@ -290,7 +299,8 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
         Route("/metrics", metrics),
         *web_routes(runtime.settings.web_dist),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={StoreUnavailable: store_unavailable})
+    handlers = {StoreUnavailable: store_unavailable, OSError: storage_failure, sqlite3.OperationalError: storage_failure}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     return BodyLimit(app, runtime.settings.max_request_bytes)
 
 
@@ -305,6 +315,20 @@ async def store_unavailable(request: Request, error: Exception) -> Response:
         }
     }
     return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+
+
+async def storage_failure(request: Request, error: Exception) -> Response:
+    """Answer 507 for a request that found the disk full, and a JSON 500 for any other failed file or SQLite operation."""
+    correlation_id = correlation_id_from(request.headers)
+    if out_of_space(error):
+        log.error("out of disk space", extra={"path": request.url.path, "error": str(error), "correlation_id": correlation_id})
+        code, message, status = INSUFFICIENT_STORAGE, out_of_space_message(correlation_id), 507
+    else:
+        log.error("unexpected error", exc_info=error, extra={"path": request.url.path, "correlation_id": correlation_id})
+        code, status = INTERNAL_SERVER_ERROR, 500
+        message = f"Internal error; the server log has the details under correlation id {correlation_id}."
+    body = {"error": {"message": message, "code": code, "field": None, "value": None, "correlationId": correlation_id}}
+    return JSONResponse(body, status_code=status)
 
 
 DOWNLOAD_CHUNK = 1024 * 1024

@@ -51,14 +51,23 @@ class Server:
             self.process.wait()
 
 
-def start_server(home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), **environment: str) -> Server:
-    """Run `modelcloud serve` as its own process and wait until it responds with its projections caught up."""
-    server = launch_server(home, database_url, arguments, **environment)
+def start_server(
+    home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), *, wrapper: tuple[str, ...] = (),
+    **environment: str,
+) -> Server:
+    """Run `modelcloud serve` as its own process and wait until it responds with its projections caught up.
+
+    `wrapper` is a command that runs the server, such as `unshare` with its options, placed before the Python call.
+    """
+    server = launch_server(home, database_url, arguments, wrapper=wrapper, **environment)
     wait_until_up(server)
     return server
 
 
-def launch_server(home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), **environment: str) -> Server:
+def launch_server(
+    home: Path, database_url: str | None = None, arguments: tuple[str, ...] = (), *, wrapper: tuple[str, ...] = (),
+    **environment: str,
+) -> Server:
     """Start `modelcloud serve` with `arguments` as its own process without waiting for it."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -72,7 +81,7 @@ def launch_server(home: Path, database_url: str | None = None, arguments: tuple[
         **environment,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", *arguments],
+        [*wrapper, sys.executable, "-m", "backend.cli", "serve", *arguments],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

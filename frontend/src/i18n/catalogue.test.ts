@@ -92,6 +92,7 @@ describe("catalogues", () => {
       "CONFLICT",
       "PAYLOAD_TOO_LARGE",
       "SERVICE_UNAVAILABLE",
+      "INSUFFICIENT_STORAGE",
     ];
     for (const code of codes) {
       expect(english.has(`errors.codes.${code}`)).toBe(true);

@@ -31,6 +31,7 @@ export const en = {
       CONFLICT: "It conflicts with something that already exists or was changed meanwhile.",
       PAYLOAD_TOO_LARGE: "The request is larger than the server accepts.",
       SERVICE_UNAVAILABLE: "The server cannot complete this right now; the details below say what to do.",
+      INSUFFICIENT_STORAGE: "The server has run out of disk space, so nothing was stored. Ask an administrator to free space.",
       INTERNAL_SERVER_ERROR: "The server failed; its log has the details.",
       NETWORK: "The server could not be reached.",
       UNKNOWN: "The request failed.",

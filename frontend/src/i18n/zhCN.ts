@@ -32,6 +32,7 @@ export const zhCN: Catalogue = {
       CONFLICT: "与已存在的内容或刚发生的更改冲突。",
       PAYLOAD_TOO_LARGE: "请求超出了服务器允许的大小。",
       SERVICE_UNAVAILABLE: "服务器暂时无法完成此操作，请按下方详情处理。",
+      INSUFFICIENT_STORAGE: "服务器磁盘空间已满，未保存任何内容。请联系管理员释放空间。",
       INTERNAL_SERVER_ERROR: "服务器出错，详情见服务器日志。",
       NETWORK: "无法连接到服务器。",
       UNKNOWN: "请求失败。",
