@@ -12,7 +12,7 @@ IAC_STAMP := $(IAC_VENV)/.installed-$(shell sha256sum infra/requirements-iac.txt
 WEB := frontend
 WEB_INSTALLED := $(WEB)/node_modules/.installed
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
-	$(wildcard $(WEB)/index.html $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/*.config.ts $(WEB)/tsconfig.json)
+	$(wildcard $(WEB)/index.html $(WEB)/graphiql.html $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/*.config.ts $(WEB)/tsconfig.json)
 
 .PHONY: up test install iac-tools iac-check web web-check chromium schema bench clean
 

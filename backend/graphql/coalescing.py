@@ -21,29 +21,32 @@ class CoalescingReader:
 
     def __init__(self, fetch: Callable[[Any], Any]) -> None:
         self.fetch = fetch
-        self._pending: dict[Hashable, asyncio.Future[Any]] = {}
+        self._pending: dict[Hashable, asyncio.Task[Any]] = {}
         self._recent: OrderedDict[Hashable, Any] = OrderedDict()
 
     async def read(self, key: Hashable) -> Any:
         if key in self._recent:
             return self._recent[key]
-        waiting = self._pending.get(key)
-        if waiting is not None:
-            return await asyncio.shield(waiting)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            row = await anyio.to_thread.run_sync(self.fetch, key)
-        except Exception as error:
-            future.set_exception(error)
-            future.exception()  # mark retrieved, so asyncio does not report an error no other reader awaited
-            raise
-        finally:
-            del self._pending[key]
-        future.set_result(row)
+        fetching = self._pending.get(key)
+        if fetching is None:
+            # The read runs as a task of its own, so a subscription stopped while it reads leaves
+            # the read finishing for every other subscriber waiting on the same key.
+            fetching = asyncio.create_task(self._fetch(key))
+            self._pending[key] = fetching
+            fetching.add_done_callback(lambda done: self._forget(key, done))
+        return await asyncio.shield(fetching)
+
+    async def _fetch(self, key: Hashable) -> Any:
+        row = await anyio.to_thread.run_sync(self.fetch, key)
         if row is not None:
             self._remember(key, row)
         return row
+
+    def _forget(self, key: Hashable, done: asyncio.Task[Any]) -> None:
+        if self._pending.get(key) is done:
+            del self._pending[key]
+        if not done.cancelled():
+            done.exception()  # mark retrieved, so asyncio does not report an error when no reader was left to await it
 
     def _remember(self, key: Hashable, row: Any) -> None:
         self._recent[key] = row

@@ -846,12 +846,12 @@ class MonitoringSubscription:
                         dirty.set()
 
                 collector = asyncio.create_task(collect())
+                waiter: asyncio.Task[bool] | None = None
                 try:
                     while True:
                         waiter = asyncio.create_task(dirty.wait())
                         done, _pending = await asyncio.wait({waiter, collector}, return_when=asyncio.FIRST_COMPLETED)
                         if waiter not in done:
-                            waiter.cancel()
                             return
                         dirty.clear()
                         pending = list(latest)
@@ -861,6 +861,10 @@ class MonitoringSubscription:
                             topic = pending[-1].topic if pending else None
                             yield await in_thread(wall_state, runtime, team, topic)
                 finally:
+                    # Both tasks still run when the subscription is stopped during asyncio.wait. An abandoned
+                    # waiter would wait on `dirty` until garbage collection destroyed it, which asyncio logs as an error.
+                    if waiter is not None:
+                        waiter.cancel()
                     collector.cancel()
         finally:
             subscriptions_active.dec()

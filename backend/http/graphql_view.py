@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import ConnectionRejectionError
 from cross_web import HTTPException
@@ -24,12 +24,19 @@ from backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+GRAPHIQL_NOT_BUILT = (
+    "GraphiQL is part of the web app, which is not built: run `make web` (or `make up`), "
+    "or `npm ci && npm run build` in frontend/, then reload this page.\n"
+    "The API itself works without it: POST GraphQL requests to /graphql.\n"
+)
+
 
 class ModelCloudGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP and over WebSocket (graphql-transport-ws and the older graphql-ws).
 
     Cross-origin WebSocket handshakes are rejected unless the origin is allowed in settings,
-    which keeps other sites from using a browser's session cookie.
+    which keeps other sites from using a browser's session cookie. A browser's GET gets the
+    GraphiQL page of the web app's build, which loads nothing from other hosts.
     """
 
     def __init__(self, runtime: Runtime, schema: Any) -> None:
@@ -44,6 +51,7 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
             allowed_origins=[*settings.own_origins, *settings.allowed_origins],
         )
         self.runtime = runtime
+        self.graphiql_page = settings.web_dist / "graphiql.html"
         self.authenticator = Authenticator(runtime)
         self.audit_rows = CoalescingReader(runtime.readers.audit.entry)
 
@@ -61,6 +69,12 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
             log.warning("GraphQL request body rejected", exc_info=error)
             response = transport_error(400, "The request body must be a JSON object with a 'query' string.")
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Checked on each request, like the web app's index.html, so a build made while the server runs is served at once.
+        if not self.graphiql_page.is_file():
+            return PlainTextResponse(GRAPHIQL_NOT_BUILT, status_code=503)
+        return FileResponse(self.graphiql_page, media_type="text/html", headers={"cache-control": "no-cache"})
 
     def decode_json(self, data: str | bytes) -> object:
         try:

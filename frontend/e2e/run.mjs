@@ -29,6 +29,9 @@ const WAIT_MS = 20_000;
 // Dates as `Intl.DateTimeFormat` writes them with dateStyle and timeStyle "medium" (ICU in Chromium 156).
 const EN_DATE_TIME = /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M$/;
 const ZH_DATE_TIME = /^\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}:\d{2}$/;
+const CONNECTION_LOST = /^The live connection to the server is lost/;
+// A close code that graphql-ws retries after (1012, Service Restart) and that the app shows as a lost connection.
+const SERVICE_RESTART = 1012;
 
 /** Flows in the order they run. Each receives a new page and the shared run state, and returns the values it checked. */
 const FLOWS = {
@@ -36,6 +39,8 @@ const FLOWS = {
   registrySearch,
   modelPage,
   auditLive,
+  auditReconnect,
+  graphiql,
   language,
   graphqlError,
   structureDiagram,
@@ -411,6 +416,141 @@ async function auditLive(page, run) {
   check(arrived[0].position === entry.position, `the new entry ${entry.position} is not on top (${arrived[0].position} is)`);
   await screenshot(page, run, "audit-live-entry");
   return { entriesBefore: before.length, newestBefore: newest, token: created.createApiToken.token.name, entry };
+}
+
+/** Issues an API token named `name` in the run's team, which adds an audit entry that names it. */
+async function issueReadToken(run, name) {
+  await graphql(run, "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token { id } } }", {
+    input: { teamId: run.teamId, name, scopes: ["READ"] },
+  });
+}
+
+/** Waits for an audit row after position `newest` whose summary contains `text`, and returns it. */
+async function waitForAuditEntry(page, description, newest, text) {
+  const rows = await waitFor(
+    description,
+    () => auditRows(page),
+    (shown) => shown.some((row) => row.position > newest && row.summary.includes(text)),
+  );
+  return rows.find((row) => row.position > newest && row.summary.includes(text));
+}
+
+async function auditReconnect(page, run) {
+  // Every subscription socket of the page goes through this route. While `down` is set, each connection
+  // attempt is closed at once, as by a server that restarts; otherwise it is passed on to the server.
+  let down = false;
+  const open = [];
+  let attempts = 0;
+  await page.routeWebSocket(/\/graphql$/, (socket) => {
+    attempts += 1;
+    if (down) {
+      socket.close({ code: SERVICE_RESTART, reason: "server restarting" });
+      return;
+    }
+    socket.connectToServer();
+    open.push(socket);
+  });
+
+  await openTeamPage(page, run, "audit");
+  await page.getByText("Live", { exact: true }).waitFor();
+  const before = await waitFor(
+    "the audit entries",
+    () => auditRows(page),
+    (rows) => rows.length > 0,
+  );
+  check(open.length > 0, "the audit page opened no subscription socket");
+  const newest = Math.max(...before.map((row) => row.position));
+  await page.evaluate(() => {
+    window.__liveMarker = true;
+  });
+
+  down = true;
+  for (const socket of open.splice(0)) {
+    await socket.close({ code: SERVICE_RESTART, reason: "server restarting" });
+  }
+  const notice = page.getByRole("status").filter({ hasText: CONNECTION_LOST });
+  await notice.waitFor();
+  const noticeText = (await notice.innerText()).trim();
+  await screenshot(page, run, "audit-connection-lost");
+
+  // The change happens while the page has no connection, so only the refetch after reconnecting can show it.
+  const name = `reconnect-test-${Date.now()}`;
+  await issueReadToken(run, name);
+  down = false;
+
+  const entry = await waitForAuditEntry(page, "the entry made while disconnected", newest, name);
+  await notice.waitFor({ state: "detached" });
+  check(open.length > 0, "the page did not open a new subscription socket");
+  const marker = await page.evaluate(() => window.__liveMarker === true);
+  check(marker, "the page was reloaded while it reconnected");
+
+  // Live updates continue on the new socket.
+  const after = `after-reconnect-${Date.now()}`;
+  await issueReadToken(run, after);
+  const live = await waitForAuditEntry(page, "a live entry after reconnecting", entry.position, after);
+  await screenshot(page, run, "audit-reconnected");
+  return { newestBefore: newest, noticeText, connectionAttempts: attempts, entry, live };
+}
+
+/** Returns the text in GraphiQL's response pane; Monaco renders spaces as no-break spaces. */
+async function graphiqlResponse(page) {
+  const text = await page.locator(".graphiql-response .view-lines").innerText();
+  return text.replaceAll("\u00a0", " ");
+}
+
+/** Replaces the operation in GraphiQL's editor and runs it. */
+async function runInGraphiql(page, operation) {
+  await page.locator(".graphiql-query-editor .monaco-editor").first().click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(operation);
+  // The editor closes an opened bracket by itself, after the cursor, so whatever follows the operation goes.
+  await page.keyboard.press("Shift+ControlOrMeta+End");
+  await page.keyboard.press("Delete");
+  await page.locator(".graphiql-execute-button").click();
+}
+
+async function graphiql(page, run) {
+  const origin = new URL(run.options.url).origin;
+  const outside = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).origin !== origin) {
+      outside.push(request.url());
+    }
+  });
+  const sockets = [];
+  page.on("websocket", (socket) => {
+    sockets.push(socket.url());
+    if (new URL(socket.url()).host !== new URL(origin).host) {
+      outside.push(socket.url());
+    }
+  });
+
+  await page.goto("/graphql");
+  await page.locator(".graphiql-query-editor .monaco-editor").first().waitFor();
+  await runInGraphiql(page, "{ viewer { user { username } } }");
+  const queried = await waitFor(
+    "the query's result in GraphiQL",
+    () => graphiqlResponse(page),
+    (text) => text.includes('"username": "admin"'),
+  );
+  await screenshot(page, run, "graphiql-query");
+
+  const name = `graphiql-test-${Date.now()}`;
+  await runInGraphiql(page, `subscription { events(filter: { teamId: "${run.teamId}" }) { action summary } }`);
+  // The subscription has started once the button offers to stop it.
+  await page.locator(".graphiql-execute-button[aria-label^='Stop']").waitFor();
+  await issueReadToken(run, name);
+  const pushed = await waitFor(
+    "the subscription's entry in GraphiQL",
+    () => graphiqlResponse(page),
+    (text) => text.includes(name),
+  );
+  await screenshot(page, run, "graphiql-subscription");
+  await page.locator(".graphiql-execute-button").click();
+
+  check(outside.length === 0, `GraphiQL sent requests to other hosts: ${outside.join(", ")}`);
+  check(sockets.length > 0, "GraphiQL opened no WebSocket for the subscription");
+  return { queried: queried.trim(), pushed: pushed.trim(), sockets };
 }
 
 async function language(page, run) {

@@ -42,8 +42,8 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 BROWSER_SCRIPT = REPOSITORY / "frontend" / "e2e" / "run.mjs"
 SCREENSHOT_ARTIFACTS = REPOSITORY / "test-artifacts" / "screenshots"
 # The flows of frontend/e2e/run.mjs in the order it runs them. Each one is reported as its own test.
-BROWSER_FLOWS = ("signIn", "teamSwitcher", "registrySearch", "modelPage", "auditLive", "language", "graphqlError",
-                 "structureDiagram", "trainingLiveCurve", "deployRequestConsole", "monitoringWallAlert")
+BROWSER_FLOWS = ("signIn", "teamSwitcher", "registrySearch", "modelPage", "auditLive", "auditReconnect", "graphiql",
+                 "language", "graphqlError", "structureDiagram", "trainingLiveCurve", "deployRequestConsole", "monitoringWallAlert")
 # `make up` measures every 30 s; the wall's alert flow should not wait that long for its rule's first evaluation.
 MONITORING_INTERVAL_SECONDS = "3"
 NO_CHROMIUM = "Chromium is not installed (no `chromium` on PATH): run scripts/install-chromium.sh as root, or apt-get install chromium"

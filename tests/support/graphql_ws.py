@@ -57,6 +57,11 @@ class GraphQLWebSocket:
         await self._send({"id": operation_id, "type": kind, "payload": {"query": query, "variables": variables or {}}})
         return operation_id
 
+    async def complete(self, operation_id: str) -> None:
+        """Stop one operation, as a client does when it no longer needs a subscription."""
+        kind = "complete" if self.protocol == TRANSPORT_WS else "stop"
+        await self._send({"id": operation_id, "type": kind})
+
     async def next_data(self, operation_id: str, timeout: float = 30.0) -> dict[str, Any]:
         """Return the next result of an operation; raises SubscriptionError on an error message.
 
