@@ -68,6 +68,8 @@ REBUILD_HEADING = "## Projection rebuild (`bench/projection_rebuild.py`)"
 STARTUP_ROW_PREFIX = "| API startup: "
 STARTUP_HEADING = "## API startup (`bench/api_startup.py`)"
 REPRODUCE_HEADING = "## Reproduce"
+# How a non-finite value that was logged under each label reads when it comes back unchanged.
+NON_FINITE_AS_LOGGED = {"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}
 
 
 @dataclass(frozen=True)
@@ -657,7 +659,7 @@ def server_rows(result: TrainingResult, workers: list[WorkerRuns], series: Serie
             f"server, 2 workers against 1: held-out accuracy on {result.test_rows} test rows",
             f"2 workers: {accuracy_spread(two_workers.accuracy)}",
             f"1 worker: {accuracy_spread(one_worker.accuracy)}",
-            "",
+            f"{two_workers.accuracy.median / one_worker.accuracy.median:.2f}",
         ),
         (
             f"series of {series.points:,} points, GraphQL `metrics(maxPoints: {training.SERIES_MAX_POINTS})` over HTTP",
@@ -884,7 +886,8 @@ def tracking_rows(result: TrackingIngestResult) -> list[str]:
             f"points lost, duplicated or changed in {counted([result.repeats], 'run', 'runs')} each",
             "ModelCloud: " + check_summary(result.targets, tracking_ingest.MODELCLOUD),
             "MLflow: " + check_summary(result.targets, tracking_ingest.MLFLOW),
-            "",
+            f"{points_not_as_logged(result.targets, tracking_ingest.MODELCLOUD):,} : "
+            f"{points_not_as_logged(result.targets, tracking_ingest.MLFLOW):,} points not as logged",
         ),
     ]
     return [f"{TRACKING_ROW_PREFIX}{label} | {figures} | {baseline} | {ratio} |" for label, figures, baseline, ratio in rows]
@@ -925,7 +928,7 @@ def check_summary(targets: list[TargetRuns], client: str) -> str:
     for check in checks:
         for label, found in check.non_finite.items():
             returned[label].update(found)
-    as_logged = {"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}
+    as_logged = NON_FINITE_AS_LOGGED
     changed_kinds = [
         f"{as_logged[label].replace('nan', 'NaN')} as {natural_list(sorted(found))}"
         for label, found in returned.items()
@@ -936,6 +939,19 @@ def check_summary(targets: list[TargetRuns], client: str) -> str:
     kept = [as_logged[label].replace("nan", "NaN") for label in returned if set(returned[label]) == {as_logged[label]}]
     kept_text = f"{natural_list(kept)} came back as logged, " if kept else ""
     return f"{summary}; {kept_text}{natural_list(changed_kinds)}"
+
+
+def points_not_as_logged(targets: list[TargetRuns], client: str) -> int:
+    """Count the points of one client's runs that came back lost, duplicated or changed, a non-finite value included."""
+    total = 0
+    for runs in targets:
+        if runs.client != client:
+            continue
+        check = runs.check
+        total += check.missing + check.duplicated + check.unexpected + check.changed
+        for label, found in check.non_finite.items():
+            total += sum(count for form, count in found.items() if form != NON_FINITE_AS_LOGGED[label])
+    return total
 
 
 def counted(counts: list[int], singular: str, plural: str) -> str:
@@ -1043,7 +1059,8 @@ def tracking_checks(result: TrackingIngestResult) -> str:
         f"{natural_list([f'{count:,}' for count in points])} points. ModelCloud's client sends NaN and ±inf as "
         "`nonFinite`, and the server returns them the same way. MLflow's SQL store (`SqlAlchemyStore` in MLflow "
         "3.17, from its source) stores NaN as 0 with its `is_nan` column set, and it replaces inf and -inf with the "
-        "largest finite double and its negative. The last `Tracking ingest` row shows what each side returned."
+        "largest finite double and its negative. The last `Tracking ingest` row shows what each side returned, and "
+        "its ratio counts the points that did not come back as logged, ModelCloud's against MLflow's."
     )
 
 
