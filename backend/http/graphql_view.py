@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+import weakref
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import Receive, Scope, Send
@@ -23,6 +25,9 @@ from backend.runtime import Runtime
 
 
 log = logging.getLogger(__name__)
+
+# "Service restart": the web app and other graphql-ws clients reconnect after it, and read again what they show.
+RESTART_CLOSE_CODE = 1012
 
 GRAPHIQL_NOT_BUILT = (
     "GraphiQL is part of the web app, which is not built: run `make web` (or `make up`), "
@@ -54,6 +59,10 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
         self.graphiql_page = settings.web_dist / "graphiql.html"
         self.authenticator = Authenticator(runtime)
         self.audit_rows = CoalescingReader(runtime.readers.audit.entry)
+        self._sockets: weakref.WeakSet[WebSocket] = weakref.WeakSet()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+        runtime.broker.on_gap(self._restart_sockets)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,7 +110,35 @@ class ModelCloudGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": error.code, "message": error.message}) from None
         context._auth = (principal, None)
         context._auth_checked_at = time.monotonic()
+        if isinstance(context.request, WebSocket):
+            self._loop = asyncio.get_running_loop()
+            self._sockets.add(context.request)
         return {"userId": str(principal.user_id), "authenticatedBy": principal.via}
+
+
+    def _restart_sockets(self) -> None:
+        """Close every open WebSocket with 1012, from any thread, so that clients reconnect and read what they missed."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._close_sockets)
+
+    def _close_sockets(self) -> None:
+        for socket in list(self._sockets):
+            task = asyncio.ensure_future(_close_restarting(socket))
+            # A task nothing refers to may be collected before it ends, so the set keeps each one until then.
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+
+async def _close_restarting(socket: WebSocket) -> None:
+    if socket.application_state == WebSocketState.DISCONNECTED or socket.client_state == WebSocketState.DISCONNECTED:
+        return
+    try:
+        await socket.close(code=RESTART_CLOSE_CODE, reason="live updates were interrupted; reconnect")
+    except RuntimeError as error:
+        # The connection ended on its own meanwhile.
+        log.info("WebSocket already closed", extra={"error": str(error)})
 
 
 def transport_error(status: int, reason: str) -> Response:

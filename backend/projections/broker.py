@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,8 @@ from backend.trace_context import stored_traceparent
 log = logging.getLogger(__name__)
 
 CHANNEL = "modelcloud_changes"
+# The listener's connection shows under this name and its process id in pg_stat_activity.
+APPLICATION_NAME = "modelcloud listener"
 QUEUE_SIZE = 10_000
 # PostgreSQL's NOTIFY documentation: in the default configuration a payload must be shorter than 8000 bytes.
 MAX_PAYLOAD_BYTES = 7999
@@ -44,6 +47,19 @@ class ChangeBroker:
     def __init__(self) -> None:
         self._subscribers: set[_Subscriber] = set()
         self._lock = threading.Lock()
+        self._gap_handlers: list[Callable[[], None]] = []
+
+    def on_gap(self, handler: Callable[[], None]) -> None:
+        """Call `handler`, from the thread that noticed it, whenever changes may have been missed."""
+        with self._lock:
+            self._gap_handlers.append(handler)
+
+    def report_gap(self) -> None:
+        """Tell the gap handlers that changes committed meanwhile may never reach the subscribers."""
+        with self._lock:
+            handlers = list(self._gap_handlers)
+        for handler in handlers:
+            handler()
 
     def publish(self, changes: list[Change]) -> None:
         with self._lock:
@@ -160,14 +176,22 @@ class PostgresChangeListener:
     def _listen(self) -> None:
         import psycopg
 
+        connected_before = False
         while not self._stop.is_set():
             try:
                 # Keepalives let this connection notice a server that vanished without closing it, and reconnect.
-                with psycopg.connect(self.url, autocommit=True, **SESSION_KEEPALIVES) as connection:
+                with psycopg.connect(
+                    self.url, autocommit=True, application_name=f"{APPLICATION_NAME} {os.getpid()}", **SESSION_KEEPALIVES
+                ) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     connection.execute(f'LISTEN "{self.events_channel}"')
                     connection.execute(f'LISTEN "{self._wake_channel}"')
                     self.ready.set()
+                    if connected_before:
+                        # Changes NOTIFYed while no connection listened are lost, so subscribers must read again.
+                        log.warning("PostgreSQL listener reconnected; live subscriptions of this process start again")
+                        self.broker.report_gap()
+                    connected_before = True
                     self.on_events()
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=0.5):
