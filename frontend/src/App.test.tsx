@@ -361,6 +361,43 @@ describe("App", () => {
     expect(within(rowOf("ROC AUC")).getByText("B")).toBeInTheDocument();
   });
 
+  it("version comparison shows ties as equal", async () => {
+    const comparison = {
+      sameBytes: false,
+      sizeDelta: 0,
+      parameterDelta: 0,
+      signatureChanged: false,
+      layersAdded: [],
+      layersRemoved: [],
+      a: { id: "version-1", number: 1 },
+      b: { id: "version-2", number: 2 },
+      changes: [],
+      layersChanged: [],
+      evaluation: {
+        split: "test",
+        label: "target",
+        metrics: [
+          // The same accuracy summed in another order, as an older server compared it.
+          { name: "accuracy", a: 0.3 + 0.6, b: 0.9, difference: 0.9 - (0.3 + 0.6), better: "a" },
+          { name: "logLoss", a: 0, b: -0, difference: -0, better: null },
+          { name: "rocAuc", a: 0.91, b: 0.95, difference: 0.04, better: "b" },
+          { name: "prAuc", a: 0.8, b: null, difference: null, better: null },
+        ],
+      },
+    };
+    renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=compare`,
+      responses({ CompareModelVersions: { data: { compareModelVersions: comparison } } }),
+    );
+
+    const rowOf = async (label: string) => (await screen.findByText(label)).closest("tr") as HTMLElement;
+    const cells = async (label: string) => Array.from((await rowOf(label)).querySelectorAll("td"), (cell) => cell.textContent);
+    expect(await cells("Accuracy")).toEqual(["Accuracy", "0.9", "0.9", "0", "Equal"]);
+    expect(await cells("Log loss")).toEqual(["Log loss", "0", "0", "0", "Equal"]);
+    expect(await cells("ROC AUC")).toEqual(["ROC AUC", "0.91", "0.95", "0.04", "B"]);
+    expect(await cells("PR AUC")).toEqual(["PR AUC", "0.8", "—", "—", "—"]);
+  });
+
   it("alias removal shows server error", async () => {
     const server = renderApp(
       `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=aliases`,
