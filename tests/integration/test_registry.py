@@ -558,3 +558,19 @@ def test_restore_of_other_team_version_reveals_nothing(registry: Registry, model
 
     assert raised.value.message == f"Model version {version_id} was not found."
     assert raised.value.field == "id"
+
+
+def test_model_counts_leave_out_archived(registry: Registry) -> None:
+    registry.register("churn")
+    registry.register("fraud")
+    archived = registry.register("old-churn")
+    outcome = registry.runtime.registry.archive_model(registry.editor, registry.cause(registry.editor), model_id=archived)
+    assert registry.runtime.projections.wait_for(outcome.position)
+    empty_team, created = registry.runtime.identity.create_team(
+        registry.admin, registry.cause(registry.admin), name=f"empty-{uuid.uuid4().hex[:6]}"
+    )
+    assert registry.runtime.projections.wait_for(created.position)
+
+    counts = registry.runtime.readers.registry.model_counts([str(registry.team_id), str(empty_team)])
+
+    assert counts == {str(registry.team_id): 2}
