@@ -67,7 +67,8 @@ def _input_layers(model: Any, inputs: list[dict[str, Any]]) -> list[dict[str, An
     """Return the model's inputs as graph nodes, since a Sequential model keeps its InputLayer out of `model.layers`."""
     named = {layer.name for layer in model.layers}
     return [
-        {"name": spec["name"], "className": "InputLayer", "outputShape": spec["shape"], "parameters": 0, "trainable": False}
+        {"name": spec["name"], "className": "InputLayer", "outputShape": spec["shape"], "parameters": 0, "trainable": False,
+         "trainableParameters": 0}
         for spec in inputs
         if spec["name"] not in named
     ]
@@ -108,7 +109,10 @@ def _layer(layer: Any) -> dict[str, Any]:
         "className": type(layer).__name__,
         "outputShape": output_shape,
         "parameters": int(layer.count_params()) if layer.built else 0,
+        # Keras leaves `trainable` True on a layer whose weights are all non-trainable, such as Normalization,
+        # so the count of trainable parameters is what tells whether training changes the layer.
         "trainable": bool(layer.trainable),
+        "trainableParameters": sum(int(math.prod(weight.shape)) for weight in layer.trainable_weights),
     }
 
 

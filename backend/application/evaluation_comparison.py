@@ -9,6 +9,7 @@ metric rows. A metric's name is its path in the report's `metrics`: `accuracy`, 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,10 @@ AVERAGES = ("macro", "micro", "weighted")
 CLASS_METRICS = ("precision", "recall", "f1")
 REGRESSION_METRICS = ("mae", "mse", "rmse", "r2")
 LOWER_IS_BETTER = frozenset({"logLoss", "mae", "mse", "rmse"})
+# Two metric values this close count as equal: the same metric computed in a different order can differ
+# in its last bits, and that is no reason to name a better version.
+METRIC_RELATIVE_TOLERANCE = 1e-9
+METRIC_ABSOLUTE_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -178,12 +183,17 @@ def higher_is_better(name: str) -> bool:
     return name.rsplit(".", 1)[-1] not in LOWER_IS_BETTER
 
 
+def metrics_equal(a: float, b: float) -> bool:
+    """Return whether two values of one metric are equal within the comparison's tolerance."""
+    return math.isclose(a, b, rel_tol=METRIC_RELATIVE_TOLERANCE, abs_tol=METRIC_ABSOLUTE_TOLERANCE)
+
+
 def best_positions(values: Sequence[float | None], higher: bool) -> list[int]:
     known = [value for value in values if value is not None]
     if not known:
         return []
     best = max(known) if higher else min(known)
-    return [position for position, value in enumerate(values) if value == best]
+    return [position for position, value in enumerate(values) if value is not None and metrics_equal(value, best)]
 
 
 def curves_of(evaluation_id: str, report: Report) -> Curves:
@@ -223,20 +233,23 @@ def latest_common_evaluations(rows_a: Sequence[Row], rows_b: Sequence[Row]) -> t
 
 
 def metric_differences(report_a: Report, report_b: Report) -> list[MetricDifference]:
-    """Return every metric of two reports with b minus a, and which of the two is better."""
+    """Return every metric of two reports with b minus a, and which of the two is better.
+
+    Values equal within the tolerance of `metrics_equal` have a difference of 0 and no better one.
+    """
     values_a, values_b = metric_values(report_a), metric_values(report_b)
     differences = []
     for name in dict.fromkeys([*values_a, *values_b]):
         a, b = values_a.get(name), values_b.get(name)
         higher = higher_is_better(name)
+        difference = None
         better = None
-        if a is not None and b is not None and a != b:
-            better = "b" if (b > a) == higher else "a"
+        if a is not None and b is not None:
+            difference = 0.0 if metrics_equal(a, b) else b - a
+        if difference:
+            better = "b" if (difference > 0) == higher else "a"
         differences.append(
-            MetricDifference(
-                name=name, a=a, b=b, difference=b - a if a is not None and b is not None else None, higher_is_better=higher,
-                better=better,
-            )
+            MetricDifference(name=name, a=a, b=b, difference=difference, higher_is_better=higher, better=better)
         )
     return differences
 

@@ -171,6 +171,11 @@ class Team:
         role = await _role_in(info, self.id)
         return Role(role) if role else None
 
+    @strawberry.field(description="The number of models in the team, archived ones excluded.")
+    async def model_count(self, info: Info[Context, None]) -> int:
+        counts = info.context.loader("team_model_counts", info.context.runtime.readers.registry.model_counts)
+        return await counts.load(str(self.id)) or 0
+
     @strawberry.field
     async def members(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[TeamMember]:
         check_first(first)

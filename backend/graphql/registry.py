@@ -99,7 +99,25 @@ class LayerInfo:
     class_name: str
     output_shape: list[int | None] | None
     parameters: int
-    trainable: bool
+    trainable: bool = strawberry.field(
+        description="Whether training updates any of the layer's parameters: false for a layer without parameters and for "
+        "one whose parameters are all non-trainable, such as Normalization, even where Keras marks the layer trainable."
+    )
+    trainable_parameters: int | None = strawberry.field(
+        description="How many of the layer's parameters training updates; null for models inspected before this was recorded."
+    )
+
+    @classmethod
+    def from_report(cls, layer: dict[str, Any]) -> LayerInfo:
+        # Reports made before the per-layer count was recorded have only Keras' flag.
+        trainable_parameters = layer.get("trainableParameters")
+        trainable = bool(layer["trainable"])
+        if trainable_parameters is not None:
+            trainable = trainable and trainable_parameters > 0
+        return cls(
+            name=layer["name"], class_name=layer["className"], output_shape=layer["outputShape"],
+            parameters=int(layer["parameters"]), trainable=trainable, trainable_parameters=trainable_parameters,
+        )
 
 
 @strawberry.type(description="A connection in the layer graph: source feeds target.")
@@ -145,13 +163,7 @@ class Inspection:
             signature=Signature.from_dict(report["signature"]),
             trainable_parameters=int(report["trainableParameters"]),
             non_trainable_parameters=int(report["nonTrainableParameters"]),
-            layers=[
-                LayerInfo(
-                    name=layer["name"], class_name=layer["className"], output_shape=layer["outputShape"],
-                    parameters=int(layer["parameters"]), trainable=bool(layer["trainable"]),
-                )
-                for layer in report["layers"]
-            ],
+            layers=[LayerInfo.from_report(layer) for layer in report["layers"]],
             edges=[LayerEdge(source=edge["source"], target=edge["target"]) for edge in report["edges"]],
             weights=[
                 WeightStatistics(

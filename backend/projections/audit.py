@@ -35,7 +35,7 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "ApiToken.Revoked": lambda e, n: f"Revoked {n(e.originator_id)}",
     "Upload.Received": lambda e, n: (
-        f"Uploaded {repr(e.filename) if e.filename else 'a file'} ({e.size} bytes, sha256 {e.sha256[:12]}…)"
+        f"Uploaded {repr(e.filename) if e.filename else 'a file'} ({_count(e.size, 'byte')}, sha256 {e.sha256[:12]}…)"
     ),
     "Upload.Consumed": lambda e, n: f"Used the upload for {e.consumer}",
     "RegisteredModel.Registered": lambda e, n: f"Registered model {e.name!r} ({e.task})",
@@ -49,20 +49,20 @@ SUMMARIES: dict[str, Summary] = {
     "RegisteredModel.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
     "RegisteredModel.Restored": lambda e, n: f"Restored {n(e.originator_id)}",
     "ModelVersion.Inspected": lambda e, n: (
-        f"Inspected {n(e.originator_id)}: {e.trainable_parameters + e.non_trainable_parameters} parameters, "
-        f"{e.layer_count} layers"
+        f"Inspected {n(e.originator_id)}: {_count(e.trainable_parameters + e.non_trainable_parameters, 'parameter')}, "
+        f"{_count(e.layer_count, 'layer')}"
     ),
     "ModelVersion.InspectionFailed": lambda e, n: f"Inspection of {n(e.originator_id)} failed: {e.reason[:200]}",
     "ModelVersion.Downloaded": lambda e, n: f"Downloaded {n(e.originator_id)}",
-    "ModelVersion.Expired": lambda e, n: f"Expired {n(e.originator_id)}: unused for {e.unused_days} days with no alias",
+    "ModelVersion.Expired": lambda e, n: f"Expired {n(e.originator_id)}: unused for {_count(e.unused_days, 'day')} with no alias",
     "ModelVersion.MarkedBroken": lambda e, n: f"Marked {n(e.originator_id)} broken: {e.reason}",
     "ModelVersion.Restored": lambda e, n: f"Restored {n(e.originator_id)} as {e.status}",
     "RegisteredModel.RetentionPolicySet": lambda e, n: (
         f"Set the retention of {n(e.originator_id)} to "
-        + (f"{e.unused_days} unused days" if e.unused_days else "keep every version")
+        + (_count(e.unused_days, "unused day") if e.unused_days else "keep every version")
     ),
     "ModelVersion.Created": lambda e, n: (
-        f"Uploaded {n(e.originator_id)} ({e.format}, {e.size} bytes, sha256 {e.sha256[:12]}…)"
+        f"Uploaded {n(e.originator_id)} ({e.format}, {_count(e.size, 'byte')}, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
     ),
     "Dataset.Created": lambda e, n: f"Created dataset {e.name!r}",
@@ -71,14 +71,14 @@ SUMMARIES: dict[str, Summary] = {
     "Dataset.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
     "Dataset.Restored": lambda e, n: f"Restored {n(e.originator_id)}",
     "DatasetVersion.Uploaded": lambda e, n: (
-        f"Uploaded {n(e.originator_id)} from {e.filename!r} ({e.file_format}): {e.rows} rows, {len(e.columns)} columns"
+        f"Uploaded {n(e.originator_id)} from {e.filename!r} ({e.file_format}): {_count(e.rows, 'row')}, {_count(len(e.columns), 'column')}"
         + (f", label {e.label!r}" if e.label else "")
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
     ),
     "DatasetVersion.Derived": lambda e, n: (
         f"Derived {n(e.originator_id)} from version {e.parent_number}: "
         + "; ".join(describe_operation(operation) for operation in e.operations)[:600]
-        + f" ({e.rows} rows, {len(e.columns)} columns)"
+        + f" ({_count(e.rows, 'row')}, {_count(len(e.columns), 'column')})"
     ),
     "DatasetVersion.ProfilingProgressed": lambda e, n: (
         f"Profiling {n(e.originator_id)}: {100 * e.rows_done // max(e.rows_total, 1)} % done"
@@ -90,22 +90,22 @@ SUMMARIES: dict[str, Summary] = {
         f"Revised {n(e.originator_id)} to revision {e.revision}" + (f": {e.comment[:200]}" if e.comment else "")
     ),
     "ConfigProfile.Archived": lambda e, n: f"Archived {n(e.originator_id)}",
-    "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {e.missing_cells} missing cells",
+    "DatasetVersion.Profiled": lambda e, n: f"Profiled {n(e.originator_id)}: {_count(e.missing_cells, 'missing cell')}",
     "DatasetVersion.ProfilingFailed": lambda e, n: f"Profiling of {n(e.originator_id)} failed: {e.reason[:200]}",
     "TrainingRun.Queued": lambda e, n: (
         f"Queued training run {e.name!r} of {n(e.model_id)} on {n(e.dataset_version_id)} with "
         f"{n(e.config_profile_id)} revision {e.config_revision} ({e.config['model']['template']})"
     ),
     "TrainingRun.Started": lambda e, n: (
-        f"Started attempt {e.attempt} of {n(e.originator_id)} on {e.workers} worker{'s' if e.workers > 1 else ''}"
+        f"Started attempt {e.attempt} of {n(e.originator_id)} on {_count(e.workers, 'worker')}"
         + (f", resuming after epoch {e.resume_epoch}" if e.resume_epoch else "")
     ),
     "TrainingRun.Prepared": lambda e, n: (
         f"Prepared the data of {n(e.originator_id)}: {e.summary.get('trainRows')} train and "
-        f"{e.summary.get('validationRows')} validation rows"
+        f"{_count(e.summary.get('validationRows'), 'validation row')}"
     ),
     "TrainingRun.EpochCompleted": lambda e, n: f"Completed epoch {e.epoch} of {n(e.originator_id)}",
-    "TrainingRun.MetricsLogged": lambda e, n: f"Logged {len(e.points)} metric points of {n(e.originator_id)}",
+    "TrainingRun.MetricsLogged": lambda e, n: f"Logged {_count(len(e.points), 'metric point')} of {n(e.originator_id)}",
     "TrainingRun.Checkpointed": lambda e, n: f"Saved a checkpoint of {n(e.originator_id)} after epoch {e.epoch}",
     "TrainingRun.Restarted": lambda e, n: (
         f"Restarting {n(e.originator_id)} after attempt {e.attempt}: {e.reason[:200]}"
@@ -113,7 +113,7 @@ SUMMARIES: dict[str, Summary] = {
     "TrainingRun.CancelRequested": lambda e, n: f"Asked to cancel {n(e.originator_id)}",
     "TrainingRun.Cancelled": lambda e, n: f"Cancelled {n(e.originator_id)}",
     "TrainingRun.Succeeded": lambda e, n: (
-        f"{n(e.originator_id)} succeeded after {e.epochs} epochs"
+        f"{n(e.originator_id)} succeeded after {_count(e.epochs, 'epoch')}"
         + (f" and registered version {e.version_number}" if e.version_number is not None else "")
     ),
     "TrainingRun.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
@@ -121,8 +121,8 @@ SUMMARIES: dict[str, Summary] = {
         f"Opened run {e.name!r} from a tracking client" + (f" at commit {e.git_commit[:12]}" if e.git_commit else "")
         + (" with uncommitted changes" if e.git_dirty else "")
     ),
-    "TrainingRun.ParamsLogged": lambda e, n: f"Logged {len(e.params)} parameters of {n(e.originator_id)}",
-    "TrainingRun.HistogramsLogged": lambda e, n: f"Logged {len(e.histograms)} histograms of {n(e.originator_id)} at step {e.step}",
+    "TrainingRun.ParamsLogged": lambda e, n: f"Logged {_count(len(e.params), 'parameter')} of {n(e.originator_id)}",
+    "TrainingRun.HistogramsLogged": lambda e, n: f"Logged {_count(len(e.histograms), 'histogram')} of {n(e.originator_id)} at step {e.step}",
     "TrainingRun.Finished": lambda e, n: (
         f"{n(e.originator_id)} finished as {e.status}" + (f": {e.reason[:200]}" if e.reason else "")
     ),
@@ -131,7 +131,7 @@ SUMMARIES: dict[str, Summary] = {
         f"Asked to evaluate {n(e.version_id)} on the {e.split or 'whole'} rows of {n(e.dataset_version_id)} ({e.task})"
     ),
     "Evaluation.Completed": lambda e, n: (
-        f"Completed the {n(e.originator_id)} on {e.rows} rows: "
+        f"Completed the {n(e.originator_id)} on {_count(e.rows, 'row')}: "
         + ", ".join(f"{name} {value:.4g}" for name, value in e.summary.items() if value is not None)
     ),
     "Evaluation.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
@@ -140,14 +140,14 @@ SUMMARIES: dict[str, Summary] = {
         f"{n(e.model_version_id)}, adding {', '.join(e.output_columns[:5])}"
         + (f" and {len(e.output_columns) - 5} more" if len(e.output_columns) > 5 else "")
     ),
-    "BatchPrediction.Progressed": lambda e, n: f"{n(e.originator_id)}: {e.rows_done} of {e.rows_total} rows scored",
+    "BatchPrediction.Progressed": lambda e, n: f"{n(e.originator_id)}: {e.rows_done} of {_count(e.rows_total, 'row')} scored",
     "BatchPrediction.Completed": lambda e, n: (
-        f"Completed {n(e.originator_id)}: {e.rows} rows scored into {n(e.result_dataset_version_id)}"
+        f"Completed {n(e.originator_id)}: {_count(e.rows, 'row')} scored into {n(e.result_dataset_version_id)}"
     ),
     "BatchPrediction.Failed": lambda e, n: f"{n(e.originator_id)} failed: {e.reason[:200]}",
     "EvaluationRule.Created": lambda e, n: (
         f"Created {n(e.originator_id)} on {n(e.model_id)}: "
-        + (f"every {e.schedule_minutes} minutes" if e.trigger == "schedule" else "on each new version")
+        + (f"every {_count(e.schedule_minutes, 'minute')}" if e.trigger == "schedule" else "on each new version")
         + f", evaluate on {n(e.dataset_version_id or e.dataset_id)} and move {e.alias!r} when {e.metric} wins"
         + (f" (threshold {e.threshold:g}, margin {e.margin:g})" if e.threshold is not None else f" (margin {e.margin:g})")
     ),
@@ -167,19 +167,19 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "Deployment.Scaled": lambda e, n: (
         f"Changed scaling or batching of {n(e.originator_id)}: {e.config['scaling']['minReplicas']} to "
-        f"{e.config['scaling']['maxReplicas']} replicas of {e.config['cpusPerReplica']:g} CPU, batches of up to "
+        f"{_count(e.config['scaling']['maxReplicas'], 'replica')} of {e.config['cpusPerReplica']:g} CPU, batches of up to "
         f"{e.config['batching']['maxBatchSize']} (revision {e.revision})"
     ),
     "Deployment.RolledBack": lambda e, n: (
         f"Rolled {n(e.originator_id)} back to {describe_traffic(e.config['traffic'])} (revision {e.revision})"
     ),
-    "Deployment.BecameHealthy": lambda e, n: f"{n(e.originator_id)} serves revision {e.revision} on {e.replicas} replicas",
+    "Deployment.BecameHealthy": lambda e, n: f"{n(e.originator_id)} serves revision {e.revision} on {_count(e.replicas, 'replica')}",
     "Deployment.Degraded": lambda e, n: f"{n(e.originator_id)} is degraded: {e.reason[:300]}",
     "Deployment.Stopped": lambda e, n: f"Stopped {n(e.originator_id)}",
     "Deployment.Started": lambda e, n: f"Started {n(e.originator_id)} again at revision {e.revision}",
     "InferenceLog.Opened": lambda e, n: f"Opened the inference log of {n(e.deployment_id)} for {e.day}",
     "InferenceLog.WindowRecorded": lambda e, n: (
-        f"{n(e.deployment_id)} served {e.requests} requests ({e.errors} failed, {e.client_errors} rejected) from "
+        f"{n(e.deployment_id)} served {_count(e.requests, 'request')} ({e.errors} failed, {e.client_errors} rejected) from "
         + ", ".join(f"{n(caller)} ({count})" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
     ),
     "AlertRule.Defined": lambda e, n: (
@@ -251,6 +251,11 @@ LABELS: dict[str, Callable[[Any, Names], str]] = {
     "Alert.Opened": lambda e, n: f"alert on {e.subject_kind} {e.subject_name!r}",
     "NotificationChannel.Created": lambda e, n: f"channel {e.name!r}",
 }
+
+
+def _count(number: int, noun: str) -> str:
+    """Return a count with its noun, singular for exactly one: "1 replica", "0 replicas", "3 replicas"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _camel(name: str) -> str:

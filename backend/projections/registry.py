@@ -241,6 +241,17 @@ class RegistryReader:
         rows = self.database.fetchall(f"SELECT * FROM models WHERE model_id IN ({','.join('?' * len(model_ids))})", model_ids)
         return {row["model_id"]: row for row in rows}
 
+    def model_counts(self, team_ids: list[str]) -> dict[str, int]:
+        """Count the models of each team, archived ones excluded; a team with none is missing from the result."""
+        if not team_ids:
+            return {}
+        rows = self.database.fetchall(
+            f"SELECT team_id, COUNT(*) AS models FROM models WHERE archived = 0 AND team_id IN ({','.join('?' * len(team_ids))}) "
+            "GROUP BY team_id",
+            team_ids,
+        )
+        return {row["team_id"]: row["models"] for row in rows}
+
     def search(
         self,
         teams: list[str] | None,

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { App } from "./App";
 import { LANGUAGE_STORAGE_KEY } from "./i18n/i18n";
-import { TEAM_STORAGE_KEY } from "./teams/TeamContext";
+import { lastTeamStorageKey } from "./teams/TeamContext";
 import { mockServer } from "./test/mockClient";
 import type { Answer } from "./test/mockClient";
 import { renderWithoutStyles } from "./test/render";
@@ -85,7 +85,7 @@ function responses(overrides: Record<string, Answer> = {}) {
       case "Viewer":
         return { data: { viewer } };
       case "Teams":
-        return { data: { teams: { nodes: [{ id: TEAM_ID, name: "growth" }], pageInfo: NO_MORE } } };
+        return { data: { teams: { nodes: [{ id: TEAM_ID, name: "growth", modelCount: 1 }], pageInfo: NO_MORE } } };
       case "Team":
         return { data: { team: { id: TEAM_ID, name: "growth", description: "", viewerRole: "ADMIN" } } };
       case "TeamMembers":
@@ -166,8 +166,65 @@ describe("App", () => {
 
     expect(await screen.findByText("churn")).toBeInTheDocument();
     expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`);
-    expect(window.localStorage.getItem(TEAM_STORAGE_KEY)).toBe(TEAM_ID);
+    expect(window.localStorage.getItem(lastTeamStorageKey(ADMIN_ID))).toBe(TEAM_ID);
     expect(namedOperations(server, "Login")[0]?.variables).toEqual({ username: "ada", password: "secret" });
+  });
+
+  describe("landing team", () => {
+    const EMPTY_TEAM_ID = "4d9f5a52-0000-4000-8000-000000000010";
+    const SMALL_TEAM_ID = "4d9f5a52-0000-4000-8000-000000000011";
+    // By name, as the server lists them: the empty team comes first.
+    const teams = [
+      { id: EMPTY_TEAM_ID, name: "default", modelCount: 0 },
+      { id: TEAM_ID, name: "demo", modelCount: 4 },
+      { id: SMALL_TEAM_ID, name: "research", modelCount: 1 },
+    ];
+    const answer = (name: string): Answer => {
+      if (name === "Teams") {
+        return { data: { teams: { nodes: teams, pageInfo: NO_MORE } } };
+      }
+      if (name === "Team") {
+        return { data: { team: { id: TEAM_ID, name: "demo", description: "", viewerRole: "ADMIN" } } };
+      }
+      return responses()(name);
+    };
+
+    afterEach(() => {
+      window.localStorage.clear();
+    });
+
+    it("opens team with most models", async () => {
+      window.localStorage.clear();
+
+      renderApp("/", answer);
+
+      expect(await screen.findByText("churn")).toBeInTheDocument();
+      expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`);
+    });
+
+    it("reopens team this user used last", async () => {
+      window.localStorage.setItem(lastTeamStorageKey(ADMIN_ID), SMALL_TEAM_ID);
+
+      renderApp("/", answer);
+
+      await waitFor(() => expect(window.location.pathname).toBe(`/teams/${SMALL_TEAM_ID}/models`));
+    });
+
+    it("ignores team another user used last", async () => {
+      window.localStorage.setItem(lastTeamStorageKey("4d9f5a52-0000-4000-8000-000000000099"), EMPTY_TEAM_ID);
+
+      renderApp("/", answer);
+
+      await waitFor(() => expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`));
+    });
+
+    it("skips last team the user left", async () => {
+      window.localStorage.setItem(lastTeamStorageKey(ADMIN_ID), "4d9f5a52-0000-4000-8000-000000000098");
+
+      renderApp("/", answer);
+
+      await waitFor(() => expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`));
+    });
   });
 
   it("sign-out in one tab signs out the other", async () => {
@@ -359,6 +416,43 @@ describe("App", () => {
     expect(within(rowOf("Configuration revision")).getByText("Revision 3")).toBeInTheDocument();
     expect(within(rowOf("Layer dense_1")).getByText("Dense, output (None, 32), 992 parameters")).toBeInTheDocument();
     expect(within(rowOf("ROC AUC")).getByText("B")).toBeInTheDocument();
+  });
+
+  it("version comparison shows ties as equal", async () => {
+    const comparison = {
+      sameBytes: false,
+      sizeDelta: 0,
+      parameterDelta: 0,
+      signatureChanged: false,
+      layersAdded: [],
+      layersRemoved: [],
+      a: { id: "version-1", number: 1 },
+      b: { id: "version-2", number: 2 },
+      changes: [],
+      layersChanged: [],
+      evaluation: {
+        split: "test",
+        label: "target",
+        metrics: [
+          // The same accuracy summed in another order, as an older server compared it.
+          { name: "accuracy", a: 0.3 + 0.6, b: 0.9, difference: 0.9 - (0.3 + 0.6), better: "a" },
+          { name: "logLoss", a: 0, b: -0, difference: -0, better: null },
+          { name: "rocAuc", a: 0.91, b: 0.95, difference: 0.04, better: "b" },
+          { name: "prAuc", a: 0.8, b: null, difference: null, better: null },
+        ],
+      },
+    };
+    renderApp(
+      `/teams/${TEAM_ID}/models/${MODEL_ID}?tab=compare`,
+      responses({ CompareModelVersions: { data: { compareModelVersions: comparison } } }),
+    );
+
+    const rowOf = async (label: string) => (await screen.findByText(label)).closest("tr") as HTMLElement;
+    const cells = async (label: string) => Array.from((await rowOf(label)).querySelectorAll("td"), (cell) => cell.textContent);
+    expect(await cells("Accuracy")).toEqual(["Accuracy", "0.9", "0.9", "0", "Equal"]);
+    expect(await cells("Log loss")).toEqual(["Log loss", "0", "0", "0", "Equal"]);
+    expect(await cells("ROC AUC")).toEqual(["ROC AUC", "0.91", "0.95", "0.04", "B"]);
+    expect(await cells("PR AUC")).toEqual(["PR AUC", "0.8", "—", "—", "—"]);
   });
 
   it("alias removal shows server error", async () => {

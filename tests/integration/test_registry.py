@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import uuid
@@ -9,11 +10,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
 from backend.domain.access import SESSION, Principal
 from backend.domain.base import Cause, Conflict, Forbidden, InvalidInput, NotFound, iso
 from backend.domain.identity import EDITOR
+from backend.http.app import create_app
 from backend.projections.registry import ModelFilter
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
@@ -558,3 +561,45 @@ def test_restore_of_other_team_version_reveals_nothing(registry: Registry, model
 
     assert raised.value.message == f"Model version {version_id} was not found."
     assert raised.value.field == "id"
+
+
+def test_model_counts_leave_out_archived(registry: Registry) -> None:
+    registry.register("churn")
+    registry.register("fraud")
+    archived = registry.register("old-churn")
+    outcome = registry.runtime.registry.archive_model(registry.editor, registry.cause(registry.editor), model_id=archived)
+    assert registry.runtime.projections.wait_for(outcome.position)
+    empty_team, created = registry.runtime.identity.create_team(
+        registry.admin, registry.cause(registry.admin), name=f"empty-{uuid.uuid4().hex[:6]}"
+    )
+    assert registry.runtime.projections.wait_for(created.position)
+
+    counts = registry.runtime.readers.registry.model_counts([str(registry.team_id), str(empty_team)])
+
+    assert counts == {str(registry.team_id): 2}
+
+
+def test_team_model_count_over_graphql(registry: Registry) -> None:
+    registry.register("churn")
+    archived = registry.register("old-churn")
+    outcome = registry.runtime.registry.archive_model(registry.editor, registry.cause(registry.editor), model_id=archived)
+    assert registry.runtime.projections.wait_for(outcome.position)
+    issued = registry.runtime.identity.issue_token(
+        registry.editor, registry.cause(registry.editor), team_id=registry.team_id, name="reader", scopes=["read"]
+    )
+    assert registry.runtime.projections.wait_for(issued.outcome.position)
+    app = create_app(registry.runtime, manage_runtime=False)
+
+    async def teams() -> dict[str, object]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api.test") as client:
+            response = await client.post(
+                "/graphql", json={"query": "{ teams(first: 10) { nodes { id modelCount } } }"},
+                headers={"Authorization": f"Bearer {issued.secret}"},
+            )
+            assert response.status_code == 200
+            return response.json()
+
+    body = asyncio.run(teams())
+
+    assert "errors" not in body
+    assert body["data"] == {"teams": {"nodes": [{"id": str(registry.team_id), "modelCount": 1}]}}

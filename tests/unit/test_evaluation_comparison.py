@@ -147,6 +147,34 @@ def test_equal_values_share_best() -> None:
     assert metrics["accuracy"].best == [0, 1, 2]
 
 
+def test_nearly_equal_values_tie() -> None:
+    good = classification_report(BINARY_TRUTH, GOOD_SCORES, ["0", "1"])
+    # The same accuracy summed in another order: it differs only in the last bits.
+    accuracy = good["metrics"]["accuracy"]
+    nearly = {**good, "metrics": {**good["metrics"], "accuracy": accuracy * (1 + 1e-15), "logLoss": 0.0}}
+    exact = {**good, "metrics": {**good["metrics"], "logLoss": -0.0}}
+
+    differences = {difference.name: difference for difference in metric_differences(nearly, exact)}
+    metrics = by_name(compared((evaluation_row("nearly"), nearly), (evaluation_row("exact"), exact)))
+
+    assert nearly["metrics"]["accuracy"] != accuracy
+    assert differences["accuracy"].difference == 0
+    assert differences["accuracy"].better is None
+    assert str(differences["logLoss"].difference) == "0.0"
+    assert differences["logLoss"].better is None
+    assert metrics["accuracy"].best == [0, 1]
+
+
+def test_small_real_difference_has_better() -> None:
+    good = classification_report(BINARY_TRUTH, GOOD_SCORES, ["0", "1"])
+    higher = {**good, "metrics": {**good["metrics"], "accuracy": good["metrics"]["accuracy"] + 1e-6}}
+
+    differences = {difference.name: difference for difference in metric_differences(good, higher)}
+
+    assert differences["accuracy"].difference == pytest.approx(1e-6)
+    assert differences["accuracy"].better == "b"
+
+
 def test_undefined_metric_has_no_best() -> None:
     # Every row of the first class: ROC AUC needs both classes, so it is undefined in both reports.
     truth = np.zeros(4, dtype="int64")

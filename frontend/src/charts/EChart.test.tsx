@@ -59,6 +59,32 @@ describe("page options", () => {
     }
   });
 
+  it("count axes have whole ticks", () => {
+    // Counts of 0 and 1 alone would give ECharts ticks at 0, 0.2, 0.4 and so on. The value axes run
+    // over whole numbers too, so every number label on the chart should be whole.
+    const small = [{ epoch: 1, edges: [0, 10, 20], counts: [1, 0] }];
+    const built: [string, ChartOption][] = [
+      ["overlay", overlayOption(small, labels)],
+      ["single", singleOption(small[0] as (typeof small)[number], labels)],
+      [
+        "residuals",
+        residualsOption([{ name: "Residuals", residuals: { low: -20, high: 20, counts: [1, 0] } }], { x: "x", y: "y" }),
+      ],
+    ];
+    for (const [name, chartOption] of built) {
+      const { getByRole, unmount } = render(<EChart option={chartOption} label={name} />);
+      const texts = Array.from(getByRole("img", { name }).querySelectorAll("text"), (text) => text.textContent ?? "");
+      const numbers = texts.filter((text) => /^-?[\d.,]+$/.test(text));
+
+      expect(numbers, name).toContain("1");
+      expect(
+        numbers.filter((text) => text.includes(".")),
+        name,
+      ).toEqual([]);
+      unmount();
+    }
+  });
+
   const cases: [string, ChartOption][] = [
     ["offset", offsetOption(histograms, labels)],
     ["overlay", overlayOption(histograms, labels)],

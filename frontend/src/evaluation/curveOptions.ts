@@ -91,7 +91,8 @@ export function residualsOption(
     legend: { top: 0 },
     grid: { left: 56, right: 24, top: 40, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.x, nameLocation: "middle", nameGap: 28 },
-    yAxis: { type: "value", name: labels.y },
+    // The y axis counts rows, so its ticks are whole numbers.
+    yAxis: { type: "value", name: labels.y, minInterval: 1 },
     series: histograms.map(({ name, residuals }) => ({
       name,
       type: "line",

@@ -446,6 +446,7 @@ export const en = {
       hours: "{{hours}} h {{minutes}} min",
       minutes: "{{minutes}} min {{seconds}} s",
       seconds: "{{seconds}} s",
+      milliseconds: "{{milliseconds}} ms",
     },
     backToRuns: "← Back to training runs",
     live: "Live",

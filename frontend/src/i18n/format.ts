@@ -12,7 +12,8 @@ export interface Formatters {
 /** Builds formatters for the given BCP 47 locale; a missing value becomes an em dash. */
 export function formattersFor(locale: string): Formatters {
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
-  const numberFormat = new Intl.NumberFormat(locale);
+  // "negative" shows -0, and negatives that round to 0, as 0 rather than -0.
+  const numberFormat = new Intl.NumberFormat(locale, { signDisplay: "negative" });
 
   return {
     dateTime: (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—"),

@@ -19,7 +19,7 @@ export function measuresFor(locale: string): Measures {
   const decimalFormat = (digits: number) => {
     let found = decimals.get(digits);
     if (!found) {
-      found = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+      found = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, signDisplay: "negative" });
       decimals.set(digits, found);
     }
     return found;

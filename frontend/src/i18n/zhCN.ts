@@ -446,6 +446,7 @@ export const zhCN: Catalogue = {
       hours: "{{hours}} 小时 {{minutes}} 分",
       minutes: "{{minutes}} 分 {{seconds}} 秒",
       seconds: "{{seconds}} 秒",
+      milliseconds: "{{milliseconds}} 毫秒",
     },
     backToRuns: "← 返回训练运行",
     live: "实时",

@@ -127,6 +127,9 @@ function LayerDetails({ layer, links }: { layer: LayerInfo; links: { source: str
       <Descriptions.Item label={t("inside.layerClass")}>{layer.className}</Descriptions.Item>
       <Descriptions.Item label={t("inside.outputShape")}>{formatShape(layer.outputShape) || "—"}</Descriptions.Item>
       <Descriptions.Item label={t("inside.parameters")}>{format.number(layer.parameters)}</Descriptions.Item>
+      {layer.trainableParameters !== null && layer.trainableParameters !== undefined && (
+        <Descriptions.Item label={t("inside.trainableParameters")}>{format.number(layer.trainableParameters)}</Descriptions.Item>
+      )}
       <Descriptions.Item label={t("inside.trainable")}>{layer.trainable ? t("common.yes") : t("common.no")}</Descriptions.Item>
       <Descriptions.Item label={t("inside.inputsFrom")}>{names(inputs)}</Descriptions.Item>
       <Descriptions.Item label={t("inside.outputsTo")}>{names(outputs)}</Descriptions.Item>

@@ -23,10 +23,18 @@ const MODEL_ID = "model-1";
 const PATTERN = "/teams/:teamId/models/:modelId/versions/:versionId";
 
 const LAYERS = [
-  { name: "features", className: "InputLayer", outputShape: [null, 30], parameters: 0, trainable: true },
-  { name: "normalization", className: "Normalization", outputShape: [null, 30], parameters: 61, trainable: true },
-  { name: "dense_1", className: "Dense", outputShape: [null, 32], parameters: 992, trainable: true },
-  { name: "output", className: "Dense", outputShape: [null, 1], parameters: 33, trainable: false },
+  { name: "features", className: "InputLayer", outputShape: [null, 30], parameters: 0, trainable: false, trainableParameters: 0 },
+  {
+    name: "normalization",
+    className: "Normalization",
+    outputShape: [null, 30],
+    parameters: 61,
+    trainable: false,
+    trainableParameters: 0,
+  },
+  { name: "dense_1", className: "Dense", outputShape: [null, 32], parameters: 992, trainable: true, trainableParameters: 992 },
+  // A layer of a model inspected before the server counted trainable parameters per layer.
+  { name: "output", className: "Dense", outputShape: [null, 1], parameters: 33, trainable: false, trainableParameters: null },
 ];
 
 const EDGES = [
@@ -139,10 +147,24 @@ describe("VersionPage", () => {
     const details = screen.getByRole("complementary", { name: "Layer details" });
     await waitFor(() => expect(within(details).getByText("Dense")).toBeInTheDocument());
     expect(within(details).getByText("(None, 32)")).toBeInTheDocument();
-    expect(within(details).getByText("992")).toBeInTheDocument();
+    // Parameters and trainable parameters: every parameter of a Dense layer is trainable.
+    expect(within(details).getAllByText("992")).toHaveLength(2);
     expect(within(details).getByText("normalization")).toBeInTheDocument();
     expect(within(details).getByText("output")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Training run" })).toHaveAttribute("href", `/teams/${TEST_TEAM.id}/training/run-7`);
+  });
+
+  it("normalization layer shows no trainable parameters", async () => {
+    renderTeamPage(mockServer(answer), PATTERN, <VersionPage />, path("version-2"));
+    await screen.findByRole("region", { name: "Layer graph" });
+
+    fireEvent.click(screen.getByRole("button", { name: "normalization" }));
+
+    const details = screen.getByRole("complementary", { name: "Layer details" });
+    const valueOf = (label: string) => within(details).getByText(label).closest("tr")?.querySelector("td")?.textContent;
+    expect(valueOf("Parameters")).toBe("61");
+    expect(valueOf("Trainable parameters")).toBe("0");
+    expect(valueOf("Trainable")).toBe("No");
   });
 
   it("trained-by link names the run", async () => {

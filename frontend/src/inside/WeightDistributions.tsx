@@ -179,6 +179,8 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
         nameLocation: "end",
         nameTextStyle: { align: "left" },
         axisLine: { onZero: false },
+        // The axis counts weights, so its ticks are whole numbers.
+        minInterval: 1,
       },
       series: withHistogram.map((entry) => ({
         name: t("inside.versionOption", { number: entry.versionNumber }),

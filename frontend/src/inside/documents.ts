@@ -54,6 +54,7 @@ export const VersionInsideQuery = graphql(`
           outputShape
           parameters
           trainable
+          trainableParameters
         }
         edges {
           source

@@ -12,7 +12,10 @@ export interface LayerInfo extends LayerShape {
   className: string;
   outputShape?: (number | null)[] | null;
   parameters: number;
+  /** Whether training updates any of the layer's parameters. */
   trainable: boolean;
+  /** The number of parameters training updates, or null for a model inspected before the server counted them per layer. */
+  trainableParameters?: number | null;
 }
 
 export interface LayerLink {

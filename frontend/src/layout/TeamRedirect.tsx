@@ -5,13 +5,16 @@ import { useQuery } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
+import { useViewer } from "../session/SessionContext";
 import { TeamsQuery } from "../teams/documents";
-import { TEAM_STORAGE_KEY } from "../teams/TeamContext";
+import { chooseLandingTeam } from "../teams/landingTeam";
+import { lastTeamStorageKey } from "../teams/TeamContext";
 import { TEAM_PAGE } from "./TeamSwitcher";
 
-/** Opens the team chosen last on this browser, or the first team by name. */
+/** Opens the team the viewer last used in this browser, or else the team with the most models. */
 export function TeamRedirect() {
   const { t } = useTranslation();
+  const viewer = useViewer();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: TeamsQuery, variables: { first: TEAM_PAGE } });
 
   if (error) {
@@ -21,9 +24,8 @@ export function TeamRedirect() {
     return <Loading />;
   }
   const teams = data.teams.nodes;
-  const stored = window.localStorage.getItem(TEAM_STORAGE_KEY);
-  const chosen = teams.find((team) => team.id === stored) ?? teams[0];
-  if (!chosen) {
+  const chosen = chooseLandingTeam(teams, window.localStorage.getItem(lastTeamStorageKey(viewer.user.id)));
+  if (chosen === null) {
     return <Empty description={t("layout.noTeams")} />;
   }
   return <Navigate to={`/teams/${chosen.id}/models`} replace />;

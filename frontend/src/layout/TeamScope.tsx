@@ -6,7 +6,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useViewer } from "../session/SessionContext";
 import { TeamQuery } from "../teams/documents";
-import { TEAM_STORAGE_KEY, TeamContext } from "../teams/TeamContext";
+import { TeamContext, lastTeamStorageKey } from "../teams/TeamContext";
 import type { CurrentTeam } from "../teams/TeamContext";
 
 /** Reads the team named in the URL, remembers it as the last one used, and provides it to the pages below. */
@@ -17,9 +17,9 @@ export function TeamScope() {
 
   useEffect(() => {
     if (data) {
-      window.localStorage.setItem(TEAM_STORAGE_KEY, data.team.id);
+      window.localStorage.setItem(lastTeamStorageKey(viewer.user.id), data.team.id);
     }
-  }, [data]);
+  }, [data, viewer.user.id]);
 
   const team = useMemo<CurrentTeam | null>(
     () =>

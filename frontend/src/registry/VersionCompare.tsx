@@ -5,8 +5,9 @@ import { useQuery } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
+import { metricsEqual } from "../evaluation/metricsEqual";
 import { useMetricLabel } from "../evaluation/useMetricLabel";
-import type { ModelVersionFieldsFragment } from "../gql/graphql";
+import type { CompareModelVersionsQuery as CompareModelVersionsResult, ModelVersionFieldsFragment } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
@@ -14,6 +15,8 @@ import { comparedField } from "./comparedFields";
 import { ComparedValue } from "./ComparedValue";
 import { CompareModelVersionsQuery } from "./documents";
 import { useRunNames } from "./useRunNames";
+
+type MetricDifference = NonNullable<CompareModelVersionsResult["compareModelVersions"]["evaluation"]>["metrics"][number];
 
 interface ChangeRow {
   field: string;
@@ -73,6 +76,14 @@ export function VersionCompare({ versions, modelId }: { versions: ModelVersionFi
     }
     const known = comparedField(row.field);
     return known === null ? row.field : t(`compare.fields.${known}`);
+  };
+  const tied = (row: MetricDifference) =>
+    row.a !== null && row.a !== undefined && row.b !== null && row.b !== undefined && metricsEqual(row.a, row.b);
+  const betterOf = (row: MetricDifference) => {
+    if (tied(row)) {
+      return t("compare.equal");
+    }
+    return row.better ? <Tag color="green">{row.better.toUpperCase()}</Tag> : "—";
   };
   const yesNo = (value: boolean | null | undefined) => {
     if (value === null || value === undefined) {
@@ -159,12 +170,12 @@ export function VersionCompare({ versions, modelId }: { versions: ModelVersionFi
                   key: "b",
                   render: (_, row) => format.number(row.b),
                 },
-                { title: t("compare.difference"), key: "difference", render: (_, row) => format.number(row.difference) },
                 {
-                  title: t("compare.better"),
-                  key: "better",
-                  render: (_, row) => (row.better ? <Tag color="green">{row.better.toUpperCase()}</Tag> : t("compare.equal")),
+                  title: t("compare.difference"),
+                  key: "difference",
+                  render: (_, row) => format.number(tied(row) ? 0 : row.difference),
                 },
+                { title: t("compare.better"), key: "better", render: (_, row) => betterOf(row) },
               ]}
             />
           ) : (

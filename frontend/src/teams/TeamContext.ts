@@ -20,4 +20,7 @@ export function useCurrentTeam(): CurrentTeam {
   return team;
 }
 
-export const TEAM_STORAGE_KEY = "modelcloud.team";
+/** Returns the localStorage key that stores the team a user last opened in this browser, one key per user. */
+export function lastTeamStorageKey(userId: string): string {
+  return `modelcloud.team.${userId}`;
+}

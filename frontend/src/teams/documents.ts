@@ -6,6 +6,7 @@ export const TeamsQuery = graphql(`
       nodes {
         id
         name
+        modelCount
       }
       pageInfo {
         hasNextPage

@@ -83,7 +83,8 @@ export function overlayOption(
     grid: { left: 64, right: 24, top: 16, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.value, nameLocation: "middle", nameGap: 28 },
     // Keep the count axis at the left edge; by default ECharts draws it where the values cross zero.
-    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false } },
+    // minInterval 1 keeps its ticks whole, because a count of 0.5 values cannot occur.
+    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false }, minInterval: 1 },
     series: ordered.map((histogram, index) => ({
       name: `${labels.epoch} ${histogram.epoch}`,
       type: "line",
@@ -105,7 +106,8 @@ export function singleOption(histogram: EpochHistogram, labels: { value: string;
     grid: { left: 64, right: 24, top: 16, bottom: 48 },
     xAxis: { type: "value", scale: true, name: labels.value, nameLocation: "middle", nameGap: 28 },
     // Keep the count axis at the left edge; by default ECharts draws it where the values cross zero.
-    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false } },
+    // minInterval 1 keeps its ticks whole, because a count of 0.5 values cannot occur.
+    yAxis: { type: "value", name: labels.count, axisLine: { onZero: false }, minInterval: 1 },
     series: [
       {
         name: labels.count,

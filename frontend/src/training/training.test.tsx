@@ -201,6 +201,14 @@ describe("TrainingRunPage", () => {
     expect(operationsNamed(server, "TrainingRun")).toHaveLength(1);
   });
 
+  it("epochs tab shows sub-second durations", async () => {
+    renderRun(mockServer(answer), "?tab=epochs");
+
+    // Each epoch took 0.3 s, which whole seconds would show as 0 s.
+    expect(await screen.findAllByText("300 ms")).toHaveLength(2);
+    expect(screen.queryByText("0 s")).not.toBeInTheDocument();
+  });
+
   it("restart reads series again", async () => {
     const server = mockServer(answer);
     renderRun(server);
