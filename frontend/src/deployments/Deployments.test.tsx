@@ -587,6 +587,7 @@ describe("deployments", () => {
       expect(screen.getAllByText("2 个值").length).toBeGreaterThan(0);
       expect(screen.queryByText(/values|expects/)).not.toBeInTheDocument();
       expect(screen.getByText("字段：")).toBeInTheDocument();
+      expect(screen.getByText("端点：")).toBeInTheDocument();
     } finally {
       await act(() => i18next.changeLanguage("en"));
     }
