@@ -30,12 +30,27 @@ FLOAT_RANGE_TYPES = {"float16": "float16", "half": "float16", "bfloat16": "float
 
 
 class PayloadError(InvalidInput):
-    """A request that does not fit the signature; `expected` and `received` describe the mismatch."""
+    """A request that does not fit the signature; `expected` and `received` describe the mismatch.
 
-    def __init__(self, message: str, *, field: str, expected: str | None = None, received: str | None = None) -> None:
+    When the mismatch is in the number of values, `expected_count` and `received_count` contain the
+    numbers themselves, so that clients can state them in their own language.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        expected: str | None = None,
+        received: str | None = None,
+        expected_count: int | None = None,
+        received_count: int | None = None,
+    ) -> None:
         super().__init__(message, field=field, value=received)
         self.expected = expected
         self.received = received
+        self.expected_count = expected_count
+        self.received_count = received_count
 
 
 @dataclass(frozen=True)
@@ -262,11 +277,12 @@ def _check_value(where: str, value: Any, shape: list[int | None], dtype: str, sp
             f"{where} must be a list of {_values(size) if size is not None else 'any number of values'} for input "
             f"{spec['name']!r} (shape {_shape_text(spec)}), but it is {_kind(value)}.",
             field=where, expected=f"list of {size}" if size is not None else "list", received=_kind(value),
+            expected_count=size,
         )
     if size is not None and len(value) != size:
         raise PayloadError(
             f"{where} has {_values(len(value))}; input {spec['name']!r} expects {size} (shape {_shape_text(spec)}).",
-            field=where, expected=_values(size), received=_values(len(value)),
+            field=where, expected=_values(size), received=_values(len(value)), expected_count=size, received_count=len(value),
         )
     for index, item in enumerate(value):
         _check_value(f"{where}[{index}]", item, shape[1:], dtype, spec)

@@ -35,7 +35,11 @@ class AuditEntry:
     subject_type: str
     subject_id: strawberry.ID
     subject_version: int
-    summary: str
+    subject_name: str | None = strawberry.field(
+        description="The subject's name when the entry was recorded, such as iris, or iris v3 for a version; "
+        "null for subjects without a name."
+    )
+    summary: str = strawberry.field(description="What happened, in English, with names, numbers and reasons.")
     correlation_id: str
     causation_id: str
 
@@ -50,6 +54,7 @@ class AuditEntry:
             subject_type=row["subject_type"],
             subject_id=strawberry.ID(row["subject_id"]),
             subject_version=int(row["subject_version"]),
+            subject_name=row["subject_name"],
             summary=row["summary"],
             correlation_id=row["correlation_id"],
             causation_id=row["causation_id"],

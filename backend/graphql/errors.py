@@ -55,10 +55,16 @@ def out_of_space_message(correlation_id: str | None) -> str:
 
 def describe_domain_error(error: DomainError) -> dict[str, Any]:
     described = {"code": error.code, "field": error.field, "value": _json_safe(error.value)}
-    # A prediction payload error also states what the signature expected against what the request sent.
-    for key in ("expected", "received"):
-        if getattr(error, key, None) is not None:
-            described[key] = getattr(error, key)
+    # A prediction payload error also states what the signature expected against what the request sent,
+    # and for a wrong number of values the two counts as numbers.
+    for attribute, key in (
+        ("expected", "expected"),
+        ("received", "received"),
+        ("expected_count", "expectedCount"),
+        ("received_count", "receivedCount"),
+    ):
+        if getattr(error, attribute, None) is not None:
+            described[key] = getattr(error, attribute)
     return described
 
 

@@ -258,6 +258,36 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+NameOf = Callable[[Any], str | None]
+
+# Events that name a subject, and the subject's bare name, such as "iris" or "iris v3" for a version.
+# The web app puts it into a sentence in the reader's language; the English label above stays in summaries.
+SUBJECT_NAMES: dict[str, Callable[[Any, NameOf], str | None]] = {
+    "User.Registered": lambda e, name: e.username,
+    "Team.Created": lambda e, name: e.name,
+    "ApiToken.Issued": lambda e, name: e.name,
+    "RegisteredModel.Registered": lambda e, name: e.name,
+    "ModelVersion.Created": lambda e, name: _version_name(name(e.model_id), e.number),
+    "Dataset.Created": lambda e, name: e.name,
+    "DatasetVersion.Uploaded": lambda e, name: _version_name(name(e.dataset_id), e.number),
+    "DatasetVersion.Derived": lambda e, name: _version_name(name(e.dataset_id), e.number),
+    "ConfigProfile.Created": lambda e, name: e.name,
+    "TrainingRun.Queued": lambda e, name: e.name,
+    "TrainingRun.Opened": lambda e, name: e.name,
+    "Evaluation.Requested": lambda e, name: name(e.version_id),
+    "BatchPrediction.Requested": lambda e, name: name(e.model_version_id),
+    "EvaluationRule.Created": lambda e, name: e.name,
+    "Deployment.Requested": lambda e, name: e.name,
+    "AlertRule.Defined": lambda e, name: e.name,
+    "Alert.Opened": lambda e, name: e.subject_name,
+    "NotificationChannel.Created": lambda e, name: e.name,
+}
+
+
+def _version_name(parent: str | None, number: int) -> str | None:
+    return None if parent is None else f"{parent} v{number}"
+
+
 def _camel(name: str) -> str:
     """Return a snake_case field name as the API spells it, such as scheduleMinutes; after_version is watchesVersionsAfter."""
     if name == "after_version":
@@ -291,10 +321,12 @@ class AuditProjection(Projection):
             "CREATE TABLE IF NOT EXISTS audit_log ("
             "position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
             "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, "
-            "subject_version INTEGER NOT NULL, summary TEXT NOT NULL, "
+            "subject_version INTEGER NOT NULL, subject_name TEXT, summary TEXT NOT NULL, "
             "correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
         ),
-        "audit_labels": "CREATE TABLE IF NOT EXISTS audit_labels (subject_id TEXT PRIMARY KEY, label TEXT NOT NULL)",
+        "audit_labels": (
+            "CREATE TABLE IF NOT EXISTS audit_labels (subject_id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT)"
+        ),
     }
     indexes = [
         "CREATE INDEX IF NOT EXISTS audit_by_team ON audit_log (team, position)",
@@ -311,16 +343,26 @@ class AuditProjection(Projection):
             row = tx.fetchone("SELECT label FROM audit_labels WHERE subject_id = ?", (str(subject_id),))
             return row["label"] if row else str(subject_id)
 
+        def bare_name(subject_id: Any) -> str | None:
+            row = tx.fetchone("SELECT name FROM audit_labels WHERE subject_id = ?", (str(subject_id),))
+            return row["name"] if row else None
+
         label = LABELS.get(action)
         if label is not None:
+            subject_name = SUBJECT_NAMES.get(action)
             tx.execute(
-                "INSERT INTO audit_labels (subject_id, label) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING",
-                (str(event.originator_id), label(event, names)),
+                "INSERT INTO audit_labels (subject_id, label, name) VALUES (?, ?, ?) ON CONFLICT (subject_id) DO NOTHING",
+                (
+                    str(event.originator_id),
+                    label(event, names),
+                    subject_name(event, bare_name) if subject_name is not None else None,
+                ),
             )
 
         tx.execute(
             "INSERT INTO audit_log (position, occurred_at, actor, team, action, subject_type, subject_id, "
-            "subject_version, summary, correlation_id, causation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "subject_version, subject_name, summary, correlation_id, causation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 position,
                 iso(event.timestamp),
@@ -330,6 +372,7 @@ class AuditProjection(Projection):
                 action.split(".")[0],
                 str(event.originator_id),
                 event.originator_version,
+                bare_name(event.originator_id),
                 summarize(event, names),
                 getattr(event, "correlation_id", ""),
                 getattr(event, "causation_id", ""),
@@ -420,7 +463,7 @@ class AuditReader:
 
 EXPORT_COLUMNS = [
     "position", "occurred_at", "actor", "team", "action", "subject_type", "subject_id",
-    "subject_version", "summary", "correlation_id", "causation_id",
+    "subject_version", "subject_name", "summary", "correlation_id", "causation_id",
 ]
 EXPORT_FORMATS = ("csv", "jsonl")
 EXPORT_BATCH = 1000

@@ -68,6 +68,7 @@ function auditEntry(position: number, action: string) {
     action,
     subjectType: "RegisteredModel",
     subjectId: MODEL_ID,
+    subjectName: "iris",
     summary: `Summary of entry ${position}`,
     correlationId: `correlation-${position}`,
   };
@@ -498,10 +499,10 @@ describe("App", () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     renderApp(`/teams/${TEAM_ID}/audit`);
 
-    expect(await screen.findByText("Summary of entry 7")).toBeInTheDocument();
-    const row = screen.getByText("Summary of entry 7").closest(".ant-table-row") as HTMLElement;
-    expect(within(row).getByText("注册了模型")).toBeInTheDocument();
+    const sentence = await screen.findByText("注册了模型（模型“iris”）");
+    const row = sentence.closest(".ant-table-row") as HTMLElement;
     expect(within(row).getByText("模型")).toBeInTheDocument();
+    expect(within(row).queryByText("Summary of entry 7")).not.toBeInTheDocument();
   });
 
   it("system actor named in Chinese", async () => {
@@ -512,7 +513,7 @@ describe("App", () => {
       responses({ AuditLog: { data: { auditLog: { nodes: [systemEntry], pageInfo: NO_MORE } } } }),
     );
 
-    const row = (await screen.findByText("Summary of entry 7")).closest(".ant-table-row") as HTMLElement;
+    const row = (await screen.findByText("注册了模型（模型“iris”）")).closest(".ant-table-row") as HTMLElement;
     expect(within(row).getByText("平台")).toBeInTheDocument();
     expect(within(row).queryByText("system")).not.toBeInTheDocument();
   });

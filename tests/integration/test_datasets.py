@@ -289,6 +289,23 @@ def test_lineage_and_audit_record_every_step(datasets: Datasets, dataset_files: 
     assert "standardize mean area" in summaries[2]
 
 
+def test_audit_names_dataset_versions(datasets: Datasets, dataset_files: Path) -> None:
+    dataset_id = datasets.create("cancer")
+    parent = datasets.add_version(dataset_id, dataset_files / "breast_cancer.csv", label="target")
+    datasets.derive(parent["version_id"], [STRATIFIED_70_15_15])
+    assert datasets.runtime.projections.wait_for(datasets.runtime.store.head())
+
+    rows = datasets.runtime.database.fetchall(
+        "SELECT action, subject_name FROM audit_log WHERE action IN (?, ?, ?) ORDER BY position",
+        ("Dataset.Created", "DatasetVersion.Uploaded", "DatasetVersion.Derived"),
+    )
+    assert [(row["action"], row["subject_name"]) for row in rows] == [
+        ("Dataset.Created", "cancer"),
+        ("DatasetVersion.Uploaded", "cancer v1"),
+        ("DatasetVersion.Derived", "cancer v2"),
+    ]
+
+
 BAD_FILES = [
     ("latin1.csv", "name,city\nJosé,Málaga\n".encode("latin-1"), "file", "UTF-8"),
     ("ragged.csv", b"a,b,c\n1,2,3\n4,5,6,7\n", "file", "Line 3 has 4 fields"),

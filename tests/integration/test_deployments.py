@@ -356,6 +356,7 @@ def test_payload_checked_against_signature(deployments: Deployments) -> None:
         deployments.predict({"instances": [[0.0] * 29]})
     assert raised.value.message == "instances[0] has 29 values; input 'features' expects 30 (shape [null, 30])."
     assert (raised.value.expected, raised.value.received) == ("30 values", "29 values")
+    assert (raised.value.expected_count, raised.value.received_count) == (30, 29)
 
     with pytest.raises(NotFound) as raised:
         deployments.predict({"instances": [[0.0] * 30]}, version=2)
@@ -481,6 +482,40 @@ def test_rest_rejects_value_beyond_float32(deployments: Deployments) -> None:
     assert answered.json()["field"] == "instances[0][29]"
     assert answered.json()["expected"] == "a finite number within float32's range, ±3.4e38"
     assert answered.json()["received"] == "the number 1e+39"
+
+
+def test_value_counts_over_rest_and_graphql(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    client = deployments.http()
+
+    rest = client.post("/v1/models/cancer:predict", {"instances": [[0.0] * 29]})
+    graphql = client.post("/graphql", {
+        "query": "mutation($i: PredictInput!) { predict(input: $i) { predictions version } }",
+        "variables": {"i": {"deploymentId": str(deployment_id), "instances": [[0.0] * 29]}},
+    })
+
+    message = "instances[0] has 29 values; input 'features' expects 30 (shape [null, 30])."
+    assert rest.status_code == 400
+    body = rest.json()
+    assert body["error"] == message
+    assert (body["field"], body["expected"], body["received"]) == ("instances[0]", "30 values", "29 values")
+    assert (body["expectedCount"], body["receivedCount"]) == (30, 29)
+    error = graphql.json()["errors"][0]
+    assert error["message"] == message
+    assert (error["extensions"]["expectedCount"], error["extensions"]["receivedCount"]) == (30, 29)
+
+
+def test_rest_states_list_length_for_scalar(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+
+    answered = deployments.http().post("/v1/models/cancer:predict", {"instances": [0.5]})
+
+    assert answered.status_code == 400
+    body = answered.json()
+    assert (body["field"], body["expected"], body["expectedCount"]) == ("instances[0]", "list of 30", 30)
+    assert "receivedCount" not in body
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])

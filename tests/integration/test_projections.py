@@ -226,6 +226,42 @@ def test_subscriber_receives_committed_audit_change(runtime: Runtime, clock) -> 
     assert uuid.UUID(row["subject_id"])
 
 
+def test_audit_entries_name_their_subject(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+
+    rows = runtime.database.fetchall("SELECT action, subject_name FROM audit_log ORDER BY position")
+    names = {row["action"]: row["subject_name"] for row in rows}
+    assert names["Team.Created"] == "Vision"
+    assert names["Team.MemberRemoved"] == "Vision"
+    assert names["User.Registered"] == "bob"
+    assert names["ApiToken.Revoked"] == "ci"
+    assert names["Upload.Received"] is None
+
+
+def test_audit_table_without_subject_names_is_rebuilt(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    """A store made before audit entries had subject names starts, and its entries get the names."""
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    runtime.database.execute("DROP TABLE audit_log")
+    runtime.database.execute(
+        "CREATE TABLE audit_log (position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
+        "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, subject_version INTEGER NOT NULL, "
+        "summary TEXT NOT NULL, correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
+    )
+    runtime.database.execute("UPDATE projection_schemas SET digest = 'without subject names' WHERE name = 'audit'")
+    # An upgrade stops the old process first; until then it holds the projections' leases.
+    runtime.stop()
+
+    upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
+    upgraded.start()
+    assert upgraded.projections.wait_for(upgraded.store.head())
+
+    rows = upgraded.database.fetchall("SELECT subject_name FROM audit_log WHERE action = ?", ("Team.MemberAdded",))
+    assert {row["subject_name"] for row in rows} == {"default", "Vision"}
+    upgraded.stop()
+
+
 def test_changed_table_definition_rebuilds(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
     populate(runtime, clock)
     assert runtime.projections.wait_for(runtime.store.head())

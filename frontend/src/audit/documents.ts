@@ -8,6 +8,7 @@ export const AuditEntryFieldsFragment = graphql(`
     action
     subjectType
     subjectId
+    subjectName
     summary
     correlationId
   }

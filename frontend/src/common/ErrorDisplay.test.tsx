@@ -40,7 +40,7 @@ describe("ErrorDisplay", () => {
     renderWithoutStyles(<ErrorDisplay error={serverError("FORBIDDEN", "Only admins may.", "alias", "production")} />);
 
     expect(screen.getByText("您无权执行此操作。")).toBeInTheDocument();
-    expect(screen.getByText("字段:", { exact: false })).toBeInTheDocument();
+    expect(screen.getByText("字段：", { exact: false })).toBeInTheDocument();
     expect(screen.getByText("Only admins may.")).toBeInTheDocument();
   });
 

@@ -5,6 +5,7 @@ import { Link } from "react-router";
 
 import type { DatasetVersionRowFragment } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
+import { useDescribeOperation } from "./describeOperation";
 import { ProfilingProgress } from "./ProfilingProgress";
 import { VersionStatusTag } from "./VersionStatusTag";
 
@@ -19,6 +20,7 @@ interface DatasetVersionsTableProps {
 export function DatasetVersionsTable({ teamId, datasetId, versions, nameOf }: DatasetVersionsTableProps) {
   const { t } = useTranslation();
   const format = useFormat();
+  const describeOperation = useDescribeOperation();
   const versionPath = (id: string) => `/teams/${teamId}/datasets/${datasetId}/versions/${id}`;
 
   const columns: TableColumnsType<DatasetVersionRowFragment> = [
@@ -58,9 +60,7 @@ export function DatasetVersionsTable({ teamId, datasetId, versions, nameOf }: Da
             ) : (
               t("datasetVersion.derived")
             )}
-            <Typography.Text type="secondary">
-              {version.operations.map((operation) => operation.description).join("; ")}
-            </Typography.Text>
+            <Typography.Text type="secondary">{version.operations.map(describeOperation).join("; ")}</Typography.Text>
           </Space>
         ),
     },

@@ -133,7 +133,13 @@ function versionDetail(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function lineageVersion(id: string, number: number, parentId: string | null, operations: string[]) {
+interface RecordedOperation {
+  op: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+function lineageVersion(id: string, number: number, parentId: string | null, operations: (string | RecordedOperation)[]) {
   return {
     id,
     datasetId: "dataset-1",
@@ -144,7 +150,9 @@ function lineageVersion(id: string, number: number, parentId: string | null, ope
     parentId,
     createdAt: CREATED,
     dataset: { id: "dataset-1", name: "diabetes" },
-    operations: operations.map((description) => ({ op: "split", description })),
+    operations: operations.map((operation) =>
+      typeof operation === "string" ? { op: "split", description: operation } : operation,
+    ),
   };
 }
 
@@ -499,6 +507,17 @@ describe("dataset version", () => {
     expect(screen.getByRole("table", { name: "Quantiles of age" })).toBeInTheDocument();
   });
 
+  it("profile splits use Chinese punctuation", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderVersion(mockServer(answerFor()));
+
+      expect(await screen.findByText("训练集：310（70.1%）")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("profiling end shows live", async () => {
     const state = { profiled: false };
     const server = mockServer(answerFor(state));
@@ -561,6 +580,46 @@ describe("dataset version", () => {
     const child = await screen.findByText("diabetes · v3", { selector: "a" }, { timeout: 4000 });
     expect(child).toHaveAttribute("href", `/teams/${TEST_TEAM.id}/datasets/dataset-1/versions/version-3`);
     expect(screen.getByText("diabetes · v2", { selector: ".lineage-node strong" })).toBeInTheDocument();
+  });
+
+  it("lineage describes operations in Chinese", async () => {
+    const split = {
+      op: "split",
+      description: "stratified split train/test 0.8/0.2 by target (seed 7)",
+      parameters: { op: "split", strategy: "stratified", ratios: { train: 0.8, test: 0.2 }, seed: 7, by: "target" },
+    };
+    const standardize = {
+      op: "standardize",
+      description: "standardize age",
+      parameters: { op: "standardize", columns: ["age"] },
+    };
+    const answer = answerFor();
+    const server = mockServer((name, variables) =>
+      name === "DatasetLineage"
+        ? {
+            data: {
+              datasetVersion: {
+                ...lineageVersion("version-2", 2, "version-1", [split]),
+                lineage: {
+                  ancestors: [lineageVersion("version-1", 1, null, [])],
+                  children: [lineageVersion("version-3", 3, "version-2", [standardize])],
+                },
+              },
+            },
+          }
+        : answer(name, variables),
+    );
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderVersion(server, "?tab=lineage");
+
+      const table = (await screen.findByText("派生关系")).nextElementSibling as HTMLElement;
+      await waitFor(() => expect(within(table).getByText("标准化 age")).toBeInTheDocument());
+      expect(within(table).getByText("按 target 分层划分：训练集占 0.8、测试集占 0.2（种子 7）")).toBeInTheDocument();
+      expect(within(table).queryByText(/standardize age|stratified split/)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("derive marks the failing operation", async () => {

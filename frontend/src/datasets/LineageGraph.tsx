@@ -10,6 +10,7 @@ import { useQuery } from "urql";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
+import { useDescribeOperation } from "./describeOperation";
 import { DatasetLineageQuery } from "./documents";
 import { layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
 import type { LineageEdge } from "./lineage";
@@ -45,6 +46,7 @@ const NODE_TYPES = { version: VersionNodeView };
 export function LineageGraph({ teamId, versionId }: { teamId: string; versionId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const describeOperation = useDescribeOperation();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: DatasetLineageQuery, variables: { id: versionId } });
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
 
@@ -98,7 +100,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
     id: edge.id,
     source: edge.source,
     target: edge.target,
-    label: shortLabel(edge.operations.join("; ") || t("lineage.noOperations")),
+    label: shortLabel(edge.operations.map(describeOperation).join("; ") || t("lineage.noOperations")),
     labelBgPadding: [4, 2],
     animated: false,
   }));
@@ -135,7 +137,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
               ) : (
                 <ol className="operation-list">
                   {edge.operations.map((operation, index) => (
-                    <li key={index}>{operation}</li>
+                    <li key={index}>{describeOperation(operation)}</li>
                   ))}
                 </ol>
               ),

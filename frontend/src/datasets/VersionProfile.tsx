@@ -57,7 +57,11 @@ function SplitSizes({ profile }: { profile: Profile }) {
           <ul className="plain-list">
             {splits.map((split) => (
               <li key={split.name}>
-                {split.name}: {format.number(split.rows)} ({measures.percent(split.rows / Math.max(profile.rows, 1))})
+                {t("profile.splitRows", {
+                  name: split.name,
+                  rows: format.number(split.rows),
+                  share: measures.percent(split.rows / Math.max(profile.rows, 1)),
+                })}
               </li>
             ))}
           </ul>

@@ -76,6 +76,7 @@ export const DatasetVersionRowFragment = graphql(`
     operations {
       op
       description
+      parameters
     }
   }
 `);
@@ -255,6 +256,7 @@ export const LineageVersionFragment = graphql(`
     operations {
       op
       description
+      parameters
     }
   }
 `);

@@ -7,8 +7,8 @@ export interface LineageEdge {
   id: string;
   source: string;
   target: string;
-  /** The operations that made the target from the source, as the server describes them. */
-  operations: string[];
+  /** The operations that made the target from the source. */
+  operations: LineageVersionFragment["operations"];
 }
 
 export interface Lineage {
@@ -34,7 +34,7 @@ export function lineageOf(
       id: `${entry.parentId}->${entry.id}`,
       source: entry.parentId as string,
       target: entry.id,
-      operations: entry.operations.map((operation) => operation.description),
+      operations: entry.operations,
     }));
   return { versions, edges };
 }

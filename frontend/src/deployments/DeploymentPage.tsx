@@ -130,7 +130,7 @@ function DeploymentPageBody() {
       </Space>
       {readOnly && <Alert type="info" showIcon className="page-notice" title={t("deployment.readOnly")} />}
       <Typography.Paragraph>
-        {t("deployment.endpoint")}:{" "}
+        {t("common.labelled", { label: t("deployment.endpoint") })}
         <Typography.Text code copyable>
           {deployment.endpoint}
         </Typography.Text>

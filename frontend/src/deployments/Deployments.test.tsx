@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import * as echarts from "echarts";
+import i18next from "i18next";
 import { describe, expect, it, vi } from "vitest";
 
 import { CATALOG } from "../evaluation/fixtures";
@@ -177,6 +178,8 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
                 value: "2 values",
                 expected: "3 values",
                 received: "2 values",
+                expectedCount: 3,
+                receivedCount: 2,
               },
             },
           ],
@@ -554,9 +557,7 @@ describe("deployments", () => {
 
     fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
     fireEvent.click(buttonNamed("Predict"));
-    expect(
-      await screen.findByText("instances[0] has 2 values; input 'features' expects 3 (shape [null, 3])."),
-    ).toBeInTheDocument();
+    expect(await screen.findByText("instances[0] has 2 values; the model expects 3 values.")).toBeInTheDocument();
     expect(screen.getByText("instances[0]")).toBeInTheDocument();
     expect(screen.getByText("3 values")).toBeInTheDocument();
 
@@ -568,6 +569,28 @@ describe("deployments", () => {
     expect(operationsNamed(server, "Predict")[1]?.variables).toEqual({
       input: { deploymentId: "deployment-1", version: null, instances: [[1, 2, 3]] },
     });
+  });
+
+  it("console states value counts in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(answer);
+      renderDeployment(server, "?tab=console");
+      const payload = await screen.findByLabelText("JSON 格式的 instances：每行一个元素的列表");
+
+      fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
+      // Ant Design spaces out a button label of two Chinese characters.
+      fireEvent.click(screen.getByRole("button", { name: /^预\s?测$/ }));
+
+      expect(await screen.findByText("instances[0] 有 2 个值，模型期望 3 个值。")).toBeInTheDocument();
+      expect(screen.getByText("3 个值")).toBeInTheDocument();
+      expect(screen.getAllByText("2 个值").length).toBeGreaterThan(0);
+      expect(screen.queryByText(/values|expects/)).not.toBeInTheDocument();
+      expect(screen.getByText("字段：")).toBeInTheDocument();
+      expect(screen.getByText("端点：")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("empty request log is reported", async () => {

@@ -1,9 +1,11 @@
 import { Button, Descriptions, Input, Radio, Select, Space, Typography } from "antd";
+import type { TFunction } from "i18next";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient, useMutation } from "urql";
 import type { CombinedError } from "urql";
 
+import type { ApiProblem } from "../api/errors";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import type { DeploymentFieldsFragment, PredictMutation as PredictResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
@@ -43,16 +45,51 @@ function isRestBody(value: unknown): value is { instances: unknown } {
   );
 }
 
-/** Details a prediction error may carry beyond field and value: what the signature expects and what arrived. */
-function signatureDetails(error: CombinedError): { expected: string | null; received: string | null } {
-  const extensions = error.graphQLErrors[0]?.extensions ?? {};
+/** Returns the first GraphQL error's extensions, where a prediction error states what the signature expects. */
+function extensionsOf(error: CombinedError): Record<string, unknown> {
+  return error.graphQLErrors[0]?.extensions ?? {};
+}
+
+function countOf(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+/**
+ * Details a prediction error may carry beyond field and value: what the signature expects and what
+ * arrived. A wrong number of values comes as counts (`expectedCount`, `receivedCount`), which are
+ * stated in the active language; other details are the server's text.
+ */
+function signatureDetails(
+  error: CombinedError,
+  t: TFunction,
+  formatNumber: (value: number) => string,
+): { expected: string | null; received: string | null; sentence: string | null } {
+  const extensions = extensionsOf(error);
   const text = (value: unknown): string | null => {
     if (value === undefined || value === null) {
       return null;
     }
     return typeof value === "string" ? value : JSON.stringify(value);
   };
-  return { expected: text(extensions.expected), received: text(extensions.received) };
+  const values = (count: number) => t("console.valueCount", { count, formatted: formatNumber(count) });
+  const expectedCount = countOf(extensions.expectedCount);
+  const receivedCount = countOf(extensions.receivedCount);
+  const field = typeof extensions.field === "string" ? extensions.field : "";
+  if (expectedCount === null) {
+    return { expected: text(extensions.expected), received: text(extensions.received), sentence: null };
+  }
+  if (receivedCount === null) {
+    return {
+      expected: values(expectedCount),
+      received: text(extensions.received),
+      sentence: t("console.listExpected", { field, expected: values(expectedCount) }),
+    };
+  }
+  return {
+    expected: values(expectedCount),
+    received: values(receivedCount),
+    sentence: t("console.countMismatch", { field, expected: values(expectedCount), received: values(receivedCount) }),
+  };
 }
 
 /**
@@ -101,7 +138,10 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
     }
   };
 
-  const details = error ? signatureDetails(error) : null;
+  const details = error ? signatureDetails(error, t, format.number) : null;
+  // A count mismatch is stated in the active language in place of the server's English message and value.
+  const translateDetail = (problem: ApiProblem, index: number): ApiProblem =>
+    index === 0 && details?.sentence ? { ...problem, message: details.sentence, value: details.received } : problem;
 
   return (
     <form
@@ -174,7 +214,7 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
       >
         {t("console.send")}
       </Button>
-      {error && <ErrorDisplay error={error} />}
+      {error && <ErrorDisplay error={error} translateDetail={translateDetail} />}
       {details && (details.expected || details.received) && (
         <Descriptions
           size="small"

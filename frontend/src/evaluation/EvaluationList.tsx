@@ -87,7 +87,7 @@ export function EvaluationList({ evaluations, showModel = false }: EvaluationLis
         <Space wrap size={4}>
           {row.summary.map((metric) => (
             <Tag key={metric.name}>
-              {metricLabel(metric.name)}: {format.number(metric.value)}
+              {t("common.labelledValue", { label: metricLabel(metric.name), value: format.number(metric.value) })}
             </Tag>
           ))}
         </Space>

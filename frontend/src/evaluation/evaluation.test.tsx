@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
 import { describe, expect, it, vi } from "vitest";
 
 import { chartSeries } from "../charts/testing";
@@ -332,6 +333,17 @@ describe("VersionEvaluations", () => {
     fireEvent.mouseDown(screen.getByLabelText(label));
     fireEvent.click(await screen.findByTitle(option));
   }
+
+  it("metric tags use Chinese punctuation", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderList(mockServer(answer(null)));
+
+      expect(await screen.findByText("准确率：0.965")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
 
   it("pending row completes live", async () => {
     const server = mockServer(answer(null));
