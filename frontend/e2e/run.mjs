@@ -20,6 +20,8 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 
 const DEMO_TEAM = "demo";
+// The team made at first start; the demo adds nothing to it, so it has no models.
+const OTHER_TEAM = "default";
 const SEARCH_TEXT = "cancer";
 const SEARCHED_MODEL = "breast-cancer-classifier";
 const PROTECTED_ALIAS = "production";
@@ -249,31 +251,49 @@ async function signIn(page, run) {
 
 async function teamSwitcher(page, run) {
   await page.goto("/");
-  const switcher = page.getByRole("combobox", { name: "Team" });
   await page.waitForURL(/\/teams\/[^/]+\/models/);
-  const before = new URL(page.url()).pathname;
+  // Sign-in lands on the team with the most models, which is the demo's, not the empty `default`.
+  const landed = await waitFor(
+    `the switcher to show ${DEMO_TEAM}, the team with the most models, after sign-in`,
+    () => page.locator(".team-switcher .ant-select-content").innerText(),
+    (text) => text.trim() === DEMO_TEAM,
+  );
+  const demoPath = new URL(page.url()).pathname;
 
-  await switcher.click();
+  const teams = await chooseTeam(page, run, OTHER_TEAM);
+  const otherPath = new URL(page.url()).pathname;
+  check(otherPath !== demoPath, `the address stayed ${demoPath} after choosing ${OTHER_TEAM}`);
+  await chooseTeam(page, run, DEMO_TEAM);
+  const after = new URL(page.url()).pathname;
+  check(after === demoPath, `choosing ${DEMO_TEAM} again opened ${after}, expected ${demoPath}`);
+  run.teamId = after.split("/")[2];
+  await screenshot(page, run, "team-demo");
+  return { teams, landed: landed.trim(), before: otherPath, after, teamId: run.teamId };
+}
+
+/** Opens the switcher, chooses `name`, waits until the switcher and the address show it, and returns the listed teams. */
+async function chooseTeam(page, run, name) {
+  const before = new URL(page.url()).pathname;
+  await page.getByRole("combobox", { name: "Team" }).click();
   const options = page.locator(".ant-select-dropdown:visible .ant-select-item-option");
   const teams = await waitFor(
     "the team list",
     () => texts(options),
-    (names) => names.includes(DEMO_TEAM),
+    (names) => names.includes(name),
   );
-  await screenshot(page, run, "team-switcher-open");
-  await options.filter({ hasText: new RegExp(`^${DEMO_TEAM}$`) }).click();
-
-  await page.waitForURL(/\/teams\/[^/]+\/models/);
-  const shown = await waitFor(
-    "the switcher to show the demo team",
+  await screenshot(page, run, `team-switcher-open-${name}`);
+  await options.filter({ hasText: new RegExp(`^${name}$`) }).click();
+  await waitFor(
+    `the switcher to show ${name}`,
     () => page.locator(".team-switcher .ant-select-content").innerText(),
-    (text) => text.trim() === DEMO_TEAM,
+    (text) => text.trim() === name,
   );
-  const after = new URL(page.url()).pathname;
-  check(after !== before, `the address stayed ${before} after choosing ${DEMO_TEAM}`);
-  run.teamId = after.split("/")[2];
-  await screenshot(page, run, "team-demo");
-  return { teams, shown: shown.trim(), before, after, teamId: run.teamId };
+  await waitFor(
+    `the address to change after choosing ${name}`,
+    async () => new URL(page.url()).pathname,
+    (path) => path !== before && /\/teams\/[^/]+\/models/.test(path),
+  );
+  return teams;
 }
 
 /** Returns the model names of the registry rows in the DOM (the list is virtualized, and the demo has three). */
