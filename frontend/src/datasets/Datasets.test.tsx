@@ -393,6 +393,23 @@ describe("dataset list live", () => {
   });
 });
 
+/** Answers the dataset page's query with the first listed dataset and its version 2, and anything else as `base` does. */
+type Respond = (name: string, variables: Record<string, unknown>) => Answer;
+
+function datasetPageAnswer(base: Respond): Respond {
+  return (name, variables) => {
+    if (name === "Dataset") {
+      const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
+      return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
+    }
+    return base(name, variables);
+  };
+}
+
+function renderDatasetPage(server: MockServer): void {
+  renderSignedInTeamPage(server, "/teams/:teamId/datasets/:datasetId", `/teams/${TEST_TEAM.id}/datasets/dataset-1`, <DatasetPage />);
+}
+
 describe("dataset page", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -401,20 +418,7 @@ describe("dataset page", () => {
   it("file picker speaks the page's language", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     try {
-      const server = mockServer((name, variables) => {
-        const base = answerFor();
-        if (name === "Dataset") {
-          const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
-          return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
-        }
-        return base(name, variables);
-      });
-      renderSignedInTeamPage(
-        server,
-        "/teams/:teamId/datasets/:datasetId",
-        `/teams/${TEST_TEAM.id}/datasets/dataset-1`,
-        <DatasetPage />,
-      );
+      renderDatasetPage(mockServer(datasetPageAnswer(answerFor())));
       const choose = (await screen.findByText("选择文件…")).closest("button") as HTMLElement;
       expect(screen.getByText("未选择文件")).toBeInTheDocument();
       const input = screen.getByLabelText("文件（CSV、Parquet 或 JSON Lines）") as HTMLInputElement;
@@ -434,24 +438,16 @@ describe("dataset page", () => {
   it("uploads and follows the version", async () => {
     vi.stubGlobal("XMLHttpRequest", FakeRequest);
     const base = answerFor();
+    const page = datasetPageAnswer(base);
     const server = mockServer((name, variables) => {
-      if (name === "Dataset") {
-        const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
-        return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
-      }
       if (name === "UploadDatasetVersion") {
         return {
           data: { uploadDatasetVersion: versionRow({ id: "version-3", number: 3, status: "PROFILING", source: "UPLOAD" }) },
         };
       }
-      return base(name, variables);
+      return page(name, variables);
     });
-    renderSignedInTeamPage(
-      server,
-      "/teams/:teamId/datasets/:datasetId",
-      `/teams/${TEST_TEAM.id}/datasets/dataset-1`,
-      <DatasetPage />,
-    );
+    renderDatasetPage(server);
     await screen.findByText("Version 2");
 
     const file = new File(["a,b\n1,2\n"], "more.csv");
