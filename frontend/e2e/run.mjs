@@ -405,7 +405,11 @@ async function auditRows(page) {
   return rows;
 }
 
-async function auditLive(page, run) {
+/**
+ * Opens the team's audit log, waits for its entries and marks the page, so that a reload can be told apart
+ * from a live update afterwards. Returns the entries shown and the newest position among them.
+ */
+async function openLiveAuditLog(page, run) {
   await openTeamPage(page, run, "audit");
   await page.getByText("Live", { exact: true }).waitFor();
   const before = await waitFor(
@@ -413,11 +417,15 @@ async function auditLive(page, run) {
     () => auditRows(page),
     (rows) => rows.length > 0,
   );
-  const newest = Math.max(...before.map((row) => row.position));
   // A reload would clear this marker, so finding it afterwards shows the entry arrived live.
   await page.evaluate(() => {
     window.__liveMarker = true;
   });
+  return { before, newest: Math.max(...before.map((row) => row.position)) };
+}
+
+async function auditLive(page, run) {
+  const { before, newest } = await openLiveAuditLog(page, run);
 
   const name = `browser-test-${Date.now()}`;
   const created = await graphql(
@@ -471,18 +479,8 @@ async function auditReconnect(page, run) {
     open.push(socket);
   });
 
-  await openTeamPage(page, run, "audit");
-  await page.getByText("Live", { exact: true }).waitFor();
-  const before = await waitFor(
-    "the audit entries",
-    () => auditRows(page),
-    (rows) => rows.length > 0,
-  );
+  const { newest } = await openLiveAuditLog(page, run);
   check(open.length > 0, "the audit page opened no subscription socket");
-  const newest = Math.max(...before.map((row) => row.position));
-  await page.evaluate(() => {
-    window.__liveMarker = true;
-  });
 
   down = true;
   for (const socket of open.splice(0)) {
