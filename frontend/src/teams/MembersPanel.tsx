@@ -164,7 +164,7 @@ function AddMemberForm({ onResult }: { onResult: (error: CombinedError | null) =
   );
 }
 
-/** A select of every user who is not erased. It reads the list again when a user is registered or erased. */
+/** Renders a select of every user who is not erased, read again when a user is registered or erased. */
 function UserSelect({ id, value, onChange }: { id: string; value: string; onChange: (userId: string) => void }) {
   const { t } = useTranslation();
   const [{ data: users, fetching }, reexecute] = useQuery({ query: UsersQuery, variables: { first: USER_PAGE } });
