@@ -287,6 +287,14 @@ class Notification:
             value=row["value"], created_at=_time(row["created_at"]), read=int(row["position"]) <= read_up_to,
         )
 
+    @strawberry.field(description=(
+        "The incident this notification announces, with the rule's signal, comparator and threshold, so that a client "
+        "can word the message in its own language; null when the incident is no longer stored."
+    ))
+    async def alert(self, info: Info[Context, None]) -> Alert | None:
+        row = await in_thread(info.context.runtime.readers.monitoring.alert_row, str(self.alert_id), self.incident)
+        return Alert.from_row(row) if row is not None else None
+
 
 @strawberry.type(description="A team's in-app notifications with the caller's unread count.")
 class NotificationFeed:

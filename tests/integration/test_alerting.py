@@ -149,7 +149,7 @@ def test_latency_alert_pending_firing_resolved(monitoring: Monitoring) -> None:
     assert incident["state"] == "pending"
     assert incident["incident"] == 1
     assert 200 < incident["value"] <= 500
-    assert incident["message"].startswith("slow: latencyP99Ms of cancer is ")
+    assert incident["message"].startswith("slow: latency p99 of cancer is ")
 
     monitoring.clock.advance(seconds=30)
     monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
@@ -177,6 +177,23 @@ def test_latency_alert_pending_firing_resolved(monitoring: Monitoring) -> None:
     feed = monitoring.runtime.readers.monitoring.notifications(str(monitoring.team_id), None, 10)
     assert [row["kind"] for row in feed] == ["resolved", "firing"]
     assert monitoring.runtime.readers.monitoring.unread(monitoring.editor.actor, str(monitoring.team_id)) == 2
+
+
+def test_notification_names_its_incident(monitoring: Monitoring) -> None:
+    monitoring.rule(name="slow", threshold=100.0, for_seconds=0)
+    monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
+    monitoring.round()
+
+    answered = monitoring.http().post("/graphql", {
+        "query": "query($team: ID!) { notifications(teamId: $team) { notifications { nodes { kind "
+                 "alert { ruleName signal comparator threshold subjectName state } } } } }",
+        "variables": {"team": str(monitoring.team_id)},
+    })
+
+    [notice] = answered.json()["data"]["notifications"]["notifications"]["nodes"]
+    assert notice["kind"] == "firing"
+    assert notice["alert"] == {"ruleName": "slow", "signal": "latencyP99Ms", "comparator": ">", "threshold": 100.0,
+                               "subjectName": "cancer", "state": "FIRING"}
 
 
 def test_condition_that_stops_before_for_clears(monitoring: Monitoring) -> None:

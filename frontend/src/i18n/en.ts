@@ -1447,6 +1447,12 @@ export const en = {
   },
   alerts: {
     title: "Alerts",
+    sentence: {
+      breach: "{{rule}}: {{signal}} of {{subject}} is {{value}}, {{comparator}} {{threshold}}.",
+      ended: "{{rule}}: {{signal}} of {{subject}} is {{value}}; {{signal}} {{comparator}} {{threshold}} no longer holds.",
+      endedNoData: "{{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds.",
+      signalOfFeature: "{{signal}} of {{feature}}",
+    },
     tabs: {
       alerts: "Incidents",
       rules: "Rules",

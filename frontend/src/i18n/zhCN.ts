@@ -1442,6 +1442,12 @@ export const zhCN: Catalogue = {
   },
   alerts: {
     title: "告警",
+    sentence: {
+      breach: "{{rule}}：{{subject}}的{{signal}}为{{value}}，{{comparator}}{{threshold}}。",
+      ended: "{{rule}}：{{subject}}的{{signal}}为{{value}}，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
+      endedNoData: "{{rule}}：{{subject}}的{{signal}}没有数据，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
+      signalOfFeature: "{{feature}}的{{signal}}",
+    },
     tabs: {
       alerts: "事件",
       rules: "规则",

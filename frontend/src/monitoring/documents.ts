@@ -160,6 +160,13 @@ export const NotificationFieldsFragment = graphql(`
     value
     createdAt
     read
+    alert {
+      ruleName
+      signal
+      feature
+      comparator
+      threshold
+    }
   }
 `);
 

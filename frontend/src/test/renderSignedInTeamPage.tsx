@@ -28,8 +28,15 @@ const SESSION: Session = {
 /** A session of a platform administrator, user-1, who may list every user. */
 export const ADMIN_SESSION: Session = {
   ...SESSION,
-  state: { status: "signedIn", viewer: { ...SESSION.state.viewer, user: { ...SESSION.state.viewer.user, isAdmin: true } } },
-} as Session;
+  state: {
+    status: "signedIn",
+    viewer: {
+      authenticatedBy: "session",
+      csrfToken: "csrf-1",
+      user: { id: "user-1", username: "ada", displayName: "Ada", isAdmin: true },
+    },
+  },
+};
 
 /**
  * Renders one page of a team as the app would: the mock server's client, a signed-in session,
