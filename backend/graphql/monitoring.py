@@ -117,6 +117,19 @@ class AlertRule:
             created_by=row["created_by"], created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         )
 
+    @strawberry.field(description=(
+        "The name of the watched deployment or model; null for a team-wide rule or a target no longer stored."
+    ))
+    async def target_name(self, info: Info[Context, None]) -> str | None:
+        readers = info.context.runtime.readers
+        if self.target_kind == AlertTargetKind.DEPLOYMENT:
+            row = await in_thread(readers.deployments.deployment, str(self.target_id))
+        elif self.target_kind == AlertTargetKind.MODEL:
+            row = await info.context.loader("models", readers.registry.models_by_ids).load(str(self.target_id))
+        else:
+            return None
+        return row["name"] if row is not None else None
+
     @strawberry.field(description="The rule's alert incidents, newest first.")
     async def alerts(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Alert]:
         check_first(first)

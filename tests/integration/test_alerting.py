@@ -196,6 +196,23 @@ def test_notification_names_its_incident(monitoring: Monitoring) -> None:
                                "subjectName": "cancer", "state": "FIRING"}
 
 
+def test_rule_names_its_target(monitoring: Monitoring) -> None:
+    monitoring.rule(name="slow")
+    monitoring.rule(name="failing runs", signal="failedTrainingRuns", target_kind="model", target_id=monitoring.model_id,
+                    threshold=0.0)
+    model = monitoring.runtime.readers.registry.model(str(monitoring.model_id))
+    assert model is not None
+
+    answered = monitoring.http().post("/graphql", {
+        "query": "query($team: ID!) { alertRules(teamId: $team) { nodes { name targetKind targetName } } }",
+        "variables": {"team": str(monitoring.team_id)},
+    })
+
+    rules = {rule["name"]: rule for rule in answered.json()["data"]["alertRules"]["nodes"]}
+    assert rules["slow"] == {"name": "slow", "targetKind": "DEPLOYMENT", "targetName": "cancer"}
+    assert rules["failing runs"] == {"name": "failing runs", "targetKind": "MODEL", "targetName": model["name"]}
+
+
 def test_condition_that_stops_before_for_clears(monitoring: Monitoring) -> None:
     rule_id = monitoring.rule(threshold=100.0, for_seconds=300)
     monitoring.serve(monitoring.rows[:40], latency_ms=300.0)

@@ -152,6 +152,25 @@ describe("alerts page", () => {
                   severity: "WARNING",
                   targetKind: "TEAM",
                   targetId: TEST_TEAM.id,
+                  targetName: null,
+                  channelIds: [],
+                  enabled: true,
+                  createdBy: "user-1",
+                  updatedAt: NOW,
+                },
+                {
+                  id: "rule-2",
+                  name: "api traffic",
+                  signal: "requestsPerSecond",
+                  feature: null,
+                  comparator: ">",
+                  threshold: 0,
+                  windowSeconds: 300,
+                  forSeconds: 0,
+                  severity: "INFO",
+                  targetKind: "DEPLOYMENT",
+                  targetId: "62a23355-6f0e-4c3f-9b39-0d5e8c1f2a10",
+                  targetName: "breast-cancer",
                   channelIds: [],
                   enabled: true,
                   createdBy: "user-1",
@@ -233,6 +252,15 @@ describe("alerts page", () => {
       "slow predictions: Latency p95 of breast-cancer is 120 ms; Latency p95 > 250 ms no longer holds.",
     );
     expect(sentence).toHaveAttribute("title", "latencyP95Ms 412.5 > 250 over 300 s");
+  });
+
+  it("rule target shows its name", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
+
+    const row = (await screen.findByText("api traffic")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Deployment breast-cancer")).toBeInTheDocument();
+    expect(within(row).queryByText(/62a23355/)).not.toBeInTheDocument();
   });
 
   it("signal names follow the language", async () => {

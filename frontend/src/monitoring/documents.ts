@@ -133,6 +133,7 @@ export const AlertRulesQuery = graphql(`
         severity
         targetKind
         targetId
+        targetName
         channelIds
         enabled
         createdBy
