@@ -537,6 +537,27 @@ describe("deployments", () => {
     expect(operationsNamed(server, "StopDeployment")).toHaveLength(0);
   });
 
+  it("sampling revision named as such", async () => {
+    const server = mockServer((name, variables) => {
+      const answered = answer(name, variables);
+      if (name !== "DeploymentRevisions") {
+        return answered;
+      }
+      const changed = JSON.parse(JSON.stringify(answered)) as {
+        data: { deployment: { revisions: { nodes: { action: string }[] } } };
+      };
+      const newest = changed.data.deployment.revisions.nodes[0];
+      if (newest) {
+        newest.action = "requestLogSampleChanged";
+      }
+      return changed;
+    });
+    renderDeployment(server, "?tab=revisions");
+
+    expect(await screen.findByText("Request log sampling changed")).toBeInTheDocument();
+    expect(screen.queryByText("Scaling changed")).not.toBeInTheDocument();
+  });
+
   it("rollback asks and calls", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=revisions");
