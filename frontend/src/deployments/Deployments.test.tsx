@@ -537,6 +537,14 @@ describe("deployments", () => {
     expect(operationsNamed(server, "StopDeployment")).toHaveLength(0);
   });
 
+  it("endpoint names the team", async () => {
+    renderDeployment(mockServer(answer));
+
+    const url = `${window.location.origin}/v1/models/breast-cancer:predict?team=${TEST_TEAM.id}`;
+    expect(await screen.findByText(url)).toBeInTheDocument();
+    expect(screen.getByText("Call it with an API token of this team. A token of another team gets NOT_FOUND.")).toBeInTheDocument();
+  });
+
   it("sampling revision named as such", async () => {
     const server = mockServer((name, variables) => {
       const answered = answer(name, variables);

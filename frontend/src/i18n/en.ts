@@ -1228,6 +1228,7 @@ export const en = {
   deployment: {
     live: "Live",
     endpoint: "Endpoint",
+    endpointHint: "Call it with an API token of this team. A token of another team gets NOT_FOUND.",
     healthReason: "Health",
     start: "Start",
     stop: "Stop",
