@@ -613,3 +613,20 @@ def test_window_recorded_late_is_measured_next(monitoring: Monitoring) -> None:
     rows = monitoring.runtime.readers.monitoring.measurements(str(monitoring.deployment_id), None, None, 10)
     assert len(rows) == 2
     assert json.loads(rows[-1]["features"])["mean radius"]["rows"] == 200
+
+
+def test_sampled_calls_written_before_window(monitoring: Monitoring) -> None:
+    call = LoggedCall(deployment_id=str(monitoring.deployment_id), logged_at=iso(monitoring.clock()) or "", version=2,
+                      caller=monitoring.editor.actor, rows=1, latency_ms=3.0, inputs={"features": [[0.0]]},
+                      outputs={"predictions": [[1.0]]})
+    monitoring.runtime.meter.count(monitoring.deployment_id, monitoring.team_id, caller=monitoring.editor.actor, version=2,
+                                   rows=1, latency_ms=3.0)
+    monitoring.runtime.meter.log_call(call)
+
+    assert monitoring.runtime.meter.flush_sampled() == 1
+
+    [entry] = monitoring.runtime.request_log.entries(str(monitoring.deployment_id), None, 10)
+    assert entry["caller"] == monitoring.editor.actor
+    # The window of counts is recorded later, by flush, as before.
+    assert monitoring.runtime.meter.flush() == 1
+    assert len(monitoring.runtime.request_log.entries(str(monitoring.deployment_id), None, 10)) == 1

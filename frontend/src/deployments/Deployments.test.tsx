@@ -192,6 +192,9 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
   }
 }
 
+const NO_LOGGED_CALL =
+  "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.";
+
 function renderDeployment(server: ReturnType<typeof mockServer>, query = "") {
   return renderSignedInTeamPage(
     server,
@@ -633,7 +636,25 @@ describe("deployments", () => {
 
     fireEvent.click(buttonNamed("Use the newest logged call"));
 
-    expect(await screen.findByText("The request log has no call of this deployment yet.")).toBeInTheDocument();
+    expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
+  });
+
+  it("empty-log note goes after a predict", async () => {
+    const withEmptyLog = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "DeploymentRequestLog"
+        ? { data: { deployment: { id: "deployment-1", requestLog: { nodes: [], pageInfo: NO_MORE } } } }
+        : answer(name, variables);
+    const server = mockServer(withEmptyLog);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    fireEvent.click(buttonNamed("Use the newest logged call"));
+    expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
+
+    fireEvent.change(payload, { target: { value: "[[1, 2, 3]]" } });
+    fireEvent.click(buttonNamed("Predict"));
+
+    await waitFor(() => expect(operationsNamed(server, "Predict")).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByText(NO_LOGGED_CALL)).not.toBeInTheDocument());
   });
 
   it("console accepts a whole REST body", async () => {

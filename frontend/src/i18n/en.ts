@@ -1391,7 +1391,8 @@ export const en = {
     empty: "Nobody has called this deployment yet.",
   },
   requestLog: {
-    sampled: "A share of the calls is logged with its first rows and outputs, newest first.",
+    sampled:
+      "A share of the calls is logged with its first rows and outputs, newest first. New calls show when this tab opens and after each recorded traffic window (every minute by default).",
     when: "When",
     version: "Version",
     caller: "Caller",
@@ -1425,7 +1426,7 @@ export const en = {
     result: "Prediction",
     servedBy_one: "Version {{version}} predicted {{rows}} row",
     servedBy_other: "Version {{version}} predicted {{rows}} rows",
-    noLoggedCall: "The request log has no call of this deployment yet.",
+    noLoggedCall: "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.",
   },
   wall: {
     nav: "Monitoring wall",

@@ -1386,7 +1386,7 @@ export const zhCN: Catalogue = {
     empty: "尚无人调用此部署。",
   },
   requestLog: {
-    sampled: "部分调用会连同其前几行输入和输出一起记录，最新的在前。",
+    sampled: "部分调用会连同其前几行输入和输出一起记录，最新的在前。打开此标签页时以及每记录一个流量窗口后（默认每分钟）会显示新的调用。",
     when: "时间",
     version: "版本",
     caller: "调用方",
@@ -1420,7 +1420,7 @@ export const zhCN: Catalogue = {
     result: "预测结果",
     servedBy_one: "版本 {{version}} 预测了 {{rows}} 行",
     servedBy_other: "版本 {{version}} 预测了 {{rows}} 行",
-    noLoggedCall: "请求日志中还没有这个部署的调用。",
+    noLoggedCall: "请求日志中还没有这个部署的调用。被采样的调用会在几秒后出现在那里。",
   },
   wall: {
     nav: "监控墙",
