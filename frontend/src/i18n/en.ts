@@ -656,6 +656,8 @@ export const en = {
     },
     slices: {
       title: "Slices",
+      inRange: "{{feature}} in [{{low}}, {{high}}{{close}}",
+      isNull: "{{feature}} is missing",
       none: "This evaluation has no slices. Request one with slice specs to compare parts of the data.",
       add: "Add a slice",
       row: "Slice {{number}}",

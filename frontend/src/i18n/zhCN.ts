@@ -656,6 +656,8 @@ export const zhCN: Catalogue = {
     },
     slices: {
       title: "切片",
+      inRange: "{{feature}}在[{{low}}, {{high}}{{close}}内",
+      isNull: "{{feature}}缺失",
       none: "此评估没有切片。请求评估时加入切片规格即可比较数据的不同部分。",
       add: "添加切片",
       row: "切片 {{number}}",
