@@ -882,6 +882,7 @@ export const en = {
     noLabel: "This version has no label column.",
     labelTruncated: "The chart shows the {{shown}} most frequent of {{total}} values.",
     labelChart: "Distribution of the label {{column}}",
+    labelHistogram: "Histogram of the label {{column}}",
     column: "Column",
     type: "Type",
     missing: "Missing",

@@ -882,6 +882,7 @@ export const zhCN: Catalogue = {
     noLabel: "此版本没有标签列。",
     labelTruncated: "图表显示 {{total}} 个取值中最常见的 {{shown}} 个。",
     labelChart: "标签 {{column}} 的分布",
+    labelHistogram: "标签{{column}}的直方图",
     column: "列",
     type: "类型",
     missing: "缺失",
