@@ -14,7 +14,7 @@ export function stepPoints(bins: Bins): [number, number][] {
   const total = bins.counts.reduce((sum, count) => sum + count, 0);
   if (low !== undefined && low === high && total > 0) {
     // All values are equal, so the one bin has no width and its outline would draw nothing.
-    // It is drawn as a bar 10 % of the value wide on each side, or 0.5 wide for a value of 0.
+    // It is drawn as a bar that reaches 10 % of the value to each side of it, or 0.5 for a value of 0.
     const halfWidth = Math.abs(low) * 0.1 || 0.5;
     return [
       [low - halfWidth, total],

@@ -545,7 +545,9 @@ describe("deployments", () => {
 
     const url = `${window.location.origin}/v1/models/breast-cancer:predict?team=${TEST_TEAM.id}`;
     expect(await screen.findByText(url)).toBeInTheDocument();
-    expect(screen.getByText("Call it with an API token of this team. A token of another team gets NOT_FOUND.")).toBeInTheDocument();
+    expect(
+      screen.getByText("Call it with an API token of this team. A token of another team gets NOT_FOUND."),
+    ).toBeInTheDocument();
   });
 
   it("sampling revision named as such", async () => {

@@ -4,9 +4,9 @@ import { useTranslation } from "react-i18next";
 import type { Slice } from "./report";
 
 /**
- * Returns a function that names a slice in the active language: a range slice by its feature and bounds
- * with 4 significant digits, a slice of missing values as such, and any other slice by the server's name,
- * whose "=" reads the same in every language.
+ * Returns a function that names a slice in the active language. A range slice gets its feature and bounds with
+ * 4 significant digits, and a slice of missing values says so. Any other slice keeps the server's name, whose
+ * "=" reads the same in every language.
  */
 export function useSliceName(): (slice: Slice) => string {
   const { t, i18n } = useTranslation();

@@ -1429,7 +1429,8 @@ export const en = {
     result: "Prediction",
     servedBy_one: "Version {{version}} predicted {{rows}} row",
     servedBy_other: "Version {{version}} predicted {{rows}} rows",
-    noLoggedCall: "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.",
+    noLoggedCall:
+      "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.",
   },
   wall: {
     nav: "Monitoring wall",
@@ -1459,7 +1460,8 @@ export const en = {
     sentence: {
       breach: "{{rule}}: {{signal}} of {{subject}} is {{value}}, {{comparator}} {{threshold}}.",
       ended: "{{rule}}: {{signal}} of {{subject}} is {{value}}; {{signal}} {{comparator}} {{threshold}} no longer holds.",
-      endedNoData: "{{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds.",
+      endedNoData:
+        "{{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds.",
       signalOfFeature: "{{signal}} of {{feature}}",
     },
     tabs: {

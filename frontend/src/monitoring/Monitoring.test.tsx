@@ -243,7 +243,11 @@ describe("alerts page", () => {
   it("resolved incident keeps server message as title", async () => {
     const server = mockServer((name, variables) =>
       name === "Alerts"
-        ? { data: { alerts: { nodes: [alert({ state: "RESOLVED", value: 120 })], pageInfo: { hasNextPage: false, endCursor: null } } } }
+        ? {
+            data: {
+              alerts: { nodes: [alert({ state: "RESOLVED", value: 120 })], pageInfo: { hasNextPage: false, endCursor: null } },
+            },
+          }
         : answer(name, variables),
     );
     renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?states=RESOLVED`, <AlertsPage />);
