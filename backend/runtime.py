@@ -278,6 +278,7 @@ class Runtime:
             Periodic("integrity", self.settings.integrity_interval_seconds, lambda: check_integrity(self), leases=leases),
             # Each process counts its own prediction calls, so each flushes them.
             Periodic("inference-windows", self.settings.inference_window_seconds, self.meter.flush),
+            Periodic("request-log", self.settings.request_log_flush_seconds, self.meter.flush_sampled),
             Periodic("monitoring", self.settings.monitoring_interval_seconds, lambda: monitor(self), leases=leases),
             Periodic("webhooks", self.settings.webhook_interval_seconds, lambda: deliver_webhooks(self), leases=leases),
         ]

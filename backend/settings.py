@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     inference_window_seconds: float = Field(
         default=60, gt=0, le=MAX_INTERVAL_SECONDS, description="Seconds each inference window event of a deployment covers in `modelcloud serve`."
     )
+    request_log_flush_seconds: float = Field(
+        default=2, gt=0, le=MAX_INTERVAL_SECONDS,
+        description="Seconds between writes of sampled calls to the request log in `modelcloud serve`.",
+    )
     projections_in_process: bool = Field(
         default=True, description="Run the projections inside the API process."
     )

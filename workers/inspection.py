@@ -144,7 +144,7 @@ def _statistics(name: str, values: Any) -> dict[str, Any]:
         return {**stats, "mean": None, "std": None, "min": None, "max": None, "histogram": None}
     low, high = float(finite.min()), float(finite.max())
     if low == high:
-        # A constant tensor (such as fresh biases) gets one bin around its value.
+        # A constant tensor (such as fresh biases) gets one bin of zero width at its value. Clients draw it with a width.
         edges, counts = [low, high], [int(finite.size)]
     else:
         counts_array, edges_array = np.histogram(finite, bins=HISTOGRAM_BINS, range=(low, high))

@@ -71,18 +71,13 @@ class InferenceMeter:
     def flush(self) -> int:
         """Record every non-empty window as an InferenceLog.WindowRecorded event; returns how many were recorded.
 
-        The sampled calls go to the request log in the same pass.
+        The sampled calls kept since the last flush go to the request log first.
         """
         now = self.clock()
+        self.flush_sampled()
         with self._lock:
             windows, self._windows = self._windows, {}
             started, self._started_at = self._started_at, now
-            sampled, self._sampled = self._sampled, []
-        if sampled and self.request_log is not None:
-            try:
-                self.request_log.append(sampled)
-            except Exception:
-                log.exception("sampled calls could not be written to the request log", extra={"calls": len(sampled)})
         recorded = 0
         for deployment_id, window in windows.items():
             try:
@@ -93,6 +88,23 @@ class InferenceMeter:
                 log.exception("inference window could not be recorded", extra={"deployment_id": str(deployment_id),
                                                                                "requests": window.requests})
         return recorded
+
+    def flush_sampled(self) -> int:
+        """Write the sampled calls kept since the last flush to the request log; returns how many were written.
+
+        `modelcloud serve` calls it every few seconds, more often than `flush`, so a call reaches the
+        request log soon after it is made.
+        """
+        with self._lock:
+            sampled, self._sampled = self._sampled, []
+        if not sampled or self.request_log is None:
+            return 0
+        try:
+            self.request_log.append(sampled)
+        except Exception:
+            log.exception("sampled calls could not be written to the request log", extra={"calls": len(sampled)})
+            return 0
+        return len(sampled)
 
     def _record(self, deployment_id: uuid.UUID, window: Window, started: datetime, ended: datetime) -> None:
         day = iso(ended)[:10]  # type: ignore[index]

@@ -43,6 +43,7 @@ class Signal:
     """A measurable quantity with the kind of subject it is measured on (deployment or model), its unit and range."""
 
     name: str
+    label: str  # The name that alert messages show, in lower case.
     subject: str
     unit: str
     description: str
@@ -54,27 +55,30 @@ class Signal:
 SIGNALS = {
     signal.name: signal
     for signal in (
-        Signal("replicaHealth", DEPLOYMENT, "ratio",
+        Signal("replicaHealth", "replica health", DEPLOYMENT, "ratio",
                "1 while the deployment is healthy, 0 while it is degraded; no value while it deploys.", high=1.0),
-        Signal("requestsPerSecond", DEPLOYMENT, "requests/s", "Prediction requests per second over the window."),
-        Signal("latencyP50Ms", DEPLOYMENT, "ms", "Median request latency over the window."),
-        Signal("latencyP95Ms", DEPLOYMENT, "ms", "95th percentile of request latency over the window."),
-        Signal("latencyP99Ms", DEPLOYMENT, "ms", "99th percentile of request latency over the window."),
-        Signal("errorRate", DEPLOYMENT, "ratio", "Share of requests that failed on the server's side (5xx).", high=1.0),
-        Signal("clientErrorRate", DEPLOYMENT, "ratio", "Share of requests rejected as the client's mistake (4xx).", high=1.0),
-        Signal("featureDriftPsi", DEPLOYMENT, "PSI",
+        Signal("requestsPerSecond", "requests per second", DEPLOYMENT, "requests/s",
+               "Prediction requests per second over the window."),
+        Signal("latencyP50Ms", "latency p50", DEPLOYMENT, "ms", "Median request latency over the window."),
+        Signal("latencyP95Ms", "latency p95", DEPLOYMENT, "ms", "95th percentile of request latency over the window."),
+        Signal("latencyP99Ms", "latency p99", DEPLOYMENT, "ms", "99th percentile of request latency over the window."),
+        Signal("errorRate", "server error rate", DEPLOYMENT, "ratio",
+               "Share of requests that failed on the server's side (5xx).", high=1.0),
+        Signal("clientErrorRate", "rejected request rate", DEPLOYMENT, "ratio",
+               "Share of requests rejected as the client's mistake (4xx).", high=1.0),
+        Signal("featureDriftPsi", "feature drift (PSI)", DEPLOYMENT, "PSI",
                "Population stability index of served inputs against the training data; the largest over the features "
                "unless the rule names one.", per_feature=True),
-        Signal("featureDriftKs", DEPLOYMENT, "KS",
+        Signal("featureDriftKs", "feature drift (KS)", DEPLOYMENT, "KS",
                "Kolmogorov–Smirnov statistic of served numeric inputs against the training data; the largest over the "
                "features unless the rule names one.", high=1.0, per_feature=True),
-        Signal("predictionDriftPsi", DEPLOYMENT, "PSI",
+        Signal("predictionDriftPsi", "prediction drift (PSI)", DEPLOYMENT, "PSI",
                "Population stability index of the predictions against the training labels."),
-        Signal("predictionDriftKs", DEPLOYMENT, "KS",
+        Signal("predictionDriftKs", "prediction drift (KS)", DEPLOYMENT, "KS",
                "Kolmogorov–Smirnov statistic of a regression model's predictions against the training labels.", high=1.0),
-        Signal("integrityFailures", MODEL, "versions",
+        Signal("integrityFailures", "broken model versions", MODEL, "versions",
                "Model versions whose stored file is missing or altered (found by the integrity check)."),
-        Signal("failedTrainingRuns", MODEL, "runs", "Training runs that failed within the window."),
+        Signal("failedTrainingRuns", "failed training runs", MODEL, "runs", "Training runs that failed within the window."),
     )
 }
 
@@ -423,21 +427,28 @@ class Alert(ModelCloudAggregate):
         self._record(self.SilenceLifted, cause)
 
 
+def _signal_label(rule: AlertRule) -> str:
+    signal = SIGNALS.get(rule.signal)
+    return signal.label if signal is not None else rule.signal
+
+
 def _condition(rule: AlertRule) -> str:
-    feature = f"[{rule.feature}]" if rule.feature else ""
-    return f"{rule.signal}{feature} {rule.comparator} {rule.threshold:g}"
+    feature = f" of {rule.feature}" if rule.feature else ""
+    return f"{_signal_label(rule)}{feature} {rule.comparator} {_shown_value(rule.threshold)}"
 
 
 def _message(rule: AlertRule, value: float | None, subject: str, detail: str | None = None) -> str:
-    shown = f"{rule.name}: {rule.signal} of {subject} is {_shown_value(value)}, {rule.comparator} {rule.threshold:g}"
+    shown = (f"{rule.name}: {_signal_label(rule)} of {subject} is {_shown_value(value)}, "
+             f"{rule.comparator} {_shown_value(rule.threshold)}")
     return f"{shown} ({detail})." if detail else f"{shown}."
 
 
 def _resolved_message(rule: AlertRule, value: float | None, subject: str) -> str:
     if value is None:
-        return f"{rule.name}: {rule.signal} of {subject} has no value in the last {rule.window_seconds} s (no data)."
-    return f"{rule.name}: {rule.signal} of {subject} is {_shown_value(value)}; {_condition(rule)} no longer holds."
+        return f"{rule.name}: {_signal_label(rule)} of {subject} has no value in the last {rule.window_seconds} s (no data)."
+    return f"{rule.name}: {_signal_label(rule)} of {subject} is {_shown_value(value)}; {_condition(rule)} no longer holds."
 
 
 def _shown_value(value: float | None) -> str:
+    """Return `value` rounded to 4 significant digits, or "unknown" for no value."""
     return "unknown" if value is None else f"{value:.4g}"

@@ -99,7 +99,10 @@ class DeploymentConfig:
 @strawberry.type(description="One revision of a deployment's configuration and the action that made it.")
 class DeploymentRevision:
     revision: int
-    action: str = strawberry.field(description="created, trafficShifted, scaled or rolledBack.")
+    action: str = strawberry.field(description=(
+        "created, trafficShifted, scaled (replicas or CPUs), batchingChanged, requestLogSampleChanged, languagesChanged, "
+        "reconfigured (several kinds of settings), rolledBack, started or stopped."
+    ))
     config: DeploymentConfig
     restored_revision: int | None
     created_by: str

@@ -117,6 +117,19 @@ class AlertRule:
             created_by=row["created_by"], created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         )
 
+    @strawberry.field(description=(
+        "The name of the watched deployment or model; null for a team-wide rule or a target no longer stored."
+    ))
+    async def target_name(self, info: Info[Context, None]) -> str | None:
+        readers = info.context.runtime.readers
+        if self.target_kind == AlertTargetKind.DEPLOYMENT:
+            row = await in_thread(readers.deployments.deployment, str(self.target_id))
+        elif self.target_kind == AlertTargetKind.MODEL:
+            row = await info.context.loader("models", readers.registry.models_by_ids).load(str(self.target_id))
+        else:
+            return None
+        return row["name"] if row is not None else None
+
     @strawberry.field(description="The rule's alert incidents, newest first.")
     async def alerts(self, info: Info[Context, None], first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Alert]:
         check_first(first)
@@ -286,6 +299,14 @@ class Notification:
             subject_id=strawberry.ID(row["subject_id"]), subject_name=row["subject_name"], message=row["message"],
             value=row["value"], created_at=_time(row["created_at"]), read=int(row["position"]) <= read_up_to,
         )
+
+    @strawberry.field(description=(
+        "The incident this notification announces, with the rule's signal, comparator and threshold, so that a client "
+        "can word the message in its own language; null when the incident is no longer stored."
+    ))
+    async def alert(self, info: Info[Context, None]) -> Alert | None:
+        row = await in_thread(info.context.runtime.readers.monitoring.alert_row, str(self.alert_id), self.incident)
+        return Alert.from_row(row) if row is not None else None
 
 
 @strawberry.type(description="A team's in-app notifications with the caller's unread count.")

@@ -13,6 +13,24 @@ from backend.projections.base import Change, Projection, iso, search_newest_firs
 DEPLOYMENT_TOPIC = "deployment"
 
 
+
+# The revision action of a Scaled event by the settings it changed. The event covers every change except traffic.
+SETTINGS_ACTIONS = {
+    frozenset({"scaling"}): "scaled",
+    frozenset({"cpusPerReplica"}): "scaled",
+    frozenset({"scaling", "cpusPerReplica"}): "scaled",
+    frozenset({"batching"}): "batchingChanged",
+    frozenset({"requestLogSample"}): "requestLogSampleChanged",
+    frozenset({"languages"}): "languagesChanged",
+}
+
+
+def settings_action(previous: dict[str, Any], config: dict[str, Any]) -> str:
+    """Name the revision action of a settings change: "reconfigured" when several kinds of settings changed."""
+    changed = frozenset(key for key in {*previous, *config} if previous.get(key) != config.get(key))
+    return SETTINGS_ACTIONS.get(changed, "reconfigured")
+
+
 class DeploymentsProjection(Projection):
     name = "deployments"
     tables = {
@@ -67,7 +85,9 @@ class DeploymentsProjection(Projection):
         return self._revised(tx, event, position, "trafficShifted", None)
 
     def on_Deployment_Scaled(self, tx: Transaction, event: Deployment.Scaled, position: int) -> list[Change]:
-        return self._revised(tx, event, position, "scaled", None)
+        row = tx.fetchone("SELECT config FROM deployments WHERE deployment_id = ?", (str(event.originator_id),))
+        previous = json.loads(row["config"]) if row is not None else {}
+        return self._revised(tx, event, position, settings_action(previous, event.config), None)
 
     def on_Deployment_RolledBack(self, tx: Transaction, event: Deployment.RolledBack, position: int) -> list[Change]:
         return self._revised(tx, event, position, "rolledBack", event.restored_revision)

@@ -160,7 +160,7 @@ async def _watch(server: Server, client: Client, team_id: str, deployment_id: st
 
         notice = (await socket.next_data(notices, timeout=MONITOR_TIMEOUT))["notificationAdded"]
         assert (notice["kind"], notice["severity"], notice["read"]) == ("firing", "CRITICAL", False)
-        assert notice["message"].startswith("rejected calls: clientErrorRate of watched is 0.6")
+        assert notice["message"].startswith("rejected calls: rejected request rate of watched is 0.6")
 
         # The webhook arrives signed with the channel's secret.
         assert await asyncio.to_thread(receiver.arrived.wait, MONITOR_TIMEOUT)

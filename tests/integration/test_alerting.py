@@ -149,7 +149,7 @@ def test_latency_alert_pending_firing_resolved(monitoring: Monitoring) -> None:
     assert incident["state"] == "pending"
     assert incident["incident"] == 1
     assert 200 < incident["value"] <= 500
-    assert incident["message"].startswith("slow: latencyP99Ms of cancer is ")
+    assert incident["message"].startswith("slow: latency p99 of cancer is ")
 
     monitoring.clock.advance(seconds=30)
     monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
@@ -177,6 +177,40 @@ def test_latency_alert_pending_firing_resolved(monitoring: Monitoring) -> None:
     feed = monitoring.runtime.readers.monitoring.notifications(str(monitoring.team_id), None, 10)
     assert [row["kind"] for row in feed] == ["resolved", "firing"]
     assert monitoring.runtime.readers.monitoring.unread(monitoring.editor.actor, str(monitoring.team_id)) == 2
+
+
+def test_notification_names_its_incident(monitoring: Monitoring) -> None:
+    monitoring.rule(name="slow", threshold=100.0, for_seconds=0)
+    monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
+    monitoring.round()
+
+    answered = monitoring.http().post("/graphql", {
+        "query": "query($team: ID!) { notifications(teamId: $team) { notifications { nodes { kind "
+                 "alert { ruleName signal comparator threshold subjectName state } } } } }",
+        "variables": {"team": str(monitoring.team_id)},
+    })
+
+    [notice] = answered.json()["data"]["notifications"]["notifications"]["nodes"]
+    assert notice["kind"] == "firing"
+    assert notice["alert"] == {"ruleName": "slow", "signal": "latencyP99Ms", "comparator": ">", "threshold": 100.0,
+                               "subjectName": "cancer", "state": "FIRING"}
+
+
+def test_rule_names_its_target(monitoring: Monitoring) -> None:
+    monitoring.rule(name="slow")
+    monitoring.rule(name="failing runs", signal="failedTrainingRuns", target_kind="model", target_id=monitoring.model_id,
+                    threshold=0.0)
+    model = monitoring.runtime.readers.registry.model(str(monitoring.model_id))
+    assert model is not None
+
+    answered = monitoring.http().post("/graphql", {
+        "query": "query($team: ID!) { alertRules(teamId: $team) { nodes { name targetKind targetName } } }",
+        "variables": {"team": str(monitoring.team_id)},
+    })
+
+    rules = {rule["name"]: rule for rule in answered.json()["data"]["alertRules"]["nodes"]}
+    assert rules["slow"] == {"name": "slow", "targetKind": "DEPLOYMENT", "targetName": "cancer"}
+    assert rules["failing runs"] == {"name": "failing runs", "targetKind": "MODEL", "targetName": model["name"]}
 
 
 def test_condition_that_stops_before_for_clears(monitoring: Monitoring) -> None:
@@ -579,3 +613,20 @@ def test_window_recorded_late_is_measured_next(monitoring: Monitoring) -> None:
     rows = monitoring.runtime.readers.monitoring.measurements(str(monitoring.deployment_id), None, None, 10)
     assert len(rows) == 2
     assert json.loads(rows[-1]["features"])["mean radius"]["rows"] == 200
+
+
+def test_sampled_calls_written_before_window(monitoring: Monitoring) -> None:
+    call = LoggedCall(deployment_id=str(monitoring.deployment_id), logged_at=iso(monitoring.clock()) or "", version=2,
+                      caller=monitoring.editor.actor, rows=1, latency_ms=3.0, inputs={"features": [[0.0]]},
+                      outputs={"predictions": [[1.0]]})
+    monitoring.runtime.meter.count(monitoring.deployment_id, monitoring.team_id, caller=monitoring.editor.actor, version=2,
+                                   rows=1, latency_ms=3.0)
+    monitoring.runtime.meter.log_call(call)
+
+    assert monitoring.runtime.meter.flush_sampled() == 1
+
+    [entry] = monitoring.runtime.request_log.entries(str(monitoring.deployment_id), None, 10)
+    assert entry["caller"] == monitoring.editor.actor
+    # The window of counts is recorded later, by flush, as before.
+    assert monitoring.runtime.meter.flush() == 1
+    assert len(monitoring.runtime.request_log.entries(str(monitoring.deployment_id), None, 10)) == 1

@@ -164,7 +164,26 @@ def test_scaling_change_is_scaled(deployments: Deployments) -> None:
     assert config["scaling"] == {"minReplicas": 1, "maxReplicas": 3, "targetOngoingRequests": 2.0}
     assert config["batching"]["maxBatchSize"] == 1
     revisions = deployments.runtime.readers.deployments.revisions(str(deployment_id), None, 10)
-    assert revisions[0]["action"] == "scaled"
+    assert revisions[0]["action"] == "reconfigured"
+
+
+def test_revision_action_names_changed_setting(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    editor, cause = deployments.editor, deployments.cause(deployments.editor)
+    changes: list[dict[str, Any]] = [
+        {"scaling": {"maxReplicas": 3}},
+        {"request_log_sample": 0.5},
+        {"batching": {"maxBatchSize": 4}},
+        {"cpus_per_replica": 2.0},
+    ]
+
+    for change in changes:
+        deployments.runtime.deployments.update(editor, cause, deployment_id=deployment_id, **change)
+    deployments.runtime.projections.catch_up()
+
+    revisions = deployments.runtime.readers.deployments.revisions(str(deployment_id), None, 10)
+    assert [row["action"] for row in reversed(revisions)][1:] == [
+        "scaled", "requestLogSampleChanged", "batchingChanged", "scaled"]
 
 
 def test_rollback_without_previous_rejected(deployments: Deployments) -> None:

@@ -117,3 +117,16 @@ def test_latency_quantile_in_open_bucket() -> None:
     counts[-1] = 3
 
     assert latency_quantile(counts, 0.99) == LATENCY_BUCKETS_MS[-1]
+
+
+def test_messages_name_signal_label() -> None:
+    watched = rule(name="api-made-traffic", signal="requestsPerSecond", threshold=0.0, for_seconds=0)
+    subject = alert(watched)
+
+    subject.observe(watched, 2 / 60, cause(0))
+    raised = [event for event in subject.collect_events() if isinstance(event, Alert.Raised)]
+    subject.observe(watched, 0.0, cause(10))
+    resolved = [event for event in subject.collect_events() if isinstance(event, Alert.Resolved)]
+
+    assert raised[0].message == "api-made-traffic: requests per second of cancer is 0.03333, > 0."
+    assert resolved[0].message == "api-made-traffic: requests per second of cancer is 0; requests per second > 0 no longer holds."

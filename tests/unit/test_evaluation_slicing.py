@@ -268,6 +268,22 @@ def test_missing_values_form_their_own_range_slice() -> None:
     assert entries["dose in [2.5, 4]"].tolist() == [False, False, False, True, True]
 
 
+def test_range_names_round_bounds() -> None:
+    values = np.array([-0.0256089, 0.2, 0.5, 0.799423])
+
+    entries = slice_rows({"bmi": values}, np.zeros(4, dtype="int64"), {"kind": "bins", "feature": "bmi", "bins": 2})
+
+    assert [name for name, _ in entries] == ["bmi in [-0.02561, 0.3869)", "bmi in [0.3869, 0.7994]"]
+
+
+def test_close_bounds_keep_apart() -> None:
+    values = np.array([1.00001, 1.00002, 1.00003])
+
+    entries = slice_rows({"dose": values}, np.zeros(3, dtype="int64"), {"kind": "bins", "feature": "dose", "bins": 2})
+
+    assert [name for name, _ in entries] == ["dose in [1.00001, 1.00002)", "dose in [1.00002, 1.00003]"]
+
+
 def test_constant_column_forms_one_range() -> None:
     entries = slice_rows({"dose": np.full(4, 2.5)}, np.zeros(4, dtype="int64"), {"kind": "quantiles", "feature": "dose", "bins": 4})
 

@@ -228,19 +228,30 @@ def _value_slices(feature: str, column: Column) -> list[Slice]:
     return slices
 
 
+def _edge_labels(edges: np.ndarray) -> list[str]:
+    """Format bin edges with 4 significant digits, or with more where 4 would make two edges read the same."""
+    for digits in range(4, 18):
+        labels = [f"{float(edge):.{digits}g}" for edge in edges]
+        if len(set(labels)) == len(set(float(edge) for edge in edges)):
+            return labels
+    return labels
+
+
 def _range_slices(feature: str, kind: str, values: np.ndarray, edges: np.ndarray) -> list[Slice]:
     finite = np.isfinite(values)
+    labels = _edge_labels(edges)
     slices = []
     for position in range(len(edges) - 1):
         low, high = float(edges[position]), float(edges[position + 1])
         last = position == len(edges) - 2
         above = finite & (values >= low)
         mask = above & (values <= high) if last else above & (values < high)
-        name = f"{feature} in [{low:.6g}, {high:.6g}{']' if last else ')'}"
+        name = f"{feature} in [{labels[position]}, {labels[position + 1]}{']' if last else ')'}"
         slices.append(Slice(name, mask, kind, feature, range=(low, high), includes_high=last))
     if len(edges) == 1:
         value = float(edges[0])
-        slices.append(Slice(f"{feature} in [{value:.6g}, {value:.6g}]", finite, kind, feature, range=(value, value), includes_high=True))
+        slices.append(Slice(f"{feature} in [{labels[0]}, {labels[0]}]", finite, kind, feature, range=(value, value),
+                            includes_high=True))
 
     # NOTE: infinite values fall in no range and are not counted as missing either.
     missing = np.isnan(values)

@@ -9,6 +9,18 @@ export interface Bins {
  * left edge with its count, and the last edge again, so the last bin gets its width.
  */
 export function stepPoints(bins: Bins): [number, number][] {
+  const low = bins.edges[0];
+  const high = bins.edges[bins.edges.length - 1];
+  const total = bins.counts.reduce((sum, count) => sum + count, 0);
+  if (low !== undefined && low === high && total > 0) {
+    // All values are equal, so the one bin has no width and its outline would draw nothing.
+    // It is drawn as a bar that reaches 10 % of the value to each side of it, or 0.5 for a value of 0.
+    const halfWidth = Math.abs(low) * 0.1 || 0.5;
+    return [
+      [low - halfWidth, total],
+      [low + halfWidth, total],
+    ];
+  }
   const points: [number, number][] = bins.counts.map((count, index) => [bins.edges[index] ?? 0, count]);
   const last = bins.edges[bins.edges.length - 1];
   const lastCount = bins.counts[bins.counts.length - 1];

@@ -65,8 +65,10 @@ export function EChart({ option, label, height = 240, className }: EChartProps) 
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, ...option }, { notMerge: true });
-  }, [option]);
+    // ECharts' aria component writes the container's aria-label. Without a description it writes an English list of
+    // every data point, NaN gaps included, over `label`, so `label` is passed as that description.
+    chart.current?.setOption({ aria: { enabled: true, label: { description: label } }, ...option }, { notMerge: true });
+  }, [option, label]);
 
   return <div ref={container} role="img" aria-label={label} className={className} style={{ height, width: "100%" }} />;
 }

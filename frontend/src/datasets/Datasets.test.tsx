@@ -503,6 +503,24 @@ describe("dataset version", () => {
     expect(screen.getByRole("table", { name: "Quantiles of age" })).toBeInTheDocument();
   });
 
+  it("continuous label drawn as histogram", async () => {
+    const distribution = Array.from({ length: 214 }, (_, index) => ({ value: 25 + index * 1.5, count: 2 }));
+    const profile = { ...PROFILE, label: { column: "age", distribution } };
+    const server = mockServer((name, variables) => {
+      const answered = answerFor()(name, variables);
+      if (name !== "DatasetVersion" || answered === null || !("data" in answered)) {
+        return answered;
+      }
+      const data = answered.data as { datasetVersion: Record<string, unknown> };
+      return { data: { ...data, datasetVersion: { ...data.datasetVersion, profile } } };
+    });
+    renderVersion(server);
+
+    expect(await screen.findByText("Label: age")).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Histogram of the label age" })).toBeInTheDocument();
+    expect(screen.queryByText(/most frequent of 214 values/)).not.toBeInTheDocument();
+  });
+
   it("profile splits use Chinese punctuation", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     try {

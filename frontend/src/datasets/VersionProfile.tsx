@@ -74,16 +74,26 @@ function SplitSizes({ profile }: { profile: Profile }) {
 
 function LabelDistribution({ profile }: { profile: Profile }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const label = profile.label;
+  const labelColumn = label ? profile.columns.find((column) => column.name === label.column) : undefined;
+  // A continuous label, such as a regression target, has as many values as rows, so a histogram shows it.
+  const labelHistogram =
+    labelColumn?.type === "FLOAT" && labelColumn.histogram && labelColumn.histogram.counts.length > 0
+      ? labelColumn.histogram
+      : null;
   const option = useMemo(() => {
     if (!label) {
       return null;
+    }
+    if (labelHistogram) {
+      return histogramOption(labelHistogram, (value) => format.number(value), t("profile.rows"));
     }
     const parts = profile.splits
       .filter((split) => split.label !== null && split.label !== undefined)
       .map((split) => ({ name: t(`splitParts.${splitKey(split.name)}`), distribution: split.label?.distribution ?? [] }));
     return labelOption({ name: t("profile.allRows"), distribution: label.distribution }, parts);
-  }, [label, profile.splits, t]);
+  }, [label, labelHistogram, profile.splits, format, t]);
 
   if (!label || !option) {
     return (
@@ -94,12 +104,20 @@ function LabelDistribution({ profile }: { profile: Profile }) {
   }
   return (
     <Card size="small" title={t("profile.labelOf", { column: label.column })}>
-      {label.distribution.length > MAX_LABEL_VALUES && (
+      {!labelHistogram && label.distribution.length > MAX_LABEL_VALUES && (
         <Typography.Paragraph type="secondary">
           {t("profile.labelTruncated", { shown: MAX_LABEL_VALUES, total: label.distribution.length })}
         </Typography.Paragraph>
       )}
-      <EChart option={option} label={t("profile.labelChart", { column: label.column })} height={240} />
+      <EChart
+        option={option}
+        label={
+          labelHistogram
+            ? t("profile.labelHistogram", { column: label.column })
+            : t("profile.labelChart", { column: label.column })
+        }
+        height={240}
+      />
     </Card>
   );
 }

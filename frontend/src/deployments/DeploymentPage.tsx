@@ -132,8 +132,10 @@ function DeploymentPageBody() {
       <Typography.Paragraph>
         {t("common.labelled", { label: t("deployment.endpoint") })}
         <Typography.Text code copyable>
-          {deployment.endpoint}
+          {endpointUrl(deployment.endpoint, team.id)}
         </Typography.Text>
+        <br />
+        <Typography.Text type="secondary">{t("deployment.endpointHint")}</Typography.Text>
       </Typography.Paragraph>
       {deployment.healthReason && (
         <Alert
@@ -198,4 +200,12 @@ function StopStart({ deployment, readOnly }: { deployment: DeploymentFieldsFragm
       {error && <ErrorDisplay error={error} />}
     </Space>
   );
+}
+
+/**
+ * Returns the prediction URL on the web app's origin, which also serves the REST API, with `?team=`.
+ * A session must name the team, and an API token may name only its own team unless it is an administrator's.
+ */
+export function endpointUrl(endpoint: string, teamId: string): string {
+  return `${window.location.origin}${endpoint}?team=${encodeURIComponent(teamId)}`;
 }

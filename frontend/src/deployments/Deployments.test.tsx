@@ -192,6 +192,9 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
   }
 }
 
+const NO_LOGGED_CALL =
+  "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.";
+
 function renderDeployment(server: ReturnType<typeof mockServer>, query = "") {
   return renderSignedInTeamPage(
     server,
@@ -537,6 +540,37 @@ describe("deployments", () => {
     expect(operationsNamed(server, "StopDeployment")).toHaveLength(0);
   });
 
+  it("endpoint names the team", async () => {
+    renderDeployment(mockServer(answer));
+
+    const url = `${window.location.origin}/v1/models/breast-cancer:predict?team=${TEST_TEAM.id}`;
+    expect(await screen.findByText(url)).toBeInTheDocument();
+    expect(
+      screen.getByText("Call it with an API token of this team. A token of another team gets NOT_FOUND."),
+    ).toBeInTheDocument();
+  });
+
+  it("sampling revision named as such", async () => {
+    const server = mockServer((name, variables) => {
+      const answered = answer(name, variables);
+      if (name !== "DeploymentRevisions") {
+        return answered;
+      }
+      const changed = JSON.parse(JSON.stringify(answered)) as {
+        data: { deployment: { revisions: { nodes: { action: string }[] } } };
+      };
+      const newest = changed.data.deployment.revisions.nodes[0];
+      if (newest) {
+        newest.action = "requestLogSampleChanged";
+      }
+      return changed;
+    });
+    renderDeployment(server, "?tab=revisions");
+
+    expect(await screen.findByText("Request log sampling changed")).toBeInTheDocument();
+    expect(screen.queryByText("Scaling changed")).not.toBeInTheDocument();
+  });
+
   it("rollback asks and calls", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=revisions");
@@ -604,7 +638,25 @@ describe("deployments", () => {
 
     fireEvent.click(buttonNamed("Use the newest logged call"));
 
-    expect(await screen.findByText("The request log has no call of this deployment yet.")).toBeInTheDocument();
+    expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
+  });
+
+  it("empty-log note goes after a predict", async () => {
+    const withEmptyLog = (name: string, variables: Record<string, unknown>): Answer =>
+      name === "DeploymentRequestLog"
+        ? { data: { deployment: { id: "deployment-1", requestLog: { nodes: [], pageInfo: NO_MORE } } } }
+        : answer(name, variables);
+    const server = mockServer(withEmptyLog);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    fireEvent.click(buttonNamed("Use the newest logged call"));
+    expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
+
+    fireEvent.change(payload, { target: { value: "[[1, 2, 3]]" } });
+    fireEvent.click(buttonNamed("Predict"));
+
+    await waitFor(() => expect(operationsNamed(server, "Predict")).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByText(NO_LOGGED_CALL)).not.toBeInTheDocument());
   });
 
   it("console accepts a whole REST body", async () => {

@@ -120,6 +120,10 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
     const response = await predict({ input: { deploymentId: deployment.id, version, ...payload } });
     setError(response.error ?? null);
     setResult(response.data?.predict ?? null);
+    if (response.data?.predict) {
+      // This call may be in the request log now, so the note that the log is empty no longer holds.
+      setNoLoggedCall(false);
+    }
   };
 
   const fillFromLog = async () => {

@@ -16,7 +16,18 @@ export const REVISION_PAGE = 50;
 
 type Revision = RevisionsResult["deployment"]["revisions"]["nodes"][number];
 
-const KNOWN_ACTIONS = ["created", "trafficShifted", "scaled", "rolledBack", "started", "stopped"] as const;
+const KNOWN_ACTIONS = [
+  "created",
+  "trafficShifted",
+  "scaled",
+  "batchingChanged",
+  "requestLogSampleChanged",
+  "languagesChanged",
+  "reconfigured",
+  "rolledBack",
+  "started",
+  "stopped",
+] as const;
 
 function actionKey(action: string): (typeof KNOWN_ACTIONS)[number] | "other" {
   return KNOWN_ACTIONS.find((known) => known === action) ?? "other";

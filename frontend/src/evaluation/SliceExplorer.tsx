@@ -10,6 +10,7 @@ import { curvesOption } from "./curveOptions";
 import { useCurveName } from "./CurvesPanel";
 import type { ClassificationMetrics, Curves, RegressionMetrics, Slice, SliceKind } from "./report";
 import { useMetricLabel } from "./useMetricLabel";
+import { useSliceName } from "./useSliceName";
 
 interface SliceExplorerProps {
   slices: Slice[];
@@ -47,6 +48,7 @@ interface IndexedSlice extends Slice {
  */
 export function SliceExplorer({ slices, metrics, curves }: SliceExplorerProps) {
   const { t } = useTranslation();
+  const sliceName = useSliceName();
   const format = useFormat();
   const metricLabel = useMetricLabel();
   const [params, setParams] = useSearchParams();
@@ -84,7 +86,7 @@ export function SliceExplorer({ slices, metrics, curves }: SliceExplorerProps) {
           onClick={() => setParam("slice", String(slice.index))}
           aria-pressed={chosen?.index === slice.index}
         >
-          {slice.name}
+          {sliceName(slice)}
         </Button>
       ),
     },
@@ -172,6 +174,7 @@ function SliceDetail({
   curves: Curves;
 }) {
   const { t } = useTranslation();
+  const sliceName = useSliceName();
   const format = useFormat();
   const metricLabel = useMetricLabel();
   const curveName = useCurveName();
@@ -188,7 +191,7 @@ function SliceDetail({
       curvesOption(
         [
           ...curves.roc.map((curve) => ({ name: curveName(curve, "AUC", overallLabel), points: curve.points })),
-          ...slice.roc.map((curve) => ({ name: curveName(curve, "AUC", slice.name), points: curve.points })),
+          ...slice.roc.map((curve) => ({ name: curveName(curve, "AUC", sliceName(slice)), points: curve.points })),
         ],
         { x: t("evaluation.curves.fpr"), y: t("evaluation.curves.tpr") },
         t("evaluation.curves.chance"),
@@ -200,7 +203,7 @@ function SliceDetail({
       curvesOption(
         [
           ...curves.pr.map((curve) => ({ name: curveName(curve, "AP", overallLabel), points: curve.points })),
-          ...slice.pr.map((curve) => ({ name: curveName(curve, "AP", slice.name), points: curve.points })),
+          ...slice.pr.map((curve) => ({ name: curveName(curve, "AP", sliceName(slice)), points: curve.points })),
         ],
         { x: t("evaluation.curves.recall"), y: t("evaluation.curves.precision") },
         null,
@@ -209,8 +212,8 @@ function SliceDetail({
   );
 
   return (
-    <section aria-label={t("evaluation.slices.detail", { name: slice.name })}>
-      <Typography.Title level={5}>{slice.name}</Typography.Title>
+    <section aria-label={t("evaluation.slices.detail", { name: sliceName(slice) })}>
+      <Typography.Title level={5}>{sliceName(slice)}</Typography.Title>
       <Typography.Paragraph type="secondary">
         {t("evaluation.slices.rowsOf", { rows: format.number(slice.rows) })}
       </Typography.Paragraph>
@@ -248,9 +251,9 @@ function SliceDetail({
       {slice.roc.length > 0 && (
         <>
           <Typography.Title level={5}>{t("evaluation.curves.roc")}</Typography.Title>
-          <EChart option={roc} label={t("evaluation.slices.rocChart", { name: slice.name })} height={280} />
+          <EChart option={roc} label={t("evaluation.slices.rocChart", { name: sliceName(slice) })} height={280} />
           <Typography.Title level={5}>{t("evaluation.curves.pr")}</Typography.Title>
-          <EChart option={pr} label={t("evaluation.slices.prChart", { name: slice.name })} height={280} />
+          <EChart option={pr} label={t("evaluation.slices.prChart", { name: sliceName(slice) })} height={280} />
         </>
       )}
     </section>

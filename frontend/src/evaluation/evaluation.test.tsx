@@ -132,6 +132,26 @@ describe("EvaluationPage", () => {
     expect(await screen.findByText(/ROC AUC is undefined/)).toBeInTheDocument();
   });
 
+  it("slice names follow the language", async () => {
+    const evaluation = binaryEvaluation();
+    const report = evaluation as unknown as { slices: Record<string, unknown>[] };
+    const { range: _range, includesHigh: _includesHigh, ...withoutRange } = report.slices[0] ?? {};
+    report.slices = [
+      { ...report.slices[0], name: "bmi in [-0.0256089, 0.799423)", feature: "bmi", range: [-0.0256089, 0.799423] },
+      { ...withoutRange, name: "bmi is null", kind: "values", feature: "bmi", value: null },
+    ];
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderEvaluation(mockServer(answer(evaluation)), "?tab=slices");
+
+      expect(await screen.findByRole("button", { name: "bmi在[-0.02561, 0.7994)内" })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "bmi缺失" })).toBeInTheDocument();
+      expect(screen.queryByText(/0\.0256089/)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("threshold slider asks the server", async () => {
     const server = mockServer(answer(binaryEvaluation()));
     renderEvaluation(server, "?tab=thresholds");

@@ -192,6 +192,12 @@ export interface Slice {
   name: string;
   kind: SliceKind;
   feature: string | null;
+  /** The bounds of a bins, quantiles or numeric label slice; null for other slices. */
+  range: [number, number] | null;
+  /** Whether a range slice includes its high bound, as the last bin does. */
+  includesHigh: boolean;
+  /** Whether the slice holds the rows whose feature is missing. */
+  isNull: boolean;
   rows: number;
   /** Slice metrics by name: accuracy, precision, recall, f1, rocAuc, prAuc, logLoss, or mae, mse, rmse, r2. */
   metrics: Record<string, number | null> | null;
@@ -200,6 +206,12 @@ export interface Slice {
   roc: Curve[];
   pr: Curve[];
   notes: string[];
+}
+
+function sliceRange(value: Json): [number, number] | null {
+  const bounds = list(value).map(num);
+  const [low, high] = bounds;
+  return bounds.length === 2 && low != null && high != null ? [low, high] : null;
 }
 
 export function readSlices(value: Json): Slice[] {
@@ -216,6 +228,9 @@ export function readSlices(value: Json): Slice[] {
         name: text(source.name) ?? "",
         kind,
         feature: text(source.feature),
+        range: sliceRange(source.range),
+        includesHigh: source.includesHigh === true,
+        isNull: kind !== "filter" && "value" in source && source.value === null && !("range" in source),
         rows: num(source.rows) ?? 0,
         metrics: metrics ? Object.fromEntries(Object.entries(metrics).map(([name, metric]) => [name, num(metric)])) : null,
         gap: num(source.gap),

@@ -656,6 +656,8 @@ export const en = {
     },
     slices: {
       title: "Slices",
+      inRange: "{{feature}} in [{{low}}, {{high}}{{close}}",
+      isNull: "{{feature}} is missing",
       none: "This evaluation has no slices. Request one with slice specs to compare parts of the data.",
       add: "Add a slice",
       row: "Slice {{number}}",
@@ -880,6 +882,7 @@ export const en = {
     noLabel: "This version has no label column.",
     labelTruncated: "The chart shows the {{shown}} most frequent of {{total}} values.",
     labelChart: "Distribution of the label {{column}}",
+    labelHistogram: "Histogram of the label {{column}}",
     column: "Column",
     type: "Type",
     missing: "Missing",
@@ -1228,6 +1231,7 @@ export const en = {
   deployment: {
     live: "Live",
     endpoint: "Endpoint",
+    endpointHint: "Call it with an API token of this team. A token of another team gets NOT_FOUND.",
     healthReason: "Health",
     start: "Start",
     stop: "Stop",
@@ -1361,6 +1365,10 @@ export const en = {
       created: "Created",
       trafficShifted: "Traffic changed",
       scaled: "Scaling changed",
+      batchingChanged: "Batching changed",
+      requestLogSampleChanged: "Request log sampling changed",
+      languagesChanged: "Languages changed",
+      reconfigured: "Settings changed",
       rolledBack: "Rolled back",
       started: "Started",
       stopped: "Stopped",
@@ -1386,7 +1394,8 @@ export const en = {
     empty: "Nobody has called this deployment yet.",
   },
   requestLog: {
-    sampled: "A share of the calls is logged with its first rows and outputs, newest first.",
+    sampled:
+      "A share of the calls is logged with its first rows and outputs, newest first. New calls show when this tab opens and after each recorded traffic window (every minute by default).",
     when: "When",
     version: "Version",
     caller: "Caller",
@@ -1420,7 +1429,8 @@ export const en = {
     result: "Prediction",
     servedBy_one: "Version {{version}} predicted {{rows}} row",
     servedBy_other: "Version {{version}} predicted {{rows}} rows",
-    noLoggedCall: "The request log has no call of this deployment yet.",
+    noLoggedCall:
+      "The request log has no call of this deployment yet. A sampled call shows there a few seconds after it is made.",
   },
   wall: {
     nav: "Monitoring wall",
@@ -1447,6 +1457,13 @@ export const en = {
   },
   alerts: {
     title: "Alerts",
+    sentence: {
+      breach: "{{rule}}: {{signal}} of {{subject}} is {{value}}, {{comparator}} {{threshold}}.",
+      ended: "{{rule}}: {{signal}} of {{subject}} is {{value}}; {{signal}} {{comparator}} {{threshold}} no longer holds.",
+      endedNoData:
+        "{{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds.",
+      signalOfFeature: "{{signal}} of {{feature}}",
+    },
     tabs: {
       alerts: "Incidents",
       rules: "Rules",

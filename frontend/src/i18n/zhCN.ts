@@ -656,6 +656,8 @@ export const zhCN: Catalogue = {
     },
     slices: {
       title: "切片",
+      inRange: "{{feature}}在[{{low}}, {{high}}{{close}}内",
+      isNull: "{{feature}}缺失",
       none: "此评估没有切片。请求评估时加入切片规格即可比较数据的不同部分。",
       add: "添加切片",
       row: "切片 {{number}}",
@@ -880,6 +882,7 @@ export const zhCN: Catalogue = {
     noLabel: "此版本没有标签列。",
     labelTruncated: "图表显示 {{total}} 个取值中最常见的 {{shown}} 个。",
     labelChart: "标签 {{column}} 的分布",
+    labelHistogram: "标签{{column}}的直方图",
     column: "列",
     type: "类型",
     missing: "缺失",
@@ -1227,6 +1230,7 @@ export const zhCN: Catalogue = {
   deployment: {
     live: "实时",
     endpoint: "端点",
+    endpointHint: "请使用本团队的API令牌调用。其他团队的令牌会得到NOT_FOUND。",
     healthReason: "健康状况",
     start: "启动",
     stop: "停止",
@@ -1356,6 +1360,10 @@ export const zhCN: Catalogue = {
       created: "创建",
       trafficShifted: "流量变更",
       scaled: "扩缩容变更",
+      batchingChanged: "批处理变更",
+      requestLogSampleChanged: "请求日志采样变更",
+      languagesChanged: "语言变更",
+      reconfigured: "设置变更",
       rolledBack: "回滚",
       started: "启动",
       stopped: "停止",
@@ -1381,7 +1389,8 @@ export const zhCN: Catalogue = {
     empty: "尚无人调用此部署。",
   },
   requestLog: {
-    sampled: "部分调用会连同其前几行输入和输出一起记录，最新的在前。",
+    sampled:
+      "部分调用会连同其前几行输入和输出一起记录，最新的在前。打开此标签页时以及每记录一个流量窗口后（默认每分钟）会显示新的调用。",
     when: "时间",
     version: "版本",
     caller: "调用方",
@@ -1415,7 +1424,7 @@ export const zhCN: Catalogue = {
     result: "预测结果",
     servedBy_one: "版本 {{version}} 预测了 {{rows}} 行",
     servedBy_other: "版本 {{version}} 预测了 {{rows}} 行",
-    noLoggedCall: "请求日志中还没有这个部署的调用。",
+    noLoggedCall: "请求日志中还没有这个部署的调用。被采样的调用会在几秒后出现在那里。",
   },
   wall: {
     nav: "监控墙",
@@ -1442,6 +1451,12 @@ export const zhCN: Catalogue = {
   },
   alerts: {
     title: "告警",
+    sentence: {
+      breach: "{{rule}}：{{subject}}的{{signal}}为{{value}}，{{comparator}}{{threshold}}。",
+      ended: "{{rule}}：{{subject}}的{{signal}}为{{value}}，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
+      endedNoData: "{{rule}}：{{subject}}的{{signal}}没有数据，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
+      signalOfFeature: "{{feature}}的{{signal}}",
+    },
     tabs: {
       alerts: "事件",
       rules: "规则",

@@ -52,7 +52,7 @@ export function AlertRulesTable({ teamId }: { teamId: string }) {
       render: (_, rule) =>
         rule.targetKind === "TEAM"
           ? t("alerts.targetKinds.TEAM")
-          : `${t(`alerts.targetKinds.${rule.targetKind}`)} ${rule.targetId}`,
+          : `${t(`alerts.targetKinds.${rule.targetKind}`)} ${rule.targetName ?? rule.targetId}`,
     },
     { title: t("alertRules.enabled"), key: "enabled", render: (_, rule) => (rule.enabled ? t("common.yes") : t("common.no")) },
     { title: t("alertRules.updated"), key: "updated", render: (_, rule) => format.dateTime(rule.updatedAt) },

@@ -13,6 +13,7 @@ import { useMeasures } from "../i18n/measures";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { AlertActions } from "./AlertActions";
 import { AlertRulesTable } from "./AlertRulesTable";
+import { AlertSentence } from "./AlertSentence";
 import { AlertsQuery, AlertUpdatedSubscription } from "./documents";
 import { useSignalFormat } from "./signals";
 import "../common/blocks.css";
@@ -161,7 +162,7 @@ function AlertList({ teamId }: { teamId: string }) {
       key: "message",
       render: (_, alert) => (
         <Space orientation="vertical" size={0}>
-          <span>{alert.message}</span>
+          <AlertSentence alert={alert} />
           {alert.acknowledgedAt && (
             <Typography.Text type="secondary">
               {t("alerts.acknowledgedBy", {

@@ -92,7 +92,7 @@ describe("monitoring wall", () => {
     expect(await within(tile).findByText("12.25/s")).toBeInTheDocument();
     expect(within(tile).getByText("1 open alert, worst Critical")).toBeInTheDocument();
     expect(screen.getByText("1 open alert")).toBeInTheDocument();
-    expect(screen.getByText("latencyP95Ms 412.5 > 250 over 300 s")).toBeInTheDocument();
+    expect(screen.getByText("slow predictions: Latency p95 of breast-cancer is 412.5 ms, > 250 ms.")).toBeInTheDocument();
     expect(operationsNamed(server, "MonitoringWall")).toHaveLength(1);
     expect(server.operations.filter((operation) => operation.kind === "query")).toHaveLength(0);
   });
@@ -152,6 +152,25 @@ describe("alerts page", () => {
                   severity: "WARNING",
                   targetKind: "TEAM",
                   targetId: TEST_TEAM.id,
+                  targetName: null,
+                  channelIds: [],
+                  enabled: true,
+                  createdBy: "user-1",
+                  updatedAt: NOW,
+                },
+                {
+                  id: "rule-2",
+                  name: "api traffic",
+                  signal: "requestsPerSecond",
+                  feature: null,
+                  comparator: ">",
+                  threshold: 0,
+                  windowSeconds: 300,
+                  forSeconds: 0,
+                  severity: "INFO",
+                  targetKind: "DEPLOYMENT",
+                  targetId: "62a23355-6f0e-4c3f-9b39-0d5e8c1f2a10",
+                  targetName: "breast-cancer",
                   channelIds: [],
                   enabled: true,
                   createdBy: "user-1",
@@ -186,16 +205,16 @@ describe("alerts page", () => {
   it("alertUpdated adds a new incident", async () => {
     const server = mockServer(answer);
     renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts`, <AlertsPage />);
-    await screen.findByText("latencyP95Ms 412.5 > 250 over 300 s");
+    await screen.findByText("slow predictions: Latency p95 of breast-cancer is 412.5 ms, > 250 ms.");
     await waitFor(() => expect(operationsNamed(server, "AlertUpdated")).toHaveLength(1));
 
     act(() =>
       server.push("AlertUpdated", {
-        alertUpdated: { alert: alert({ incident: 2, state: "PENDING", message: "second incident" }), change: null },
+        alertUpdated: { alert: alert({ incident: 2, state: "PENDING", value: 300 }), change: null },
       }),
     );
 
-    expect(await screen.findByText("second incident")).toBeInTheDocument();
+    expect(await screen.findByText("slow predictions: Latency p95 of breast-cancer is 300 ms, > 250 ms.")).toBeInTheDocument();
     expect(operationsNamed(server, "AlertUpdated")[0]?.variables).toEqual({ teamId: TEST_TEAM.id });
   });
 
@@ -206,6 +225,46 @@ describe("alerts page", () => {
     expect(await screen.findByText("slow predictions")).toBeInTheDocument();
     expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent("Latency p95 > 250");
     expect(screen.getByText("60 seconds")).toBeInTheDocument();
+  });
+
+  it("incident message follows the language", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(answer);
+      renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts`, <AlertsPage />);
+
+      expect(await screen.findByText("slow predictions：breast-cancer的延迟 p95为412.5毫秒，>250毫秒。")).toBeInTheDocument();
+      expect(screen.queryByText("latencyP95Ms 412.5 > 250 over 300 s")).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+  it("resolved incident keeps server message as title", async () => {
+    const server = mockServer((name, variables) =>
+      name === "Alerts"
+        ? {
+            data: {
+              alerts: { nodes: [alert({ state: "RESOLVED", value: 120 })], pageInfo: { hasNextPage: false, endCursor: null } },
+            },
+          }
+        : answer(name, variables),
+    );
+    renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?states=RESOLVED`, <AlertsPage />);
+
+    const sentence = await screen.findByText(
+      "slow predictions: Latency p95 of breast-cancer is 120 ms; Latency p95 > 250 ms no longer holds.",
+    );
+    expect(sentence).toHaveAttribute("title", "latencyP95Ms 412.5 > 250 over 300 s");
+  });
+
+  it("rule target shows its name", async () => {
+    const server = mockServer(answer);
+    renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
+
+    const row = (await screen.findByText("api traffic")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Deployment breast-cancer")).toBeInTheDocument();
+    expect(within(row).queryByText(/62a23355/)).not.toBeInTheDocument();
   });
 
   it("signal names follow the language", async () => {
@@ -237,6 +296,7 @@ describe("notification bell", () => {
       value: 1,
       createdAt: NOW,
       read,
+      alert: null,
     };
   }
 
@@ -265,5 +325,31 @@ describe("notification bell", () => {
 
     expect(await screen.findByRole("button", { name: "Notifications, 0 unread" })).toBeInTheDocument();
     expect(operationsNamed(server, "MarkNotificationsRead")[0]?.variables).toEqual({ teamId: TEST_TEAM.id, upTo: 9 });
+  });
+
+  it("notification message follows the language", async () => {
+    const incident = { ruleName: "api traffic", signal: "requestsPerSecond", feature: null, comparator: ">", threshold: 0 };
+    const server = mockServer((name) =>
+      name === "Notifications"
+        ? {
+            data: {
+              notifications: {
+                unread: 1,
+                notifications: { nodes: [{ ...notification(3, false), value: 2 / 60, alert: incident }] },
+              },
+            },
+          }
+        : null,
+    );
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderSignedInTeamPage(server, "*", "/", <NotificationBell teamId={TEST_TEAM.id} />);
+      fireEvent.click(await screen.findByRole("button", { name: /通知/ }));
+
+      expect(await screen.findByText("api traffic：breast-cancer的每秒请求数为0.03/s，>0/s。")).toBeInTheDocument();
+      expect(screen.queryByText("message 3")).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 });

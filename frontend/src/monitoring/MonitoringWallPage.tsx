@@ -10,6 +10,7 @@ import type { MonitoringWallSubscription as WallMessage } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
 import { useCurrentTeam } from "../teams/TeamContext";
+import { AlertSentence } from "./AlertSentence";
 import { MonitoringWallSubscription } from "./documents";
 import { useSignalFormat } from "./signals";
 import { Sparkline } from "./Sparkline";
@@ -99,7 +100,7 @@ function WallBody({ wall, history, teamId }: { wall: Wall; history: Record<strin
                 </span>
                 <strong>{alert.ruleName ?? (alert.signal ? signals.label(alert.signal) : alert.ruleId)}</strong>
                 <span>{alert.subjectName}</span>
-                <span className="wall-alert-message">{alert.message}</span>
+                <AlertSentence alert={alert} className="wall-alert-message" />
                 {alert.acknowledgedAt && (
                   <span>{t("wall.acknowledgedBy", { user: alert.acknowledgedByUsername ?? alert.acknowledgedBy ?? "—" })}</span>
                 )}

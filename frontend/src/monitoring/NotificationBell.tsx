@@ -10,6 +10,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useLiveSubjects } from "../common/useLiveSubjects";
 import type { NotificationAddedSubscription as NotificationMessage, NotificationFieldsFragment } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
+import { useAlertSentence } from "./useAlertSentence";
 import { MarkNotificationsReadMutation, NotificationAddedSubscription, NotificationsQuery } from "./documents";
 import "./monitoring.css";
 
@@ -106,6 +107,7 @@ export function NotificationBell({ teamId }: { teamId: string }) {
 function NotificationItem({ item }: { item: NotificationFieldsFragment }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const sentence = useAlertSentence();
   return (
     <li className={item.read ? "notification read" : "notification unread"}>
       <Space wrap size={4}>
@@ -116,7 +118,9 @@ function NotificationItem({ item }: { item: NotificationFieldsFragment }) {
         <Typography.Text>{item.subjectName}</Typography.Text>
         {!item.read && <Tag color="blue">{t("notifications.unread")}</Tag>}
       </Space>
-      <div>{item.message}</div>
+      <div title={item.kind === "resolved" ? item.message : undefined}>
+        {sentence({ ...item.alert, subjectName: item.subjectName, message: item.message }, item.value, item.kind === "resolved")}
+      </div>
       <Typography.Text type="secondary">{format.dateTime(item.createdAt)}</Typography.Text>
     </li>
   );

@@ -133,6 +133,7 @@ export const AlertRulesQuery = graphql(`
         severity
         targetKind
         targetId
+        targetName
         channelIds
         enabled
         createdBy
@@ -160,6 +161,13 @@ export const NotificationFieldsFragment = graphql(`
     value
     createdAt
     read
+    alert {
+      ruleName
+      signal
+      feature
+      comparator
+      threshold
+    }
   }
 `);
 

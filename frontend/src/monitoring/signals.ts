@@ -22,6 +22,29 @@ const SIGNAL_NAMES = [
 
 type SignalName = (typeof SIGNAL_NAMES)[number];
 
+/** The unit of each signal, as the server's `alertSignals` names it. */
+const SIGNAL_UNITS: Record<SignalName, string> = {
+  replicaHealth: "ratio",
+  requestsPerSecond: "requests/s",
+  latencyP50Ms: "ms",
+  latencyP95Ms: "ms",
+  latencyP99Ms: "ms",
+  errorRate: "ratio",
+  clientErrorRate: "ratio",
+  featureDriftPsi: "PSI",
+  featureDriftKs: "KS",
+  predictionDriftPsi: "PSI",
+  predictionDriftKs: "KS",
+  integrityFailures: "versions",
+  failedTrainingRuns: "runs",
+};
+
+/** Returns the unit of a signal, or an empty unit, shown as a bare number, for a signal this app does not know. */
+export function signalUnit(signal: string): string {
+  const known = knownSignal(signal);
+  return known === undefined ? "" : SIGNAL_UNITS[known];
+}
+
 function knownSignal(name: string): SignalName | undefined {
   return SIGNAL_NAMES.find((known) => known === name);
 }

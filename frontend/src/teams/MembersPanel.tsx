@@ -1,6 +1,6 @@
 import { Button, Input, Popconfirm, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
-import { useId, useMemo, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import type { CombinedError } from "urql";
@@ -19,6 +19,10 @@ export const ROLES: Role[] = ["VIEWER", "EDITOR", "ADMIN"];
 const USER_PAGE = 500;
 /** The audit actions that add, change or remove a member. The subject of each is the team. */
 export const MEMBER_ACTIONS = ["Team.MemberAdded", "Team.MemberRoleChanged", "Team.MemberRemoved"] as const;
+/** The audit actions that add a user or erase one, which changes the users an administrator can add. */
+export const USER_LIST_ACTIONS = ["User.Registered", "User.Erased"] as const;
+// Users belong to no team, so the filter has no teamId. Only platform administrators see these entries.
+const USER_EVENTS = { subjectType: "User" };
 
 /** Lists the team's members; for an admin, also adds members, changes roles and removes members. */
 export function MembersPanel() {
@@ -108,8 +112,6 @@ function AddMemberForm({ onResult }: { onResult: (error: CombinedError | null) =
   const [userId, setUserId] = useState("");
   const [role, setRole] = useState<Role>("VIEWER");
   const [added, addMember] = useMutation(AddMemberMutation);
-  // Only platform administrators may list users; a team admin types the new member's user id.
-  const [{ data: users }] = useQuery({ query: UsersQuery, variables: { first: USER_PAGE }, pause: !viewer.user.isAdmin });
 
   const submit = async () => {
     if (userId.trim() === "") {
@@ -121,10 +123,6 @@ function AddMemberForm({ onResult }: { onResult: (error: CombinedError | null) =
       setUserId("");
     }
   };
-
-  const userOptions = (users?.users.nodes ?? [])
-    .filter((user) => !user.erased)
-    .map((user) => ({ value: user.id, label: user.displayName ? `${user.username} (${user.displayName})` : user.username }));
 
   return (
     <form
@@ -141,16 +139,9 @@ function AddMemberForm({ onResult }: { onResult: (error: CombinedError | null) =
       <Space wrap align="end">
         <div className="filter">
           <label htmlFor={`${ids}-user`}>{viewer.user.isAdmin ? t("members.user") : t("members.userId")}</label>
+          {/* Only platform administrators may list users; a team admin types the new member's user id. */}
           {viewer.user.isAdmin ? (
-            <Select<string>
-              id={`${ids}-user`}
-              value={userId || undefined}
-              onChange={setUserId}
-              showSearch={{ optionFilterProp: "label" }}
-              options={userOptions}
-              placeholder={t("members.chooseUser")}
-              style={{ width: 260 }}
-            />
+            <UserSelect id={`${ids}-user`} value={userId} onChange={setUserId} />
           ) : (
             <Input id={`${ids}-user`} value={userId} onChange={(event) => setUserId(event.target.value)} style={{ width: 320 }} />
           )}
@@ -170,5 +161,30 @@ function AddMemberForm({ onResult }: { onResult: (error: CombinedError | null) =
         </Button>
       </Space>
     </form>
+  );
+}
+
+/** Renders a select of every user who is not erased, read again when a user is registered or erased. */
+function UserSelect({ id, value, onChange }: { id: string; value: string; onChange: (userId: string) => void }) {
+  const { t } = useTranslation();
+  const [{ data: users, fetching }, reexecute] = useQuery({ query: UsersQuery, variables: { first: USER_PAGE } });
+  const reload = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+  useRefetchOnEvents(USER_EVENTS, USER_LIST_ACTIONS, reload);
+
+  const userOptions = (users?.users.nodes ?? [])
+    .filter((user) => !user.erased)
+    .map((user) => ({ value: user.id, label: user.displayName ? `${user.username} (${user.displayName})` : user.username }));
+
+  return (
+    <Select<string>
+      id={id}
+      value={value || undefined}
+      onChange={onChange}
+      loading={fetching}
+      showSearch={{ optionFilterProp: "label" }}
+      options={userOptions}
+      placeholder={t("members.chooseUser")}
+      style={{ width: 260 }}
+    />
   );
 }

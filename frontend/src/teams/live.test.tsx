@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TeamSwitcher } from "../layout/TeamSwitcher";
 import { mockServer } from "../test/mockClient";
 import type { Answer, MockServer } from "../test/mockClient";
-import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
+import { ADMIN_SESSION, operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/renderSignedInTeamPage";
 import { renderTeamPage } from "../test/renderTeamPage";
 import { MembersPanel } from "./MembersPanel";
 import { TokensPanel } from "./TokensPanel";
@@ -38,9 +38,16 @@ function token(id: string, name: string, revokedAt: string | null = null) {
  * A server whose teams, members and tokens a test changes between reads, as another user would
  * elsewhere. The `events` subscription sends nothing until a test pushes an entry.
  */
-function serverWith(state: { teams: { id: string; name: string }[]; members: unknown[]; tokens: unknown[] }): MockServer {
+function serverWith(state: {
+  teams: { id: string; name: string }[];
+  members: unknown[];
+  tokens: unknown[];
+  users?: unknown[];
+}): MockServer {
   return mockServer((name): Answer => {
     switch (name) {
+      case "Users":
+        return { data: { users: { nodes: [...(state.users ?? [])], pageInfo: NO_MORE } } };
       case "Teams":
         return { data: { teams: { nodes: [...state.teams], pageInfo: NO_MORE } } };
       case "TeamMembers":
@@ -135,6 +142,33 @@ describe("MembersPanel live", () => {
     expect(operationsNamed(server, "TeamMembers")).toHaveLength(reads);
     recorded(server, "Team.MemberAdded", "Team", TEST_TEAM.id, 14);
     expect(operationsNamed(server, "TeamMembers")).toHaveLength(reads + 1);
+  });
+});
+
+describe("Add a member live", () => {
+  function user(id: string, username: string) {
+    return { id, username, displayName: null, erased: false };
+  }
+  const renderAsAdmin = (server: MockServer) =>
+    renderSignedInTeamPage(server, "*", "/", <MembersPanel />, {
+      session: ADMIN_SESSION,
+      team: { ...TEST_TEAM, viewerRole: "ADMIN", canAdminister: true },
+    });
+
+  it("registered user becomes choosable without reload", async () => {
+    const state = { teams: [], members: [member("user-1", "ada")], tokens: [], users: [user("user-1", "ada")] };
+    const server = serverWith(state);
+    renderAsAdmin(server);
+    await screen.findByText("ada");
+    await waitFor(() => expect(operationsNamed(server, "SubjectEvents")).toHaveLength(2));
+    const userEvents = operationsNamed(server, "SubjectEvents").map((operation) => operation.variables);
+    expect(userEvents).toContainEqual({ filter: { subjectType: "User" } });
+
+    state.users = [user("user-1", "ada"), user("user-9", "linus")];
+    recorded(server, "User.Registered", "User", "user-9", 40);
+
+    fireEvent.mouseDown(screen.getByLabelText("User"));
+    expect(await screen.findByRole("option", { name: "linus" })).toBeInTheDocument();
   });
 });
 

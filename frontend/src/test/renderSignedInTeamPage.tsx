@@ -25,15 +25,35 @@ const SESSION: Session = {
   retry: () => undefined,
 };
 
+/** A session of a platform administrator, user-1, who may list every user. */
+export const ADMIN_SESSION: Session = {
+  ...SESSION,
+  state: {
+    status: "signedIn",
+    viewer: {
+      authenticatedBy: "session",
+      csrfToken: "csrf-1",
+      user: { id: "user-1", username: "ada", displayName: "Ada", isAdmin: true },
+    },
+  },
+};
+
 /**
  * Renders one page of a team as the app would: the mock server's client, a signed-in session,
  * the team in context and a router at `path` that matches `route`.
+ * By default the viewer is an editor of TEST_TEAM and no platform administrator.
  */
-export function renderSignedInTeamPage(server: MockServer, route: string, path: string, page: ReactElement) {
+export function renderSignedInTeamPage(
+  server: MockServer,
+  route: string,
+  path: string,
+  page: ReactElement,
+  { session = SESSION, team = TEST_TEAM }: { session?: Session; team?: CurrentTeam } = {},
+) {
   return renderWithoutStyles(
     <Provider value={server.client}>
-      <SessionContext.Provider value={SESSION}>
-        <TeamContext.Provider value={TEST_TEAM}>
+      <SessionContext.Provider value={session}>
+        <TeamContext.Provider value={team}>
           <MemoryRouter initialEntries={[path]}>
             <Routes>
               <Route path={route} element={page} />
