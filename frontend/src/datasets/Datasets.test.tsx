@@ -622,6 +622,22 @@ describe("dataset version", () => {
     }
   });
 
+  it("lineage graph controls in Chinese", async () => {
+    const server = mockServer(answerFor());
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderVersion(server, "?tab=lineage");
+
+      expect(await screen.findByRole("button", { name: "放大" }, { timeout: 4000 })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "缩小" })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "使图适应视图" })).toBeInTheDocument();
+      expect(screen.getAllByText("按 Tab 键在版本和派生关系之间移动；版本的链接可打开该版本。").length).toBeGreaterThan(0);
+      expect(screen.queryByText(/Press enter|Zoom In/i)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("derive marks the failing operation", async () => {
     const server = mockServer(answerFor());
     renderVersion(server, "?tab=derive");
