@@ -100,6 +100,17 @@ describe("catalogues", () => {
   });
 });
 
+describe("archive filter", () => {
+  it("reads the same on every list", () => {
+    for (const catalogue of [english, chinese]) {
+      for (const choice of ["active", "archived", "all"]) {
+        const labels = ["registry", "datasets", "configs"].map((list) => catalogue.get(`${list}.archivedChoice.${choice}`));
+        expect(new Set(labels).size, `${choice}: ${labels.join(" / ")}`).toBe(1);
+      }
+    }
+  });
+});
+
 describe("initial language", () => {
   function storage(stored: string | null): Storage {
     const values = new Map<string, string>(stored === null ? [] : [[LANGUAGE_STORAGE_KEY, stored]]);

@@ -106,7 +106,7 @@ export const zhCN: Catalogue = {
     archivedChoice: {
       active: "仅未归档",
       archived: "仅已归档",
-      all: "全部",
+      all: "未归档和已归档",
     },
     sortBy: "排序方式",
     order: {
@@ -752,9 +752,9 @@ export const zhCN: Catalogue = {
     nameContains: "名称包含",
     archived: "归档",
     archivedChoice: {
-      active: "仅活动",
+      active: "仅未归档",
       archived: "仅已归档",
-      all: "活动和已归档",
+      all: "未归档和已归档",
     },
     columns: {
       name: "名称",
@@ -1050,9 +1050,9 @@ export const zhCN: Catalogue = {
     nameContains: "名称包含",
     archived: "归档",
     archivedChoice: {
-      active: "仅活动",
+      active: "仅未归档",
       archived: "仅已归档",
-      all: "活动和已归档",
+      all: "未归档和已归档",
     },
     columns: {
       name: "名称",
