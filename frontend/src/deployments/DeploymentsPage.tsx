@@ -4,6 +4,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
 import { byCreatedNewestFirst } from "../common/listOrder";
@@ -115,6 +116,7 @@ export function DeploymentsPage() {
   return (
     <section aria-labelledby="deployments-title" className="page">
       <Space align="center" wrap className="page-heading">
+        <DocumentTitle page={t("deployments.title")} />
         <Typography.Title level={2} id="deployments-title">
           {t("deployments.title")}
         </Typography.Title>

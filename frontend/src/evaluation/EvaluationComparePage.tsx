@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { EChart } from "../charts/EChart";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
@@ -39,6 +40,7 @@ export function EvaluationComparePage() {
   return (
     <section aria-labelledby="compare-title" className="page">
       <Link to={`/teams/${team.id}/evaluations`}>{t("evaluation.backToEvaluations")}</Link>
+      <DocumentTitle page={t("evaluation.compare.title")} />
       <Typography.Title level={2} id="compare-title">
         {t("evaluation.compare.title")}
       </Typography.Title>

@@ -3,6 +3,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import type { EvaluationFilter, EvaluationStatus } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
@@ -40,6 +41,7 @@ export function EvaluationsPage() {
 
   return (
     <section aria-labelledby="evaluations-title" className="page">
+      <DocumentTitle page={t("evaluation.title")} />
       <Typography.Title level={2} id="evaluations-title">
         {t("evaluation.title")}
       </Typography.Title>

@@ -54,6 +54,7 @@ export const en = {
     rejected: "The username or password is incorrect.",
   },
   layout: {
+    documentTitle: "{{page}} · {{app}}",
     connectionLost:
       "The live connection to the server is lost, so pages do not update. It reconnects on its own, and lists are read again then.",
     pageFailed: "This page could not be shown.",

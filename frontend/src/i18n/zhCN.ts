@@ -55,6 +55,7 @@ export const zhCN: Catalogue = {
     signedOutElsewhere: "您已在另一个标签页中退出登录。请重新登录以继续。",
   },
   layout: {
+    documentTitle: "{{page}} · {{app}}",
     connectionLost: "与服务器的实时连接已断开，页面暂时不会更新。连接会自动恢复，届时列表会重新读取。",
     pageFailed: "无法显示此页面。",
     reloadPage: "重新加载页面",

@@ -4,6 +4,7 @@ import { useCallback, useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
 import { useLiveSubjects } from "../common/useLiveSubjects";
@@ -45,6 +46,7 @@ export function AlertsPage() {
 
   return (
     <section aria-labelledby="alerts-title" className="page">
+      <DocumentTitle page={t("alerts.title")} />
       <Typography.Title level={2} id="alerts-title">
         {t("alerts.title")}
       </Typography.Title>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
@@ -46,6 +47,7 @@ export function TrainingRunPage() {
       <Link to={`/teams/${team.id}/training`}>{t("training.backToRuns")}</Link>
       <Space align="center" wrap className="model-heading">
         <Space align="center" wrap>
+          <DocumentTitle page={run.name} />
           <Typography.Title level={2} id="run-title">
             {run.name}
           </Typography.Title>

@@ -4,6 +4,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useFormat } from "../i18n/format";
@@ -131,6 +132,7 @@ export function TrainingRunsPage() {
   return (
     <section aria-labelledby="training-title" className="page">
       <Space align="center" wrap className="page-heading">
+        <DocumentTitle page={t("training.title")} />
         <Typography.Title level={2} id="training-title">
           {t("training.title")}
         </Typography.Title>
