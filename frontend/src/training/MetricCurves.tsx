@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { EChart } from "../charts/EChart";
 import type { ChartOption } from "../charts/EChart";
 import { useFormat } from "../i18n/format";
-import { groupMetrics } from "./metricSeries";
+import { groupMetrics, metricAxisMax } from "./metricSeries";
 import type { MetricGroup, SeriesByName, SeriesPoint } from "./metricSeries";
 import type { SeriesInfo } from "./useLiveRun";
 
@@ -70,7 +70,7 @@ function MetricChart({
         nameGap: 28,
         minInterval: 1,
       },
-      yAxis: { type: "value", scale: true },
+      yAxis: { type: "value", scale: true, max: (extent: { max: number }) => metricAxisMax(group.key, extent) },
       dataZoom: [{ type: "inside" }],
       series: group.names.map((name, index) => ({
         name,
@@ -88,7 +88,7 @@ function MetricChart({
             : undefined,
       })),
     };
-  }, [group.names, series, epochAxis, bestEpoch, t]);
+  }, [group.key, group.names, series, epochAxis, bestEpoch, t]);
 
   return (
     <section className="metric-chart" aria-label={group.key}>
