@@ -86,7 +86,14 @@ export function TrainingRunPage() {
           {
             key: "metrics",
             label: t("training.tabs.metrics"),
-            children: <MetricCurves series={live.series} seriesInfo={live.seriesInfo} bestEpoch={run.bestEpoch ?? null} />,
+            children: (
+              <MetricCurves
+                series={live.series}
+                seriesInfo={live.seriesInfo}
+                bestEpoch={run.bestEpoch ?? null}
+                status={run.status}
+              />
+            ),
           },
           {
             key: "histograms",
@@ -127,7 +134,7 @@ function CancelRun({
       <Popconfirm
         title={t("training.cancelConfirm", { name: run.name })}
         okText={t("training.cancelRun")}
-        cancelText={t("common.cancel")}
+        cancelText={t("training.keepRunning")}
         onConfirm={() => void cancel()}
       >
         <Button danger loading={cancelled.fetching} disabled={run.cancelRequested}>
@@ -172,7 +179,9 @@ function RunSummary({ run }: { run: TrainingRunDetailFragment }) {
       <Descriptions.Item label={t("training.template")}>{run.template ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.label")}>{run.label ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.columns.attempt")}>
-        {t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
+        {run.attempt === 0
+          ? t("training.notStarted")
+          : t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
       </Descriptions.Item>
       <Descriptions.Item label={t("training.columns.epochs")}>
         {progress !== null ? (
