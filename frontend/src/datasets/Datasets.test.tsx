@@ -188,7 +188,11 @@ function answerFor(state: VersionState = { profiled: true }) {
       case "DatasetPreview": {
         const offset = Number(variables.offset);
         const limit = Number(variables.limit);
-        const rows = Array.from({ length: limit }, (_, index) => [offset + index, index % 2, index % 2 === 0 ? "low" : null]);
+        const rows = Array.from({ length: limit }, (_, index) => [
+          index === 0 ? 0.8105382483287281 : offset + index,
+          index % 2,
+          index % 2 === 0 ? "low" : null,
+        ]);
         return {
           data: { datasetVersion: { id: "version-2", preview: { columns: COLUMNS, rows, offset, total: 442 } } },
         };
@@ -557,6 +561,8 @@ describe("dataset version", () => {
     renderVersion(server, "?tab=preview");
     expect(await screen.findByText("Rows 1 to 25 of 442")).toBeInTheDocument();
     expect(screen.getAllByText("missing").length).toBeGreaterThan(0);
+    expect(screen.getByText("0.811")).toHaveAttribute("title", "0.8105382483287281");
+    expect(screen.queryByText("0.8105382483287281")).not.toBeInTheDocument();
 
     fireEvent.click(screen.getByTitle("2"));
 

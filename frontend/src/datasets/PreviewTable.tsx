@@ -102,11 +102,19 @@ export function PreviewTable({ version }: { version: DatasetVersionDetail }) {
   );
 }
 
-/** Renders a preview value: missing values are marked, text stays as it is and anything else shows as JSON. */
+/**
+ * Renders a preview value: missing values are marked, text and integers stay as they are, fractions
+ * are rounded like numbers elsewhere in the app with the exact value as a tooltip, and anything else
+ * shows as JSON.
+ */
 function Cell({ value }: { value: unknown }) {
   const { t } = useTranslation();
+  const format = useFormat();
   if (value === null || value === undefined) {
     return <Typography.Text type="secondary">{t("preview.missing")}</Typography.Text>;
+  }
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return <span title={String(value)}>{format.number(value)}</span>;
   }
   return <>{typeof value === "string" ? value : JSON.stringify(value)}</>;
 }
