@@ -7,6 +7,11 @@ export const en = {
     labelledValue: "{{label}}: {{value}}",
     actions: "Actions",
     cancel: "Cancel",
+    increaseValue: "Increase value",
+    decreaseValue: "Decrease value",
+    clear: "Clear",
+    selectAll: "Select all",
+    milliseconds: "ms",
     loadMore: "Load more",
     loading: "Loading…",
     newRows: {

@@ -8,6 +8,11 @@ export const zhCN: Catalogue = {
     labelledValue: "{{label}}：{{value}}",
     actions: "操作",
     cancel: "取消",
+    increaseValue: "增大数值",
+    decreaseValue: "减小数值",
+    clear: "清除",
+    selectAll: "全选",
+    milliseconds: "毫秒",
     loadMore: "加载更多",
     loading: "加载中…",
     newRows: {
