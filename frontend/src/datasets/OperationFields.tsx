@@ -2,6 +2,7 @@ import { Button, Input, Radio, Select, Space, Typography } from "antd";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 
+import { clearOption } from "../common/clearOption";
 import { NumberInput } from "../common/NumberInput";
 import { useMeasures } from "../i18n/measures";
 import { CAST_TYPES, FILL_STRATEGIES, MAX_CATEGORIES, ratioSum, SPLIT_PARTS, SPLIT_STRATEGIES } from "./operations";
@@ -55,7 +56,7 @@ function ColumnsField({ draft, columns, onChange, optional = false }: FieldsProp
       <Select<string[]>
         id={`${ids}-columns`}
         mode="multiple"
-        allowClear
+        allowClear={clearOption(t)}
         placeholder={optional ? t("derive.allColumns") : t("derive.chooseColumns")}
         value={draft.columns}
         onChange={(names) => onChange({ ...draft, columns: names })}
@@ -268,7 +269,7 @@ function SplitFields({ draft, columns, label, onChange }: OperationFieldsProps) 
             <label htmlFor={`${ids}-by`}>{t("derive.stratifyBy")}</label>
             <Select<string>
               id={`${ids}-by`}
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={label ? t("derive.byLabel", { label }) : t("derive.chooseColumn")}
               value={draft.by === "" ? undefined : draft.by}
               onChange={(by) => onChange({ ...draft, by: by ?? "" })}

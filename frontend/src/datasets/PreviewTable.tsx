@@ -4,6 +4,7 @@ import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 
+import { clearOption } from "../common/clearOption";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import type { DatasetVersionDetail } from "./DatasetVersionPage";
@@ -63,7 +64,7 @@ export function PreviewTable({ version }: { version: DatasetVersionDetail }) {
         <Select<string[]>
           id={`${ids}-columns`}
           mode="multiple"
-          allowClear
+          allowClear={clearOption(t)}
           placeholder={t("preview.allColumns")}
           value={chosen}
           onChange={(names) => {

@@ -4,6 +4,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
 import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
@@ -132,7 +133,7 @@ export function DeploymentsPage() {
           <Select<DeploymentStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             placeholder={t("deployments.anyStatus")}
             value={statuses}
             onChange={(chosen) => {

@@ -3,6 +3,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
 import { DocumentTitle } from "../common/DocumentTitle";
 import type { EvaluationFilter, EvaluationStatus } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
@@ -50,7 +51,7 @@ export function EvaluationsPage() {
           <label htmlFor={`${ids}-model`}>{t("evaluation.columns.model")}</label>
           <Select
             id={`${ids}-model`}
-            allowClear
+            allowClear={clearOption(t)}
             showSearch={{ optionFilterProp: "label" }}
             value={modelId ?? undefined}
             onChange={(value: string | undefined) => setParam("model", value ?? null)}
@@ -64,7 +65,7 @@ export function EvaluationsPage() {
           <Select<EvaluationStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             value={statuses}
             onChange={(value) => setParam("status", value.join(","))}
             placeholder={t("training.anyStatus")}

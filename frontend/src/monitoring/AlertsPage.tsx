@@ -4,6 +4,7 @@ import { useCallback, useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
 import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
@@ -204,7 +205,7 @@ function AlertList({ teamId }: { teamId: string }) {
             <Select<AlertState[]>
               id={`${ids}-states`}
               mode="multiple"
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={t("alerts.anyState")}
               value={states}
               onChange={(chosen) => setList("states", chosen, DEFAULT_STATES)}
@@ -217,7 +218,7 @@ function AlertList({ teamId }: { teamId: string }) {
             <Select<AlertSeverity[]>
               id={`${ids}-severities`}
               mode="multiple"
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={t("alerts.anySeverity")}
               value={severities}
               onChange={(chosen) => setList("severities", chosen, [])}

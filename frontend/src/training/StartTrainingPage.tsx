@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
+import { clearOption } from "../common/clearOption";
 import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
@@ -286,7 +287,7 @@ export function StartTrainingPage() {
         >
           <Select
             id="start-run-label"
-            allowClear
+            allowClear={clearOption(t)}
             value={label ?? undefined}
             onChange={(value: string | undefined) => setLabel(value ?? null)}
             disabled={datasetVersion === null}

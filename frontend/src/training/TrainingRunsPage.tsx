@@ -4,6 +4,7 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
 import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
@@ -148,7 +149,7 @@ export function TrainingRunsPage() {
           <Select<TrainingRunStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             value={statuses}
             onChange={(value) => setParam("status", value.join(","))}
             placeholder={t("training.anyStatus")}
@@ -160,7 +161,7 @@ export function TrainingRunsPage() {
           <label htmlFor={`${ids}-model`}>{t("training.columns.model")}</label>
           <Select
             id={`${ids}-model`}
-            allowClear
+            allowClear={clearOption(t)}
             showSearch={{ optionFilterProp: "label" }}
             value={modelId ?? undefined}
             onChange={(value: string | undefined) => setParam("model", value ?? null)}

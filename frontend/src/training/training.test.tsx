@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
 import { describe, expect, it, vi } from "vitest";
 
 import { App } from "../App";
@@ -442,6 +443,18 @@ describe("TrainingRunsPage", () => {
       teamId: TEST_TEAM.id,
       filter: { status: ["SUCCEEDED"], modelId: null },
     });
+  });
+
+  it("filter clear button in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderRuns(mockServer(answer), "?status=SUCCEEDED");
+
+      expect(await screen.findByRole("button", { name: "清除" })).toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Clear" })).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("running row follows its updates", async () => {
