@@ -13,7 +13,7 @@ import { useFormat } from "../i18n/format";
 import type { CompareEvaluationsQuery, EvaluationRowFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
-import { curvesOption, residualsOption } from "./curveOptions";
+import { curvesChartHeight, curvesOption, residualsOption } from "./curveOptions";
 import { CompareEvaluationsQuery as CompareEvaluationsDocument } from "./documents";
 import { useMetricLabel } from "./useMetricLabel";
 
@@ -221,11 +221,11 @@ function ComparedCurves({ comparison, names }: { comparison: Comparison; names: 
       <Row gutter={[24, 24]}>
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.roc")}</Typography.Title>
-          <EChart option={roc} label={t("evaluation.compare.rocChart")} />
+          <EChart option={roc} label={t("evaluation.compare.rocChart")} height={curvesChartHeight(roc)} />
         </Col>
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.pr")}</Typography.Title>
-          <EChart option={pr} label={t("evaluation.compare.prChart")} />
+          <EChart option={pr} label={t("evaluation.compare.prChart")} height={curvesChartHeight(pr)} />
         </Col>
       </Row>
     </section>
