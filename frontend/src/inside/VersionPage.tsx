@@ -67,6 +67,11 @@ export function VersionPage() {
     if (key !== "structure") {
       next.set("tab", key);
     }
+    // The Structure and Weights tabs share the selected layer.
+    const layer = params.get("layer");
+    if (layer !== null) {
+      next.set("layer", layer);
+    }
     setParams(next);
   };
 
