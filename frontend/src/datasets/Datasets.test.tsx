@@ -409,7 +409,9 @@ describe("dataset page", () => {
         const base = answerFor();
         if (name === "Dataset") {
           const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
-          return { data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } } };
+          return {
+            data: { dataset: { ...list.data.datasets.nodes[0], versions: { nodes: [versionRow()], pageInfo: NO_MORE } } },
+          };
         }
         return base(name, variables);
       });

@@ -50,7 +50,16 @@ interface OperationEdgeData extends Record<string, unknown> {
 type OperationEdge = Edge<OperationEdgeData, "operations">;
 
 /** Draws a derivation with its operations as wrapped HTML text between the two versions, clear of the nodes. */
-function OperationEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<OperationEdge>) {
+function OperationEdgeView({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+}: EdgeProps<OperationEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   return (
     <>
