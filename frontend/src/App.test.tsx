@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import i18next from "i18next";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -331,6 +331,17 @@ describe("App", () => {
     await waitFor(() => expect(within(table).getAllByText("Ready")).toHaveLength(2));
     expect(within(table).getByText("2.5 MB")).toBeInTheDocument();
     expect(within(table).getByText("2,010")).toBeInTheDocument();
+  });
+
+  it("document title names the page", async () => {
+    renderApp(`/teams/${TEAM_ID}/models/${MODEL_ID}?tab=versions`);
+    await screen.findByText("churn", { selector: "h2" });
+    await waitFor(() => expect(document.title).toBe("churn · ModelCloud"));
+
+    cleanup();
+    await act(() => i18next.changeLanguage("zh-CN"));
+    renderApp(`/teams/${TEAM_ID}/audit`);
+    await waitFor(() => expect(document.title).toBe("审计日志 · ModelCloud"));
   });
 
   it("versions name the run that trained them", async () => {

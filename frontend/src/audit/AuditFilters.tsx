@@ -3,6 +3,7 @@ import dayjs from "dayjs";
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { clearOption } from "../common/clearOption";
 import { useDebounced } from "../common/useDebounced";
 import type { Member } from "../teams/useTeamMembers";
 import type { AuditSearch } from "./auditSearch";
@@ -46,7 +47,7 @@ export function AuditFilters({ search, members, onChange }: AuditFiltersProps) {
             id={`${ids}-actor`}
             value={search.actor || undefined}
             onChange={(actor) => onChange({ ...search, actor: actor ?? "" })}
-            allowClear
+            allowClear={clearOption(t)}
             showSearch={{ optionFilterProp: "label" }}
             placeholder={t("audit.anyActor")}
             options={actors}

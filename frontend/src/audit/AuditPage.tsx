@@ -4,6 +4,7 @@ import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import type { AuditEntryFieldsFragment } from "../gql/graphql";
@@ -53,6 +54,7 @@ export function AuditPage() {
   return (
     <section aria-labelledby="audit-title" className="page">
       <Space align="center" wrap className="page-heading">
+        <DocumentTitle page={t("audit.title")} />
         <Typography.Title level={2} id="audit-title">
           {t("audit.title")}
         </Typography.Title>

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EChart } from "./EChart";
 import type { ChartOption } from "./EChart";
 import { echarts } from "./echarts";
-import { calibrationOption, curvesOption, residualsOption } from "../evaluation/curveOptions";
+import { calibrationOption, curvesChartHeight, curvesOption, residualsOption } from "../evaluation/curveOptions";
 import { offsetOption, overlayOption, singleOption } from "../training/histogramViews";
 import { stepPoints } from "./histogram";
 
@@ -83,6 +83,25 @@ describe("page options", () => {
       ).toEqual([]);
       unmount();
     }
+  });
+
+  it("curves legend shows long names whole", () => {
+    const names = [1, 2, 3].map(
+      (number) => `breast-cancer-classifier v${number}, test split, 2026-12-0${number} 10:00 (0.99${number})`,
+    );
+    const chartOption = curvesOption(
+      names.map((name) => ({ name, points: [{ x: 0, y: 0, threshold: null }] })),
+      { x: "False positive rate", y: "True positive rate" },
+      "Chance",
+    );
+
+    const { getByRole } = render(<EChart option={chartOption} label="curves" height={curvesChartHeight(chartOption)} />);
+    const texts = Array.from(getByRole("img", { name: "curves" }).querySelectorAll("text"), (text) => text.textContent ?? "");
+
+    for (const name of names) {
+      expect(texts).toContain(name);
+    }
+    expect(texts.filter((text) => /^\d+\/\d+$/.test(text))).toEqual([]);
   });
 
   const cases: [string, ChartOption][] = [

@@ -5,6 +5,7 @@ import { useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import type { CombinedError } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import type { ConfigRevisionFieldsFragment } from "../gql/graphql";
@@ -161,6 +162,7 @@ function ProfilePageBody() {
     <section aria-labelledby="profile-title" className="page">
       <Space className="page-heading" align="center" wrap>
         <Space align="center">
+          <DocumentTitle page={profile.name} />
           <Typography.Title level={2} id="profile-title">
             {profile.name}
           </Typography.Title>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
 import { NewRowsNotice } from "../common/NewRowsNotice";
@@ -111,6 +112,7 @@ export function ConfigProfilesPage() {
   return (
     <section aria-labelledby="configs-title" className="page">
       <Space className="page-heading" align="center" wrap>
+        <DocumentTitle page={t("configs.title")} />
         <Typography.Title level={2} id="configs-title">
           {t("configs.title")}
         </Typography.Title>

@@ -5,6 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useMutation } from "urql";
 import type { CombinedError } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useCurrentTeam } from "../teams/TeamContext";
@@ -63,6 +64,7 @@ export function NewConfigProfilePage() {
 
   return (
     <section aria-labelledby="new-config-title" className="page">
+      <DocumentTitle page={t("configs.createTitle")} />
       <Typography.Title level={2} id="new-config-title">
         {t("configs.createTitle")}
       </Typography.Title>

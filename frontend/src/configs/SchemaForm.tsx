@@ -1,7 +1,8 @@
-import { Button, Checkbox, Input, InputNumber, Select, Space, Switch, Tabs, Typography } from "antd";
+import { Button, Checkbox, Input, Select, Space, Switch, Tabs, Typography } from "antd";
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { NumberInput } from "../common/NumberInput";
 import { useFormat } from "../i18n/format";
 import { boundsText, defaultsOf, isObject, kindOf, nullableOf, resolve, setAt } from "./jsonSchema";
 import type { JsonObject, JsonSchema, JsonValue, SchemaIssue } from "./jsonSchema";
@@ -304,7 +305,7 @@ function Control({ id, kind, schema, value, label, path, context }: ControlProps
     case "integer":
     case "number":
       return (
-        <InputNumber<number>
+        <NumberInput<number>
           id={id}
           disabled={disabled}
           value={typeof value === "number" ? value : null}
@@ -388,7 +389,7 @@ function NumberList({
     <Space wrap id={id} role="group" aria-label={label}>
       {list.map((item, index) => (
         <Space.Compact key={index}>
-          <InputNumber<number>
+          <NumberInput<number>
             aria-label={t("schemaForm.item", { name: label, index: index + 1 })}
             disabled={disabled}
             value={typeof item === "number" ? item : null}
@@ -434,7 +435,7 @@ function NumberMap({ id, value, label, onChange, disabled }: ListProps) {
             onChange={(event) => write(entries.map((entry, at) => (at === index ? [event.target.value, entry[1]] : entry)))}
             style={{ width: 140 }}
           />
-          <InputNumber<number>
+          <NumberInput<number>
             aria-label={t("schemaForm.mapValue", { name: label, index: index + 1 })}
             disabled={disabled}
             value={typeof item === "number" ? item : null}

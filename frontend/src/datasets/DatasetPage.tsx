@@ -5,6 +5,7 @@ import { useParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import type { CombinedError } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import type { DatasetRowFragment, DatasetVersionRowFragment } from "../gql/graphql";
@@ -75,6 +76,7 @@ function DatasetPageBody() {
     <section aria-labelledby="dataset-title" className="page">
       <Space className="page-heading" align="center" wrap>
         <Space align="center">
+          <DocumentTitle page={dataset.name} />
           <Typography.Title level={2} id="dataset-title">
             {dataset.name}
           </Typography.Title>

@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import type { CombinedError } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import type { DatasetVersionQuery as DatasetVersionResult } from "../gql/graphql";
@@ -117,6 +118,7 @@ function VersionPageBody() {
 
   return (
     <section aria-labelledby="version-title" className="page">
+      <DocumentTitle page={`${version.dataset.name} · ${t("datasets.versionNumber", { number: version.number })}`} />
       <Space align="center" wrap>
         <Typography.Title level={2} id="version-title">
           <Link to={`/teams/${team.id}/datasets/${version.dataset.id}`}>{version.dataset.name}</Link>

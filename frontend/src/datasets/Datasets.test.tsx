@@ -188,7 +188,11 @@ function answerFor(state: VersionState = { profiled: true }) {
       case "DatasetPreview": {
         const offset = Number(variables.offset);
         const limit = Number(variables.limit);
-        const rows = Array.from({ length: limit }, (_, index) => [offset + index, index % 2, index % 2 === 0 ? "low" : null]);
+        const rows = Array.from({ length: limit }, (_, index) => [
+          index === 0 ? 0.8105382483287281 : offset + index,
+          index % 2,
+          index % 2 === 0 ? "low" : null,
+        ]);
         return {
           data: { datasetVersion: { id: "version-2", preview: { columns: COLUMNS, rows, offset, total: 442 } } },
         };
@@ -571,6 +575,8 @@ describe("dataset version", () => {
     renderVersion(server, "?tab=preview");
     expect(await screen.findByText("Rows 1 to 25 of 442")).toBeInTheDocument();
     expect(screen.getAllByText("missing").length).toBeGreaterThan(0);
+    expect(screen.getByText("0.811")).toHaveAttribute("title", "0.8105382483287281");
+    expect(screen.queryByText("0.8105382483287281")).not.toBeInTheDocument();
 
     fireEvent.click(screen.getByTitle("2"));
 
@@ -631,6 +637,22 @@ describe("dataset version", () => {
       await waitFor(() => expect(within(table).getByText("标准化 age")).toBeInTheDocument());
       expect(within(table).getByText("按 target 分层划分：训练集占 0.8、测试集占 0.2（种子 7）")).toBeInTheDocument();
       expect(within(table).queryByText(/standardize age|stratified split/)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+  it("lineage graph controls in Chinese", async () => {
+    const server = mockServer(answerFor());
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderVersion(server, "?tab=lineage");
+
+      expect(await screen.findByRole("button", { name: "放大" }, { timeout: 4000 })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "缩小" })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "使图适应视图" })).toBeInTheDocument();
+      expect(screen.getAllByText("按 Tab 键在版本和派生关系之间移动；版本的链接可打开该版本。").length).toBeGreaterThan(0);
+      expect(screen.queryByText(/Press enter|Zoom In/i)).not.toBeInTheDocument();
     } finally {
       await act(() => i18next.changeLanguage("en"));
     }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { byNameThenId, nameContains as nameMatches } from "../common/listOrder";
 import { NewRowsNotice } from "../common/NewRowsNotice";
@@ -93,6 +94,7 @@ export function DatasetsPage() {
   return (
     <section aria-labelledby="datasets-title" className="page">
       <Space className="page-heading" align="center" wrap>
+        <DocumentTitle page={t("datasets.title")} />
         <Typography.Title level={2} id="datasets-title">
           {t("datasets.title")}
         </Typography.Title>

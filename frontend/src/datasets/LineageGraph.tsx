@@ -1,5 +1,5 @@
-import { Background, Controls, Handle, Position, ReactFlow } from "@xyflow/react";
-import type { Edge, Node, NodeProps } from "@xyflow/react";
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, getBezierPath, Handle, Position, ReactFlow } from "@xyflow/react";
+import type { Edge, EdgeProps, Node, NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Empty, Table, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
@@ -9,14 +9,18 @@ import { useQuery } from "urql";
 
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
+import { useFlowAriaLabels } from "../common/useFlowAriaLabels";
 import { useFormat } from "../i18n/format";
 import { useDescribeOperation } from "./describeOperation";
 import { DatasetLineageQuery } from "./documents";
-import { layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
+import { EDGE_LABEL_WIDTH, layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
 import type { LineageEdge } from "./lineage";
 
-/** Edge labels longer than this are cut; the table below the graph has the whole text. */
-const EDGE_LABEL_LENGTH = 60;
+/**
+ * Edge labels longer than this are cut, and the label's tooltip and the table below the graph show the
+ * whole text. At 12 px a cut label wraps to about three lines of English within EDGE_LABEL_WIDTH (an estimate).
+ */
+const EDGE_LABEL_LENGTH = 90;
 
 interface VersionNodeData extends Record<string, unknown> {
   title: string;
@@ -39,6 +43,44 @@ function VersionNodeView({ data }: NodeProps<VersionNode>) {
 
 const NODE_TYPES = { version: VersionNodeView };
 
+interface OperationEdgeData extends Record<string, unknown> {
+  label: string;
+  fullText: string;
+}
+type OperationEdge = Edge<OperationEdgeData, "operations">;
+
+/** Draws a derivation with its operations as wrapped HTML text between the two versions, clear of the nodes. */
+function OperationEdgeView({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+}: EdgeProps<OperationEdge>) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} />
+      {data && (
+        <EdgeLabelRenderer>
+          <div
+            className="lineage-edge-label nodrag nopan"
+            title={data.fullText}
+            style={{ maxWidth: EDGE_LABEL_WIDTH, transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {data.label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+const EDGE_TYPES = { operations: OperationEdgeView };
+
 /**
  * Draws the version's lineage: the versions it descends from and those derived from it, laid out by
  * ELK and drawn with React Flow, each edge labelled with its operations. A table repeats the edges as text.
@@ -47,6 +89,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
   const { t } = useTranslation();
   const format = useFormat();
   const describeOperation = useDescribeOperation();
+  const ariaLabelConfig = useFlowAriaLabels(t("lineage.graphHelp"));
   const [{ data, fetching, error }, reexecute] = useQuery({ query: DatasetLineageQuery, variables: { id: versionId } });
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
 
@@ -89,6 +132,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
     position: positions?.get(entry.id) ?? { x: 0, y: 0 },
     draggable: false,
     connectable: false,
+    ariaLabel: titleOf(entry.id),
     data: {
       title: titleOf(entry.id),
       detail: `${t(`datasetVersion.sources.${entry.source}`)} · ${t("lineage.rows", { rows: format.number(entry.rows) })}`,
@@ -96,14 +140,17 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
       current: entry.id === versionId,
     },
   }));
-  const edges: Edge[] = lineage.edges.map((edge) => ({
-    id: edge.id,
-    source: edge.source,
-    target: edge.target,
-    label: shortLabel(edge.operations.map(describeOperation).join("; ") || t("lineage.noOperations")),
-    labelBgPadding: [4, 2],
-    animated: false,
-  }));
+  const edges: OperationEdge[] = lineage.edges.map((edge) => {
+    const fullText = edge.operations.map(describeOperation).join("; ") || t("lineage.noOperations");
+    return {
+      id: edge.id,
+      type: "operations",
+      source: edge.source,
+      target: edge.target,
+      ariaLabel: t("lineage.edgeLabel", { source: titleOf(edge.source), target: titleOf(edge.target), operations: fullText }),
+      data: { label: shortLabel(fullText), fullText },
+    };
+  });
 
   return (
     <div className="lineage">
@@ -112,7 +159,16 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
         {positions === null ? (
           <Loading />
         ) : (
-          <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} fitView nodesConnectable={false} nodesDraggable={false}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            fitView
+            nodesConnectable={false}
+            nodesDraggable={false}
+            ariaLabelConfig={ariaLabelConfig}
+          >
             <Background />
             <Controls showInteractive={false} />
           </ReactFlow>

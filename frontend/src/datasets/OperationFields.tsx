@@ -1,7 +1,9 @@
-import { Button, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
+import { Button, Input, Radio, Select, Space, Typography } from "antd";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 
+import { clearOption } from "../common/clearOption";
+import { NumberInput } from "../common/NumberInput";
 import { useMeasures } from "../i18n/measures";
 import { CAST_TYPES, FILL_STRATEGIES, MAX_CATEGORIES, ratioSum, SPLIT_PARTS, SPLIT_STRATEGIES } from "./operations";
 import type { CastType, ColumnInfo, FillStrategy, OperationDraft, SplitStrategy } from "./operations";
@@ -54,7 +56,7 @@ function ColumnsField({ draft, columns, onChange, optional = false }: FieldsProp
       <Select<string[]>
         id={`${ids}-columns`}
         mode="multiple"
-        allowClear
+        allowClear={clearOption(t)}
         placeholder={optional ? t("derive.allColumns") : t("derive.chooseColumns")}
         value={draft.columns}
         onChange={(names) => onChange({ ...draft, columns: names })}
@@ -200,7 +202,7 @@ function OneHotFields({ draft, columns, onChange }: FieldsProps) {
       <ColumnsField draft={draft} columns={columns} onChange={onChange} />
       <div className="filter">
         <label htmlFor={`${ids}-max`}>{t("derive.maxCategories")}</label>
-        <InputNumber<number>
+        <NumberInput<number>
           id={`${ids}-max`}
           min={1}
           max={MAX_CATEGORIES}
@@ -236,7 +238,7 @@ function SplitFields({ draft, columns, label, onChange }: OperationFieldsProps) 
           {SPLIT_PARTS.map((part) => (
             <div className="filter" key={part}>
               <label htmlFor={`${ids}-${part}`}>{t(`splitParts.${part}`)}</label>
-              <InputNumber<number>
+              <NumberInput<number>
                 id={`${ids}-${part}`}
                 min={0}
                 max={1}
@@ -254,7 +256,7 @@ function SplitFields({ draft, columns, label, onChange }: OperationFieldsProps) 
       <Space wrap align="end">
         <div className="filter">
           <label htmlFor={`${ids}-seed`}>{t("derive.seed")}</label>
-          <InputNumber<number>
+          <NumberInput<number>
             id={`${ids}-seed`}
             min={0}
             precision={0}
@@ -267,7 +269,7 @@ function SplitFields({ draft, columns, label, onChange }: OperationFieldsProps) 
             <label htmlFor={`${ids}-by`}>{t("derive.stratifyBy")}</label>
             <Select<string>
               id={`${ids}-by`}
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={label ? t("derive.byLabel", { label }) : t("derive.chooseColumn")}
               value={draft.by === "" ? undefined : draft.by}
               onChange={(by) => onChange({ ...draft, by: by ?? "" })}

@@ -4,6 +4,7 @@ import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 
+import { clearOption } from "../common/clearOption";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import type { DatasetVersionDetail } from "./DatasetVersionPage";
@@ -63,7 +64,7 @@ export function PreviewTable({ version }: { version: DatasetVersionDetail }) {
         <Select<string[]>
           id={`${ids}-columns`}
           mode="multiple"
-          allowClear
+          allowClear={clearOption(t)}
           placeholder={t("preview.allColumns")}
           value={chosen}
           onChange={(names) => {
@@ -102,11 +103,19 @@ export function PreviewTable({ version }: { version: DatasetVersionDetail }) {
   );
 }
 
-/** Renders a preview value: missing values are marked, text stays as it is and anything else shows as JSON. */
+/**
+ * Renders a preview value: missing values are marked, text and integers stay as they are, fractions
+ * are rounded like numbers elsewhere in the app with the exact value as a tooltip, and anything else
+ * shows as JSON.
+ */
 function Cell({ value }: { value: unknown }) {
   const { t } = useTranslation();
+  const format = useFormat();
   if (value === null || value === undefined) {
     return <Typography.Text type="secondary">{t("preview.missing")}</Typography.Text>;
+  }
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return <span title={String(value)}>{format.number(value)}</span>;
   }
   return <>{typeof value === "string" ? value : JSON.stringify(value)}</>;
 }

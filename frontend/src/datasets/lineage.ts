@@ -2,6 +2,9 @@ import type { LineageVersionFragment } from "../gql/graphql";
 
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 64;
+/** Maximum width of an edge label in pixels. The layout leaves this much room, plus a margin, between versions. */
+export const EDGE_LABEL_WIDTH = 240;
+const LABEL_MARGIN = 40;
 
 export interface LineageEdge {
   id: string;
@@ -51,7 +54,7 @@ export async function layoutLineage(lineage: Lineage): Promise<Map<string, { x: 
     layoutOptions: {
       "elk.algorithm": "layered",
       "elk.direction": "RIGHT",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "180",
+      "elk.layered.spacing.nodeNodeBetweenLayers": String(EDGE_LABEL_WIDTH + LABEL_MARGIN),
       "elk.spacing.nodeNode": "40",
     },
     children: lineage.versions.map((entry) => ({ id: entry.id, width: NODE_WIDTH, height: NODE_HEIGHT })),

@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import type { CombinedError } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import type { DeploymentFieldsFragment } from "../gql/graphql";
@@ -117,6 +118,7 @@ function DeploymentPageBody() {
     <section aria-labelledby="deployment-title" className="page">
       <Space className="page-heading" align="center" wrap>
         <Space align="center" wrap>
+          <DocumentTitle page={deployment.name} />
           <Typography.Title level={2} id="deployment-title">
             {deployment.name}
           </Typography.Title>

@@ -77,6 +77,7 @@ const CHART_LABELS: ChartLabels = {
   throughput: "Requests per second",
   errors: "Server errors",
   clientErrors: "Rejected requests",
+  milliseconds: "ms",
   time: (iso) => iso.slice(11, 16),
 };
 

@@ -4,6 +4,8 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
 import { byCreatedNewestFirst } from "../common/listOrder";
@@ -115,6 +117,7 @@ export function DeploymentsPage() {
   return (
     <section aria-labelledby="deployments-title" className="page">
       <Space align="center" wrap className="page-heading">
+        <DocumentTitle page={t("deployments.title")} />
         <Typography.Title level={2} id="deployments-title">
           {t("deployments.title")}
         </Typography.Title>
@@ -130,7 +133,7 @@ export function DeploymentsPage() {
           <Select<DeploymentStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             placeholder={t("deployments.anyStatus")}
             value={statuses}
             onChange={(chosen) => {

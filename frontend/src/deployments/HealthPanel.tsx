@@ -33,6 +33,7 @@ export function HealthPanel({ deploymentId, windowPosition }: HealthPanelProps) 
       throughput: t("health.throughput"),
       errors: t("health.errorRate"),
       clientErrors: t("health.clientErrorRate"),
+      milliseconds: t("common.milliseconds"),
       time: (iso) => time.format(new Date(iso)),
     };
   }, [t, i18n.language]);

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { FieldProblems, splitFieldErrors } from "../training/fieldErrors";
@@ -134,6 +135,7 @@ export function NewDeploymentPage() {
   return (
     <section aria-labelledby="new-deployment-title" className="page">
       <Link to={`/teams/${team.id}/deployments`}>{t("deploy.backToDeployments")}</Link>
+      <DocumentTitle page={t("deploy.title")} />
       <Typography.Title level={2} id="new-deployment-title">
         {t("deploy.title")}
       </Typography.Title>

@@ -1,7 +1,8 @@
-import { Form, InputNumber } from "antd";
+import { Form } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
+import { NumberInput } from "../common/NumberInput";
 import type { ApiProblem } from "../api/errors";
 import type { BatchingInput, DeploymentConfigFieldsFragment, ScalingInput, UpdateDeploymentInput } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
@@ -161,7 +162,8 @@ interface FieldSpec {
   field: SettingsField;
   /** Whole numbers only. */
   integer: boolean;
-  unit?: string;
+  /** The unit shown after the value: a key under `common` for a word to translate, or a symbol shown as it is. */
+  unit?: "milliseconds" | "%";
 }
 
 const GROUPS: { legend: "scaling" | "resources" | "batching" | "requestLog"; fields: FieldSpec[] }[] = [
@@ -178,7 +180,7 @@ const GROUPS: { legend: "scaling" | "resources" | "batching" | "requestLog"; fie
     legend: "batching",
     fields: [
       { field: "maxBatchSize", integer: true },
-      { field: "batchWaitMs", integer: false, unit: "ms" },
+      { field: "batchWaitMs", integer: false, unit: "milliseconds" },
     ],
   },
   { legend: "requestLog", fields: [{ field: "requestLogPercent", integer: false, unit: "%" }] },
@@ -250,13 +252,13 @@ export function SettingsFields({ idPrefix, values, onChange, problems, mode, dis
                 validateStatus={problem ? "error" : undefined}
                 help={problem ?? helpOf(field)}
               >
-                <InputNumber<number>
+                <NumberInput<number>
                   id={`${idPrefix}-${field}`}
                   value={values[field]}
                   onChange={(value) => onChange({ ...values, [field]: value ?? null })}
                   step={integer ? 1 : undefined}
                   placeholder={mode === "create" ? format.number(SERVER_DEFAULTS[field]) : undefined}
-                  suffix={unit}
+                  suffix={unit === "milliseconds" ? t("common.milliseconds") : unit}
                   disabled={disabled}
                   style={{ width: 200 }}
                 />

@@ -1,5 +1,7 @@
-import { Button, InputNumber, Select, Space, Typography } from "antd";
+import { Button, Select, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+
+import { NumberInput } from "../common/NumberInput";
 
 /** One row of a traffic split: a version number, or null until one is chosen, and its whole percent. */
 export interface TrafficRow {
@@ -59,7 +61,7 @@ export function TrafficRows({ rows, onChange, versions, disabled = false }: Traf
             disabled={disabled}
             style={{ width: 160 }}
           />
-          <InputNumber<number>
+          <NumberInput<number>
             aria-label={t("deployment.trafficPercent", { index: index + 1 })}
             min={0}
             max={100}

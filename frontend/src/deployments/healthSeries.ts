@@ -27,6 +27,8 @@ export interface ChartLabels {
   throughput: string;
   errors: string;
   clientErrors: string;
+  /** The latency axis unit, such as ms. */
+  milliseconds: string;
   time: (iso: string) => string;
 }
 
@@ -81,7 +83,7 @@ export function latencyOption(points: HealthPointFieldsFragment[], labels: Chart
       { name: labels.p95, data: points.map((point) => point.latencyP95Ms ?? null) },
       { name: labels.p99, data: points.map((point) => point.latencyP99Ms ?? null) },
     ],
-    "ms",
+    labels.milliseconds,
   );
 }
 

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { EChart } from "../charts/EChart";
 import { useFormat } from "../i18n/format";
-import { calibrationOption, curvesOption, residualsOption } from "./curveOptions";
+import { calibrationOption, curvesChartHeight, curvesOption, residualsOption } from "./curveOptions";
 import type { Curve, Curves } from "./report";
 
 /** Names a curve by its class and area, such as "1 (AUC 0.992)". */
@@ -69,11 +69,11 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
     <Row gutter={[24, 24]}>
       <Col xs={24} xl={12}>
         <Typography.Title level={5}>{t("evaluation.curves.roc")}</Typography.Title>
-        <EChart option={roc} label={t("evaluation.curves.rocChart")} />
+        <EChart option={roc} label={t("evaluation.curves.rocChart")} height={curvesChartHeight(roc)} />
       </Col>
       <Col xs={24} xl={12}>
         <Typography.Title level={5}>{t("evaluation.curves.pr")}</Typography.Title>
-        <EChart option={pr} label={t("evaluation.curves.prChart")} />
+        <EChart option={pr} label={t("evaluation.curves.prChart")} height={curvesChartHeight(pr)} />
       </Col>
       {curves.calibration && (
         <Col xs={24} xl={12}>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { EChart } from "../charts/EChart";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
@@ -12,7 +13,7 @@ import { useFormat } from "../i18n/format";
 import type { CompareEvaluationsQuery, EvaluationRowFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
-import { curvesOption, residualsOption } from "./curveOptions";
+import { curvesChartHeight, curvesOption, residualsOption } from "./curveOptions";
 import { CompareEvaluationsQuery as CompareEvaluationsDocument } from "./documents";
 import { useMetricLabel } from "./useMetricLabel";
 
@@ -39,6 +40,7 @@ export function EvaluationComparePage() {
   return (
     <section aria-labelledby="compare-title" className="page">
       <Link to={`/teams/${team.id}/evaluations`}>{t("evaluation.backToEvaluations")}</Link>
+      <DocumentTitle page={t("evaluation.compare.title")} />
       <Typography.Title level={2} id="compare-title">
         {t("evaluation.compare.title")}
       </Typography.Title>
@@ -219,11 +221,11 @@ function ComparedCurves({ comparison, names }: { comparison: Comparison; names: 
       <Row gutter={[24, 24]}>
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.roc")}</Typography.Title>
-          <EChart option={roc} label={t("evaluation.compare.rocChart")} />
+          <EChart option={roc} label={t("evaluation.compare.rocChart")} height={curvesChartHeight(roc)} />
         </Col>
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.pr")}</Typography.Title>
-          <EChart option={pr} label={t("evaluation.compare.prChart")} />
+          <EChart option={pr} label={t("evaluation.compare.prChart")} height={curvesChartHeight(pr)} />
         </Col>
       </Row>
     </section>

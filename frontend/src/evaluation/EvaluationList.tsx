@@ -1,6 +1,6 @@
 import { Button, Space, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
-import { useState } from "react";
+import { cloneElement, isValidElement, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 
@@ -120,6 +120,11 @@ export function EvaluationList({ evaluations, showModel = false }: EvaluationLis
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys.map(String)),
+          // Ant Design names the header checkbox "Select all" in every language.
+          columnTitle: (checkbox) =>
+            isValidElement<{ "aria-label"?: string }>(checkbox)
+              ? cloneElement(checkbox, { "aria-label": t("common.selectAll") })
+              : checkbox,
           getCheckboxProps: (row) => ({
             disabled: row.status !== "COMPLETED",
             "aria-label": t("evaluation.selectForComparison", { date: format.dateTime(row.createdAt) }),

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
@@ -119,6 +120,11 @@ export function EvaluationPage() {
     },
   ];
 
+  const pageTitle = t("evaluation.pageTitle", {
+    model: catalog.modelName(evaluation.modelId) ?? evaluation.modelId,
+    number: evaluation.modelVersionNumber,
+  });
+
   return (
     <section aria-labelledby="evaluation-title" className="page">
       <Link
@@ -127,12 +133,10 @@ export function EvaluationPage() {
       >
         {t("evaluation.backToVersion", { number: evaluation.modelVersionNumber })}
       </Link>
+      <DocumentTitle page={pageTitle} />
       <Space align="center" wrap>
         <Typography.Title level={2} id="evaluation-title">
-          {t("evaluation.pageTitle", {
-            model: catalog.modelName(evaluation.modelId) ?? evaluation.modelId,
-            number: evaluation.modelVersionNumber,
-          })}
+          {pageTitle}
         </Typography.Title>
         <EvaluationStatusTag status={evaluation.status} />
         {evaluation.status === "PENDING" && live && <Tag color="green">{t("evaluation.live")}</Tag>}

@@ -3,6 +3,8 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
+import { DocumentTitle } from "../common/DocumentTitle";
 import type { EvaluationFilter, EvaluationStatus } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
@@ -40,6 +42,7 @@ export function EvaluationsPage() {
 
   return (
     <section aria-labelledby="evaluations-title" className="page">
+      <DocumentTitle page={t("evaluation.title")} />
       <Typography.Title level={2} id="evaluations-title">
         {t("evaluation.title")}
       </Typography.Title>
@@ -48,7 +51,7 @@ export function EvaluationsPage() {
           <label htmlFor={`${ids}-model`}>{t("evaluation.columns.model")}</label>
           <Select
             id={`${ids}-model`}
-            allowClear
+            allowClear={clearOption(t)}
             showSearch={{ optionFilterProp: "label" }}
             value={modelId ?? undefined}
             onChange={(value: string | undefined) => setParam("model", value ?? null)}
@@ -62,7 +65,7 @@ export function EvaluationsPage() {
           <Select<EvaluationStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             value={statuses}
             onChange={(value) => setParam("status", value.join(","))}
             placeholder={t("training.anyStatus")}

@@ -1,6 +1,7 @@
-import { Button, Form, Input, InputNumber, Select, Space } from "antd";
+import { Button, Form, Input, Select, Space } from "antd";
 import { useTranslation } from "react-i18next";
 
+import { NumberInput } from "../common/NumberInput";
 import type { ApiProblem } from "../api/errors";
 import { FieldProblems } from "../training/fieldErrors";
 import { SLICE_KINDS } from "./report";
@@ -88,7 +89,7 @@ export function SliceSpecBuilder({ drafts, onChange, columns, problems }: SliceS
                   validateStatus={status("bins")}
                   help={help("bins")}
                 >
-                  <InputNumber
+                  <NumberInput
                     id={`${prefix}-bins`}
                     min={MIN_BINS}
                     max={MAX_BINS}

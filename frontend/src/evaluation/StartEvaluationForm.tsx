@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 
+import { clearOption } from "../common/clearOption";
 import type { ApiProblem } from "../api/errors";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
@@ -204,7 +205,7 @@ export function StartEvaluationForm({ modelId, versionId, onStarted }: StartEval
       <Form.Item label={t("training.start.label")} htmlFor="evaluate-label" validateStatus={status("label")} help={help("label")}>
         <Select
           id="evaluate-label"
-          allowClear
+          allowClear={clearOption(t)}
           value={label ?? undefined}
           onChange={(value: string | undefined) => setLabel(value ?? null)}
           disabled={datasetVersion === null}

@@ -1,8 +1,9 @@
-import { Col, InputNumber, Row, Slider, Space, Statistic, Typography } from "antd";
+import { Col, Row, Slider, Space, Statistic, Typography } from "antd";
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 
+import { NumberInput } from "../common/NumberInput";
 import { EChart } from "../charts/EChart";
 import type { ChartOption } from "../charts/EChart";
 import { ErrorDisplay } from "../common/ErrorDisplay";
@@ -77,7 +78,7 @@ export function ThresholdExplorer({ evaluationId, grid, positiveClass }: Thresho
           ariaLabelledByForHandle={`${ids}-label`}
           style={{ width: 320 }}
         />
-        <InputNumber
+        <NumberInput
           min={0}
           max={1}
           step={0.001}

@@ -7,6 +7,45 @@ export interface NamedCurve {
   points: { x: number; y: number; threshold: number | null }[];
 }
 
+/** Height in pixels of one legend row. */
+const LEGEND_ROW_HEIGHT = 22;
+/**
+ * Width in pixels assumed for a legend row: a half-width chart at a 1024 px window. Narrower charts
+ * wrap to more rows than counted, wider ones to fewer. An estimate, because ECharts lays the legend
+ * out only when it draws.
+ */
+const LEGEND_ROW_WIDTH = 440;
+/** Estimated width of one legend character in pixels at ECharts' default 12 px font. */
+const LEGEND_CHARACTER_WIDTH = 7;
+/** Width of a legend entry's line symbol and the gap after it, in pixels. */
+const LEGEND_ENTRY_PADDING = 40;
+/** Height in pixels of the plot (the grid) that a curves chart keeps, as at the 320 px default. */
+const PLOT_HEIGHT = 224;
+const GRID_TOP = 40;
+/** Room below the plot for the x axis labels and name. */
+const X_AXIS_ROOM = 56;
+
+/** Estimates how many rows a wrapping legend with these entry names takes, packing entries greedily. */
+function legendRows(names: string[]): number {
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const width = name.length * LEGEND_CHARACTER_WIDTH + LEGEND_ENTRY_PADDING;
+    if (used > 0 && used + width > LEGEND_ROW_WIDTH) {
+      rows += 1;
+      used = 0;
+    }
+    used += width;
+  }
+  return rows;
+}
+
+/** Returns the height in pixels that a chart built by curvesOption needs so its plot keeps its size above the legend. */
+export function curvesChartHeight(option: ChartOption): number {
+  const series = (option.series ?? []) as { name?: string }[];
+  return GRID_TOP + PLOT_HEIGHT + X_AXIS_ROOM + LEGEND_ROW_HEIGHT * legendRows(series.map((entry) => entry.name ?? ""));
+}
+
 interface AxisLabels {
   x: string;
   y: string;
@@ -39,8 +78,15 @@ export function curvesOption(curves: NamedCurve[], axes: AxisLabels, chance: str
   return {
     animation: false,
     tooltip: { trigger: "item" },
-    legend: { top: 0, type: "scroll" },
-    grid: { left: 56, right: 24, top: 40, bottom: 48 },
+    // Below the plot, a plain legend wraps its entries onto more rows instead of cutting or paging them,
+    // and it stays clear of the y axis name above the plot.
+    legend: { bottom: 0, type: "plain" },
+    grid: {
+      left: 56,
+      right: 24,
+      top: GRID_TOP,
+      bottom: X_AXIS_ROOM + LEGEND_ROW_HEIGHT * legendRows(series.map((entry) => String(entry.name))),
+    },
     xAxis: { type: "value", min: 0, max: 1, name: axes.x, nameLocation: "middle", nameGap: 28 },
     yAxis: { type: "value", min: 0, max: 1, name: axes.y },
     series,

@@ -365,6 +365,18 @@ describe("VersionEvaluations", () => {
     }
   });
 
+  it("select all named in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderList(mockServer(answer(null)));
+
+      expect(await screen.findByRole("checkbox", { name: "全选" })).toBeInTheDocument();
+      expect(screen.queryByRole("checkbox", { name: "Select all" })).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("pending row completes live", async () => {
     const server = mockServer(answer(null));
     renderList(server);

@@ -17,5 +17,10 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = i18n.language;
   }, [chinese, i18n.language]);
 
-  return <ConfigProvider locale={chinese ? zhCNLocale : enUS}>{children}</ConfigProvider>;
+  // Ant Design puts a space between the two characters of a Chinese button label ("取 消") unless told not to.
+  return (
+    <ConfigProvider locale={chinese ? zhCNLocale : enUS} button={{ autoInsertSpace: false }}>
+      {children}
+    </ConfigProvider>
+  );
 }

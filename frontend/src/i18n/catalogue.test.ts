@@ -51,7 +51,7 @@ describe("catalogues", () => {
 
   it("translate every visible string into Chinese", () => {
     // Brand names, formats and symbols may stay as they are; everything else must differ from English.
-    const untranslatedOnPurpose = new Set(["registry.aliasAt"]);
+    const untranslatedOnPurpose = new Set(["registry.aliasAt", "layout.documentTitle"]);
     const same = [...english]
       .filter(([key, value]) => !untranslatedOnPurpose.has(key) && chinese.get(key) === value)
       .map(([key]) => key);
@@ -96,6 +96,17 @@ describe("catalogues", () => {
     ];
     for (const code of codes) {
       expect(english.has(`errors.codes.${code}`)).toBe(true);
+    }
+  });
+});
+
+describe("archive filter", () => {
+  it("reads the same on every list", () => {
+    for (const catalogue of [english, chinese]) {
+      for (const choice of ["active", "archived", "all"]) {
+        const labels = ["registry", "datasets", "configs"].map((list) => catalogue.get(`${list}.archivedChoice.${choice}`));
+        expect(new Set(labels).size, `${choice}: ${labels.join(" / ")}`).toBe(1);
+      }
     }
   });
 });

@@ -1,11 +1,12 @@
 import { Background, Controls, Handle, Position, ReactFlow, useNodesState } from "@xyflow/react";
-import type { AriaLabelConfig, Edge, Node, NodeProps, OnSelectionChangeParams } from "@xyflow/react";
+import type { Edge, Node, NodeProps, OnSelectionChangeParams } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Alert } from "antd";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Loading } from "../common/Loading";
+import { useFlowAriaLabels } from "../common/useFlowAriaLabels";
 import type { LayerInfo } from "./layout";
 import { layoutLayers, NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import type { LayerLink } from "./layout";
@@ -106,20 +107,7 @@ export function LayerGraph({ layers, links, selected, onSelect }: LayerGraphProp
     [onSelect],
   );
 
-  const ariaLabelConfig = useMemo<Partial<AriaLabelConfig>>(
-    () => ({
-      "node.a11yDescription.default": t("inside.graphHelp"),
-      "node.a11yDescription.keyboardDisabled": t("inside.graphHelp"),
-      "edge.a11yDescription.default": t("inside.graphHelp"),
-      "controls.ariaLabel": t("inside.graphControls"),
-      "controls.zoomIn.ariaLabel": t("inside.zoomIn"),
-      "controls.zoomOut.ariaLabel": t("inside.zoomOut"),
-      "controls.fitView.ariaLabel": t("inside.fitView"),
-      "controls.interactive.ariaLabel": t("inside.interactive"),
-      "handle.ariaLabel": t("inside.handle"),
-    }),
-    [t],
-  );
+  const ariaLabelConfig = useFlowAriaLabels(t("inside.graphHelp"));
 
   if (failure !== null) {
     return <Alert type="error" showIcon title={t("inside.layoutFailed")} description={failure} />;

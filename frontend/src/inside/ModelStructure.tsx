@@ -1,7 +1,8 @@
 import { Alert, Button, Descriptions, Empty, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 
 import { useFormat } from "../i18n/format";
 import type { VersionInsideQuery } from "../gql/graphql";
@@ -69,7 +70,26 @@ export function ModelStructure({ version }: { version: InsideVersion }) {
 function LayerExplorer({ layers, links }: { layers: LayerInfo[]; links: { source: string; target: string }[] }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected layer lives in the URL (`?layer=`), which the Weights tab reads too, so it opens on the same layer.
+  const [params, setParams] = useSearchParams();
+  const selected = params.get("layer");
+  const setSelected = useCallback(
+    (name: string | null) => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          if (name === null) {
+            next.delete("layer");
+          } else {
+            next.set("layer", name);
+          }
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setParams],
+  );
   const layer = layers.find((candidate) => candidate.name === selected) ?? null;
   // The graph lays out again whenever these arrays change, so they keep their identity across renders.
   const stableLinks = useMemo(() => links.map((link) => ({ source: link.source, target: link.target })), [links]);

@@ -122,7 +122,7 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
             number: found.number,
             inspection: {
               layers: LAYERS.map((layer) => ({ name: layer.name })),
-              weights: [weight("dense_1/kernel", found.number / 10), weight("dense_1/bias", 0)],
+              weights: [weight("dense_1/kernel", found.number / 10), weight("dense_1/bias", 0), weight("output/kernel", 0)],
             },
           },
         },
@@ -251,6 +251,18 @@ describe("VersionPage", () => {
 
     expect(await screen.findByText("Pending inspection")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Deploy" })).not.toBeInTheDocument();
+  });
+
+  it("weights tab keeps selected layer", async () => {
+    renderTeamPage(mockServer(answer), PATTERN, <VersionPage />, path("version-1"));
+    await screen.findByRole("region", { name: "Layer graph" });
+    fireEvent.click(screen.getByRole("button", { name: "output" }));
+
+    fireEvent.click(screen.getByRole("tab", { name: "Weights" }));
+
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("tab=weights&layer=output"));
+    const layerSelect = (await screen.findByLabelText("Layer")).closest(".ant-select") as HTMLElement;
+    await waitFor(() => expect(within(layerSelect).getByTitle("output")).toBeInTheDocument());
   });
 
   it("weights compare two versions", async () => {

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { VersionEvaluations } from "../evaluation/VersionEvaluations";
@@ -66,6 +67,11 @@ export function VersionPage() {
     if (key !== "structure") {
       next.set("tab", key);
     }
+    // The Structure and Weights tabs share the selected layer.
+    const layer = params.get("layer");
+    if (layer !== null) {
+      next.set("layer", layer);
+    }
     setParams(next);
   };
 
@@ -73,6 +79,7 @@ export function VersionPage() {
     <section aria-labelledby="version-title" className="page">
       <Link to={`/teams/${team.id}/models/${model.id}?tab=versions`}>{t("inside.backToModel", { name: model.name })}</Link>
       <Space align="center" wrap className="model-heading">
+        <DocumentTitle page={t("inside.title", { name: model.name, number: version.number })} />
         <Typography.Title level={2} id="version-title">
           {t("inside.title", { name: model.name, number: version.number })}
         </Typography.Title>

@@ -4,6 +4,8 @@ import { useCallback, useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
 import { useLiveSubjects } from "../common/useLiveSubjects";
@@ -46,6 +48,7 @@ export function AlertsPage() {
 
   return (
     <section aria-labelledby="alerts-title" className="page">
+      <DocumentTitle page={t("alerts.title")} />
       <Typography.Title level={2} id="alerts-title">
         {t("alerts.title")}
       </Typography.Title>
@@ -203,7 +206,7 @@ function AlertList({ teamId }: { teamId: string }) {
             <Select<AlertState[]>
               id={`${ids}-states`}
               mode="multiple"
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={t("alerts.anyState")}
               value={states}
               onChange={(chosen) => setList("states", chosen, DEFAULT_STATES)}
@@ -216,7 +219,7 @@ function AlertList({ teamId }: { teamId: string }) {
             <Select<AlertSeverity[]>
               id={`${ids}-severities`}
               mode="multiple"
-              allowClear
+              allowClear={clearOption(t)}
               placeholder={t("alerts.anySeverity")}
               value={severities}
               onChange={(chosen) => setList("severities", chosen, [])}

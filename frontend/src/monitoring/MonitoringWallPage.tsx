@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useSubscription } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import type { MonitoringWallSubscription as WallMessage } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
@@ -42,6 +43,7 @@ export function MonitoringWallPage() {
       className={fullscreen.active ? "monitoring-wall fullscreen" : "monitoring-wall"}
     >
       <header className="wall-header">
+        <DocumentTitle page={t("wall.nav")} />
         <h2 id="wall-title">{t("wall.title", { team: team.name })}</h2>
         <span className="wall-updated" aria-live="polite">
           {state ? t("wall.updatedAt", { moment: format.dateTime(state.wall.at) }) : t("wall.waiting")}

@@ -121,14 +121,20 @@ export function ModelList({
                 </span>
                 <span role="cell">{t(`tasks.${model.task}`)}</span>
                 <span role="cell">{format.number(model.versionCount)}</span>
-                <span role="cell" className="cell-tags">
+                <span
+                  role="cell"
+                  className="cell-tags"
+                  title={model.aliases
+                    .map((alias) => t("registry.aliasAt", { alias: alias.alias, version: alias.versionNumber }))
+                    .join(", ")}
+                >
                   {model.aliases.map((alias) => (
                     <Tag key={alias.alias} color="blue">
                       {t("registry.aliasAt", { alias: alias.alias, version: alias.versionNumber })}
                     </Tag>
                   ))}
                 </span>
-                <span role="cell" className="cell-tags">
+                <span role="cell" className="cell-tags" title={model.tags.map((tag) => `${tag.key}=${tag.value}`).join(", ")}>
                   {model.tags.map((tag) => (
                     <Tag key={tag.key}>{`${tag.key}=${tag.value}`}</Tag>
                   ))}

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { ModelEvaluations } from "../evaluation/VersionEvaluations";
@@ -99,6 +100,7 @@ export function ModelPage() {
   return (
     <section aria-labelledby="model-title" className="page">
       <Space align="center" wrap className="model-heading">
+        <DocumentTitle page={model.name} />
         <Typography.Title level={2} id="model-title">
           {model.name}
         </Typography.Title>

@@ -172,6 +172,14 @@ describe("RegistryPage", () => {
     expect(within(row as HTMLElement).getByText("production → v2")).toBeInTheDocument();
   });
 
+  it("clipped alias cell has full tooltip", async () => {
+    renderRegistry(mockServer(answer));
+
+    const alias = await screen.findAllByText("production → v2");
+    const cell = alias[0]?.closest<HTMLElement>('[role="cell"]');
+    expect(cell).toHaveAttribute("title", expect.stringContaining("production → v2"));
+  });
+
   it("scrolling near end loads next page", async () => {
     const server = mockServer(answer);
     renderRegistry(server);

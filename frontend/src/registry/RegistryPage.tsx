@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { NewRowsNotice } from "../common/NewRowsNotice";
@@ -41,6 +42,7 @@ export function RegistryPage() {
 
   return (
     <section aria-labelledby="registry-title" className="page">
+      <DocumentTitle page={t("registry.title")} />
       <Typography.Title level={2} id="registry-title">
         {t("registry.title")}
       </Typography.Title>

@@ -44,8 +44,9 @@ export function TimeTravel({ createdAt, asOf, onChange }: TimeTravelProps) {
         onChange={setDragged}
         onChangeComplete={choose}
         tooltip={{ formatter: (value) => (value === undefined ? "" : format.dateTime(new Date(value).toISOString())) }}
-        aria-label={t("timeTravel.slider")}
-        aria-valuetext={format.dateTime(new Date(dragged).toISOString())}
+        // The handle, not the slider's wrapper, has role="slider", so the accessible name and value text go there.
+        ariaLabelForHandle={t("timeTravel.slider")}
+        ariaValueTextFormatterForHandle={(value) => (value === undefined ? "" : format.dateTime(new Date(value).toISOString()))}
       />
       <Space>
         <DatePicker

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { CombinedError } from "urql";
 
+import { useDocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { LanguageSwitch } from "../layout/LanguageSwitch";
 import { useSession } from "./SessionContext";
@@ -23,6 +24,7 @@ export function LoginPage({ notice }: { notice: SignedOutNotice }) {
   const { signIn } = useSession();
   const [error, setError] = useState<CombinedError | null>(null);
   const [pending, setPending] = useState(false);
+  useDocumentTitle(t("login.submit"));
 
   const submit = async ({ username, password }: Credentials) => {
     setPending(true);

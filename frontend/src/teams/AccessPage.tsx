@@ -1,6 +1,7 @@
 import { Tabs, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { MembersPanel } from "./MembersPanel";
 import { useCurrentTeam } from "./TeamContext";
 import { TokensPanel } from "./TokensPanel";
@@ -12,6 +13,7 @@ export function AccessPage() {
 
   return (
     <section aria-labelledby="access-title" className="page">
+      <DocumentTitle page={t("access.title", { team: team.name })} />
       <Typography.Title level={2} id="access-title">
         {t("access.title", { team: team.name })}
       </Typography.Title>

@@ -3,26 +3,38 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
 import { EChart } from "../charts/EChart";
+import type { TrainingRunStatus } from "../gql/graphql";
 import type { ChartOption } from "../charts/EChart";
 import { useFormat } from "../i18n/format";
-import { groupMetrics } from "./metricSeries";
+import { groupMetrics, metricAxisMax } from "./metricSeries";
 import type { MetricGroup, SeriesByName, SeriesPoint } from "./metricSeries";
 import type { SeriesInfo } from "./useLiveRun";
+
+/** What an empty metrics tab says: a run that ended before its first epoch will never draw curves. */
+const NO_METRICS_TEXT = {
+  QUEUED: "training.noMetrics",
+  RUNNING: "training.noMetrics",
+  CANCELLED: "training.noMetricsCancelled",
+  FAILED: "training.noMetricsFailed",
+  SUCCEEDED: "training.noMetricsRecorded",
+} as const satisfies Record<TrainingRunStatus, string>;
 
 interface MetricCurvesProps {
   series: SeriesByName;
   seriesInfo: Record<string, SeriesInfo>;
   /** The epoch whose weights the model kept, marked on every epoch chart. */
   bestEpoch: number | null;
+  /** The run's status, which decides whether an empty chart list waits for the first epoch or is final. */
+  status: TrainingRunStatus;
 }
 
 /** Draws one chart per metric, with its validation counterpart beside it (loss with val_loss). */
-export function MetricCurves({ series, seriesInfo, bestEpoch }: MetricCurvesProps) {
+export function MetricCurves({ series, seriesInfo, bestEpoch, status }: MetricCurvesProps) {
   const { t } = useTranslation();
   const groups = useMemo(() => groupMetrics(Object.keys(series)), [series]);
 
   if (groups.length === 0) {
-    return <Empty description={t("training.noMetrics")} />;
+    return <Empty description={t(NO_METRICS_TEXT[status])} />;
   }
   return (
     <div className="metric-curves">
@@ -70,7 +82,7 @@ function MetricChart({
         nameGap: 28,
         minInterval: 1,
       },
-      yAxis: { type: "value", scale: true },
+      yAxis: { type: "value", scale: true, max: (extent: { max: number }) => metricAxisMax(group.key, extent) },
       dataZoom: [{ type: "inside" }],
       series: group.names.map((name, index) => ({
         name,
@@ -88,7 +100,7 @@ function MetricChart({
             : undefined,
       })),
     };
-  }, [group.names, series, epochAxis, bestEpoch, t]);
+  }, [group.key, group.names, series, epochAxis, bestEpoch, t]);
 
   return (
     <section className="metric-chart" aria-label={group.key}>

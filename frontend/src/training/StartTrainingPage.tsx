@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
+import { clearOption } from "../common/clearOption";
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
@@ -133,6 +135,7 @@ export function StartTrainingPage() {
   return (
     <section aria-labelledby="start-run-title" className="page">
       <Link to={`/teams/${team.id}/training`}>{t("training.backToRuns")}</Link>
+      <DocumentTitle page={t("training.start.title")} />
       <Typography.Title level={2} id="start-run-title">
         {t("training.start.title")}
       </Typography.Title>
@@ -284,7 +287,7 @@ export function StartTrainingPage() {
         >
           <Select
             id="start-run-label"
-            allowClear
+            allowClear={clearOption(t)}
             value={label ?? undefined}
             onChange={(value: string | undefined) => setLabel(value ?? null)}
             disabled={datasetVersion === null}

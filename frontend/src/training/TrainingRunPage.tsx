@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
@@ -46,6 +47,7 @@ export function TrainingRunPage() {
       <Link to={`/teams/${team.id}/training`}>{t("training.backToRuns")}</Link>
       <Space align="center" wrap className="model-heading">
         <Space align="center" wrap>
+          <DocumentTitle page={run.name} />
           <Typography.Title level={2} id="run-title">
             {run.name}
           </Typography.Title>
@@ -84,7 +86,14 @@ export function TrainingRunPage() {
           {
             key: "metrics",
             label: t("training.tabs.metrics"),
-            children: <MetricCurves series={live.series} seriesInfo={live.seriesInfo} bestEpoch={run.bestEpoch ?? null} />,
+            children: (
+              <MetricCurves
+                series={live.series}
+                seriesInfo={live.seriesInfo}
+                bestEpoch={run.bestEpoch ?? null}
+                status={run.status}
+              />
+            ),
           },
           {
             key: "histograms",
@@ -125,7 +134,7 @@ function CancelRun({
       <Popconfirm
         title={t("training.cancelConfirm", { name: run.name })}
         okText={t("training.cancelRun")}
-        cancelText={t("common.cancel")}
+        cancelText={t("training.keepRunning")}
         onConfirm={() => void cancel()}
       >
         <Button danger loading={cancelled.fetching} disabled={run.cancelRequested}>
@@ -170,7 +179,9 @@ function RunSummary({ run }: { run: TrainingRunDetailFragment }) {
       <Descriptions.Item label={t("training.template")}>{run.template ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.label")}>{run.label ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.columns.attempt")}>
-        {t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
+        {run.attempt === 0
+          ? t("training.notStarted")
+          : t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
       </Descriptions.Item>
       <Descriptions.Item label={t("training.columns.epochs")}>
         {progress !== null ? (

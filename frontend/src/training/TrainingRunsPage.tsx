@@ -4,6 +4,8 @@ import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
+import { clearOption } from "../common/clearOption";
+import { DocumentTitle } from "../common/DocumentTitle";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useFormat } from "../i18n/format";
@@ -131,6 +133,7 @@ export function TrainingRunsPage() {
   return (
     <section aria-labelledby="training-title" className="page">
       <Space align="center" wrap className="page-heading">
+        <DocumentTitle page={t("training.title")} />
         <Typography.Title level={2} id="training-title">
           {t("training.title")}
         </Typography.Title>
@@ -146,7 +149,7 @@ export function TrainingRunsPage() {
           <Select<TrainingRunStatus[]>
             id={`${ids}-status`}
             mode="multiple"
-            allowClear
+            allowClear={clearOption(t)}
             value={statuses}
             onChange={(value) => setParam("status", value.join(","))}
             placeholder={t("training.anyStatus")}
@@ -158,7 +161,7 @@ export function TrainingRunsPage() {
           <label htmlFor={`${ids}-model`}>{t("training.columns.model")}</label>
           <Select
             id={`${ids}-model`}
-            allowClear
+            allowClear={clearOption(t)}
             showSearch={{ optionFilterProp: "label" }}
             value={modelId ?? undefined}
             onChange={(value: string | undefined) => setParam("model", value ?? null)}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { groupMetrics, mergeAll, mergePoints } from "./metricSeries";
+import { groupMetrics, mergeAll, mergePoints, metricAxisMax } from "./metricSeries";
 
 function point(step: number, value: number | null, nonFinite: string | null = null) {
   return { step, epoch: step / 10, value, nonFinite };
@@ -55,5 +55,33 @@ describe("groupMetrics", () => {
       { key: "learning_rate", names: ["learning_rate"] },
       { key: "step/loss", names: ["step/loss"] },
     ]);
+  });
+});
+
+describe("metricAxisMax", () => {
+  it("caps bounded metrics at 1", () => {
+    for (const key of [
+      "accuracy",
+      "binary_accuracy",
+      "sparse_categorical_accuracy",
+      "auc",
+      "auc_1",
+      "precision",
+      "recall",
+      "f1_score",
+      "step/accuracy",
+    ]) {
+      expect(metricAxisMax(key, { max: 0.99 }), key).toBe(1);
+    }
+  });
+
+  it("leaves other metrics to ECharts", () => {
+    for (const key of ["loss", "mean_absolute_error", "learning_rate", "accuracy_gap"]) {
+      expect(metricAxisMax(key, { max: 0.99 }), key).toBeUndefined();
+    }
+  });
+
+  it("leaves low bounded curves to ECharts", () => {
+    expect(metricAxisMax("accuracy", { max: 0.6 })).toBeUndefined();
   });
 });

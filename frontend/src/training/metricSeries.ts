@@ -96,3 +96,23 @@ function groupRank(key: string): number {
   }
   return 1;
 }
+
+/**
+ * Keras metric names whose values lie in [0, 1]: accuracy in its variants, AUC, precision, recall and
+ * F1, with an optional `step/` prefix and a numeric suffix (`auc_1`) that Keras adds to repeated names.
+ */
+const UNIT_INTERVAL_METRIC = /(^|[/_])(accuracy|acc|auc|precision|recall|f1|f1_score)(_\d+)?$/;
+
+/** Returns whether the metric group's values lie in [0, 1], so its chart should not extend past 1. */
+export function isUnitIntervalMetric(key: string): boolean {
+  return UNIT_INTERVAL_METRIC.test(key);
+}
+
+/**
+ * Returns the y axis maximum for a metric chart given the data's extent: 1 for a metric bounded by 1
+ * whose values come near it, where ECharts' rounding would otherwise end the axis above 1 (at 1.02),
+ * and undefined (ECharts chooses) otherwise.
+ */
+export function metricAxisMax(key: string, extent: { max: number }): number | undefined {
+  return isUnitIntervalMetric(key) && extent.max > 0.9 && extent.max <= 1 ? 1 : undefined;
+}

@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18next from "i18next";
 import { describe, expect, it, vi } from "vitest";
 
 import { App } from "../App";
@@ -239,11 +240,44 @@ describe("TrainingRunPage", () => {
     const confirm = (await screen.findByText("Cancel the run breast-cancer-small? Its workers stop within seconds.")).closest(
       ".ant-popover",
     ) as HTMLElement;
+    expect(within(confirm).getByRole("button", { name: "Keep running" })).toBeInTheDocument();
+    expect(within(confirm).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
     fireEvent.click(within(confirm).getByRole("button", { name: "Cancel run" }));
 
     await waitFor(() => expect(operationsNamed(server, "CancelTrainingRun")).toHaveLength(1));
     expect(operationsNamed(server, "CancelTrainingRun")[0]?.variables).toEqual({ id: RUN_ID });
     expect(await screen.findAllByText("Cancelling")).not.toHaveLength(0);
+  });
+
+  it("queued run not started yet", async () => {
+    const queued: typeof answer = (name, variables) =>
+      name === "TrainingRun"
+        ? { data: { trainingRun: { ...run({ status: "QUEUED", attempt: 0, startedAt: null }), epochs: [] } } }
+        : name === "TrainingRunMetrics"
+          ? { data: { trainingRun: { id: RUN_ID, metrics: [] } } }
+          : answer(name, variables);
+    renderRun(mockServer(queued));
+
+    expect(await screen.findByText("Not started yet")).toBeInTheDocument();
+    expect(screen.queryByText(/Attempt 0/)).not.toBeInTheDocument();
+    expect(await screen.findByText("No metrics recorded yet; the curves appear with the first epoch.")).toBeInTheDocument();
+  });
+
+  it("run cancelled before first epoch", async () => {
+    const cancelled: typeof answer = (name, variables) =>
+      name === "TrainingRun"
+        ? { data: { trainingRun: { ...run({ status: "CANCELLED", attempt: 1 }), epochs: [] } } }
+        : name === "TrainingRunMetrics"
+          ? { data: { trainingRun: { id: RUN_ID, metrics: [] } } }
+          : name === "TrainingRunLive"
+            ? null
+            : answer(name, variables);
+    renderRun(mockServer(cancelled));
+
+    expect(
+      await screen.findByText("The run was cancelled before its first epoch ended, so it recorded no metrics."),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/curves appear with the first epoch/)).not.toBeInTheDocument();
   });
 
   it("finished run has no cancel", async () => {
@@ -409,6 +443,18 @@ describe("TrainingRunsPage", () => {
       teamId: TEST_TEAM.id,
       filter: { status: ["SUCCEEDED"], modelId: null },
     });
+  });
+
+  it("filter clear button in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderRuns(mockServer(answer), "?status=SUCCEEDED");
+
+      expect(await screen.findByRole("button", { name: "清除" })).toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Clear" })).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("running row follows its updates", async () => {
