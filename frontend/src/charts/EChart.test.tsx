@@ -59,6 +59,43 @@ describe("page options", () => {
     }
   });
 
+  it("calibration and residual legends below", () => {
+    const built: [string, ChartOption][] = [
+      [
+        "calibration",
+        calibrationOption(
+          { className: "1", binEdges: [0, 0.5, 1], counts: [3, 4], fractionPositive: [0.1, 0.9], meanPredicted: [0.2, 0.8] },
+          { x: "Mean predicted", y: "Fraction positive", model: "Class 1", ideal: "Perfectly calibrated" },
+        ),
+      ],
+      [
+        "residuals",
+        residualsOption([{ name: "Residuals", residuals: { low: -20, high: 40, counts: [1, 3, 2] } }], {
+          x: "Residual",
+          y: "Rows",
+        }),
+      ],
+    ];
+    for (const [name, chartOption] of built) {
+      const { getByRole, unmount } = render(<EChart option={chartOption} label={name} height={curvesChartHeight(chartOption)} />);
+      const texts = Array.from(getByRole("img", { name }).querySelectorAll("text"));
+      // ECharts places each text with transform="translate(x y)".
+      const position = (content: string) => {
+        const text = texts.find((element) => element.textContent === content);
+        const numbers = (text?.getAttribute("transform") ?? "").match(/-?[\d.]+/g)?.map(Number) ?? [];
+        return { x: numbers[0] ?? Number.NaN, y: numbers[1] ?? Number.NaN };
+      };
+      const xName = position(name === "residuals" ? "Residual" : "Mean predicted");
+      const yName = position(name === "residuals" ? "Rows" : "Fraction positive");
+      const legend = position(name === "residuals" ? "Residuals" : "Class 1");
+
+      expect(legend.y, name).toBeGreaterThan(xName.y);
+      // The y axis name stays at the left edge, not over x = 0 in the middle of the plot.
+      expect(yName.x, name).toBeLessThan(100);
+      unmount();
+    }
+  });
+
   it("count axes have whole ticks", () => {
     // Counts of 0 and 1 alone would give ECharts ticks at 0, 0.2, 0.4 and so on. The value axes run
     // over whole numbers too, so every number label on the chart should be whole.

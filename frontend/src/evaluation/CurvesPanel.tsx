@@ -48,15 +48,17 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
   );
 
   if (curves.residuals) {
+    const residuals = residualsOption([{ name: t("evaluation.curves.residuals"), residuals: curves.residuals }], {
+      x: t("evaluation.curves.residual"),
+      y: t("evaluation.curves.rows"),
+    });
     return (
       <section aria-label={t("evaluation.curves.residuals")}>
         <Typography.Title level={5}>{t("evaluation.curves.residuals")}</Typography.Title>
         <EChart
-          option={residualsOption([{ name: t("evaluation.curves.residuals"), residuals: curves.residuals }], {
-            x: t("evaluation.curves.residual"),
-            y: t("evaluation.curves.rows"),
-          })}
+          option={residuals}
           label={t("evaluation.curves.residualsChart")}
+          height={curvesChartHeight(residuals)}
         />
       </section>
     );
@@ -64,6 +66,15 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
   if (curves.roc.length === 0 && curves.pr.length === 0) {
     return <Empty description={t("evaluation.curves.none")} />;
   }
+
+  const calibration =
+    curves.calibration &&
+    calibrationOption(curves.calibration, {
+      x: t("evaluation.curves.meanPredicted"),
+      y: t("evaluation.curves.fractionPositive"),
+      model: t("evaluation.curves.ofClass", { className: curves.calibration.className }),
+      ideal: t("evaluation.curves.perfectlyCalibrated"),
+    });
 
   return (
     <Row gutter={[24, 24]}>
@@ -75,17 +86,13 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
         <Typography.Title level={5}>{t("evaluation.curves.pr")}</Typography.Title>
         <EChart option={pr} label={t("evaluation.curves.prChart")} height={curvesChartHeight(pr)} />
       </Col>
-      {curves.calibration && (
+      {calibration && (
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.calibration")}</Typography.Title>
           <EChart
-            option={calibrationOption(curves.calibration, {
-              x: t("evaluation.curves.meanPredicted"),
-              y: t("evaluation.curves.fractionPositive"),
-              model: t("evaluation.curves.ofClass", { className: curves.calibration.className }),
-              ideal: t("evaluation.curves.perfectlyCalibrated"),
-            })}
+            option={calibration}
             label={t("evaluation.curves.calibrationChart")}
+            height={curvesChartHeight(calibration)}
           />
         </Col>
       )}

@@ -192,13 +192,11 @@ function ComparedCurves({ comparison, names }: { comparison: Comparison; names: 
           ]
         : [],
     );
+    const residuals = residualsOption(histograms, { x: t("evaluation.curves.residual"), y: t("evaluation.curves.rows") });
     return (
       <section aria-label={t("evaluation.curves.residuals")}>
         <Typography.Title level={4}>{t("evaluation.curves.residuals")}</Typography.Title>
-        <EChart
-          option={residualsOption(histograms, { x: t("evaluation.curves.residual"), y: t("evaluation.curves.rows") })}
-          label={t("evaluation.curves.residualsChart")}
-        />
+        <EChart option={residuals} label={t("evaluation.curves.residualsChart")} height={curvesChartHeight(residuals)} />
       </section>
     );
   }

@@ -46,6 +46,18 @@ export function curvesChartHeight(option: ChartOption): number {
   return GRID_TOP + PLOT_HEIGHT + X_AXIS_ROOM + LEGEND_ROW_HEIGHT * legendRows(series.map((entry) => entry.name ?? ""));
 }
 
+/**
+ * Returns the legend and grid that put a plain legend below the plot, so it wraps long names onto more
+ * rows instead of cutting or paging them and stays clear of the y axis name above the plot. Give the
+ * chart the height that curvesChartHeight returns.
+ */
+function legendBelow(names: string[]): Pick<ChartOption, "legend" | "grid"> {
+  return {
+    legend: { bottom: 0, type: "plain" },
+    grid: { left: 56, right: 24, top: GRID_TOP, bottom: X_AXIS_ROOM + LEGEND_ROW_HEIGHT * legendRows(names) },
+  };
+}
+
 interface AxisLabels {
   x: string;
   y: string;
@@ -78,15 +90,7 @@ export function curvesOption(curves: NamedCurve[], axes: AxisLabels, chance: str
   return {
     animation: false,
     tooltip: { trigger: "item" },
-    // Below the plot, a plain legend wraps its entries onto more rows instead of cutting or paging them,
-    // and it stays clear of the y axis name above the plot.
-    legend: { bottom: 0, type: "plain" },
-    grid: {
-      left: 56,
-      right: 24,
-      top: GRID_TOP,
-      bottom: X_AXIS_ROOM + LEGEND_ROW_HEIGHT * legendRows(series.map((entry) => String(entry.name))),
-    },
+    ...legendBelow(series.map((entry) => String(entry.name))),
     xAxis: { type: "value", min: 0, max: 1, name: axes.x, nameLocation: "middle", nameGap: 28 },
     yAxis: { type: "value", min: 0, max: 1, name: axes.y },
     series,
@@ -105,8 +109,7 @@ export function calibrationOption(
   return {
     animation: false,
     tooltip: { trigger: "item" },
-    legend: { top: 0 },
-    grid: { left: 56, right: 24, top: 40, bottom: 48 },
+    ...legendBelow([labels.model, labels.ideal]),
     xAxis: { type: "value", min: 0, max: 1, name: labels.x, nameLocation: "middle", nameGap: 28 },
     yAxis: { type: "value", min: 0, max: 1, name: labels.y },
     series: [
@@ -134,11 +137,11 @@ export function residualsOption(
   return {
     animation: false,
     tooltip: { trigger: "axis" },
-    legend: { top: 0 },
-    grid: { left: 56, right: 24, top: 40, bottom: 48 },
+    ...legendBelow(histograms.map(({ name }) => name)),
     xAxis: { type: "value", scale: true, name: labels.x, nameLocation: "middle", nameGap: 28 },
-    // The y axis counts rows, so its ticks are whole numbers.
-    yAxis: { type: "value", name: labels.y, minInterval: 1 },
+    // The y axis counts rows, so its ticks are whole numbers. onZero off keeps it, and its name, at
+    // the left edge instead of where the residuals cross zero in the middle of the plot.
+    yAxis: { type: "value", name: labels.y, minInterval: 1, axisLine: { onZero: false } },
     series: histograms.map(({ name, residuals }) => ({
       name,
       type: "line",
