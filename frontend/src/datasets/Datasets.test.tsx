@@ -439,6 +439,30 @@ describe("dataset page", () => {
     }
   });
 
+  it("version steps joined in Chinese", async () => {
+    const operations = [
+      { op: "dropDuplicates", description: "drop duplicate rows", parameters: { op: "dropDuplicates" } },
+      { op: "standardize", description: "standardize age", parameters: { op: "standardize", columns: ["age"] } },
+    ];
+    const base = answerFor();
+    const answer: Respond = (name, variables) => {
+      if (name === "Dataset") {
+        const list = base("Datasets", {}) as { data: { datasets: { nodes: Record<string, unknown>[] } } };
+        const versions = { nodes: [versionRow({ operations })], pageInfo: NO_MORE };
+        return { data: { dataset: { ...list.data.datasets.nodes[0], versions } } };
+      }
+      return base(name, variables);
+    };
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderDatasetPage(mockServer(answer));
+      // A full-width semicolon between the steps, not "; ".
+      expect(await screen.findByText("删除重复行；标准化 age")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("uploads and follows the version", async () => {
     vi.stubGlobal("XMLHttpRequest", FakeRequest);
     const base = answerFor();

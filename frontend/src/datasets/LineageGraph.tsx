@@ -141,7 +141,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
     },
   }));
   const edges: OperationEdge[] = lineage.edges.map((edge) => {
-    const fullText = edge.operations.map(describeOperation).join("; ") || t("lineage.noOperations");
+    const fullText = edge.operations.map(describeOperation).join(t("operationText.stepSeparator")) || t("lineage.noOperations");
     return {
       id: edge.id,
       type: "operations",

@@ -941,6 +941,8 @@ export const en = {
     noEdges: "No derivations.",
   },
   operationText: {
+    /** Between the steps of one derivation. */
+    stepSeparator: "; ",
     separator: ", ",
     more: "{{items}} and {{rest}} more",
     dropMissingAny: "drop rows with a missing value in any column",

@@ -941,6 +941,8 @@ export const zhCN: Catalogue = {
     noEdges: "没有派生关系。",
   },
   operationText: {
+    /** Between the steps of one derivation. */
+    stepSeparator: "；",
     separator: "、",
     more: "{{items}}，另有 {{rest}} 项",
     dropMissingAny: "删除任一列有缺失值的行",
