@@ -60,7 +60,9 @@ export function DatasetVersionsTable({ teamId, datasetId, versions, nameOf }: Da
             ) : (
               t("datasetVersion.derived")
             )}
-            <Typography.Text type="secondary">{version.operations.map(describeOperation).join(t("operationText.stepSeparator"))}</Typography.Text>
+            <Typography.Text type="secondary">
+              {version.operations.map(describeOperation).join(t("operationText.stepSeparator"))}
+            </Typography.Text>
           </Space>
         ),
     },

@@ -55,11 +55,7 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
     return (
       <section aria-label={t("evaluation.curves.residuals")}>
         <Typography.Title level={5}>{t("evaluation.curves.residuals")}</Typography.Title>
-        <EChart
-          option={residuals}
-          label={t("evaluation.curves.residualsChart")}
-          height={curvesChartHeight(residuals)}
-        />
+        <EChart option={residuals} label={t("evaluation.curves.residualsChart")} height={curvesChartHeight(residuals)} />
       </section>
     );
   }
@@ -89,11 +85,7 @@ export function CurvesPanel({ curves }: { curves: Curves }) {
       {calibration && (
         <Col xs={24} xl={12}>
           <Typography.Title level={5}>{t("evaluation.curves.calibration")}</Typography.Title>
-          <EChart
-            option={calibration}
-            label={t("evaluation.curves.calibrationChart")}
-            height={curvesChartHeight(calibration)}
-          />
+          <EChart option={calibration} label={t("evaluation.curves.calibrationChart")} height={curvesChartHeight(calibration)} />
         </Col>
       )}
     </Row>
