@@ -8,7 +8,7 @@ export interface Measures {
   decimal: (value: number | null | undefined, digits?: number) => string;
   /** Milliseconds, such as 12.3 ms. */
   milliseconds: (value: number | null | undefined) => string;
-  /** Requests per second, such as 4.2/s. */
+  /** Requests per second, such as 4.2/s, or 4.2/秒 in Chinese. */
   perSecond: (value: number | null | undefined) => string;
 }
 
@@ -31,12 +31,14 @@ export function measuresFor(locale: string): Measures {
     maximumFractionDigits: 1,
   });
   const missing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined;
+  // Intl has no unit for "per second" on its own, so the suffix follows the language.
+  const perSecondSuffix = locale.startsWith("zh") ? "/秒" : "/s";
 
   return {
     percent: (share) => (missing(share) ? "—" : percent.format(share)),
     decimal: (value, digits = 3) => (missing(value) ? "—" : decimalFormat(digits).format(value)),
     milliseconds: (value) => (missing(value) ? "—" : milliseconds.format(value)),
-    perSecond: (value) => (missing(value) ? "—" : `${decimalFormat(2).format(value)}/s`),
+    perSecond: (value) => (missing(value) ? "—" : `${decimalFormat(2).format(value)}${perSecondSuffix}`),
   };
 }
 

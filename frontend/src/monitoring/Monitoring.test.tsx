@@ -346,7 +346,7 @@ describe("notification bell", () => {
       renderSignedInTeamPage(server, "*", "/", <NotificationBell teamId={TEST_TEAM.id} />);
       fireEvent.click(await screen.findByRole("button", { name: /通知/ }));
 
-      expect(await screen.findByText("api traffic：breast-cancer的每秒请求数为0.03/s，>0/s。")).toBeInTheDocument();
+      expect(await screen.findByText("api traffic：breast-cancer的每秒请求数为0.03/秒，>0/秒。")).toBeInTheDocument();
       expect(screen.queryByText("message 3")).not.toBeInTheDocument();
     } finally {
       await act(() => i18next.changeLanguage("en"));
