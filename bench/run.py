@@ -68,7 +68,7 @@ REBUILD_HEADING = "## Projection rebuild (`bench/projection_rebuild.py`)"
 STARTUP_ROW_PREFIX = "| API startup: "
 STARTUP_HEADING = "## API startup (`bench/api_startup.py`)"
 REPRODUCE_HEADING = "## Reproduce"
-# How a non-finite value that was logged under each label reads when it comes back unchanged.
+# The text of each logged non-finite value when it comes back unchanged, by its label.
 NON_FINITE_AS_LOGGED = {"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}
 
 
@@ -260,9 +260,9 @@ def results_tables(rows: list[str]) -> list[str]:
         "\n".join([TABLE_HEADER, "|---|---|---|---|", *compared]),
         DETAIL_HEADING,
         paragraph(
-            "These figures have nothing to compare with: the peers lack the feature (MLflow's registry search cannot "
-            "order by creation time or filter by alias), or they break down a figure of the table above, or they "
-            "time a step of ModelCloud's own."
+            "These figures have nothing to compare with. Some measure what the peers lack: MLflow's registry search "
+            "cannot order by creation time or filter by alias. Others break down a figure of the table above, or time "
+            "a step of ModelCloud's own."
         ),
         "\n".join([DETAIL_HEADER, "|---|---|", *alone]),
     ]
@@ -1541,8 +1541,8 @@ def merge_serving(readme: str, result: ServingResult, machine: Machine) -> str:
 def merge_benchmark(readme: str, row_prefix: str, rows: list[str], heading: str, section: str) -> str:
     """Replace one benchmark's table rows and section, and the reproduce section, of `readme`.
 
-    Rows with a baseline take the place of the old ones in the comparison table, and rows without one in the table
-    of figures without a peer; either goes to the end of its table when it had none of this benchmark's rows.
+    Rows with a baseline replace the old ones in the comparison table. Rows without one replace those in the table
+    of figures without a peer. Rows go to the end of their table when it had none of this benchmark's rows.
     """
     lines = readme.split("\n")
     for header in (TABLE_HEADER, DETAIL_HEADER):

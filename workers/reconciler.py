@@ -81,6 +81,8 @@ class Reconciler:
         while not self._stop.is_set():
             if LEASE not in self.leases.claim([LEASE]):
                 # Another process reconciles; try again later, so this one takes over if that one dies.
+                # NOTE: training runs this process already follows keep their threads after the lease is lost, so
+                # two processes may follow one run until this one stops.
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
                 continue

@@ -38,7 +38,7 @@ def artifact_store_unavailable_message(correlation_id: str | None) -> str:
 
 
 def out_of_space(error: BaseException | None) -> bool:
-    """Return whether `error` says that a disk or quota is full: a write's OSError, or SQLite's SQLITE_FULL."""
+    """Return whether `error` reports a full disk or quota: a write's OSError, or SQLite's SQLITE_FULL."""
     if isinstance(error, OSError):
         return error.errno in OUT_OF_SPACE_ERRNOS
     if isinstance(error, sqlite3.OperationalError):

@@ -318,7 +318,7 @@ async def store_unavailable(request: Request, error: Exception) -> Response:
 
 
 async def storage_failure(request: Request, error: Exception) -> Response:
-    """Answer 507 for a request that found the disk full, and a JSON 500 for any other failed file or SQLite operation."""
+    """Return 507 for a request that found the disk full, and a JSON 500 for any other failed file or SQLite operation."""
     correlation_id = correlation_id_from(request.headers)
     if out_of_space(error):
         log.error("out of disk space", extra={"path": request.url.path, "error": str(error), "correlation_id": correlation_id})

@@ -406,7 +406,7 @@ async function auditRows(page) {
 }
 
 /**
- * Opens the team's audit log, waits for its entries and marks the page, so that a reload can be told apart
+ * Opens the team's audit log, waits for its entries and marks the page, so that a reload can be distinguished
  * from a live update afterwards. Returns the entries shown and the newest position among them.
  */
 async function openLiveAuditLog(page, run) {

@@ -1,4 +1,4 @@
-"""A full disk: the upload that hits it gets 507 and a message that says so, and nothing of it is kept.
+"""A full disk: the upload that hits it gets 507 with a message naming the cause, and nothing of it is kept.
 
 The server runs in its own user and mount namespace, where its artifact folder is a 1 MiB tmpfs.
 """

@@ -397,7 +397,7 @@ describe("dataset list live", () => {
   });
 });
 
-/** Answers the dataset page's query with the first listed dataset and its version 2, and anything else as `base` does. */
+/** Responds to the dataset page's query with the first listed dataset and its version 2, and anything else as `base` does. */
 type Respond = (name: string, variables: Record<string, unknown>) => Answer;
 
 function datasetPageAnswer(base: Respond): Respond {

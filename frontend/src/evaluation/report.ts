@@ -196,7 +196,7 @@ export interface Slice {
   range: [number, number] | null;
   /** Whether a range slice includes its high bound, as the last bin does. */
   includesHigh: boolean;
-  /** Whether the slice holds the rows whose feature is missing. */
+  /** Whether the slice contains the rows whose feature is missing. */
   isNull: boolean;
   rows: number;
   /** Slice metrics by name: accuracy, precision, recall, f1, rocAuc, prAuc, logLoss, or mae, mse, rmse, r2. */

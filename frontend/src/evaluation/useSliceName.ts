@@ -5,7 +5,7 @@ import type { Slice } from "./report";
 
 /**
  * Returns a function that names a slice in the active language. A range slice gets its feature and bounds with
- * 4 significant digits, and a slice of missing values says so. Any other slice keeps the server's name, whose
+ * 4 significant digits, and a slice of missing values is named as such. Any other slice keeps the server's name, whose
  * "=" reads the same in every language.
  */
 export function useSliceName(): (slice: Slice) => string {

@@ -17,7 +17,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = i18n.language;
   }, [chinese, i18n.language]);
 
-  // Ant Design puts a space between the two characters of a Chinese button label ("取 消") unless told not to.
+  // Ant Design puts a space between the two characters of a Chinese button label ("取 消") unless `autoInsertSpace` is off.
   return (
     <ConfigProvider locale={chinese ? zhCNLocale : enUS} button={{ autoInsertSpace: false }}>
       {children}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { KNOWN_CODES } from "../api/errors";
 import SCHEMA from "../configs/trainingConfigSchema.fixture.json";
 import { en } from "./en";
 import { initialLanguage, LANGUAGE_STORAGE_KEY } from "./i18n";
@@ -84,17 +85,7 @@ describe("catalogues", () => {
   });
 
   it("have a message for every server error code", () => {
-    const codes = [
-      "BAD_USER_INPUT",
-      "NOT_FOUND",
-      "FORBIDDEN",
-      "UNAUTHENTICATED",
-      "CONFLICT",
-      "PAYLOAD_TOO_LARGE",
-      "SERVICE_UNAVAILABLE",
-      "INSUFFICIENT_STORAGE",
-    ];
-    for (const code of codes) {
+    for (const code of KNOWN_CODES) {
       expect(english.has(`errors.codes.${code}`)).toBe(true);
     }
   });

@@ -10,7 +10,7 @@ import { groupMetrics, metricAxisMax } from "./metricSeries";
 import type { MetricGroup, SeriesByName, SeriesPoint } from "./metricSeries";
 import type { SeriesInfo } from "./useLiveRun";
 
-/** What an empty metrics tab says: a run that ended before its first epoch will never draw curves. */
+/** Text of an empty metrics tab by run status, because a run that ended before its first epoch never draws curves. */
 const NO_METRICS_TEXT = {
   QUEUED: "training.noMetrics",
   RUNNING: "training.noMetrics",

@@ -109,9 +109,9 @@ export function isUnitIntervalMetric(key: string): boolean {
 }
 
 /**
- * Returns the y axis maximum for a metric chart given the data's extent: 1 for a metric bounded by 1
- * whose values come near it, where ECharts' rounding would otherwise end the axis above 1 (at 1.02),
- * and undefined (ECharts chooses) otherwise.
+ * Returns the y axis maximum for a metric chart given the data's extent. A metric bounded by 1 whose values
+ * come near it gets 1, because ECharts' rounding would otherwise end the axis above 1 (at 1.02).
+ * Any other metric gets undefined, so ECharts chooses.
  */
 export function metricAxisMax(key: string, extent: { max: number }): number | undefined {
   return isUnitIntervalMetric(key) && extent.max > 0.9 && extent.max <= 1 ? 1 : undefined;
