@@ -59,15 +59,42 @@ def postgres_available() -> bool:
         return False
 
 
-@pytest.fixture
-def fresh_postgres_url(postgres_available: bool) -> Iterator[str]:
+def _database_url(name: str) -> str:
+    return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_available: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """The name of a database holding every table a runtime creates, made once per test session.
+
+    A runtime started on a copy finds every projection's schema digest current and runs none of
+    the 120 DDL statements. On the 2-core test machine, creating a database and starting a runtime
+    on it took 0.34 s from this template against 0.50 s from an empty one (mean of 8 each, load
+    average near 5), and a run has about 700 PostgreSQL tests.
+    """
     if not postgres_available:
+        yield None
+        return
+    name = f"modelcloud_template_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    prepared = build_runtime(_database_url(name), tmp_path_factory.mktemp("template"), FrozenClock())
+    prepared.prepare()
+    prepared.stop()
+    yield name
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_template: str | None) -> Iterator[str]:
+    """A new database with every table already created, for this test alone."""
+    if postgres_template is None:
         pytest.skip("PostgreSQL is not running; `make test` starts it")
     name = f"modelcloud_t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
+        connection.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
+    yield _database_url(name)
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
