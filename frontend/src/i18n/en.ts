@@ -724,6 +724,18 @@ export const en = {
       lowerBetter: "lower is better",
       bestValue: "{{value}}, the best",
       differentData: "These evaluations did not all measure the same split of the same dataset version with the same label.",
+      measured: "{{model}} v{{number}}: {{rows}} of {{dataset}}, label {{label}}",
+      datasetVersion: "dataset {{name}} v{{number}}",
+      datasetOnly: "dataset {{name}}",
+      rows: {
+        all: "every row",
+        train: "the train split",
+        validation: "the validation split",
+        test: "the test split",
+        other: "the {{split}} split",
+      },
+      differentClasses:
+        "The evaluations have different classes, so a per-class metric is empty (—) for an evaluation without that class.",
       positiveClass: "Class",
       curveName: "{{name}} ({{value}})",
       rocChart: "ROC curves of the compared evaluations",
