@@ -198,7 +198,7 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
   }
 }
 
-/** The server's error for a row of the 3-value input `features` with a value of the wrong kind, or null. */
+/** Returns the server's error for a row of the 3-value input `features` with a value of the wrong kind, or null. */
 function payloadError(row: unknown) {
   if (!Array.isArray(row)) {
     return {

@@ -221,7 +221,7 @@ describe("EvaluationComparePage", () => {
   });
   const COMPARE_URL = `/teams/${TEST_TEAM.id}/evaluations/compare?ids=evaluation-1,evaluation-2`;
 
-  /** What an evaluation measured, as the server names it. */
+  /** Returns what an evaluation measured, as the server names it. */
   function measured(evaluation: ReturnType<typeof binaryEvaluation>) {
     return {
       evaluationId: evaluation.id,
