@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from backend.domain.base import InvalidInput
@@ -81,6 +81,32 @@ class Curves:
 
 
 @dataclass(frozen=True)
+class CatalogNames:
+    """The names of the models and datasets that evaluation rows refer to by id, and the dataset versions' numbers."""
+
+    models: dict[str, str] = field(default_factory=dict)
+    datasets: dict[str, str] = field(default_factory=dict)
+    dataset_versions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvaluatedData:
+    """What one evaluation measured: a model version on a dataset version's split, against a label column.
+
+    A name missing from the catalog is given as the id, and a missing dataset version number as None.
+    """
+
+    evaluation_id: str
+    model_name: str
+    model_version_number: int
+    dataset_name: str
+    dataset_version_id: str
+    dataset_version_number: int | None
+    split: str | None
+    label: str
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Completed evaluations of one task, metric by metric."""
 
@@ -88,6 +114,10 @@ class Comparison:
     metrics: list[MetricRow]
     same_data: bool
     """Whether every evaluation measured the same split of the same dataset version with the same label."""
+    different_classes: bool
+    """Whether the evaluations' class lists differ, so that a per-class metric is null for an evaluation without the class."""
+    data: list[EvaluatedData]
+    """What each evaluation measured, in the order the evaluations were given."""
     notes: list[str]
     curves: list[Curves]
 
@@ -122,9 +152,12 @@ def check_compared_ids(ids: Sequence[str]) -> None:
         seen.add(evaluation_id)
 
 
-def compare_evaluations(rows: Sequence[Row], load_report: Callable[[str], Report]) -> Comparison:
+def compare_evaluations(
+    rows: Sequence[Row], load_report: Callable[[str], Report], catalog: CatalogNames | None = None
+) -> Comparison:
     """Compare the evaluations of `rows` metric by metric, reading each report with `load_report`.
 
+    `catalog` gives the models and datasets their names in the data of each evaluation and in the notes.
     Raises InvalidInput naming the first evaluation that is not completed, or whose task
     differs from the first evaluation's.
     """
@@ -154,12 +187,31 @@ def compare_evaluations(rows: Sequence[Row], load_report: Callable[[str], Report
         row_values = [measured.get(name) for measured in values]
         higher = higher_is_better(name)
         metrics.append(MetricRow(name=name, values=row_values, higher_is_better=higher, best=best_positions(row_values, higher)))
+    data = [evaluated_data(row, catalog or CatalogNames()) for row in rows]
+    same_data = len({_data_key(row) for row in rows}) == 1
+    different_classes = len({tuple(json.loads(row["classes"])) for row in rows if row.get("classes")}) > 1
     return Comparison(
         task=task,
         metrics=metrics,
-        same_data=len({_data_key(row) for row in rows}) == 1,
-        notes=_data_notes(rows),
+        same_data=same_data,
+        different_classes=different_classes,
+        data=data,
+        notes=_data_notes(data, same_data=same_data, different_classes=different_classes),
         curves=[curves_of(row["evaluation_id"], report) for row, report in zip(rows, reports)],
+    )
+
+
+def evaluated_data(row: Row, catalog: CatalogNames) -> EvaluatedData:
+    """Return what the evaluation of `row` measured, naming its model and dataset from `catalog`."""
+    return EvaluatedData(
+        evaluation_id=row["evaluation_id"],
+        model_name=catalog.models.get(row["model_id"], row["model_id"]),
+        model_version_number=int(row["version_number"]),
+        dataset_name=catalog.datasets.get(row["dataset_id"], row["dataset_id"]),
+        dataset_version_id=row["dataset_version_id"],
+        dataset_version_number=catalog.dataset_versions.get(row["dataset_version_id"]),
+        split=row["split"],
+        label=row["label"],
     )
 
 
@@ -269,22 +321,25 @@ def _data_key(row: Row) -> tuple[str, str | None, str]:
     return row["dataset_version_id"], row["split"], row["label"]
 
 
-def _data_notes(rows: Sequence[Row]) -> list[str]:
+def _data_notes(data: Sequence[EvaluatedData], *, same_data: bool, different_classes: bool) -> list[str]:
     notes = []
-    if len({_data_key(row) for row in rows}) > 1:
-        described = "; ".join(f"evaluation {row['evaluation_id']}: {_data_text(row)}" for row in rows)
+    if not same_data:
+        described = "; ".join(f"{item.model_name} v{item.model_version_number}: {_data_text(item)}" for item in data)
         notes.append(f"The evaluations measured different data, so their metrics are not strictly comparable. {described}.")
-    classes = [tuple(json.loads(row["classes"])) for row in rows if row.get("classes")]
-    if len(set(classes)) > 1:
+    if different_classes:
         notes.append(
             "The evaluations have different classes, so a per-class metric is null for an evaluation without that class."
         )
     return notes
 
 
-def _data_text(row: Row) -> str:
-    rows = "every row" if row["split"] is None else f"the {row['split']} split"
-    return f"{rows} of dataset version {row['dataset_version_id']}, label {row['label']!r}"
+def _data_text(item: EvaluatedData) -> str:
+    rows = "every row" if item.split is None else f"the {item.split} split"
+    if item.dataset_version_number is None:
+        dataset = f"version {item.dataset_version_id} of dataset {item.dataset_name}"
+    else:
+        dataset = f"dataset {item.dataset_name} v{item.dataset_version_number}"
+    return f"{rows} of {dataset}, label {item.label!r}"
 
 
 def _points(xs: Sequence[float], ys: Sequence[float], thresholds: Sequence[float | None]) -> list[CurvePoint]:

@@ -27,13 +27,23 @@ SIGNATURE_NAME = "serving_default"
 # NumPy has no bfloat16, whose range is nearly float32's.
 FLOAT_RANGE_TYPES = {"float16": "float16", "half": "float16", "bfloat16": "float32", "float32": "float32", "float": "float32",
                      "float64": "float64", "double": "float64"}
+# JSON Schema's type names. A received value is never "integer", because JSON has one number type; an input of an
+# integer dtype expects "integer".
+JSON_TYPES = ("null", "boolean", "number", "string", "array", "object")
+EXPECTED_JSON_TYPES = (*JSON_TYPES, "integer")
 
 
 class PayloadError(InvalidInput):
-    """A request that does not fit the signature; `expected` and `received` describe the mismatch.
+    """A request that does not fit the signature; `expected` and `received` describe the mismatch in English.
 
-    When the mismatch is in the number of values, `expected_count` and `received_count` contain the
-    numbers themselves, so that clients can state them in their own language.
+    So that clients can state the mismatch in their own language, the error also carries it as data.
+    `received_type` is the JSON type of the value at `field` (one of JSON_TYPES), or None when the
+    request has no JSON value there, such as a body that is not JSON or a missing key.
+    `expected_type` is the JSON type the signature expects there (one of EXPECTED_JSON_TYPES), or None
+    when the signature sets no type there, such as for an unknown key. When the mismatch is in the
+    number of values, `expected_count` and `received_count` contain the numbers themselves, and for a
+    number outside the range of the input's dtype, `expected_minimum` and `expected_maximum` contain
+    the range.
     """
 
     def __init__(
@@ -43,14 +53,52 @@ class PayloadError(InvalidInput):
         field: str,
         expected: str | None = None,
         received: str | None = None,
+        expected_type: str | None = None,
+        received_type: str | None = None,
         expected_count: int | None = None,
         received_count: int | None = None,
+        expected_minimum: int | float | None = None,
+        expected_maximum: int | float | None = None,
     ) -> None:
         super().__init__(message, field=field, value=received)
+        if expected_type is not None and expected_type not in EXPECTED_JSON_TYPES:
+            raise ValueError(f"expected_type {expected_type!r} is not one of {', '.join(EXPECTED_JSON_TYPES)}.")
+        if received_type is not None and received_type not in JSON_TYPES:
+            raise ValueError(f"received_type {received_type!r} is not one of {', '.join(JSON_TYPES)}.")
         self.expected = expected
         self.received = received
+        self.expected_type = expected_type
+        self.received_type = received_type
         self.expected_count = expected_count
         self.received_count = received_count
+        self.expected_minimum = expected_minimum
+        self.expected_maximum = expected_maximum
+
+
+def json_type(value: Any) -> str:
+    """Return the JSON type of a value that `json.loads` produced: null, boolean, number, string, array or object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    raise TypeError(f"{type(value).__name__} is not a type that JSON decoding produces.")
+
+
+def expected_json_type(dtype: str) -> str:
+    """Return the JSON type that a value of the signature's `dtype` is sent as."""
+    if dtype == "string":
+        return "string"
+    if dtype == "bool":
+        return "boolean"
+    return "integer" if dtype in INTEGER_TYPES else "number"
 
 
 @dataclass(frozen=True)
@@ -66,21 +114,22 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body)
     except UnicodeDecodeError as error:
         raise PayloadError(f"The request body is not UTF-8 text: byte {error.start} is invalid.", field="body",
-                           expected="a JSON object", received=f"the byte 0x{error.object[error.start]:02x}") from None
+                           expected="a JSON object", received=f"the byte 0x{error.object[error.start]:02x}",
+                           expected_type="object") from None
     except json.JSONDecodeError as error:
         raise PayloadError(
             f"The request body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno} (character {error.pos}).",
-            field="body", expected="a JSON object", received=_text_at(error.doc, error.pos),
+            field="body", expected="a JSON object", received=_text_at(error.doc, error.pos), expected_type="object",
         ) from None
     except RecursionError:
         raise PayloadError("The request body nests lists or objects too deeply to be parsed.", field="body",
-                           expected="a JSON object", received="lists or objects nested too deeply") from None
+                           expected="a JSON object", received="lists or objects nested too deeply", expected_type="object") from None
     except ValueError:
         # Python raises ValueError on an integer of more digits than sys.get_int_max_str_digits() (4300 by default).
         limit = sys.get_int_max_str_digits()
         raise PayloadError(f"The request body has an integer of more than {limit} digits, which cannot be parsed.",
                            field="body", expected=f"numbers of at most {limit} digits",
-                           received=f"an integer of more than {limit} digits") from None
+                           received=f"an integer of more than {limit} digits", expected_type="object") from None
 
 
 def _text_at(document: str, position: int) -> str:
@@ -96,7 +145,7 @@ def check_payload(document: Any, signature: dict[str, Any], max_rows: int = MAX_
         raise PayloadError("The model version has no input signature, so requests cannot be checked.", field="signature")
     if not isinstance(document, dict):
         raise PayloadError("The request body must be a JSON object with instances or inputs.", field="body",
-                           expected="object", received=_kind(document))
+                           expected="object", received=_kind(document), expected_type="object", received_type=json_type(document))
     _check_keys(document)
     if "instances" in document:
         inputs = _from_instances(document["instances"], specs, max_rows)
@@ -116,7 +165,7 @@ def raw_rows(document: Any, transform: Any) -> list[dict[str, Any]]:
     """
     if not isinstance(document, dict):
         raise PayloadError("The request body must be a JSON object with instances or inputs.", field="body",
-                           expected="object", received=_kind(document))
+                           expected="object", received=_kind(document), expected_type="object", received_type=json_type(document))
     _check_keys(document)
     names = [column.name for column in transform.raw_columns]
     listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
@@ -126,19 +175,21 @@ def raw_rows(document: Any, transform: Any) -> list[dict[str, Any]]:
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
                 raise PayloadError(f"instances[{index}] must be an object of the raw columns the model was trained from: {listed}.",
-                                   field=f"instances[{index}]", expected="object", received=_kind(row))
+                                   field=f"instances[{index}]", expected="object", received=_kind(row), expected_type="object",
+                                   received_type=json_type(row))
         return rows
     columns = document["inputs"]
     if not isinstance(columns, dict):
         raise PayloadError(f"inputs must be an object of column lists: {listed}.", field="inputs", expected="object",
-                           received=_kind(columns))
+                           received=_kind(columns), expected_type="object", received_type=json_type(columns))
     counts = set()
     for name, values in columns.items():
         _check_rows(f"inputs.{name}", values, MAX_ROWS)
         counts.add(len(values))
     if len(counts) > 1:
         raise PayloadError("The input columns have different row counts; every column needs one value per row.", field="inputs",
-                           expected="equal row counts", received=", ".join(str(count) for count in sorted(counts)))
+                           expected="equal row counts", received=", ".join(str(count) for count in sorted(counts)),
+                           expected_type="object", received_type="object")
     total = counts.pop() if counts else 0
     return [{name: values[index] for name, values in columns.items()} for index in range(total)]
 
@@ -169,16 +220,17 @@ def _check_keys(document: dict[str, Any]) -> None:
     if len(given) != 1:
         received = "both" if len(given) == 2 else "neither"
         raise PayloadError(f"The request must have exactly one of instances (row format) or inputs (columnar format); it has {received}.",
-                           field="body", expected="instances or inputs", received=received)
+                           field="body", expected="instances or inputs", received=received, expected_type="object",
+                           received_type="object")
     extra = sorted(set(document) - {"instances", "inputs", "signature_name"})
     if extra:
         raise PayloadError(f"The request has unknown fields {', '.join(map(repr, extra))}; expected instances or inputs, and "
                            "optionally signature_name.", field=extra[0], expected="instances, inputs, signature_name",
-                           received=", ".join(extra))
+                           received=", ".join(extra), received_type=json_type(document[extra[0]]))
     name = document.get("signature_name", SIGNATURE_NAME)
     if name != SIGNATURE_NAME:
         raise PayloadError(f"signature_name {str(name)[:64]!r} is unknown; the model has {SIGNATURE_NAME!r}.", field="signature_name",
-                           expected=SIGNATURE_NAME, received=str(name)[:64])
+                           expected=SIGNATURE_NAME, received=str(name)[:64], expected_type="string", received_type=json_type(name))
 
 
 def _from_instances(instances: Any, specs: list[dict[str, Any]], max_rows: int) -> dict[str, np.ndarray]:
@@ -191,14 +243,14 @@ def _from_instances(instances: Any, specs: list[dict[str, Any]], max_rows: int) 
         if keyed:
             if not isinstance(row, dict):
                 raise PayloadError(f"{where} must be an object keyed by input name like instances[0].", field=where,
-                                   expected="object", received=_kind(row))
+                                   expected="object", received=_kind(row), expected_type="object", received_type=json_type(row))
             _check_names(where, row, names)
             for name in names:
                 columns[name].append(row[name])
         else:
             if len(specs) > 1:
                 raise PayloadError(f"{where} must be an object with the inputs {', '.join(names)}.", field=where,
-                                   expected="object", received=_kind(row))
+                                   expected="object", received=_kind(row), expected_type="object", received_type=json_type(row))
             columns[names[0]].append(row)
     arrays = {}
     for spec in specs:
@@ -220,23 +272,27 @@ def _from_columns(inputs: Any, specs: list[dict[str, Any]], max_rows: int) -> di
         if len(set(counts.values())) > 1:
             described = ", ".join(f"{name} {count}" for name, count in counts.items())
             raise PayloadError(f"The inputs have different row counts ({described}); every input needs one value per row.",
-                               field="inputs", expected="equal row counts", received=described)
+                               field="inputs", expected="equal row counts", received=described, expected_type="object",
+                               received_type="object")
         return arrays
     if len(specs) > 1:
         raise PayloadError(f"inputs must be an object with the inputs {', '.join(names)}.", field="inputs", expected="object",
-                           received=_kind(inputs))
+                           received=_kind(inputs), expected_type="object", received_type=json_type(inputs))
     _check_rows("inputs", inputs, max_rows)
     return {names[0]: _array(inputs, specs[0], lambda index: f"inputs[{index}]")}
 
 
 def _check_rows(where: str, rows: Any, max_rows: int) -> None:
     if not isinstance(rows, list):
-        raise PayloadError(f"{where} must be a list with one entry per row.", field=where, expected="list", received=_kind(rows))
+        raise PayloadError(f"{where} must be a list with one entry per row.", field=where, expected="list", received=_kind(rows),
+                           expected_type="array", received_type=json_type(rows))
     if not rows:
-        raise PayloadError(f"{where} is empty; send at least one row.", field=where, expected="at least 1 row", received="0 rows")
+        raise PayloadError(f"{where} is empty; send at least one row.", field=where, expected="at least 1 row", received="0 rows",
+                           expected_type="array", received_type="array")
     if len(rows) > max_rows:
         raise PayloadError(f"{where} has {len(rows)} rows; at most {max_rows} are accepted per request.", field=where,
-                           expected=f"at most {max_rows} rows", received=f"{len(rows)} rows")
+                           expected=f"at most {max_rows} rows", received=f"{len(rows)} rows", expected_type="array",
+                           received_type="array")
 
 
 def _check_names(where: str, row: dict[str, Any], names: list[str]) -> None:
@@ -246,7 +302,8 @@ def _check_names(where: str, row: dict[str, Any], names: list[str]) -> None:
         parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
             [f"unknown {', '.join(map(repr, extra))}"] if extra else [])
         raise PayloadError(f"{where} has the wrong inputs ({'; '.join(parts)}); the model expects {', '.join(map(repr, names))}.",
-                           field=where, expected=", ".join(names), received=", ".join(sorted(row)))
+                           field=where, expected=", ".join(names), received=", ".join(sorted(row)), expected_type="object",
+                           received_type="object")
 
 
 def _row_shape(spec: dict[str, Any]) -> list[int | None]:
@@ -277,12 +334,13 @@ def _check_value(where: str, value: Any, shape: list[int | None], dtype: str, sp
             f"{where} must be a list of {_values(size) if size is not None else 'any number of values'} for input "
             f"{spec['name']!r} (shape {_shape_text(spec)}), but it is {_kind(value)}.",
             field=where, expected=f"list of {size}" if size is not None else "list", received=_kind(value),
-            expected_count=size,
+            expected_type="array", received_type=json_type(value), expected_count=size,
         )
     if size is not None and len(value) != size:
         raise PayloadError(
             f"{where} has {_values(len(value))}; input {spec['name']!r} expects {size} (shape {_shape_text(spec)}).",
-            field=where, expected=_values(size), received=_values(len(value)), expected_count=size, received_count=len(value),
+            field=where, expected=_values(size), received=_values(len(value)), expected_type="array", received_type="array",
+            expected_count=size, received_count=len(value),
         )
     for index, item in enumerate(value):
         _check_value(f"{where}[{index}]", item, shape[1:], dtype, spec)
@@ -301,7 +359,7 @@ def _check_scalar(where: str, value: Any, dtype: str) -> None:
     if not ok:
         wanted = {"string": "a string", "bool": "true or false"}.get(dtype, "a whole number" if dtype in INTEGER_TYPES else "a finite number")
         raise PayloadError(f"{where} is {_kind(value)}; the model expects {wanted} ({dtype}).", field=where, expected=dtype,
-                           received=_kind(value))
+                           received=_kind(value), expected_type=expected_json_type(dtype), received_type=json_type(value))
     if dtype == "string":
         _check_text(where, value)
     if dtype in INTEGER_TYPES or dtype in FLOAT_RANGE_TYPES:
@@ -316,25 +374,30 @@ def _check_text(where: str, value: str) -> None:
         raise PayloadError(
             f"{where} contains the unpaired surrogate U+{ord(value[error.start]):04X} at index {error.start}; the model expects "
             "valid Unicode text (string).", field=where, expected="valid Unicode text",
-            received=f"an unpaired surrogate at index {error.start}") from None
+            received=f"an unpaired surrogate at index {error.start}", expected_type="string", received_type="string") from None
 
 
 def _check_range(where: str, value: int | float, dtype: str) -> None:
     """Raise PayloadError for a number that the input's dtype cannot hold, because casting it would overflow."""
+    minimum: int | float
+    maximum: int | float
     if dtype in INTEGER_TYPES:
         limits = np.iinfo(dtype)
-        if limits.min <= value <= limits.max:
+        minimum, maximum = int(limits.min), int(limits.max)
+        if minimum <= value <= maximum:
             return
-        expected = f"a whole number from {limits.min} to {limits.max}"
+        expected = f"a whole number from {minimum} to {maximum}"
         type_name = dtype
     else:
         type_name = FLOAT_RANGE_TYPES[dtype]
-        largest = float(np.finfo(type_name).max)
-        if abs(value) <= largest:
+        maximum = float(np.finfo(type_name).max)
+        minimum = -maximum
+        if abs(value) <= maximum:
             return
-        expected = f"a finite number within {type_name}'s range, ±{_magnitude(largest)}"
+        expected = f"a finite number within {type_name}'s range, ±{_magnitude(maximum)}"
     raise PayloadError(f"{where} is {_kind(value)}, outside the range of {type_name}; the model expects {expected}.", field=where,
-                       expected=expected, received=_kind(value))
+                       expected=expected, received=_kind(value), expected_type=expected_json_type(dtype), received_type="number",
+                       expected_minimum=minimum, expected_maximum=maximum)
 
 
 def _magnitude(number: float) -> str:

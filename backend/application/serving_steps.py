@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from backend.application.prediction_payloads import PayloadError
+from backend.application.prediction_payloads import PayloadError, json_type
 from backend.domain.base import InvalidInput
 from backend.domain.column_values import (
     ACCEPTED_JSON,
@@ -28,6 +28,9 @@ from backend.domain.datasets import COLUMN_TYPES, NUMERIC_TYPES
 Values = dict[str, Any]
 Step = Callable[[Values, "RequestRow"], Values]
 
+# The JSON type that a request sends a raw column's value as: dates and times are ISO 8601 text.
+COLUMN_JSON_TYPES = {"integer": "integer", "float": "number", "boolean": "boolean", "string": "string", "date": "string",
+                     "datetime": "string"}
 # Operations that choose rows or add columns no model reads from a request: a served row passes through unchanged.
 ROW_OPERATIONS = ("filter", "dropDuplicates", "split", "predict")
 VALUE_OPERATIONS = ("fillMissing", "castColumns", "standardize", "minMaxScale", "oneHot", "renameColumns")
@@ -76,7 +79,8 @@ class RequestRow:
         where = f"instances[{self.index}].{source}"
         received = describe(self.raw[source])
         return PayloadError(f"{where} is {received}; {problem}.", field=where, expected=expected or self.accepted(source),
-                            received=received)
+                            received=received, expected_type=COLUMN_JSON_TYPES.get(self.types[source]),
+                            received_type=json_type(self.raw[source]))
 
 
 class StepPlan:

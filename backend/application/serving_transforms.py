@@ -18,7 +18,7 @@ from typing import Any
 
 from backend.application.aggregates import load
 from backend.application.eventstore import EventStore
-from backend.application.prediction_payloads import PayloadError
+from backend.application.prediction_payloads import PayloadError, json_type
 from backend.application.serving_steps import (
     COMPILERS,
     ROW_OPERATIONS,
@@ -116,7 +116,7 @@ class ServingTransform:
         if not isinstance(rows, list):
             raise PayloadError(
                 f"instances must be a list of objects keyed by column name, but it is {describe(rows)}.",
-                field="instances", expected="list", received=describe(rows),
+                field="instances", expected="list", received=describe(rows), expected_type="array", received_type=json_type(rows),
             )
         return [self._apply_row(index, row) for index, row in enumerate(rows)]
 
@@ -125,7 +125,7 @@ class ServingTransform:
         if not isinstance(raw, dict):
             raise PayloadError(
                 f"{where} is {describe(raw)}; each instance must be an object with the columns {self._listed_columns}.",
-                field=where, expected="object", received=describe(raw),
+                field=where, expected="object", received=describe(raw), expected_type="object", received_type=json_type(raw),
             )
         self._check_names(where, raw)
 
@@ -151,6 +151,7 @@ class ServingTransform:
                     f"{where}.{str(name)[:64]} is not a column the model reads; "
                     f"send only the uploaded columns {self._listed_columns}.",
                     field=f"{where}.{str(name)[:64]}", expected=self._listed_columns, received=str(name)[:64],
+                    received_type=json_type(raw[name]),
                 )
 
 

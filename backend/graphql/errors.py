@@ -56,12 +56,17 @@ def out_of_space_message(correlation_id: str | None) -> str:
 def describe_domain_error(error: DomainError) -> dict[str, Any]:
     described = {"code": error.code, "field": error.field, "value": _json_safe(error.value)}
     # A prediction payload error also states what the signature expected against what the request sent,
-    # and for a wrong number of values the two counts as numbers.
+    # in English and as the JSON types of the two values. It adds the two counts for a wrong number of
+    # values, and the range for a number out of range.
     for attribute, key in (
         ("expected", "expected"),
         ("received", "received"),
+        ("expected_type", "expectedType"),
+        ("received_type", "receivedType"),
         ("expected_count", "expectedCount"),
         ("received_count", "receivedCount"),
+        ("expected_minimum", "expectedMinimum"),
+        ("expected_maximum", "expectedMaximum"),
     ):
         if getattr(error, attribute, None) is not None:
             described[key] = getattr(error, attribute)

@@ -58,6 +58,31 @@ class EvaluationCurves:
     residuals: ResidualHistogram | None
 
 
+@strawberry.type(
+    description="What one compared evaluation measured: a model version on a dataset version's split, against a label column."
+)
+class ComparedData:
+    evaluation_id: strawberry.ID
+    model_name: str = strawberry.field(description="The model's name, or its id when the registry's read model lacks it.")
+    model_version_number: int
+    dataset_name: str = strawberry.field(description="The dataset's name, or its id when the datasets' read model lacks it.")
+    dataset_version_id: strawberry.ID
+    dataset_version_number: int | None = strawberry.field(
+        description="The dataset version's number, or null when the datasets' read model lacks it."
+    )
+    split: str | None = strawberry.field(description="train, validation or test, or null for every row.")
+    label: str = strawberry.field(description="The label column.")
+
+    @classmethod
+    def from_data(cls, data: comparing.EvaluatedData) -> ComparedData:
+        return cls(
+            evaluation_id=strawberry.ID(data.evaluation_id), model_name=data.model_name,
+            model_version_number=data.model_version_number, dataset_name=data.dataset_name,
+            dataset_version_id=strawberry.ID(data.dataset_version_id), dataset_version_number=data.dataset_version_number,
+            split=data.split, label=data.label,
+        )
+
+
 @strawberry.type(description="Completed evaluations of one task side by side.")
 class EvaluationComparison:
     evaluations: list[Evaluation] = strawberry.field(description="The evaluations, in the order of ids.")
@@ -65,9 +90,22 @@ class EvaluationComparison:
     same_data: bool = strawberry.field(
         description="Whether every evaluation measured the same split of the same dataset version with the same label."
     )
+    different_classes: bool = strawberry.field(
+        description=(
+            "Whether the evaluations' class lists differ, so that a per-class metric is null for an evaluation without the class."
+        )
+    )
+    data: list[ComparedData] = strawberry.field(
+        description="What each evaluation measured, in the order of ids, to show where the data differs."
+    )
     metrics: list[ComparedMetric]
     curves: list[EvaluationCurves] = strawberry.field(description="Each evaluation's curves, in the order of ids.")
-    notes: list[str] = strawberry.field(description="Why the numbers may not be strictly comparable, such as different data.")
+    notes: list[str] = strawberry.field(
+        description=(
+            "Why the numbers may not be strictly comparable, in English: different data, naming models and datasets, or different "
+            "classes. sameData, differentClasses and data hold the same facts for clients that state them in another language."
+        )
+    )
 
 
 @strawberry.type(description="One metric of the evaluations of versions a and b.")
@@ -103,13 +141,16 @@ class EvaluationComparisonQuery:
         comparing.check_compared_ids(parsed)
         rows = [await readable_evaluation(info, evaluation_id, "ids") for evaluation_id in parsed]
 
-        comparison = await in_thread(comparing.compare_evaluations, rows, info.context.runtime.evaluation.report)
+        catalog = await in_thread(_catalog_names, info, rows)
+        comparison = await in_thread(comparing.compare_evaluations, rows, info.context.runtime.evaluation.report, catalog)
 
         evaluations = [Evaluation.from_row(row) for row in rows]
         return EvaluationComparison(
             evaluations=evaluations,
             task=comparison.task,
             same_data=comparison.same_data,
+            different_classes=comparison.different_classes,
+            data=[ComparedData.from_data(data) for data in comparison.data],
             metrics=[
                 ComparedMetric(
                     name=metric.name, values=metric.values, higher_is_better=metric.higher_is_better,
@@ -148,6 +189,19 @@ async def evaluation_diff(info: Info[Context, None], version_a: str, version_b: 
             )
             for metric in comparing.metric_differences(report_a, report_b)
         ],
+    )
+
+
+def _catalog_names(info: Info[Context, None], rows: list[comparing.Row]) -> comparing.CatalogNames:
+    """Read the names of the evaluations' models and datasets, and their dataset versions' numbers."""
+    readers = info.context.runtime.readers
+    models = readers.registry.models_by_ids(sorted({row["model_id"] for row in rows}))
+    datasets = readers.datasets.datasets_by_ids(sorted({row["dataset_id"] for row in rows}))
+    versions = readers.datasets.versions_by_ids(sorted({row["dataset_version_id"] for row in rows}))
+    return comparing.CatalogNames(
+        models={model_id: model["name"] for model_id, model in models.items()},
+        datasets={dataset_id: dataset["name"] for dataset_id, dataset in datasets.items()},
+        dataset_versions={version_id: int(version["number"]) for version_id, version in versions.items()},
     )
 
 

@@ -49,7 +49,8 @@ EVALUATION = (
     "summary { name value } metrics curves slices notes } }"
 )
 COMPARE = """query($ids: [ID!]!) { compareEvaluations(ids: $ids) {
-  task sameData notes
+  task sameData differentClasses notes
+  data { evaluationId modelName modelVersionNumber datasetName datasetVersionNumber split label }
   evaluations { id split modelVersionId }
   metrics { name values higherIsBetter bestEvaluationIds }
   curves { evaluationId roc { className area points { x y threshold } } pr { className area points { x y } }
@@ -233,7 +234,10 @@ def test_digits_splits_compared_with_note(client: Client, evaluations: dict[str,
     assert comparison["sameData"] is False
     assert len(comparison["notes"]) == 1
     assert "measured different data, so their metrics are not strictly comparable" in comparison["notes"][0]
-    assert f"evaluation {validation['id']}: the validation split of dataset version" in comparison["notes"][0]
+    assert validation["id"] not in comparison["notes"][0]
+    assert [entry["split"] for entry in comparison["data"]] == ["test", "validation"]
+    assert [entry["evaluationId"] for entry in comparison["data"]] == [test["id"], validation["id"]]
+    assert comparison["differentClasses"] is False
     accuracy = metrics["accuracy"]
     assert accuracy["values"] == [test["metrics"]["accuracy"], validation["metrics"]["accuracy"]]
     best_accuracy = max(accuracy["values"])

@@ -501,6 +501,8 @@ def test_rest_rejects_value_beyond_float32(deployments: Deployments) -> None:
     assert answered.json()["field"] == "instances[0][29]"
     assert answered.json()["expected"] == "a finite number within float32's range, ±3.4e38"
     assert answered.json()["received"] == "the number 1e+39"
+    assert (answered.json()["expectedType"], answered.json()["receivedType"]) == ("number", "number")
+    assert (answered.json()["expectedMinimum"], answered.json()["expectedMaximum"]) == (-3.4028234663852886e38, 3.4028234663852886e38)
 
 
 def test_value_counts_over_rest_and_graphql(deployments: Deployments) -> None:
@@ -520,9 +522,40 @@ def test_value_counts_over_rest_and_graphql(deployments: Deployments) -> None:
     assert body["error"] == message
     assert (body["field"], body["expected"], body["received"]) == ("instances[0]", "30 values", "29 values")
     assert (body["expectedCount"], body["receivedCount"]) == (30, 29)
+    assert (body["expectedType"], body["receivedType"]) == ("array", "array")
     error = graphql.json()["errors"][0]
     assert error["message"] == message
     assert (error["extensions"]["expectedCount"], error["extensions"]["receivedCount"]) == (30, 29)
+    assert (error["extensions"]["expectedType"], error["extensions"]["receivedType"]) == ("array", "array")
+
+
+@pytest.mark.parametrize(
+    ("value", "received", "received_type"),
+    [("high", "the string 'high'", "string"), (None, "null", "null"), ({"x": 1}, "an object", "object"), (True, "a boolean", "boolean")],
+)
+def test_value_types_over_rest_and_graphql(deployments: Deployments, value: Any, received: str, received_type: str) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    client = deployments.http()
+    row = [0.0] * 29 + [value]
+
+    rest = client.post("/v1/models/cancer:predict", {"instances": [row]})
+    graphql = client.post("/graphql", {
+        "query": "mutation($i: PredictInput!) { predict(input: $i) { predictions version } }",
+        "variables": {"i": {"deploymentId": str(deployment_id), "instances": [row]}},
+    })
+
+    message = f"instances[0][29] is {received}; the model expects a finite number (float32)."
+    assert rest.status_code == 400
+    body = rest.json()
+    assert body["error"] == message
+    assert (body["field"], body["expected"], body["received"]) == ("instances[0][29]", "float32", received)
+    assert (body["expectedType"], body["receivedType"]) == ("number", received_type)
+    assert "expectedCount" not in body
+    [error] = graphql.json()["errors"]
+    assert error["message"] == message
+    assert error["extensions"]["field"] == "instances[0][29]"
+    assert (error["extensions"]["expectedType"], error["extensions"]["receivedType"]) == ("number", received_type)
 
 
 def test_rest_states_list_length_for_scalar(deployments: Deployments) -> None:
@@ -534,6 +567,7 @@ def test_rest_states_list_length_for_scalar(deployments: Deployments) -> None:
     assert answered.status_code == 400
     body = answered.json()
     assert (body["field"], body["expected"], body["expectedCount"]) == ("instances[0]", "list of 30", 30)
+    assert (body["expectedType"], body["receivedType"]) == ("array", "number")
     assert "receivedCount" not in body
 
 

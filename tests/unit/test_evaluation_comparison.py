@@ -14,6 +14,8 @@ import pytest
 from sklearn import metrics as sk
 
 from backend.application.evaluation_comparison import (
+    CatalogNames,
+    EvaluatedData,
     check_compared_ids,
     compare_evaluations,
     latest_common_evaluations,
@@ -47,17 +49,21 @@ def regression_report(truth: np.ndarray, predicted: np.ndarray) -> dict[str, Any
 
 def evaluation_row(evaluation_id: str, **fields: Any) -> dict[str, Any]:
     row = {
-        "evaluation_id": evaluation_id, "status": "completed", "task": "classification", "dataset_version_id": "data-1",
-        "split": "test", "label": "target", "classes": json.dumps(["0", "1"]), "report_sha256": evaluation_id,
-        "requested_position": 1,
+        "evaluation_id": evaluation_id, "status": "completed", "task": "classification", "model_id": "model-1", "version_number": 1,
+        "dataset_id": "dataset-1", "dataset_version_id": "data-1", "split": "test", "label": "target",
+        "classes": json.dumps(["0", "1"]), "report_sha256": evaluation_id, "requested_position": 1,
     }
     row.update(fields)
     return row
 
 
-def compared(*pairs: tuple[dict[str, Any], dict[str, Any]]) -> Any:
+NAMES = CatalogNames(models={"model-1": "cancer", "model-2": "cancer-wide"}, datasets={"dataset-1": "breast-cancer"},
+                     dataset_versions={"data-1": 2, "data-2": 3})
+
+
+def compared(*pairs: tuple[dict[str, Any], dict[str, Any]], catalog: CatalogNames = NAMES) -> Any:
     reports = {row["report_sha256"]: report for row, report in pairs}
-    return compare_evaluations([row for row, _report in pairs], reports.__getitem__)
+    return compare_evaluations([row for row, _report in pairs], reports.__getitem__, catalog)
 
 
 def by_name(comparison: Any) -> dict[str, Any]:
@@ -194,20 +200,46 @@ def test_same_data_has_no_note() -> None:
     comparison = compared((evaluation_row("a"), good), (evaluation_row("b"), good))
 
     assert comparison.same_data is True
+    assert comparison.different_classes is False
     assert comparison.notes == []
 
 
-def test_other_split_is_noted() -> None:
+def test_other_split_is_noted_by_name() -> None:
     good = classification_report(BINARY_TRUTH, GOOD_SCORES, ["0", "1"])
+    other = evaluation_row("b", model_id="model-2", version_number=4, split=None, dataset_version_id="data-2")
 
-    comparison = compared((evaluation_row("a"), good), (evaluation_row("b", split=None, dataset_version_id="data-2"), good))
+    comparison = compared((evaluation_row("a"), good), (other, good))
 
     assert comparison.same_data is False
     assert comparison.notes == [
         "The evaluations measured different data, so their metrics are not strictly comparable. "
-        "evaluation a: the test split of dataset version data-1, label 'target'; "
-        "evaluation b: every row of dataset version data-2, label 'target'."
+        "cancer v1: the test split of dataset breast-cancer v2, label 'target'; "
+        "cancer-wide v4: every row of dataset breast-cancer v3, label 'target'."
     ]
+
+
+def test_data_names_each_evaluation() -> None:
+    good = classification_report(BINARY_TRUTH, GOOD_SCORES, ["0", "1"])
+    other = evaluation_row("b", model_id="model-2", version_number=4, split="validation", label="diagnosis")
+
+    comparison = compared((evaluation_row("a"), good), (other, good))
+
+    assert comparison.data == [
+        EvaluatedData(evaluation_id="a", model_name="cancer", model_version_number=1, dataset_name="breast-cancer",
+                      dataset_version_id="data-1", dataset_version_number=2, split="test", label="target"),
+        EvaluatedData(evaluation_id="b", model_name="cancer-wide", model_version_number=4, dataset_name="breast-cancer",
+                      dataset_version_id="data-1", dataset_version_number=2, split="validation", label="diagnosis"),
+    ]
+
+
+def test_unnamed_data_falls_back_to_ids() -> None:
+    good = classification_report(BINARY_TRUTH, GOOD_SCORES, ["0", "1"])
+
+    comparison = compared((evaluation_row("a"), good), (evaluation_row("b", split="train"), good), catalog=CatalogNames())
+
+    assert comparison.data[0].model_name == "model-1"
+    assert comparison.data[0].dataset_version_number is None
+    assert "model-1 v1: the test split of version data-1 of dataset dataset-1, label 'target'" in comparison.notes[0]
 
 
 def test_other_classes_give_null_class_metrics() -> None:
@@ -221,7 +253,11 @@ def test_other_classes_give_null_class_metrics() -> None:
 
     assert metrics["perClass.2.f1"].values == [None, 1.0]
     assert metrics["perClass.2.f1"].best == [1]
-    assert "different classes, so a per-class metric is null" in comparison.notes[0]
+    assert comparison.different_classes is True
+    assert comparison.same_data is True
+    assert comparison.notes == [
+        "The evaluations have different classes, so a per-class metric is null for an evaluation without that class."
+    ]
 
 
 def test_binary_curves_are_points() -> None:

@@ -358,6 +358,7 @@ def test_unknown_column_is_named(members: tuple[uuid.UUID, ServingTransform]) ->
 
     assert error.field == "instances[0].joined"
     assert "is not a column the model reads" in error.message
+    assert (error.expected_type, error.received_type) == (None, "string")  # type: ignore[attr-defined]
 
 
 def test_label_is_not_a_request_column(members: tuple[uuid.UUID, ServingTransform]) -> None:
@@ -377,6 +378,7 @@ def test_null_in_drop_missing_column_is_rejected(members: tuple[uuid.UUID, Servi
     assert error.message == (
         "instances[0].age is null; the model was trained only on rows with a value in column 'age', so send a whole number."
     )
+    assert (error.expected_type, error.received_type) == ("integer", "null")  # type: ignore[attr-defined]
 
 
 def test_null_in_unfilled_column_is_rejected(members: tuple[uuid.UUID, ServingTransform]) -> None:
@@ -390,23 +392,25 @@ def test_null_in_unfilled_column_is_rejected(members: tuple[uuid.UUID, ServingTr
 
 
 @pytest.mark.parametrize(
-    ("column", "value", "accepted"),
+    ("column", "value", "accepted", "received_type"),
     [
-        ("age", "40", "a whole number"),
-        ("age", 40.5, "a whole number"),
-        ("age", True, "a whole number"),
-        ("age", 2**63, "a whole number"),
-        ("income", "60000", "a finite number"),
-        ("income", math.nan, "a finite number"),
-        ("income", math.inf, "a finite number"),
-        ("member", "true", "true or false"),
-        ("member", 1, "true or false"),
-        ("city", 3, "a string"),
-        ("code", 4, "a string"),
-        ("score", [0.5], "a finite number"),
+        ("age", "40", "a whole number", "string"),
+        ("age", 40.5, "a whole number", "number"),
+        ("age", True, "a whole number", "boolean"),
+        ("age", 2**63, "a whole number", "number"),
+        ("income", "60000", "a finite number", "string"),
+        ("income", math.nan, "a finite number", "number"),
+        ("income", math.inf, "a finite number", "number"),
+        ("member", "true", "true or false", "string"),
+        ("member", 1, "true or false", "number"),
+        ("city", 3, "a string", "number"),
+        ("code", 4, "a string", "number"),
+        ("score", [0.5], "a finite number", "array"),
     ],
 )
-def test_wrong_type_is_named(members: tuple[uuid.UUID, ServingTransform], column: str, value: Any, accepted: str) -> None:
+def test_wrong_type_is_named(
+    members: tuple[uuid.UUID, ServingTransform], column: str, value: Any, accepted: str, received_type: str
+) -> None:
     _version_id, transform = members
 
     error = rejection(transform, [{**MEMBER, column: value}])
@@ -414,6 +418,9 @@ def test_wrong_type_is_named(members: tuple[uuid.UUID, ServingTransform], column
     assert error.field == f"instances[0].{column}"
     assert error.message.endswith(f"so send {accepted}.")
     assert error.expected == accepted  # type: ignore[attr-defined]
+    expected_type = {"a whole number": "integer", "a finite number": "number", "true or false": "boolean", "a string": "string"}
+    assert error.expected_type == expected_type[accepted]  # type: ignore[attr-defined]
+    assert error.received_type == received_type  # type: ignore[attr-defined]
 
 
 def test_text_that_does_not_cast_is_rejected(members: tuple[uuid.UUID, ServingTransform]) -> None:
@@ -423,6 +430,7 @@ def test_text_that_does_not_cast_is_rejected(members: tuple[uuid.UUID, ServingTr
 
     assert error.field == "instances[0].code"
     assert "does not convert to integer as column 'code' did for training" in error.message
+    assert (error.expected_type, error.received_type) == ("string", "string")  # type: ignore[attr-defined]
 
 
 def test_scaling_beyond_float_range_is_rejected(members: tuple[uuid.UUID, ServingTransform]) -> None:
@@ -441,6 +449,7 @@ def test_row_must_be_an_object(members: tuple[uuid.UUID, ServingTransform]) -> N
 
     assert error.field == "instances[1]"
     assert "must be an object" in error.message
+    assert (error.expected_type, error.received_type) == ("object", "array")  # type: ignore[attr-defined]
 
 
 def test_instances_must_be_a_list(members: tuple[uuid.UUID, ServingTransform]) -> None:
@@ -449,6 +458,7 @@ def test_instances_must_be_a_list(members: tuple[uuid.UUID, ServingTransform]) -
     error = rejection(transform, MEMBER)
 
     assert error.field == "instances"
+    assert (error.expected_type, error.received_type) == ("array", "object")  # type: ignore[attr-defined]
 
 
 # --- Versions that need no transform or cannot be served ----------------------------------------------------

@@ -167,8 +167,13 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
     case "RollbackDeployment":
       return { data: { rollbackDeployment: deployment({ revision: 3 }) } };
     case "Predict": {
-      const input = variables.input as { instances: unknown[][] };
-      if ((input.instances[0] ?? []).length !== 3) {
+      const input = variables.input as { instances: unknown[] };
+      const row = input.instances[0];
+      const error = payloadError(row);
+      if (error) {
+        return { errors: [error] };
+      }
+      if (!Array.isArray(row) || row.length !== 3) {
         return {
           errors: [
             {
@@ -191,6 +196,58 @@ function answer(name: string, variables: Record<string, unknown>): Answer {
     default:
       return null;
   }
+}
+
+/** Returns the server's error for a row of the 3-value input `features` with a value of the wrong kind, or null. */
+function payloadError(row: unknown) {
+  if (!Array.isArray(row)) {
+    return {
+      message: "instances[0] must be a list of 3 values for input 'features' (shape [null, 3]), but it is the number 0.5.",
+      extensions: {
+        code: "BAD_USER_INPUT",
+        field: "instances[0]",
+        value: "the number 0.5",
+        expected: "list of 3",
+        received: "the number 0.5",
+        expectedType: "array",
+        receivedType: "number",
+        expectedCount: 3,
+      },
+    };
+  }
+  const text = row.findIndex((value) => typeof value === "string");
+  if (text >= 0) {
+    return {
+      message: `instances[0][${text}] is the string 'high'; the model expects a finite number (float32).`,
+      extensions: {
+        code: "BAD_USER_INPUT",
+        field: `instances[0][${text}]`,
+        value: "the string 'high'",
+        expected: "float32",
+        received: "the string 'high'",
+        expectedType: "number",
+        receivedType: "string",
+      },
+    };
+  }
+  const huge = row.findIndex((value) => typeof value === "number" && Math.abs(value) > 3.4e38);
+  if (huge >= 0) {
+    return {
+      message: `instances[0][${huge}] is the number 1e+39, outside the range of float32; the model expects a finite number within float32's range, ±3.4e38.`,
+      extensions: {
+        code: "BAD_USER_INPUT",
+        field: `instances[0][${huge}]`,
+        value: "the number 1e+39",
+        expected: "a finite number within float32's range, ±3.4e38",
+        received: "the number 1e+39",
+        expectedType: "number",
+        receivedType: "number",
+        expectedMinimum: -3.4028234663852886e38,
+        expectedMaximum: 3.4028234663852886e38,
+      },
+    };
+  }
+  return null;
 }
 
 const NO_LOGGED_CALL =
@@ -623,6 +680,62 @@ describe("deployments", () => {
       expect(screen.queryByText(/values|expects/)).not.toBeInTheDocument();
       expect(screen.getByText("字段：")).toBeInTheDocument();
       expect(screen.getByText("端点：")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+  it("console states value kinds", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+
+    fireEvent.change(payload, { target: { value: '[[1, "high", 3]]' } });
+    fireEvent.click(buttonNamed("Predict"));
+    expect(await screen.findByText("instances[0][1] is a string; the model expects a number.")).toBeInTheDocument();
+    expect(screen.getByText("a number")).toBeInTheDocument();
+    expect(screen.getAllByText("a string").length).toBeGreaterThan(0);
+    expect(screen.queryByText(/the string 'high'/)).not.toBeInTheDocument();
+
+    fireEvent.change(payload, { target: { value: "[0.5]" } });
+    fireEvent.click(buttonNamed("Predict"));
+    expect(await screen.findByText("instances[0] is a number; the model expects a list of 3 values.")).toBeInTheDocument();
+
+    fireEvent.change(payload, { target: { value: "[[1, 2, 1e39]]" } });
+    fireEvent.click(buttonNamed("Predict"));
+    expect(
+      await screen.findByText(
+        "instances[0][2] is outside the range of its input; the model expects a number from -3.4E38 to 3.4E38.",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/1e\+39/)).not.toBeInTheDocument();
+  });
+
+  it("console states value kinds in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(answer);
+      renderDeployment(server, "?tab=console");
+      const payload = await screen.findByLabelText("JSON 格式的 instances：每行一个元素的列表");
+      const send = () => fireEvent.click(screen.getByRole("button", { name: /^预\s?测$/ }));
+
+      fireEvent.change(payload, { target: { value: '[[1, "high", 3]]' } });
+      send();
+      expect(await screen.findByText("instances[0][1] 是字符串，模型期望数字。")).toBeInTheDocument();
+      expect(screen.getByText("数字")).toBeInTheDocument();
+      expect(screen.getAllByText("字符串").length).toBeGreaterThan(0);
+      expect(screen.queryByText(/string|number|expects|float32/)).not.toBeInTheDocument();
+
+      fireEvent.change(payload, { target: { value: "[0.5]" } });
+      send();
+      expect(await screen.findByText("instances[0] 是数字，模型期望包含 3 个值的列表。")).toBeInTheDocument();
+
+      fireEvent.change(payload, { target: { value: "[[1, 2, 1e39]]" } });
+      send();
+      expect(
+        await screen.findByText("instances[0][2] 超出了该输入的取值范围，模型期望-3.4E38 到 3.4E38 之间的数字。"),
+      ).toBeInTheDocument();
+      expect(screen.queryByText(/number|range|expects|float32/)).not.toBeInTheDocument();
     } finally {
       await act(() => i18next.changeLanguage("en"));
     }

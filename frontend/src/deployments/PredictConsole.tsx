@@ -1,6 +1,6 @@
 import { Button, Descriptions, Input, Radio, Select, Space, Typography } from "antd";
 import type { TFunction } from "i18next";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient, useMutation } from "urql";
 import type { CombinedError } from "urql";
@@ -54,15 +54,37 @@ function countOf(value: unknown): number | null {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
 }
 
+/** The JSON types a payload error names, as JSON Schema calls them; only an expected value may be an integer. */
+const JSON_TYPES = ["null", "boolean", "number", "integer", "string", "array", "object"] as const;
+type JsonType = (typeof JSON_TYPES)[number];
+
+function jsonTypeOf(value: unknown): JsonType | null {
+  return JSON_TYPES.find((name) => name === value) ?? null;
+}
+
+function finiteOf(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** Writes a range limit in full up to a million and in scientific notation beyond, such as 3.4E38. */
+function limitFormatter(locale: string): (value: number) => string {
+  const plain = new Intl.NumberFormat(locale, { signDisplay: "negative" });
+  const scientific = new Intl.NumberFormat(locale, { notation: "scientific", maximumSignificantDigits: 3 });
+  return (value) => (Math.abs(value) < 1e6 ? plain.format(value) : scientific.format(value));
+}
+
 /**
  * Details a prediction error may carry beyond field and value: what the signature expects and what
- * arrived. A wrong number of values comes as counts (`expectedCount`, `receivedCount`), which are
- * stated in the active language; other details are the server's text.
+ * arrived. A wrong number of values comes as counts (`expectedCount`, `receivedCount`), a number out
+ * of range as the range (`expectedMinimum`, `expectedMaximum`) and a value of the wrong kind as JSON
+ * types (`expectedType`, `receivedType`), which are stated in the active language; other details are
+ * the server's text.
  */
 function signatureDetails(
   error: CombinedError,
   t: TFunction,
   formatNumber: (value: number) => string,
+  formatLimit: (value: number) => string,
 ): { expected: string | null; received: string | null; sentence: string | null } {
   const extensions = extensionsOf(error);
   const text = (value: unknown): string | null => {
@@ -74,22 +96,39 @@ function signatureDetails(
   const values = (count: number) => t("console.valueCount", { count, formatted: formatNumber(count) });
   const expectedCount = countOf(extensions.expectedCount);
   const receivedCount = countOf(extensions.receivedCount);
+  const expectedType = jsonTypeOf(extensions.expectedType);
+  const receivedType = jsonTypeOf(extensions.receivedType);
+  const minimum = finiteOf(extensions.expectedMinimum);
+  const maximum = finiteOf(extensions.expectedMaximum);
   const field = typeof extensions.field === "string" ? extensions.field : "";
-  if (expectedCount === null) {
-    return { expected: text(extensions.expected), received: text(extensions.received), sentence: null };
+
+  if (expectedCount !== null && receivedCount !== null) {
+    return {
+      expected: values(expectedCount),
+      received: values(receivedCount),
+      sentence: t("console.countMismatch", { field, expected: values(expectedCount), received: values(receivedCount) }),
+    };
   }
-  if (receivedCount === null) {
+  if (minimum !== null && maximum !== null) {
+    const expected = t("console.range", { minimum: formatLimit(minimum), maximum: formatLimit(maximum) });
+    return { expected, received: null, sentence: t("console.outOfRange", { field, expected }) };
+  }
+  if (receivedType !== null && expectedType !== null && receivedType !== expectedType) {
+    const received = t(`console.jsonTypes.${receivedType}`);
+    const expected =
+      expectedType === "array" && expectedCount !== null
+        ? t("console.listOf", { values: values(expectedCount) })
+        : t(`console.jsonTypes.${expectedType}`);
+    return { expected, received, sentence: t("console.typeMismatch", { field, expected, received }) };
+  }
+  if (expectedCount !== null) {
     return {
       expected: values(expectedCount),
       received: text(extensions.received),
       sentence: t("console.listExpected", { field, expected: values(expectedCount) }),
     };
   }
-  return {
-    expected: values(expectedCount),
-    received: values(receivedCount),
-    sentence: t("console.countMismatch", { field, expected: values(expectedCount), received: values(receivedCount) }),
-  };
+  return { expected: text(extensions.expected), received: text(extensions.received), sentence: null };
 }
 
 /**
@@ -97,7 +136,7 @@ function signatureDetails(
  * columns (`inputs`), and shows the predictions or the server's error with its field and value.
  */
 export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFragment }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const ids = useId();
   const client = useClient();
@@ -142,8 +181,9 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
     }
   };
 
-  const details = error ? signatureDetails(error, t, format.number) : null;
-  // A count mismatch is stated in the active language in place of the server's English message and value.
+  const formatLimit = useMemo(() => limitFormatter(i18n.language), [i18n.language]);
+  const details = error ? signatureDetails(error, t, format.number, formatLimit) : null;
+  // A count or type mismatch is stated in the active language in place of the server's English message and value.
   const translateDetail = (problem: ApiProblem, index: number): ApiProblem =>
     index === 0 && details?.sentence ? { ...problem, message: details.sentence, value: details.received } : problem;
 

@@ -1,5 +1,6 @@
 import { Alert, Col, Empty, Row, Select, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
+import type { TFunction } from "i18next";
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
@@ -19,6 +20,9 @@ import { useMetricLabel } from "./useMetricLabel";
 
 type Comparison = CompareEvaluationsQuery["compareEvaluations"];
 type ComparedMetricRow = Comparison["metrics"][number];
+type ComparedData = Comparison["data"][number];
+
+const EVALUATED_SPLITS = ["train", "validation", "test"] as const;
 
 /** Reads the evaluation ids from `?ids=a,b,c`. */
 export function comparedIds(value: string | null): string[] {
@@ -61,9 +65,42 @@ function useEvaluationName(): (evaluation: EvaluationRowFragment) => string {
     t("evaluation.compare.column", {
       model: catalog.modelName(evaluation.modelId) ?? evaluation.modelId,
       number: evaluation.modelVersionNumber,
-      split: evaluation.split ?? t("evaluation.allRows"),
+      split: splitName(evaluation.split, t),
       date: format.dateTime(evaluation.createdAt),
     });
+}
+
+/** Names a split as the dataset pages do; a split outside train, validation and test keeps its own name. */
+function splitName(split: string | null | undefined, t: TFunction): string {
+  if (split === null || split === undefined) {
+    return t("evaluation.allRows");
+  }
+  const known = EVALUATED_SPLITS.find((name) => name === split);
+  return known ? t(`splitParts.${known}`) : split;
+}
+
+/** States what one evaluation measured, naming the model and dataset with their version numbers. */
+function measuredText(data: ComparedData, t: TFunction): string {
+  const known = EVALUATED_SPLITS.find((name) => name === data.split);
+  let rows: string;
+  if (data.split === null || data.split === undefined) {
+    rows = t("evaluation.compare.rows.all");
+  } else if (known) {
+    rows = t(`evaluation.compare.rows.${known}`);
+  } else {
+    rows = t("evaluation.compare.rows.other", { split: data.split });
+  }
+  const dataset =
+    data.datasetVersionNumber === null || data.datasetVersionNumber === undefined
+      ? t("evaluation.compare.datasetOnly", { name: data.datasetName })
+      : t("evaluation.compare.datasetVersion", { name: data.datasetName, number: data.datasetVersionNumber });
+  return t("evaluation.compare.measured", {
+    model: data.modelName,
+    number: data.modelVersionNumber,
+    rows,
+    dataset,
+    label: data.label,
+  });
 }
 
 function ComparisonView({ comparison }: { comparison: Comparison }) {
@@ -107,22 +144,22 @@ function ComparisonView({ comparison }: { comparison: Comparison }) {
   return (
     <div>
       {!comparison.sameData && (
-        <Alert type="warning" showIcon className="page-notice" title={t("evaluation.compare.differentData")} />
-      )}
-      {comparison.notes.length > 0 && (
         <Alert
-          type="info"
+          type="warning"
           showIcon
           className="page-notice"
-          title={t("evaluation.notes")}
+          title={t("evaluation.compare.differentData")}
           description={
             <ul className="plain-list">
-              {comparison.notes.map((note) => (
-                <li key={note}>{note}</li>
+              {comparison.data.map((data) => (
+                <li key={data.evaluationId}>{measuredText(data, t)}</li>
               ))}
             </ul>
           }
         />
+      )}
+      {comparison.differentClasses && (
+        <Alert type="info" showIcon className="page-notice" title={t("evaluation.compare.differentClasses")} />
       )}
       <Table<ComparedMetricRow>
         rowKey="name"

@@ -122,7 +122,16 @@ export const CompareEvaluationsQuery = graphql(`
     compareEvaluations(ids: $ids) {
       task
       sameData
-      notes
+      differentClasses
+      data {
+        evaluationId
+        modelName
+        modelVersionNumber
+        datasetName
+        datasetVersionNumber
+        split
+        label
+      }
       evaluations {
         ...EvaluationRow
       }

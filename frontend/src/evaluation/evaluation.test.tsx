@@ -213,7 +213,26 @@ describe("EvaluationPage", () => {
 describe("EvaluationComparePage", () => {
   const PATTERN = "/teams/:teamId/evaluations/compare";
   const FIRST = binaryEvaluation({ id: "evaluation-1", modelVersionNumber: 1 });
-  const SECOND = binaryEvaluation({ id: "evaluation-2", modelVersionId: "version-2", modelVersionNumber: 2 });
+  const SECOND = binaryEvaluation({
+    id: "evaluation-2",
+    modelVersionId: "version-2",
+    modelVersionNumber: 2,
+    split: "validation",
+  });
+  const COMPARE_URL = `/teams/${TEST_TEAM.id}/evaluations/compare?ids=evaluation-1,evaluation-2`;
+
+  /** Returns what an evaluation measured, as the server names it. */
+  function measured(evaluation: ReturnType<typeof binaryEvaluation>) {
+    return {
+      evaluationId: evaluation.id,
+      modelName: "breast-cancer-classifier",
+      modelVersionNumber: evaluation.modelVersionNumber,
+      datasetName: "breast-cancer",
+      datasetVersionNumber: 2,
+      split: evaluation.split,
+      label: evaluation.label,
+    };
+  }
 
   function curves(id: string, area: number) {
     return {
@@ -233,31 +252,42 @@ describe("EvaluationComparePage", () => {
     };
   }
 
-  function answer(name: string): Answer {
-    switch (name) {
-      case "TeamCatalog":
-        return { data: CATALOG };
-      case "CompareEvaluations":
-        return {
-          data: {
-            compareEvaluations: {
-              task: "classification",
-              sameData: false,
-              notes: ["evaluation-2 measured the validation split."],
-              evaluations: [FIRST, SECOND],
-              metrics: [
-                { name: "accuracy", values: [0.9647, 0.953], higherIsBetter: true, bestEvaluationIds: ["evaluation-1"] },
-                { name: "logLoss", values: [0.0987, 0.0572], higherIsBetter: false, bestEvaluationIds: ["evaluation-2"] },
-                { name: "perClass.0.recall", values: [0.9375, null], higherIsBetter: true, bestEvaluationIds: ["evaluation-1"] },
-              ],
-              curves: [curves("evaluation-1", 0.9959), curves("evaluation-2", 0.9923)],
+  function answerWith(overrides: Record<string, unknown>) {
+    return (name: string): Answer => {
+      switch (name) {
+        case "TeamCatalog":
+          return { data: CATALOG };
+        case "CompareEvaluations":
+          return {
+            data: {
+              compareEvaluations: {
+                task: "classification",
+                sameData: false,
+                differentClasses: false,
+                data: [measured(FIRST), measured(SECOND)],
+                evaluations: [FIRST, SECOND],
+                metrics: [
+                  { name: "accuracy", values: [0.9647, 0.953], higherIsBetter: true, bestEvaluationIds: ["evaluation-1"] },
+                  { name: "logLoss", values: [0.0987, 0.0572], higherIsBetter: false, bestEvaluationIds: ["evaluation-2"] },
+                  {
+                    name: "perClass.0.recall",
+                    values: [0.9375, null],
+                    higherIsBetter: true,
+                    bestEvaluationIds: ["evaluation-1"],
+                  },
+                ],
+                curves: [curves("evaluation-1", 0.9959), curves("evaluation-2", 0.9923)],
+                ...overrides,
+              },
             },
-          },
-        };
-      default:
-        return null;
-    }
+          };
+        default:
+          return null;
+      }
+    };
   }
+
+  const answer = answerWith({});
 
   it("marks the best value per metric", async () => {
     const server = mockServer(answer);
@@ -277,7 +307,59 @@ describe("EvaluationComparePage", () => {
     expect(within(recall).getByText("—")).toBeInTheDocument();
     expect(operationsNamed(server, "CompareEvaluations")[0]?.variables).toEqual({ ids: ["evaluation-1", "evaluation-2"] });
     expect(screen.getByText(/did not all measure the same split/)).toBeInTheDocument();
-    expect(screen.getByText("evaluation-2 measured the validation split.")).toBeInTheDocument();
+  });
+
+  it("names what each evaluation measured", async () => {
+    renderTeamPage(mockServer(answer), PATTERN, <EvaluationComparePage />, COMPARE_URL);
+
+    const notice = (await screen.findByText(/did not all measure the same split/)).closest(".ant-alert") as HTMLElement;
+
+    expect(
+      within(notice).getByText("breast-cancer-classifier v1: the test split of dataset breast-cancer v2, label target"),
+    ).toBeInTheDocument();
+    expect(
+      within(notice).getByText("breast-cancer-classifier v2: the validation split of dataset breast-cancer v2, label target"),
+    ).toBeInTheDocument();
+    expect(notice.textContent).not.toMatch(/evaluation-\d|dataset-version|model-1/);
+    expect(screen.queryByText(/different classes/)).not.toBeInTheDocument();
+  });
+
+  it("notes different classes", async () => {
+    renderTeamPage(
+      mockServer(answerWith({ sameData: true, differentClasses: true })),
+      PATTERN,
+      <EvaluationComparePage />,
+      COMPARE_URL,
+    );
+
+    expect(
+      await screen.findByText(
+        "The evaluations have different classes, so a per-class metric is empty (—) for an evaluation without that class.",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/did not all measure the same split/)).not.toBeInTheDocument();
+  });
+
+  it("states the notes in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderTeamPage(mockServer(answerWith({ differentClasses: true })), PATTERN, <EvaluationComparePage />, COMPARE_URL);
+
+      const notice = (await screen.findByText("这些评估并非都在同一数据集版本的同一划分上、以同一标签进行测量。")).closest(
+        ".ant-alert",
+      ) as HTMLElement;
+
+      expect(
+        within(notice).getByText("breast-cancer-classifier 版本 1：数据集 breast-cancer 版本 2 的测试集，标签列 target"),
+      ).toBeInTheDocument();
+      expect(
+        within(notice).getByText("breast-cancer-classifier 版本 2：数据集 breast-cancer 版本 2 的验证集，标签列 target"),
+      ).toBeInTheDocument();
+      expect(screen.getByText("这些评估的类别不同，因此没有某个类别的评估在该类别的指标上为空（—）。")).toBeInTheDocument();
+      expect(notice.textContent).not.toMatch(/split|every row|label |evaluation-\d|dataset-version/);
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("overlays each evaluation's curves", async () => {
@@ -291,8 +373,8 @@ describe("EvaluationComparePage", () => {
     await screen.findByText("Accuracy");
     const names = chartSeries("ROC curves of the compared evaluations").map((series) => series.name);
     expect(names).toHaveLength(3);
-    expect(names[0]).toMatch(/^breast-cancer-classifier v1, test, .* \(0\.996\)$/);
-    expect(names[1]).toMatch(/^breast-cancer-classifier v2, test, .* \(0\.992\)$/);
+    expect(names[0]).toMatch(/^breast-cancer-classifier v1, Test, .* \(0\.996\)$/);
+    expect(names[1]).toMatch(/^breast-cancer-classifier v2, Validation, .* \(0\.992\)$/);
   });
 
   it("needs two ids", async () => {
