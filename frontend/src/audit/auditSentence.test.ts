@@ -141,6 +141,31 @@ describe("Chinese audit sentences", () => {
     expect(sentence).toBe("从版本 2 派生了数据集版本“iris v3”：删除重复行；标准化 age（148 行，5 列）");
   });
 
+  it("alert rule names its team target and translates enumerations", () => {
+    const defined = {
+      rule: "slow",
+      severity: "warning",
+      signal: "latencyP99Ms",
+      feature: null,
+      comparator: ">",
+      threshold: 250,
+      windowSeconds: 120,
+      forSeconds: 60,
+      targetKind: "team",
+      target: "Vision",
+    };
+
+    expect(write("AlertRule.Defined", defined)).toBe(
+      "定义了告警规则“slow”：警告级别，条件为延迟 p99在 120 秒内 > 250并持续 60 秒，目标为团队“Vision”",
+    );
+  });
+
+  it("unknown enumeration value is shown as sent", () => {
+    expect(write("Team.MemberAdded", { user: "bob", team: "Vision", role: "auditor" })).toBe(
+      "将用户“bob”以auditor身份添加到团队“Vision”",
+    );
+  });
+
   it("missing parameter gives no sentence", () => {
     expect(write("RegisteredModel.AliasMoved", { alias: "prod", model: "iris" })).toBeNull();
   });

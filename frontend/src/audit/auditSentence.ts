@@ -132,8 +132,9 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
   const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const separator = translate("operationText.separator");
 
-  const named = (section: string, value: string) => {
-    const key = `${section}.${value}`;
+  // A value the section lacks is shown as the server sent it.
+  const named = (section: string, value: string, upperCase = false) => {
+    const key = `${section}.${upperCase ? value.toUpperCase() : value}`;
     return i18n.exists(key) ? translate(key) : value;
   };
 
@@ -151,7 +152,7 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
   const list = (name: string, value: unknown[]): string => {
     switch (name) {
       case "scopes":
-        return value.map((scope) => named("scopes", String(scope).toUpperCase())).join(separator);
+        return value.map((scope) => named("scopes", String(scope), true)).join(separator);
       case "changes":
         return value.map((field) => named("auditValues.fields", String(field))).join(separator);
       case "operations":
@@ -213,7 +214,7 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
       }
       const names = VALUE_NAMES[name];
       if (names !== undefined) {
-        return named(names.section, names.upperCase ? value.toUpperCase() : value);
+        return named(names.section, value, names.upperCase);
       }
       return value;
     }
