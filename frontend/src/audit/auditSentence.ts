@@ -121,8 +121,11 @@ function piecesOf(i18n: I18n, key: string): [string | null, string][] {
 /** Writes an audit entry's sentence from its action and summary parameters; null when it cannot. */
 export type AuditSentenceWriter = (action: string, parameters: unknown) => string | null;
 
-/** Builds the writer of audit sentences for the i18n instance's active language. */
-export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWriter {
+/**
+ * Builds the formatter of one summary parameter for the i18n instance's active language: counts
+ * with their noun, numbers, sizes, dates and enumerated values as the page's language writes them.
+ */
+function parameterFormatter(i18n: I18n, t: TFunction): (name: string, value: unknown) => string {
   const translate = t as unknown as Translate;
   const locale = i18n.language;
   const formatters = formattersFor(locale);
@@ -221,10 +224,17 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
     return typeof value === "boolean" ? "" : JSON.stringify(value);
   };
 
-  /**
-   * Returns the entry's sentence in the active language, or null when the catalogue lacks the action
-   * or the parameters lack a value one of the sentence's pieces names.
-   */
+  return format;
+}
+
+/**
+ * Builds the writer of audit sentences for the i18n instance's active language. It returns null when
+ * the catalogue lacks the action or the parameters lack a value one of the sentence's pieces names.
+ */
+export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWriter {
+  const translate = t as unknown as Translate;
+  const format = parameterFormatter(i18n, t);
+
   return (action: string, parameters: unknown): string | null => {
     const key = summaryKey(action);
     if (key === null || !isParameters(parameters)) {
