@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from datetime import datetime, timezone
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.domain.access import Principal
@@ -40,6 +42,11 @@ class AuditEntry:
         "null for subjects without a name."
     )
     summary: str = strawberry.field(description="What happened, in English, with names, numbers and reasons.")
+    summary_parameters: JSON = strawberry.field(
+        description="The summary's facts as named values, so a client can write the sentence in another language: "
+        "subjects by name, numbers as numbers, times as ISO 8601 text. Every entry of one action has the same "
+        "names, and a fact the summary leaves out is null. An action without parameters has an empty object."
+    )
     correlation_id: str
     causation_id: str
 
@@ -56,6 +63,7 @@ class AuditEntry:
             subject_version=int(row["subject_version"]),
             subject_name=row["subject_name"],
             summary=row["summary"],
+            summary_parameters=json.loads(row["summary_parameters"]),
             correlation_id=row["correlation_id"],
             causation_id=row["causation_id"],
         )

@@ -117,9 +117,7 @@ class AlertRule:
             created_by=row["created_by"], created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         )
 
-    @strawberry.field(description=(
-        "The name of the watched deployment or model; null for a team-wide rule or a target no longer stored."
-    ))
+    @strawberry.field(description="The name of the watched deployment, model or team, or null when the target is no longer stored.")
     async def target_name(self, info: Info[Context, None]) -> str | None:
         readers = info.context.runtime.readers
         if self.target_kind == AlertTargetKind.DEPLOYMENT:
@@ -127,7 +125,7 @@ class AlertRule:
         elif self.target_kind == AlertTargetKind.MODEL:
             row = await info.context.loader("models", readers.registry.models_by_ids).load(str(self.target_id))
         else:
-            return None
+            row = await info.context.loader("teams", readers.identity.teams).load(str(self.target_id))
         return row["name"] if row is not None else None
 
     @strawberry.field(description="The rule's alert incidents, newest first.")

@@ -12,6 +12,7 @@ from typing import Any
 from backend.database import Database, Row, Transaction
 from backend.domain.dataset_operations import describe_operation
 from backend.domain.deployments import describe_traffic
+from backend.projections.audit_parameters import camel, summary_parameters
 from backend.projections.base import Change, Projection, iso
 
 AUDIT_TOPIC = "audit"
@@ -151,7 +152,7 @@ SUMMARIES: dict[str, Summary] = {
         + f", evaluate on {n(e.dataset_version_id or e.dataset_id)} and move {e.alias!r} when {e.metric} wins"
         + (f" (threshold {e.threshold:g}, margin {e.margin:g})" if e.threshold is not None else f" (margin {e.margin:g})")
     ),
-    "EvaluationRule.Updated": lambda e, n: f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}",
+    "EvaluationRule.Updated": lambda e, n: f"Changed {', '.join(sorted(camel(field) for field in e.changes))} of {n(e.originator_id)}",
     "EvaluationRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
     "EvaluationRule.Triggered": lambda e, n: (
         f"{n(e.originator_id)} started trial {e.trial} for {n(e.version_id)} "
@@ -186,7 +187,7 @@ SUMMARIES: dict[str, Summary] = {
         f"Defined alert rule {e.name!r}: {e.severity} when {e.signal}{f'[{e.feature}]' if e.feature else ''} {e.comparator} "
         f"{e.threshold:g} over {e.window_seconds} s for {e.for_seconds} s on {_alert_target(e, n)}"
     ),
-    "AlertRule.Revised": lambda e, n: f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}",
+    "AlertRule.Revised": lambda e, n: f"Changed {', '.join(sorted(camel(field) for field in e.changes))} of {n(e.originator_id)}",
     "AlertRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
     "Alert.Opened": lambda e, n: f"Began watching {e.subject_kind} {e.subject_name!r} for {n(e.rule_id)}",
     "Alert.Pending": lambda e, n: f"{n(e.originator_id)} incident {e.incident} is pending: {e.message[:300]}",
@@ -205,7 +206,7 @@ SUMMARIES: dict[str, Summary] = {
     "Alert.SilenceLifted": lambda e, n: f"Lifted the silence of {n(e.originator_id)}",
     "NotificationChannel.Created": lambda e, n: f"Created webhook channel {e.name!r} to {e.url[:300]}",
     "NotificationChannel.Revised": lambda e, n: (
-        f"Changed {', '.join(sorted(_camel(field) for field in e.changes))} of {n(e.originator_id)}"
+        f"Changed {', '.join(sorted(camel(field) for field in e.changes))} of {n(e.originator_id)}"
     ),
     "NotificationChannel.SecretRotated": lambda e, n: f"Rotated the signing secret of {n(e.originator_id)}",
     "NotificationChannel.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
@@ -288,14 +289,6 @@ def _version_name(parent: str | None, number: int) -> str | None:
     return None if parent is None else f"{parent} v{number}"
 
 
-def _camel(name: str) -> str:
-    """Return a snake_case field name as the API spells it, such as scheduleMinutes; after_version is watchesVersionsAfter."""
-    if name == "after_version":
-        return "watchesVersionsAfter"
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
-
-
 def action_of(event: Any) -> str:
     """Return the audit action of an event: its aggregate and event class, such as `Team.MemberAdded`."""
     return type(event).__qualname__
@@ -321,7 +314,7 @@ class AuditProjection(Projection):
             "CREATE TABLE IF NOT EXISTS audit_log ("
             "position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
             "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, "
-            "subject_version INTEGER NOT NULL, subject_name TEXT, summary TEXT NOT NULL, "
+            "subject_version INTEGER NOT NULL, subject_name TEXT, summary TEXT NOT NULL, summary_parameters TEXT NOT NULL, "
             "correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
         ),
         "audit_labels": (
@@ -347,6 +340,10 @@ class AuditProjection(Projection):
             row = tx.fetchone("SELECT name FROM audit_labels WHERE subject_id = ?", (str(subject_id),))
             return row["name"] if row else None
 
+        def reference(subject_id: Any) -> str:
+            name = bare_name(subject_id)
+            return str(subject_id) if name is None else name
+
         label = LABELS.get(action)
         if label is not None:
             subject_name = SUBJECT_NAMES.get(action)
@@ -361,8 +358,8 @@ class AuditProjection(Projection):
 
         tx.execute(
             "INSERT INTO audit_log (position, occurred_at, actor, team, action, subject_type, subject_id, "
-            "subject_version, subject_name, summary, correlation_id, causation_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "subject_version, subject_name, summary, summary_parameters, correlation_id, causation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 position,
                 iso(event.timestamp),
@@ -374,6 +371,7 @@ class AuditProjection(Projection):
                 event.originator_version,
                 bare_name(event.originator_id),
                 summarize(event, names),
+                json.dumps(summary_parameters(action, event, reference), ensure_ascii=False, default=str),
                 getattr(event, "correlation_id", ""),
                 getattr(event, "causation_id", ""),
             ),
@@ -481,7 +479,9 @@ def export_lines(reader: AuditReader, where: AuditFilter, export_format: str) ->
             if export_format == "csv":
                 yield _csv_line(values)
             else:
-                yield json.dumps(dict(zip(EXPORT_COLUMNS, values)), ensure_ascii=False) + "\n"
+                record = dict(zip(EXPORT_COLUMNS, values))
+                record["summary_parameters"] = json.loads(row["summary_parameters"])
+                yield json.dumps(record, ensure_ascii=False) + "\n"
         if len(rows) < EXPORT_BATCH:
             return
         after = int(rows[-1]["position"])

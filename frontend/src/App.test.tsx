@@ -60,6 +60,11 @@ function version(number: number) {
   };
 }
 
+const AUDIT_PARAMETERS: Record<string, Record<string, unknown>> = {
+  "RegisteredModel.Registered": { model: "iris", task: "classification" },
+  "RegisteredModel.AliasMoved": { alias: "production", model: "iris", number: 2, previousNumber: 1 },
+};
+
 function auditEntry(position: number, action: string) {
   return {
     position,
@@ -70,6 +75,7 @@ function auditEntry(position: number, action: string) {
     subjectId: MODEL_ID,
     subjectName: "iris",
     summary: `Summary of entry ${position}`,
+    summaryParameters: AUDIT_PARAMETERS[action] ?? {},
     correlationId: `correlation-${position}`,
   };
 }
@@ -506,11 +512,11 @@ describe("App", () => {
     expect(summaries).toEqual(["Summary of entry 8", "Summary of entry 7"]);
   });
 
-  it("Chinese audit page names action and subject", async () => {
+  it("Chinese audit page writes the summary's facts", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     renderApp(`/teams/${TEAM_ID}/audit`);
 
-    const sentence = await screen.findByText("注册了模型（模型“iris”）");
+    const sentence = await screen.findByText("注册了模型“iris”（分类）");
     const row = sentence.closest(".ant-table-row") as HTMLElement;
     expect(within(row).getByText("模型")).toBeInTheDocument();
     expect(within(row).queryByText("Summary of entry 7")).not.toBeInTheDocument();
@@ -524,7 +530,7 @@ describe("App", () => {
       responses({ AuditLog: { data: { auditLog: { nodes: [systemEntry], pageInfo: NO_MORE } } } }),
     );
 
-    const row = (await screen.findByText("注册了模型（模型“iris”）")).closest(".ant-table-row") as HTMLElement;
+    const row = (await screen.findByText("注册了模型“iris”（分类）")).closest(".ant-table-row") as HTMLElement;
     expect(within(row).getByText("平台")).toBeInTheDocument();
     expect(within(row).queryByText("system")).not.toBeInTheDocument();
   });

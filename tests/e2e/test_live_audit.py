@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 EVENTS = (
     "subscription($f: AuditLogFilter, $after: Int) { events(filter: $f, afterPosition: $after) "
-    "{ position action summary actor teamId subjectId correlationId } }"
+    "{ position action summary summaryParameters actor teamId subjectId correlationId } }"
 )
 AUDIT = (
     "query($f: AuditLogFilter, $first: Int!, $after: String) { auditLog(filter: $f, first: $first, after: $after) "
@@ -57,6 +57,9 @@ def test_readme_flow_is_audited_live(server: Server, admin: Client, admin_token:
     assert "Team.MemberAdded" in actions
     positions = [entry["position"] for entry in entries]
     assert positions == sorted(positions)
+    issued = next(entry for entry in entries if entry["action"] == "ApiToken.Issued")
+    assert issued["summaryParameters"]["token"] == "ci"
+    assert issued["summaryParameters"]["scopes"] == ["read"]
 
 
 def run_readme_steps(client: Client) -> None:

@@ -200,8 +200,11 @@ def test_rule_names_its_target(monitoring: Monitoring) -> None:
     monitoring.rule(name="slow")
     monitoring.rule(name="failing runs", signal="failedTrainingRuns", target_kind="model", target_id=monitoring.model_id,
                     threshold=0.0)
+    monitoring.rule(name="team latency", target_kind="team", target_id=monitoring.team_id)
     model = monitoring.runtime.readers.registry.model(str(monitoring.model_id))
     assert model is not None
+    team = monitoring.runtime.readers.identity.team(str(monitoring.team_id))
+    assert team is not None
 
     answered = monitoring.http().post("/graphql", {
         "query": "query($team: ID!) { alertRules(teamId: $team) { nodes { name targetKind targetName } } }",
@@ -211,6 +214,7 @@ def test_rule_names_its_target(monitoring: Monitoring) -> None:
     rules = {rule["name"]: rule for rule in answered.json()["data"]["alertRules"]["nodes"]}
     assert rules["slow"] == {"name": "slow", "targetKind": "DEPLOYMENT", "targetName": "cancer"}
     assert rules["failing runs"] == {"name": "failing runs", "targetKind": "MODEL", "targetName": model["name"]}
+    assert rules["team latency"] == {"name": "team latency", "targetKind": "TEAM", "targetName": team["name"]}
 
 
 def test_condition_that_stops_before_for_clears(monitoring: Monitoring) -> None:

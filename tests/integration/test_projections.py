@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import threading
 import uuid
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.application.identity import TOKEN_PREFIX
 from backend.domain.access import SESSION, Principal
 from backend.domain.base import Cause
 from backend.domain.identity import EDITOR, VIEWER, User
@@ -24,6 +27,9 @@ from tests.integration.test_event_store import admin_of
 
 pytestmark = pytest.mark.integration
 
+# The web app's list of each audit action's parameter names, which its catalogue test checks the templates against.
+PARAMETER_NAMES = Path(__file__).parents[2] / "frontend" / "src" / "audit" / "auditParameterNames.fixture.json"
+
 
 def dump_read_models(runtime: Runtime) -> dict[str, list[dict[str, object]]]:
     tables: dict[str, list[dict[str, object]]] = {}
@@ -32,6 +38,9 @@ def dump_read_models(runtime: Runtime) -> dict[str, list[dict[str, object]]]:
             rows = runtime.database.fetchall(f"SELECT * FROM {table}")
             tables[table] = sorted((dict(row) for row in rows), key=repr)
     return tables
+
+
+IRIS_UPLOAD = b"sepal_length,species\n5.1,setosa\n"
 
 
 def populate(runtime: Runtime, clock) -> None:
@@ -48,7 +57,7 @@ def populate(runtime: Runtime, clock) -> None:
     issued = runtime.identity.issue_token(admin, cause(), team_id=team_id, name="ci", scopes=["read", "write"])
     runtime.identity.revoke_token(admin, cause(), token_id=issued.token_id)
     runtime.uploads.receive(
-        admin, cause(), team_id=team_id, body=[b"sepal_length,species\n5.1,setosa\n"], max_size=1024,
+        admin, cause(), team_id=team_id, body=[IRIS_UPLOAD], max_size=1024,
         filename="iris.csv", content_type="text/csv",
     )
     clock.advance(minutes=5)
@@ -259,6 +268,69 @@ def test_audit_table_without_subject_names_is_rebuilt(runtime: Runtime, database
 
     rows = upgraded.database.fetchall("SELECT subject_name FROM audit_log WHERE action = ?", ("Team.MemberAdded",))
     assert {row["subject_name"] for row in rows} == {"default", "Vision"}
+    upgraded.stop()
+
+
+def audit_parameters(runtime: Runtime, action: str) -> list[dict[str, object]]:
+    rows = runtime.database.fetchall(
+        "SELECT summary_parameters FROM audit_log WHERE action = ? ORDER BY position", (action,)
+    )
+    return [json.loads(row["summary_parameters"]) for row in rows]
+
+
+def test_audit_entries_carry_summary_parameters(runtime: Runtime, clock) -> None:
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+
+    assert audit_parameters(runtime, "Team.MemberRoleChanged") == [
+        {"user": "bob", "team": "Vision", "previousRole": "viewer", "role": "editor"}
+    ]
+    assert audit_parameters(runtime, "Team.MemberRemoved") == [{"user": "bob", "team": "Vision", "previousRole": "editor"}]
+    issued = [parameters for parameters in audit_parameters(runtime, "ApiToken.Issued") if parameters["token"] == "ci"]
+    assert len(issued) == 1
+    assert issued[0]["user"] == "admin"
+    assert issued[0]["scopes"] == ["read", "write"]
+    assert str(issued[0]["prefix"]).startswith(TOKEN_PREFIX)
+    assert audit_parameters(runtime, "ApiToken.Revoked") == [{"token": "ci"}]
+    assert audit_parameters(runtime, "Upload.Received") == [
+        {"filename": "iris.csv", "unnamed": False, "size": len(IRIS_UPLOAD), "sha256": hashlib.sha256(IRIS_UPLOAD).hexdigest()[:12]}
+    ]
+
+
+def test_audit_parameters_have_the_declared_names(runtime: Runtime, clock) -> None:
+    """Every recorded entry has exactly the parameter names the web app's checked-in list gives its action."""
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    declared = json.loads(PARAMETER_NAMES.read_text(encoding="utf-8"))
+
+    rows = runtime.database.fetchall("SELECT action, summary_parameters FROM audit_log ORDER BY position")
+
+    assert rows
+    for row in rows:
+        assert sorted(json.loads(row["summary_parameters"])) == declared[row["action"]], row["action"]
+
+
+def test_audit_table_without_summary_parameters_is_rebuilt(
+    runtime: Runtime, database_url: str, tmp_path: Path, clock
+) -> None:
+    """A store made before audit entries had summary parameters starts, and its entries get the parameters."""
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+    runtime.database.execute("DROP TABLE audit_log")
+    runtime.database.execute(
+        "CREATE TABLE audit_log (position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
+        "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, subject_version INTEGER NOT NULL, "
+        "subject_name TEXT, summary TEXT NOT NULL, correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
+    )
+    runtime.database.execute("UPDATE projection_schemas SET digest = 'without summary parameters' WHERE name = 'audit'")
+    # An upgrade stops the old process first; until then it holds the projections' leases.
+    runtime.stop()
+
+    upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
+    upgraded.start()
+    assert upgraded.projections.wait_for(upgraded.store.head())
+
+    assert audit_parameters(upgraded, "Team.MemberRemoved") == [{"user": "bob", "team": "Vision", "previousRole": "editor"}]
     upgraded.stop()
 
 

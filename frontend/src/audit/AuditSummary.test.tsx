@@ -10,6 +10,15 @@ const ARCHIVED = {
   subjectType: "Dataset",
   subjectName: "iris",
   summary: "Archived dataset 'iris'",
+  summaryParameters: { dataset: "iris" },
+};
+
+const MEMBER_ADDED = {
+  action: "Team.MemberAdded",
+  subjectType: "Team",
+  subjectName: null,
+  summary: "Added user 'bob' to team 'demo' as editor",
+  summaryParameters: { user: "bob", team: "demo", role: "editor" },
 };
 
 describe("audit summary", () => {
@@ -24,36 +33,40 @@ describe("audit summary", () => {
     expect(screen.queryByText(/Dataset archived/)).not.toBeInTheDocument();
   });
 
-  it("Chinese names action, subject type and name", async () => {
+  it("Chinese writes the summary's facts", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    renderWithoutStyles(<AuditSummary entry={MEMBER_ADDED} />);
+
+    expect(screen.getByText("将用户“bob”以编辑者身份添加到团队“demo”")).toBeInTheDocument();
+    expect(screen.queryByText(/Added user/)).not.toBeInTheDocument();
+  });
+
+  it("Chinese names the subject of a one-fact entry", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     renderWithoutStyles(<AuditSummary entry={ARCHIVED} />);
 
-    expect(screen.getByText("归档了数据集（数据集“iris”）")).toBeInTheDocument();
-    expect(screen.queryByText(/Archived dataset/)).not.toBeInTheDocument();
+    expect(screen.getByText("归档了数据集“iris”")).toBeInTheDocument();
   });
 
-  it("Chinese names the subject type of an entry without a name", async () => {
+  it("Chinese without parameters names action and subject", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
-    renderWithoutStyles(
-      <AuditSummary
-        entry={{
-          action: "Team.MemberAdded",
-          subjectType: "Team",
-          subjectName: null,
-          summary: "Added bob to team 'demo' as editor",
-        }}
-      />,
-    );
+    renderWithoutStyles(<AuditSummary entry={{ ...MEMBER_ADDED, summaryParameters: {} }} />);
 
     expect(screen.getByText("添加了成员（团队）")).toBeInTheDocument();
-    expect(screen.queryByText(/Added bob/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Added user/)).not.toBeInTheDocument();
   });
 
   it("unknown action keeps the server summary in English", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
     renderWithoutStyles(
       <AuditSummary
-        entry={{ action: "Dataset.Renamed", subjectType: "Dataset", subjectName: "iris", summary: "Renamed dataset 'iris'" }}
+        entry={{
+          action: "Dataset.Renamed",
+          subjectType: "Dataset",
+          subjectName: "iris",
+          summary: "Renamed dataset 'iris'",
+          summaryParameters: { dataset: "iris" },
+        }}
       />,
     );
 

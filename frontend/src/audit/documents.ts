@@ -10,6 +10,7 @@ export const AuditEntryFieldsFragment = graphql(`
     subjectId
     subjectName
     summary
+    summaryParameters
     correlationId
   }
 `);

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    correlationId\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
+    "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    summaryParameters\n    correlationId\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...AuditEntryFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  subscription AuditEvents($filter: AuditLogFilter, $afterPosition: Int) {\n    events(filter: $filter, afterPosition: $afterPosition) {\n      ...AuditEntryFields\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n": typeof types.SubjectEventsDocument,
@@ -142,7 +142,7 @@ type Documents = {
     "\n  query ModelVersionChoices($id: ID!) {\n    model(id: $id) {\n      id\n      versions(first: 500) {\n        nodes {\n          id\n          number\n          status\n          format\n        }\n      }\n    }\n  }\n": typeof types.ModelVersionChoicesDocument,
 };
 const documents: Documents = {
-    "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    correlationId\n  }\n": types.AuditEntryFieldsFragmentDoc,
+    "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    summaryParameters\n    correlationId\n  }\n": types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      nodes {\n        ...AuditEntryFields\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  subscription AuditEvents($filter: AuditLogFilter, $afterPosition: Int) {\n    events(filter: $filter, afterPosition: $afterPosition) {\n      ...AuditEntryFields\n    }\n  }\n": types.AuditEventsDocument,
     "\n  subscription SubjectEvents($filter: AuditLogFilter) {\n    events(filter: $filter) {\n      position\n      action\n      subjectType\n      subjectId\n    }\n  }\n": types.SubjectEventsDocument,
@@ -287,7 +287,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    correlationId\n  }\n"): (typeof documents)["\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    correlationId\n  }\n"];
+export function graphql(source: "\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    summaryParameters\n    correlationId\n  }\n"): (typeof documents)["\n  fragment AuditEntryFields on AuditEntry {\n    position\n    occurredAt\n    actor\n    action\n    subjectType\n    subjectId\n    subjectName\n    summary\n    summaryParameters\n    correlationId\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

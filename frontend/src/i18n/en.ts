@@ -1,4 +1,5 @@
 import { auditActionsEn, auditSubjectTypesEn } from "./auditActions.en";
+import { auditSummariesEn, auditValuesEn } from "./auditSummaries.en";
 
 /** The English catalogue; its shape is the type every other catalogue must match. */
 export const en = {
@@ -260,6 +261,8 @@ export const en = {
   },
   auditActions: auditActionsEn,
   auditSubjectTypes: auditSubjectTypesEn,
+  auditSummaries: auditSummariesEn,
+  auditValues: auditValuesEn,
   signals: {
     names: {
       replicaHealth: "Replica health",

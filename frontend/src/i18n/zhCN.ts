@@ -1,4 +1,5 @@
 import { auditActionsZhCN, auditSubjectTypesZhCN } from "./auditActions.zhCN";
+import { auditSummariesZhCN, auditValuesZhCN } from "./auditSummaries.zhCN";
 import type { Catalogue } from "./en";
 
 /** The Simplified Chinese catalogue. Chinese has one plural form, so `_one` and `_other` keys read the same. */
@@ -260,6 +261,8 @@ export const zhCN: Catalogue = {
   },
   auditActions: auditActionsZhCN,
   auditSubjectTypes: auditSubjectTypesZhCN,
+  auditSummaries: auditSummariesZhCN,
+  auditValues: auditValuesZhCN,
   signals: {
     names: {
       replicaHealth: "副本健康度",

@@ -49,10 +49,7 @@ export function AlertRulesTable({ teamId }: { teamId: string }) {
     {
       title: t("alertRules.target"),
       key: "target",
-      render: (_, rule) =>
-        rule.targetKind === "TEAM"
-          ? t("alerts.targetKinds.TEAM")
-          : `${t(`alerts.targetKinds.${rule.targetKind}`)} ${rule.targetName ?? rule.targetId}`,
+      render: (_, rule) => `${t(`alerts.targetKinds.${rule.targetKind}`)} ${rule.targetName ?? rule.targetId}`,
     },
     { title: t("alertRules.enabled"), key: "enabled", render: (_, rule) => (rule.enabled ? t("common.yes") : t("common.no")) },
     { title: t("alertRules.updated"), key: "updated", render: (_, rule) => format.dateTime(rule.updatedAt) },

@@ -152,7 +152,7 @@ describe("alerts page", () => {
                   severity: "WARNING",
                   targetKind: "TEAM",
                   targetId: TEST_TEAM.id,
-                  targetName: null,
+                  targetName: TEST_TEAM.name,
                   channelIds: [],
                   enabled: true,
                   createdBy: "user-1",
@@ -265,6 +265,8 @@ describe("alerts page", () => {
     const row = (await screen.findByText("api traffic")).closest("tr") as HTMLElement;
     expect(within(row).getByText("Deployment breast-cancer")).toBeInTheDocument();
     expect(within(row).queryByText(/62a23355/)).not.toBeInTheDocument();
+    const teamRow = screen.getByText("slow predictions").closest("tr") as HTMLElement;
+    expect(within(teamRow).getByText("Team Vision")).toBeInTheDocument();
   });
 
   it("signal names follow the language", async () => {

@@ -1,0 +1,176 @@
+import i18next from "i18next";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { auditActionsEn } from "../i18n/auditActions.en";
+import { auditSummariesEn } from "../i18n/auditSummaries.en";
+import { auditSummariesZhCN } from "../i18n/auditSummaries.zhCN";
+import PARAMETER_NAMES from "./auditParameterNames.fixture.json";
+import { auditSentenceWriter, placeholdersOf } from "./auditSentence";
+
+// The parameter names the server records for each action; a backend test keeps this list equal to the server's.
+const parameterNames: Record<string, string[]> = PARAMETER_NAMES;
+
+type Template = string | Record<string, string>;
+type Catalogue = Record<string, Record<string, Template>>;
+
+const FIXED_PIECE = /^text\d*$/;
+
+function actionsOf(catalogue: Record<string, object>): string[] {
+  return Object.entries(catalogue).flatMap(([aggregate, events]) => Object.keys(events).map((event) => `${aggregate}.${event}`));
+}
+
+function templateOf(catalogue: Catalogue, action: string): Template | undefined {
+  const [aggregate = "", event = ""] = action.split(".");
+  return catalogue[aggregate]?.[event];
+}
+
+function piecesOf(template: Template): [string | null, string][] {
+  return typeof template === "string" ? [[null, template]] : Object.entries(template);
+}
+
+const CATALOGUES: [string, Catalogue][] = [
+  ["en", auditSummariesEn],
+  ["zh-CN", auditSummariesZhCN],
+];
+
+describe("audit sentence templates", () => {
+  it("exist for every action in both languages", () => {
+    for (const [language, catalogue] of CATALOGUES) {
+      const missing = actionsOf(auditActionsEn).filter((action) => templateOf(catalogue, action) === undefined);
+      expect(missing, language).toEqual([]);
+    }
+  });
+
+  it("cover exactly the server's actions", () => {
+    expect(actionsOf(auditActionsEn).sort()).toEqual(Object.keys(parameterNames).sort());
+  });
+
+  it.each(CATALOGUES)("%s uses only the server's parameters", (_, catalogue) => {
+    const unknown: string[] = [];
+    for (const action of actionsOf(auditActionsEn)) {
+      const names = new Set(parameterNames[action] ?? []);
+      for (const [piece, text] of piecesOf(templateOf(catalogue, action) ?? "")) {
+        if (piece !== null && !FIXED_PIECE.test(piece) && !names.has(piece)) {
+          unknown.push(`${action}.${piece}`);
+        }
+        for (const name of placeholdersOf(text)) {
+          if (!names.has(name)) {
+            unknown.push(`${action}${piece === null ? "" : `.${piece}`}: {{${name}}}`);
+          }
+        }
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe("Chinese audit sentences", () => {
+  beforeEach(async () => {
+    await i18next.changeLanguage("zh-CN");
+  });
+
+  afterEach(async () => {
+    await i18next.changeLanguage("en");
+  });
+
+  const write = (action: string, parameters: unknown) => auditSentenceWriter(i18next, i18next.t)(action, parameters);
+
+  it("moved alias names both versions", () => {
+    expect(write("RegisteredModel.AliasMoved", { alias: "prod", model: "iris", number: 3, previousNumber: 2 })).toBe(
+      "将模型“iris”的别名“prod”移到版本 3（原为版本 2）",
+    );
+  });
+
+  it("first alias move has no previous version", () => {
+    expect(write("RegisteredModel.AliasMoved", { alias: "prod", model: "iris", number: 1, previousNumber: null })).toBe(
+      "将模型“iris”的别名“prod”移到版本 1",
+    );
+  });
+
+  it("issued token lists translated scopes", () => {
+    expect(write("ApiToken.Issued", { token: "ci", prefix: "mc_ab12cd3", user: "alice", scopes: ["predict", "read"] })).toBe(
+      "向用户“alice”签发了令牌“ci”（mc_ab12cd3…），权限范围为预测、读取",
+    );
+  });
+
+  it("counts take measure words and zh-CN digit grouping", () => {
+    expect(
+      write("DatasetVersion.Uploaded", {
+        version: "iris v2",
+        filename: "iris.csv",
+        fileFormat: "csv",
+        rows: 15000,
+        columns: 5,
+        label: "species",
+        duplicateOf: null,
+      }),
+    ).toBe("从“iris.csv”（csv）上传了数据集版本“iris v2”：15,000 行，5 列，标签列“species”");
+    expect(write("Deployment.BecameHealthy", { deployment: "churn-api", revision: 4, replicas: 2 })).toBe(
+      "部署“churn-api”在 2 个副本上提供修订版 4",
+    );
+  });
+
+  it("either-or wording follows the flags", () => {
+    const delivered = { attempt: 1, delivered: true, failed: false, error: null, statusCode: 200, nextAttemptAt: null };
+    expect(write("WebhookDelivery.Attempted", delivered)).toBe("Webhook 第 1 次尝试已送达（HTTP 200）");
+
+    const failed = { ...delivered, delivered: false, failed: true, error: "connection refused", statusCode: null };
+    expect(write("WebhookDelivery.Attempted", failed)).toBe("Webhook 第 1 次尝试失败：connection refused");
+  });
+
+  it("times are formatted for zh-CN", () => {
+    const until = "2026-12-02T08:30:00+00:00";
+    const shown = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "medium" }).format(new Date(until));
+
+    expect(write("Alert.Silenced", { subject: "churn-api", until, reason: null })).toBe(`将“churn-api”上的告警静默至 ${shown}`);
+    expect(shown).toMatch(/2026年12月2日/);
+  });
+
+  it("derived version describes its steps in Chinese", () => {
+    const sentence = write("DatasetVersion.Derived", {
+      version: "iris v3",
+      parentNumber: 2,
+      operations: [
+        { op: "dropDuplicates", description: "drop duplicate rows", parameters: { op: "dropDuplicates" } },
+        { op: "standardize", description: "standardize age", parameters: { op: "standardize", columns: ["age"] } },
+      ],
+      rows: 148,
+      columns: 5,
+    });
+
+    expect(sentence).toBe("从版本 2 派生了数据集版本“iris v3”：删除重复行；标准化 age（148 行，5 列）");
+  });
+
+  it("alert rule names its team target and translates enumerations", () => {
+    const defined = {
+      rule: "slow",
+      severity: "warning",
+      signal: "latencyP99Ms",
+      feature: null,
+      comparator: ">",
+      threshold: 250,
+      windowSeconds: 120,
+      forSeconds: 60,
+      targetKind: "team",
+      target: "Vision",
+    };
+
+    expect(write("AlertRule.Defined", defined)).toBe(
+      "定义了告警规则“slow”：警告级别，条件为延迟 p99在 120 秒内 > 250并持续 60 秒，目标为团队“Vision”",
+    );
+  });
+
+  it("unknown enumeration value is shown as sent", () => {
+    expect(write("Team.MemberAdded", { user: "bob", team: "Vision", role: "auditor" })).toBe(
+      "将用户“bob”以auditor身份添加到团队“Vision”",
+    );
+  });
+
+  it("missing parameter gives no sentence", () => {
+    expect(write("RegisteredModel.AliasMoved", { alias: "prod", model: "iris" })).toBeNull();
+  });
+
+  it("unknown action gives no sentence", () => {
+    expect(write("Dataset.Renamed", { dataset: "iris" })).toBeNull();
+  });
+});
