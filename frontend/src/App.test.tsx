@@ -123,7 +123,7 @@ function responses(overrides: Record<string, Answer> = {}) {
   };
 }
 
-function renderApp(path: string, answer: (name: string) => Answer = responses()) {
+function renderApp(path: string, answer: (name: string) => Answer | Promise<Answer> = responses()) {
   window.history.pushState({}, "", path);
   const server = mockServer(answer);
   renderWithoutStyles(<App exchanges={[server.exchange]} />);
@@ -175,6 +175,67 @@ describe("App", () => {
     expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`);
     expect(window.localStorage.getItem(lastTeamStorageKey(ADMIN_ID))).toBe(TEAM_ID);
     expect(namedOperations(server, "Login")[0]?.variables).toEqual({ username: "ada", password: "secret" });
+  });
+
+  it("sign-in never asks to choose a team", async () => {
+    let signedIn = false;
+    let answerTeams: (answer: Answer) => void = () => undefined;
+    const teams = new Promise<Answer>((resolve) => {
+      answerTeams = resolve;
+    });
+    const base = responses();
+    // Records every piece of the page that offered the team choice, however briefly it stayed.
+    const prompts: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          const text = node.textContent ?? "";
+          if (text.includes("Choose a team")) {
+            prompts.push(text);
+          }
+        }
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+
+    try {
+      const server = renderApp("/", (name) => {
+        if (name === "Viewer" && !signedIn) {
+          return { errors: [{ message: "Sign in first.", extensions: { code: "UNAUTHENTICATED" } }] };
+        }
+        if (name === "Login") {
+          signedIn = true;
+          return { data: { login: { expiresAt: "2026-12-01T00:00:00Z", viewer } } };
+        }
+        return name === "Teams" ? teams : base(name);
+      });
+      fireEvent.change(await screen.findByLabelText("Username"), { target: { value: "ada" } });
+      fireEvent.change(screen.getByLabelText("Password"), { target: { value: "secret" } });
+      fireEvent.click(buttonNamed("Sign in"));
+
+      await waitFor(() => expect(namedOperations(server, "Teams")).not.toHaveLength(0));
+      expect(screen.getByRole("status")).toHaveTextContent("Loading…");
+      expect(screen.queryByText("Choose a team")).not.toBeInTheDocument();
+
+      await act(async () => {
+        answerTeams(base("Teams"));
+        await teams;
+      });
+
+      expect(await screen.findByText("churn")).toBeInTheDocument();
+      expect(window.location.pathname).toBe(`/teams/${TEAM_ID}/models`);
+    } finally {
+      observer.disconnect();
+    }
+    expect(prompts).toEqual([]);
+  });
+
+  it("user without teams keeps the page frame", async () => {
+    renderApp("/", responses({ Teams: { data: { teams: { nodes: [], pageInfo: NO_MORE } } } }));
+
+    expect(await screen.findByText("You are not a member of any team yet.")).toBeInTheDocument();
+    expect(buttonNamed("Sign out")).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/");
   });
 
   describe("landing team", () => {

@@ -63,8 +63,9 @@ const AlertsPage = lazy(() => import("./monitoring/AlertsPage").then((module) =>
 export function AppRoutes() {
   return (
     <Routes>
+      {/* The landing redirect draws its own frame, so the shell's empty team choice never shows while teams load. */}
+      <Route index element={<TeamRedirect />} />
       <Route element={<AppShell />}>
-        <Route index element={<TeamRedirect />} />
         <Route path="teams/:teamId" element={<TeamScope />}>
           <Route index element={<Navigate to="models" replace />} />
           <Route path="models" element={<RegistryPage />} />

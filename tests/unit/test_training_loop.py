@@ -18,6 +18,7 @@ from sklearn import datasets as sklearn_datasets
 
 from backend.domain.training_config import check_document
 from backend.storage import open_artifact_store
+from workers.inspection import inspect_artifact
 from workers.training.job import TrainingFailed, TrainingJob
 from workers.training.loop import run_training
 
@@ -200,6 +201,19 @@ def test_saved_model_predicts_raw_rows(cancer_run: Run, breast_cancer: pd.DataFr
     predicted = (np.asarray(model(rows))[:, 0] >= 0.5).astype(int)
 
     assert float((predicted == validation["target"].to_numpy()).mean()) >= 0.9
+
+
+def test_saved_model_records_normalization_count(cancer_run: Run, breast_cancer: pd.DataFrame) -> None:
+    train_rows = int((breast_cancer["split"] == "train").sum())
+    path = cancer_run.result["modelPath"]
+
+    report = inspect_artifact(path, "keras", Path(path).name)
+    weights = {weight["name"]: weight for weight in report["weights"]}
+
+    # The weights view shows these statistics: the one value of `count` is the number of rows adapted on.
+    assert weights["normalization/count"]["shape"] == []
+    assert weights["normalization/count"]["min"] == train_rows
+    assert weights["normalization/count"]["max"] == train_rows
 
 
 def test_resume_continues_epoch_numbering(cancer_run: Run, artifacts: Path, tmp_path: Path) -> None:

@@ -51,10 +51,18 @@ def _tabular_mlp(job: TrainingJob, data: TrainingData, head: Head) -> Any:
     spec = job.config["model"]
     inputs = keras.Input(shape=(data.train_x.shape[1],), name="features")
     normalization = keras.layers.Normalization(name="normalization")
-    normalization.adapt(data.train_x)
+    _adapt_normalization(normalization, data.train_x)
     hidden = normalization(inputs)
     hidden = _dense_stack(keras, hidden, spec)
     return keras.Model(inputs, _output(keras, hidden, head), name="tabular_mlp")
+
+
+def _adapt_normalization(normalization: Any, rows: Any) -> None:
+    """Adapt the layer's mean and variance to the rows and record the row count in its `count` weight."""
+    normalization.adapt(rows)
+    # NOTE: Keras 3 (checked on 3.15) creates `count` only so that Keras 2 files load, and `adapt` leaves it at 0.
+    # Keras 2 stored the number of rows adapted on there, which the weights view shows, so the template writes it.
+    normalization.count.assign(len(rows))
 
 
 def _image_cnn(job: TrainingJob, data: TrainingData, head: Head) -> Any:

@@ -13,14 +13,8 @@ import { useFlowAriaLabels } from "../common/useFlowAriaLabels";
 import { useFormat } from "../i18n/format";
 import { useDescribeOperation } from "./describeOperation";
 import { DatasetLineageQuery } from "./documents";
-import { EDGE_LABEL_WIDTH, layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
-import type { LineageEdge } from "./lineage";
-
-/**
- * Edge labels longer than this are cut, and the label's tooltip and the table below the graph show the
- * whole text. At 12 px a cut label wraps to about three lines of English within EDGE_LABEL_WIDTH (an estimate).
- */
-const EDGE_LABEL_LENGTH = 90;
+import { layoutLineage, lineageOf, NODE_HEIGHT, NODE_WIDTH } from "./lineage";
+import type { Box, LineageEdge, LineageLayout } from "./lineage";
 
 interface VersionNodeData extends Record<string, unknown> {
   title: string;
@@ -44,12 +38,16 @@ function VersionNodeView({ data }: NodeProps<VersionNode>) {
 const NODE_TYPES = { version: VersionNodeView };
 
 interface OperationEdgeData extends Record<string, unknown> {
-  label: string;
-  fullText: string;
+  text: string;
+  /** The label's box from the layout, sized to its whole text. */
+  box: Box;
 }
 type OperationEdge = Edge<OperationEdgeData, "operations">;
 
-/** Draws a derivation with its operations as wrapped HTML text between the two versions, clear of the nodes. */
+/**
+ * Draws a derivation with its operations as wrapped HTML text in the box the layout made for it, between
+ * the two versions, and the edge as two curves that meet at the sides of the label.
+ */
 function OperationEdgeView({
   id,
   sourceX,
@@ -60,21 +58,39 @@ function OperationEdgeView({
   targetPosition,
   data,
 }: EdgeProps<OperationEdge>) {
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  if (!data) {
+    const [path] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+    return <BaseEdge id={id} path={path} />;
+  }
+  const { box } = data;
+  const middle = box.y + box.height / 2;
+  const [toLabel] = getBezierPath({
+    sourceX,
+    sourceY,
+    sourcePosition,
+    targetX: box.x,
+    targetY: middle,
+    targetPosition: Position.Left,
+  });
+  const [fromLabel] = getBezierPath({
+    sourceX: box.x + box.width,
+    sourceY: middle,
+    sourcePosition: Position.Right,
+    targetX,
+    targetY,
+    targetPosition,
+  });
   return (
     <>
-      <BaseEdge id={id} path={path} />
-      {data && (
-        <EdgeLabelRenderer>
-          <div
-            className="lineage-edge-label nodrag nopan"
-            title={data.fullText}
-            style={{ maxWidth: EDGE_LABEL_WIDTH, transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          >
-            {data.label}
-          </div>
-        </EdgeLabelRenderer>
-      )}
+      <BaseEdge id={id} path={`${toLabel} ${fromLabel}`} />
+      <EdgeLabelRenderer>
+        <div
+          className="lineage-edge-label nodrag nopan"
+          style={{ width: box.width, minHeight: box.height, transform: `translate(${box.x}px, ${box.y}px)` }}
+        >
+          {data.text}
+        </div>
+      </EdgeLabelRenderer>
     </>
   );
 }
@@ -91,27 +107,40 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
   const describeOperation = useDescribeOperation();
   const ariaLabelConfig = useFlowAriaLabels(t("lineage.graphHelp"));
   const [{ data, fetching, error }, reexecute] = useQuery({ query: DatasetLineageQuery, variables: { id: versionId } });
-  const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
+  const [layout, setLayout] = useState<LineageLayout | null>(null);
 
   const lineage = useMemo(() => {
     const version = data?.datasetVersion;
     return version ? lineageOf(version, version.lineage.ancestors, version.lineage.children) : null;
   }, [data]);
 
+  // The whole description of each edge's operations, by edge id. The layout sizes each label to its text,
+  // so a change of language lays the graph out again.
+  const labelTexts = useMemo(
+    () =>
+      new Map(
+        (lineage?.edges ?? []).map((edge) => [
+          edge.id,
+          edge.operations.map(describeOperation).join(t("operationText.stepSeparator")) || t("lineage.noOperations"),
+        ]),
+      ),
+    [lineage, describeOperation, t],
+  );
+
   useEffect(() => {
     let current = true;
-    setPositions(null);
+    setLayout(null);
     if (lineage) {
-      void layoutLineage(lineage).then((placed) => {
+      void layoutLineage(lineage, labelTexts).then((placed) => {
         if (current) {
-          setPositions(placed);
+          setLayout(placed);
         }
       });
     }
     return () => {
       current = false;
     };
-  }, [lineage]);
+  }, [lineage, labelTexts]);
 
   const pathOf = (datasetId: string, id: string) => `/teams/${teamId}/datasets/${datasetId}/versions/${id}`;
   const titleOf = useMemo(() => {
@@ -129,7 +158,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
   const nodes: VersionNode[] = lineage.versions.map((entry) => ({
     id: entry.id,
     type: "version",
-    position: positions?.get(entry.id) ?? { x: 0, y: 0 },
+    position: layout?.versions.get(entry.id) ?? { x: 0, y: 0 },
     draggable: false,
     connectable: false,
     ariaLabel: titleOf(entry.id),
@@ -141,14 +170,15 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
     },
   }));
   const edges: OperationEdge[] = lineage.edges.map((edge) => {
-    const fullText = edge.operations.map(describeOperation).join(t("operationText.stepSeparator")) || t("lineage.noOperations");
+    const text = labelTexts.get(edge.id) ?? "";
+    const box = layout?.labels.get(edge.id);
     return {
       id: edge.id,
       type: "operations",
       source: edge.source,
       target: edge.target,
-      ariaLabel: t("lineage.edgeLabel", { source: titleOf(edge.source), target: titleOf(edge.target), operations: fullText }),
-      data: { label: shortLabel(fullText), fullText },
+      ariaLabel: t("lineage.edgeLabel", { source: titleOf(edge.source), target: titleOf(edge.target), operations: text }),
+      data: box ? { text, box } : undefined,
     };
   });
 
@@ -156,7 +186,7 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
     <div className="lineage">
       {lineage.edges.length === 0 && <Typography.Paragraph type="secondary">{t("lineage.alone")}</Typography.Paragraph>}
       <div className="lineage-canvas" aria-label={t("lineage.graphLabel")} role="figure">
-        {positions === null ? (
+        {layout === null ? (
           <Loading />
         ) : (
           <ReactFlow
@@ -202,8 +232,4 @@ export function LineageGraph({ teamId, versionId }: { teamId: string; versionId:
       />
     </div>
   );
-}
-
-function shortLabel(text: string): string {
-  return text.length > EDGE_LABEL_LENGTH ? `${text.slice(0, EDGE_LABEL_LENGTH - 1)}…` : text;
 }

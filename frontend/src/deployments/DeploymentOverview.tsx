@@ -103,6 +103,7 @@ function SettingsCard({ deployment, readOnly }: { deployment: DeploymentFieldsFr
 /** Draws the split as bars. A stopped deployment's bars are grey, without the completion mark, under a notice. */
 function TrafficBars({ traffic, stopped }: { traffic: DeploymentConfigFieldsFragment["traffic"]; stopped: boolean }) {
   const { t } = useTranslation();
+  const measures = useMeasures();
   return (
     <>
       {stopped && <Typography.Paragraph type="secondary">{t("deployment.stoppedSplit")}</Typography.Paragraph>}
@@ -114,8 +115,11 @@ function TrafficBars({ traffic, stopped }: { traffic: DeploymentConfigFieldsFrag
               percent={entry.percent}
               status="normal"
               strokeColor={stopped ? "#bfbfbf" : undefined}
-              format={(percent) => `${percent ?? 0}%`}
-              aria-label={t("deployment.versionShare", { version: entry.version, percent: entry.percent })}
+              format={(percent) => measures.percent((percent ?? 0) / 100)}
+              aria-label={t("deployment.versionShare", {
+                version: entry.version,
+                percent: measures.percent(entry.percent / 100),
+              })}
             />
           </li>
         ))}

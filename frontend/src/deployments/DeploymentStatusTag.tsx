@@ -22,7 +22,7 @@ export function DeploymentStatusTag({ status, reason }: { status: DeploymentStat
   );
 }
 
-/** Writes the traffic split as text, such as "v1 90 % · v2 10 %". */
-export function trafficText(traffic: { version: number; percent: number }[]): string {
-  return traffic.map((entry) => `v${entry.version} ${entry.percent} %`).join(" · ");
+/** Writes the traffic split as text, such as "v1 90% · v2 10%", with `percent` formatting a share from 0 to 1. */
+export function trafficText(traffic: { version: number; percent: number }[], percent: (share: number) => string): string {
+  return traffic.map((entry) => `v${entry.version} ${percent(entry.percent / 100)}`).join(" · ");
 }

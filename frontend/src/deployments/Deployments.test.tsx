@@ -415,7 +415,7 @@ describe("deployments", () => {
     fireEvent.change(screen.getByLabelText("Percent of row 2"), { target: { value: "10" } });
     fireEvent.mouseDown(screen.getByLabelText("Version of row 2"));
     fireEvent.click(await screen.findByTitle("Version 2"));
-    await screen.findByText("Total: 100 % (must be 100 %)");
+    await screen.findByText("Total: 100% (must be 100%)");
     fireEvent.click(buttonNamed("Save the split"));
 
     await screen.findByText("Saved as a new revision; traffic moves once its replicas run.");

@@ -12,6 +12,7 @@ import { byCreatedNewestFirst } from "../common/listOrder";
 import { useLiveList } from "../common/useLiveList";
 import type { DeploymentFieldsFragment, DeploymentStatus } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
+import { useMeasures } from "../i18n/measures";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
 import { DeploymentStatusTag, trafficText } from "./DeploymentStatusTag";
@@ -46,6 +47,7 @@ function allIds(rows: readonly DeploymentFieldsFragment[]): string[] {
 export function DeploymentsPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const measures = useMeasures();
   const team = useCurrentTeam();
   const catalog = useTeamCatalog(team.id);
   const ids = useId();
@@ -102,7 +104,7 @@ export function DeploymentsPage() {
     {
       title: t("deployments.columns.traffic"),
       key: "traffic",
-      render: (_, deployment) => trafficText(deployment.config.traffic),
+      render: (_, deployment) => trafficText(deployment.config.traffic, measures.percent),
     },
     {
       title: t("deployments.columns.revision"),

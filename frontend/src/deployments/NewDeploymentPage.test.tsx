@@ -190,7 +190,7 @@ describe("new deployment form", () => {
     fireEvent.mouseDown(screen.getByLabelText("Version of row 2"));
     fireEvent.click(await screen.findByTitle("Version 2"));
     fireEvent.change(screen.getByLabelText("Percent of row 2"), { target: { value: "10" } });
-    await screen.findByText("Total: 100 % (must be 100 %)");
+    await screen.findByText("Total: 100% (must be 100%)");
     fireEvent.click(buttonNamed("Deploy"));
 
     await waitFor(() => expect(createInputs(server)).toHaveLength(1));

@@ -9,6 +9,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
 import type { DeploymentFieldsFragment, DeploymentRevisionsQuery as RevisionsResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
+import { useMeasures } from "../i18n/measures";
 import { trafficText } from "./DeploymentStatusTag";
 import { DeploymentRevisionsQuery, RollbackDeploymentMutation } from "./documents";
 
@@ -46,6 +47,7 @@ interface RevisionsPanelProps {
 export function RevisionsPanel({ deployment, changePosition, nameOf, readOnly }: RevisionsPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
+  const measures = useMeasures();
   const [error, setError] = useState<CombinedError | null>(null);
   const [{ fetching: rollingBack }, rollback] = useMutation(RollbackDeploymentMutation);
   const pages = useConnectionPages(
@@ -82,7 +84,11 @@ export function RevisionsPanel({ deployment, changePosition, nameOf, readOnly }:
           ? t("revisions.restored", { revision: revision.restoredRevision })
           : t(`revisions.actions.${actionKey(revision.action)}`),
     },
-    { title: t("revisions.traffic"), key: "traffic", render: (_, revision) => trafficText(revision.config.traffic) },
+    {
+      title: t("revisions.traffic"),
+      key: "traffic",
+      render: (_, revision) => trafficText(revision.config.traffic, measures.percent),
+    },
     {
       title: t("revisions.scaling"),
       key: "scaling",

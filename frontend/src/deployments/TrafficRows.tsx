@@ -2,6 +2,7 @@ import { Button, Select, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
 import { NumberInput } from "../common/NumberInput";
+import { useMeasures } from "../i18n/measures";
 
 /** One row of a traffic split: a version number, or null until one is chosen, and its whole percent. */
 export interface TrafficRow {
@@ -41,6 +42,7 @@ interface TrafficRowsProps {
 /** Edits a traffic split as rows of a version and a whole percent, with the running total and a duplicate warning. */
 export function TrafficRows({ rows, onChange, versions, disabled = false }: TrafficRowsProps) {
   const { t } = useTranslation();
+  const measures = useMeasures();
   const { total, duplicate } = checkTraffic(rows);
   const setRow = (index: number, row: TrafficRow) => onChange(rows.map((other, at) => (at === index ? row : other)));
 
@@ -81,7 +83,7 @@ export function TrafficRows({ rows, onChange, versions, disabled = false }: Traf
           {t("deployment.addVersion")}
         </Button>
         <Typography.Text type={total === 100 ? "secondary" : "danger"} aria-live="polite">
-          {t("deployment.trafficTotal", { total })}
+          {t("deployment.trafficTotal", { total: measures.percent(total / 100), required: measures.percent(1) })}
         </Typography.Text>
         {duplicate && <Typography.Text type="danger">{t("deployment.duplicateVersion")}</Typography.Text>}
       </Space>

@@ -50,6 +50,17 @@ describe("catalogues", () => {
     expect(differing.map(([key]) => key)).toEqual([]);
   });
 
+  it("write Chinese units against the number", () => {
+    // zh-CN writes a number straight against a Chinese unit of time or %, as Intl's zh-CN patterns do ("5秒", "100%").
+    const spaced = [...chinese].filter(([, value]) => /(\}\}|\d)\s+(毫秒|秒|分钟|小时|天|%)/.test(value)).map(([key]) => key);
+    expect(spaced).toEqual([]);
+  });
+
+  it("write % against the number in English", () => {
+    const spaced = [...english].filter(([, value]) => /(\}\}|\d)\s+%/.test(value)).map(([key]) => key);
+    expect(spaced).toEqual([]);
+  });
+
   it("translate every visible string into Chinese", () => {
     // Brand names, formats and symbols may stay as they are; everything else must differ from English.
     const untranslatedOnPurpose = new Set(["registry.aliasAt", "layout.documentTitle"]);

@@ -2,12 +2,14 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
 export interface Measures {
-  /** A share from 0 to 1 as a percentage, such as 12.5 %. */
+  /** A share from 0 to 1 as a percentage, such as 12.5%. */
   percent: (share: number | null | undefined) => string;
   /** A number with at most `digits` fraction digits. */
   decimal: (value: number | null | undefined, digits?: number) => string;
-  /** Milliseconds, such as 12.3 ms. */
+  /** Milliseconds, such as 12.3 ms, or 12.3毫秒 in Chinese. */
   milliseconds: (value: number | null | undefined) => string;
+  /** Seconds in words, such as 86,400 seconds, or 86,400秒钟 in Chinese. */
+  seconds: (value: number | null | undefined) => string;
   /** Requests per second, such as 4.2/s, or 4.2/秒 in Chinese. */
   perSecond: (value: number | null | undefined) => string;
 }
@@ -30,6 +32,7 @@ export function measuresFor(locale: string): Measures {
     unitDisplay: "short",
     maximumFractionDigits: 1,
   });
+  const seconds = new Intl.NumberFormat(locale, { style: "unit", unit: "second", unitDisplay: "long", maximumFractionDigits: 1 });
   const missing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined;
   // Intl has no unit for "per second" on its own, so the suffix follows the language.
   const perSecondSuffix = locale.startsWith("zh") ? "/秒" : "/s";
@@ -38,6 +41,7 @@ export function measuresFor(locale: string): Measures {
     percent: (share) => (missing(share) ? "—" : percent.format(share)),
     decimal: (value, digits = 3) => (missing(value) ? "—" : decimalFormat(digits).format(value)),
     milliseconds: (value) => (missing(value) ? "—" : milliseconds.format(value)),
+    seconds: (value) => (missing(value) ? "—" : seconds.format(value)),
     perSecond: (value) => (missing(value) ? "—" : `${decimalFormat(2).format(value)}${perSecondSuffix}`),
   };
 }

@@ -1,5 +1,6 @@
 import { Button, Layout, Menu, Space, Typography } from "antd";
 import { lazy, Suspense } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatch } from "react-router";
 
@@ -34,8 +35,11 @@ export function sectionOf(pathname: string): Section {
   return SECTIONS.find((section) => section === segment) ?? "models";
 }
 
-/** Renders the frame of every signed-in page: team switcher, navigation, language and the viewer. */
-export function AppShell() {
+/**
+ * Renders the frame of every signed-in page: team switcher, navigation, language and the viewer. The page
+ * is `children` when given, else the matched child route.
+ */
+export function AppShell({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   const viewer = useViewer();
   const { signOut } = useSession();
@@ -92,9 +96,7 @@ export function AppShell() {
         <main>
           <ConnectionNotice />
           <PageErrorBoundary resetKey={location.pathname}>
-            <Suspense fallback={<Loading />}>
-              <Outlet />
-            </Suspense>
+            <Suspense fallback={<Loading />}>{children ?? <Outlet />}</Suspense>
           </PageErrorBoundary>
         </main>
       </Layout.Content>

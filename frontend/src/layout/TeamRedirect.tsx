@@ -9,16 +9,24 @@ import { useViewer } from "../session/SessionContext";
 import { TeamsQuery } from "../teams/documents";
 import { chooseLandingTeam } from "../teams/landingTeam";
 import { lastTeamStorageKey } from "../teams/TeamContext";
+import { AppShell } from "./AppShell";
 import { TEAM_PAGE } from "./TeamSwitcher";
 
-/** Opens the team the viewer last used in this browser, or else the team with the most models. */
+/**
+ * Opens the team the viewer last used in this browser, or else the team with the most models. Until the
+ * teams arrive it shows only a spinner, without the page frame, whose team switcher would ask for a choice.
+ */
 export function TeamRedirect() {
   const { t } = useTranslation();
   const viewer = useViewer();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: TeamsQuery, variables: { first: TEAM_PAGE } });
 
   if (error) {
-    return <ErrorDisplay error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />;
+    return (
+      <AppShell>
+        <ErrorDisplay error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />
+      </AppShell>
+    );
   }
   if (fetching || !data) {
     return <Loading />;
@@ -26,7 +34,11 @@ export function TeamRedirect() {
   const teams = data.teams.nodes;
   const chosen = chooseLandingTeam(teams, window.localStorage.getItem(lastTeamStorageKey(viewer.user.id)));
   if (chosen === null) {
-    return <Empty description={t("layout.noTeams")} />;
+    return (
+      <AppShell>
+        <Empty description={t("layout.noTeams")} />
+      </AppShell>
+    );
   }
   return <Navigate to={`/teams/${chosen.id}/models`} replace />;
 }

@@ -6,6 +6,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useConnectionPages } from "../common/useConnectionPages";
 import type { AlertRulesQuery as AlertRulesResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
+import { useMeasures } from "../i18n/measures";
 import { AlertRulesQuery } from "./documents";
 import { useSignalFormat } from "./signals";
 
@@ -18,6 +19,7 @@ type Rule = AlertRulesResult["alertRules"]["nodes"][number];
 export function AlertRulesTable({ teamId }: { teamId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const measures = useMeasures();
   const signals = useSignalFormat();
   const pages = useConnectionPages(
     AlertRulesQuery,
@@ -39,8 +41,8 @@ export function AlertRulesTable({ teamId }: { teamId: string }) {
         </span>
       ),
     },
-    { title: t("alertRules.window"), key: "window", render: (_, rule) => t("alertRules.seconds", { count: rule.windowSeconds }) },
-    { title: t("alertRules.for"), key: "for", render: (_, rule) => t("alertRules.seconds", { count: rule.forSeconds }) },
+    { title: t("alertRules.window"), key: "window", render: (_, rule) => measures.seconds(rule.windowSeconds) },
+    { title: t("alertRules.for"), key: "for", render: (_, rule) => measures.seconds(rule.forSeconds) },
     {
       title: t("alertRules.severity"),
       key: "severity",

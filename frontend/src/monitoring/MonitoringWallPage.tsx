@@ -140,7 +140,7 @@ function Tile({ tile, samples, teamId }: { tile: WallTile; samples: SignalSample
         </span>
       </header>
       <p className="wall-traffic">
-        {deployment.config.traffic.map((entry) => `v${entry.version} ${entry.percent} %`).join(" · ")}
+        {deployment.config.traffic.map((entry) => `v${entry.version} ${measures.percent(entry.percent / 100)}`).join(" · ")}
       </p>
       <dl className="wall-signals">
         <div>

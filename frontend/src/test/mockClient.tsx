@@ -1,7 +1,7 @@
 import { Client, makeResult } from "urql";
 import type { Exchange, Operation, OperationResult } from "urql";
 import { GraphQLError } from "graphql";
-import { filter, fromValue, makeSubject, merge, mergeMap, never, pipe, share } from "wonka";
+import { filter, fromPromise, fromValue, makeSubject, merge, mergeMap, never, pipe, share } from "wonka";
 import type { Source } from "wonka";
 
 /** The response a test gives to one operation: data, GraphQL errors, or nothing yet (a subscription that waits). */
@@ -33,9 +33,10 @@ function resultOf(operation: Operation, answer: Answer): OperationResult {
 
 /**
  * Builds an urql client whose only exchange responds to each operation with `answer`, so components run
- * their real hooks and documents without a server.
+ * their real hooks and documents without a server. A promise delays the response until it resolves,
+ * as a slow server would.
  */
-export function mockServer(answer: (name: string, variables: Record<string, unknown>) => Answer): MockServer {
+export function mockServer(answer: (name: string, variables: Record<string, unknown>) => Answer | Promise<Answer>): MockServer {
   const operations: Operation[] = [];
   const pushed = makeSubject<{ name: string; data: Record<string, unknown> }>();
 
@@ -48,10 +49,13 @@ export function mockServer(answer: (name: string, variables: Record<string, unkn
         operations.push(operation);
         const name = nameOf(operation);
         const first = answer(name, operation.variables as Record<string, unknown>);
+        // A subscription whose first response is null waits for pushed messages. A query or mutation always gets a result.
+        const respond = (response: Answer): Source<OperationResult> =>
+          operation.kind === "subscription" && response === null ? never : fromValue(resultOf(operation, response));
+        const initial = first instanceof Promise ? pipe(fromPromise(first), mergeMap(respond)) : respond(first);
         if (operation.kind !== "subscription") {
-          return fromValue(resultOf(operation, first));
+          return initial;
         }
-        const initial = first === null ? never : fromValue(resultOf(operation, first));
         const later = pipe(
           pushed.source,
           filter((message) => message.name === name),

@@ -11,6 +11,7 @@ import { useFormat } from "../i18n/format";
 import type { TrainingEpochFieldsFragment, TrainingRunDetailFragment } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
 import { CancelTrainingRunMutation, ConfigProfilesQuery } from "./documents";
+import { attemptText } from "./attemptText";
 import { HistogramsPanel } from "./HistogramsPanel";
 import { MetricCurves } from "./MetricCurves";
 import { isActive, RunStatusTag } from "./RunStatusTag";
@@ -178,11 +179,7 @@ function RunSummary({ run }: { run: TrainingRunDetailFragment }) {
       </Descriptions.Item>
       <Descriptions.Item label={t("training.template")}>{run.template ?? "—"}</Descriptions.Item>
       <Descriptions.Item label={t("training.label")}>{run.label ?? "—"}</Descriptions.Item>
-      <Descriptions.Item label={t("training.columns.attempt")}>
-        {run.attempt === 0
-          ? t("training.notStarted")
-          : t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts })}
-      </Descriptions.Item>
+      <Descriptions.Item label={t("training.columns.attempt")}>{attemptText(t, run)}</Descriptions.Item>
       <Descriptions.Item label={t("training.columns.epochs")}>
         {progress !== null ? (
           <Progress

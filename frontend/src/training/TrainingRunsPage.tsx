@@ -11,6 +11,7 @@ import { NewRowsNotice } from "../common/NewRowsNotice";
 import { useFormat } from "../i18n/format";
 import type { TrainingRunFilter, TrainingRunRowFragment, TrainingRunStatus } from "../gql/graphql";
 import { useCurrentTeam } from "../teams/TeamContext";
+import { attemptText } from "./attemptText";
 import { isActive, RUN_STATUSES, RunStatusTag } from "./RunStatusTag";
 import { useDuration } from "./useDuration";
 import { useTeamCatalog } from "./useTeamCatalog";
@@ -107,7 +108,7 @@ export function TrainingRunsPage() {
     {
       title: t("training.columns.attempt"),
       key: "attempt",
-      render: (_, run) => t("training.attemptRestarts", { attempt: run.attempt, count: run.restarts }),
+      render: (_, run) => attemptText(t, run),
     },
     {
       title: t("training.columns.eta"),

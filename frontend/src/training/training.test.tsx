@@ -611,6 +611,27 @@ describe("TrainingRunsPage", () => {
     expect(operationsNamed(server, "TrainingRunRow")[0]?.variables).toEqual({ id: "c" });
   });
 
+  it("queued row not started yet", async () => {
+    const queued: typeof answer = (name, variables) =>
+      name === "TrainingRuns"
+        ? {
+            data: {
+              trainingRuns: {
+                nodes: [run("q", "QUEUED", { attempt: 0, epochsDone: 0, startedAt: null }), run("a", "RUNNING")],
+                pageInfo: { hasNextPage: false, endCursor: null },
+              },
+            },
+          }
+        : answer(name, variables);
+    renderRuns(mockServer(queued));
+
+    await screen.findByRole("link", { name: "run q" });
+
+    expect(within(rowOf("run q")).getByText("Not started yet")).toBeInTheDocument();
+    expect(within(rowOf("run q")).queryByText(/Attempt 0/)).not.toBeInTheDocument();
+    expect(within(rowOf("run a")).getByText("Attempt 1, 0 restarts")).toBeInTheDocument();
+  });
+
   it("no match shows empty state", async () => {
     const empty: typeof answer = (name, variables) =>
       name === "TrainingRuns"

@@ -29,6 +29,7 @@ describe("useDuration", () => {
   it("Chinese durations", async () => {
     await act(() => i18next.changeLanguage("zh-CN"));
 
-    expect(written([0.42, 4.24, 125])).toEqual(["420 毫秒", "4.2 秒", "2 分 5 秒"]);
+    expect(written([0.42, 4.24, 125])).toEqual(["420毫秒", "4.2秒", "2分5秒"]);
+    expect(written([86400, 3720])).toEqual(["24小时0分", "1小时2分"]);
   });
 });
