@@ -156,7 +156,7 @@ describe("Chinese audit sentences", () => {
     };
 
     expect(write("AlertRule.Defined", defined)).toBe(
-      "定义了告警规则“slow”：警告级别，条件为延迟 p99在 120 秒内 > 250并持续 60 秒，目标为团队“Vision”",
+      "定义了告警规则“slow”：警告级别，条件为延迟 p99 在 120秒内 > 250，持续 60秒，目标为团队“Vision”",
     );
   });
 

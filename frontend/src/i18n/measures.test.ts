@@ -25,8 +25,8 @@ describe("measuresFor", () => {
   it("seconds by language", () => {
     expect(english.seconds(86400)).toBe("86,400 seconds");
     expect(english.seconds(1)).toBe("1 second");
-    expect(chinese.seconds(86400)).toBe("86,400秒钟");
-    expect(chinese.seconds(60)).toBe("60秒钟");
+    expect(chinese.seconds(86400)).toBe("86,400秒");
+    expect(chinese.seconds(60)).toBe("60秒");
   });
 
   it("per second by language", () => {

@@ -8,7 +8,7 @@ export interface Measures {
   decimal: (value: number | null | undefined, digits?: number) => string;
   /** Milliseconds, such as 12.3 ms, or 12.3毫秒 in Chinese. */
   milliseconds: (value: number | null | undefined) => string;
-  /** Seconds in words, such as 86,400 seconds, or 86,400秒钟 in Chinese. */
+  /** Seconds in words, such as 86,400 seconds, or 86,400秒 in Chinese. */
   seconds: (value: number | null | undefined) => string;
   /** Requests per second, such as 4.2/s, or 4.2/秒 in Chinese. */
   perSecond: (value: number | null | undefined) => string;
@@ -32,7 +32,13 @@ export function measuresFor(locale: string): Measures {
     unitDisplay: "short",
     maximumFractionDigits: 1,
   });
-  const seconds = new Intl.NumberFormat(locale, { style: "unit", unit: "second", unitDisplay: "long", maximumFractionDigits: 1 });
+  // Chinese pages write 秒 everywhere else, and Intl's long form for zh-CN is 秒钟.
+  const seconds = new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: "second",
+    unitDisplay: locale.startsWith("zh") ? "short" : "long",
+    maximumFractionDigits: 1,
+  });
   const missing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined;
   // Intl has no unit for "per second" on its own, so the suffix follows the language.
   const perSecondSuffix = locale.startsWith("zh") ? "/秒" : "/s";
