@@ -588,7 +588,7 @@ describe("deployments", () => {
   it("console shows predictions and errors", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
     fireEvent.click(buttonNamed("Predict"));
@@ -611,7 +611,7 @@ describe("deployments", () => {
     try {
       const server = mockServer(answer);
       renderDeployment(server, "?tab=console");
-      const payload = await screen.findByLabelText("JSON 格式的 instances：每行一个元素的列表");
+      const payload = await screen.findByLabelText("载荷");
 
       fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
       // Ant Design spaces out a button label of two Chinese characters.
@@ -635,7 +635,7 @@ describe("deployments", () => {
         : answer(name, variables);
     const server = mockServer(withEmptyLog);
     renderDeployment(server, "?tab=console");
-    await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    await screen.findByLabelText("Payload");
 
     fireEvent.click(buttonNamed("Use the newest logged call"));
 
@@ -649,7 +649,7 @@ describe("deployments", () => {
         : answer(name, variables);
     const server = mockServer(withEmptyLog);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
     fireEvent.click(buttonNamed("Use the newest logged call"));
     expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
 
@@ -663,7 +663,7 @@ describe("deployments", () => {
   it("console accepts a whole REST body", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: '{"instances": [[1, 2, 3]]}' } });
     fireEvent.click(buttonNamed("Predict"));
@@ -677,12 +677,30 @@ describe("deployments", () => {
   it("invalid JSON blocks the call", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: "[[1, 2" } });
 
     expect(await screen.findByText("This is not valid JSON.")).toBeInTheDocument();
     expect(buttonNamed("Predict")).toBeDisabled();
+  });
+
+  it("console payload label names the editor", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+
+    const payload = await screen.findByLabelText("Payload");
+
+    expect(payload.tagName).toBe("TEXTAREA");
+    expect(payload).toHaveAccessibleDescription("Instances as JSON: a list with one entry per row");
+    // The label sits in the form item's label row, as "Version" does, not in a fieldset legend.
+    const label = screen.getByText("Payload", { selector: "label" });
+    expect(label.closest(".ant-form-item-label")).not.toBeNull();
+    expect(screen.getByText("Version", { selector: "label" }).closest(".ant-form-item-label")).not.toBeNull();
+    expect(screen.getByRole("radiogroup", { name: "Layout of the payload" })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByText("Columns (inputs)"));
+    expect(payload).toHaveAccessibleDescription("Inputs as JSON: one list, or an object of lists by input name");
   });
 });
 

@@ -1424,7 +1424,8 @@ export const en = {
   },
   console: {
     title: "Prediction console",
-    format: "Payload",
+    payload: "Payload",
+    layout: "Layout of the payload",
     instances: "Rows (instances)",
     inputs: "Columns (inputs)",
     version: "Version",

@@ -1419,7 +1419,8 @@ export const zhCN: Catalogue = {
   },
   console: {
     title: "预测控制台",
-    format: "载荷",
+    payload: "载荷",
+    layout: "载荷的组织方式",
     instances: "按行（instances）",
     inputs: "按列（inputs）",
     version: "版本",
