@@ -17,6 +17,7 @@ from backend.domain.base import Forbidden, InvalidInput, NotFound, iso, parse_is
 from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE
 from backend.domain.inference import LATENCY_BUCKETS_MS
 from backend.graphql.audit import AuditEntry
+from backend.graphql.callers import Caller
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
@@ -178,14 +179,8 @@ class Deployment:
 
 
 @strawberry.type(description="A caller's share of a deployment's requests.")
-class CallerCount:
-    caller: str = strawberry.field(description="The user id that called (or 'system').")
+class CallerCount(Caller):
     requests: int
-
-    @strawberry.field(description="The caller's username; null for 'system' and for an id that names no user.")
-    async def username(self, info: Info[Context, None]) -> str | None:
-        row = await info.context.loader("users", info.context.runtime.readers.identity.users).load(self.caller)
-        return row["username"] if row else None
 
 
 @strawberry.type(description="A version's share of the requests in a window.")
@@ -229,11 +224,10 @@ class InferenceWindow:
 
 
 @strawberry.type(description="A sampled call: its first rows, the outputs returned, who called and which version served it.")
-class RequestLogEntry:
+class RequestLogEntry(Caller):
     entry_id: int
     logged_at: datetime
     version: int
-    caller: str
     rows: int = strawberry.field(description="Rows of the request; at most the first 100 are kept in inputs.")
     latency_ms: float
     inputs: JSON
@@ -468,7 +462,7 @@ class DeploymentsMutation:
         row = await _callable_deployment(info, principal, input.deployment_id)
         given = {key: value for key, value in (("instances", input.instances), ("inputs", input.inputs)) if value is not None}
         prediction = await info.context.runtime.predictions.predict(
-            principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version, caller=principal.actor,
+            principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version,
         )
         return PredictResult(predictions=prediction.body.get("predictions"), outputs=prediction.body.get("outputs"),
                              version=prediction.version, rows=prediction.rows)
@@ -483,3 +477,4 @@ class DeploymentsSubscription:
         async for change, entry in subject_changes(info, DEPLOYMENT_TOPIC, row["deployment_id"]):
             current = row if change is None else await readable_deployment(info, id)
             yield DeploymentUpdate(deployment=Deployment.from_row(current), change=entry)
+

@@ -109,7 +109,7 @@ function DeploymentPageBody() {
     {
       key: "requests",
       label: t("deployment.tabs.requests"),
-      children: <RequestLog deploymentId={deployment.id} windowPosition={windowPosition} nameOf={nameOf} />,
+      children: <RequestLog deploymentId={deployment.id} windowPosition={windowPosition} />,
     },
     { key: "console", label: t("deployment.tabs.console"), children: <PredictConsole deployment={deployment} /> },
   ];

@@ -704,6 +704,59 @@ describe("deployments", () => {
   });
 });
 
+const TOKEN_CALLER = { caller: "token-1", username: "alice", token: { id: "token-1", name: "ci-smoke", prefix: "mc_ab12" } };
+const USER_CALLER = { caller: "user-2", username: "bob", token: null };
+const SYSTEM = { caller: "system", username: null, token: null };
+
+function withCallers(name: string, variables: Record<string, unknown>): Answer {
+  switch (name) {
+    case "DeploymentCallers":
+      return {
+        data: {
+          deployment: {
+            id: "deployment-1",
+            callers: [
+              { ...TOKEN_CALLER, requests: 6 },
+              { ...USER_CALLER, requests: 3 },
+              { ...SYSTEM, requests: 1 },
+            ],
+          },
+        },
+      };
+    default:
+      return answer(name, variables);
+  }
+}
+
+describe("callers", () => {
+  it("callers name the token and its owner", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=callers");
+
+    expect(await screen.findByText("ci-smoke (mc_ab12…)")).toBeInTheDocument();
+    expect(screen.getByText("API token of alice")).toBeInTheDocument();
+    expect(screen.getByText("bob")).toBeInTheDocument();
+    expect(screen.getByText("The platform")).toBeInTheDocument();
+    expect(screen.getByText("60%")).toBeInTheDocument();
+  });
+
+  it("callers name tokens in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(withCallers);
+      renderDeployment(server, "?tab=callers");
+
+      expect(await screen.findByText("ci-smoke（mc_ab12…）")).toBeInTheDocument();
+      expect(screen.getByText("alice 的 API 令牌")).toBeInTheDocument();
+      expect(screen.getByText("平台")).toBeInTheDocument();
+      expect(screen.queryByText(/token of|platform/i)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+});
+
 describe("health series", () => {
   it("merge replaces by start", () => {
     const merged = mergePoints([point(0, 1), point(1, 2)], [point(1, 5), point(2, 7)]);

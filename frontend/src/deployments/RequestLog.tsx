@@ -8,6 +8,7 @@ import { useConnectionPages } from "../common/useConnectionPages";
 import type { DeploymentRequestLogQuery as RequestLogResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
+import { CallerName } from "./CallerName";
 import { DeploymentRequestLogQuery } from "./documents";
 
 export const REQUEST_LOG_PAGE = 50;
@@ -17,11 +18,10 @@ type Entry = RequestLogResult["deployment"]["requestLog"]["nodes"][number];
 interface RequestLogProps {
   deploymentId: string;
   windowPosition: number | null;
-  nameOf: (userId: string) => string;
 }
 
 /** Sampled calls with their inputs and outputs, newest first; read again after each recorded window. */
-export function RequestLog({ deploymentId, windowPosition, nameOf }: RequestLogProps) {
+export function RequestLog({ deploymentId, windowPosition }: RequestLogProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const measures = useMeasures();
@@ -43,7 +43,7 @@ export function RequestLog({ deploymentId, windowPosition, nameOf }: RequestLogP
   const columns: TableColumnsType<Entry> = [
     { title: t("requestLog.when"), key: "when", render: (_, entry) => format.dateTime(entry.loggedAt) },
     { title: t("requestLog.version"), key: "version", render: (_, entry) => entry.version },
-    { title: t("requestLog.caller"), key: "caller", render: (_, entry) => nameOf(entry.caller) },
+    { title: t("requestLog.caller"), key: "caller", render: (_, entry) => <CallerName caller={entry} /> },
     { title: t("requestLog.rows"), key: "rows", render: (_, entry) => format.number(entry.rows) },
     { title: t("requestLog.latency"), key: "latency", render: (_, entry) => measures.milliseconds(entry.latencyMs) },
   ];

@@ -1406,6 +1406,8 @@ export const en = {
   callers: {
     caller: "Caller",
     system: "The platform",
+    token: "{{name}} ({{prefix}}…)",
+    tokenOwner: "API token of {{user}}",
     requests: "Requests",
     share: "Share",
     empty: "Nobody has called this deployment yet.",

@@ -1401,6 +1401,8 @@ export const zhCN: Catalogue = {
   callers: {
     caller: "调用方",
     system: "平台",
+    token: "{{name}}（{{prefix}}…）",
+    tokenOwner: "{{user}} 的 API 令牌",
     requests: "请求数",
     share: "占比",
     empty: "尚无人调用此部署。",
