@@ -708,6 +708,19 @@ const TOKEN_CALLER = { caller: "token-1", username: "alice", token: { id: "token
 const USER_CALLER = { caller: "user-2", username: "bob", token: null };
 const SYSTEM = { caller: "system", username: null, token: null };
 
+function logEntry(entryId: number, caller: typeof TOKEN_CALLER | typeof USER_CALLER) {
+  return {
+    entryId,
+    loggedAt: new Date(Date.parse("2026-12-05T11:00:00Z") + entryId * 1000).toISOString(),
+    version: 1,
+    ...caller,
+    rows: entryId,
+    latencyMs: 4.5,
+    inputs: { features: [[entryId, 0, 0]] },
+    outputs: { predictions: [[0.9]] },
+  };
+}
+
 function withCallers(name: string, variables: Record<string, unknown>): Answer {
   switch (name) {
     case "DeploymentCallers":
@@ -723,12 +736,24 @@ function withCallers(name: string, variables: Record<string, unknown>): Answer {
           },
         },
       };
+    case "DeploymentRequestLog":
+      return {
+        data: { deployment: { id: "deployment-1", requestLog: { nodes: [logEntry(1, USER_CALLER)], pageInfo: NO_MORE } } },
+      };
     default:
       return answer(name, variables);
   }
 }
 
-describe("callers", () => {
+/** Returns the caller column of the request log's rows, top to bottom. */
+function loggedCallers(): string[] {
+  return screen
+    .getAllByRole("row")
+    .filter((row) => row.classList.contains("ant-table-row"))
+    .map((row) => within(row).getAllByRole("cell")[3]?.textContent ?? "");
+}
+
+describe("callers and request log", () => {
   it("callers name the token and its owner", async () => {
     const server = mockServer(withCallers);
     renderDeployment(server, "?tab=callers");
@@ -755,6 +780,64 @@ describe("callers", () => {
     }
   });
 
+  it("request log adds pushed entries on top", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=requests");
+    expect(await screen.findByText("bob")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+    expect(operationsNamed(server, "RequestLogAppended")[0]?.variables).toEqual({ deploymentId: "deployment-1", after: 1 });
+
+    act(() =>
+      server.push("RequestLogAppended", {
+        requestLogAppended: {
+          deploymentId: "deployment-1",
+          hasGap: false,
+          entries: [logEntry(3, TOKEN_CALLER), logEntry(2, USER_CALLER)],
+        },
+      }),
+    );
+
+    await waitFor(() => expect(loggedCallers()).toEqual(["ci-smoke (mc_ab12…)API token of alice", "bob", "bob"]));
+    expect(operationsNamed(server, "DeploymentRequestLog")).toHaveLength(1);
+  });
+
+  it("request log reads again after a gap", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=requests");
+    await screen.findByText("bob");
+    await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+
+    act(() =>
+      server.push("RequestLogAppended", {
+        requestLogAppended: { deploymentId: "deployment-1", hasGap: true, entries: [logEntry(200, TOKEN_CALLER)] },
+      }),
+    );
+
+    await waitFor(() => expect(operationsNamed(server, "DeploymentRequestLog")).toHaveLength(2));
+    expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1);
+  });
+
+  it("request log names callers in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(withCallers);
+      renderDeployment(server, "?tab=requests");
+      await screen.findByText("bob");
+      await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+
+      act(() =>
+        server.push("RequestLogAppended", {
+          requestLogAppended: { deploymentId: "deployment-1", hasGap: false, entries: [logEntry(2, TOKEN_CALLER)] },
+        }),
+      );
+
+      expect(await screen.findByText("ci-smoke（mc_ab12…）")).toBeInTheDocument();
+      expect(screen.getByText("alice 的 API 令牌")).toBeInTheDocument();
+      expect(screen.getByText("被采样的调用会在几秒后显示在这里。", { exact: false })).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
 });
 
 describe("health series", () => {

@@ -171,6 +171,18 @@ export const DeploymentRequestLogQuery = graphql(`
   }
 `);
 
+export const RequestLogAppendedSubscription = graphql(`
+  subscription RequestLogAppended($deploymentId: ID!, $after: Int) {
+    requestLogAppended(deploymentId: $deploymentId, after: $after) {
+      deploymentId
+      hasGap
+      entries {
+        ...RequestLogEntryFields
+      }
+    }
+  }
+`);
+
 export const DeploymentRevisionsQuery = graphql(`
   query DeploymentRevisions($id: ID!, $first: Int!, $after: String) {
     deployment(id: $id) {

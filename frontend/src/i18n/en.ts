@@ -1414,7 +1414,7 @@ export const en = {
   },
   requestLog: {
     sampled:
-      "A share of the calls is logged with its first rows and outputs, newest first. New calls show when this tab opens and after each recorded traffic window (every minute by default).",
+      "A share of the calls is logged with its first rows and outputs, newest first. A sampled call shows here a few seconds after it is made.",
     when: "When",
     version: "Version",
     caller: "Caller",
