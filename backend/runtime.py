@@ -190,7 +190,7 @@ class Runtime:
             from workers.serving_engine import RayModelServer
 
             model_server = RayModelServer(settings)
-        request_log = RequestLog(database)
+        request_log = RequestLog(database, broker)
         meter = InferenceMeter(commands, clock, request_log)
         datasets = DatasetService(commands, artifacts, dataset_engine, clock)
         return cls(

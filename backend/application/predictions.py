@@ -154,10 +154,14 @@ class PredictionService:
             self._signatures[version_id] = json.loads(row["signature"]) if row and row["signature"] else {}
         return self._signatures[version_id]
 
-    async def predict(self, principal: Principal, team_id: uuid.UUID, name: str, document: Any, version: int | None = None,
-                      caller: str | None = None) -> Prediction:
-        """Serve one request and count it in the deployment's inference window, failed or not."""
+    async def predict(self, principal: Principal, team_id: uuid.UUID, name: str, document: Any,
+                      version: int | None = None) -> Prediction:
+        """Serve one request and count it in the deployment's inference window, failed or not.
+
+        The call is counted and logged under `principal.caller_id`: the API token's id, or the signed-in user's.
+        """
         self.check_caller(principal, team_id)
+        caller = principal.caller_id
         row = self.deployment(team_id, name)
         started = self.monotonic()
         number: int | None = None
@@ -181,11 +185,11 @@ class PredictionService:
             body = format_response(outputs, request.columnar)
             if languages is not None:
                 body["languages"] = languages
-            self._sample(row, number, caller or principal.actor, request.inputs, body, (self.monotonic() - started) * 1000)
+            self._sample(row, number, caller, request.inputs, body, (self.monotonic() - started) * 1000)
             return Prediction(body=body, deployment_id=row["deployment_id"], version=number, rows=rows)
         finally:
             if self.meter is not None:
-                self.meter.count(uuid.UUID(row["deployment_id"]), team_id, caller=caller or principal.actor, version=number, rows=rows,
+                self.meter.count(uuid.UUID(row["deployment_id"]), team_id, caller=caller, version=number, rows=rows,
                                  latency_ms=(self.monotonic() - started) * 1000, error=error)
 
     def _sample(self, row: dict[str, Any], number: int, caller: str, inputs: dict[str, np.ndarray], body: dict[str, Any],

@@ -2,7 +2,8 @@
 
 Payloads are too many and too large for the event log, so sampled ones go to a table of their
 own, written in batches when the inference meter flushes. Each deployment keeps its newest
-MAX_ENTRIES_PER_DEPLOYMENT entries; older ones are deleted as new ones arrive.
+MAX_ENTRIES_PER_DEPLOYMENT entries; older ones are deleted as new ones arrive. Each batch
+written sends a change on REQUEST_LOG_TOPIC, so live subscribers read the new entries at once.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from backend.database import Database, Row
+from backend.database import Database, Row, Transaction
+from backend.projections.base import Change
+from backend.projections.broker import CHANNEL, ChangeBroker, encode
 
 # Rows of one request kept in the log; a larger request is logged with its first rows only.
 MAX_LOGGED_ROWS = 100
 MAX_ENTRIES_PER_DEPLOYMENT = 10_000
 APPEND_ATTEMPTS = 3
+# Changes on this topic carry the deployment's id as `id` and its newest entry id as `entryId`.
+REQUEST_LOG_TOPIC = "requestLog"
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +52,15 @@ class RequestSampler:
 
 
 class RequestLog:
-    def __init__(self, database: Database) -> None:
+    """The request log table. With a `broker`, each batch written is announced to this process's subscribers.
+
+    On PostgreSQL the change goes out with NOTIFY in the writing transaction instead, so every API
+    process that listens receives it.
+    """
+
+    def __init__(self, database: Database, broker: ChangeBroker | None = None) -> None:
         self.database = database
+        self.broker = broker
 
     def create_table(self) -> None:
         self.database.execute(
@@ -85,8 +97,14 @@ class RequestLog:
                     (next_id + offset, deployment_id, call.logged_at, call.version, call.caller, call.rows,
                      round(call.latency_ms, 3), json.dumps(call.inputs), json.dumps(call.outputs)),
                 )
+            newest_id = next_id + len(entries) - 1
             tx.execute("DELETE FROM request_log WHERE deployment_id = ? AND entry_id <= ?",
-                       (deployment_id, next_id + len(entries) - 1 - MAX_ENTRIES_PER_DEPLOYMENT))
+                       (deployment_id, newest_id - MAX_ENTRIES_PER_DEPLOYMENT))
+            change = Change(REQUEST_LOG_TOPIC, {"id": deployment_id, "entryId": newest_id})
+            if self.database.dialect == "postgres":
+                _notify(tx, change)
+        if self.database.dialect != "postgres" and self.broker is not None:
+            self.broker.publish([change])
 
     def entries(self, deployment_id: str, before: int | None, limit: int) -> list[Row]:
         """Return a deployment's entries, newest first, before the entry id of the previous page's last one."""
@@ -101,3 +119,23 @@ class RequestLog:
         return self.database.fetchall(
             "SELECT * FROM request_log WHERE deployment_id = ? AND logged_at >= ? AND logged_at <= ? "
             "ORDER BY entry_id DESC LIMIT ?", (deployment_id, since, until, limit))
+
+    def newer(self, deployment_id: str, after: int, limit: int) -> list[Row]:
+        """Return a deployment's entries numbered above `after`, newest first, at most `limit` of them."""
+        return self.database.fetchall(
+            "SELECT * FROM request_log WHERE deployment_id = ? AND entry_id > ? ORDER BY entry_id DESC LIMIT ?",
+            (deployment_id, after, limit))
+
+    def newest_id(self, deployment_id: str) -> int:
+        """Return the id of a deployment's newest entry, or 0 when it has none."""
+        row = self.database.fetchone("SELECT MAX(entry_id) AS newest FROM request_log WHERE deployment_id = ?", (deployment_id,))
+        return int(row["newest"] or 0) if row else 0
+
+
+def _notify(tx: Transaction, change: Change) -> None:
+    payload = encode(change)
+    if payload is None:
+        # Two ids never come near the NOTIFY payload limit; this guards against a change to the keys.
+        log.error("request log change exceeds the NOTIFY payload limit; it was not sent", extra={"keys": sorted(change.keys)})
+        return
+    tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))

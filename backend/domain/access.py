@@ -29,6 +29,11 @@ class Principal:
         return str(self.user_id)
 
     @property
+    def caller_id(self) -> str:
+        """The id a deployment counts this caller's requests under: the API token's id, or the signed-in user's id."""
+        return str(self.token_id) if self.via == TOKEN and self.token_id is not None else self.actor
+
+    @property
     def is_operator(self) -> bool:
         """A platform administrator acting with the admin scope reaches every team, even through a token."""
         return self.is_admin and ADMIN_SCOPE in self.scopes

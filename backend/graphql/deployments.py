@@ -12,18 +12,24 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from backend.application.request_log import REQUEST_LOG_TOPIC, RequestLog
 from backend.domain.access import Principal
 from backend.domain.base import Forbidden, InvalidInput, NotFound, iso, parse_iso
 from backend.domain.deployments import DEFAULT_REQUEST_LOG_SAMPLE
 from backend.domain.inference import LATENCY_BUCKETS_MS
 from backend.graphql.audit import AuditEntry
+from backend.graphql.callers import Caller
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
 from backend.graphql.context import Context, in_thread
 from backend.graphql.identity import parse_id, searched_team_ids, visible_team_ids
 from backend.graphql.live import subject_changes
+from backend.graphql.telemetry import pushing
 from backend.projections.deployments import DEPLOYMENT_TOPIC
+from backend.telemetry import subscriptions_active
 
 Row = dict[str, Any]
+# Entries one requestLogAppended message carries at most.
+REQUEST_LOG_PUSH_LIMIT = 100
 
 
 @strawberry.enum(description=(
@@ -178,14 +184,8 @@ class Deployment:
 
 
 @strawberry.type(description="A caller's share of a deployment's requests.")
-class CallerCount:
-    caller: str = strawberry.field(description="The user id that called (or 'system').")
+class CallerCount(Caller):
     requests: int
-
-    @strawberry.field(description="The caller's username; null for 'system' and for an id that names no user.")
-    async def username(self, info: Info[Context, None]) -> str | None:
-        row = await info.context.loader("users", info.context.runtime.readers.identity.users).load(self.caller)
-        return row["username"] if row else None
 
 
 @strawberry.type(description="A version's share of the requests in a window.")
@@ -229,11 +229,10 @@ class InferenceWindow:
 
 
 @strawberry.type(description="A sampled call: its first rows, the outputs returned, who called and which version served it.")
-class RequestLogEntry:
+class RequestLogEntry(Caller):
     entry_id: int
     logged_at: datetime
     version: int
-    caller: str
     rows: int = strawberry.field(description="Rows of the request; at most the first 100 are kept in inputs.")
     latency_ms: float
     inputs: JSON
@@ -334,6 +333,15 @@ class PredictResult:
 class DeploymentUpdate:
     deployment: Deployment
     change: AuditEntry | None
+
+
+@strawberry.type(description="Entries written to a deployment's request log since the previous message.")
+class RequestLogAppended:
+    deployment_id: strawberry.ID
+    entries: list[RequestLogEntry] = strawberry.field(description=f"Newest first, at most {REQUEST_LOG_PUSH_LIMIT}.")
+    has_gap: bool = strawberry.field(description=(
+        f"True when more than {REQUEST_LOG_PUSH_LIMIT} entries were written since the previous message, so older new "
+        "entries are left out; read requestLog again to see them."))
 
 
 def _settings(value: Any) -> dict[str, Any] | None:
@@ -468,7 +476,7 @@ class DeploymentsMutation:
         row = await _callable_deployment(info, principal, input.deployment_id)
         given = {key: value for key, value in (("instances", input.instances), ("inputs", input.inputs)) if value is not None}
         prediction = await info.context.runtime.predictions.predict(
-            principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version, caller=principal.actor,
+            principal, parse_id("teamId", row["team_id"]), row["name"], given, version=input.version,
         )
         return PredictResult(predictions=prediction.body.get("predictions"), outputs=prediction.body.get("outputs"),
                              version=prediction.version, rows=prediction.rows)
@@ -483,3 +491,39 @@ class DeploymentsSubscription:
         async for change, entry in subject_changes(info, DEPLOYMENT_TOPIC, row["deployment_id"]):
             current = row if change is None else await readable_deployment(info, id)
             yield DeploymentUpdate(deployment=Deployment.from_row(current), change=entry)
+
+    @strawberry.subscription(description=(
+        "Sampled calls as they are written to the deployment's request log. The first message comes once subscribed, "
+        "with the entries numbered above `after` (none when `after` is null), then one message for each batch written."
+    ))
+    async def request_log_appended(self, info: Info[Context, None], deployment_id: strawberry.ID,
+                                   after: int | None = None) -> AsyncGenerator[RequestLogAppended, None]:
+        row = await readable_deployment(info, deployment_id, "deploymentId")
+        subject = row["deployment_id"]
+        request_log = info.context.runtime.request_log
+        subscriptions_active.inc()
+        try:
+            async with info.context.runtime.broker.subscribe(lambda name: name == REQUEST_LOG_TOPIC) as changes:
+                newest = after if after is not None else await in_thread(request_log.newest_id, subject)
+                first, newest = await _appended(subject, request_log, newest)
+                yield first
+                async for change in changes:
+                    if change.keys.get("id") != subject or int(change.keys.get("entryId", 0)) <= newest:
+                        continue
+                    with pushing(info, [change]):
+                        await info.context.authenticate()
+                        message, newest = await _appended(subject, request_log, newest)
+                        if message.entries:
+                            yield message
+        finally:
+            subscriptions_active.dec()
+
+
+async def _appended(deployment_id: str, request_log: RequestLog, after: int) -> tuple[RequestLogAppended, int]:
+    """Return the message with the entries numbered above `after`, and the newest entry id it covers."""
+    rows = await in_thread(request_log.newer, deployment_id, after, REQUEST_LOG_PUSH_LIMIT + 1)
+    sent = rows[:REQUEST_LOG_PUSH_LIMIT]
+    newest = max([after, *(int(row["entry_id"]) for row in sent)])
+    message = RequestLogAppended(deployment_id=strawberry.ID(deployment_id), entries=[RequestLogEntry.from_row(row) for row in sent],
+                                 has_gap=len(rows) > REQUEST_LOG_PUSH_LIMIT)
+    return message, newest

@@ -185,6 +185,13 @@ class IdentityReader:
     def token(self, token_id: str) -> Row | None:
         return self.database.fetchone("SELECT * FROM api_tokens WHERE token_id = ?", (token_id,))
 
+    def tokens_by_id(self, token_ids: list[str]) -> dict[str, Row]:
+        if not token_ids:
+            return {}
+        marks = ",".join("?" * len(token_ids))
+        rows = self.database.fetchall(f"SELECT * FROM api_tokens WHERE token_id IN ({marks})", token_ids)
+        return {row["token_id"]: row for row in rows}
+
     def token_by_digest(self, secret_sha256: str) -> Row | None:
         return self.database.fetchone("SELECT * FROM api_tokens WHERE secret_sha256 = ?", (secret_sha256,))
 

@@ -942,7 +942,7 @@ async function deployRequestConsole(page, run) {
     const rows = datasetVersion.preview.rows;
     await page.getByRole("tab", { name: "Try a prediction", exact: true }).click();
     const consoleForm = page.getByRole("form", { name: "Prediction console" });
-    await consoleForm.getByLabel("Instances as JSON: a list with one entry per row").fill(JSON.stringify(rows));
+    await consoleForm.getByLabel("Payload", { exact: true }).fill(JSON.stringify(rows));
     await consoleForm.getByRole("button", { name: "Predict", exact: true }).click();
 
     const result = consoleForm.getByRole("region", { name: "Prediction" });

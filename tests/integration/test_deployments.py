@@ -21,6 +21,7 @@ from backend.application.predictions import ModelFailed, ServingUnavailable
 from backend.domain.access import Principal
 from backend.domain.base import Conflict, Forbidden, InvalidInput, NotFound
 from backend.http.app import create_app
+from backend.projections.audit import AuditFilter
 from backend.runtime import Runtime
 from tests.conftest import FrozenClock
 from tests.integration.test_evaluation import Evaluations
@@ -647,6 +648,73 @@ def test_callers_named_by_username(deployments: Deployments) -> None:
                 {"caller": "system", "username": None, "requests": 1}]
     assert answered.json()["data"]["deployment"]["callers"] == expected
     assert answered.json()["data"]["deployment"]["windows"][0]["callers"] == expected
+
+
+CALLERS = (
+    "query($id: ID!) { deployment(id: $id) { callers { caller userId username requests token { id name prefix } } "
+    "requestLog(first: 10) { nodes { caller username token { name prefix } } } } }"
+)
+
+
+def test_token_calls_named_by_token(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy(request_log_sample=1.0)
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(0.5)
+    issued = deployments.runtime.identity.issue_token(deployments.editor, deployments.cause(deployments.editor),
+                                                      team_id=deployments.team_id, name="ci-smoke", scopes=["predict"])
+    assert deployments.runtime.projections.wait_for(issued.outcome.position)
+    predictor = ApiClient(deployments.runtime, issued.secret)
+    for _ in range(2):
+        rest = predictor.post("/v1/models/cancer:predict", {"instances": [[0.0] * 30]})
+        assert rest.status_code == 200, rest.text
+    graphql = predictor.post("/graphql", {
+        "query": "mutation($i: PredictInput!) { predict(input: $i) { rows } }",
+        "variables": {"i": {"deploymentId": str(deployment_id), "instances": [[0.0] * 30]}},
+    })
+    assert graphql.json() == {"data": {"predict": {"rows": 1}}}
+    # The editor's own call, signed in without a token, is counted under the user.
+    deployments.predict({"instances": [[0.0] * 30]})
+    deployments.clock.advance(seconds=60)
+    assert deployments.runtime.meter.flush() == 1
+    deployments.runtime.projections.catch_up()
+
+    answered = deployments.http().post("/graphql", {"query": CALLERS, "variables": {"id": str(deployment_id)}})
+
+    token = deployments.runtime.readers.identity.token(str(issued.token_id))
+    editor = deployments.runtime.readers.identity.user(deployments.editor.actor)
+    assert token is not None and editor is not None
+    token_fields = {"id": str(issued.token_id), "name": "ci-smoke", "prefix": token["prefix"]}
+    data = answered.json()["data"]["deployment"]
+    assert data["callers"] == [
+        {"caller": str(issued.token_id), "userId": deployments.editor.actor, "username": editor["username"], "requests": 3,
+         "token": token_fields},
+        {"caller": deployments.editor.actor, "userId": deployments.editor.actor, "username": editor["username"], "requests": 1,
+         "token": None},
+    ]
+    logged = data["requestLog"]["nodes"]
+    assert [node["caller"] for node in logged] == [deployments.editor.actor] + [str(issued.token_id)] * 3
+    assert [node["token"] for node in logged] == [None] + [{"name": "ci-smoke", "prefix": token["prefix"]}] * 3
+    assert {node["username"] for node in logged} == {editor["username"]}
+
+
+def test_window_audit_names_token(deployments: Deployments) -> None:
+    deployment_id = deployments.deploy()
+    deployments.healthy(deployment_id, 1)
+    deployments.runtime.predictions.server = ConstantServer(0.5)
+    issued = deployments.runtime.identity.issue_token(deployments.editor, deployments.cause(deployments.editor),
+                                                      team_id=deployments.team_id, name="ci-smoke", scopes=["predict"])
+    assert deployments.runtime.projections.wait_for(issued.outcome.position)
+    rest = ApiClient(deployments.runtime, issued.secret).post("/v1/models/cancer:predict", {"instances": [[0.0] * 30]})
+    assert rest.status_code == 200, rest.text
+    deployments.clock.advance(seconds=60)
+    assert deployments.runtime.meter.flush() == 1
+    deployments.runtime.projections.catch_up()
+
+    [entry] = deployments.runtime.readers.audit.entries(AuditFilter(action="InferenceLog.WindowRecorded"), None, 10)
+
+    token = deployments.runtime.readers.identity.token(str(issued.token_id))
+    assert token is not None
+    assert entry["summary"].endswith(f"from token 'ci-smoke' ({token['prefix']}…) (1)")
 
 
 def test_second_rollback_undoes_first(deployments: Deployments) -> None:

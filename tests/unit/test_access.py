@@ -1,4 +1,4 @@
-"""Team checks that must not reveal a team's name to someone outside it."""
+"""Access rules: team checks that must not reveal a team's name to an outsider, and the id a caller is counted under."""
 
 from __future__ import annotations
 
@@ -40,3 +40,12 @@ def test_member_with_lower_role_sees_the_name() -> None:
         viewer.require_role(TEAM, "viewer", "editor", "createAlertRule", team_name="alpha")
 
     assert raised.value.message == "createAlertRule needs role editor in team alpha; you are viewer."
+
+
+def test_caller_id_names_token_or_user() -> None:
+    user_id, token_id = uuid.uuid4(), uuid.uuid4()
+    by_token = Principal(user_id=user_id, username="ada", is_admin=False, via="token", token_team=TEAM, token_id=token_id)
+    signed_in = Principal(user_id=user_id, username="ada", is_admin=False, via="session")
+
+    assert by_token.caller_id == str(token_id)
+    assert signed_in.caller_id == str(user_id)

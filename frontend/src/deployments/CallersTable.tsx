@@ -6,6 +6,7 @@ import { useQuery } from "urql";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
+import { CallerName } from "./CallerName";
 import { DeploymentCallersQuery } from "./documents";
 
 /** Requests per caller over every recorded window, most first; read again after each new window. */
@@ -42,7 +43,7 @@ export function CallersTable({ deploymentId, windowPosition }: { deploymentId: s
           {
             title: t("callers.caller"),
             key: "caller",
-            render: (_, caller) => caller.username ?? (caller.caller === "system" ? t("callers.system") : caller.caller),
+            render: (_, caller) => <CallerName caller={caller} />,
           },
           { title: t("callers.requests"), key: "requests", render: (_, caller) => format.number(caller.requests) },
           {

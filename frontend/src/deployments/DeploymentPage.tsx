@@ -31,7 +31,8 @@ type DeploymentTab = (typeof TABS)[number];
 /**
  * Shows one deployment: traffic and settings, live health charts, revisions with rollback, callers,
  * the request log and a prediction console. `deploymentUpdated` brings every revision and health
- * change, and each recorded inference window, which extends the charts and refreshes the tables.
+ * change, and each recorded inference window, which extends the charts and refreshes the callers.
+ * The request log follows its own subscription.
  */
 export function DeploymentPage() {
   const { deploymentId = "" } = useParams();
@@ -109,7 +110,7 @@ function DeploymentPageBody() {
     {
       key: "requests",
       label: t("deployment.tabs.requests"),
-      children: <RequestLog deploymentId={deployment.id} windowPosition={windowPosition} nameOf={nameOf} />,
+      children: <RequestLog deploymentId={deployment.id} />,
     },
     { key: "console", label: t("deployment.tabs.console"), children: <PredictConsole deployment={deployment} /> },
   ];

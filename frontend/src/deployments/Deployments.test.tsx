@@ -645,7 +645,7 @@ describe("deployments", () => {
   it("console shows predictions and errors", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
     fireEvent.click(buttonNamed("Predict"));
@@ -668,7 +668,7 @@ describe("deployments", () => {
     try {
       const server = mockServer(answer);
       renderDeployment(server, "?tab=console");
-      const payload = await screen.findByLabelText("JSON 格式的 instances：每行一个元素的列表");
+      const payload = await screen.findByLabelText("载荷");
 
       fireEvent.change(payload, { target: { value: "[[1, 2]]" } });
       // Ant Design spaces out a button label of two Chinese characters.
@@ -748,7 +748,7 @@ describe("deployments", () => {
         : answer(name, variables);
     const server = mockServer(withEmptyLog);
     renderDeployment(server, "?tab=console");
-    await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    await screen.findByLabelText("Payload");
 
     fireEvent.click(buttonNamed("Use the newest logged call"));
 
@@ -762,7 +762,7 @@ describe("deployments", () => {
         : answer(name, variables);
     const server = mockServer(withEmptyLog);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
     fireEvent.click(buttonNamed("Use the newest logged call"));
     expect(await screen.findByText(NO_LOGGED_CALL)).toBeInTheDocument();
 
@@ -776,7 +776,7 @@ describe("deployments", () => {
   it("console accepts a whole REST body", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: '{"instances": [[1, 2, 3]]}' } });
     fireEvent.click(buttonNamed("Predict"));
@@ -790,12 +790,166 @@ describe("deployments", () => {
   it("invalid JSON blocks the call", async () => {
     const server = mockServer(answer);
     renderDeployment(server, "?tab=console");
-    const payload = await screen.findByLabelText("Instances as JSON: a list with one entry per row");
+    const payload = await screen.findByLabelText("Payload");
 
     fireEvent.change(payload, { target: { value: "[[1, 2" } });
 
     expect(await screen.findByText("This is not valid JSON.")).toBeInTheDocument();
     expect(buttonNamed("Predict")).toBeDisabled();
+  });
+
+  it("console payload label names the editor", async () => {
+    const server = mockServer(answer);
+    renderDeployment(server, "?tab=console");
+
+    const payload = await screen.findByLabelText("Payload");
+
+    expect(payload.tagName).toBe("TEXTAREA");
+    expect(payload).toHaveAccessibleDescription("Instances as JSON: a list with one entry per row");
+    // The label sits in the form item's label row, as "Version" does, not in a fieldset legend.
+    const label = screen.getByText("Payload", { selector: "label" });
+    expect(label.closest(".ant-form-item-label")).not.toBeNull();
+    expect(screen.getByText("Version", { selector: "label" }).closest(".ant-form-item-label")).not.toBeNull();
+    expect(screen.getByRole("radiogroup", { name: "Layout of the payload" })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByText("Columns (inputs)"));
+    expect(payload).toHaveAccessibleDescription("Inputs as JSON: one list, or an object of lists by input name");
+  });
+});
+
+const TOKEN_CALLER = { caller: "token-1", username: "alice", token: { id: "token-1", name: "ci-smoke", prefix: "mc_ab12" } };
+const USER_CALLER = { caller: "user-2", username: "bob", token: null };
+const SYSTEM = { caller: "system", username: null, token: null };
+
+function logEntry(entryId: number, caller: typeof TOKEN_CALLER | typeof USER_CALLER) {
+  return {
+    entryId,
+    loggedAt: new Date(Date.parse("2026-12-05T11:00:00Z") + entryId * 1000).toISOString(),
+    version: 1,
+    ...caller,
+    rows: entryId,
+    latencyMs: 4.5,
+    inputs: { features: [[entryId, 0, 0]] },
+    outputs: { predictions: [[0.9]] },
+  };
+}
+
+function withCallers(name: string, variables: Record<string, unknown>): Answer {
+  switch (name) {
+    case "DeploymentCallers":
+      return {
+        data: {
+          deployment: {
+            id: "deployment-1",
+            callers: [
+              { ...TOKEN_CALLER, requests: 6 },
+              { ...USER_CALLER, requests: 3 },
+              { ...SYSTEM, requests: 1 },
+            ],
+          },
+        },
+      };
+    case "DeploymentRequestLog":
+      return {
+        data: { deployment: { id: "deployment-1", requestLog: { nodes: [logEntry(1, USER_CALLER)], pageInfo: NO_MORE } } },
+      };
+    default:
+      return answer(name, variables);
+  }
+}
+
+/** Returns the caller column of the request log's rows, top to bottom. */
+function loggedCallers(): string[] {
+  return screen
+    .getAllByRole("row")
+    .filter((row) => row.classList.contains("ant-table-row"))
+    .map((row) => within(row).getAllByRole("cell")[3]?.textContent ?? "");
+}
+
+describe("callers and request log", () => {
+  it("callers name the token and its owner", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=callers");
+
+    expect(await screen.findByText("ci-smoke (mc_ab12…)")).toBeInTheDocument();
+    expect(screen.getByText("API token of alice")).toBeInTheDocument();
+    expect(screen.getByText("bob")).toBeInTheDocument();
+    expect(screen.getByText("The platform")).toBeInTheDocument();
+    expect(screen.getByText("60%")).toBeInTheDocument();
+  });
+
+  it("callers name tokens in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(withCallers);
+      renderDeployment(server, "?tab=callers");
+
+      expect(await screen.findByText("ci-smoke（mc_ab12…）")).toBeInTheDocument();
+      expect(screen.getByText("alice 的 API 令牌")).toBeInTheDocument();
+      expect(screen.getByText("平台")).toBeInTheDocument();
+      expect(screen.queryByText(/token of|platform/i)).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+  it("request log adds pushed entries on top", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=requests");
+    expect(await screen.findByText("bob")).toBeInTheDocument();
+    await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+    expect(operationsNamed(server, "RequestLogAppended")[0]?.variables).toEqual({ deploymentId: "deployment-1", after: 1 });
+
+    act(() =>
+      server.push("RequestLogAppended", {
+        requestLogAppended: {
+          deploymentId: "deployment-1",
+          hasGap: false,
+          entries: [logEntry(3, TOKEN_CALLER), logEntry(2, USER_CALLER)],
+        },
+      }),
+    );
+
+    await waitFor(() => expect(loggedCallers()).toEqual(["ci-smoke (mc_ab12…)API token of alice", "bob", "bob"]));
+    expect(operationsNamed(server, "DeploymentRequestLog")).toHaveLength(1);
+  });
+
+  it("request log reads again after a gap", async () => {
+    const server = mockServer(withCallers);
+    renderDeployment(server, "?tab=requests");
+    await screen.findByText("bob");
+    await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+
+    act(() =>
+      server.push("RequestLogAppended", {
+        requestLogAppended: { deploymentId: "deployment-1", hasGap: true, entries: [logEntry(200, TOKEN_CALLER)] },
+      }),
+    );
+
+    await waitFor(() => expect(operationsNamed(server, "DeploymentRequestLog")).toHaveLength(2));
+    expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1);
+  });
+
+  it("request log names callers in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      const server = mockServer(withCallers);
+      renderDeployment(server, "?tab=requests");
+      await screen.findByText("bob");
+      await waitFor(() => expect(operationsNamed(server, "RequestLogAppended")).toHaveLength(1));
+
+      act(() =>
+        server.push("RequestLogAppended", {
+          requestLogAppended: { deploymentId: "deployment-1", hasGap: false, entries: [logEntry(2, TOKEN_CALLER)] },
+        }),
+      );
+
+      expect(await screen.findByText("ci-smoke（mc_ab12…）")).toBeInTheDocument();
+      expect(screen.getByText("alice 的 API 令牌")).toBeInTheDocument();
+      expect(screen.getByText("被采样的调用会在几秒后显示在这里。", { exact: false })).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { Button, Descriptions, Input, Radio, Select, Space, Typography } from "antd";
+import { Button, Descriptions, Form, Input, Radio, Select, Space, Typography } from "antd";
 import type { TFunction } from "i18next";
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -187,29 +187,12 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
   const translateDetail = (problem: ApiProblem, index: number): ApiProblem =>
     index === 0 && details?.sentence ? { ...problem, message: details.sentence, value: details.received } : problem;
 
+  const payloadHint = payloadFormat === "instances" ? t("console.instancesLabel") : t("console.inputsLabel");
+
   return (
-    <form
-      className="predict-console"
-      aria-label={t("console.title")}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void send();
-      }}
-    >
+    <Form layout="vertical" className="predict-console" aria-label={t("console.title")} onFinish={() => void send()}>
       <Space wrap align="end" className="filters">
-        <fieldset className="filter">
-          <legend>{t("console.format")}</legend>
-          <Radio.Group
-            value={payloadFormat}
-            onChange={(event) => setPayloadFormat(event.target.value as PayloadFormat)}
-            options={[
-              { value: "instances", label: t("console.instances") },
-              { value: "inputs", label: t("console.inputs") },
-            ]}
-          />
-        </fieldset>
-        <div className="filter">
-          <label htmlFor={`${ids}-version`}>{t("console.version")}</label>
+        <Form.Item label={t("console.version")} htmlFor={`${ids}-version`}>
           <Select<number | "SPLIT">
             id={`${ids}-version`}
             value={version ?? "SPLIT"}
@@ -223,22 +206,41 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
             ]}
             style={{ width: 220 }}
           />
-        </div>
-        <Button onClick={() => void fillFromLog()}>{t("console.fillFromLog")}</Button>
-        {noLoggedCall && <Typography.Text type="secondary">{t("console.noLoggedCall")}</Typography.Text>}
+        </Form.Item>
+        <Form.Item>
+          <Button onClick={() => void fillFromLog()}>{t("console.fillFromLog")}</Button>
+        </Form.Item>
+        {noLoggedCall && (
+          <Form.Item>
+            <Typography.Text type="secondary">{t("console.noLoggedCall")}</Typography.Text>
+          </Form.Item>
+        )}
       </Space>
-      <div className="filter">
-        <label htmlFor={`${ids}-payload`}>
-          {payloadFormat === "instances" ? t("console.instancesLabel") : t("console.inputsLabel")}
-        </label>
+      <Form.Item
+        label={t("console.payload")}
+        htmlFor={`${ids}-payload`}
+        validateStatus={problem ? "error" : undefined}
+        help={problem ? t(`console.problems.${problem}`) : undefined}
+        extra={<span id={`${ids}-payload-hint`}>{payloadHint}</span>}
+      >
+        <Radio.Group
+          aria-label={t("console.layout")}
+          className="payload-layout"
+          value={payloadFormat}
+          onChange={(event) => setPayloadFormat(event.target.value as PayloadFormat)}
+          options={[
+            { value: "instances", label: t("console.instances") },
+            { value: "inputs", label: t("console.inputs") },
+          ]}
+        />
         <Input.TextArea
           id={`${ids}-payload`}
+          aria-describedby={`${ids}-payload-hint`}
           className="code-input"
           spellCheck={false}
           rows={8}
           value={text}
           placeholder={payloadFormat === "instances" ? "[[17.99, 10.38, …]]" : '{"features": [[17.99, 10.38, …]]}'}
-          status={problem ? "error" : undefined}
           aria-invalid={problem !== null}
           onChange={(event) => {
             // The shown error and result belong to the text that was sent, not to the text being edited.
@@ -247,14 +249,13 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
             setResult(null);
           }}
         />
-        {problem && <Typography.Text type="danger">{t(`console.problems.${problem}`)}</Typography.Text>}
-      </div>
+      </Form.Item>
       <Button
         type="primary"
         htmlType="submit"
         loading={fetching}
         disabled={!("value" in parsed) || deployment.status === "STOPPED"}
-        className="form-actions"
+        className="predict-send"
       >
         {t("console.send")}
       </Button>
@@ -281,6 +282,6 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
           <pre className="json-block">{JSON.stringify(result.predictions ?? result.outputs, null, 2)}</pre>
         </section>
       )}
-    </form>
+    </Form>
   );
 }

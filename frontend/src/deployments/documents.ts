@@ -122,11 +122,35 @@ export const DeploymentCallersQuery = graphql(`
     deployment(id: $id) {
       id
       callers(since: $since) {
-        caller
-        username
+        ...CallerFields
         requests
       }
     }
+  }
+`);
+
+export const CallerFieldsFragment = graphql(`
+  fragment CallerFields on Caller {
+    caller
+    username
+    token {
+      id
+      name
+      prefix
+    }
+  }
+`);
+
+export const RequestLogEntryFieldsFragment = graphql(`
+  fragment RequestLogEntryFields on RequestLogEntry {
+    entryId
+    loggedAt
+    version
+    ...CallerFields
+    rows
+    latencyMs
+    inputs
+    outputs
   }
 `);
 
@@ -136,19 +160,24 @@ export const DeploymentRequestLogQuery = graphql(`
       id
       requestLog(first: $first, after: $after) {
         nodes {
-          entryId
-          loggedAt
-          version
-          caller
-          rows
-          latencyMs
-          inputs
-          outputs
+          ...RequestLogEntryFields
         }
         pageInfo {
           hasNextPage
           endCursor
         }
+      }
+    }
+  }
+`);
+
+export const RequestLogAppendedSubscription = graphql(`
+  subscription RequestLogAppended($deploymentId: ID!, $after: Int) {
+    requestLogAppended(deploymentId: $deploymentId, after: $after) {
+      deploymentId
+      hasGap
+      entries {
+        ...RequestLogEntryFields
       }
     }
   }

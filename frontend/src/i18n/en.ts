@@ -1421,13 +1421,15 @@ export const en = {
   callers: {
     caller: "Caller",
     system: "The platform",
+    token: "{{name}} ({{prefix}}…)",
+    tokenOwner: "API token of {{user}}",
     requests: "Requests",
     share: "Share",
     empty: "Nobody has called this deployment yet.",
   },
   requestLog: {
     sampled:
-      "A share of the calls is logged with its first rows and outputs, newest first. New calls show when this tab opens and after each recorded traffic window (every minute by default).",
+      "A share of the calls is logged with its first rows and outputs, newest first. A sampled call shows here a few seconds after it is made.",
     when: "When",
     version: "Version",
     caller: "Caller",
@@ -1439,7 +1441,8 @@ export const en = {
   },
   console: {
     title: "Prediction console",
-    format: "Payload",
+    payload: "Payload",
+    layout: "Layout of the payload",
     instances: "Rows (instances)",
     inputs: "Columns (inputs)",
     version: "Version",

@@ -1415,13 +1415,14 @@ export const zhCN: Catalogue = {
   callers: {
     caller: "调用方",
     system: "平台",
+    token: "{{name}}（{{prefix}}…）",
+    tokenOwner: "{{user}} 的 API 令牌",
     requests: "请求数",
     share: "占比",
     empty: "尚无人调用此部署。",
   },
   requestLog: {
-    sampled:
-      "部分调用会连同其前几行输入和输出一起记录，最新的在前。打开此标签页时以及每记录一个流量窗口后（默认每分钟）会显示新的调用。",
+    sampled: "部分调用会连同其前几行输入和输出一起记录，最新的在前。被采样的调用会在几秒后显示在这里。",
     when: "时间",
     version: "版本",
     caller: "调用方",
@@ -1433,7 +1434,8 @@ export const zhCN: Catalogue = {
   },
   console: {
     title: "预测控制台",
-    format: "载荷",
+    payload: "载荷",
+    layout: "载荷的组织方式",
     instances: "按行（instances）",
     inputs: "按列（inputs）",
     version: "版本",
