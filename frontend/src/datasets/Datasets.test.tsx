@@ -411,7 +411,12 @@ function datasetPageAnswer(base: Respond): Respond {
 }
 
 function renderDatasetPage(server: MockServer): void {
-  renderSignedInTeamPage(server, "/teams/:teamId/datasets/:datasetId", `/teams/${TEST_TEAM.id}/datasets/dataset-1`, <DatasetPage />);
+  renderSignedInTeamPage(
+    server,
+    "/teams/:teamId/datasets/:datasetId",
+    `/teams/${TEST_TEAM.id}/datasets/dataset-1`,
+    <DatasetPage />,
+  );
 }
 
 describe("dataset page", () => {
