@@ -69,8 +69,8 @@ def postgres_template(postgres_available: bool, tmp_path_factory: pytest.TempPat
 
     A runtime started on a copy finds every projection's schema digest current and runs none of
     the 120 DDL statements. On the 2-core test machine, creating a database and starting a runtime
-    on it took 0.34 s from this template against 0.50 s from an empty one (mean of 8 each, load
-    average near 5), and a run has about 700 PostgreSQL tests.
+    on it took 0.34 s from this template and 0.50 s from an empty one (mean of 8 each, load average
+    near 5). A run has about 700 PostgreSQL tests.
     """
     if not postgres_available:
         yield None

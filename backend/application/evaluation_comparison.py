@@ -91,7 +91,7 @@ class CatalogNames:
 
 @dataclass(frozen=True)
 class EvaluatedData:
-    """What one evaluation measured: a model version on a dataset version's split, against a label column.
+    """The data one evaluation measured: a model version on a dataset version's split, against a label column.
 
     A name missing from the catalog is given as the id, and a missing dataset version number as None.
     """
@@ -117,7 +117,7 @@ class Comparison:
     different_classes: bool
     """Whether the evaluations' class lists differ, so that a per-class metric is null for an evaluation without the class."""
     data: list[EvaluatedData]
-    """What each evaluation measured, in the order the evaluations were given."""
+    """The data each evaluation measured, in the order the evaluations were given."""
     notes: list[str]
     curves: list[Curves]
 

@@ -1,4 +1,4 @@
-"""Who called a deployment: the API token that authenticated the calls, or the signed-in user, and the user behind either."""
+"""The caller of a deployment: the API token that authenticated the calls, or the signed-in user, and the user behind either."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Each action's parameters carry the same facts as its English summary: subjects by their bare names (such as
 "iris" or "iris v3"), numbers as numbers, times as ISO 8601 text and enumerations as the values the API uses.
-A fact the English summary leaves out for one event (such as the previous version of a moved alias) is null,
-and an either-or wording is a pair of booleans, so every entry of one action has the same parameter names.
+A fact the English summary leaves out for one event (such as the previous version of a moved alias) is null.
+An either-or wording is a pair of booleans. So every entry of one action has the same parameter names.
 """
 
 from __future__ import annotations

@@ -77,8 +77,8 @@ function limitFormatter(locale: string): (value: number) => string {
  * Details a prediction error may carry beyond field and value: what the signature expects and what
  * arrived. A wrong number of values comes as counts (`expectedCount`, `receivedCount`), a number out
  * of range as the range (`expectedMinimum`, `expectedMaximum`) and a value of the wrong kind as JSON
- * types (`expectedType`, `receivedType`), which are stated in the active language; other details are
- * the server's text.
+ * types (`expectedType`, `receivedType`). The console states these in the active language. Other
+ * details are the server's text.
  */
 function signatureDetails(
   error: CombinedError,
