@@ -59,6 +59,10 @@ def postgres_available() -> bool:
         return False
 
 
+# Rows a runtime writes when it creates its tables and that every new database shares.
+TEMPLATE_KEPT_TABLES = frozenset({"projection_tracking", "projection_schemas"})
+
+
 def _database_url(name: str) -> str:
     return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
 
@@ -81,6 +85,13 @@ def postgres_template(postgres_available: bool, tmp_path_factory: pytest.TempPat
     prepared = build_runtime(_database_url(name), tmp_path_factory.mktemp("template"), FrozenClock())
     prepared.prepare()
     prepared.stop()
+    # Opening the store records whether it is encrypted, and a test may start with a key, so the
+    # template keeps only the tables and the projections' bookkeeping rows.
+    with psycopg.connect(_database_url(name), autocommit=True) as connection:
+        tables = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+        for (table,) in tables:
+            if table not in TEMPLATE_KEPT_TABLES:
+                connection.execute(f"DELETE FROM {table}")
     yield name
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
