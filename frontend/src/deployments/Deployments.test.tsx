@@ -10,7 +10,8 @@ import { operationsNamed, renderSignedInTeamPage, TEST_TEAM } from "../test/rend
 import { renderTeamPage } from "../test/renderTeamPage";
 import { DeploymentPage, WINDOW_RECORDED } from "./DeploymentPage";
 import { DeploymentsPage } from "./DeploymentsPage";
-import { isIsolated, latencyOption, mergePoints } from "./healthSeries";
+import { zhCN } from "../i18n/zhCN";
+import { isIsolated, latencyOption, mergePoints, throughputOption } from "./healthSeries";
 import type { ChartLabels } from "./healthSeries";
 
 // ECharts measures text on a canvas, which jsdom lacks; the chart options are tested as data instead.
@@ -78,6 +79,7 @@ const CHART_LABELS: ChartLabels = {
   errors: "Server errors",
   clientErrors: "Rejected requests",
   milliseconds: "ms",
+  perSecond: "/s",
   time: (iso) => iso.slice(11, 16),
 };
 
@@ -986,5 +988,18 @@ describe("health series", () => {
     // A dot of size 6 is the unit circle scaled by 3, one for each of p50, p95 and p99.
     const dots = symbols.filter((symbol) => symbol.includes('ecmeta_data_index="58"') && symbol.includes("matrix(3,0,0,3,"));
     expect(dots).toHaveLength(3);
+  });
+
+  it("throughput axis unit is in the page's language", () => {
+    const points = Array.from({ length: 5 }, (_, index) => point(index, 120));
+    const labels: ChartLabels = { ...CHART_LABELS, throughput: zhCN.health.throughput, perSecond: zhCN.common.perSecond };
+    const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 600, height: 300 });
+    chart.setOption(throughputOption(points, labels) as echarts.EChartsCoreOption);
+
+    const texts = [...chart.renderToSVGString().matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((match) => match[1]);
+    chart.dispose();
+
+    expect(texts).toContain("/秒");
+    expect(texts).not.toContain("/s");
   });
 });

@@ -34,6 +34,7 @@ export function HealthPanel({ deploymentId, windowPosition }: HealthPanelProps) 
       errors: t("health.errorRate"),
       clientErrors: t("health.clientErrorRate"),
       milliseconds: t("common.milliseconds"),
+      perSecond: t("common.perSecond"),
       time: (iso) => time.format(new Date(iso)),
     };
   }, [t, i18n.language]);

@@ -29,6 +29,8 @@ export interface ChartLabels {
   clientErrors: string;
   /** The latency axis unit, such as ms. */
   milliseconds: string;
+  /** The throughput axis unit, such as /s. */
+  perSecond: string;
   time: (iso: string) => string;
 }
 
@@ -91,7 +93,7 @@ export function throughputOption(points: HealthPointFieldsFragment[], labels: Ch
   return lineOption(
     points.map((point) => labels.time(point.end)),
     [{ name: labels.throughput, data: points.map((point) => point.requestsPerSecond) }],
-    "/s",
+    labels.perSecond,
   );
 }
 

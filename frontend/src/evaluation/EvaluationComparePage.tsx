@@ -16,13 +16,12 @@ import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
 import { curvesChartHeight, curvesOption, residualsOption } from "./curveOptions";
 import { CompareEvaluationsQuery as CompareEvaluationsDocument } from "./documents";
+import { EVALUATED_SPLITS, splitName } from "./splitName";
 import { useMetricLabel } from "./useMetricLabel";
 
 type Comparison = CompareEvaluationsQuery["compareEvaluations"];
 type ComparedMetricRow = Comparison["metrics"][number];
 type ComparedData = Comparison["data"][number];
-
-const EVALUATED_SPLITS = ["train", "validation", "test"] as const;
 
 /** Reads the evaluation ids from `?ids=a,b,c`. */
 export function comparedIds(value: string | null): string[] {
@@ -68,15 +67,6 @@ function useEvaluationName(): (evaluation: EvaluationRowFragment) => string {
       split: splitName(evaluation.split, t),
       date: format.dateTime(evaluation.createdAt),
     });
-}
-
-/** Names a split as the dataset pages do; a split outside train, validation and test keeps its own name. */
-function splitName(split: string | null | undefined, t: TFunction): string {
-  if (split === null || split === undefined) {
-    return t("evaluation.allRows");
-  }
-  const known = EVALUATED_SPLITS.find((name) => name === split);
-  return known ? t(`splitParts.${known}`) : split;
 }
 
 /** States what one evaluation measured, naming the model and dataset with their version numbers. */

@@ -12,6 +12,7 @@ import { useCurrentTeam } from "../teams/TeamContext";
 import { useTeamCatalog } from "../training/useTeamCatalog";
 import { EvaluationStatusTag } from "./EvaluationStatusTag";
 import type { Evaluations } from "./useEvaluations";
+import { splitName } from "./splitName";
 import { useMetricLabel } from "./useMetricLabel";
 
 /** compareEvaluations takes 2 to 10 evaluations. */
@@ -72,7 +73,7 @@ export function EvaluationList({ evaluations, showModel = false }: EvaluationLis
           : row.datasetVersionId;
       },
     },
-    { title: t("evaluation.columns.split"), key: "split", render: (_, row) => row.split ?? t("evaluation.allRows") },
+    { title: t("evaluation.columns.split"), key: "split", render: (_, row) => splitName(row.split, t) },
     { title: t("evaluation.columns.label"), dataIndex: "label", key: "label" },
     {
       title: t("evaluation.columns.status"),

@@ -18,6 +18,7 @@ import { EvaluationStatusTag } from "./EvaluationStatusTag";
 import { MetricSummary } from "./MetricSummary";
 import { readAttributions, readCurves, readMetrics, readSlices, readThresholds } from "./report";
 import { SliceExplorer } from "./SliceExplorer";
+import { splitName } from "./splitName";
 import { ThresholdExplorer } from "./ThresholdExplorer";
 
 const TABS = ["summary", "curves", "slices", "thresholds", "attributions"] as const;
@@ -147,7 +148,7 @@ export function EvaluationPage() {
             ? t("training.datasetVersion", { name: dataset.dataset.name, number: dataset.version.number })
             : evaluation.datasetVersionId}
         </Descriptions.Item>
-        <Descriptions.Item label={t("evaluation.columns.split")}>{evaluation.split ?? t("evaluation.allRows")}</Descriptions.Item>
+        <Descriptions.Item label={t("evaluation.columns.split")}>{splitName(evaluation.split, t)}</Descriptions.Item>
         <Descriptions.Item label={t("evaluation.columns.label")}>{evaluation.label}</Descriptions.Item>
         <Descriptions.Item label={t("evaluation.task")}>
           {t(`evaluation.tasks.${evaluation.task === "regression" ? "regression" : "classification"}`)}

@@ -152,6 +152,18 @@ describe("EvaluationPage", () => {
     }
   });
 
+  it("split named in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderEvaluation(mockServer(answer(binaryEvaluation())));
+
+      expect(await screen.findByText("测试集")).toBeInTheDocument();
+      expect(screen.queryByText("test")).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
   it("threshold slider asks the server", async () => {
     const server = mockServer(answer(binaryEvaluation()));
     renderEvaluation(server, "?tab=thresholds");
@@ -442,6 +454,19 @@ describe("VersionEvaluations", () => {
       renderList(mockServer(answer(null)));
 
       expect(await screen.findByText("准确率：0.965")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
+  });
+
+  it("list names the split in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderList(mockServer(answer(null)));
+
+      // Both listed evaluations measured the test split.
+      expect(await screen.findAllByText("测试集")).toHaveLength(2);
+      expect(screen.queryByText("test")).not.toBeInTheDocument();
     } finally {
       await act(() => i18next.changeLanguage("en"));
     }

@@ -13,6 +13,7 @@ export const en = {
     clear: "Clear",
     selectAll: "Select all",
     milliseconds: "ms",
+    perSecond: "/s",
     loadMore: "Load more",
     loading: "Loading…",
     newRows: {

@@ -14,6 +14,7 @@ export const zhCN: Catalogue = {
     clear: "清除",
     selectAll: "全选",
     milliseconds: "毫秒",
+    perSecond: "/秒",
     loadMore: "加载更多",
     loading: "加载中…",
     newRows: {
