@@ -11,8 +11,9 @@ from typing import Any
 
 from backend.database import Database, Row, Transaction
 from backend.domain.dataset_operations import describe_operation
+from backend.domain.alerting import SIGNALS
 from backend.domain.deployments import describe_traffic
-from backend.projections.audit_parameters import camel, summary_parameters
+from backend.projections.audit_parameters import camel, reserved_name, summary_parameters
 from backend.projections.base import Change, Projection, iso
 
 AUDIT_TOPIC = "audit"
@@ -21,7 +22,10 @@ Names = Callable[[Any], str]
 Summary = Callable[[Any, Names], str]
 
 SUMMARIES: dict[str, Summary] = {
-    "NameIndex.Reserved": lambda e, n: f"Reserved the {RESERVED_KINDS.get(e.kind, e.kind)} {e.key!r}",
+    "NameIndex.Reserved": lambda e, n: (
+        f"Reserved the {RESERVED_KINDS.get(e.kind, e.kind)}"
+        + ("" if (name := reserved_name(e.kind, e.key)) is None else f" {name!r}")
+    ),
     "User.Registered": lambda e, n: f"Created {'administrator' if e.is_admin else 'user'} {e.username!r}",
     "User.PasswordChanged": lambda e, n: f"Set the password of {n(e.originator_id)}",
     "User.Erased": lambda e, n: f"Erased the personal data of {n(e.originator_id)}",
@@ -180,8 +184,10 @@ SUMMARIES: dict[str, Summary] = {
     "Deployment.Started": lambda e, n: f"Started {n(e.originator_id)} again at revision {e.revision}",
     "InferenceLog.Opened": lambda e, n: f"Opened the inference log of {n(e.deployment_id)} for {e.day}",
     "InferenceLog.WindowRecorded": lambda e, n: (
-        f"{n(e.deployment_id)} served {_count(e.requests, 'request')} ({e.errors} failed, {e.client_errors} rejected) from "
-        + ", ".join(f"{n(caller)} ({count})" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5])
+        f"Recorded {_count(e.requests, 'request')} to {n(e.deployment_id)} ({e.errors} failed, {e.client_errors} rejected)"
+        + "".join(
+            f", {count} from {n(caller)}" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5]
+        )
     ),
     "AlertRule.Defined": lambda e, n: (
         f"Defined alert rule {e.name!r}: {e.severity} when {e.signal}{f'[{e.feature}]' if e.feature else ''} {e.comparator} "
@@ -222,14 +228,30 @@ SUMMARIES: dict[str, Summary] = {
     "SignalLog.Opened": lambda e, n: f"Opened the signal log of {n(e.deployment_id)} for {e.day}",
     "SignalLog.Measured": lambda e, n: (
         f"Measured {n(e.deployment_id)}: "
-        + ", ".join(f"{name} {value:.4g}" for name, value in sorted(e.values.items()) if value is not None)
+        + ", ".join(_signal_value(name, value) for name, value in sorted(e.values.items()) if value is not None)
     ),
 }
 
 RESERVED_KINDS = {
-    "username": "username", "team": "team name", "model": "model name", "digest": "digest", "installation": "installation",
-    "dataset": "dataset name", "dataset-digest": "dataset digest", "config": "configuration name",
+    "username": "username", "team": "team name", "model": "model name", "dataset": "dataset name",
+    "config": "configuration name", "deployment": "deployment name",
+    "digest": "content digest of a model version's file", "dataset-digest": "content digest of a dataset version",
+    "installation": "first administrator account of the installation",
 }
+
+def _signal_value(name: str, value: float) -> str:
+    """Return a measured signal with its label and unit, such as "latency p50 15.36 ms", "server error rate 5%"
+    or "2 requests per second"."""
+    signal = SIGNALS.get(name)
+    if signal is None:
+        return f"{name} {value:.4g}"
+    if signal.unit == "ratio":
+        return f"{signal.label} {value * 100:.4g}%"
+    if signal.unit == "ms":
+        return f"{signal.label} {value:.4g} ms"
+    if signal.unit == "requests/s":
+        return f"{value:.4g} {signal.label}"
+    return f"{signal.label} {value:.4g}"
 
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
 LABELS: dict[str, Callable[[Any, Names], str]] = {

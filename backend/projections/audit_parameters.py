@@ -52,6 +52,21 @@ def _consumer(consumer: str, reference: Reference) -> dict[str, Any]:
     return {"consumerKind": camel(kind.replace(" ", "_")), "consumer": reference(subject_id)}
 
 
+# Kinds whose key is "<team id>/<name>": the summary shows only the name.
+TEAM_SCOPED_KINDS = {"model", "dataset", "config", "deployment"}
+# Kinds whose key is an id or a hash rather than a name a user chose: the summary leaves the key out.
+UNNAMED_KINDS = {"digest", "dataset-digest", "installation"}
+
+
+def reserved_name(kind: str, key: str) -> str | None:
+    """Return the name a reservation holds as its user chose it, or None when its key is an internal id or hash."""
+    if kind in UNNAMED_KINDS:
+        return None
+    if kind in TEAM_SCOPED_KINDS:
+        return key.partition("/")[2] or key
+    return key
+
+
 def camel(name: str) -> str:
     """Return a snake_case field name as the API spells it, such as scheduleMinutes; after_version is watchesVersionsAfter."""
     if name == "after_version":
@@ -61,7 +76,7 @@ def camel(name: str) -> str:
 
 
 PARAMETERS: dict[str, Parameters] = {
-    "NameIndex.Reserved": lambda e, r: {"kind": e.kind, "key": e.key},
+    "NameIndex.Reserved": lambda e, r: {"kind": e.kind, "key": reserved_name(e.kind, e.key)},
     "User.Registered": lambda e, r: {
         "username": e.username, "administrator": bool(e.is_admin), "standardUser": not e.is_admin,
     },

@@ -1,4 +1,4 @@
-"""Audit summaries: a count of one takes the singular noun, any other count the plural."""
+"""Audit summaries: counts agree with their nouns, and entries read as sentences in terms a user would recognize."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
+from backend.domain.base import NameIndex
 from backend.domain.batch_prediction import BatchPrediction
 from backend.domain.deployments import Deployment
 from backend.domain.inference import InferenceLog
+from backend.domain.monitoring import SignalLog
 from backend.domain.registry import ModelVersion
 from backend.domain.training import TrainingRun
 from backend.projections.audit import summarize
+from backend.projections.audit_parameters import summary_parameters
 
 pytestmark = pytest.mark.unit
 
@@ -65,8 +68,8 @@ def scored(rows: int) -> Any:
         (event(Deployment.BecameHealthy, revision=1, replicas=1), "serves revision 1 on 1 replica"),
         (event(Deployment.BecameHealthy, revision=1, replicas=2), "serves revision 1 on 2 replicas"),
         (event(Deployment.BecameHealthy, revision=1, replicas=0), "serves revision 1 on 0 replicas"),
-        (window(1), "served 1 request"),
-        (window(3), "served 3 requests"),
+        (window(1), "Recorded 1 request"),
+        (window(3), "Recorded 3 requests"),
         (succeeded(1), "succeeded after 1 epoch"),
         (succeeded(5), "succeeded after 5 epochs"),
         (inspected(1, 1), ": 1 parameter, 1 layer"),
@@ -79,3 +82,44 @@ def scored(rows: int) -> Any:
 def test_counts_agree_in_number(logged: Any, expected: str) -> None:
     # The lookahead keeps "1 replica" from matching the start of "1 replicas".
     assert re.search(re.escape(expected) + r"(?!\w)", summarize(logged, named)), summarize(logged, named)
+
+
+def test_window_recorded_names_its_callers_after_the_counts() -> None:
+    logged = event(
+        InferenceLog.WindowRecorded, deployment_id=SUBJECT, started_at=datetime(2026, 12, 1, tzinfo=UTC),
+        ended_at=datetime(2026, 12, 1, 0, 1, tzinfo=UTC), process="replica-1", requests=120, rows=120,
+        errors=0, client_errors=0, latency_buckets=[], latency_sum_ms=0.0, callers={str(OTHER): 120}, versions={},
+    )
+    assert summarize(logged, lambda subject: "token 'demo' (mc_Nv…)" if subject == str(OTHER) else named(subject)) == (
+        "Recorded 120 requests to deployment 'churn-api' (0 failed, 0 rejected), 120 from token 'demo' (mc_Nv…)"
+    )
+
+
+def test_signal_log_measured_shows_labels_and_units() -> None:
+    logged = event(
+        SignalLog.Measured, deployment_id=SUBJECT, started_at=datetime(2026, 12, 1, tzinfo=UTC),
+        ended_at=datetime(2026, 12, 1, 0, 1, tzinfo=UTC), features={}, version=1,
+        values={"latencyP50Ms": 15.36, "replicaHealth": 1.0, "requestsPerSecond": 2.0, "errorRate": 0.05,
+                "featureDriftPsi": 0.125, "latencyP99Ms": None},
+    )
+    assert summarize(logged, named) == (
+        "Measured deployment 'churn-api': server error rate 5%, feature drift (PSI) 0.125, latency p50 15.36 ms, "
+        "replica health 100%, 2 requests per second"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "expected", "shown_key"),
+    [
+        ("digest", f"{OTHER}/{'d5' * 32}", "Reserved the content digest of a model version's file", None),
+        ("dataset-digest", f"{OTHER}/{'d5' * 32}", "Reserved the content digest of a dataset version", None),
+        ("installation", "first-admin", "Reserved the first administrator account of the installation", None),
+        ("model", f"{OTHER}/churn", "Reserved the model name 'churn'", "churn"),
+        ("deployment", f"{OTHER}/churn-api", "Reserved the deployment name 'churn-api'", "churn-api"),
+        ("username", "ada", "Reserved the username 'ada'", "ada"),
+    ],
+)
+def test_name_index_reserved_shows_no_internal_ids(kind: str, key: str, expected: str, shown_key: str | None) -> None:
+    logged = event(NameIndex.Reserved, originator_topic="", kind=kind, key=key, owner_id=OTHER)
+    assert summarize(logged, named) == expected
+    assert summary_parameters("NameIndex.Reserved", logged, str) == {"kind": kind, "key": shown_key}

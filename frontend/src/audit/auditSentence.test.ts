@@ -110,6 +110,42 @@ describe("Chinese audit sentences", () => {
     );
   });
 
+  it("inference window counts requests and then names its callers", () => {
+    expect(
+      write("InferenceLog.WindowRecorded", {
+        deployment: "breast-cancer",
+        requests: 120,
+        errors: 0,
+        clientErrors: 0,
+        callers: [
+          { name: "demo-predictions", requests: 100 },
+          { name: "alice", requests: 20 },
+        ],
+      }),
+    ).toBe(
+      "记录了部署“breast-cancer”的 120 次请求（失败 0 次，拒绝 0 次），其中“demo-predictions”调用 100 次、“alice”调用 20 次",
+    );
+  });
+
+  it("measured signals show translated names and zh-CN units", () => {
+    expect(
+      write("SignalLog.Measured", {
+        deployment: "churn-api",
+        values: [
+          { name: "errorRate", value: 0.05 },
+          { name: "latencyP50Ms", value: 15.36 },
+          { name: "replicaHealth", value: 1 },
+          { name: "requestsPerSecond", value: 2 },
+        ],
+      }),
+    ).toBe("测量了部署“churn-api”：服务器错误率：5%、延迟 p50：15.4毫秒、副本健康度：100%、每秒请求数：2/秒");
+  });
+
+  it("reservations name what was reserved without internal ids", () => {
+    expect(write("NameIndex.Reserved", { kind: "digest", key: null })).toBe("预留了模型版本文件的内容摘要值");
+    expect(write("NameIndex.Reserved", { kind: "model", key: "churn" })).toBe("预留了模型名称“churn”");
+  });
+
   it("either-or wording follows the flags", () => {
     const delivered = { attempt: 1, delivered: true, failed: false, error: null, statusCode: 200, nextAttemptAt: null };
     expect(write("WebhookDelivery.Attempted", delivered)).toBe("Webhook 第 1 次尝试已送达（HTTP 200）");

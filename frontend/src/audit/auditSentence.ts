@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { describeOperation, type RecordedOperation } from "../datasets/describeOperation";
 import { auditSummariesEn } from "../i18n/auditSummaries.en";
 import { formattersFor } from "../i18n/format";
+import { measuresFor } from "../i18n/measures";
+import { formatSignalValue, signalUnit } from "../monitoring/signals";
 
 type Summaries = typeof auditSummariesEn;
 type Parameters = Record<string, unknown>;
@@ -143,11 +145,19 @@ function parameterFormatter(i18n: I18n, t: TFunction): (name: string, value: unk
 
   const number = (value: number) => (Number.isInteger(value) ? formatters.number(value) : decimal.format(value));
 
+  const signalMeasures = measuresFor(locale);
+
+  // A signal's value gets its unit (15.4 ms, 5%, 2/s); a metric's value is a bare number.
   const measures = (value: unknown, section: string) =>
     recordsOf(value)
       .map((measure) => {
         const name = String(measure.name);
-        const shown = typeof measure.value === "number" ? fourDigits.format(measure.value) : String(measure.value);
+        const shown =
+          typeof measure.value !== "number"
+            ? String(measure.value)
+            : section === "signals.names"
+              ? formatSignalValue(t, signalMeasures, measure.value, signalUnit(name))
+              : fourDigits.format(measure.value);
         return translate("auditValues.measure", { replace: { name: named(section, name), value: shown } });
       })
       .join(separator);

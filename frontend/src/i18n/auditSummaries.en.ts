@@ -7,7 +7,7 @@
  */
 export const auditSummariesEn = {
   NameIndex: {
-    Reserved: "Reserved the {{kind}} '{{key}}'",
+    Reserved: { text: "Reserved the {{kind}}", key: " '{{key}}'" },
   },
   User: {
     Registered: { text: "Created ", administrator: "administrator", standardUser: "user", text2: " '{{username}}'" },
@@ -170,8 +170,8 @@ export const auditSummariesEn = {
   InferenceLog: {
     Opened: "Opened the inference log of deployment '{{deployment}}' for {{day}}",
     WindowRecorded: {
-      text: "Deployment '{{deployment}}' served {{requests}} ({{errors}} failed, {{clientErrors}} rejected)",
-      callers: " from {{callers}}",
+      text: "Recorded {{requests}} to deployment '{{deployment}}' ({{errors}} failed, {{clientErrors}} rejected)",
+      callers: ", {{callers}}",
     },
   },
   AlertRule: {
@@ -229,10 +229,11 @@ export const auditValuesEn = {
     username: "username",
     team: "team name",
     model: "model name",
-    digest: "digest",
-    installation: "installation",
+    digest: "content digest of a model version's file",
+    installation: "first administrator account of the installation",
+    deployment: "deployment name",
     dataset: "dataset name",
-    "dataset-digest": "dataset digest",
+    "dataset-digest": "content digest of a dataset version",
     config: "configuration name",
   },
   statuses: {
@@ -315,6 +316,6 @@ export const auditValuesEn = {
     seconds_other: "{{count}} seconds",
   },
   trafficShare: "version {{version}} {{percent}}",
-  caller: "{{name}} ({{requests}})",
+  caller: "{{requests}} from '{{name}}'",
   measure: "{{name}} {{value}}",
 };

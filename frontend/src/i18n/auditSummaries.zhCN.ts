@@ -3,7 +3,7 @@ import type { auditSummariesEn, auditValuesEn } from "./auditSummaries.en";
 /** Chinese sentences of the audit log's actions, with the keys and pieces of the English catalogue. */
 export const auditSummariesZhCN: typeof auditSummariesEn = {
   NameIndex: {
-    Reserved: "预留了{{kind}}“{{key}}”",
+    Reserved: { text: "预留了{{kind}}", key: "“{{key}}”" },
   },
   User: {
     Registered: { text: "创建了", administrator: "管理员", standardUser: "用户", text2: "“{{username}}”" },
@@ -165,8 +165,8 @@ export const auditSummariesZhCN: typeof auditSummariesEn = {
   InferenceLog: {
     Opened: "开启了部署“{{deployment}}”{{day}}的推理日志",
     WindowRecorded: {
-      text: "部署“{{deployment}}”处理了 {{requests}}（失败 {{errors}} 次，拒绝 {{clientErrors}} 次）",
-      callers: "，调用方：{{callers}}",
+      text: "记录了部署“{{deployment}}”的 {{requests}}（失败 {{errors}} 次，拒绝 {{clientErrors}} 次）",
+      callers: "，其中{{callers}}",
     },
   },
   AlertRule: {
@@ -224,10 +224,11 @@ export const auditValuesZhCN: typeof auditValuesEn = {
     username: "用户名",
     team: "团队名称",
     model: "模型名称",
-    digest: "摘要值",
-    installation: "安装标记",
+    digest: "模型版本文件的内容摘要值",
+    installation: "本安装的首个管理员账户",
+    deployment: "部署名称",
     dataset: "数据集名称",
-    "dataset-digest": "数据集摘要值",
+    "dataset-digest": "数据集版本的内容摘要值",
     config: "配置名称",
   },
   statuses: {
@@ -310,6 +311,6 @@ export const auditValuesZhCN: typeof auditValuesEn = {
     seconds_other: "{{count}}秒",
   },
   trafficShare: "版本 {{version}} 占 {{percent}}",
-  caller: "{{name}}（{{requests}}）",
+  caller: "“{{name}}”调用 {{requests}} 次",
   measure: "{{name}}：{{value}}",
 };

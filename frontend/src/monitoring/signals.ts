@@ -1,7 +1,8 @@
+import type { TFunction } from "i18next";
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
-import { useMeasures } from "../i18n/measures";
+import { type Measures, useMeasures } from "../i18n/measures";
 
 /** The signals the server measures and alert rules watch (`alertSignals`), which the catalogue names. */
 const SIGNAL_NAMES = [
@@ -56,6 +57,35 @@ export interface SignalFormat {
   value: (value: number | null | undefined, unit: string) => string;
 }
 
+/**
+ * Returns a signal's value with its unit, written by the given translation and measure formatters:
+ * a ratio as a percentage, milliseconds and requests per second with their units, counts with their nouns.
+ * A missing value becomes an em dash.
+ */
+export function formatSignalValue(t: TFunction, measures: Measures, measured: number | null | undefined, unit: string): string {
+  if (measured === null || measured === undefined) {
+    return "—";
+  }
+  switch (unit) {
+    case "ratio":
+      return measures.percent(measured);
+    case "ms":
+      return measures.milliseconds(measured);
+    case "requests/s":
+      return measures.perSecond(measured);
+    case "versions":
+      return t("signals.versions", { count: measured });
+    case "runs":
+      return t("signals.runs", { count: measured });
+    default:
+      // PSI and KS are statistics without a unit, and a signal this app does not know has none here.
+      // Another unit is shown as the server names it.
+      return unit === "PSI" || unit === "KS" || unit === ""
+        ? measures.decimal(measured)
+        : `${measures.decimal(measured)} ${unit}`;
+  }
+}
+
 /** Returns the formatters that name signals and show their values in the active language. */
 export function useSignalFormat(): SignalFormat {
   const { t } = useTranslation();
@@ -70,26 +100,7 @@ export function useSignalFormat(): SignalFormat {
   );
 
   const value = useCallback(
-    (measured: number | null | undefined, unit: string) => {
-      if (measured === null || measured === undefined) {
-        return "—";
-      }
-      switch (unit) {
-        case "ratio":
-          return measures.percent(measured);
-        case "ms":
-          return measures.milliseconds(measured);
-        case "requests/s":
-          return measures.perSecond(measured);
-        case "versions":
-          return t("signals.versions", { count: measured });
-        case "runs":
-          return t("signals.runs", { count: measured });
-        default:
-          // PSI and KS are statistics without a unit. Another unit is shown as the server names it.
-          return unit === "PSI" || unit === "KS" ? measures.decimal(measured) : `${measures.decimal(measured)} ${unit}`;
-      }
-    },
+    (measured: number | null | undefined, unit: string) => formatSignalValue(t, measures, measured, unit),
     [t, measures],
   );
 
