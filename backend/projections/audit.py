@@ -190,8 +190,9 @@ SUMMARIES: dict[str, Summary] = {
         )
     ),
     "AlertRule.Defined": lambda e, n: (
-        f"Defined alert rule {e.name!r}: {e.severity} when {e.signal}{f'[{e.feature}]' if e.feature else ''} {e.comparator} "
-        f"{e.threshold:g} over {e.window_seconds} s for {e.for_seconds} s on {_alert_target(e, n)}"
+        f"Defined alert rule {e.name!r}: {e.severity} when {_signal_label(e.signal)}"
+        f"{f'[{e.feature}]' if e.feature else ''} {e.comparator} {_with_unit(e.signal, e.threshold)} over "
+        f"{e.window_seconds} s for {e.for_seconds} s on {_alert_target(e, n)}"
     ),
     "AlertRule.Revised": lambda e, n: f"Changed {', '.join(sorted(camel(field) for field in e.changes))} of {n(e.originator_id)}",
     "AlertRule.Deleted": lambda e, n: f"Deleted {n(e.originator_id)}",
@@ -239,19 +240,33 @@ RESERVED_KINDS = {
     "installation": "first administrator account of the installation",
 }
 
+
+def _signal_label(name: str) -> str:
+    """Return a signal's label, such as "latency p95", or its name for a signal this version does not know."""
+    signal = SIGNALS.get(name)
+    return name if signal is None else signal.label
+
+
+def _with_unit(name: str, value: float) -> str:
+    """Return a value of a signal with the signal's unit, such as "500 ms", "5%" for a ratio of 0.05, or "2/s"."""
+    unit = SIGNALS[name].unit if name in SIGNALS else ""
+    if unit == "ratio":
+        return f"{value * 100:g}%"
+    if unit == "ms":
+        return f"{value:g} ms"
+    if unit == "requests/s":
+        return f"{value:g}/s"
+    return f"{value:g}"
+
+
 def _signal_value(name: str, value: float) -> str:
     """Return a measured signal with its label and unit, such as "latency p50 15.36 ms", "server error rate 5%"
     or "2 requests per second"."""
     signal = SIGNALS.get(name)
-    if signal is None:
-        return f"{name} {value:.4g}"
-    if signal.unit == "ratio":
-        return f"{signal.label} {value * 100:.4g}%"
-    if signal.unit == "ms":
-        return f"{signal.label} {value:.4g} ms"
-    if signal.unit == "requests/s":
-        return f"{value:.4g} {signal.label}"
-    return f"{signal.label} {value:.4g}"
+    if signal is not None and signal.unit == "requests/s":
+        return f"{value:g} {signal.label}"
+    return f"{_signal_label(name)} {_with_unit(name, value)}"
+
 
 # Events that name a subject, and the label the audit log uses for that subject afterwards.
 LABELS: dict[str, Callable[[Any, Names], str]] = {

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backend.domain.alerting import AlertRule
 from backend.domain.base import NameIndex
 from backend.domain.batch_prediction import BatchPrediction
 from backend.domain.deployments import Deployment
@@ -123,3 +124,21 @@ def test_name_index_reserved_shows_no_internal_ids(kind: str, key: str, expected
     logged = event(NameIndex.Reserved, originator_topic="", kind=kind, key=key, owner_id=OTHER)
     assert summarize(logged, named) == expected
     assert summary_parameters("NameIndex.Reserved", logged, str) == {"kind": kind, "key": shown_key}
+
+
+@pytest.mark.parametrize(
+    ("signal", "threshold", "expected"),
+    [
+        ("latencyP95Ms", 500.0, "when latency p95 > 500 ms over 300 s"),
+        ("errorRate", 0.05, "when server error rate > 5% over 300 s"),
+        ("requestsPerSecond", 12000.0, "when requests per second > 12000/s over 300 s"),
+        ("failedTrainingRuns", 1.0, "when failed training runs > 1 over 300 s"),
+    ],
+)
+def test_alert_rule_defined_shows_the_threshold_with_its_unit(signal: str, threshold: float, expected: str) -> None:
+    logged = event(
+        AlertRule.Defined, originator_topic="", team_id=OTHER, name="slow", signal=signal, feature=None, comparator=">",
+        threshold=threshold, window_seconds=300, for_seconds=60, severity="warning", target_kind="team",
+        target_id=OTHER, channel_ids=[], enabled=True,
+    )
+    assert expected in summarize(logged, named), summarize(logged, named)

@@ -192,7 +192,10 @@ describe("Chinese audit sentences", () => {
     };
 
     expect(write("AlertRule.Defined", defined)).toBe(
-      "定义了告警规则“slow”：警告级别，条件为延迟 p99 在 120秒内 > 250，持续 60秒，目标为团队“Vision”",
+      "定义了告警规则“slow”：警告级别，条件为延迟 p99在120秒内>250毫秒，持续60秒，目标为团队“Vision”",
+    );
+    expect(write("AlertRule.Defined", { ...defined, signal: "errorRate", threshold: 0.05 })).toBe(
+      "定义了告警规则“slow”：警告级别，条件为服务器错误率在120秒内>5%，持续60秒，目标为团队“Vision”",
     );
   });
 

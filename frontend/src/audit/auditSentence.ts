@@ -258,6 +258,11 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
       return null;
     }
     const replace = Object.fromEntries([...needed].map((name) => [name, format(name, parameters[name])]));
+    // An alert rule's threshold is a value of its signal, so it takes the signal's unit: 500 ms, or 5% for 0.05.
+    const { signal, threshold } = parameters;
+    if (needed.has("threshold") && typeof signal === "string" && typeof threshold === "number") {
+      replace.threshold = formatSignalValue(t, measuresFor(i18n.language), threshold, signalUnit(signal));
+    }
     return shown.map(([piece]) => translate(piece === null ? key : `${key}.${piece}`, { replace })).join("");
   };
 }

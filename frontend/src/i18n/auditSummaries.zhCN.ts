@@ -173,7 +173,7 @@ export const auditSummariesZhCN: typeof auditSummariesEn = {
     Defined: {
       text: "定义了告警规则“{{rule}}”：{{severity}}级别，条件为{{signal}}",
       feature: "（特征 {{feature}}）",
-      text2: " 在 {{windowSeconds}}内 {{comparator}} {{threshold}}，持续 {{forSeconds}}，目标为{{targetKind}}“{{target}}”",
+      text2: "在{{windowSeconds}}内{{comparator}}{{threshold}}，持续{{forSeconds}}，目标为{{targetKind}}“{{target}}”",
     },
     Revised: "修改了告警规则“{{rule}}”的{{changes}}",
     Deleted: "删除了告警规则“{{rule}}”",

@@ -8,7 +8,7 @@ import type { AlertRulesQuery as AlertRulesResult } from "../gql/graphql";
 import { useFormat } from "../i18n/format";
 import { useMeasures } from "../i18n/measures";
 import { AlertRulesQuery } from "./documents";
-import { useSignalFormat } from "./signals";
+import { signalUnit, useSignalFormat } from "./signals";
 
 export const RULE_PAGE = 50;
 const SEVERITY_COLORS = { CRITICAL: "red", WARNING: "orange", INFO: "blue" } as const;
@@ -37,7 +37,8 @@ export function AlertRulesTable({ teamId }: { teamId: string }) {
       render: (_, rule) => (
         <span title={rule.signal}>
           {signals.label(rule.signal)}
-          {rule.feature ? ` (${rule.feature})` : ""} <code>{rule.comparator}</code> {format.number(rule.threshold)}
+          {rule.feature ? ` (${rule.feature})` : ""} <code>{rule.comparator}</code>{" "}
+          {signals.value(rule.threshold, signalUnit(rule.signal))}
         </span>
       ),
     },

@@ -176,6 +176,24 @@ describe("alerts page", () => {
                   createdBy: "user-1",
                   updatedAt: NOW,
                 },
+                {
+                  id: "rule-3",
+                  name: "failing requests",
+                  signal: "errorRate",
+                  feature: null,
+                  comparator: ">",
+                  threshold: 0.05,
+                  windowSeconds: 300,
+                  forSeconds: 0,
+                  severity: "INFO",
+                  targetKind: "DEPLOYMENT",
+                  targetId: "62a23355-6f0e-4c3f-9b39-0d5e8c1f2a10",
+                  targetName: "breast-cancer",
+                  channelIds: [],
+                  enabled: true,
+                  createdBy: "user-1",
+                  updatedAt: NOW,
+                },
               ],
               pageInfo: { hasNextPage: false, endCursor: null },
             },
@@ -223,7 +241,9 @@ describe("alerts page", () => {
     renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
 
     expect(await screen.findByText("slow predictions")).toBeInTheDocument();
-    expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent("Latency p95 > 250");
+    expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent(/^Latency p95 > 250 ms$/);
+    expect(screen.getByTitle("errorRate")).toHaveTextContent(/^Server error rate > 5%$/);
+    expect(screen.getByTitle("requestsPerSecond")).toHaveTextContent(/^Requests per second > 0\/s$/);
     expect(screen.getByText("60 seconds")).toBeInTheDocument();
   });
 
@@ -276,7 +296,8 @@ describe("alerts page", () => {
       renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?tab=rules`, <AlertsPage />);
 
       expect(await screen.findByText("slow predictions")).toBeInTheDocument();
-      expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent("延迟 p95 > 250");
+      expect(screen.getByTitle("latencyP95Ms")).toHaveTextContent(/^延迟 p95 > 250毫秒$/);
+      expect(screen.getByTitle("errorRate")).toHaveTextContent(/^服务器错误率 > 5%$/);
     } finally {
       await act(() => i18next.changeLanguage("en"));
     }
