@@ -292,6 +292,7 @@ export const en = {
     filters: "Audit log filters",
     actor: "Actor",
     anyActor: "Anyone",
+    anyAction: "Any action",
     action: "Action",
     subject: "Subject id",
     range: "Time range",

@@ -292,6 +292,7 @@ export const zhCN: Catalogue = {
     filters: "审计日志筛选",
     actor: "操作人",
     anyActor: "任何人",
+    anyAction: "任何操作",
     action: "操作",
     subject: "对象 ID",
     range: "时间范围",
