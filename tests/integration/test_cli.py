@@ -92,7 +92,9 @@ def test_cli_audit_export_jsonl(runtime: Runtime, database_url: str, tmp_path: P
     records = [json.loads(line) for line in output.read_text().splitlines()]
     assert [record["position"] for record in records] == list(range(1, runtime.store.head() + 1))
     assert records[0]["action"] == "NameIndex.Reserved"
-    assert records[0]["summary_parameters"] == {"kind": "installation", "key": "first-admin"}
+    # The first-admin marker is a fixed key, not a name, so the entry names what it reserved without it.
+    assert records[0]["summary_parameters"] == {"kind": "installation", "key": None}
+    assert records[0]["summary"] == "Reserved the first administrator account of the installation"
 
 
 @pytest.mark.parametrize(

@@ -714,7 +714,7 @@ def test_window_audit_names_token(deployments: Deployments) -> None:
 
     token = deployments.runtime.readers.identity.token(str(issued.token_id))
     assert token is not None
-    assert entry["summary"].endswith(f"from token 'ci-smoke' ({token['prefix']}…) (1)")
+    assert entry["summary"].endswith(f", 1 from token 'ci-smoke' ({token['prefix']}…)")
 
 
 def test_second_rollback_undoes_first(deployments: Deployments) -> None:
