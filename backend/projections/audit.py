@@ -184,7 +184,8 @@ SUMMARIES: dict[str, Summary] = {
     "Deployment.Started": lambda e, n: f"Started {n(e.originator_id)} again at revision {e.revision}",
     "InferenceLog.Opened": lambda e, n: f"Opened the inference log of {n(e.deployment_id)} for {e.day}",
     "InferenceLog.WindowRecorded": lambda e, n: (
-        f"Recorded {_count(e.requests, 'request')} to {n(e.deployment_id)} ({e.errors} failed, {e.client_errors} rejected)"
+        f"Recorded {_count(e.requests, 'request')} to {n(e.deployment_id)} "
+        f"({e.errors} failed, {e.client_errors} rejected)"
         + "".join(
             f", {count} from {n(caller)}" for caller, count in sorted(e.callers.items(), key=lambda item: -item[1])[:5]
         )

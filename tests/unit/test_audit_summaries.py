@@ -85,7 +85,7 @@ def test_counts_agree_in_number(logged: Any, expected: str) -> None:
     assert re.search(re.escape(expected) + r"(?!\w)", summarize(logged, named)), summarize(logged, named)
 
 
-def test_window_recorded_names_its_callers_after_the_counts() -> None:
+def test_window_recorded_callers_after_counts() -> None:
     logged = event(
         InferenceLog.WindowRecorded, deployment_id=SUBJECT, started_at=datetime(2026, 12, 1, tzinfo=UTC),
         ended_at=datetime(2026, 12, 1, 0, 1, tzinfo=UTC), process="replica-1", requests=120, rows=120,
@@ -135,7 +135,7 @@ def test_name_index_reserved_shows_no_internal_ids(kind: str, key: str, expected
         ("failedTrainingRuns", 1.0, "when failed training runs > 1 over 300 s"),
     ],
 )
-def test_alert_rule_defined_shows_the_threshold_with_its_unit(signal: str, threshold: float, expected: str) -> None:
+def test_alert_rule_defined_threshold_unit(signal: str, threshold: float, expected: str) -> None:
     logged = event(
         AlertRule.Defined, originator_topic="", team_id=OTHER, name="slow", signal=signal, feature=None, comparator=">",
         threshold=threshold, window_seconds=300, for_seconds=60, severity="warning", target_kind="team",
