@@ -457,6 +457,17 @@ describe("TrainingRunsPage", () => {
     }
   });
 
+  it("attempt and time left cells do not wrap", async () => {
+    renderRuns(mockServer(answer));
+    await screen.findByRole("link", { name: "run a" });
+
+    for (const header of ["Attempt", "Time left"]) {
+      expect(screen.getByRole("columnheader", { name: header })).toHaveClass("cell-nowrap");
+    }
+    const cells = within(rowOf("run a")).getAllByRole("cell");
+    expect(cells.filter((cell) => cell.classList.contains("cell-nowrap"))).toHaveLength(2);
+  });
+
   it("running row follows its updates", async () => {
     const server = mockServer(answer);
     renderRuns(server);
