@@ -495,6 +495,7 @@ describe("App", () => {
     expect(within(rowOf("Configuration revision")).getByText("Revision 3")).toBeInTheDocument();
     expect(within(rowOf("Layer dense_1")).getByText("Dense, output (None, 32), 992 parameters")).toBeInTheDocument();
     expect(within(rowOf("ROC AUC")).getByText("B")).toBeInTheDocument();
+    expect(rowOf("Training run").querySelector("td:first-child [title]")).toBeNull();
   });
 
   it("version comparison shows ties as equal", async () => {
@@ -517,6 +518,7 @@ describe("App", () => {
           { name: "accuracy", a: 0.3 + 0.6, b: 0.9, difference: 0.9 - (0.3 + 0.6), better: "a" },
           { name: "logLoss", a: 0, b: -0, difference: -0, better: null },
           { name: "rocAuc", a: 0.91, b: 0.95, difference: 0.04, better: "b" },
+          { name: "f1", a: 0.9, b: 0.85, difference: -0.05, better: "a" },
           { name: "prAuc", a: 0.8, b: null, difference: null, better: null },
         ],
       },
@@ -530,7 +532,8 @@ describe("App", () => {
     const cells = async (label: string) => Array.from((await rowOf(label)).querySelectorAll("td"), (cell) => cell.textContent);
     expect(await cells("Accuracy")).toEqual(["Accuracy", "0.9", "0.9", "0", "Equal"]);
     expect(await cells("Log loss")).toEqual(["Log loss", "0", "0", "0", "Equal"]);
-    expect(await cells("ROC AUC")).toEqual(["ROC AUC", "0.91", "0.95", "0.04", "B"]);
+    expect(await cells("ROC AUC")).toEqual(["ROC AUC", "0.91", "0.95", "+0.04", "B"]);
+    expect(await cells("Macro F1")).toEqual(["Macro F1", "0.9", "0.85", "-0.05", "A"]);
     expect(await cells("PR AUC")).toEqual(["PR AUC", "0.8", "—", "—", "—"]);
   });
 

@@ -1,24 +1,23 @@
 import { describe, expect, it } from "vitest";
 
-import { stepPoints } from "./histogram";
+import { singleValue, singleValueAxis, stepPoints } from "./histogram";
 
 describe("stepPoints", () => {
   it("one-value tensor draws one bar", () => {
     const points = stepPoints({ edges: [0, 0], counts: [1] });
 
     expect(points).toEqual([
-      [-0.5, 1],
-      [0.5, 1],
+      [-0.025, 1],
+      [0.025, 1],
     ]);
   });
 
-  it("constant tensor bar scales with value", () => {
-    const points = stepPoints({ edges: [2, 2], counts: [8] });
+  it("constant tensor bar is narrow", () => {
+    const [left, right] = stepPoints({ edges: [398, 398], counts: [1] });
 
-    expect(points).toEqual([
-      [1.8, 8],
-      [2.2, 8],
-    ]);
+    expect(left?.[0]).toBeCloseTo(396.01);
+    expect(right?.[0]).toBeCloseTo(399.99);
+    expect([left?.[1], right?.[1]]).toEqual([1, 1]);
   });
 
   it("bins keep their edges", () => {
@@ -29,5 +28,28 @@ describe("stepPoints", () => {
       [1, 4],
       [2, 4],
     ]);
+  });
+});
+
+describe("singleValueAxis", () => {
+  it("ticks at the value", () => {
+    const axis = singleValueAxis(398);
+
+    expect(axis.min + axis.interval).toBe(398);
+    expect(axis.max - axis.interval).toBe(398);
+  });
+
+  it("zero gets a half-unit range", () => {
+    expect(singleValueAxis(0)).toEqual({ min: -0.5, max: 0.5, interval: 0.5 });
+  });
+});
+
+describe("singleValue", () => {
+  it("names the one value", () => {
+    expect(singleValue({ edges: [398, 398], counts: [1] })).toBe(398);
+  });
+
+  it("null for spread values", () => {
+    expect(singleValue({ edges: [0, 1, 2], counts: [3, 4] })).toBeNull();
   });
 });

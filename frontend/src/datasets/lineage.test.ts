@@ -53,7 +53,16 @@ describe("wrapText", () => {
     expect(wrapText("aaaa bbbb cccc", 70)).toEqual({ lines: 2, widest: 63 });
   });
 
-  it("breaks Chinese between characters", () => {
+  it("keeps a Chinese word whole", () => {
+    // 一二 and its space are 31 px, so 三四五 (36 px) goes whole onto the next line.
+    expect(wrapText("一二 三四五", 50)).toEqual({ lines: 2, widest: 36 });
+  });
+
+  it("breaks Chinese after punctuation", () => {
+    expect(wrapText("一二，三四（五）", 40)).toEqual({ lines: 3, widest: 36 });
+  });
+
+  it("breaks a Chinese run longer than the line", () => {
     expect(wrapText("一二三四五六七", 36)).toEqual({ lines: 3, widest: 36 });
   });
 

@@ -20,8 +20,15 @@ const NARROW_CHARACTER = 7;
 const WIDE_CHARACTER = 12;
 const WIDE_RANGES = "\\u1100-\\u115f\\u2e80-\\ua4cf\\uac00-\\ud7a3\\uf900-\\ufaff\\ufe30-\\ufe4f\\uff00-\\uff60\\uffe0-\\uffe6";
 const WIDE = new RegExp(`[${WIDE_RANGES}]`, "u");
-// The units a browser wraps between: each wide character, and each word with the spaces after it.
-const WRAP_UNITS = new RegExp(`[${WIDE_RANGES}]|[^\\s${WIDE_RANGES}]+\\s*|\\s+`, "gu");
+// The label's CSS sets word-break: keep-all, so a browser keeps a run of Chinese characters together as it does a
+// Latin word ("（种子 42）" never splits 种子). It breaks at spaces, after Chinese punctuation and before an opening
+// bracket. Each unit is one such piece with the spaces after it.
+const BREAK_AFTER = "，、；：。！？）」』】";
+const BREAK_BEFORE = "（「『【";
+const WRAP_UNITS = new RegExp(
+  `[^\\s${BREAK_AFTER}${BREAK_BEFORE}]*[${BREAK_AFTER}]\\s*|[${BREAK_BEFORE}]?[^\\s${BREAK_AFTER}${BREAK_BEFORE}]+[${BREAK_AFTER}]?\\s*|[${BREAK_BEFORE}]\\s*|\\s+`,
+  "gu",
+);
 
 export interface LineageEdge {
   id: string;
@@ -83,8 +90,8 @@ function textWidth(text: string): number {
 }
 
 /**
- * Estimates how the text wraps in a line `width` pixels wide, breaking as a browser does: after spaces, around
- * CJK characters, and inside a word longer than the line. Returns the number of lines and the widest line.
+ * Estimates how the text wraps in a line `width` pixels wide, breaking as a browser does with word-break: keep-all:
+ * after spaces and Chinese punctuation, before an opening bracket, and inside a word longer than the line. Returns the number of lines and the widest line.
  */
 export function wrapText(text: string, width: number): { lines: number; widest: number } {
   let lines = 1;

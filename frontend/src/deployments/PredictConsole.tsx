@@ -260,7 +260,8 @@ export function PredictConsole({ deployment }: { deployment: DeploymentFieldsFra
         {t("console.send")}
       </Button>
       {error && <ErrorDisplay error={error} translateDetail={translateDetail} />}
-      {details && (details.expected || details.received) && (
+      {/* A translated sentence already states both values, so only the server's own detail gets them listed below. */}
+      {details && details.sentence === null && (details.expected || details.received) && (
         <Descriptions
           size="small"
           column={1}

@@ -2,6 +2,7 @@ import { Empty, Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
+import { spaceLatinTerms } from "../i18n/spacing";
 import { EChart } from "../charts/EChart";
 import type { ChartOption } from "../charts/EChart";
 import type { Attributions } from "./report";
@@ -23,7 +24,7 @@ export function AttributionsPanel({ attributions }: { attributions: Attributions
       grid: { left: 16, right: 32, top: 16, bottom: 40, containLabel: true },
       xAxis: {
         type: "value",
-        name: t("evaluation.attributions.axis", { metric: metricLabel(attributions?.metric ?? "") }),
+        name: spaceLatinTerms(t("evaluation.attributions.axis", { metric: metricLabel(attributions?.metric ?? "") })),
         nameLocation: "middle",
         nameGap: 28,
       },
@@ -45,7 +46,7 @@ export function AttributionsPanel({ attributions }: { attributions: Attributions
   return (
     <div>
       <Typography.Paragraph type="secondary">
-        {t("evaluation.attributions.help", { metric: metricLabel(attributions.metric) })}
+        {spaceLatinTerms(t("evaluation.attributions.help", { metric: metricLabel(attributions.metric) }))}
       </Typography.Paragraph>
       <EChart option={option} label={t("evaluation.attributions.chart")} height={Math.max(240, features.length * 22 + 80)} />
     </div>

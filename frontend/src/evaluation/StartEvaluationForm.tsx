@@ -15,6 +15,7 @@ import { useTeamCatalog } from "../training/useTeamCatalog";
 import { EvaluateModelVersionMutation } from "./documents";
 import { SliceSpecBuilder } from "./SliceSpecBuilder";
 import { isComplete, sliceErrorField, sliceSpecs } from "./sliceSpecs";
+import { splitNameList } from "./splitName";
 import type { SliceDraft } from "./sliceSpecs";
 
 type FormField = "version" | "datasetVersion" | "split" | "label" | "task" | "slices" | `slice:${number}:${string}`;
@@ -176,7 +177,7 @@ export function StartEvaluationForm({ modelId, versionId, onStarted }: StartEval
             label: t("training.start.datasetVersionOption", {
               number: version.number,
               rows: format.number(version.rows),
-              splits: version.splits.map((part) => part.name).join(", ") || t("training.start.noSplit"),
+              splits: splitNameList(version.splits, t) || t("training.start.noSplit"),
             }),
           }))}
         />

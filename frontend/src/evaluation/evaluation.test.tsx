@@ -534,7 +534,7 @@ describe("VersionEvaluations", () => {
     renderList(server);
     fireEvent.click(await screen.findByRole("button", { name: "Evaluate" }));
     await choose("Dataset", "breast-cancer");
-    await choose("Dataset version", "Version 2 (569 rows; train, validation, test)");
+    await choose("Dataset version", "Version 2 (569 rows; Train, Validation, Test)");
     fireEvent.click(screen.getByRole("button", { name: "Add a slice" }));
     await choose("Kind", "Quantiles");
     await choose("Column", "mean area");

@@ -11,3 +11,8 @@ export function splitName(split: string | null | undefined, t: TFunction): strin
   const known = EVALUATED_SPLITS.find((name) => name === split);
   return known ? t(`splitParts.${known}`) : split;
 }
+
+/** Names a dataset version's splits for a choice list, joined with the language's list separator. */
+export function splitNameList(splits: readonly { name: string }[], t: TFunction): string {
+  return splits.map((split) => splitName(split.name, t)).join(t("operationText.separator"));
+}

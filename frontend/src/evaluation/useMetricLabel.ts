@@ -1,10 +1,14 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 
+import { spaceLatinTerms } from "../i18n/spacing";
+
 const BASE_NAMES = ["accuracy", "f1", "precision", "recall", "rocAuc", "prAuc", "logLoss", "mae", "mse", "rmse", "r2"] as const;
 type BaseName = (typeof BASE_NAMES)[number];
 const AVERAGES = ["macro", "micro", "weighted"] as const;
 const MEASURES = ["f1", "precision", "recall"] as const;
+/** Placeholder for the class name while the catalogue text is spaced. */
+const CLASS_SLOT = "\u0000";
 
 function baseName(name: string): BaseName | undefined {
   return BASE_NAMES.find((known) => known === name);
@@ -28,16 +32,19 @@ export function useMetricLabel(): (name: string) => string {
       const measure = MEASURES.find((candidate) => candidate === parts[parts.length - 1]);
       const average = AVERAGES.find((candidate) => candidate === parts[0]);
       if (parts.length === 2 && average !== undefined && measure !== undefined) {
-        return t("evaluation.metricOfAverage", {
-          average: t(`evaluation.averages.${average}`),
-          metric: t(`evaluation.measures.${measure}`),
-        });
+        return spaceLatinTerms(
+          t("evaluation.metricOfAverage", {
+            average: t(`evaluation.averages.${average}`),
+            metric: t(`evaluation.measures.${measure}`),
+          }),
+        );
       }
       if (parts[0] === "perClass" && parts.length >= 3 && measure !== undefined) {
-        return t("evaluation.metricOfClass", {
-          metric: t(`evaluation.measures.${measure}`),
-          className: parts.slice(1, -1).join("."),
-        });
+        // The class name is data, so it goes in after the spacing and keeps its own form.
+        const template = spaceLatinTerms(
+          t("evaluation.metricOfClass", { metric: t(`evaluation.measures.${measure}`), className: CLASS_SLOT }),
+        );
+        return template.replace(CLASS_SLOT, parts.slice(1, -1).join("."));
       }
       return name;
     },

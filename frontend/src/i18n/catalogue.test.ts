@@ -4,6 +4,7 @@ import { KNOWN_CODES } from "../api/errors";
 import SCHEMA from "../configs/trainingConfigSchema.fixture.json";
 import { en } from "./en";
 import { initialLanguage, LANGUAGE_STORAGE_KEY } from "./i18n";
+import { spaceLatinTerms } from "./spacing";
 import { zhCN } from "./zhCN";
 
 type Tree = { [key: string]: string | Tree };
@@ -54,6 +55,12 @@ describe("catalogues", () => {
     // zh-CN writes a number straight against a Chinese unit of time or %, as Intl's zh-CN patterns do ("5秒", "100%").
     const spaced = [...chinese].filter(([, value]) => /(\}\}|\d)\s+(毫秒|秒|分钟|小时|天|%)/.test(value)).map(([key]) => key);
     expect(spaced).toEqual([]);
+  });
+
+  it("space Latin terms in Chinese", () => {
+    // "ROC 曲线", "API 令牌": a Latin word and the Chinese characters beside it have a space between them.
+    const glued = [...chinese].filter(([, value]) => spaceLatinTerms(value) !== value).map(([key]) => key);
+    expect(glued).toEqual([]);
   });
 
   it("write % against the number in English", () => {

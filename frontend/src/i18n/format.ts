@@ -6,6 +6,8 @@ const BYTE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as c
 export interface Formatters {
   dateTime: (iso: string | null | undefined) => string;
   number: (value: number | null | undefined) => string;
+  /** Formats a change between two values: "+" before a rise, "-" before a fall, none for 0. */
+  difference: (value: number | null | undefined) => string;
   bytes: (value: number | null | undefined) => string;
 }
 
@@ -14,10 +16,13 @@ export function formattersFor(locale: string): Formatters {
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
   // "negative" shows -0, and negatives that round to 0, as 0 rather than -0.
   const numberFormat = new Intl.NumberFormat(locale, { signDisplay: "negative" });
+  // "exceptZero" also shows a difference that rounds to 0 as plain 0.
+  const differenceFormat = new Intl.NumberFormat(locale, { signDisplay: "exceptZero" });
 
   return {
     dateTime: (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—"),
     number: (value) => (value === null || value === undefined ? "—" : numberFormat.format(value)),
+    difference: (value) => (value === null || value === undefined ? "—" : differenceFormat.format(value)),
     bytes: (value) => {
       if (value === null || value === undefined) {
         return "—";

@@ -1263,7 +1263,7 @@ export const zhCN: Catalogue = {
   deployment: {
     live: "实时",
     endpoint: "端点",
-    endpointHint: "请使用本团队的API令牌调用。其他团队的令牌会得到NOT_FOUND。",
+    endpointHint: "请使用本团队的 API 令牌调用。其他团队的令牌会得到 NOT_FOUND（未找到）错误。",
     healthReason: "健康状况",
     start: "启动",
     stop: "停止",

@@ -6,7 +6,7 @@ import { useQuery } from "urql";
 
 import { EChart } from "../charts/EChart";
 import type { ChartOption } from "../charts/EChart";
-import { stepPoints } from "../charts/histogram";
+import { singleValue, singleValueAxis, stepPoints } from "../charts/histogram";
 import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
@@ -165,12 +165,16 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
   const format = useFormat();
   const withHistogram = entries.filter((entry) => entry.weight.histogram);
 
-  const option = useMemo<ChartOption>(
-    () => ({
+  const option = useMemo<ChartOption>(() => {
+    // When every drawn tensor holds one and the same value, the axis centres on it and a tick names it exactly.
+    const values = new Set(withHistogram.map((entry) => (entry.weight.histogram ? singleValue(entry.weight.histogram) : null)));
+    const [only] = values;
+    const range = values.size === 1 && only !== null && only !== undefined ? singleValueAxis(only) : {};
+    return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 56, right: 24, top: 36, bottom: 36 },
-      xAxis: { type: "value", scale: true, name: t("inside.weightValue"), nameLocation: "middle", nameGap: 24 },
+      xAxis: { type: "value", scale: true, name: t("inside.weightValue"), nameLocation: "middle", nameGap: 24, ...range },
       // The axis name sits at the top left, above the axis, clear of the legend in the middle.
       // onZero off keeps the axis at the left edge instead of where the weights cross zero, under the legend.
       yAxis: {
@@ -190,9 +194,8 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
         areaStyle: { opacity: 0.2 },
         data: entry.weight.histogram ? stepPoints(entry.weight.histogram) : [],
       })),
-    }),
-    [withHistogram, t],
-  );
+    };
+  }, [withHistogram, t]);
 
   const columns = [
     { title: t("inside.versionColumn"), key: "version", render: (_: unknown, row: Sample) => row.versionNumber },

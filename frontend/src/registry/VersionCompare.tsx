@@ -131,7 +131,7 @@ export function VersionCompare({ versions, modelId }: { versions: ModelVersionFi
             pagination={false}
             dataSource={changeRows}
             columns={[
-              { title: t("compare.field"), key: "field", render: (_, row) => <span title={row.field}>{fieldLabel(row)}</span> },
+              { title: t("compare.field"), key: "field", render: (_, row) => fieldLabel(row) },
               ...(["a", "b"] as const).map((side) => ({
                 title: t(side === "a" ? "compare.valueA" : "compare.valueB", {
                   number: side === "a" ? comparison.a.number : comparison.b.number,
@@ -173,7 +173,7 @@ export function VersionCompare({ versions, modelId }: { versions: ModelVersionFi
                 {
                   title: t("compare.difference"),
                   key: "difference",
-                  render: (_, row) => format.number(tied(row) ? 0 : row.difference),
+                  render: (_, row) => format.difference(tied(row) ? 0 : row.difference),
                 },
                 { title: t("compare.better"), key: "better", render: (_, row) => betterOf(row) },
               ]}

@@ -10,6 +10,7 @@ import { ErrorDisplay } from "../common/ErrorDisplay";
 import { Loading } from "../common/Loading";
 import { useFormat } from "../i18n/format";
 import { useCurrentTeam } from "../teams/TeamContext";
+import { splitNameList } from "../evaluation/splitName";
 import { ConfigProfilesQuery, ConfigRevisionsQuery, ModelVersionChoicesQuery, StartTrainingRunMutation } from "./documents";
 import { FieldProblems, splitFieldErrors } from "./fieldErrors";
 import { useTeamCatalog } from "./useTeamCatalog";
@@ -206,7 +207,7 @@ export function StartTrainingPage() {
               label: t("training.start.datasetVersionOption", {
                 number: version.number,
                 rows: format.number(version.rows),
-                splits: version.splits.map((split) => split.name).join(", ") || t("training.start.noSplit"),
+                splits: splitNameList(version.splits, t) || t("training.start.noSplit"),
               }),
             }))}
           />

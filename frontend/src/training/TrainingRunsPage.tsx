@@ -108,11 +108,13 @@ export function TrainingRunsPage() {
     {
       title: t("training.columns.attempt"),
       key: "attempt",
+      className: "cell-nowrap",
       render: (_, run) => attemptText(t, run),
     },
     {
       title: t("training.columns.eta"),
       key: "eta",
+      className: "cell-nowrap",
       render: (_, run) => (run.status === "RUNNING" ? duration(run.etaSeconds) : "—"),
     },
     { title: t("training.columns.started"), key: "started", render: (_, run) => format.dateTime(run.startedAt) },

@@ -457,6 +457,17 @@ describe("TrainingRunsPage", () => {
     }
   });
 
+  it("attempt and time left cells do not wrap", async () => {
+    renderRuns(mockServer(answer));
+    await screen.findByRole("link", { name: "run a" });
+
+    for (const header of ["Attempt", "Time left"]) {
+      expect(screen.getByRole("columnheader", { name: header })).toHaveClass("cell-nowrap");
+    }
+    const cells = within(rowOf("run a")).getAllByRole("cell");
+    expect(cells.filter((cell) => cell.classList.contains("cell-nowrap"))).toHaveLength(2);
+  });
+
   it("running row follows its updates", async () => {
     const server = mockServer(answer);
     renderRuns(server);
@@ -665,6 +676,7 @@ describe("StartTrainingPage", () => {
                 splits: [
                   { name: "train", rows: 398 },
                   { name: "validation", rows: 86 },
+                  { name: "holdout", rows: 85 },
                 ],
                 columns: [
                   { name: "mean radius", type: "FLOAT", isLabel: false },
@@ -733,7 +745,7 @@ describe("StartTrainingPage", () => {
     await screen.findByRole("heading", { name: "Start a training run" });
     await waitFor(() => expect(screen.getByLabelText("Model")).toBeEnabled());
     await choose("Dataset", "breast-cancer");
-    await choose("Dataset version", "Version 2 (569 rows; train, validation)");
+    await choose("Dataset version", "Version 2 (569 rows; Train, Validation, holdout)");
     await choose("Configuration profile", "small");
     await choose("Label column", "target");
   }
@@ -774,6 +786,20 @@ describe("StartTrainingPage", () => {
 
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(`/teams/${TEST_TEAM.id}/training/run-9`));
     expect(operationsNamed(server, "StartTrainingRun")[1]?.variables).toMatchObject({ input: { name: "wider net" } });
+  });
+
+  it("dataset version option names its splits in Chinese", async () => {
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      renderTeamPage(mockServer(answer([])), PATTERN, <StartTrainingPage />, `/teams/${TEST_TEAM.id}/training/new?model=model-1`);
+      await screen.findByRole("heading", { name: "启动训练运行" });
+      await choose("数据集", "breast-cancer");
+
+      fireEvent.mouseDown(screen.getByLabelText("数据集版本"));
+      expect(await screen.findByTitle("版本 2（569 行；训练集、验证集、holdout）")).toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("maps error paths to fields", () => {
