@@ -63,7 +63,7 @@ up: install web
 	$(BIN)/modelcloud serve --demo
 
 test: install iac-tools web-check web chromium
-	MODELCLOUD_IAC_VENV=$(IAC_VENV) PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q --durations=30
+	MODELCLOUD_IAC_VENV=$(IAC_VENV) PG_HOST=$(PG_HOST) PG_PORT=$(PG_PORT) PG_USER=$(PG_USER) scripts/run-tests.sh -q --durations=30 -n 2 --dist loadfile
 
 schema: install $(WEB_INSTALLED)
 	$(BIN)/modelcloud schema > backend/graphql/schema.graphql

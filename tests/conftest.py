@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
+from filelock import FileLock
 
 from backend.runtime import Runtime
 from workers.dataset_engine import LocalDatasetEngine
@@ -137,11 +138,30 @@ def runtime(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[R
     built.stop()
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder every process of this pytest run shares.
+
+    Under pytest-xdist each worker is a session of its own with its own base temporary folder, and
+    those folders share one parent. Without xdist the session's own folder is the run's folder.
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def model_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Keras models trained once per test session on scikit-learn's breast cancer data, in their own process."""
-    output = tmp_path_factory.mktemp("models")
-    subprocess.run([sys.executable, "-m", "tests.support.train_models", str(output)], check=True, capture_output=True, timeout=600)
+    """Keras models trained once per pytest run on scikit-learn's breast cancer data, in their own process.
+
+    The first worker to need them trains them while holding a file lock. The others wait on the
+    lock and then use the same files, which are complete once `report.json` exists.
+    """
+    shared = run_folder(tmp_path_factory)
+    output = shared / "models"
+    with FileLock(str(shared / "models.lock")):
+        if not (output / "report.json").exists():
+            output.mkdir(exist_ok=True)
+            subprocess.run([sys.executable, "-m", "tests.support.train_models", str(output)], check=True,
+                           capture_output=True, timeout=600)
     return output
 
 
