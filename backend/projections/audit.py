@@ -67,7 +67,8 @@ SUMMARIES: dict[str, Summary] = {
         + (_count(e.unused_days, "unused day") if e.unused_days else "keep every version")
     ),
     "ModelVersion.Created": lambda e, n: (
-        f"Uploaded {n(e.originator_id)} ({e.format}, {_count(e.size, 'byte')}, sha256 {e.sha256[:12]}…)"
+        f"{'Registered the trained' if e.source == 'training' else 'Uploaded'} {n(e.originator_id)} "
+        f"({e.format}, {_count(e.size, 'byte')}, sha256 {e.sha256[:12]}…)"
         + (f", a duplicate of {n(e.duplicate_of)}" if e.duplicate_of else "")
     ),
     "Dataset.Created": lambda e, n: f"Created dataset {e.name!r}",

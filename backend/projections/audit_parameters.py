@@ -107,6 +107,7 @@ PARAMETERS: dict[str, Parameters] = {
         "model": r(e.originator_id), "unusedDays": _or_none(e.unused_days), "keepEveryVersion": not e.unused_days,
     },
     "ModelVersion.Created": lambda e, r: {
+        "uploaded": e.source != "training", "trained": e.source == "training",
         "version": r(e.originator_id), "format": e.format, "size": e.size, "sha256": e.sha256[:12],
         "duplicateOf": r(e.duplicate_of) if e.duplicate_of else None,
     },

@@ -142,3 +142,17 @@ def test_alert_rule_defined_threshold_unit(signal: str, threshold: float, expect
         target_id=OTHER, channel_ids=[], enabled=True,
     )
     assert expected in summarize(logged, named), summarize(logged, named)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("upload", "Uploaded model 'churn' (keras, 2048 bytes, sha256 0123456789ab…)"),
+    ("training", "Registered the trained model 'churn' (keras, 2048 bytes, sha256 0123456789ab…)"),
+])
+def test_model_version_created_names_its_source(source: str, expected: str) -> None:
+    created = event(
+        ModelVersion.Created, model_id=OTHER, team_id=OTHER, number=3, sha256="0123456789abcdef", size=2048,
+        format="keras", filename="model.keras", source=source, upload_id=None, duplicate_of=None, lineage={},
+        originator_topic="backend.domain.registry:ModelVersion",
+    )
+    assert summarize(created, lambda subject: "model 'churn'") == expected
+    assert summary_parameters("ModelVersion.Created", created, lambda subject: "churn")["trained"] is (source == "training")

@@ -87,6 +87,16 @@ describe("Chinese audit sentences", () => {
     );
   });
 
+  it("model version says how it was added", () => {
+    const version = { version: "iris v3", format: "keras", size: 2048, sha256: "0123456789ab", duplicateOf: null };
+    expect(write("ModelVersion.Created", { ...version, uploaded: false, trained: true })).toMatch(
+      /^登记了训练得到的模型版本“iris v3”（keras，/,
+    );
+    expect(write("ModelVersion.Created", { ...version, uploaded: true, trained: false })).toMatch(
+      /^上传了模型版本“iris v3”（keras，/,
+    );
+  });
+
   it("issued token lists translated scopes", () => {
     expect(write("ApiToken.Issued", { token: "ci", prefix: "mc_ab12cd3", user: "alice", scopes: ["predict", "read"] })).toBe(
       "向用户“alice”签发了令牌“ci”（mc_ab12cd3…），权限范围为预测、读取",

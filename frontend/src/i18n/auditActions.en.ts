@@ -33,7 +33,7 @@ export const auditActionsEn = {
     RetentionPolicySet: "Retention policy set",
   },
   ModelVersion: {
-    Created: "Model version uploaded",
+    Created: "Model version added",
     Inspected: "Model version inspected",
     InspectionFailed: "Model version inspection failed",
     Downloaded: "Model version downloaded",

@@ -35,7 +35,7 @@ export const auditActionsZhCN: typeof auditActionsEn = {
     RetentionPolicySet: "设置了保留策略",
   },
   ModelVersion: {
-    Created: "上传了模型版本",
+    Created: "新增了模型版本",
     Inspected: "检查了模型版本",
     InspectionFailed: "模型版本检查失败",
     Downloaded: "下载了模型版本",

@@ -47,7 +47,9 @@ export const auditSummariesEn = {
   },
   ModelVersion: {
     Created: {
-      text: "Uploaded model version '{{version}}' ({{format}}, {{size}}, sha256 {{sha256}}…)",
+      uploaded: "Uploaded",
+      trained: "Registered the trained",
+      text: " model version '{{version}}' ({{format}}, {{size}}, sha256 {{sha256}}…)",
       duplicateOf: ", a duplicate of '{{duplicateOf}}'",
     },
     Inspected: "Inspected model version '{{version}}': {{parameters}}, {{layers}}",

@@ -43,7 +43,9 @@ export const auditSummariesZhCN: typeof auditSummariesEn = {
   },
   ModelVersion: {
     Created: {
-      text: "上传了模型版本“{{version}}”（{{format}}，{{size}}，sha256 {{sha256}}…）",
+      uploaded: "上传了",
+      trained: "登记了训练得到的",
+      text: "模型版本“{{version}}”（{{format}}，{{size}}，sha256 {{sha256}}…）",
       duplicateOf: "，与“{{duplicateOf}}”重复",
     },
     Inspected: "检查了模型版本“{{version}}”：{{parameters}}，{{layers}}",
