@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -154,3 +155,14 @@ class NameIndex(ModelCloudAggregate):
     @classmethod
     def reserve(cls, kind: str, key: str, owner_id: uuid.UUID, cause: Cause) -> NameIndex:
         return cls._start(cls.Reserved, cause, id=index_id(kind, key), kind=kind, key=key, owner_id=owner_id)
+
+
+def finite_json(value: Any) -> Any:
+    """Return JSON data with NaN and infinities as text, since JSON parsers reject them as numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite_json(item) for item in value]
+    return value

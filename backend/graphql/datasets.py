@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
@@ -14,7 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from backend.domain.base import InvalidInput, NotFound, parse_iso
+from backend.domain.base import InvalidInput, NotFound, finite_json, parse_iso
 from backend.domain.dataset_operations import describe_operation
 from backend.domain.datasets import SPLIT_PARTS
 from backend.graphql.audit import AuditEntry
@@ -190,19 +189,9 @@ class DatasetOperation:
     def from_dict(cls, data: dict[str, Any]) -> DatasetOperation:
         parameters = {key: value for key, value in data.items() if key != "fitted"}
         return cls(
-            op=data["op"], description=describe_operation(data), parameters=_finite(parameters), fitted=_finite(data.get("fitted"))
+            op=data["op"], description=describe_operation(data), parameters=finite_json(parameters), fitted=finite_json(data.get("fitted"))
         )
 
-
-def _finite(value: Any) -> Any:
-    """Return JSON data with NaN and infinities as text, since JSON parsers reject them as numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
 
 
 @strawberry.type(description="A page of rows; values are JSON (times as ISO text, NaN and infinities as text).")

@@ -8,10 +8,10 @@ An either-or wording is a pair of booleans. So every entry of one action has the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
+from backend.domain.base import finite_json
 from backend.domain.dataset_operations import describe_operation
 
 # A subject's bare name, or its id as text when the audit log has no name for it.
@@ -59,7 +59,7 @@ UNNAMED_KINDS = {"digest", "dataset-digest", "installation"}
 
 
 def reserved_name(kind: str, key: str) -> str | None:
-    """Return the name a reservation holds as its user chose it, or None when its key is an internal id or hash."""
+    """Return the name a reservation contains as its user chose it, or None when its key is an internal id or hash."""
     if kind in UNNAMED_KINDS:
         return None
     if kind in TEAM_SCOPED_KINDS:
@@ -282,15 +282,5 @@ PARAMETERS: dict[str, Parameters] = {
 def summary_parameters(action: str, event: Any, reference: Reference) -> dict[str, Any]:
     """Return the named values of an event's summary; an action without parameters gets an empty dict."""
     parameters = PARAMETERS.get(action)
-    return {} if parameters is None else _finite(parameters(event, reference))
+    return {} if parameters is None else finite_json(parameters(event, reference))
 
-
-def _finite(value: Any) -> Any:
-    """Return JSON data with NaN and infinities as text, since JSON parsers reject them as numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value

@@ -166,7 +166,7 @@ function TensorDistribution({ tensor, entries }: { tensor: string; entries: Samp
   const withHistogram = entries.filter((entry) => entry.weight.histogram);
 
   const option = useMemo<ChartOption>(() => {
-    // When every drawn tensor holds one and the same value, the axis centres on it and a tick names it exactly.
+    // When every drawn tensor contains one and the same value, the axis centres on it and a tick names it exactly.
     const values = new Set(withHistogram.map((entry) => (entry.weight.histogram ? singleValue(entry.weight.histogram) : null)));
     const [only] = values;
     const range = values.size === 1 && only !== null && only !== undefined ? singleValueAxis(only) : {};
