@@ -46,5 +46,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // A hang guard only: on a loaded two-core machine a component test that renders a chart has taken over
+    // the default 5 s.
+    testTimeout: 30_000,
   },
 });

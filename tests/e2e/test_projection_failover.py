@@ -50,7 +50,9 @@ def lease_holders(database_url: str) -> dict[int, int]:
         rows = connection.execute(
             "SELECT a.application_name, l.classid::bigint, l.objid::bigint FROM pg_locks l "
             "JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE %s",
+            # Advisory locks belong to one database, and other test workers hold the same keys in theirs.
+            "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE %s "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             (f"{APPLICATION_NAME} %",),
         ).fetchall()
     holders: dict[int, int] = {}

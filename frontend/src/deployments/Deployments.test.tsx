@@ -735,7 +735,7 @@ describe("deployments", () => {
       fireEvent.change(payload, { target: { value: "[[1, 2, 1e39]]" } });
       send();
       expect(
-        await screen.findByText("instances[0][2] 超出了该输入的取值范围，模型期望-3.4E38 到 3.4E38 之间的数字。"),
+        await screen.findByText("instances[0][2] 超出了该输入的取值范围，模型期望介于 -3.4E38 和 3.4E38 之间的数字。"),
       ).toBeInTheDocument();
       expect(screen.queryByText(/number|range|expects|float32/)).not.toBeInTheDocument();
     } finally {

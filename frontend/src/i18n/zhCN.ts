@@ -1458,7 +1458,7 @@ export const zhCN: Catalogue = {
     listExpected: "{{field}} 必须是包含 {{expected}}的列表。",
     typeMismatch: "{{field}} 是{{received}}，模型期望{{expected}}。",
     listOf: "包含 {{values}}的列表",
-    range: "{{minimum}} 到 {{maximum}} 之间的数字",
+    range: "介于 {{minimum}} 和 {{maximum}} 之间的数字",
     outOfRange: "{{field}} 超出了该输入的取值范围，模型期望{{expected}}。",
     jsonTypes: {
       null: "空值（null）",
