@@ -51,14 +51,14 @@ class WebhookPolicy:
 
 @dataclass(frozen=True)
 class Observation:
-    """One value of a rule's signal on one subject, or the reason the rule no longer watches it."""
+    """One value of a rule's signal on one subject, or why the rule no longer watches it (a key of END_REASONS)."""
 
     rule_id: uuid.UUID
     subject_kind: str
     subject_id: uuid.UUID
     subject_name: str
     value: float | None
-    reason: str | None = None
+    end_reason: str | None = None
     detail: str | None = None
 
 
@@ -183,11 +183,11 @@ class AlertingService:
             try:
                 alert = load(self.store, the_id, Alert, "id", "Alert")
             except NotFound:
-                if observation.reason is not None:
+                if observation.end_reason is not None:
                     return []
                 alert = Alert.open(rule.id, rule.team_id, observation.subject_kind, observation.subject_id,
                                    observation.subject_name, team_cause)
-            transitions.extend(alert.observe(rule, observation.value, team_cause, reason=observation.reason,
+            transitions.extend(alert.observe(rule, observation.value, team_cause, end_reason=observation.end_reason,
                                              detail=observation.detail))
             changed: list[object] = [alert] if transitions else []
             for transition in transitions:

@@ -37,6 +37,15 @@ MAX_MESSAGE = 500
 
 INACTIVE, PENDING, FIRING, RESOLVED = "inactive", "pending", "firing", "resolved"
 
+# Codes for why an open incident ended although its condition may still hold, each with the English
+# message the event records. Clients translate the code.
+RULE_DELETED, RULE_DISABLED, SUBJECT_UNWATCHED = "rule_deleted", "rule_disabled", "subject_unwatched"
+END_REASONS = {
+    RULE_DELETED: "The alert rule was deleted.",
+    RULE_DISABLED: "The alert rule was disabled.",
+    SUBJECT_UNWATCHED: "The {kind} {name!r} is no longer watched by the rule.",
+}
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -301,18 +310,35 @@ class Alert(ModelCloudAggregate):
             aggregate.state = FIRING
 
     class Cleared(ModelCloudAggregate.Event):
+        """Version 2 adds `end_reason`, one of END_REASONS or None when the condition stopped holding."""
+
+        class_version = 2
         incident: int
         value: float | None
         message: str
+        end_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 stated the reason in the message only.
+            state["end_reason"] = None
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = INACTIVE
 
     class Resolved(ModelCloudAggregate.Event):
+        """Version 2 adds `end_reason`, as Cleared does."""
+
+        class_version = 2
         incident: int
         value: float | None
         message: str
         notify: bool
+        end_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["end_reason"] = None
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = RESOLVED
@@ -362,16 +388,19 @@ class Alert(ModelCloudAggregate):
     def silenced_at(self, moment: datetime) -> bool:
         return self.silenced_until is not None and moment < self.silenced_until
 
-    def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, reason: str | None = None,
+    def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, end_reason: str | None = None,
                 detail: str | None = None) -> list[str]:
         """Apply one observation of the rule's signal and return the transitions made, such as ["pending", "firing"].
 
-        A `reason` ends an open incident whatever the value. The caller sets it when the rule was
-        deleted or disabled, or the subject went away. A `detail`, such as the feature that drifted
-        most, is added to the messages of a breach.
+        An `end_reason` (a key of END_REASONS) ends an open incident whatever the value. The caller
+        sets it when the rule was deleted or disabled, or the subject went away. A `detail`, such as
+        the feature that drifted most, is added to the messages of a breach.
         """
+        if end_reason is not None and end_reason not in END_REASONS:
+            raise ValueError(f"end_reason {end_reason!r} is not one of {sorted(END_REASONS)}")
         moment = cause.at
-        breached = reason is None and breaches(rule.comparator, value, rule.threshold)
+        breached = end_reason is None and breaches(rule.comparator, value, rule.threshold)
+        reason = END_REASONS[end_reason].format(kind=self.subject_kind, name=self.subject_name) if end_reason else None
         notify = not self.silenced_at(moment)
         transitions: list[str] = []
 
@@ -389,12 +418,14 @@ class Alert(ModelCloudAggregate):
 
         if not breached and self.state == PENDING:
             self._record(self.Cleared, cause, incident=self.incident, value=value,
-                         message=reason or f"{_condition(rule)} stopped holding before {rule.for_seconds} s passed.")
+                         message=reason or f"{_condition(rule)} stopped holding before {rule.for_seconds} s passed.",
+                         end_reason=end_reason)
             transitions.append(INACTIVE)
 
         if not breached and self.state == FIRING:
             self._record(self.Resolved, cause, incident=self.incident, value=value,
-                         message=reason or _resolved_message(rule, value, self.subject_name), notify=notify)
+                         message=reason or _resolved_message(rule, value, self.subject_name), notify=notify,
+                         end_reason=end_reason)
             transitions.append(RESOLVED)
 
         return transitions

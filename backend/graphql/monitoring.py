@@ -18,7 +18,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.application.signals import SignalSource, TrafficSummary, traffic_values
-from backend.domain.alerting import SIGNALS
+from backend.domain.alerting import RULE_DELETED, RULE_DISABLED, SIGNALS, SUBJECT_UNWATCHED
 from backend.domain.base import InvalidInput, NotFound, iso, parse_iso
 from backend.graphql.audit import AuditEntry
 from backend.graphql.connections import DEFAULT_PAGE, Connection, check_first, decode_position_cursor, page
@@ -63,6 +63,13 @@ class AlertState(Enum):
     FIRING = "firing"
     RESOLVED = "resolved"
     CLEARED = "cleared"
+
+
+@strawberry.enum(description="Why an incident ended without its condition stopping.")
+class AlertEndReason(Enum):
+    RULE_DELETED = RULE_DELETED
+    RULE_DISABLED = RULE_DISABLED
+    SUBJECT_UNWATCHED = SUBJECT_UNWATCHED
 
 
 @strawberry.enum(description="pending until an attempt succeeds (delivered) or the last attempt fails (failed).")
@@ -203,6 +210,10 @@ class Alert:
     started_at: datetime = strawberry.field(description="When the condition started holding (pending).")
     fired_at: datetime | None
     ended_at: datetime | None = strawberry.field(description="When it resolved or cleared.")
+    end_reason: AlertEndReason | None = strawberry.field(description=(
+        "Why the incident ended although its condition may still hold; null while it is open or when the condition "
+        "stopped holding."
+    ))
     acknowledged_by: str | None
     acknowledged_at: datetime | None
     acknowledge_note: str | None
@@ -219,7 +230,8 @@ class Alert:
             subject_kind=AlertTargetKind(row["subject_kind"]), subject_id=strawberry.ID(row["subject_id"]),
             subject_name=row["subject_name"], state=AlertState(row["state"]), value=row["value"], first_value=row["first_value"],
             message=row["message"], started_at=_time(row["started_at"]), fired_at=parse_iso(row["fired_at"]),
-            ended_at=parse_iso(row["ended_at"]), acknowledged_by=row["acknowledged_by"],
+            ended_at=parse_iso(row["ended_at"]), end_reason=AlertEndReason(row["end_reason"]) if row["end_reason"] else None,
+            acknowledged_by=row["acknowledged_by"],
             acknowledged_at=parse_iso(row["acknowledged_at"]), acknowledge_note=row["acknowledge_note"],
             silenced_until=silenced, silence_reason=row["silence_reason"] if silenced else None,
         )

@@ -18,7 +18,7 @@ from typing import Any
 from backend.application.alerting import Observation
 from backend.application.signals import WINDOW_COLUMNS, SignalSource, TrafficSummary, traffic_values
 from backend.application.webhooks import deliver, retry_delay
-from backend.domain.alerting import alert_id, breaches
+from backend.domain.alerting import RULE_DELETED, RULE_DISABLED, SUBJECT_UNWATCHED, alert_id, breaches
 from backend.application.aggregates import load
 from backend.domain.base import SYSTEM_ACTOR, Cause, DomainError, NotFound, iso, parse_iso
 from backend.domain.monitoring import SignalLog, signal_log_id
@@ -157,13 +157,13 @@ def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, li
             continue
         rule = runtime.readers.monitoring.rule(stream["rule_id"])
         if rule is None:
-            reason = "The alert rule was deleted."
+            end_reason = RULE_DELETED
         elif not rule["enabled"]:
-            reason = "The alert rule was disabled."
+            end_reason = RULE_DISABLED
         else:
-            reason = f"The {stream['subject_kind']} {stream['subject_name']!r} is no longer watched by the rule."
+            end_reason = SUBJECT_UNWATCHED
         observation = Observation(uuid.UUID(stream["rule_id"]), stream["subject_kind"], uuid.UUID(stream["subject_id"]),
-                                  stream["subject_name"], None, reason)
+                                  stream["subject_name"], None, end_reason)
         try:
             transitions, _outcome = runtime.alerting.observe(_cause(runtime), observation)
             if transitions:

@@ -48,7 +48,7 @@ class MonitoringProjection(Projection):
             "severity TEXT NOT NULL, subject_kind TEXT NOT NULL, subject_id TEXT NOT NULL, subject_name TEXT NOT NULL, "
             "state TEXT NOT NULL, value DOUBLE PRECISION, first_value DOUBLE PRECISION, message TEXT NOT NULL, "
             "started_at TEXT NOT NULL, fired_at TEXT, ended_at TEXT, acknowledged_by TEXT, acknowledged_at TEXT, "
-            "acknowledge_note TEXT, started_position BIGINT NOT NULL, position BIGINT NOT NULL, "
+            "acknowledge_note TEXT, started_position BIGINT NOT NULL, position BIGINT NOT NULL, end_reason TEXT, "
             "PRIMARY KEY (alert_id, incident))"
         ),
         "notification_channels": (
@@ -173,12 +173,12 @@ class MonitoringProjection(Projection):
 
     def on_Alert_Cleared(self, tx: Transaction, event: Alert.Cleared, position: int) -> list[Change]:
         self._incident(tx, event, position, state="cleared", value=event.value, message=event.message,
-                       ended_at=iso(event.timestamp))
+                       ended_at=iso(event.timestamp), end_reason=event.end_reason)
         return self._stream_changed(tx, event, position, "inactive")
 
     def on_Alert_Resolved(self, tx: Transaction, event: Alert.Resolved, position: int) -> list[Change]:
         self._incident(tx, event, position, state="resolved", value=event.value, message=event.message,
-                       ended_at=iso(event.timestamp))
+                       ended_at=iso(event.timestamp), end_reason=event.end_reason)
         changes = self._stream_changed(tx, event, position, "resolved")
         if event.notify:
             self._notify(tx, event, position, "resolved", event.value, event.message)

@@ -454,23 +454,25 @@ def test_acknowledge_and_silence(monitoring: Monitoring, receiver: Receiver) -> 
 
 def test_deleted_rule_and_stopped_deployment_resolve(monitoring: Monitoring) -> None:
     deleted = monitoring.rule(name="deleted", threshold=100.0)
+    disabled = monitoring.rule(name="disabled", threshold=100.0)
     stopped = monitoring.rule(name="stopped", threshold=100.0, target_kind="team", target_id=None)
     monitoring.serve(monitoring.rows[:40], latency_ms=300.0)
     monitoring.round()
-    assert monitoring.incidents(deleted)[0]["state"] == "firing"
-    assert monitoring.incidents(stopped)[0]["state"] == "firing"
+    assert [monitoring.incidents(rule)[0]["state"] for rule in (deleted, disabled, stopped)] == ["firing"] * 3
 
     monitoring.runtime.alerting.delete_rule(monitoring.editor, monitoring.cause(monitoring.editor), rule_id=deleted)
+    monitoring.runtime.alerting.update_rule(monitoring.editor, monitoring.cause(monitoring.editor), rule_id=disabled, enabled=False)
     monitoring.runtime.deployments.stop(monitoring.editor, monitoring.cause(monitoring.editor), deployment_id=monitoring.deployment_id)
     monitoring.runtime.projections.catch_up()
     monitoring.round()
 
     [gone] = monitoring.incidents(deleted)
-    assert gone["state"] == "resolved"
-    assert gone["message"] == "The alert rule was deleted."
+    assert (gone["state"], gone["end_reason"], gone["message"]) == ("resolved", "rule_deleted", "The alert rule was deleted.")
+    [off] = monitoring.incidents(disabled)
+    assert (off["state"], off["end_reason"], off["message"]) == ("resolved", "rule_disabled", "The alert rule was disabled.")
     [idle] = monitoring.incidents(stopped)
-    assert idle["state"] == "resolved"
-    assert "is no longer watched" in idle["message"]
+    assert (idle["state"], idle["end_reason"]) == ("resolved", "subject_unwatched")
+    assert idle["message"] == "The deployment 'cancer' is no longer watched by the rule."
 
 
 def test_model_signals(monitoring: Monitoring) -> None:

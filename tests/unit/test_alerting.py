@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backend.application.signals import latency_quantile
-from backend.domain.alerting import Alert, AlertRule, check_rule_settings
+from backend.domain.alerting import RULE_DELETED, Alert, AlertRule, check_rule_settings
 from backend.domain.base import Cause, Conflict, InvalidInput
 from backend.domain.inference import LATENCY_BUCKETS_MS
 
@@ -65,7 +65,9 @@ def test_reason_ends_firing_alert() -> None:
     subject = alert(watched)
     subject.observe(watched, 250.0, cause())
 
-    assert subject.observe(watched, 250.0, cause(10), reason="The alert rule was deleted.") == ["resolved"]
+    assert subject.observe(watched, 250.0, cause(10), end_reason=RULE_DELETED) == ["resolved"]
+    resolved = [event for event in subject.collect_events() if isinstance(event, Alert.Resolved)]
+    assert [(event.message, event.end_reason) for event in resolved] == [("The alert rule was deleted.", "rule_deleted")]
 
 
 def test_silence_keeps_transitions_unannounced() -> None:
@@ -130,3 +132,25 @@ def test_messages_name_signal_label() -> None:
 
     assert raised[0].message == "api-made-traffic: requests per second of cancer is 0.03333, > 0."
     assert resolved[0].message == "api-made-traffic: requests per second of cancer is 0; requests per second > 0 no longer holds."
+
+
+def test_version_one_end_event_upcast() -> None:
+    from dataclasses import replace
+
+    from backend.application.eventstore import EventStore
+
+    watched = rule(for_seconds=0)
+    subject = alert(watched)
+    subject.observe(watched, 250.0, cause())
+    subject.observe(watched, 50.0, cause(10))
+    resolved = next(event for event in subject.collect_events() if isinstance(event, Alert.Resolved))
+    mapper = EventStore("sqlite:///:memory:").mapper
+    stored = mapper.to_stored_event(resolved)
+    state = mapper.transcoder.decode(stored.state)
+    # An event written before `end_reason` existed: no such key and no class_version.
+    assert state.pop("class_version") == 2
+    del state["end_reason"]
+
+    old = mapper.to_domain_event(replace(stored, state=mapper.transcoder.encode(state)))
+
+    assert (old.end_reason, old.message, old.incident) == (None, resolved.message, 1)

@@ -34,6 +34,7 @@ function alert(overrides: Record<string, unknown> = {}) {
     startedAt: NOW,
     firedAt: NOW,
     endedAt: null,
+    endReason: null,
     acknowledgedBy: null,
     acknowledgedByUsername: null,
     acknowledgedAt: null,
@@ -260,7 +261,7 @@ describe("alerts page", () => {
     }
   });
 
-  it("resolved incident keeps server message as title", async () => {
+  it("resolved incident reads as ended", async () => {
     const server = mockServer((name, variables) =>
       name === "Alerts"
         ? {
@@ -272,10 +273,40 @@ describe("alerts page", () => {
     );
     renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?states=RESOLVED`, <AlertsPage />);
 
-    const sentence = await screen.findByText(
-      "slow predictions: Latency p95 of breast-cancer is 120 ms; Latency p95 > 250 ms no longer holds.",
+    expect(
+      await screen.findByText("slow predictions: Latency p95 of breast-cancer is 120 ms; Latency p95 > 250 ms no longer holds."),
+    ).toBeInTheDocument();
+  });
+
+  it("early end names its reason", async () => {
+    const ended = [
+      alert({ id: "alert-1", state: "RESOLVED", value: null, endReason: "RULE_DELETED", message: "The alert rule was deleted." }),
+      alert({ id: "alert-2", state: "CLEARED", value: null, endReason: "RULE_DISABLED", subjectName: "digits" }),
+      alert({ id: "alert-3", state: "RESOLVED", value: null, endReason: "SUBJECT_UNWATCHED", subjectName: "wine" }),
+    ];
+    const server = mockServer((name, variables) =>
+      name === "Alerts"
+        ? { data: { alerts: { nodes: ended, pageInfo: { hasNextPage: false, endCursor: null } } } }
+        : answer(name, variables),
     );
-    expect(sentence).toHaveAttribute("title", "latencyP95Ms 412.5 > 250 over 300 s");
+    renderSignedInTeamPage(server, "/teams/:teamId/alerts", `/teams/${TEST_TEAM.id}/alerts?states=RESOLVED`, <AlertsPage />);
+
+    expect(
+      await screen.findByText("slow predictions: the incident on breast-cancer ended because the alert rule was deleted."),
+    ).toBeInTheDocument();
+    expect(screen.getByText("slow predictions: the incident on digits ended because the alert rule was disabled.")).toBeInTheDocument();
+    expect(screen.getByText("slow predictions: the incident on wine ended because the rule no longer watches it.")).toBeInTheDocument();
+    expect(screen.queryByText(/no data/)).not.toBeInTheDocument();
+
+    await act(() => i18next.changeLanguage("zh-CN"));
+    try {
+      expect(await screen.findByText("slow predictions：breast-cancer上的事件已结束，因为告警规则已被删除。")).toBeInTheDocument();
+      expect(screen.getByText("slow predictions：digits上的事件已结束，因为告警规则已停用。")).toBeInTheDocument();
+      expect(screen.getByText("slow predictions：wine上的事件已结束，因为该规则不再监视它。")).toBeInTheDocument();
+      expect(screen.queryByText("The alert rule was deleted.")).not.toBeInTheDocument();
+    } finally {
+      await act(() => i18next.changeLanguage("en"));
+    }
   });
 
   it("rule target shows its name", async () => {

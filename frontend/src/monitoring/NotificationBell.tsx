@@ -118,7 +118,7 @@ function NotificationItem({ item }: { item: NotificationFieldsFragment }) {
         <Typography.Text>{item.subjectName}</Typography.Text>
         {!item.read && <Tag color="blue">{t("notifications.unread")}</Tag>}
       </Space>
-      <div title={item.kind === "resolved" ? item.message : undefined}>
+      <div>
         {sentence({ ...item.alert, subjectName: item.subjectName, message: item.message }, item.value, item.kind === "resolved")}
       </div>
       <Typography.Text type="secondary">{format.dateTime(item.createdAt)}</Typography.Text>

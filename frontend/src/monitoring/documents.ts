@@ -22,6 +22,7 @@ export const AlertFieldsFragment = graphql(`
     startedAt
     firedAt
     endedAt
+    endReason
     acknowledgedBy
     acknowledgedByUsername
     acknowledgedAt
@@ -167,6 +168,7 @@ export const NotificationFieldsFragment = graphql(`
       feature
       comparator
       threshold
+      endReason
     }
   }
 `);

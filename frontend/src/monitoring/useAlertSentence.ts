@@ -1,6 +1,7 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 
+import type { AlertEndReason } from "../gql/graphql";
 import { signalUnit, useSignalFormat } from "./signals";
 
 /** The parts of an alert that its sentence names. Rule fields are null once the rule is deleted. */
@@ -11,14 +12,17 @@ export interface AlertSentenceParts {
   comparator?: string | null;
   threshold?: number | null;
   subjectName: string;
-  /** The server's English message, shown when the rule's fields are gone. */
+  /** The server's English message, shown when the rule's fields are missing. */
   message: string;
+  /** Why an incident ended although its condition may still hold, such as a deleted rule. */
+  endReason?: AlertEndReason | null;
 }
 
 /**
  * Returns a function that words an alert in the active language: a breach ("rule: signal of subject is value,
- * > threshold") or, when `ended`, the end of one. It falls back to the server's English message when the rule
- * was deleted, because the sentence needs the rule's signal, comparator and threshold.
+ * > threshold") or, when `ended`, the end of one, with its reason when the rule ended it rather than the
+ * signal. It falls back to the server's English message when the rule's signal, comparator or threshold is
+ * missing, because the sentence needs them.
  */
 export function useAlertSentence(): (parts: AlertSentenceParts, value: number | null | undefined, ended: boolean) => string {
   const { t } = useTranslation();
@@ -45,8 +49,9 @@ export function useAlertSentence(): (parts: AlertSentenceParts, value: number | 
       if (!ended) {
         return t("alerts.sentence.breach", values);
       }
-      // NOTE: an incident ended because its rule was disabled or its subject went away reads as an ordinary end.
-      // Only the server's message, which AlertSentence shows as the title, names that reason.
+      if (parts.endReason) {
+        return t(`alerts.sentence.endedBecause.${parts.endReason}`, values);
+      }
       return value == null ? t("alerts.sentence.endedNoData", values) : t("alerts.sentence.ended", values);
     },
     [t, signals],
