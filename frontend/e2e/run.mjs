@@ -28,6 +28,8 @@ const PROTECTED_ALIAS = "production";
 const INVALID_ALIAS = "Bad Alias";
 /** Maximum wait for one visible change (a page load, a search, a live entry), so it only catches hangs. */
 const WAIT_MS = 20_000;
+/** Maximum wait for a subscription to reconnect: the client's longest pause between attempts, plus a refetch. */
+const RECONNECT_WAIT_MS = 45_000;
 // Dates as `Intl.DateTimeFormat` writes them with dateStyle and timeStyle "medium" (ICU in Chromium 156).
 const EN_DATE_TIME = /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M$/;
 const ZH_DATE_TIME = /^\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}:\d{2}$/;
@@ -458,11 +460,12 @@ async function issueReadToken(run, name) {
 }
 
 /** Waits for an audit row after position `newest` whose summary contains `text`, and returns it. */
-async function waitForAuditEntry(page, description, newest, text) {
+async function waitForAuditEntry(page, description, newest, text, timeout = WAIT_MS) {
   const rows = await waitFor(
     description,
     () => auditRows(page),
     (shown) => shown.some((row) => row.position > newest && row.summary.includes(text)),
+    timeout,
   );
   return rows.find((row) => row.position > newest && row.summary.includes(text));
 }
@@ -500,7 +503,9 @@ async function auditReconnect(page, run) {
   await issueReadToken(run, name);
   down = false;
 
-  const entry = await waitForAuditEntry(page, "the entry made while disconnected", newest, name);
+  // The client's pause between attempts doubles with each failed one, up to 30 s, so the reconnection
+  // may come after WAIT_MS.
+  const entry = await waitForAuditEntry(page, "the entry made while disconnected", newest, name, RECONNECT_WAIT_MS);
   await notice.waitFor({ state: "detached" });
   check(open.length > 0, "the page did not open a new subscription socket");
   const marker = await page.evaluate(() => window.__liveMarker === true);
@@ -559,10 +564,14 @@ async function graphiql(page, run) {
 
   const name = `graphiql-test-${Date.now()}`;
   // GraphiQL shows only the newest event, and the demo's measurements arrive every few seconds, so the
-  // subscription asks for token entries only.
+  // subscription filters on token entries. It replays from the current head, because the button can
+  // offer Stop before the server has subscribed, and a token issued in between would be missed.
+  const head = await graphql(run, "{ auditLog(first: 1) { edges { node { position } } } }");
+  const after = head.auditLog.edges[0]?.node.position ?? 0;
   await runInGraphiql(
     page,
-    `subscription { events(filter: { teamId: "${run.teamId}", action: "ApiToken.Issued" }) { action summary } }`,
+    `subscription { events(filter: { teamId: "${run.teamId}", action: "ApiToken.Issued" }, afterPosition: ${after}) ` +
+      "{ action summary } }",
   );
   // The subscription has started once the button offers to stop it.
   await page.locator(".graphiql-execute-button[aria-label^='Stop']").waitFor();
