@@ -59,7 +59,7 @@ class Observation:
     subject_name: str
     value: float | None
     end_reason: str | None = None
-    detail: str | None = None
+    top_feature: str | None = None
 
 
 class AlertingService:
@@ -188,7 +188,7 @@ class AlertingService:
                 alert = Alert.open(rule.id, rule.team_id, observation.subject_kind, observation.subject_id,
                                    observation.subject_name, team_cause)
             transitions.extend(alert.observe(rule, observation.value, team_cause, end_reason=observation.end_reason,
-                                             detail=observation.detail))
+                                             top_feature=observation.top_feature))
             changed: list[object] = [alert] if transitions else []
             for transition in transitions:
                 if transition in (FIRING, RESOLVED) and not alert.silenced_at(cause.at):

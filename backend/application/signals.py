@@ -278,8 +278,8 @@ class SignalSource:
 
     # Values.
 
-    def detail(self, rule: Row, subject: Subject) -> str | None:
-        """Return what to add to a drift alert's message: the feature that drifted most, when the rule names none."""
+    def top_drift_feature(self, rule: Row, subject: Subject) -> str | None:
+        """Return the feature that drifted most, for a feature drift rule that names no feature."""
         if subject.kind != DEPLOYMENT or rule["feature"] is not None or rule["signal"] not in ("featureDriftPsi", "featureDriftKs"):
             return None
         features = self.drift(subject.id, int(rule["window_seconds"])).features
@@ -289,7 +289,7 @@ class SignalSource:
             scores = {name: item.ks for name, item in features.items() if item.ks is not None}
         if not scores:
             return None
-        return f"largest for feature {max(scores, key=scores.__getitem__)!r}"
+        return max(scores, key=scores.__getitem__)
 
     def value(self, rule: Row, subject: Subject) -> float | None:
         """Return the rule's signal on the subject over the rule's window, or None when there is no data."""

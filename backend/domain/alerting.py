@@ -287,11 +287,25 @@ class Alert(ModelCloudAggregate):
             aggregate.acknowledged = False
             aggregate.silenced_until = None
 
+    # Version 2 of the four transitions adds `condition`, the rule as it was at the transition (see
+    # condition_of), so that a client can word the transition in its own language. Version 1 events
+    # read it as None and state it only in `message`.
+
     class Pending(ModelCloudAggregate.Event):
+        """Version 2 also adds `top_feature`, the feature that drifted most for a drift rule without one."""
+
+        class_version = 2
         incident: int
         severity: str
         value: float
         message: str
+        condition: dict[str, Any] | None
+        top_feature: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["condition"] = None
+            state["top_feature"] = None
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.incident = self.incident
@@ -300,44 +314,58 @@ class Alert(ModelCloudAggregate):
             aggregate.acknowledged = False
 
     class Raised(ModelCloudAggregate.Event):
+        """Version 2 adds `condition` and `top_feature`, as Pending does."""
+
+        class_version = 2
         incident: int
         severity: str
         value: float
         message: str
         notify: bool
+        condition: dict[str, Any] | None
+        top_feature: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["condition"] = None
+            state["top_feature"] = None
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = FIRING
 
     class Cleared(ModelCloudAggregate.Event):
-        """Version 2 adds `end_reason`, one of END_REASONS or None when the condition stopped holding."""
+        """Version 2 adds `condition` and `end_reason`, one of END_REASONS or None when the condition stopped holding."""
 
         class_version = 2
         incident: int
         value: float | None
         message: str
+        condition: dict[str, Any] | None
         end_reason: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             # Version 1 stated the reason in the message only.
+            state["condition"] = None
             state["end_reason"] = None
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = INACTIVE
 
     class Resolved(ModelCloudAggregate.Event):
-        """Version 2 adds `end_reason`, as Cleared does."""
+        """Version 2 adds `condition` and `end_reason`, as Cleared does."""
 
         class_version = 2
         incident: int
         value: float | None
         message: str
         notify: bool
+        condition: dict[str, Any] | None
         end_reason: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["condition"] = None
             state["end_reason"] = None
 
         def apply(self, aggregate: Alert) -> None:
@@ -389,12 +417,12 @@ class Alert(ModelCloudAggregate):
         return self.silenced_until is not None and moment < self.silenced_until
 
     def observe(self, rule: AlertRule, value: float | None, cause: Cause, *, end_reason: str | None = None,
-                detail: str | None = None) -> list[str]:
+                top_feature: str | None = None) -> list[str]:
         """Apply one observation of the rule's signal and return the transitions made, such as ["pending", "firing"].
 
         An `end_reason` (a key of END_REASONS) ends an open incident whatever the value. The caller
-        sets it when the rule was deleted or disabled, or the subject went away. A `detail`, such as
-        the feature that drifted most, is added to the messages of a breach.
+        sets it when the rule was deleted or disabled, or the subject went away. `top_feature`, the
+        feature that drifted most, is added to the messages of a breach.
         """
         if end_reason is not None and end_reason not in END_REASONS:
             raise ValueError(f"end_reason {end_reason!r} is not one of {sorted(END_REASONS)}")
@@ -406,26 +434,28 @@ class Alert(ModelCloudAggregate):
 
         if breached and not self.is_open:
             self._record(self.Pending, cause, incident=self.incident + 1, severity=rule.severity, value=value,
-                         message=_message(rule, value, self.subject_name, detail))
+                         message=_message(rule, value, self.subject_name, top_feature), condition=condition_of(rule),
+                         top_feature=top_feature)
             transitions.append(PENDING)
 
         # Checked after the Pending event above, so that a rule with for_seconds=0 fires at once.
         if breached and self.state == PENDING and self.since is not None:
             if moment - self.since >= timedelta(seconds=rule.for_seconds):
                 self._record(self.Raised, cause, incident=self.incident, severity=rule.severity, value=value,
-                             message=_message(rule, value, self.subject_name, detail), notify=notify)
+                             message=_message(rule, value, self.subject_name, top_feature), notify=notify,
+                             condition=condition_of(rule), top_feature=top_feature)
                 transitions.append(FIRING)
 
         if not breached and self.state == PENDING:
             self._record(self.Cleared, cause, incident=self.incident, value=value,
                          message=reason or f"{_condition(rule)} stopped holding before {rule.for_seconds} s passed.",
-                         end_reason=end_reason)
+                         condition=condition_of(rule), end_reason=end_reason)
             transitions.append(INACTIVE)
 
         if not breached and self.state == FIRING:
             self._record(self.Resolved, cause, incident=self.incident, value=value,
                          message=reason or _resolved_message(rule, value, self.subject_name), notify=notify,
-                         end_reason=end_reason)
+                         condition=condition_of(rule), end_reason=end_reason)
             transitions.append(RESOLVED)
 
         return transitions
@@ -468,10 +498,18 @@ def _condition(rule: AlertRule) -> str:
     return f"{_signal_label(rule)}{feature} {rule.comparator} {_shown_value(rule.threshold)}"
 
 
-def _message(rule: AlertRule, value: float | None, subject: str, detail: str | None = None) -> str:
+def condition_of(rule: AlertRule) -> dict[str, Any]:
+    """Return the rule's name and condition as an alert transition records them, with camelCase keys."""
+    return {
+        "rule": rule.name, "signal": rule.signal, "feature": rule.feature, "comparator": rule.comparator,
+        "threshold": rule.threshold, "windowSeconds": rule.window_seconds, "forSeconds": rule.for_seconds,
+    }
+
+
+def _message(rule: AlertRule, value: float | None, subject: str, top_feature: str | None = None) -> str:
     shown = (f"{rule.name}: {_signal_label(rule)} of {subject} is {_shown_value(value)}, "
              f"{rule.comparator} {_shown_value(rule.threshold)}")
-    return f"{shown} ({detail})." if detail else f"{shown}."
+    return f"{shown} (largest for feature {top_feature!r})." if top_feature else f"{shown}."
 
 
 def _resolved_message(rule: AlertRule, value: float | None, subject: str) -> str:

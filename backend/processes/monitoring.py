@@ -141,7 +141,7 @@ def evaluate_rules(runtime: Runtime, source: SignalSource) -> list[tuple[str, li
                 if stream is None and not _breaches(rule, value):
                     continue
                 observation = Observation(uuid.UUID(rule["rule_id"]), subject.kind, uuid.UUID(subject.id), subject.name, value,
-                                          detail=source.detail(rule, subject))
+                                          top_feature=source.top_drift_feature(rule, subject))
                 transitions, _outcome = runtime.alerting.observe(_cause(runtime), observation)
                 if transitions:
                     moved.append((the_id, transitions))

@@ -52,6 +52,24 @@ def _consumer(consumer: str, reference: Reference) -> dict[str, Any]:
     return {"consumerKind": camel(kind.replace(" ", "_")), "consumer": reference(subject_id)}
 
 
+def _alert_transition(event: Any, reference: Reference) -> dict[str, Any]:
+    """Return an alert transition's subject and incident, with the rule's condition and the signal's value.
+
+    Version 1 events lack the condition, so they carry their English message instead. An incident
+    ended by a reason such as a deleted rule states only that reason, as its message does.
+    """
+    end_reason = getattr(event, "end_reason", None)
+    condition = (event.condition or {}) if end_reason is None else {}
+    value = event.value if condition else None
+    return {
+        "subject": reference(event.originator_id), "incident": event.incident,
+        "message": None if event.condition else event.message[:300],
+        "rule": condition.get("rule"), "signal": condition.get("signal"), "feature": condition.get("feature"),
+        "comparator": condition.get("comparator"), "threshold": condition.get("threshold"),
+        "value": finite_json(value), "noData": bool(condition) and value is None,
+    }
+
+
 # Kinds whose key is "<team id>/<name>": the summary shows only the name.
 TEAM_SCOPED_KINDS = {"model", "dataset", "config", "deployment"}
 # Kinds whose key is an id or a hash rather than a name a user chose: the summary leaves the key out.
@@ -244,13 +262,15 @@ PARAMETERS: dict[str, Parameters] = {
     "AlertRule.Deleted": lambda e, r: {"rule": r(e.originator_id)},
     # An alert is named after the subject it watches, as its audit label "alert on deployment 'churn-api'" is.
     "Alert.Opened": lambda e, r: {"subjectKind": e.subject_kind, "subject": e.subject_name, "rule": r(e.rule_id)},
-    "Alert.Pending": lambda e, r: {"subject": r(e.originator_id), "incident": e.incident, "message": e.message[:300]},
+    "Alert.Pending": lambda e, r: {**_alert_transition(e, r), "topFeature": e.top_feature},
     "Alert.Raised": lambda e, r: {
-        "subject": r(e.originator_id), "incident": e.incident, "severity": e.severity, "message": e.message[:300],
-        "silenced": not e.notify,
+        **_alert_transition(e, r), "topFeature": e.top_feature, "severity": e.severity, "silenced": not e.notify,
     },
-    "Alert.Cleared": lambda e, r: {"subject": r(e.originator_id), "incident": e.incident, "message": e.message[:300]},
-    "Alert.Resolved": lambda e, r: {"subject": r(e.originator_id), "incident": e.incident, "message": e.message[:300]},
+    "Alert.Cleared": lambda e, r: {
+        **_alert_transition(e, r), "endReason": e.end_reason,
+        "forSeconds": (e.condition or {}).get("forSeconds") if e.end_reason is None else None,
+    },
+    "Alert.Resolved": lambda e, r: {**_alert_transition(e, r), "endReason": e.end_reason},
     "Alert.Acknowledged": lambda e, r: {
         "subject": r(e.originator_id), "incident": e.incident, "note": e.note[:300] if e.note else None,
     },

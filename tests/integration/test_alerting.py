@@ -174,6 +174,13 @@ def test_latency_alert_pending_firing_resolved(monitoring: Monitoring) -> None:
 
     alert_id = resolved["alert_id"]
     assert monitoring.actions(alert_id) == ["Alert.Opened", "Alert.Pending", "Alert.Raised", "Alert.Resolved"]
+    audit = monitoring.runtime.database.fetchall(
+        "SELECT summary_parameters FROM audit_log WHERE subject_id = ? AND action = 'Alert.Resolved'", (alert_id,))
+    parameters = json.loads(audit[0]["summary_parameters"])
+    assert {name: parameters[name] for name in ("rule", "signal", "comparator", "threshold", "message", "endReason")} == {
+        "rule": "slow", "signal": "latencyP99Ms", "comparator": ">", "threshold": 100.0, "message": None, "endReason": None,
+    }
+    assert parameters["value"] == resolved["value"]
     feed = monitoring.runtime.readers.monitoring.notifications(str(monitoring.team_id), None, 10)
     assert [row["kind"] for row in feed] == ["resolved", "firing"]
     assert monitoring.runtime.readers.monitoring.unread(monitoring.editor.actor, str(monitoring.team_id)) == 2

@@ -51,6 +51,19 @@ def test_alert_without_for_fires_at_once() -> None:
     assert subject.observe(watched, 250.0, cause()) == ["pending", "firing"]
 
 
+def test_transitions_record_rule_condition() -> None:
+    watched = rule(for_seconds=0, signal="featureDriftPsi", threshold=0.25)
+    subject = alert(watched)
+
+    subject.observe(watched, 0.4, cause(), top_feature="mean radius")
+    raised = next(event for event in subject.collect_events() if isinstance(event, Alert.Raised))
+
+    assert raised.condition == {"rule": "slow", "signal": "featureDriftPsi", "feature": None, "comparator": ">",
+                                "threshold": 0.25, "windowSeconds": 60, "forSeconds": 0}
+    assert raised.top_feature == "mean radius"
+    assert raised.message == "slow: feature drift (PSI) of cancer is 0.4, > 0.25 (largest for feature 'mean radius')."
+
+
 def test_pending_clears_when_condition_stops() -> None:
     watched = rule()
     subject = alert(watched)
@@ -134,7 +147,7 @@ def test_messages_name_signal_label() -> None:
     assert resolved[0].message == "api-made-traffic: requests per second of cancer is 0; requests per second > 0 no longer holds."
 
 
-def test_version_one_end_event_upcast() -> None:
+def test_version_one_transitions_upcast() -> None:
     from dataclasses import replace
 
     from backend.application.eventstore import EventStore
@@ -143,14 +156,22 @@ def test_version_one_end_event_upcast() -> None:
     subject = alert(watched)
     subject.observe(watched, 250.0, cause())
     subject.observe(watched, 50.0, cause(10))
-    resolved = next(event for event in subject.collect_events() if isinstance(event, Alert.Resolved))
     mapper = EventStore("sqlite:///:memory:").mapper
-    stored = mapper.to_stored_event(resolved)
-    state = mapper.transcoder.decode(stored.state)
-    # An event written before `end_reason` existed: no such key and no class_version.
-    assert state.pop("class_version") == 2
-    del state["end_reason"]
+    # Fields each transition gained in version 2.
+    added = {Alert.Pending: ("condition", "top_feature"), Alert.Raised: ("condition", "top_feature"),
+             Alert.Resolved: ("condition", "end_reason")}
 
-    old = mapper.to_domain_event(replace(stored, state=mapper.transcoder.encode(state)))
+    for event in subject.collect_events():
+        if type(event) not in added:
+            continue
+        stored = mapper.to_stored_event(event)
+        state = mapper.transcoder.decode(stored.state)
+        # An event written before version 2: none of its fields and no class_version.
+        assert state.pop("class_version") == 2
+        for field in added[type(event)]:
+            del state[field]
 
-    assert (old.end_reason, old.message, old.incident) == (None, resolved.message, 1)
+        old = mapper.to_domain_event(replace(stored, state=mapper.transcoder.encode(state)))
+
+        assert [getattr(old, field) for field in added[type(event)]] == [None, None], type(event).__name__
+        assert (old.message, old.incident) == (event.message, 1)

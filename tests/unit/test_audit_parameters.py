@@ -51,6 +51,10 @@ SAMPLE_FIELDS: dict[str, Any] = {
     "values": {"errorRate": 0.01},
     "callers": {str(OTHER): 4},
     "columns": [{"name": "age", "type": "number"}],
+    "condition": {
+        "rule": "slow predictions", "signal": "latencyP95Ms", "feature": None, "comparator": ">", "threshold": 250.0,
+        "windowSeconds": 300, "forSeconds": 60,
+    },
 }
 
 
@@ -200,3 +204,42 @@ def test_non_finite_metric_is_text() -> None:
     parameters = summary_parameters("Evaluation.Completed", completed, reference)
 
     assert parameters["metrics"] == [{"name": "accuracy", "value": "nan"}]
+
+
+def test_alert_transition_states_condition() -> None:
+    raised = dataclasses.replace(sample_event(Alert.Raised), value=412.5, top_feature=None, notify=True)
+
+    parameters = summary_parameters("Alert.Raised", raised, reference)
+
+    assert parameters == {
+        "subject": "iris", "incident": 2, "message": None, "rule": "slow predictions", "signal": "latencyP95Ms",
+        "feature": None, "comparator": ">", "threshold": 250.0, "value": 412.5, "noData": False, "topFeature": None,
+        "severity": "x", "silenced": False,
+    }
+
+
+def test_resolved_without_data_says_so() -> None:
+    resolved = dataclasses.replace(sample_event(Alert.Resolved), value=None, end_reason=None)
+
+    parameters = summary_parameters("Alert.Resolved", resolved, reference)
+
+    assert (parameters["value"], parameters["noData"], parameters["endReason"]) == (None, True, None)
+
+
+def test_ended_by_reason_states_only_reason() -> None:
+    cleared = dataclasses.replace(sample_event(Alert.Cleared), value=None, end_reason="rule_deleted")
+
+    parameters = summary_parameters("Alert.Cleared", cleared, reference)
+
+    assert parameters["endReason"] == "rule_deleted"
+    assert [name for name, value in parameters.items() if value not in (None, False)] == ["subject", "incident", "endReason"]
+
+
+def test_version_one_transition_keeps_message() -> None:
+    pending = dataclasses.replace(sample_event(Alert.Pending), condition=None, top_feature=None, message="slow: p95 is 412.5.")
+
+    parameters = summary_parameters("Alert.Pending", pending, reference)
+
+    assert parameters["message"] == "slow: p95 is 412.5."
+    assert all(parameters[name] is None for name in ("rule", "signal", "comparator", "threshold", "value"))
+    assert parameters["noData"] is False

@@ -209,6 +209,87 @@ describe("Chinese audit sentences", () => {
     );
   });
 
+  it("alert transitions state the rule's condition in Chinese", () => {
+    const condition = {
+      subject: "breast-cancer",
+      incident: 2,
+      message: null,
+      rule: "slow predictions",
+      signal: "latencyP95Ms",
+      feature: null,
+      comparator: ">",
+      threshold: 250,
+      value: 412.5,
+      noData: false,
+    };
+
+    expect(write("Alert.Raised", { ...condition, topFeature: null, severity: "critical", silenced: true })).toBe(
+      "“breast-cancer”上的告警第 2 次事件触发（严重）：slow predictions：breast-cancer的延迟 p95为412.5毫秒，>250毫秒（已静默，未通知）",
+    );
+    expect(write("Alert.Resolved", { ...condition, value: null, noData: true, endReason: null })).toBe(
+      "“breast-cancer”上的告警第 2 次事件已解决：slow predictions：breast-cancer的延迟 p95没有数据，条件延迟 p95>250毫秒已不再成立",
+    );
+    expect(write("Alert.Cleared", { ...condition, forSeconds: 60, endReason: null })).toBe(
+      "“breast-cancer”上的告警第 2 次事件在触发前已清除：条件延迟 p95>250毫秒在持续满60秒前已不再成立",
+    );
+  });
+
+  it("drift alert names the feature that drifted most", () => {
+    const drift = {
+      subject: "breast-cancer",
+      incident: 1,
+      message: null,
+      rule: "input drift",
+      signal: "featureDriftPsi",
+      feature: null,
+      comparator: ">",
+      threshold: 0.25,
+      value: 0.4,
+      noData: false,
+      topFeature: "mean radius",
+    };
+
+    expect(write("Alert.Pending", drift)).toBe(
+      "“breast-cancer”上的告警第 1 次事件待定：input drift：breast-cancer的特征漂移（PSI）为0.4，>0.25（特征 mean radius 漂移最大）",
+    );
+  });
+
+  it("alert ended by its rule states the reason", () => {
+    const ended = {
+      subject: "breast-cancer",
+      incident: 3,
+      message: null,
+      rule: null,
+      signal: null,
+      feature: null,
+      comparator: null,
+      threshold: null,
+      value: null,
+      noData: false,
+      endReason: "rule_deleted",
+    };
+
+    expect(write("Alert.Resolved", ended)).toBe("“breast-cancer”上的告警第 3 次事件已解决：告警规则已被删除");
+  });
+
+  it("alert recorded before conditions keeps its message", () => {
+    const old = {
+      subject: "breast-cancer",
+      incident: 1,
+      message: "slow: p95 is 412.5.",
+      rule: null,
+      signal: null,
+      feature: null,
+      comparator: null,
+      threshold: null,
+      value: null,
+      noData: false,
+      topFeature: null,
+    };
+
+    expect(write("Alert.Pending", old)).toBe("“breast-cancer”上的告警第 1 次事件待定：slow: p95 is 412.5.");
+  });
+
   it("unknown enumeration value is shown as sent", () => {
     expect(write("Team.MemberAdded", { user: "bob", team: "Vision", role: "auditor" })).toBe(
       "将用户“bob”以auditor身份添加到团队“Vision”",
@@ -221,5 +302,34 @@ describe("Chinese audit sentences", () => {
 
   it("unknown action gives no sentence", () => {
     expect(write("Dataset.Renamed", { dataset: "iris" })).toBeNull();
+  });
+});
+
+describe("English alert sentences", () => {
+  const write = (action: string, parameters: unknown) => auditSentenceWriter(i18next, i18next.t)(action, parameters);
+
+  it("state the condition with units and the end reason", () => {
+    const resolved = {
+      subject: "breast-cancer",
+      incident: 2,
+      message: null,
+      rule: "slow predictions",
+      signal: "errorRate",
+      feature: null,
+      comparator: ">",
+      threshold: 0.05,
+      value: 0.01,
+      noData: false,
+      endReason: null,
+    };
+
+    expect(write("Alert.Resolved", resolved)).toBe(
+      "Incident 2 of the alert on 'breast-cancer' resolved: slow predictions: Server error rate of breast-cancer is 1%; " +
+        "Server error rate > 5% no longer holds",
+    );
+    const ended = { ...resolved, rule: null, signal: null, comparator: null, threshold: null, value: null };
+    expect(write("Alert.Resolved", { ...ended, endReason: "subject_unwatched" })).toBe(
+      "Incident 2 of the alert on 'breast-cancer' resolved: the rule no longer watches it",
+    );
   });
 });

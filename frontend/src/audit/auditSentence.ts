@@ -67,6 +67,7 @@ const VALUE_NAMES: Record<string, { section: string; upperCase?: boolean }> = {
   targetKind: { section: "alerts.targetKinds", upperCase: true },
   subjectKind: { section: "alerts.targetKinds", upperCase: true },
   signal: { section: "signals.names" },
+  endReason: { section: "alerts.endReasons", upperCase: true },
   metric: { section: "evaluation.metricNames" },
   split: { section: "auditValues.splits" },
   status: { section: "auditValues.statuses" },
@@ -258,10 +259,14 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
       return null;
     }
     const replace = Object.fromEntries([...needed].map((name) => [name, format(name, parameters[name])]));
-    // An alert rule's threshold is a value of its signal, so it takes the signal's unit: 500 ms, or 5% for 0.05.
-    const { signal, threshold } = parameters;
-    if (needed.has("threshold") && typeof signal === "string" && typeof threshold === "number") {
-      replace.threshold = formatSignalValue(t, measuresFor(i18n.language), threshold, signalUnit(signal));
+    // An alert rule's threshold and an alert's value are values of the rule's signal, so they take the
+    // signal's unit: 500 ms, or 5% for 0.05.
+    const { signal } = parameters;
+    for (const name of ["threshold", "value"]) {
+      const measured = parameters[name];
+      if (needed.has(name) && typeof signal === "string" && typeof measured === "number") {
+        replace[name] = formatSignalValue(t, measuresFor(i18n.language), measured, signalUnit(signal));
+      }
     }
     return shown.map(([piece]) => translate(piece === null ? key : `${key}.${piece}`, { replace })).join("");
   };

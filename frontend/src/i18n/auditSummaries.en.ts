@@ -187,13 +187,38 @@ export const auditSummariesEn = {
   },
   Alert: {
     Opened: "Began watching {{subjectKind}} '{{subject}}' for alert rule '{{rule}}'",
-    Pending: "Incident {{incident}} of the alert on '{{subject}}' is pending: {{message}}",
+    // `message` is the server's English text of events recorded before they carried the rule's condition.
+    Pending: {
+      text: "Incident {{incident}} of the alert on '{{subject}}' is pending",
+      message: ": {{message}}",
+      value: ": {{rule}}: {{signal}} of {{subject}} is {{value}}, {{comparator}} {{threshold}}",
+      feature: " (feature {{feature}})",
+      topFeature: " (largest for feature {{topFeature}})",
+    },
     Raised: {
-      text: "Incident {{incident}} of the alert on '{{subject}}' is firing ({{severity}}): {{message}}",
+      text: "Incident {{incident}} of the alert on '{{subject}}' is firing ({{severity}})",
+      message: ": {{message}}",
+      value: ": {{rule}}: {{signal}} of {{subject}} is {{value}}, {{comparator}} {{threshold}}",
+      feature: " (feature {{feature}})",
+      topFeature: " (largest for feature {{topFeature}})",
       silenced: " (silenced, not announced)",
     },
-    Cleared: "Incident {{incident}} of the alert on '{{subject}}' cleared before firing: {{message}}",
-    Resolved: "Incident {{incident}} of the alert on '{{subject}}' resolved: {{message}}",
+    Cleared: {
+      text: "Incident {{incident}} of the alert on '{{subject}}' cleared before firing",
+      message: ": {{message}}",
+      forSeconds: ": {{signal}} {{comparator}} {{threshold}} stopped holding before {{forSeconds}} passed",
+      feature: " (feature {{feature}})",
+      endReason: ": {{endReason}}",
+    },
+    Resolved: {
+      text: "Incident {{incident}} of the alert on '{{subject}}' resolved",
+      message: ": {{message}}",
+      value: ": {{rule}}: {{signal}} of {{subject}} is {{value}}; {{signal}} {{comparator}} {{threshold}} no longer holds",
+      noData:
+        ": {{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds",
+      feature: " (feature {{feature}})",
+      endReason: ": {{endReason}}",
+    },
     Acknowledged: { text: "Acknowledged incident {{incident}} of the alert on '{{subject}}'", note: ": {{note}}" },
     Silenced: { text: "Silenced the alert on '{{subject}}' until {{until}}", reason: ": {{reason}}" },
     SilenceLifted: "Lifted the silence of the alert on '{{subject}}'",

@@ -1539,6 +1539,11 @@ export const en = {
       RESOLVED: "Resolved",
       CLEARED: "Cleared",
     },
+    endReasons: {
+      RULE_DELETED: "the alert rule was deleted",
+      RULE_DISABLED: "the alert rule was disabled",
+      SUBJECT_UNWATCHED: "the rule no longer watches it",
+    },
     targetKinds: {
       DEPLOYMENT: "Deployment",
       MODEL: "Model",

@@ -1530,6 +1530,11 @@ export const zhCN: Catalogue = {
       RESOLVED: "已解决",
       CLEARED: "已清除",
     },
+    endReasons: {
+      RULE_DELETED: "告警规则已被删除",
+      RULE_DISABLED: "告警规则已停用",
+      SUBJECT_UNWATCHED: "该规则不再监视它",
+    },
     targetKinds: {
       DEPLOYMENT: "部署",
       MODEL: "模型",
