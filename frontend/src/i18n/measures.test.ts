@@ -34,6 +34,15 @@ describe("measuresFor", () => {
     expect(chinese.perSecond(4.2)).toBe("4.2/秒");
   });
 
+  it("small values keep a significant digit", () => {
+    expect(english.perSecond(0.001)).toBe("0.001/s");
+    expect(chinese.perSecond(0.0166)).toBe("0.02/秒");
+    expect(english.percent(0.0004)).toBe("0.04%");
+    expect(chinese.milliseconds(0.04)).toBe("0.04毫秒");
+    expect(english.decimal(0.0002)).toBe("0.0002");
+    expect(english.decimal(0)).toBe("0");
+  });
+
   it("missing value is a dash", () => {
     expect(chinese.seconds(null)).toBe("—");
     expect(chinese.percent(undefined)).toBe("—");

@@ -14,14 +14,18 @@ export interface Measures {
   perSecond: (value: number | null | undefined) => string;
 }
 
+// A value too small for the fraction digits keeps one significant digit (0.001/s, 0.04%), instead of
+// reading as 0: Intl picks whichever rounding is more precise.
+const SMALL_VALUES = { maximumSignificantDigits: 1, roundingPriority: "morePrecision" } as const;
+
 /** Builds the formatters of measured values for the given BCP 47 locale; a missing value becomes an em dash. */
 export function measuresFor(locale: string): Measures {
-  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1, ...SMALL_VALUES });
   const decimals = new Map<number, Intl.NumberFormat>();
   const decimalFormat = (digits: number) => {
     let found = decimals.get(digits);
     if (!found) {
-      found = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, signDisplay: "negative" });
+      found = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, signDisplay: "negative", ...SMALL_VALUES });
       decimals.set(digits, found);
     }
     return found;
@@ -31,6 +35,7 @@ export function measuresFor(locale: string): Measures {
     unit: "millisecond",
     unitDisplay: "short",
     maximumFractionDigits: 1,
+    ...SMALL_VALUES,
   });
   // Chinese pages write 秒 everywhere else, and Intl's long form for zh-CN is 秒钟.
   const seconds = new Intl.NumberFormat(locale, {
