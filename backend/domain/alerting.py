@@ -47,6 +47,16 @@ END_REASONS = {
 }
 
 
+def _reads_as_none(*fields: str) -> Any:
+    """Return an upcaster, for an event class, that reads `fields` as None in events stored before they existed."""
+
+    def upcast(state: dict[str, Any]) -> None:
+        for field in fields:
+            state[field] = None
+
+    return staticmethod(upcast)
+
+
 @dataclass(frozen=True)
 class Signal:
     """A measurable quantity with the kind of subject it is measured on (deployment or model), its unit and range."""
@@ -302,10 +312,7 @@ class Alert(ModelCloudAggregate):
         condition: dict[str, Any] | None
         top_feature: str | None
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["condition"] = None
-            state["top_feature"] = None
+        upcast_v1_v2 = _reads_as_none("condition", "top_feature")
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.incident = self.incident
@@ -325,10 +332,7 @@ class Alert(ModelCloudAggregate):
         condition: dict[str, Any] | None
         top_feature: str | None
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["condition"] = None
-            state["top_feature"] = None
+        upcast_v1_v2 = _reads_as_none("condition", "top_feature")
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = FIRING
@@ -343,11 +347,8 @@ class Alert(ModelCloudAggregate):
         condition: dict[str, Any] | None
         end_reason: str | None
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            # Version 1 stated the reason in the message only.
-            state["condition"] = None
-            state["end_reason"] = None
+        # Version 1 stated the reason in the message only.
+        upcast_v1_v2 = _reads_as_none("condition", "end_reason")
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = INACTIVE
@@ -363,10 +364,7 @@ class Alert(ModelCloudAggregate):
         condition: dict[str, Any] | None
         end_reason: str | None
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["condition"] = None
-            state["end_reason"] = None
+        upcast_v1_v2 = _reads_as_none("condition", "end_reason")
 
         def apply(self, aggregate: Alert) -> None:
             aggregate.state = RESOLVED

@@ -209,85 +209,52 @@ describe("Chinese audit sentences", () => {
     );
   });
 
-  it("alert transitions state the rule's condition in Chinese", () => {
-    const condition = {
-      subject: "breast-cancer",
-      incident: 2,
-      message: null,
-      rule: "slow predictions",
-      signal: "latencyP95Ms",
-      feature: null,
-      comparator: ">",
-      threshold: 250,
-      value: 412.5,
-      noData: false,
-    };
+  // An alert transition's parameters as the server records them for a latency rule.
+  const transition = {
+    subject: "breast-cancer",
+    incident: 2,
+    message: null,
+    rule: "slow predictions",
+    signal: "latencyP95Ms",
+    feature: null,
+    comparator: ">",
+    threshold: 250,
+    value: 412.5,
+    noData: false,
+  };
+  // The same parameters of an entry that names no condition: ended by a reason, or recorded before conditions.
+  const withoutCondition = { ...transition, rule: null, signal: null, comparator: null, threshold: null, value: null };
 
-    expect(write("Alert.Raised", { ...condition, topFeature: null, severity: "critical", silenced: true })).toBe(
+  it("alert transitions state the rule's condition in Chinese", () => {
+    expect(write("Alert.Raised", { ...transition, topFeature: null, severity: "critical", silenced: true })).toBe(
       "“breast-cancer”上的告警第 2 次事件触发（严重）：slow predictions：breast-cancer的延迟 p95为412.5毫秒，>250毫秒（已静默，未通知）",
     );
-    expect(write("Alert.Resolved", { ...condition, value: null, noData: true, endReason: null })).toBe(
+    expect(write("Alert.Resolved", { ...transition, value: null, noData: true, endReason: null })).toBe(
       "“breast-cancer”上的告警第 2 次事件已解决：slow predictions：breast-cancer的延迟 p95没有数据，条件延迟 p95>250毫秒已不再成立",
     );
-    expect(write("Alert.Cleared", { ...condition, forSeconds: 60, endReason: null })).toBe(
+    expect(write("Alert.Cleared", { ...transition, forSeconds: 60, endReason: null })).toBe(
       "“breast-cancer”上的告警第 2 次事件在触发前已清除：条件延迟 p95>250毫秒在持续满60秒前已不再成立",
     );
   });
 
   it("drift alert names the feature that drifted most", () => {
-    const drift = {
-      subject: "breast-cancer",
-      incident: 1,
-      message: null,
-      rule: "input drift",
-      signal: "featureDriftPsi",
-      feature: null,
-      comparator: ">",
-      threshold: 0.25,
-      value: 0.4,
-      noData: false,
-      topFeature: "mean radius",
-    };
+    const drift = { ...transition, rule: "input drift", signal: "featureDriftPsi", threshold: 0.25, value: 0.4 };
 
-    expect(write("Alert.Pending", drift)).toBe(
-      "“breast-cancer”上的告警第 1 次事件待定：input drift：breast-cancer的特征漂移（PSI）为0.4，>0.25（特征 mean radius 漂移最大）",
+    expect(write("Alert.Pending", { ...drift, topFeature: "mean radius" })).toBe(
+      "“breast-cancer”上的告警第 2 次事件待定：input drift：breast-cancer的特征漂移（PSI）为0.4，>0.25（特征 mean radius 漂移最大）",
     );
   });
 
   it("alert ended by its rule states the reason", () => {
-    const ended = {
-      subject: "breast-cancer",
-      incident: 3,
-      message: null,
-      rule: null,
-      signal: null,
-      feature: null,
-      comparator: null,
-      threshold: null,
-      value: null,
-      noData: false,
-      endReason: "rule_deleted",
-    };
-
-    expect(write("Alert.Resolved", ended)).toBe("“breast-cancer”上的告警第 3 次事件已解决：告警规则已被删除");
+    expect(write("Alert.Resolved", { ...withoutCondition, endReason: "rule_deleted" })).toBe(
+      "“breast-cancer”上的告警第 2 次事件已解决：告警规则已被删除",
+    );
   });
 
   it("alert recorded before conditions keeps its message", () => {
-    const old = {
-      subject: "breast-cancer",
-      incident: 1,
-      message: "slow: p95 is 412.5.",
-      rule: null,
-      signal: null,
-      feature: null,
-      comparator: null,
-      threshold: null,
-      value: null,
-      noData: false,
-      topFeature: null,
-    };
+    const old = { ...withoutCondition, message: "slow: p95 is 412.5.", topFeature: null };
 
-    expect(write("Alert.Pending", old)).toBe("“breast-cancer”上的告警第 1 次事件待定：slow: p95 is 412.5.");
+    expect(write("Alert.Pending", old)).toBe("“breast-cancer”上的告警第 2 次事件待定：slow: p95 is 412.5.");
   });
 
   it("unknown enumeration value is shown as sent", () => {
