@@ -427,12 +427,13 @@ class Alert(ModelCloudAggregate):
         moment = cause.at
         breached = end_reason is None and breaches(rule.comparator, value, rule.threshold)
         reason = END_REASONS[end_reason].format(kind=self.subject_kind, name=self.subject_name) if end_reason else None
+        condition = condition_of(rule)
         notify = not self.silenced_at(moment)
         transitions: list[str] = []
 
         if breached and not self.is_open:
             self._record(self.Pending, cause, incident=self.incident + 1, severity=rule.severity, value=value,
-                         message=_message(rule, value, self.subject_name, top_feature), condition=condition_of(rule),
+                         message=_message(rule, value, self.subject_name, top_feature), condition=condition,
                          top_feature=top_feature)
             transitions.append(PENDING)
 
@@ -441,19 +442,19 @@ class Alert(ModelCloudAggregate):
             if moment - self.since >= timedelta(seconds=rule.for_seconds):
                 self._record(self.Raised, cause, incident=self.incident, severity=rule.severity, value=value,
                              message=_message(rule, value, self.subject_name, top_feature), notify=notify,
-                             condition=condition_of(rule), top_feature=top_feature)
+                             condition=condition, top_feature=top_feature)
                 transitions.append(FIRING)
 
         if not breached and self.state == PENDING:
             self._record(self.Cleared, cause, incident=self.incident, value=value,
                          message=reason or f"{_condition(rule)} stopped holding before {rule.for_seconds} s passed.",
-                         condition=condition_of(rule), end_reason=end_reason)
+                         condition=condition, end_reason=end_reason)
             transitions.append(INACTIVE)
 
         if not breached and self.state == FIRING:
             self._record(self.Resolved, cause, incident=self.incident, value=value,
                          message=reason or _resolved_message(rule, value, self.subject_name), notify=notify,
-                         condition=condition_of(rule), end_reason=end_reason)
+                         condition=condition, end_reason=end_reason)
             transitions.append(RESOLVED)
 
         return transitions

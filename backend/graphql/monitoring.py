@@ -65,7 +65,7 @@ class AlertState(Enum):
     CLEARED = "cleared"
 
 
-@strawberry.enum(description="Why an incident ended without its condition stopping.")
+@strawberry.enum(description="The reason an incident ended while its condition may still hold, such as a deleted rule.")
 class AlertEndReason(Enum):
     RULE_DELETED = RULE_DELETED
     RULE_DISABLED = RULE_DISABLED
@@ -211,8 +211,8 @@ class Alert:
     fired_at: datetime | None
     ended_at: datetime | None = strawberry.field(description="When it resolved or cleared.")
     end_reason: AlertEndReason | None = strawberry.field(description=(
-        "Why the incident ended although its condition may still hold; null while it is open or when the condition "
-        "stopped holding."
+        "The reason the incident ended while its condition may still hold. Null while it is open, and when the "
+        "condition stopped holding."
     ))
     acknowledged_by: str | None
     acknowledged_at: datetime | None

@@ -248,23 +248,31 @@ def test_audit_entries_name_their_subject(runtime: Runtime, clock) -> None:
     assert names["Upload.Received"] is None
 
 
-def test_audit_table_without_subject_names_is_rebuilt(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
-    """A store made before audit entries had subject names starts, and its entries get the names."""
-    populate(runtime, clock)
-    assert runtime.projections.wait_for(runtime.store.head())
+def upgrade_from_old_audit_table(runtime: Runtime, database_url: str, tmp_path: Path, clock, extra_columns: str) -> Runtime:
+    """Replace the audit table with an older release's, whose columns after subject_version are `extra_columns`, and
+    start a new runtime on the store as an upgrade does. The caller stops the runtime it returns."""
     runtime.database.execute("DROP TABLE audit_log")
     runtime.database.execute(
         "CREATE TABLE audit_log (position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
         "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, subject_version INTEGER NOT NULL, "
-        "summary TEXT NOT NULL, correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
+        f"{extra_columns}summary TEXT NOT NULL, correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
     )
-    runtime.database.execute("UPDATE projection_schemas SET digest = 'without subject names' WHERE name = 'audit'")
+    runtime.database.execute("UPDATE projection_schemas SET digest = 'an older release' WHERE name = 'audit'")
     # An upgrade stops the old process first; until then it holds the projections' leases.
     runtime.stop()
 
     upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
     upgraded.start()
     assert upgraded.projections.wait_for(upgraded.store.head())
+    return upgraded
+
+
+def test_audit_table_without_subject_names_is_rebuilt(runtime: Runtime, database_url: str, tmp_path: Path, clock) -> None:
+    """A store made before audit entries had subject names starts, and its entries get the names."""
+    populate(runtime, clock)
+    assert runtime.projections.wait_for(runtime.store.head())
+
+    upgraded = upgrade_from_old_audit_table(runtime, database_url, tmp_path, clock, "")
 
     rows = upgraded.database.fetchall("SELECT subject_name FROM audit_log WHERE action = ?", ("Team.MemberAdded",))
     assert {row["subject_name"] for row in rows} == {"default", "Vision"}
@@ -316,19 +324,8 @@ def test_audit_table_without_summary_parameters_is_rebuilt(
     """A store made before audit entries had summary parameters starts, and its entries get the parameters."""
     populate(runtime, clock)
     assert runtime.projections.wait_for(runtime.store.head())
-    runtime.database.execute("DROP TABLE audit_log")
-    runtime.database.execute(
-        "CREATE TABLE audit_log (position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, actor TEXT NOT NULL, team TEXT, "
-        "action TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, subject_version INTEGER NOT NULL, "
-        "subject_name TEXT, summary TEXT NOT NULL, correlation_id TEXT NOT NULL, causation_id TEXT NOT NULL)"
-    )
-    runtime.database.execute("UPDATE projection_schemas SET digest = 'without summary parameters' WHERE name = 'audit'")
-    # An upgrade stops the old process first; until then it holds the projections' leases.
-    runtime.stop()
 
-    upgraded = build_runtime(database_url, tmp_path / "artifacts", clock)
-    upgraded.start()
-    assert upgraded.projections.wait_for(upgraded.store.head())
+    upgraded = upgrade_from_old_audit_table(runtime, database_url, tmp_path, clock, "subject_name TEXT, ")
 
     assert audit_parameters(upgraded, "Team.MemberRemoved") == [{"user": "bob", "team": "Vision", "previousRole": "editor"}]
     upgraded.stop()

@@ -245,6 +245,7 @@ function parameterFormatter(i18n: I18n, t: TFunction): (name: string, value: unk
 export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWriter {
   const translate = t as unknown as Translate;
   const format = parameterFormatter(i18n, t);
+  const measures = measuresFor(i18n.language);
 
   return (action: string, parameters: unknown): string | null => {
     const key = summaryKey(action);
@@ -265,7 +266,7 @@ export function auditSentenceWriter(i18n: I18n, t: TFunction): AuditSentenceWrit
     for (const name of ["threshold", "value"]) {
       const measured = parameters[name];
       if (needed.has(name) && typeof signal === "string" && typeof measured === "number") {
-        replace[name] = formatSignalValue(t, measuresFor(i18n.language), measured, signalUnit(signal));
+        replace[name] = formatSignalValue(t, measures, measured, signalUnit(signal));
       }
     }
     return shown.map(([piece]) => translate(piece === null ? key : `${key}.${piece}`, { replace })).join("");

@@ -4,7 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Why an incident ended without its condition stopping. */
+/** The reason an incident ended while its condition may still hold, such as a deleted rule. */
 export type AlertEndReason =
   | 'RULE_DELETED'
   | 'RULE_DISABLED'

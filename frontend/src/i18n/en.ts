@@ -1513,11 +1513,7 @@ export const en = {
       endedNoData:
         "{{rule}}: {{signal}} of {{subject}} has no value (no data); {{signal}} {{comparator}} {{threshold}} no longer holds.",
       signalOfFeature: "{{signal}} of {{feature}}",
-      endedBecause: {
-        RULE_DELETED: "{{rule}}: the incident on {{subject}} ended because the alert rule was deleted.",
-        RULE_DISABLED: "{{rule}}: the incident on {{subject}} ended because the alert rule was disabled.",
-        SUBJECT_UNWATCHED: "{{rule}}: the incident on {{subject}} ended because the rule no longer watches it.",
-      },
+      endedBecause: "{{rule}}: the incident on {{subject}} ended because {{reason}}.",
     },
     tabs: {
       alerts: "Incidents",

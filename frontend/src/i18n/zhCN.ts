@@ -1504,11 +1504,7 @@ export const zhCN: Catalogue = {
       ended: "{{rule}}：{{subject}}的{{signal}}为{{value}}，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
       endedNoData: "{{rule}}：{{subject}}的{{signal}}没有数据，条件{{signal}}{{comparator}}{{threshold}}已不再成立。",
       signalOfFeature: "{{feature}}的{{signal}}",
-      endedBecause: {
-        RULE_DELETED: "{{rule}}：{{subject}}上的事件已结束，因为告警规则已被删除。",
-        RULE_DISABLED: "{{rule}}：{{subject}}上的事件已结束，因为告警规则已停用。",
-        SUBJECT_UNWATCHED: "{{rule}}：{{subject}}上的事件已结束，因为该规则不再监视它。",
-      },
+      endedBecause: "{{rule}}：{{subject}}上的事件已结束，因为{{reason}}。",
     },
     tabs: {
       alerts: "事件",

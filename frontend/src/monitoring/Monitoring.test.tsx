@@ -294,13 +294,19 @@ describe("alerts page", () => {
     expect(
       await screen.findByText("slow predictions: the incident on breast-cancer ended because the alert rule was deleted."),
     ).toBeInTheDocument();
-    expect(screen.getByText("slow predictions: the incident on digits ended because the alert rule was disabled.")).toBeInTheDocument();
-    expect(screen.getByText("slow predictions: the incident on wine ended because the rule no longer watches it.")).toBeInTheDocument();
+    expect(
+      screen.getByText("slow predictions: the incident on digits ended because the alert rule was disabled."),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText("slow predictions: the incident on wine ended because the rule no longer watches it."),
+    ).toBeInTheDocument();
     expect(screen.queryByText(/no data/)).not.toBeInTheDocument();
 
     await act(() => i18next.changeLanguage("zh-CN"));
     try {
-      expect(await screen.findByText("slow predictions：breast-cancer上的事件已结束，因为告警规则已被删除。")).toBeInTheDocument();
+      expect(
+        await screen.findByText("slow predictions：breast-cancer上的事件已结束，因为告警规则已被删除。"),
+      ).toBeInTheDocument();
       expect(screen.getByText("slow predictions：digits上的事件已结束，因为告警规则已停用。")).toBeInTheDocument();
       expect(screen.getByText("slow predictions：wine上的事件已结束，因为该规则不再监视它。")).toBeInTheDocument();
       expect(screen.queryByText("The alert rule was deleted.")).not.toBeInTheDocument();

@@ -14,7 +14,7 @@ export interface AlertSentenceParts {
   subjectName: string;
   /** The server's English message, shown when the rule's fields are missing. */
   message: string;
-  /** Why an incident ended although its condition may still hold, such as a deleted rule. */
+  /** The reason an incident ended while its condition may still hold, such as a deleted rule. */
   endReason?: AlertEndReason | null;
 }
 
@@ -50,7 +50,7 @@ export function useAlertSentence(): (parts: AlertSentenceParts, value: number | 
         return t("alerts.sentence.breach", values);
       }
       if (parts.endReason) {
-        return t(`alerts.sentence.endedBecause.${parts.endReason}`, values);
+        return t("alerts.sentence.endedBecause", { ...values, reason: t(`alerts.endReasons.${parts.endReason}`) });
       }
       return value == null ? t("alerts.sentence.endedNoData", values) : t("alerts.sentence.ended", values);
     },
