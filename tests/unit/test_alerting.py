@@ -83,6 +83,16 @@ def test_reason_ends_firing_alert() -> None:
     assert [(event.message, event.end_reason) for event in resolved] == [("The alert rule was deleted.", "rule_deleted")]
 
 
+def test_unknown_end_reason_rejected() -> None:
+    watched = rule(for_seconds=0)
+    subject = alert(watched)
+    subject.observe(watched, 250.0, cause())
+
+    with pytest.raises(ValueError, match="end_reason 'gone' is not one of"):
+        subject.observe(watched, 250.0, cause(10), end_reason="gone")
+    assert subject.state == "firing"
+
+
 def test_silence_keeps_transitions_unannounced() -> None:
     watched = rule(for_seconds=0)
     subject = alert(watched)
